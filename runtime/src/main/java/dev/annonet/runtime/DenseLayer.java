@@ -1,0 +1,11 @@
+package dev.annonet.runtime;
+
+import dev.annonet.dsl.Layer;
+
+/** A dense layer of a model: typed access to its weights. CONTRACT SKELETON. */
+public interface DenseLayer extends Layer {
+    Weights kernel();
+
+    /** The bias; throws IllegalStateException when the layer was declared with useBias = false. */
+    Weights bias();
+}

@@ -1,0 +1,207 @@
+package dev.annonet.runtime;
+
+import dev.annonet.dsl.Activation;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a generated model tells the runtime about its network, all of it decided at compile time:
+ * the input and output, the per-sample size of the activation arena (offsets in generated code
+ * are per-sample offsets times the batch size), the parameter layout (trainable parameters first,
+ * contiguous, so an optimizer step is one pass; fixed ones after them) and the summary rows.
+ */
+public final class NetworkLayout {
+
+    /** How a trainable parameter starts: Keras's defaults. */
+    public sealed interface Init {
+        static Init glorotUniform(int fanIn, int fanOut) {
+            return new GlorotUniform(fanIn, fanOut);
+        }
+
+        static Init zeros() {
+            return new Zeros();
+        }
+    }
+
+    /** Uniform in ±sqrt(6 / (fanIn + fanOut)). */
+    public record GlorotUniform(int fanIn, int fanOut) implements Init {
+    }
+
+    public record Zeros() implements Init {
+    }
+
+    /** A named weight tensor at {@code offset} in the parameter buffer. {@code fixedValues} is null when trainable. */
+    public record Parameter(String name, int offset, int[] shape, Init init, float[] fixedValues) {
+        public int size() {
+            return NetworkLayout.size(shape);
+        }
+
+        public boolean trainable() {
+            return fixedValues == null;
+        }
+    }
+
+    /** A tensor of one sample in the activation arena. */
+    public record Port(String name, int offset, int[] shape) {
+        public int size() {
+            return NetworkLayout.size(shape);
+        }
+    }
+
+    /** One row of {@code summary()}, in declaration order. */
+    public record LayerRow(String name, String type, int[] outputShape, long parameters) {
+    }
+
+    private final String name;
+    private final Port input;
+    private final Port output;
+    private final Activation.Kind outputActivation;
+    private final int outputPreActivationOffset;
+    private final int activationSize;
+    private final List<Parameter> parameters;
+    private final int trainableSize;
+    private final int parameterSize;
+    private final List<LayerRow> layers;
+
+    private NetworkLayout(Builder b) {
+        this.name = b.name;
+        this.input = Objects.requireNonNull(b.input, "input");
+        this.output = Objects.requireNonNull(b.output, "output");
+        this.outputActivation = b.outputActivation;
+        this.outputPreActivationOffset = b.outputPreActivationOffset;
+        this.activationSize = b.activationSize;
+        this.parameters = List.copyOf(b.parameters);
+        this.layers = List.copyOf(b.layers);
+        int trainable = 0;
+        int total = 0;
+        for (Parameter p : parameters) {
+            if (p.offset() != total) {
+                throw new IllegalStateException("parameter " + p.name() + " at " + p.offset() + ", expected " + total);
+            }
+            if (p.trainable()) {
+                if (trainable != total) {
+                    throw new IllegalStateException("trainable parameter " + p.name() + " after a fixed one");
+                }
+                trainable += p.size();
+            }
+            total += p.size();
+        }
+        this.trainableSize = trainable;
+        this.parameterSize = total;
+    }
+
+    public static Builder builder(String networkName) {
+        return new Builder(networkName);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Port input() {
+        return input;
+    }
+
+    public Port output() {
+        return output;
+    }
+
+    /** The activation that produced the output (LINEAR when none), which a loss may fuse with. */
+    public Activation.Kind outputActivation() {
+        return outputActivation;
+    }
+
+    /** Per-sample offset of the output activation's input (equal to the output's when LINEAR). */
+    public int outputPreActivationOffset() {
+        return outputPreActivationOffset;
+    }
+
+    /** Values per sample in the activation arena (and in its gradient twin). */
+    public int activationSize() {
+        return activationSize;
+    }
+
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /** Values in the trainable prefix of the parameter buffer (also the gradient buffer's size). */
+    public int trainableSize() {
+        return trainableSize;
+    }
+
+    /** Values in the whole parameter buffer, trainable and fixed. */
+    public int parameterSize() {
+        return parameterSize;
+    }
+
+    public List<LayerRow> layers() {
+        return layers;
+    }
+
+    static int size(int[] shape) {
+        int n = 1;
+        for (int d : shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    /** Filled in by generated code, once, in a static initializer. */
+    public static final class Builder {
+        private final String name;
+        private Port input;
+        private Port output;
+        private Activation.Kind outputActivation = Activation.Kind.LINEAR;
+        private int outputPreActivationOffset = -1;
+        private int activationSize;
+        private final List<Parameter> parameters = new ArrayList<>();
+        private final List<LayerRow> layers = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder input(String name, int offset, int... shape) {
+            this.input = new Port(name, offset, shape.clone());
+            return this;
+        }
+
+        /** The output, the activation that produced it, and where that activation's input lives. */
+        public Builder output(String name, int offset, Activation.Kind activation, int preActivationOffset, int... shape) {
+            this.output = new Port(name, offset, shape.clone());
+            this.outputActivation = activation;
+            this.outputPreActivationOffset = preActivationOffset;
+            return this;
+        }
+
+        public Builder activationSize(int valuesPerSample) {
+            this.activationSize = valuesPerSample;
+            return this;
+        }
+
+        public Builder trainable(String name, int offset, Init init, int... shape) {
+            parameters.add(new Parameter(name, offset, shape.clone(), init, null));
+            return this;
+        }
+
+        public Builder fixed(String name, int offset, float[] values, int... shape) {
+            if (values.length != size(shape)) {
+                throw new IllegalArgumentException(name + ": " + values.length + " values for shape " + Arrays.toString(shape));
+            }
+            parameters.add(new Parameter(name, offset, shape.clone(), null, values.clone()));
+            return this;
+        }
+
+        public Builder layer(String name, String type, long parameterCount, int... outputShape) {
+            layers.add(new LayerRow(name, type, outputShape.clone(), parameterCount));
+            return this;
+        }
+
+        public NetworkLayout build() {
+            return new NetworkLayout(this);
+        }
+    }
+}

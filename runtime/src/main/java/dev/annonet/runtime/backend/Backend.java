@@ -1,0 +1,112 @@
+package dev.annonet.runtime.backend;
+
+/**
+ * The kernels a model runs on. Generated code calls them in a straight line with constant shapes
+ * and offsets; the training loop calls the loss, metric and optimizer kernels. Every buffer is a
+ * {@link Memory} from this backend plus an offset, all row-major.
+ *
+ * <p>Kernels never allocate: a training step on any backend creates no garbage. Implementations:
+ * {@code reference} (plain loops in double precision, the oracle the others are tested against)
+ * and {@code cpu} (float32, OpenBLAS sgemm, loops the JIT can vectorize).
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name for logs: {@code "reference"}, {@code "cpu"}. */
+    String name();
+
+    /** A zero-filled block of {@code size} values. */
+    Memory allocate(int size);
+
+    // ---- data movement ------------------------------------------------------------------------
+
+    void upload(float[] source, int sourceOffset, Memory target, int targetOffset, int count);
+
+    void download(Memory source, int sourceOffset, float[] target, int targetOffset, int count);
+
+    void fill(Memory target, int offset, int count, float value);
+
+    void copy(Memory source, int sourceOffset, Memory target, int targetOffset, int count);
+
+    // ---- dense: forward and backward side by side ----------------------------------------------
+
+    /**
+     * {@code C (m×n) = op(A) · op(B)}, or {@code C += ...} when {@code accumulate}. {@code op(A)}
+     * is m×k: A is stored m×k, or k×m when {@code transposeA}; likewise B is k×n or n×k.
+     */
+    void matmul(boolean transposeA, boolean transposeB, int m, int n, int k,
+                Memory a, int aOffset, Memory b, int bOffset, Memory c, int cOffset, boolean accumulate);
+
+    /**
+     * The fused bias + activation of a dense layer: {@code z += bias} per row (in place, skipped
+     * when {@code bias} is null), then {@code y = f(z)} ({@code y} may be {@code z} itself for
+     * LINEAR). Softmax normalizes each row of {@code cols} values.
+     */
+    void biasActivation(ActivationFunction f, int rows, int cols,
+                        Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset);
+
+    /** {@code dz = dy ⊙ f'(z)} (softmax: the row-wise Jacobian product from y); dz may alias dy. */
+    void activationBackward(ActivationFunction f, int rows, int cols,
+                            Memory z, int zOffset, Memory y, int yOffset,
+                            Memory dy, int dyOffset, Memory dz, int dzOffset);
+
+    /** {@code sums[j] = Σ_i x[i][j]}: a dense layer's bias gradient (overwrites). */
+    void columnSums(int rows, int cols, Memory x, int xOffset, Memory sums, int sumsOffset);
+
+    // ---- dropout: forward and backward side by side ---------------------------------------------
+
+    /**
+     * Inverted dropout over {@code count} values: {@code y = keep ? x / (1 - rate) : 0}, where keep
+     * is {@link DropoutMask#keep(long, long, int, double)}: a function of (seed, step, index), so
+     * nothing is stored between forward and backward and runs reproduce.
+     */
+    void dropout(double rate, long seed, long step, int count, Memory x, int xOffset, Memory y, int yOffset);
+
+    /** {@code dx = keep ? dy / (1 - rate) : 0}, with the mask of the same (seed, step). */
+    void dropoutBackward(double rate, long seed, long step, int count,
+                         Memory dy, int dyOffset, Memory dx, int dxOffset);
+
+    // ---- losses and metrics --------------------------------------------------------------------
+
+    /**
+     * The loss of {@code rows} output rows of {@code cols} values against their targets, summed
+     * over rows, and its gradient times {@code gradientScale} written to {@code gradient}.
+     *
+     * <p>{@code fused}: the output {@code y} came from a softmax (categorical losses) or a sigmoid
+     * (binary cross-entropy) of {@code z}; the loss is computed from z (log-softmax, log-sigmoid)
+     * and the gradient is taken with respect to z (e.g. {@code p - t}), skipping the activation's
+     * backward. Otherwise the gradient is with respect to y, and probabilities are clipped to
+     * [1e-7, 1 - 1e-7] as Keras does. Sparse targets hold one class index per row.
+     */
+    double loss(LossKind kind, boolean fused, int rows, int cols,
+                Memory y, int yOffset, Memory z, int zOffset, Memory targets, int targetsOffset,
+                Memory gradient, int gradientOffset, float gradientScale);
+
+    /** The loss alone, as {@link #loss} computes it, for evaluation. */
+    double lossValue(LossKind kind, boolean fused, int rows, int cols,
+                     Memory y, int yOffset, Memory z, int zOffset, Memory targets, int targetsOffset);
+
+    /** Number of correct rows (categorical kinds) or elements (binary). */
+    long countCorrect(AccuracyKind kind, int rows, int cols,
+                      Memory y, int yOffset, Memory targets, int targetsOffset);
+
+    // ---- optimizers: Keras's update formulas over the contiguous trainable parameters -----------
+
+    /** {@code v = momentum·v - lr·g; w += nesterov ? momentum·v - lr·g : v}; plain SGD when momentum is 0. */
+    void sgd(int count, Memory weights, Memory gradients, Memory velocity,
+             float learningRate, float momentum, boolean nesterov);
+
+    /** {@code v = rho·v + (1-rho)·g²; w -= lr·g / sqrt(v + epsilon)} (Keras 3). */
+    void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
+                 float learningRate, float rho, float epsilon);
+
+    /**
+     * Keras's Adam at step {@code t} (1-based): {@code m += (g - m)(1-β1); v += (g² - v)(1-β2);
+     * w -= lr·sqrt(1-β2^t)/(1-β1^t) · m / (sqrt(v) + epsilon)}.
+     */
+    void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
+              float learningRate, float beta1, float beta2, float epsilon, long t);
+
+    /** Frees native memory; the backend and its memories are unusable afterwards. */
+    @Override
+    void close();
+}
