@@ -24,6 +24,7 @@ import java.util.List;
  */
 public final class CpuBackend extends ElementsBackend {
     private final List<CpuMemory> memories = new ArrayList<>();
+    private final OptimizerTiles tiles = new OptimizerTiles();
     private boolean closed;
 
     /** Loads OpenBLAS; throws an exception naming the library and the platform when it cannot. */
@@ -246,26 +247,32 @@ public final class CpuBackend extends ElementsBackend {
         }
     }
 
-    // ---- optimizers: float32 arithmetic, as Keras updates float32 variables -------------------
+    // ---- optimizers: float32 arithmetic, as Keras updates float32 variables; tile by tile -----
 
     @Override
     public void sgd(int count, Memory weights, Memory gradients, Memory velocity,
                     float learningRate, float momentum, boolean nesterov) {
         KernelArguments.checkOptimizer("sgd", count, weights, gradients, momentum == 0 ? null : velocity, null);
+        FloatBuffer v = momentum == 0 ? null : cpu(velocity).buffer; // Keras keeps no velocity for plain SGD
         FloatBuffer w = cpu(weights).buffer;
         FloatBuffer g = cpu(gradients).buffer;
-        if (momentum == 0) {
-            for (int i = 0; i < count; i++) {
-                w.put(i, w.get(i) - learningRate * g.get(i));
+        float[] wt = tiles.weights;
+        float[] gt = tiles.gradients;
+        float[] vt = tiles.first;
+        for (int start = 0; start < count; start += OptimizerTiles.LENGTH) {
+            int length = tiles.load(start, count, w, g, v, null);
+            if (v == null) {
+                for (int i = 0; i < length; i++) {
+                    wt[i] -= learningRate * gt[i];
+                }
+            } else {
+                for (int i = 0; i < length; i++) {
+                    float step = learningRate * gt[i];
+                    vt[i] = momentum * vt[i] - step;
+                    wt[i] += nesterov ? momentum * vt[i] - step : vt[i];
+                }
             }
-            return;
-        }
-        FloatBuffer v = cpu(velocity).buffer;
-        for (int i = 0; i < count; i++) {
-            float step = learningRate * g.get(i);
-            float vi = momentum * v.get(i) - step;
-            v.put(i, vi);
-            w.put(i, w.get(i) + (nesterov ? momentum * vi - step : vi));
+            tiles.store(start, length, w, v, null);
         }
     }
 
@@ -276,12 +283,17 @@ public final class CpuBackend extends ElementsBackend {
         FloatBuffer w = cpu(weights).buffer;
         FloatBuffer g = cpu(gradients).buffer;
         FloatBuffer v = cpu(velocity).buffer;
+        float[] wt = tiles.weights;
+        float[] gt = tiles.gradients;
+        float[] vt = tiles.first;
         float oneMinusRho = 1 - rho;
-        for (int i = 0; i < count; i++) {
-            float gi = g.get(i);
-            float vi = rho * v.get(i) + oneMinusRho * gi * gi;
-            v.put(i, vi);
-            w.put(i, w.get(i) - learningRate * gi / (float) Math.sqrt(vi + epsilon));
+        for (int start = 0; start < count; start += OptimizerTiles.LENGTH) {
+            int length = tiles.load(start, count, w, g, v, null);
+            for (int i = 0; i < length; i++) {
+                vt[i] = rho * vt[i] + oneMinusRho * gt[i] * gt[i];
+                wt[i] -= learningRate * gt[i] / (float) Math.sqrt(vt[i] + epsilon);
+            }
+            tiles.store(start, length, w, v, null);
         }
     }
 
@@ -293,16 +305,21 @@ public final class CpuBackend extends ElementsBackend {
         FloatBuffer g = cpu(gradients).buffer;
         FloatBuffer mb = cpu(m).buffer;
         FloatBuffer vb = cpu(v).buffer;
+        float[] wt = tiles.weights;
+        float[] gt = tiles.gradients;
+        float[] mt = tiles.first;
+        float[] vt = tiles.second;
         float alpha = (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
         float oneMinusBeta1 = 1 - beta1;
         float oneMinusBeta2 = 1 - beta2;
-        for (int i = 0; i < count; i++) {
-            float gi = g.get(i);
-            float mi = mb.get(i) + (gi - mb.get(i)) * oneMinusBeta1;
-            float vi = vb.get(i) + (gi * gi - vb.get(i)) * oneMinusBeta2;
-            mb.put(i, mi);
-            vb.put(i, vi);
-            w.put(i, w.get(i) - alpha * mi / ((float) Math.sqrt(vi) + epsilon));
+        for (int start = 0; start < count; start += OptimizerTiles.LENGTH) {
+            int length = tiles.load(start, count, w, g, mb, vb);
+            for (int i = 0; i < length; i++) {
+                mt[i] += (gt[i] - mt[i]) * oneMinusBeta1;
+                vt[i] += (gt[i] * gt[i] - vt[i]) * oneMinusBeta2;
+                wt[i] -= alpha * mt[i] / ((float) Math.sqrt(vt[i]) + epsilon);
+            }
+            tiles.store(start, length, w, mb, vb);
         }
     }
 
