@@ -5,6 +5,7 @@ import static dev.annonet.runtime.backend.TestData.memory;
 import static dev.annonet.runtime.backend.TestData.uniform;
 import static dev.annonet.runtime.backend.reference.ReferenceBackend.values;
 
+import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
 import java.util.Arrays;
 import java.util.Random;
