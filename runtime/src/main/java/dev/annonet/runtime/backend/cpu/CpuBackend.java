@@ -19,8 +19,9 @@ import java.util.List;
  * The fast CPU backend: float32 values off-heap, GEMMs through OpenBLAS on those values in place,
  * and element-wise loops specialized for the hot activation kinds. Losses, accuracies, dropout and
  * the rare activation kinds use the kernels of {@link ElementsBackend} shared with the reference
- * backend (in double precision): they are not where a step's time goes. A kernel call allocates nothing, on the Java
- * heap or natively. Not thread-safe: calls share each memory's operand views.
+ * backend (in double precision): they are not where a step's time goes. A kernel call allocates
+ * nothing, on the Java heap or natively. Not thread-safe: calls share each memory's operand views
+ * and the optimizer tiles.
  */
 public final class CpuBackend extends ElementsBackend {
     private final List<CpuMemory> memories = new ArrayList<>();
