@@ -43,13 +43,14 @@ public final class NetworkProcessor extends AbstractProcessor {
 
     @Override
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-        for (Element element : round.getElementsAnnotatedWith(Network.class)) {
-            guarded(element, () -> compile((TypeElement) element));
-        }
-        for (String name : LayerAnnotations.names()) {
-            TypeElement annotation = processingEnv.getElementUtils().getTypeElement(name);
+        for (TypeElement annotation : annotations) {
+            boolean network = annotation.getQualifiedName().contentEquals(Network.class.getCanonicalName());
             for (Element element : round.getElementsAnnotatedWith(annotation)) {
-                guarded(element, () -> checkEnclosingNetwork(element));
+                if (network) {
+                    guarded(element, () -> compile((TypeElement) element));
+                } else if (LayerAnnotations.names().contains(annotation.getQualifiedName().toString())) {
+                    guarded(element, () -> checkEnclosingNetwork(element, annotation));
+                }
             }
         }
         return false;
@@ -69,15 +70,16 @@ public final class NetworkProcessor extends AbstractProcessor {
     }
 
     /** Layer annotations count only on the methods of a {@code @Network} interface. */
-    private void checkEnclosingNetwork(Element method) {
+    private void checkEnclosingNetwork(Element method, TypeElement annotation) {
         Element enclosing = method.getEnclosingElement();
         if (enclosing.getAnnotation(Network.class) != null) {
             return; // the network's own checks cover its members, or its not being an interface
         }
-        for (AnnotationMirror annotation : LayerAnnotations.on(method)) {
-            report(new Source(method, annotation, null), method.getSimpleName() + ": @"
-                    + annotation.getAnnotationType().asElement().getSimpleName() + " declares a layer, but "
-                    + enclosing.getSimpleName() + " is not a @Network interface");
+        for (AnnotationMirror mirror : method.getAnnotationMirrors()) {
+            if (mirror.getAnnotationType().asElement().equals(annotation)) {
+                report(new Source(method, mirror, null), method.getSimpleName() + ": @" + annotation.getSimpleName()
+                        + " declares a layer, but " + enclosing.getSimpleName() + " is not a @Network interface");
+            }
         }
     }
 
@@ -91,7 +93,8 @@ public final class NetworkProcessor extends AbstractProcessor {
         try {
             step.run();
         } catch (IOException e) {
-            report(Source.of(element), "annonet: cannot write the model of " + element.getSimpleName() + ": " + e.getMessage());
+            report(Source.of(element), "annonet: cannot write the model class of " + element.getSimpleName() + ": "
+                    + e.getMessage() + "; if a type of that name exists, name the model with @Network(name = ...)");
         } catch (Throwable e) { // the compiler must get a diagnostic, not a stack trace
             StackTraceElement[] trace = e.getStackTrace();
             report(Source.of(element), "annonet internal error: " + e

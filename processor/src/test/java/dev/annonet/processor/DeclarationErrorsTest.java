@@ -9,6 +9,8 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Mistakes in the Java shape of a declaration: the annotated type and its methods. */
 class DeclarationErrorsTest {
@@ -89,32 +91,18 @@ class DeclarationErrorsTest {
                 "both: a layer takes one layer annotation, but it has @Dense and @Dropout", "@Dropout(rate = 0.1)");
     }
 
-    @Test
-    void defaultMethodLayer() {
-        assertError(network("Mlp", "@Input(shape = 2) Layer x();", "@Dense(units = 2)\n    default Layer y() { return null; }"),
-                "y: a layer is an abstract method without parameters returning Layer, but this one is a default method",
-                "default Layer y()");
-    }
-
-    @Test
-    void staticMethodLayer() {
-        assertError(network("Mlp", "@Input(shape = 2) Layer x();", "@Dense(units = 2)\n    static Layer y() { return null; }"),
-                "y: a layer is an abstract method without parameters returning Layer, but this one is a static method",
-                "static Layer y()");
-    }
-
-    @Test
-    void layerWithParameters() {
-        assertError(network("Mlp", "@Input(shape = 2) Layer x();", "@Dense(units = 2)\n    Layer y(int units);"),
-                "y: a layer is an abstract method without parameters returning Layer, but this one takes parameters",
-                "Layer y(int units)");
-    }
-
-    @Test
-    void layerReturningAnotherType() {
-        assertError(network("Mlp", "@Input(shape = 2) Layer x();", "@Dense(units = 2)\n    Object y();"),
-                "y: a layer is an abstract method without parameters returning Layer, but this one returns java.lang.Object",
-                "Object y()");
+    /** A layer annotation on a method that the model cannot implement as a layer. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            default Layer y() { return null; } | but this one is a default method
+            static Layer y() { return null; }  | but this one is a static method
+            Layer y(int units);                | but this one takes parameters
+            <T> Layer y();                     | but this one has type parameters
+            Object y();                        | but this one returns java.lang.Object
+            """)
+    void layerMethodOfTheWrongForm(String method, String problem) {
+        assertError(network("Mlp", "@Input(shape = 2) Layer x();", "@Dense(units = 2)\n    " + method),
+                "y: a layer is an abstract method without parameters returning Layer, " + problem, method);
     }
 
     @Test

@@ -16,10 +16,21 @@ import javax.lang.model.element.TypeElement;
 /**
  * The {@link NetworkProcessor}, with a record of the source files it creates: compile-testing
  * hides generated files once a compilation has failed, and the tests check that none was written.
+ * It can also make every write fail, to test how the processor survives a failure.
  */
 final class RecordingProcessor extends AbstractProcessor {
     private final NetworkProcessor processor = new NetworkProcessor();
     private final List<String> written = new ArrayList<>();
+    private final RuntimeException writeFailure;
+
+    RecordingProcessor() {
+        this(null);
+    }
+
+    /** A processor whose writes throw {@code writeFailure} (none when null). */
+    RecordingProcessor(RuntimeException writeFailure) {
+        this.writeFailure = writeFailure;
+    }
 
     List<String> written() {
         return List.copyOf(written);
@@ -31,6 +42,9 @@ final class RecordingProcessor extends AbstractProcessor {
         Filer filer = environment.getFiler();
         Filer recordingFiler = proxy(Filer.class, (method, args) -> {
             if (method.getName().equals("createSourceFile")) {
+                if (writeFailure != null) {
+                    throw writeFailure;
+                }
                 written.add(args[0].toString());
             }
             return method.invoke(filer, args);

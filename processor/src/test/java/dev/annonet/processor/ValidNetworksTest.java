@@ -2,6 +2,7 @@ package dev.annonet.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.annonet.processor.Networks.compile;
+import static dev.annonet.processor.Networks.declaration;
 import static dev.annonet.processor.Networks.network;
 
 import com.google.testing.compile.Compilation;
@@ -26,21 +27,15 @@ class ValidNetworksTest {
                 "        return model.predict(new float[784]);",
                 "    }",
                 "}"));
-        Compilation compilation = compile(Networks.mnistMlp(), client);
-        assertThat(compilation).succeededWithoutWarnings();
-        assertThat(compilation).generatedSourceFile("example.MnistMlpModel")
-                .contentsAsUtf8String()
-                .contains("public final class MnistMlpModel extends Model implements MnistMlp");
+        assertModel("example.MnistMlpModel", compile(Networks.mnistMlp(), client),
+                "public final class MnistMlpModel extends Model implements MnistMlp");
     }
 
     @Test
     void perceptronOrHasFixedWeightsAndNoGradients() {
-        Compilation compilation = compile(network("PerceptronOr",
-                "@Input(shape = 2) Layer x();",
-                "@Dense(units = 1, activation = HEAVISIDE, kernel = {1, 1}, bias = {-0.5f}) Layer or();"));
-        assertThat(compilation).succeededWithoutWarnings();
-        String model = Networks.generatedSource(compilation, "example.PerceptronOrModel");
-        assertContains(model,
+        assertModel("example.PerceptronOrModel", network("PerceptronOr",
+                        "@Input(shape = 2) Layer x();",
+                        "@Dense(units = 1, activation = HEAVISIDE, kernel = {1, 1}, bias = {-0.5f}) Layer or();"),
                 ".fixed(\"or.kernel\", OR_KERNEL, new float[] {1.0f, 1.0f}, 2, 1)",
                 ".fixed(\"or.bias\", OR_BIAS, new float[] {-0.5f}, 1)",
                 "ActivationFunction.heaviside(0.0)",
@@ -49,27 +44,23 @@ class ValidNetworksTest {
 
     @Test
     void xorWithReluHiddenAndSigmoidOutput() {
-        Compilation compilation = compile(network("Xor",
-                "@Input(shape = 2) Layer x();",
-                "@Dense(units = 2, activation = RELU) Layer hidden();",
-                "@Dense(units = 1, activation = SIGMOID) Layer output();"));
-        assertThat(compilation).succeededWithoutWarnings();
-        assertContains(Networks.generatedSource(compilation, "example.XorModel"),
+        assertModel("example.XorModel", network("Xor",
+                        "@Input(shape = 2) Layer x();",
+                        "@Dense(units = 2, activation = RELU) Layer hidden();",
+                        "@Dense(units = 1, activation = SIGMOID) Layer output();"),
                 ".output(\"output\", OUTPUT, Activation.Kind.SIGMOID, OUTPUT_Z, 1)",
                 "if (!outputGradientFused) {");
     }
 
     @Test
     void reshapeFlattenActivationAndFromOnRankTwoInput() {
-        Compilation compilation = compile(network("Shapes",
-                "@Input(shape = {28, 28}) Layer image();",
-                "@Activation(value = TANH, from = \"rows\") Layer squashed();",
-                "@Dense(units = 16, from = \"image\") Layer rows();",
-                "@Reshape(shape = {-1, 32}, from = \"squashed\") Layer pairs();",
-                "@Flatten Layer flat();",
-                "@Dense(units = 10, activation = SOFTMAX) Layer output();"));
-        assertThat(compilation).succeededWithoutWarnings();
-        assertContains(Networks.generatedSource(compilation, "example.ShapesModel"),
+        assertModel("example.ShapesModel", network("Shapes",
+                        "@Input(shape = {28, 28}) Layer image();",
+                        "@Activation(value = TANH, from = \"rows\") Layer squashed();",
+                        "@Dense(units = 16, from = \"image\") Layer rows();",
+                        "@Reshape(shape = {-1, 32}, from = \"squashed\") Layer pairs();",
+                        "@Flatten Layer flat();",
+                        "@Dense(units = 10, activation = SOFTMAX) Layer output();"),
                 // Dense on the last axis: 28 rows of 28 values per sample
                 "backend.matmul(false, false, batch * 28, 16, 28,",
                 "backend.biasActivation(SQUASHED_ACTIVATION, batch * 28, 16, a, batch * ROWS, null, 0,",
@@ -82,29 +73,51 @@ class ValidNetworksTest {
     }
 
     @Test
+    void thresholdsReachTheActivationFunctions() {
+        assertModel("example.ThresholdsModel", network("Thresholds",
+                        "@Input(shape = 2) Layer x();",
+                        "@Dense(units = 2, activation = THRESHOLDED_LINEAR, thresholds = {-1, 1}) Layer clipped();",
+                        "@Activation(value = HEAVISIDE, thresholds = 0.5) Layer fired();"),
+                "CLIPPED_ACTIVATION = ActivationFunction.thresholdedLinear(-1.0, 1.0);",
+                "FIRED_ACTIVATION = ActivationFunction.heaviside(0.5);");
+    }
+
+    @Test
     void collidingConstantNamesAreMadeUnique() {
-        Compilation compilation = compile(network("Collide",
-                "@Input(shape = 3) Layer x();",
-                "@Dense(units = 4, activation = RELU) Layer hidden();",
-                "@Dense(units = 4, activation = RELU) Layer HIDDEN();",
-                "@Dense(units = 2, activation = RELU) Layer hiddenZ();",
-                "@Dense(units = 2, activation = RELU) Layer LAYOUT();"));
-        assertThat(compilation).succeededWithoutWarnings();
-        assertContains(Networks.generatedSource(compilation, "example.CollideModel"),
+        assertModel("example.CollideModel", network("Collide",
+                        "@Input(shape = 3) Layer x();",
+                        "@Dense(units = 4, activation = RELU) Layer hidden();",
+                        "@Dense(units = 4, activation = RELU) Layer HIDDEN();",
+                        "@Dense(units = 2, activation = RELU) Layer hiddenZ();",
+                        "@Dense(units = 2, activation = RELU) Layer LAYOUT();"),
                 "private static final int HIDDEN_Z_2 =",
                 "private static final int LAYOUT_2 =");
     }
 
     @Test
     void networkNameChoosesTheModelClass() {
-        Compilation compilation = compile(Networks.declaration("Declared", "@Network(name = \"Custom\")\npublic interface Declared",
-                "@Input(shape = 3) Layer x();",
-                "@Dense(units = 1) Layer y();"));
-        assertThat(compilation).succeededWithoutWarnings();
-        assertThat(compilation).generatedSourceFile("example.Custom");
+        assertModel("example.Custom", declaration("Declared", "@Network(name = \"Custom\")\npublic interface Declared",
+                        "@Input(shape = 3) Layer x();",
+                        "@Dense(units = 1) Layer y();"),
+                "public final class Custom extends Model implements Declared");
     }
 
-    private static void assertContains(String source, String... parts) {
+    @Test
+    void nestedInterface() {
+        assertModel("example.InnerModel", declaration("Outer", "public class Outer {\n    @Network\n    interface Inner",
+                        "@Input(shape = 3) Layer x();",
+                        "@Dense(units = 1) Layer y();\n    }"),
+                "public final class InnerModel extends Model implements Outer.Inner");
+    }
+
+    private static void assertModel(String model, JavaFileObject declaration, String... parts) {
+        assertModel(model, compile(declaration), parts);
+    }
+
+    /** Asserts a clean compilation whose model contains each of {@code parts}. */
+    private static void assertModel(String model, Compilation compilation, String... parts) {
+        assertThat(compilation).succeededWithoutWarnings();
+        String source = Networks.generatedSource(compilation, model);
         for (String part : parts) {
             if (!source.contains(part)) {
                 throw new AssertionError("generated source lacks <" + part + ">:\n" + source);

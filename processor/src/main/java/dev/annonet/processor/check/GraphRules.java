@@ -19,6 +19,7 @@ final class GraphRules {
     private final List<LayerNode> nodes;
     private final Diagnostics diagnostics;
     private final Map<LayerNode, LayerNode> inputs = new LinkedHashMap<>();
+    /** False once an input did not resolve or inputs form a cycle: the unused-layer check would then mislead. */
     private boolean complete = true;
 
     private GraphRules(NetworkSpec network, List<LayerNode> nodes, Diagnostics diagnostics) {
@@ -50,7 +51,7 @@ final class GraphRules {
         } else if (complete) {
             reportUnused(output);
         }
-        return new LayerGraph(nodes, inputs, output, complete);
+        return new LayerGraph(nodes, inputs, output);
     }
 
     private void resolveInput(LayerNode node, Attribute<List<String>> from, LayerNode previous, Map<String, LayerNode> byName) {

@@ -8,6 +8,7 @@ import dev.annonet.processor.read.DropoutSpec;
 import dev.annonet.processor.read.InputSpec;
 import dev.annonet.processor.read.ReshapeSpec;
 import java.util.List;
+import java.util.Optional;
 
 /** Rules on a layer's options that need no shapes: sizes, rates, thresholds, fixed values. */
 final class OptionRules {
@@ -17,11 +18,9 @@ final class OptionRules {
 
     static void check(LayerNode node, Diagnostics diagnostics) {
         if (node.spec() instanceof InputSpec input) {
-            ShapeRules.inputShapeProblem(input.shape().value())
-                    .ifPresent(problem -> node.error(diagnostics, input.shape(), input.describe(input.shape()) + " " + problem));
+            reportShape(node, input.shape(), ShapeRules.inputShapeProblem(input.shape().value()), diagnostics);
         } else if (node.spec() instanceof ReshapeSpec reshape) {
-            ShapeRules.reshapeProblem(reshape.shape().value())
-                    .ifPresent(problem -> node.error(diagnostics, reshape.shape(), reshape.describe(reshape.shape()) + " " + problem));
+            reportShape(node, reshape.shape(), ShapeRules.reshapeProblem(reshape.shape().value()), diagnostics);
         } else if (node.spec() instanceof DropoutSpec dropout) {
             checkRate(node, dropout, diagnostics);
         } else if (node.spec() instanceof DenseSpec dense) {
@@ -30,6 +29,11 @@ final class OptionRules {
         if (node.spec() instanceof ActivatedSpec activated) {
             checkThresholds(node, activated, diagnostics);
         }
+    }
+
+    private static void reportShape(LayerNode node, Attribute<List<Integer>> shape, Optional<String> problem,
+                                    Diagnostics diagnostics) {
+        problem.ifPresent(p -> node.error(diagnostics, shape, node.spec().describe(shape) + " " + p));
     }
 
     private static void checkRate(LayerNode node, DropoutSpec dropout, Diagnostics diagnostics) {

@@ -1,10 +1,12 @@
 package dev.annonet.processor.read;
 
+import javax.lang.model.element.AnnotationValue;
+
 /**
  * One attribute of a layer annotation: its value (the default when the user left it out) and the
- * {@link javax.lang.model.element.AnnotationValue} the user wrote, null when defaulted.
+ * {@link AnnotationValue} the user wrote, null when defaulted.
  */
-public record Attribute<T>(String name, T value, javax.lang.model.element.AnnotationValue written) {
+public record Attribute<T>(String name, T value, AnnotationValue written) {
 
     public boolean isWritten() {
         return written != null;

@@ -7,13 +7,25 @@ import dev.annonet.processor.plan.Extent;
 import dev.annonet.processor.plan.Op;
 import dev.annonet.processor.plan.Operand;
 import dev.annonet.processor.plan.Space;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
 
 /** Writes {@code forward} and {@code backward}: one straight line of backend calls per plan block. */
 final class Schedule {
+    /** A buffer as a pass sees it: the local that holds it and the Model method that returns it. */
+    private record Buffer(String local, String getter) {
+    }
+
+    private static final Map<Space, Buffer> BUFFERS = new EnumMap<>(Map.of(
+            Space.PARAMETERS, new Buffer("p", "parameters"),
+            Space.GRADIENTS, new Buffer("g", "gradients"),
+            Space.ACTIVATIONS, new Buffer("a", "activations"),
+            Space.ACTIVATION_GRADIENTS, new Buffer("d", "activationGradients")));
+
     private final ConstantNames names;
 
     Schedule(ConstantNames names) {
@@ -43,7 +55,7 @@ final class Schedule {
                 .addParameter(int.class, "batch")
                 .addParameter(boolean.class, flag);
         for (Space space : used) {
-            method.addStatement("$T $L = $L()", ModelWriter.MEMORY, local(space), getter(space));
+            method.addStatement("$T $L = $L()", ModelWriter.MEMORY, local(space), BUFFERS.get(space).getter());
         }
         return method.addCode(body.build()).build();
     }
@@ -117,20 +129,6 @@ final class Schedule {
     }
 
     private static String local(Space space) {
-        return switch (space) {
-            case PARAMETERS -> "p";
-            case GRADIENTS -> "g";
-            case ACTIVATIONS -> "a";
-            case ACTIVATION_GRADIENTS -> "d";
-        };
-    }
-
-    private static String getter(Space space) {
-        return switch (space) {
-            case PARAMETERS -> "parameters";
-            case GRADIENTS -> "gradients";
-            case ACTIVATIONS -> "activations";
-            case ACTIVATION_GRADIENTS -> "activationGradients";
-        };
+        return BUFFERS.get(space).local();
     }
 }
