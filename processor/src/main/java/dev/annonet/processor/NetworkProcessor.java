@@ -53,7 +53,7 @@ public final class NetworkProcessor extends AbstractProcessor {
                 }
             }
         }
-        return false;
+        return true; // the dsl annotations are this processor's alone
     }
 
     private void compile(TypeElement type) throws IOException {

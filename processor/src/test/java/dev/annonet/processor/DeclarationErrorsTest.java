@@ -54,6 +54,20 @@ class DeclarationErrorsTest {
     }
 
     @Test
+    void privateNestedInterface() {
+        assertError(declaration("Outer", "public class Outer {\n    @Network\n    private interface Mlp",
+                        "@Input(shape = 2) Layer x();", "@Dense(units = 1) Layer y();\n    }"),
+                "@Network interface Mlp must not be private", "@Network");
+    }
+
+    @Test
+    void sealedInterface() {
+        assertError(declaration("Mlp", "@Network\npublic sealed interface Mlp permits Mlp.Only",
+                        "@Input(shape = 2) Layer x();", "@Dense(units = 1) Layer y();", "final class Only implements Mlp {}"),
+                "@Network interface Mlp must not be sealed", "@Network");
+    }
+
+    @Test
     void inheritedAbstractMethod() {
         JavaFileObject base = JavaFileObjects.forSourceString("example.Base",
                 "package example;\npublic interface Base {\n    dev.annonet.dsl.Layer extra();\n}\n");

@@ -50,6 +50,10 @@ final class DeclarationRules {
             diagnostics.error(at, "@Network interface " + type.getSimpleName()
                     + " must not be private: its generated model, a class of the same package, implements it");
         }
+        if (type.getModifiers().contains(Modifier.SEALED)) {
+            diagnostics.error(at, "@Network interface " + type.getSimpleName()
+                    + " must not be sealed: its generated model implements it");
+        }
         checkModelName(network, diagnostics);
         for (ExecutableElement inherited : network.inheritedAbstractMethods()) {
             diagnostics.error(at, type.getSimpleName() + " inherits the abstract method " + inherited.getSimpleName()
