@@ -24,15 +24,15 @@ import javax.lang.model.element.TypeElement;
 
 /** Writes the model class of a plan. It reads the plan and decides nothing the plan has not. */
 public final class ModelWriter {
-    static final String GENERATOR = "dev.annonet.processor.NetworkProcessor";
-    static final ClassName MODEL = ClassName.get("dev.annonet.runtime", "Model");
-    static final ClassName NETWORK_LAYOUT = ClassName.get("dev.annonet.runtime", "NetworkLayout");
-    static final ClassName INIT = NETWORK_LAYOUT.nestedClass("Init");
-    static final ClassName DEVICE = ClassName.get("dev.annonet.runtime", "Device");
-    static final ClassName DENSE_LAYER = ClassName.get("dev.annonet.runtime", "DenseLayer");
-    static final ClassName ACTIVATION_FUNCTION = ClassName.get("dev.annonet.runtime.backend", "ActivationFunction");
+    private static final String GENERATOR = "dev.annonet.processor.NetworkProcessor";
+    private static final ClassName MODEL = ClassName.get("dev.annonet.runtime", "Model");
+    private static final ClassName NETWORK_LAYOUT = ClassName.get("dev.annonet.runtime", "NetworkLayout");
+    private static final ClassName INIT = NETWORK_LAYOUT.nestedClass("Init");
+    private static final ClassName DEVICE = ClassName.get("dev.annonet.runtime", "Device");
+    private static final ClassName DENSE_LAYER = ClassName.get("dev.annonet.runtime", "DenseLayer");
+    private static final ClassName ACTIVATION_FUNCTION = ClassName.get("dev.annonet.runtime.backend", "ActivationFunction");
     static final ClassName MEMORY = ClassName.get("dev.annonet.runtime.backend", "Memory");
-    static final ClassName KIND = ClassName.get(Activation.Kind.class);
+    private static final ClassName KIND = ClassName.get(Activation.Kind.class);
     private static final String LAYOUT = "LAYOUT";
 
     private final NetworkPlan plan;
