@@ -47,6 +47,13 @@ class LayerOptionErrorsTest {
     }
 
     @Test
+    void kernelTooLarge() {
+        assertError(network("Mlp", "@Input(shape = 100000) Layer x();", "@Dense(units = 100000) Layer wide();"),
+                "wide: @Dense(units = 100000) needs a kernel of 100000 × 100000 values, more than a Java array can hold",
+                "units = 100000");
+    }
+
+    @Test
     void reshapeOfAnotherSize() {
         assertError(network("Mlp", "@Input(shape = 784) Layer image();", "@Reshape(shape = {27, 28}) Layer grid();"),
                 "grid: @Reshape(shape = {27, 28}) holds 756 values but its input 'image' holds 784", "shape = {27, 28}");

@@ -111,16 +111,15 @@ final class ShapeRules {
             return Optional.empty();
         }
         long kernelSize = (long) input.last() * units;
-        String needs = input.last() + " × " + units + " = " + kernelSize
-                + ": its input '" + inputNode.name() + "' has " + input.last() + " values on its last axis and units = " + units;
-        Optional<String> kernelTooLarge = tooLarge(kernelSize);
-        if (kernelTooLarge.isPresent()) {
-            node.error(diagnostics, dense.units(), "its kernel of " + needs + ", " + kernelTooLarge.get());
+        if (tooLarge(kernelSize).isPresent()) {
+            node.error(diagnostics, dense.units(), dense.describe(dense.units()) + " needs a kernel of " + input.last()
+                    + " × " + units + " values, more than a Java array can hold");
             return Optional.empty();
         }
         if (dense.kernel().isWritten() && dense.kernel().value().size() != kernelSize) {
             node.error(diagnostics, dense.kernel(), "@Dense(kernel = ...) holds " + dense.kernel().value().size()
-                    + " values, but needs " + needs);
+                    + " values, but needs " + input.last() + " × " + units + " = " + kernelSize + ": its input '"
+                    + inputNode.name() + "' has " + input.last() + " values on its last axis and units = " + units);
         }
         if (dense.bias().isWritten() && dense.useBias().value() && dense.bias().value().size() != units) {
             node.error(diagnostics, dense.bias(), "@Dense(bias = ...) holds " + dense.bias().value().size()
