@@ -1,0 +1,108 @@
+package dev.annonet.processor;
+
+import com.google.auto.service.AutoService;
+import dev.annonet.dsl.Network;
+import dev.annonet.processor.check.CheckedNetwork;
+import dev.annonet.processor.check.Diagnostics;
+import dev.annonet.processor.check.NetworkChecker;
+import dev.annonet.processor.plan.Planner;
+import dev.annonet.processor.read.LayerAnnotations;
+import dev.annonet.processor.read.NetworkReader;
+import dev.annonet.processor.read.NetworkSpec;
+import dev.annonet.processor.read.Source;
+import dev.annonet.processor.write.ModelWriter;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * Compiles {@code @Network} interfaces into model classes: read the declaration, check it,
+ * plan it, write it. Every mistake becomes a javac error on the element that caused it, and
+ * nothing is written for a declaration with an error.
+ */
+@AutoService(Processor.class)
+public final class NetworkProcessor extends AbstractProcessor {
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+        return Set.of(Network.class.getPackageName() + ".*");
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+        return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        for (TypeElement annotation : annotations) {
+            boolean network = annotation.getQualifiedName().contentEquals(Network.class.getCanonicalName());
+            for (Element element : round.getElementsAnnotatedWith(annotation)) {
+                if (network) {
+                    guarded(element, () -> compile((TypeElement) element));
+                } else if (LayerAnnotations.names().contains(annotation.getQualifiedName().toString())) {
+                    guarded(element, () -> checkEnclosingNetwork(element, annotation));
+                }
+            }
+        }
+        return true; // the dsl annotations are this processor's alone
+    }
+
+    private void compile(TypeElement type) throws IOException {
+        Optional<NetworkSpec> spec = new NetworkReader(processingEnv.getElementUtils(), processingEnv.getTypeUtils()).read(type);
+        if (spec.isEmpty()) {
+            return;
+        }
+        Diagnostics diagnostics = new Diagnostics();
+        Optional<CheckedNetwork> checked = NetworkChecker.check(spec.get(), diagnostics);
+        diagnostics.errors().forEach(error -> report(error.source(), error.message()));
+        if (checked.isPresent()) {
+            ModelWriter.write(Planner.plan(checked.get())).writeTo(processingEnv.getFiler());
+        }
+    }
+
+    /** Layer annotations count only on the methods of a {@code @Network} interface. */
+    private void checkEnclosingNetwork(Element method, TypeElement annotation) {
+        Element enclosing = method.getEnclosingElement();
+        if (enclosing.getAnnotation(Network.class) != null) {
+            return; // the network's own checks cover its members, or its not being an interface
+        }
+        for (AnnotationMirror mirror : method.getAnnotationMirrors()) {
+            if (mirror.getAnnotationType().asElement().equals(annotation)) {
+                report(new Source(method, mirror, null), method.getSimpleName() + ": @" + annotation.getSimpleName()
+                        + " declares a layer, but " + enclosing.getSimpleName() + " is not a @Network interface");
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    /** Runs a step so that nothing escapes to javac as a crash: every failure becomes an error on the element. */
+    private void guarded(Element element, Step step) {
+        try {
+            step.run();
+        } catch (IOException e) {
+            report(Source.of(element), "annonet: cannot write the model class of " + element.getSimpleName() + ": "
+                    + e.getMessage() + "; if a type of that name exists, name the model with @Network(name = ...)");
+        } catch (Throwable e) { // the compiler must get a diagnostic, not a stack trace
+            StackTraceElement[] trace = e.getStackTrace();
+            report(Source.of(element), "annonet internal error: " + e
+                    + (trace.length > 0 ? " at " + trace[0] : "") + " (please report)");
+        }
+    }
+
+    private void report(Source at, String message) {
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, message, at.element(), at.annotation(), at.value());
+    }
+}

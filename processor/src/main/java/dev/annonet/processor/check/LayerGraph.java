@@ -1,0 +1,12 @@
+package dev.annonet.processor.check;
+
+import java.util.List;
+import java.util.Map;
+
+/** The layers in declaration order, the input of each (where it resolved) and the output, the last layer. */
+record LayerGraph(List<LayerNode> nodes, Map<LayerNode, LayerNode> inputs, LayerNode output) {
+
+    LayerNode inputOf(LayerNode node) {
+        return inputs.get(node);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.annonet.processor.check;
+
+import dev.annonet.processor.read.InputSpec;
+import dev.annonet.processor.read.MemberSpec;
+import dev.annonet.processor.read.NetworkSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Checks a declaration: every rule runs, every error is collected; a network comes out only when there is none. */
+public final class NetworkChecker {
+
+    private NetworkChecker() {
+    }
+
+    public static Optional<CheckedNetwork> check(NetworkSpec network, Diagnostics diagnostics) {
+        if (!DeclarationRules.checkType(network, diagnostics)) {
+            return Optional.empty();
+        }
+        DeclarationRules.checkMembers(network, diagnostics);
+        List<LayerNode> nodes = layerNodes(network);
+        if (nodes.stream().noneMatch(node -> node.spec() instanceof InputSpec)) {
+            diagnostics.error(network.source(), network.type().getSimpleName() + " declares no @Input layer");
+        }
+        if (nodes.isEmpty()) {
+            return Optional.empty();
+        }
+        LayerGraph graph = GraphRules.resolve(network, nodes, diagnostics);
+        nodes.forEach(node -> OptionRules.check(node, diagnostics));
+        Map<LayerNode, Shape> shapes = ShapeRules.infer(graph, diagnostics);
+        if (diagnostics.hasErrors()) {
+            return Optional.empty();
+        }
+        CheckedNetwork checked = checkedNetwork(network, graph, shapes);
+        checkTotals(checked, network, diagnostics);
+        return diagnostics.hasErrors() ? Optional.empty() : Optional.of(checked);
+    }
+
+    /** Members with a layer annotation (the first, when a member wrongly has several), in declaration order. */
+    private static List<LayerNode> layerNodes(NetworkSpec network) {
+        List<LayerNode> nodes = new ArrayList<>();
+        List<MemberSpec> members = network.members();
+        for (int index = 0; index < members.size(); index++) {
+            MemberSpec member = members.get(index);
+            if (!member.layers().isEmpty()) {
+                nodes.add(new LayerNode(index, member.name(), member.layers().get(0)));
+            }
+        }
+        return nodes;
+    }
+
+    private static CheckedNetwork checkedNetwork(NetworkSpec network, LayerGraph graph, Map<LayerNode, Shape> shapes) {
+        Map<LayerNode, CheckedLayer> checked = new HashMap<>();
+        for (LayerNode node : graph.nodes()) {
+            checkedLayer(node, graph, shapes, checked);
+        }
+        List<CheckedLayer> layers = graph.nodes().stream().map(checked::get).toList();
+        CheckedLayer input = layers.stream().filter(layer -> layer.spec() instanceof InputSpec).findFirst().orElseThrow();
+        String modelName = network.modelName().value().isEmpty()
+                ? network.type().getSimpleName() + "Model"
+                : network.modelName().value();
+        return new CheckedNetwork(network.type(), modelName, layers, input, checked.get(graph.output()));
+    }
+
+    /** Inputs first: a layer refers to its input's {@link CheckedLayer}. The graph is acyclic by now. */
+    private static CheckedLayer checkedLayer(LayerNode node, LayerGraph graph, Map<LayerNode, Shape> shapes,
+                                             Map<LayerNode, CheckedLayer> checked) {
+        CheckedLayer known = checked.get(node);
+        if (known != null) {
+            return known;
+        }
+        LayerNode inputNode = graph.inputOf(node);
+        CheckedLayer input = inputNode == null ? null : checkedLayer(inputNode, graph, shapes, checked);
+        CheckedLayer layer = new CheckedLayer(node.index(), node.name(), node.spec(), input, shapes.get(node));
+        checked.put(node, layer);
+        return layer;
+    }
+
+    /** Parameters and activations each live in one buffer indexed by int. */
+    private static void checkTotals(CheckedNetwork checked, NetworkSpec network, Diagnostics diagnostics) {
+        long parameters = checked.layers().stream().mapToLong(CheckedLayer::parameterCount).sum();
+        // at most a pre-activation and an output per layer
+        long activations = checked.layers().stream().mapToLong(layer -> 2L * layer.shape().size()).sum();
+        long largest = Math.max(parameters, activations);
+        if (largest > Integer.MAX_VALUE) {
+            diagnostics.error(network.source(), network.type().getSimpleName() + " needs " + largest
+                    + " values in one buffer, more than an int can index");
+        }
+    }
+}

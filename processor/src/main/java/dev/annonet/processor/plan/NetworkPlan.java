@@ -1,0 +1,28 @@
+package dev.annonet.processor.plan;
+
+import dev.annonet.dsl.Activation;
+import java.util.List;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * Everything the writer needs, decided: the memory layout (arena tensors in order, parameters
+ * trainable first), the constants the schedule uses and the forward and backward schedules.
+ * {@code outputActivation} produced the output from {@code outputPreActivation}; a loss may fuse
+ * with it (LINEAR and the output itself when no activation did).
+ */
+public record NetworkPlan(
+        TypeElement declaration,
+        String modelName,
+        Port input,
+        Port output,
+        Activation.Kind outputActivation,
+        Tensor outputPreActivation,
+        List<Tensor> tensors,
+        int activationSize,
+        List<Parameter> parameters,
+        List<ActivationFunctionPlan> activationFunctions,
+        List<DropoutPlan> dropouts,
+        List<LayerEntry> layers,
+        List<Block> forward,
+        List<Block> backward) {
+}

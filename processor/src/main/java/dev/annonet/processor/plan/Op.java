@@ -1,0 +1,46 @@
+package dev.annonet.processor.plan;
+
+import java.util.List;
+
+/** One call of the schedule; each mirrors a {@code Backend} method (the writer adds {@code accumulate = false}). */
+public sealed interface Op {
+
+    /** {@code c = op(a) · op(b)}, m×n from k. */
+    record MatMul(boolean transposeA, boolean transposeB, Extent m, Extent n, Extent k, Operand a, Operand b, Operand c)
+            implements Op {
+    }
+
+    /** {@code z += bias} (none when {@code bias} is null), then {@code y = f(z)}. */
+    record BiasActivation(ActivationFunctionPlan function, Extent rows, int cols, Operand z, Operand bias, Operand y)
+            implements Op {
+    }
+
+    /** {@code dz = dy ⊙ f'(z)}. */
+    record ActivationBackward(ActivationFunctionPlan function, Extent rows, int cols, Operand z, Operand y, Operand dy, Operand dz)
+            implements Op {
+    }
+
+    /** A bias gradient: the column sums of {@code x}. */
+    record ColumnSums(Extent rows, int cols, Operand x, Operand sums) implements Op {
+    }
+
+    record Dropout(DropoutPlan dropout, Extent count, Operand x, Operand y) implements Op {
+    }
+
+    record DropoutBackward(DropoutPlan dropout, Extent count, Operand dy, Operand dx) implements Op {
+    }
+
+    record Copy(Operand source, Operand target, Extent count) implements Op {
+    }
+
+    /** Ops that run only when {@code condition} holds, and those that run otherwise. */
+    record Branch(Condition condition, List<Op> then, List<Op> otherwise) implements Op {
+    }
+
+    /** What a branch tests, from the arguments of {@code forward} and {@code backward}. */
+    enum Condition {
+        TRAINING,
+        /** The loss did not already give the gradient before the output activation. */
+        OUTPUT_GRADIENT_NOT_FUSED
+    }
+}

@@ -1,0 +1,28 @@
+package dev.annonet.processor.plan;
+
+import dev.annonet.processor.check.Shape;
+import java.util.List;
+
+/** A weight tensor in the parameter buffer; a trainable one has its gradient at the same offset. */
+public record Parameter(String name, int offset, Shape shape, Values values) implements Region {
+
+    /** How the parameter gets its values. */
+    public sealed interface Values permits GlorotUniform, Zeros, Fixed {
+    }
+
+    /** Trained, starting from Keras's default kernel initializer. */
+    public record GlorotUniform(int fanIn, int fanOut) implements Values {
+    }
+
+    /** Trained, starting from zero (Keras's default bias initializer). */
+    public record Zeros() implements Values {
+    }
+
+    /** Written in the declaration: a constant. */
+    public record Fixed(List<Float> values) implements Values {
+    }
+
+    public boolean trainable() {
+        return !(values instanceof Fixed);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.annonet.processor.plan;
+
+/** The model's four buffers. Offsets into the arena and its twin scale with the batch; parameter offsets do not. */
+public enum Space {
+    PARAMETERS(false),
+    GRADIENTS(false),
+    ACTIVATIONS(true),
+    ACTIVATION_GRADIENTS(true);
+
+    private final boolean perSample;
+
+    Space(boolean perSample) {
+        this.perSample = perSample;
+    }
+
+    public boolean perSample() {
+        return perSample;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.annonet.processor.read;
+
+import dev.annonet.dsl.Activation;
+import java.util.List;
+
+/** A layer that applies an activation function: {@code @Dense} and {@code @Activation}. */
+public sealed interface ActivatedSpec extends ConnectedLayerSpec permits DenseSpec, ActivationSpec {
+
+    Attribute<Activation.Kind> activationKind();
+
+    Attribute<List<Double>> thresholds();
+}

@@ -1,0 +1,216 @@
+package dev.annonet.processor.write;
+
+import com.squareup.javapoet.AnnotationSpec;
+import com.squareup.javapoet.ClassName;
+import com.squareup.javapoet.CodeBlock;
+import com.squareup.javapoet.FieldSpec;
+import com.squareup.javapoet.JavaFile;
+import com.squareup.javapoet.MethodSpec;
+import com.squareup.javapoet.TypeName;
+import com.squareup.javapoet.TypeSpec;
+import dev.annonet.dsl.Activation;
+import dev.annonet.dsl.Layer;
+import dev.annonet.processor.check.Shape;
+import dev.annonet.processor.plan.ActivationFunctionPlan;
+import dev.annonet.processor.plan.DropoutPlan;
+import dev.annonet.processor.plan.LayerEntry;
+import dev.annonet.processor.plan.NetworkPlan;
+import dev.annonet.processor.plan.Parameter;
+import dev.annonet.processor.plan.Tensor;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+
+/** Writes the model class of a plan. It reads the plan and decides nothing the plan has not. */
+public final class ModelWriter {
+    private static final String GENERATOR = "dev.annonet.processor.NetworkProcessor";
+    private static final ClassName MODEL = ClassName.get("dev.annonet.runtime", "Model");
+    private static final ClassName NETWORK_LAYOUT = ClassName.get("dev.annonet.runtime", "NetworkLayout");
+    private static final ClassName INIT = NETWORK_LAYOUT.nestedClass("Init");
+    private static final ClassName DEVICE = ClassName.get("dev.annonet.runtime", "Device");
+    private static final ClassName DENSE_LAYER = ClassName.get("dev.annonet.runtime", "DenseLayer");
+    private static final ClassName ACTIVATION_FUNCTION = ClassName.get("dev.annonet.runtime.backend", "ActivationFunction");
+    static final ClassName MEMORY = ClassName.get("dev.annonet.runtime.backend", "Memory");
+    private static final ClassName KIND = ClassName.get(Activation.Kind.class);
+    private static final String LAYOUT = "LAYOUT";
+
+    private final NetworkPlan plan;
+    private final ConstantNames names = new ConstantNames(LAYOUT);
+    private final ClassName model;
+
+    private ModelWriter(NetworkPlan plan) {
+        this.plan = plan;
+        this.model = ClassName.get(ClassName.get(plan.declaration()).packageName(), plan.modelName());
+        plan.tensors().forEach(tensor -> names.register(tensor.name()));
+        plan.parameters().forEach(parameter -> names.register(parameter.name()));
+        plan.activationFunctions().forEach(function -> names.register(function.name()));
+        plan.dropouts().forEach(dropout -> names.register(dropout.name()));
+    }
+
+    public static JavaFile write(NetworkPlan plan) {
+        return new ModelWriter(plan).javaFile();
+    }
+
+    private JavaFile javaFile() {
+        TypeElement declaration = plan.declaration();
+        TypeSpec.Builder type = TypeSpec.classBuilder(model)
+                .addOriginatingElement(declaration)
+                .avoidClashesWithNestedClasses(declaration)
+                .addJavadoc("The model of {@link $T}, written by the annonet processor: its memory layout and its\n"
+                        + "forward and backward passes. Create one with {@link #create}.\n\n"
+                        + "<p>A constant named after a tensor is its offset per sample in the activation arena: the\n"
+                        + "tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the\n"
+                        + "gradient arena. A constant named after a parameter is its offset in the parameter buffer\n"
+                        + "and, for a trainable one, in the gradient buffer.\n", declaration)
+                .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
+                        .addMember("value", "$S", GENERATOR)
+                        .build())
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .superclass(MODEL)
+                .addSuperinterface(ClassName.get(declaration));
+        plan.tensors().forEach(tensor -> type.addField(tensorOffset(tensor)));
+        plan.parameters().forEach(parameter -> type.addField(parameterOffset(parameter)));
+        plan.activationFunctions().forEach(function -> type.addField(activationFunction(function)));
+        plan.dropouts().forEach(dropout -> type.addField(dropoutRate(dropout)));
+        type.addField(layout());
+        denseLayers().forEach(layer -> type.addField(DENSE_LAYER, layerField(layer), Modifier.PRIVATE, Modifier.FINAL));
+        type.addMethod(constructor());
+        type.addMethod(create());
+        plan.layers().forEach(layer -> type.addMethod(accessor(layer)));
+        type.addMethod(predict());
+        Schedule schedule = new Schedule(names);
+        type.addMethod(schedule.forward(plan.forward()));
+        type.addMethod(schedule.backward(plan.backward()));
+        return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
+    }
+
+    private FieldSpec tensorOffset(Tensor tensor) {
+        FieldSpec.Builder field = constant(TypeName.INT, tensor.name());
+        if (tensor.aliasOf() == null) {
+            return field.addJavadoc("$L: $L values per sample.\n", tensor.name(), tensor.size())
+                    .initializer("$L", tensor.offset())
+                    .build();
+        }
+        return field.addJavadoc("$L: the values of $L, in the same memory.\n", tensor.name(), tensor.aliasOf().name())
+                .initializer("$N", names.of(tensor.aliasOf().name()))
+                .build();
+    }
+
+    private FieldSpec parameterOffset(Parameter parameter) {
+        return constant(TypeName.INT, parameter.name())
+                .addJavadoc("$L $L, $L.\n", parameter.name(), parameter.shape(), parameter.trainable() ? "trainable" : "fixed")
+                .initializer("$L", parameter.offset())
+                .build();
+    }
+
+    private FieldSpec activationFunction(ActivationFunctionPlan function) {
+        CodeBlock value = switch (function.kind()) {
+            case HEAVISIDE -> CodeBlock.of("$T.heaviside($L)", ACTIVATION_FUNCTION, function.lower());
+            case THRESHOLDED_LINEAR -> CodeBlock.of("$T.thresholdedLinear($L, $L)", ACTIVATION_FUNCTION,
+                    function.lower(), function.upper());
+            default -> CodeBlock.of("$T.of($T.$L)", ACTIVATION_FUNCTION, KIND, function.kind());
+        };
+        return constant(ACTIVATION_FUNCTION, function.name()).initializer(value).build();
+    }
+
+    private FieldSpec dropoutRate(DropoutPlan dropout) {
+        return constant(TypeName.DOUBLE, dropout.name()).initializer("$L", dropout.rate()).build();
+    }
+
+    private FieldSpec.Builder constant(TypeName type, String dottedName) {
+        return FieldSpec.builder(type, names.of(dottedName), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL);
+    }
+
+    /** What the runtime is told: ports, arena size, parameters (trainable first) and summary rows. */
+    private FieldSpec layout() {
+        CodeBlock.Builder layout = CodeBlock.builder()
+                .add("$T.builder($S)$>$>", NETWORK_LAYOUT, plan.declaration().getSimpleName().toString())
+                .add("\n.input($S, $N, $L)", plan.input().layer(), names.of(plan.input().tensor().name()),
+                        dims(plan.input().shape()))
+                .add("\n.output($S, $N, $T.$L, $N, $L)", plan.output().layer(), names.of(plan.output().tensor().name()),
+                        KIND, plan.outputActivation(), names.of(plan.outputPreActivation().name()), dims(plan.output().shape()))
+                .add("\n.activationSize($L)", plan.activationSize());
+        for (Parameter parameter : plan.parameters()) {
+            layout.add("\n").add(parameterRow(parameter));
+        }
+        for (LayerEntry layer : plan.layers()) {
+            layout.add("\n.layer($S, $S, $L, $L)", layer.name(), layer.kerasType(), layer.parameterCount(), dims(layer.shape()));
+        }
+        layout.add("\n.build()$<$<");
+        return FieldSpec.builder(NETWORK_LAYOUT, LAYOUT, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer(layout.build())
+                .build();
+    }
+
+    private CodeBlock parameterRow(Parameter parameter) {
+        String offset = names.of(parameter.name());
+        String shape = dims(parameter.shape());
+        if (parameter.values() instanceof Parameter.Fixed fixed) {
+            String values = fixed.values().stream().map(v -> v + "f").collect(Collectors.joining(",$W"));
+            return CodeBlock.of(".fixed($S, $N, new float[] {" + values + "}, $L)", parameter.name(), offset, shape);
+        }
+        CodeBlock init = parameter.values() instanceof Parameter.GlorotUniform glorot
+                ? CodeBlock.of("$T.glorotUniform($L, $L)", INIT, glorot.fanIn(), glorot.fanOut())
+                : CodeBlock.of("$T.zeros()", INIT);
+        return CodeBlock.of(".trainable($S, $N, $L, $L)", parameter.name(), offset, init, shape);
+    }
+
+    private MethodSpec constructor() {
+        MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
+                .addModifiers(Modifier.PRIVATE)
+                .addParameter(DEVICE, "device")
+                .addParameter(long.class, "seed")
+                .addStatement("super($N, device, seed)", LAYOUT);
+        denseLayers().forEach(layer -> constructor.addStatement("this.$N = denseLayer($S)", layerField(layer), layer.name()));
+        return constructor.build();
+    }
+
+    private MethodSpec create() {
+        return MethodSpec.methodBuilder("create")
+                .addJavadoc("Creates the model on {@code device}, its trainable weights initialized from {@code seed}.\n")
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .returns(model)
+                .addParameter(DEVICE, "device")
+                .addParameter(long.class, "seed")
+                .addStatement("return new $T(device, seed)", model)
+                .build();
+    }
+
+    private MethodSpec accessor(LayerEntry layer) {
+        MethodSpec.Builder accessor = MethodSpec.methodBuilder(layer.name())
+                .addJavadoc("$L: {@code $L}, output shape $L.\n", layer.name(), layer.declaration(), layer.shape())
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC);
+        return layer.dense()
+                ? accessor.returns(DENSE_LAYER).addStatement("return $N", layerField(layer)).build()
+                : accessor.returns(Layer.class).addStatement("return layer($S)", layer.name()).build();
+    }
+
+    private MethodSpec predict() {
+        String input = plan.input().layer();
+        return MethodSpec.methodBuilder("predict")
+                .addJavadoc("Predicts one sample.\n\n"
+                        + "@param $L one sample of {@code $L}, shape $L, its values in row-major order\n"
+                        + "@return the output {@code $L}, shape $L, its values in row-major order\n",
+                        input, input, plan.input().shape(), plan.output().layer(), plan.output().shape())
+                .addModifiers(Modifier.PUBLIC)
+                .returns(float[].class)
+                .addParameter(float[].class, input)
+                .addStatement("return predictSample($N)", input)
+                .build();
+    }
+
+    private List<LayerEntry> denseLayers() {
+        return plan.layers().stream().filter(LayerEntry::dense).toList();
+    }
+
+    /** {@code hiddenLayer}: distinct for distinct members, and never a Model field or a constant. */
+    private static String layerField(LayerEntry layer) {
+        return layer.name() + "Layer";
+    }
+
+    private static String dims(Shape shape) {
+        return shape.dims().stream().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,134 @@
+package dev.annonet.processor.write;
+
+import com.squareup.javapoet.CodeBlock;
+import com.squareup.javapoet.MethodSpec;
+import dev.annonet.processor.plan.Block;
+import dev.annonet.processor.plan.Extent;
+import dev.annonet.processor.plan.Op;
+import dev.annonet.processor.plan.Operand;
+import dev.annonet.processor.plan.Space;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/** Writes {@code forward} and {@code backward}: one straight line of backend calls per plan block. */
+final class Schedule {
+    /** A buffer as a pass sees it: the local that holds it and the Model method that returns it. */
+    private record Buffer(String local, String getter) {
+    }
+
+    private static final Map<Space, Buffer> BUFFERS = new EnumMap<>(Map.of(
+            Space.PARAMETERS, new Buffer("p", "parameters"),
+            Space.GRADIENTS, new Buffer("g", "gradients"),
+            Space.ACTIVATIONS, new Buffer("a", "activations"),
+            Space.ACTIVATION_GRADIENTS, new Buffer("d", "activationGradients")));
+
+    private final ConstantNames names;
+
+    Schedule(ConstantNames names) {
+        this.names = names;
+    }
+
+    MethodSpec forward(List<Block> blocks) {
+        return pass("forward", "training", blocks);
+    }
+
+    MethodSpec backward(List<Block> blocks) {
+        return pass("backward", "outputGradientFused", blocks);
+    }
+
+    private MethodSpec pass(String name, String flag, List<Block> blocks) {
+        Set<Space> used = EnumSet.noneOf(Space.class);
+        CodeBlock.Builder body = CodeBlock.builder();
+        for (Block block : blocks) {
+            for (String line : block.comment().split("\n")) {
+                body.add("// $L\n", line);
+            }
+            block.ops().forEach(op -> body.add(statement(op, used)));
+        }
+        MethodSpec.Builder method = MethodSpec.methodBuilder(name)
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PROTECTED)
+                .addParameter(int.class, "batch")
+                .addParameter(boolean.class, flag);
+        for (Space space : used) {
+            method.addStatement("$T $L = $L()", ModelWriter.MEMORY, local(space), BUFFERS.get(space).getter());
+        }
+        return method.addCode(body.build()).build();
+    }
+
+    private CodeBlock statement(Op op, Set<Space> used) {
+        if (op instanceof Op.Branch branch) {
+            CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("if ($L)", condition(branch.condition()));
+            branch.then().forEach(inner -> code.add(statement(inner, used)));
+            if (!branch.otherwise().isEmpty()) {
+                code.nextControlFlow("else");
+                branch.otherwise().forEach(inner -> code.add(statement(inner, used)));
+            }
+            return code.endControlFlow().build();
+        }
+        return CodeBlock.builder().addStatement("backend.$L", call(op, used)).build();
+    }
+
+    private CodeBlock call(Op op, Set<Space> used) {
+        if (op instanceof Op.MatMul m) {
+            return CodeBlock.of("matmul($L, $L, $L, $L, $L,$W$L,$W$L,$W$L, false)", m.transposeA(), m.transposeB(),
+                    extent(m.m()), extent(m.n()), extent(m.k()),
+                    operand(m.a(), used), operand(m.b(), used), operand(m.c(), used));
+        }
+        if (op instanceof Op.BiasActivation b) {
+            CodeBlock bias = b.bias() == null ? CodeBlock.of("null, 0") : operand(b.bias(), used);
+            return CodeBlock.of("biasActivation($N, $L, $L,$W$L,$W$L,$W$L)", names.of(b.function().name()),
+                    extent(b.rows()), b.cols(), operand(b.z(), used), bias, operand(b.y(), used));
+        }
+        if (op instanceof Op.ActivationBackward b) {
+            return CodeBlock.of("activationBackward($N, $L, $L,$W$L,$W$L,$W$L,$W$L)", names.of(b.function().name()),
+                    extent(b.rows()), b.cols(), operand(b.z(), used), operand(b.y(), used),
+                    operand(b.dy(), used), operand(b.dz(), used));
+        }
+        if (op instanceof Op.ColumnSums c) {
+            return CodeBlock.of("columnSums($L, $L,$W$L,$W$L)", extent(c.rows()), c.cols(),
+                    operand(c.x(), used), operand(c.sums(), used));
+        }
+        if (op instanceof Op.Dropout d) {
+            return CodeBlock.of("dropout($N, dropoutSeed($L), step(), $L,$W$L,$W$L)", names.of(d.dropout().name()),
+                    d.dropout().layerIndex(), extent(d.count()), operand(d.x(), used), operand(d.y(), used));
+        }
+        if (op instanceof Op.DropoutBackward d) {
+            return CodeBlock.of("dropoutBackward($N, dropoutSeed($L), step(), $L,$W$L,$W$L)", names.of(d.dropout().name()),
+                    d.dropout().layerIndex(), extent(d.count()), operand(d.dy(), used), operand(d.dx(), used));
+        }
+        Op.Copy c = (Op.Copy) op;
+        return CodeBlock.of("copy($L,$W$L,$W$L)", operand(c.source(), used), operand(c.target(), used), extent(c.count()));
+    }
+
+    /** {@code a, batch * HIDDEN_Z}: the buffer's local and the offset. */
+    private CodeBlock operand(Operand operand, Set<Space> used) {
+        used.add(operand.space());
+        String offset = names.of(operand.region().name());
+        return operand.space().perSample()
+                ? CodeBlock.of("$L, batch * $N", local(operand.space()), offset)
+                : CodeBlock.of("$L, $N", local(operand.space()), offset);
+    }
+
+    private static String extent(Extent extent) {
+        if (!extent.perSample()) {
+            return Integer.toString(extent.value());
+        }
+        return extent.value() == 1 ? "batch" : "batch * " + extent.value();
+    }
+
+    private static String condition(Op.Condition condition) {
+        return switch (condition) {
+            case TRAINING -> "training";
+            case OUTPUT_GRADIENT_NOT_FUSED -> "!outputGradientFused";
+        };
+    }
+
+    private static String local(Space space) {
+        return BUFFERS.get(space).local();
+    }
+}

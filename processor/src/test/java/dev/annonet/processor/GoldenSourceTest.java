@@ -1,0 +1,47 @@
+package dev.annonet.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.testing.compile.Compilation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generated source of representative networks, compared with golden files word for word.
+ *
+ * <p>When the writer changes on purpose, rewrite the golden files and review their diff:
+ * {@code mvn -o -q -pl processor test -Dtest=GoldenSourceTest -Dannonet.updateGolden=true}.
+ */
+class GoldenSourceTest {
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+    private static final boolean UPDATE = Boolean.getBoolean("annonet.updateGolden");
+
+    @Test
+    void mnistMlp() throws IOException {
+        assertGolden(Networks.mnistMlp(), "MnistMlpModel");
+    }
+
+    @Test
+    void perceptronOr() throws IOException {
+        assertGolden(Networks.network("PerceptronOr",
+                "@Input(shape = 2) Layer x();",
+                "@Dense(units = 1, activation = HEAVISIDE, kernel = {1, 1}, bias = {-0.5f}) Layer or();"),
+                "PerceptronOrModel");
+    }
+
+    private static void assertGolden(JavaFileObject declaration, String model) throws IOException {
+        Compilation compilation = Networks.compile(declaration);
+        assertThat(compilation).succeededWithoutWarnings();
+        String generated = Networks.generatedSource(compilation, "example." + model);
+        Path golden = GOLDEN.resolve(model + ".java");
+        if (UPDATE) {
+            Files.writeString(golden, generated);
+        }
+        assertEquals(Files.readString(golden), generated,
+                "generated source differs from " + golden + "; if the change is intended, rerun with -Dannonet.updateGolden=true");
+    }
+}

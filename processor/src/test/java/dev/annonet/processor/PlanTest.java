@@ -1,0 +1,110 @@
+package dev.annonet.processor;
+
+import static dev.annonet.processor.Networks.network;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.annonet.dsl.Activation;
+import dev.annonet.processor.plan.Block;
+import dev.annonet.processor.plan.NetworkPlan;
+import dev.annonet.processor.plan.Op;
+import dev.annonet.processor.plan.Parameter;
+import dev.annonet.processor.plan.Tensor;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The plan's decisions: arena offsets and aliasing, parameter layout, which gradients are computed. */
+class PlanTest {
+
+    @Test
+    void mnistArenaHoldsEachTensorInTurn() {
+        NetworkPlan plan = PlanCapture.plan(Networks.mnistMlp());
+        assertEquals("image@0 hidden.z@784 hidden@1296 dropout@1808 output.z@2320 output@2330", tensors(plan));
+        assertEquals(2340, plan.activationSize());
+        assertEquals("output", plan.output().tensor().name());
+        assertEquals(Activation.Kind.SOFTMAX, plan.outputActivation());
+        assertEquals("output.z", plan.outputPreActivation().name());
+    }
+
+    @Test
+    void mnistParametersAreContiguousKernelBeforeBias() {
+        NetworkPlan plan = PlanCapture.plan(Networks.mnistMlp());
+        assertEquals("hidden.kernel@0 hidden.bias@401408 output.kernel@401920 output.bias@407040", parameters(plan));
+        assertEquals(new Parameter.GlorotUniform(784, 512), plan.parameters().get(0).values());
+        assertEquals(new Parameter.Zeros(), plan.parameters().get(1).values());
+    }
+
+    @Test
+    void viewsAndLinearActivationsAliasTheirInput() {
+        NetworkPlan plan = PlanCapture.plan(network("Views",
+                "@Input(shape = {4, 6}) Layer image();",
+                "@Reshape(shape = {-1, 3}) Layer grid();",
+                "@Flatten Layer flat();",
+                "@Dense(units = 5) Layer logits();",
+                "@Activation(LINEAR) Layer same();",
+                "@Dropout(rate = 0.5) Layer dropped();"));
+        assertEquals("image@0 grid@0 flat@0 logits.z@24 logits@24 same@24 dropped@29", tensors(plan));
+        Tensor same = tensor(plan, "same");
+        assertEquals("logits.z", same.aliasOf().name());
+        assertNull(tensor(plan, "dropped").aliasOf());
+        assertEquals(34, plan.activationSize());
+    }
+
+    @Test
+    void fixedWeightsFollowAllTrainableOnes() {
+        NetworkPlan plan = PlanCapture.plan(network("Mixed",
+                "@Input(shape = 2) Layer x();",
+                "@Dense(units = 2, kernel = {1, 2, 3, 4}) Layer first();",
+                "@Dense(units = 1, bias = 0.5f) Layer second();"));
+        assertEquals("first.bias@0 second.kernel@2 first.kernel@4 second.bias@8", parameters(plan));
+        assertEquals(new Parameter.Fixed(List.of(1f, 2f, 3f, 4f)), plan.parameters().get(2).values());
+    }
+
+    @Test
+    void noGradientFlowsIntoTheInputOrThroughFixedWeights() {
+        NetworkPlan plan = PlanCapture.plan(network("Mixed",
+                "@Input(shape = 2) Layer x();",
+                "@Dense(units = 2, activation = RELU, kernel = {1, 2, 3, 4}) Layer first();",
+                "@Dense(units = 1, activation = SIGMOID) Layer second();"));
+        // second: fused activation guard, kernel and bias gradients, and d(first) since first's bias trains
+        assertEquals("Branch MatMul ColumnSums MatMul", ops(block(plan.backward(), "second")));
+        // first: its fixed kernel gets no gradient, and nothing flows on into the input
+        assertEquals("ActivationBackward ColumnSums", ops(block(plan.backward(), "first")));
+        assertEquals("", ops(block(plan.backward(), "x")));
+    }
+
+    @Test
+    void layersRunInTopologicalOrderWhateverTheirDeclarationOrder() {
+        NetworkPlan plan = PlanCapture.plan(network("Reordered",
+                "@Input(shape = 3) Layer x();",
+                "@Dense(units = 1, from = \"hidden\") Layer late();",
+                "@Dense(units = 4, from = \"x\") Layer hidden();",
+                "@Activation(value = SIGMOID, from = \"late\") Layer output();"));
+        List<String> forward = plan.forward().stream().map(b -> b.comment().split(":")[0]).toList();
+        assertEquals(List.of("x", "hidden", "late", "output"), forward);
+        assertEquals(List.of("x", "late", "hidden", "output"), plan.layers().stream().map(l -> l.name()).toList());
+        assertTrue(tensor(plan, "hidden.z").offset() < tensor(plan, "late.z").offset());
+    }
+
+    private static String tensors(NetworkPlan plan) {
+        return plan.tensors().stream().map(t -> t.name() + "@" + t.offset()).collect(Collectors.joining(" "));
+    }
+
+    private static String parameters(NetworkPlan plan) {
+        return plan.parameters().stream().map(p -> p.name() + "@" + p.offset()).collect(Collectors.joining(" "));
+    }
+
+    private static Tensor tensor(NetworkPlan plan, String name) {
+        return plan.tensors().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static Block block(List<Block> blocks, String layer) {
+        return blocks.stream().filter(b -> b.comment().startsWith(layer + ":")).findFirst().orElseThrow();
+    }
+
+    private static String ops(Block block) {
+        return block.ops().stream().map(op -> op.getClass().getSimpleName()).collect(Collectors.joining(" "));
+    }
+}

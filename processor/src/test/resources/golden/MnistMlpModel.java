@@ -1,0 +1,206 @@
+package example;
+
+import dev.annonet.dsl.Activation;
+import dev.annonet.dsl.Layer;
+import dev.annonet.runtime.DenseLayer;
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.Model;
+import dev.annonet.runtime.NetworkLayout;
+import dev.annonet.runtime.backend.ActivationFunction;
+import dev.annonet.runtime.backend.Memory;
+import javax.annotation.processing.Generated;
+
+/**
+ * The model of {@link MnistMlp}, written by the annonet processor: its memory layout and its
+ * forward and backward passes. Create one with {@link #create}.
+ *
+ * <p>A constant named after a tensor is its offset per sample in the activation arena: the
+ * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
+ * gradient arena. A constant named after a parameter is its offset in the parameter buffer
+ * and, for a trainable one, in the gradient buffer.
+ */
+@Generated("dev.annonet.processor.NetworkProcessor")
+public final class MnistMlpModel extends Model implements MnistMlp {
+    /**
+     * image: 784 values per sample.
+     */
+    private static final int IMAGE = 0;
+
+    /**
+     * hidden.z: 512 values per sample.
+     */
+    private static final int HIDDEN_Z = 784;
+
+    /**
+     * hidden: 512 values per sample.
+     */
+    private static final int HIDDEN = 1296;
+
+    /**
+     * dropout: 512 values per sample.
+     */
+    private static final int DROPOUT = 1808;
+
+    /**
+     * output.z: 10 values per sample.
+     */
+    private static final int OUTPUT_Z = 2320;
+
+    /**
+     * output: 10 values per sample.
+     */
+    private static final int OUTPUT = 2330;
+
+    /**
+     * hidden.kernel (784, 512), trainable.
+     */
+    private static final int HIDDEN_KERNEL = 0;
+
+    /**
+     * hidden.bias (512), trainable.
+     */
+    private static final int HIDDEN_BIAS = 401408;
+
+    /**
+     * output.kernel (512, 10), trainable.
+     */
+    private static final int OUTPUT_KERNEL = 401920;
+
+    /**
+     * output.bias (10), trainable.
+     */
+    private static final int OUTPUT_BIAS = 407040;
+
+    private static final ActivationFunction HIDDEN_ACTIVATION = ActivationFunction.of(Activation.Kind.RELU);
+
+    private static final ActivationFunction OUTPUT_ACTIVATION = ActivationFunction.of(Activation.Kind.SOFTMAX);
+
+    private static final double DROPOUT_RATE = 0.2;
+
+    private static final NetworkLayout LAYOUT = NetworkLayout.builder("MnistMlp")
+            .input("image", IMAGE, 784)
+            .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 10)
+            .activationSize(2340)
+            .trainable("hidden.kernel", HIDDEN_KERNEL, NetworkLayout.Init.glorotUniform(784, 512), 784, 512)
+            .trainable("hidden.bias", HIDDEN_BIAS, NetworkLayout.Init.zeros(), 512)
+            .trainable("output.kernel", OUTPUT_KERNEL, NetworkLayout.Init.glorotUniform(512, 10), 512, 10)
+            .trainable("output.bias", OUTPUT_BIAS, NetworkLayout.Init.zeros(), 10)
+            .layer("image", "InputLayer", 0, 784)
+            .layer("hidden", "Dense", 401920, 512)
+            .layer("dropout", "Dropout", 0, 512)
+            .layer("output", "Dense", 5130, 10)
+            .build();
+
+    private final DenseLayer hiddenLayer;
+
+    private final DenseLayer outputLayer;
+
+    private MnistMlpModel(Device device, long seed) {
+        super(LAYOUT, device, seed);
+        this.hiddenLayer = denseLayer("hidden");
+        this.outputLayer = denseLayer("output");
+    }
+
+    /**
+     * Creates the model on {@code device}, its trainable weights initialized from {@code seed}.
+     */
+    public static MnistMlpModel create(Device device, long seed) {
+        return new MnistMlpModel(device, seed);
+    }
+
+    /**
+     * image: {@code @Input(shape = 784)}, output shape (784).
+     */
+    @Override
+    public Layer image() {
+        return layer("image");
+    }
+
+    /**
+     * hidden: {@code @Dense(units = 512, activation = RELU)}, output shape (512).
+     */
+    @Override
+    public DenseLayer hidden() {
+        return hiddenLayer;
+    }
+
+    /**
+     * dropout: {@code @Dropout(rate = 0.2)}, output shape (512).
+     */
+    @Override
+    public Layer dropout() {
+        return layer("dropout");
+    }
+
+    /**
+     * output: {@code @Dense(units = 10, activation = SOFTMAX)}, output shape (10).
+     */
+    @Override
+    public DenseLayer output() {
+        return outputLayer;
+    }
+
+    /**
+     * Predicts one sample.
+     *
+     * @param image one sample of {@code image}, shape (784), its values in row-major order
+     * @return the output {@code output}, shape (10), its values in row-major order
+     */
+    public float[] predict(float[] image) {
+        return predictSample(image);
+    }
+
+    @Override
+    protected void forward(int batch, boolean training) {
+        Memory p = parameters();
+        Memory a = activations();
+        // image: @Input(shape = 784) -> (784)
+        // written by the runtime
+        // hidden: @Dense(units = 512, activation = RELU), image (784) -> (512)
+        backend.matmul(false, false, batch, 512, 784, a, batch * IMAGE, p, HIDDEN_KERNEL,
+                a, batch * HIDDEN_Z, false);
+        backend.biasActivation(HIDDEN_ACTIVATION, batch, 512, a, batch * HIDDEN_Z, p, HIDDEN_BIAS,
+                a, batch * HIDDEN);
+        // dropout: @Dropout(rate = 0.2), hidden (512) -> (512)
+        if (training) {
+            backend.dropout(DROPOUT_RATE, dropoutSeed(2), step(), batch * 512, a, batch * HIDDEN,
+                    a, batch * DROPOUT);
+        } else {
+            backend.copy(a, batch * HIDDEN, a, batch * DROPOUT, batch * 512);
+        }
+        // output: @Dense(units = 10, activation = SOFTMAX), dropout (512) -> (10)
+        backend.matmul(false, false, batch, 10, 512, a, batch * DROPOUT, p, OUTPUT_KERNEL,
+                a, batch * OUTPUT_Z, false);
+        backend.biasActivation(OUTPUT_ACTIVATION, batch, 10, a, batch * OUTPUT_Z, p, OUTPUT_BIAS,
+                a, batch * OUTPUT);
+    }
+
+    @Override
+    protected void backward(int batch, boolean outputGradientFused) {
+        Memory p = parameters();
+        Memory g = gradients();
+        Memory a = activations();
+        Memory d = activationGradients();
+        // output: @Dense(units = 10, activation = SOFTMAX), dropout (512) -> (10)
+        if (!outputGradientFused) {
+            backend.activationBackward(OUTPUT_ACTIVATION, batch, 10, a, batch * OUTPUT_Z,
+                    a, batch * OUTPUT, d, batch * OUTPUT, d, batch * OUTPUT_Z);
+        }
+        backend.matmul(true, false, 512, 10, batch, a, batch * DROPOUT, d, batch * OUTPUT_Z,
+                g, OUTPUT_KERNEL, false);
+        backend.columnSums(batch, 10, d, batch * OUTPUT_Z, g, OUTPUT_BIAS);
+        backend.matmul(false, true, batch, 512, 10, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
+                d, batch * DROPOUT, false);
+        // dropout: @Dropout(rate = 0.2), hidden (512) -> (512)
+        backend.dropoutBackward(DROPOUT_RATE, dropoutSeed(2), step(), batch * 512,
+                d, batch * DROPOUT, d, batch * HIDDEN);
+        // hidden: @Dense(units = 512, activation = RELU), image (784) -> (512)
+        backend.activationBackward(HIDDEN_ACTIVATION, batch, 512, a, batch * HIDDEN_Z,
+                a, batch * HIDDEN, d, batch * HIDDEN, d, batch * HIDDEN_Z);
+        backend.matmul(true, false, 784, 512, batch, a, batch * IMAGE, d, batch * HIDDEN_Z,
+                g, HIDDEN_KERNEL, false);
+        backend.columnSums(batch, 512, d, batch * HIDDEN_Z, g, HIDDEN_BIAS);
+        // image: @Input(shape = 784) -> (784)
+        // an input: no gradient
+    }
+}

@@ -1,0 +1,120 @@
+package example;
+
+import dev.annonet.dsl.Activation;
+import dev.annonet.dsl.Layer;
+import dev.annonet.runtime.DenseLayer;
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.Model;
+import dev.annonet.runtime.NetworkLayout;
+import dev.annonet.runtime.backend.ActivationFunction;
+import dev.annonet.runtime.backend.Memory;
+import javax.annotation.processing.Generated;
+
+/**
+ * The model of {@link PerceptronOr}, written by the annonet processor: its memory layout and its
+ * forward and backward passes. Create one with {@link #create}.
+ *
+ * <p>A constant named after a tensor is its offset per sample in the activation arena: the
+ * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
+ * gradient arena. A constant named after a parameter is its offset in the parameter buffer
+ * and, for a trainable one, in the gradient buffer.
+ */
+@Generated("dev.annonet.processor.NetworkProcessor")
+public final class PerceptronOrModel extends Model implements PerceptronOr {
+    /**
+     * x: 2 values per sample.
+     */
+    private static final int X = 0;
+
+    /**
+     * or.z: 1 values per sample.
+     */
+    private static final int OR_Z = 2;
+
+    /**
+     * or: 1 values per sample.
+     */
+    private static final int OR = 3;
+
+    /**
+     * or.kernel (2, 1), fixed.
+     */
+    private static final int OR_KERNEL = 0;
+
+    /**
+     * or.bias (1), fixed.
+     */
+    private static final int OR_BIAS = 2;
+
+    private static final ActivationFunction OR_ACTIVATION = ActivationFunction.heaviside(0.0);
+
+    private static final NetworkLayout LAYOUT = NetworkLayout.builder("PerceptronOr")
+            .input("x", X, 2)
+            .output("or", OR, Activation.Kind.HEAVISIDE, OR_Z, 1)
+            .activationSize(4)
+            .fixed("or.kernel", OR_KERNEL, new float[] {1.0f, 1.0f}, 2, 1)
+            .fixed("or.bias", OR_BIAS, new float[] {-0.5f}, 1)
+            .layer("x", "InputLayer", 0, 2)
+            .layer("or", "Dense", 3, 1)
+            .build();
+
+    private final DenseLayer orLayer;
+
+    private PerceptronOrModel(Device device, long seed) {
+        super(LAYOUT, device, seed);
+        this.orLayer = denseLayer("or");
+    }
+
+    /**
+     * Creates the model on {@code device}, its trainable weights initialized from {@code seed}.
+     */
+    public static PerceptronOrModel create(Device device, long seed) {
+        return new PerceptronOrModel(device, seed);
+    }
+
+    /**
+     * x: {@code @Input(shape = 2)}, output shape (2).
+     */
+    @Override
+    public Layer x() {
+        return layer("x");
+    }
+
+    /**
+     * or: {@code @Dense(units = 1, activation = HEAVISIDE, kernel = {1, 1}, bias = -0.5)}, output shape (1).
+     */
+    @Override
+    public DenseLayer or() {
+        return orLayer;
+    }
+
+    /**
+     * Predicts one sample.
+     *
+     * @param x one sample of {@code x}, shape (2), its values in row-major order
+     * @return the output {@code or}, shape (1), its values in row-major order
+     */
+    public float[] predict(float[] x) {
+        return predictSample(x);
+    }
+
+    @Override
+    protected void forward(int batch, boolean training) {
+        Memory p = parameters();
+        Memory a = activations();
+        // x: @Input(shape = 2) -> (2)
+        // written by the runtime
+        // or: @Dense(units = 1, activation = HEAVISIDE, kernel = {1, 1}, bias = -0.5), x (2) -> (1)
+        backend.matmul(false, false, batch, 1, 2, a, batch * X, p, OR_KERNEL,
+                a, batch * OR_Z, false);
+        backend.biasActivation(OR_ACTIVATION, batch, 1, a, batch * OR_Z, p, OR_BIAS, a, batch * OR);
+    }
+
+    @Override
+    protected void backward(int batch, boolean outputGradientFused) {
+        // or: @Dense(units = 1, activation = HEAVISIDE, kernel = {1, 1}, bias = -0.5), x (2) -> (1)
+        // no trainable weights before it: no gradient
+        // x: @Input(shape = 2) -> (2)
+        // an input: no gradient
+    }
+}
