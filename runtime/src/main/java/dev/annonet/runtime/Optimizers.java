@@ -1,8 +1,5 @@
 package dev.annonet.runtime;
 
-import dev.annonet.runtime.backend.Backend;
-import dev.annonet.runtime.backend.Memory;
-
 /** Keras's optimizers with Keras's default hyperparameters. */
 public final class Optimizers {
     private Optimizers() {
@@ -18,7 +15,11 @@ public final class Optimizers {
     }
 
     public static Optimizer sgd(float learningRate, float momentum, boolean nesterov) {
-        return new Sgd(learningRate(learningRate), fraction("momentum", momentum, true), nesterov);
+        float lr = learningRate(learningRate);
+        float mu = fraction("momentum", momentum, true);
+        return new Optimizer("sgd", "SGD(learning_rate=" + lr + ", momentum=" + mu + ", nesterov=" + nesterov + ")", 1,
+                (backend, count, weights, gradients, state, t) ->
+                        backend.sgd(count, weights, gradients, state[0], lr, mu, nesterov));
     }
 
     /** RMSprop with learning rate 0.001, rho 0.9, epsilon 1e-7. */
@@ -31,7 +32,12 @@ public final class Optimizers {
     }
 
     public static Optimizer rmsprop(float learningRate, float rho, float epsilon) {
-        return new RmsProp(learningRate(learningRate), fraction("rho", rho, false), epsilon(epsilon));
+        float lr = learningRate(learningRate);
+        float decay = fraction("rho", rho, false);
+        float eps = epsilon(epsilon);
+        return new Optimizer("rmsprop", "RMSprop(learning_rate=" + lr + ", rho=" + decay + ", epsilon=" + eps + ")", 1,
+                (backend, count, weights, gradients, state, t) ->
+                        backend.rmsprop(count, weights, gradients, state[0], lr, decay, eps));
     }
 
     /** Adam with learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
@@ -44,8 +50,13 @@ public final class Optimizers {
     }
 
     public static Optimizer adam(float learningRate, float beta1, float beta2, float epsilon) {
-        return new Adam(learningRate(learningRate), fraction("beta1", beta1, false),
-                fraction("beta2", beta2, false), epsilon(epsilon));
+        float lr = learningRate(learningRate);
+        float b1 = fraction("beta1", beta1, false);
+        float b2 = fraction("beta2", beta2, false);
+        float eps = epsilon(epsilon);
+        return new Optimizer("adam", "Adam(learning_rate=" + lr + ", beta_1=" + b1 + ", beta_2=" + b2 + ", epsilon=" + eps + ")", 2,
+                (backend, count, weights, gradients, state, t) ->
+                        backend.adam(count, weights, gradients, state[0], state[1], lr, b1, b2, eps, t));
     }
 
     private static float learningRate(float value) {
@@ -68,104 +79,5 @@ public final class Optimizers {
             throw new IllegalArgumentException("epsilon must be non-negative and finite, was " + value);
         }
         return value;
-    }
-
-    private static final class Sgd extends Optimizer {
-        private final float learningRate;
-        private final float momentum;
-        private final boolean nesterov;
-
-        Sgd(float learningRate, float momentum, boolean nesterov) {
-            this.learningRate = learningRate;
-            this.momentum = momentum;
-            this.nesterov = nesterov;
-        }
-
-        @Override
-        public String name() {
-            return "sgd";
-        }
-
-        @Override
-        int stateBuffers() {
-            return 1;
-        }
-
-        @Override
-        void update(Backend backend, int count, Memory weights, Memory gradients, Memory[] state, long t) {
-            backend.sgd(count, weights, gradients, state[0], learningRate, momentum, nesterov);
-        }
-
-        @Override
-        public String toString() {
-            return "SGD(learning_rate=" + learningRate + ", momentum=" + momentum + ", nesterov=" + nesterov + ")";
-        }
-    }
-
-    private static final class RmsProp extends Optimizer {
-        private final float learningRate;
-        private final float rho;
-        private final float epsilon;
-
-        RmsProp(float learningRate, float rho, float epsilon) {
-            this.learningRate = learningRate;
-            this.rho = rho;
-            this.epsilon = epsilon;
-        }
-
-        @Override
-        public String name() {
-            return "rmsprop";
-        }
-
-        @Override
-        int stateBuffers() {
-            return 1;
-        }
-
-        @Override
-        void update(Backend backend, int count, Memory weights, Memory gradients, Memory[] state, long t) {
-            backend.rmsprop(count, weights, gradients, state[0], learningRate, rho, epsilon);
-        }
-
-        @Override
-        public String toString() {
-            return "RMSprop(learning_rate=" + learningRate + ", rho=" + rho + ", epsilon=" + epsilon + ")";
-        }
-    }
-
-    private static final class Adam extends Optimizer {
-        private final float learningRate;
-        private final float beta1;
-        private final float beta2;
-        private final float epsilon;
-
-        Adam(float learningRate, float beta1, float beta2, float epsilon) {
-            this.learningRate = learningRate;
-            this.beta1 = beta1;
-            this.beta2 = beta2;
-            this.epsilon = epsilon;
-        }
-
-        @Override
-        public String name() {
-            return "adam";
-        }
-
-        @Override
-        int stateBuffers() {
-            return 2;
-        }
-
-        @Override
-        void update(Backend backend, int count, Memory weights, Memory gradients, Memory[] state, long t) {
-            backend.adam(count, weights, gradients, state[0], state[1], learningRate, beta1, beta2, epsilon, t);
-        }
-
-        @Override
-        public String toString() {
-            return "Adam(learning_rate=" + learningRate + ", beta_1=" + beta1 + ", beta_2=" + beta2
-                    + ", epsilon=" + epsilon + ")";
-        }
     }
 }

@@ -1,0 +1,26 @@
+package dev.annonet.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class OptimizersTest {
+
+    @Test
+    void defaultsAreKeras() {
+        assertEquals("SGD(learning_rate=0.01, momentum=0.0, nesterov=false)", Optimizers.sgd().toString());
+        assertEquals("RMSprop(learning_rate=0.001, rho=0.9, epsilon=1.0E-7)", Optimizers.rmsprop().toString());
+        assertEquals("Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1.0E-7)", Optimizers.adam().toString());
+        assertEquals("RMSprop(learning_rate=0.01, rho=0.9, epsilon=1.0E-7)", Optimizers.rmsprop(0.01f).toString());
+        assertEquals("adam", Optimizers.adam(0.1f).name());
+    }
+
+    @Test
+    void lossesAndMetricsHaveKerasNames() {
+        assertEquals("categorical_crossentropy", Losses.categoricalCrossentropy().name());
+        assertEquals("sparse_categorical_crossentropy", Losses.sparseCategoricalCrossentropy().name());
+        assertEquals("binary_crossentropy", Losses.binaryCrossentropy().name());
+        assertEquals("mean_squared_error", Losses.meanSquaredError().name());
+        assertEquals("accuracy", Metrics.accuracy().name());
+    }
+}
