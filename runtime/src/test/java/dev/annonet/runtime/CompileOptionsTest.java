@@ -2,9 +2,11 @@ package dev.annonet.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.annonet.runtime.backend.AccuracyKind;
+import dev.annonet.runtime.backend.LossKind;
 import org.junit.jupiter.api.Test;
 
-class OptimizersTest {
+class CompileOptionsTest {
 
     @Test
     void defaultsAreKeras() {
@@ -22,5 +24,15 @@ class OptimizersTest {
         assertEquals("binary_crossentropy", Losses.binaryCrossentropy().name());
         assertEquals("mean_squared_error", Losses.meanSquaredError().name());
         assertEquals("accuracy", Metrics.accuracy().name());
+    }
+
+    @Test
+    void accuracyIsResolvedFromTheLossAsKerasDoes() {
+        Metric accuracy = Metrics.accuracy();
+        assertEquals(AccuracyKind.CATEGORICAL, accuracy.accuracyFor(LossKind.CATEGORICAL_CROSSENTROPY, 10));
+        assertEquals(AccuracyKind.SPARSE_CATEGORICAL, accuracy.accuracyFor(LossKind.SPARSE_CATEGORICAL_CROSSENTROPY, 10));
+        assertEquals(AccuracyKind.BINARY, accuracy.accuracyFor(LossKind.BINARY_CROSSENTROPY, 3));
+        assertEquals(AccuracyKind.BINARY, accuracy.accuracyFor(LossKind.MEAN_SQUARED_ERROR, 1));
+        assertEquals(AccuracyKind.CATEGORICAL, accuracy.accuracyFor(LossKind.MEAN_SQUARED_ERROR, 4));
     }
 }
