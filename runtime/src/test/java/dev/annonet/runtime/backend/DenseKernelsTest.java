@@ -7,11 +7,12 @@ import static dev.annonet.runtime.backend.reference.ReferenceBackend.values;
 
 import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
+import java.util.Arrays;
 import java.util.Random;
-import java.util.stream.Stream;
+import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** A dense layer's kernels on the reference backend: matmul layouts, bias + activation, column sums, gradients. */
 class DenseKernelsTest {
@@ -43,11 +44,11 @@ class DenseKernelsTest {
         double[] arena = new double[1 + 6 + 1 + 6 + 1 + 4];
         System.arraycopy(A, 0, arena, 1, 6);
         System.arraycopy(B, 0, arena, 8, 6);
-        java.util.Arrays.fill(arena, 15, 19, 1);
+        Arrays.fill(arena, 15, 19, 1);
         Memory memory = memory(backend, arena);
         backend.matmul(false, false, 2, 2, 3, memory, 1, memory, 8, memory, 15, true);
         double[] expected = {8, 0, 17, 0};
-        assertValues(expected, java.util.Arrays.copyOfRange(values(memory), 15, 19), "C += A·B");
+        assertValues(expected, Arrays.copyOfRange(values(memory), 15, 19), "C += A·B");
         assertValues(new double[] {0, 0, 0}, new double[] {values(memory)[0], values(memory)[7], values(memory)[14]},
                 "padding untouched");
     }
@@ -77,23 +78,12 @@ class DenseKernelsTest {
         assertValues(new double[] {5, 7, 9}, values(sums), "column sums");
     }
 
-    static Stream<ActivationFunction> activations() {
-        return Stream.of(
-                ActivationFunction.of(Activation.Kind.LINEAR),
-                ActivationFunction.of(Activation.Kind.RELU),
-                ActivationFunction.of(Activation.Kind.SIGMOID),
-                ActivationFunction.of(Activation.Kind.TANH),
-                ActivationFunction.of(Activation.Kind.SOFTMAX),
-                ActivationFunction.heaviside(0.1),
-                ActivationFunction.thresholdedLinear(-0.5, 0.5));
-    }
-
     /**
      * y = f(x·W + b) with the objective Σ u⊙y for a random upstream gradient u; backward as
      * generated code schedules it: dz from the activation, dW = xᵀ·dz, db = column sums, dx = dz·Wᵀ.
      */
     @ParameterizedTest
-    @MethodSource("activations")
+    @MethodSource("dev.annonet.runtime.backend.TestData#activations")
     void gradientsMatchFiniteDifferences(ActivationFunction f) {
         int batch = 3;
         int in = 4;
@@ -109,7 +99,7 @@ class DenseKernelsTest {
             backend.matmul(false, false, batch, out, in, x, 0, kernel, 0, z, 0, false);
             backend.biasActivation(f, batch, out, z, 0, bias, 0, y, 0);
         };
-        java.util.function.DoubleSupplier objective = () -> {
+        DoubleSupplier objective = () -> {
             forward.run();
             return TestData.dot(values(y), values(upstream));
         };

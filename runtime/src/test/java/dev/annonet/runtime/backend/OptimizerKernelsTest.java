@@ -6,6 +6,8 @@ import static dev.annonet.runtime.backend.reference.ReferenceBackend.values;
 
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Optimizer steps on the reference backend against Keras 3's update formulas worked by hand.
@@ -22,28 +24,17 @@ class OptimizerKernelsTest {
         assertClose(new double[] {0.95, -2.025}, values(w), TOLERANCE, "w - lr·g");
     }
 
-    @Test
-    void sgdWithMomentum() {
-        // v = 0.9v - 0.1·0.5: -0.05, then -0.095; w += v
+    /** v = 0.9v - 0.1·0.5 (-0.05, then -0.095); w += v, or with Nesterov w += 0.9v - 0.1·0.5. */
+    @ParameterizedTest
+    @CsvSource({"false, 0.95, 0.855", "true, 0.905, 0.7695"})
+    void sgdWithMomentum(boolean nesterov, double afterStep1, double afterStep2) {
         Memory w = memory(backend, 1);
         Memory v = backend.allocate(1);
         Memory g = memory(backend, 0.5);
-        backend.sgd(1, w, g, v, 0.1f, 0.9f, false);
-        assertClose(new double[] {0.95}, values(w), TOLERANCE, "step 1");
-        backend.sgd(1, w, g, v, 0.1f, 0.9f, false);
-        assertClose(new double[] {0.855}, values(w), TOLERANCE, "step 2");
-    }
-
-    @Test
-    void sgdWithNesterovMomentum() {
-        // same v; w += 0.9v - 0.1·0.5: -0.095, then -0.1355
-        Memory w = memory(backend, 1);
-        Memory v = backend.allocate(1);
-        Memory g = memory(backend, 0.5);
-        backend.sgd(1, w, g, v, 0.1f, 0.9f, true);
-        assertClose(new double[] {0.905}, values(w), TOLERANCE, "step 1");
-        backend.sgd(1, w, g, v, 0.1f, 0.9f, true);
-        assertClose(new double[] {0.7695}, values(w), TOLERANCE, "step 2");
+        backend.sgd(1, w, g, v, 0.1f, 0.9f, nesterov);
+        assertClose(new double[] {afterStep1}, values(w), TOLERANCE, "step 1");
+        backend.sgd(1, w, g, v, 0.1f, 0.9f, nesterov);
+        assertClose(new double[] {afterStep2}, values(w), TOLERANCE, "step 2");
     }
 
     /** Keras's docstring example: loss w²/2 from w = 10, lr 0.1, gives 9.683772 after one step. */

@@ -1,11 +1,38 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
 import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** Random and literal inputs for backend tests. */
 public final class TestData {
     private TestData() {
+    }
+
+    /** Every activation kind, with thresholds for the kinds that have them. */
+    public static Stream<ActivationFunction> activations() {
+        return Stream.of(
+                ActivationFunction.of(Activation.Kind.LINEAR),
+                ActivationFunction.of(Activation.Kind.RELU),
+                ActivationFunction.of(Activation.Kind.SIGMOID),
+                ActivationFunction.of(Activation.Kind.TANH),
+                ActivationFunction.of(Activation.Kind.SOFTMAX),
+                ActivationFunction.heaviside(0.1),
+                ActivationFunction.thresholdedLinear(-0.5, 0.5));
+    }
+
+    /** Every loss, as (kind, fused): fused with the activation it can follow, and not. */
+    public static Stream<Arguments> losses() {
+        return Stream.of(
+                Arguments.of(LossKind.CATEGORICAL_CROSSENTROPY, false),
+                Arguments.of(LossKind.CATEGORICAL_CROSSENTROPY, true),
+                Arguments.of(LossKind.SPARSE_CATEGORICAL_CROSSENTROPY, false),
+                Arguments.of(LossKind.SPARSE_CATEGORICAL_CROSSENTROPY, true),
+                Arguments.of(LossKind.BINARY_CROSSENTROPY, false),
+                Arguments.of(LossKind.BINARY_CROSSENTROPY, true),
+                Arguments.of(LossKind.MEAN_SQUARED_ERROR, false));
     }
 
     /** A reference memory holding {@code values}. */

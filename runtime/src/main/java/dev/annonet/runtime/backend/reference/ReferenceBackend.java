@@ -1,23 +1,19 @@
 package dev.annonet.runtime.backend.reference;
 
-import dev.annonet.runtime.backend.AccuracyKind;
-import dev.annonet.runtime.backend.ActivationFunction;
-import dev.annonet.runtime.backend.ActivationKernels;
-import dev.annonet.runtime.backend.Backend;
-import dev.annonet.runtime.backend.DropoutKernels;
+import dev.annonet.runtime.backend.Elements;
+import dev.annonet.runtime.backend.ElementsBackend;
 import dev.annonet.runtime.backend.KernelArguments;
-import dev.annonet.runtime.backend.LossKernels;
-import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.Memory;
 import java.util.Arrays;
 
 /**
- * The oracle: plain loops over float64 values, written to be obviously correct rather than fast.
+ * The oracle: plain loops over float64 values, written to be obviously correct rather than fast;
+ * activations, dropout, losses and accuracy are the shared kernels of {@link ElementsBackend}.
  * The fast backends are tested against it, and gradient checks run on it in double precision,
  * which is why it stores doubles although models hold float32 weights. Optimizer hyperparameters
  * arrive as floats and are widened before any arithmetic. Not thread-safe.
  */
-public final class ReferenceBackend implements Backend {
+public final class ReferenceBackend extends ElementsBackend {
 
     /**
      * The backing values of a reference memory, for tests and gradient checks to read and write
@@ -93,22 +89,6 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void biasActivation(ActivationFunction f, int rows, int cols,
-                               Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
-        KernelArguments.checkBiasActivation(f, rows, cols, z, zOffset, bias, biasOffset, y, yOffset);
-        ActivationKernels.biasActivation(f, rows, cols, reference(z), zOffset,
-                bias == null ? null : reference(bias), biasOffset, reference(y), yOffset);
-    }
-
-    @Override
-    public void activationBackward(ActivationFunction f, int rows, int cols, Memory z, int zOffset,
-                                   Memory y, int yOffset, Memory dy, int dyOffset, Memory dz, int dzOffset) {
-        KernelArguments.checkActivationBackward(f, rows, cols, z, zOffset, y, yOffset, dy, dyOffset, dz, dzOffset);
-        ActivationKernels.backward(f, rows, cols, reference(z), zOffset, reference(y), yOffset,
-                reference(dy), dyOffset, reference(dz), dzOffset);
-    }
-
-    @Override
     public void columnSums(int rows, int cols, Memory x, int xOffset, Memory sums, int sumsOffset) {
         KernelArguments.check("columnSums", "x", x, xOffset, rows, cols);
         KernelArguments.check("columnSums", "sums", sums, sumsOffset, cols);
@@ -121,43 +101,6 @@ public final class ReferenceBackend implements Backend {
             }
             sv[sumsOffset + j] = sum;
         }
-    }
-
-    @Override
-    public void dropout(double rate, long seed, long step, int count, Memory x, int xOffset, Memory y, int yOffset) {
-        KernelArguments.checkDropout(rate, count, x, xOffset, y, yOffset);
-        DropoutKernels.apply(rate, seed, step, count, reference(x), xOffset, reference(y), yOffset);
-    }
-
-    @Override
-    public void dropoutBackward(double rate, long seed, long step, int count,
-                                Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        KernelArguments.checkDropout(rate, count, dy, dyOffset, dx, dxOffset);
-        DropoutKernels.apply(rate, seed, step, count, reference(dy), dyOffset, reference(dx), dxOffset);
-    }
-
-    @Override
-    public double loss(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset, Memory z, int zOffset,
-                       Memory targets, int targetsOffset, Memory gradient, int gradientOffset, float gradientScale) {
-        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset,
-                gradient, gradientOffset);
-        return LossKernels.loss(kind, fused, rows, cols, referenceOrNull(y), yOffset, referenceOrNull(z), zOffset,
-                reference(targets), targetsOffset, reference(gradient), gradientOffset, gradientScale);
-    }
-
-    @Override
-    public double lossValue(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset,
-                            Memory z, int zOffset, Memory targets, int targetsOffset) {
-        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset, null, 0);
-        return LossKernels.loss(kind, fused, rows, cols, referenceOrNull(y), yOffset, referenceOrNull(z), zOffset,
-                reference(targets), targetsOffset, null, 0, 0);
-    }
-
-    @Override
-    public long countCorrect(AccuracyKind kind, int rows, int cols, Memory y, int yOffset,
-                             Memory targets, int targetsOffset) {
-        KernelArguments.checkCountCorrect(kind, rows, cols, y, yOffset, targets, targetsOffset);
-        return LossKernels.countCorrect(kind, rows, cols, reference(y), yOffset, reference(targets), targetsOffset);
     }
 
     @Override
@@ -224,7 +167,8 @@ public final class ReferenceBackend implements Backend {
         throw new IllegalArgumentException("not a reference-backend memory: " + memory);
     }
 
-    private static ReferenceMemory referenceOrNull(Memory memory) {
-        return memory == null ? null : reference(memory);
+    @Override
+    protected Elements elements(Memory memory) {
+        return reference(memory);
     }
 }

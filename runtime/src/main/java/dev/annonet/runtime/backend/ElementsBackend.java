@@ -1,0 +1,72 @@
+package dev.annonet.runtime.backend;
+
+import java.util.Objects;
+
+/**
+ * A backend whose memories are {@link Elements}: the kernels written once for every backend
+ * (activations, dropout, losses, accuracy) are bound here, with the checks each call makes. The
+ * reference backend uses them all; a fast backend overrides the ones it specializes.
+ */
+public abstract class ElementsBackend implements Backend {
+
+    /** {@code memory} as this backend's own, or an exception saying why it is not. */
+    protected abstract Elements elements(Memory memory);
+
+    private Elements elementsOrNull(Memory memory) {
+        return memory == null ? null : elements(memory);
+    }
+
+    @Override
+    public void biasActivation(ActivationFunction f, int rows, int cols,
+                               Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
+        KernelArguments.checkBiasActivation(f, rows, cols, z, zOffset, bias, biasOffset, y, yOffset);
+        ActivationKernels.biasActivation(f, rows, cols, elements(z), zOffset, elementsOrNull(bias), biasOffset,
+                elements(y), yOffset);
+    }
+
+    @Override
+    public void activationBackward(ActivationFunction f, int rows, int cols, Memory z, int zOffset,
+                                   Memory y, int yOffset, Memory dy, int dyOffset, Memory dz, int dzOffset) {
+        KernelArguments.checkActivationBackward(f, rows, cols, z, zOffset, y, yOffset, dy, dyOffset, dz, dzOffset);
+        ActivationKernels.backward(f, rows, cols, elements(z), zOffset, elements(y), yOffset,
+                elements(dy), dyOffset, elements(dz), dzOffset);
+    }
+
+    @Override
+    public void dropout(double rate, long seed, long step, int count, Memory x, int xOffset, Memory y, int yOffset) {
+        KernelArguments.checkDropout(rate, count, x, xOffset, y, yOffset);
+        DropoutKernels.apply(rate, seed, step, count, elements(x), xOffset, elements(y), yOffset);
+    }
+
+    @Override
+    public void dropoutBackward(double rate, long seed, long step, int count,
+                                Memory dy, int dyOffset, Memory dx, int dxOffset) {
+        KernelArguments.checkDropout(rate, count, dy, dyOffset, dx, dxOffset);
+        DropoutKernels.apply(rate, seed, step, count, elements(dy), dyOffset, elements(dx), dxOffset);
+    }
+
+    @Override
+    public double loss(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset, Memory z, int zOffset,
+                       Memory targets, int targetsOffset, Memory gradient, int gradientOffset, float gradientScale) {
+        Objects.requireNonNull(gradient, "loss: gradient is null (lossValue computes the loss alone)");
+        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset,
+                gradient, gradientOffset);
+        return LossKernels.loss(kind, fused, rows, cols, elementsOrNull(y), yOffset, elementsOrNull(z), zOffset,
+                elements(targets), targetsOffset, elements(gradient), gradientOffset, gradientScale);
+    }
+
+    @Override
+    public double lossValue(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset,
+                            Memory z, int zOffset, Memory targets, int targetsOffset) {
+        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset, null, 0);
+        return LossKernels.loss(kind, fused, rows, cols, elementsOrNull(y), yOffset, elementsOrNull(z), zOffset,
+                elements(targets), targetsOffset, null, 0, 0);
+    }
+
+    @Override
+    public long countCorrect(AccuracyKind kind, int rows, int cols, Memory y, int yOffset,
+                             Memory targets, int targetsOffset) {
+        KernelArguments.checkCountCorrect(kind, rows, cols, y, yOffset, targets, targetsOffset);
+        return LossKernels.countCorrect(kind, rows, cols, elements(y), yOffset, elements(targets), targetsOffset);
+    }
+}

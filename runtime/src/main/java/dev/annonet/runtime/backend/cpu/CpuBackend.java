@@ -1,0 +1,359 @@
+package dev.annonet.runtime.backend.cpu;
+
+import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas.CblasTrans;
+import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
+
+import dev.annonet.runtime.backend.ActivationFunction;
+import dev.annonet.runtime.backend.ActivationKernels;
+import dev.annonet.runtime.backend.Elements;
+import dev.annonet.runtime.backend.ElementsBackend;
+import dev.annonet.runtime.backend.KernelArguments;
+import dev.annonet.runtime.backend.Memory;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fast CPU backend: float32 values off-heap, GEMMs through OpenBLAS on those values in place,
+ * and element-wise loops specialized for the hot activation kinds. Losses, accuracies, dropout and
+ * the rare activation kinds use the kernels of {@link ElementsBackend} shared with the reference
+ * backend (in double precision): they are not where a step's time goes. A kernel call allocates
+ * nothing, on the Java heap or natively. Not thread-safe: calls share each memory's operand views
+ * and the optimizer tiles.
+ */
+public final class CpuBackend extends ElementsBackend {
+    private final List<CpuMemory> memories = new ArrayList<>();
+    private final OptimizerTiles tiles = new OptimizerTiles();
+    private boolean closed;
+
+    /** Loads OpenBLAS; throws an exception naming the library and the platform when it cannot. */
+    public CpuBackend() {
+        OpenBlas.load();
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public Memory allocate(int size) {
+        checkOpen();
+        if (size < 0) {
+            throw new IllegalArgumentException("negative memory size " + size);
+        }
+        CpuMemory memory = new CpuMemory(this, size);
+        memories.add(memory);
+        return memory;
+    }
+
+    // ---- data movement ------------------------------------------------------------------------
+
+    @Override
+    public void upload(float[] source, int sourceOffset, Memory target, int targetOffset, int count) {
+        KernelArguments.check("upload", "target", target, targetOffset, count);
+        cpu(target).buffer.put(targetOffset, source, sourceOffset, count);
+    }
+
+    @Override
+    public void download(Memory source, int sourceOffset, float[] target, int targetOffset, int count) {
+        KernelArguments.check("download", "source", source, sourceOffset, count);
+        cpu(source).buffer.get(sourceOffset, target, targetOffset, count);
+    }
+
+    @Override
+    public void fill(Memory target, int offset, int count, float value) {
+        KernelArguments.check("fill", "target", target, offset, count);
+        FloatBuffer t = cpu(target).buffer;
+        for (int i = offset; i < offset + count; i++) {
+            t.put(i, value);
+        }
+    }
+
+    @Override
+    public void copy(Memory source, int sourceOffset, Memory target, int targetOffset, int count) {
+        KernelArguments.check("copy", "source", source, sourceOffset, count);
+        KernelArguments.check("copy", "target", target, targetOffset, count);
+        // A bulk put between views of the same memory copies as if through a temporary (memmove).
+        cpu(target).buffer.put(targetOffset, cpu(source).buffer, sourceOffset, count);
+    }
+
+    // ---- dense --------------------------------------------------------------------------------
+
+    @Override
+    public void matmul(boolean transposeA, boolean transposeB, int m, int n, int k,
+                       Memory a, int aOffset, Memory b, int bOffset, Memory c, int cOffset, boolean accumulate) {
+        KernelArguments.checkMatmul(m, n, k, a, aOffset, b, bOffset, c, cOffset);
+        CpuMemory am = cpu(a);
+        CpuMemory bm = cpu(b);
+        CpuMemory cm = cpu(c);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) { // an empty sum; BLAS would reject the zero leading dimension
+            if (!accumulate) {
+                fill(c, cOffset, m * n, 0);
+            }
+            return;
+        }
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                m, n, k, 1f,
+                am.aView.position(aOffset), transposeA ? m : k,
+                bm.bView.position(bOffset), transposeB ? k : n,
+                accumulate ? 1f : 0f, cm.cView.position(cOffset), n);
+    }
+
+    /** Row by row, the bias added and the activation applied while the row is in cache. */
+    @Override
+    public void biasActivation(ActivationFunction f, int rows, int cols,
+                               Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
+        KernelArguments.checkBiasActivation(f, rows, cols, z, zOffset, bias, biasOffset, y, yOffset);
+        CpuMemory zm = cpu(z);
+        CpuMemory ym = cpu(y);
+        FloatBuffer biasValues = bias == null ? null : cpu(bias).buffer;
+        for (int r = 0; r < rows; r++) {
+            int zRow = zOffset + r * cols;
+            int yRow = yOffset + r * cols;
+            if (biasValues != null) {
+                for (int c = 0; c < cols; c++) {
+                    zm.buffer.put(zRow + c, zm.buffer.get(zRow + c) + biasValues.get(biasOffset + c));
+                }
+            }
+            activate(f, cols, zm, zRow, ym, yRow);
+        }
+    }
+
+    /** {@code y = f(z)} over {@code count} values (one row: softmax normalizes them); y may be z. */
+    private static void activate(ActivationFunction f, int count,
+                                 CpuMemory zm, int zOffset, CpuMemory ym, int yOffset) {
+        FloatBuffer z = zm.buffer;
+        FloatBuffer y = ym.buffer;
+        switch (f.kind()) {
+            case LINEAR -> {
+                if (zm != ym || zOffset != yOffset) {
+                    y.put(yOffset, z, zOffset, count);
+                }
+            }
+            case RELU -> {
+                for (int i = 0; i < count; i++) {
+                    float v = z.get(zOffset + i);
+                    y.put(yOffset + i, v > 0 ? v : 0);
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < count; i++) {
+                    y.put(yOffset + i, (float) (1 / (1 + Math.exp(-z.get(zOffset + i)))));
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < count; i++) {
+                    y.put(yOffset + i, (float) Math.tanh(z.get(zOffset + i)));
+                }
+            }
+            case SOFTMAX -> softmax(count, z, zOffset, y, yOffset);
+            default -> ActivationKernels.apply(f, count, zm, zOffset, ym, yOffset);
+        }
+    }
+
+    /** One row shifted by its maximum, so that no exponential overflows. */
+    private static void softmax(int cols, FloatBuffer z, int zRow, FloatBuffer y, int yRow) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < cols; c++) {
+            max = Math.max(max, z.get(zRow + c));
+        }
+        float sum = 0;
+        for (int c = 0; c < cols; c++) {
+            float e = (float) Math.exp(z.get(zRow + c) - max);
+            y.put(yRow + c, e);
+            sum += e;
+        }
+        float inverse = 1 / sum;
+        for (int c = 0; c < cols; c++) {
+            y.put(yRow + c, y.get(yRow + c) * inverse);
+        }
+    }
+
+    @Override
+    public void activationBackward(ActivationFunction f, int rows, int cols, Memory z, int zOffset,
+                                   Memory y, int yOffset, Memory dy, int dyOffset, Memory dz, int dzOffset) {
+        KernelArguments.checkActivationBackward(f, rows, cols, z, zOffset, y, yOffset, dy, dyOffset, dz, dzOffset);
+        FloatBuffer zb = cpu(z).buffer;
+        FloatBuffer yb = cpu(y).buffer;
+        FloatBuffer dyb = cpu(dy).buffer;
+        FloatBuffer dzb = cpu(dz).buffer;
+        int count = rows * cols;
+        switch (f.kind()) {
+            case LINEAR -> {
+                if (dy != dz || dyOffset != dzOffset) {
+                    copy(dy, dyOffset, dz, dzOffset, count);
+                }
+            }
+            case RELU -> {
+                for (int i = 0; i < count; i++) {
+                    dzb.put(dzOffset + i, zb.get(zOffset + i) > 0 ? dyb.get(dyOffset + i) : 0);
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < count; i++) {
+                    float v = yb.get(yOffset + i);
+                    dzb.put(dzOffset + i, dyb.get(dyOffset + i) * v * (1 - v));
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < count; i++) {
+                    float v = yb.get(yOffset + i);
+                    dzb.put(dzOffset + i, dyb.get(dyOffset + i) * (1 - v * v));
+                }
+            }
+            case SOFTMAX -> softmaxBackward(rows, cols, yb, yOffset, dyb, dyOffset, dzb, dzOffset);
+            default -> ActivationKernels.backward(f, rows, cols, cpu(z), zOffset, cpu(y), yOffset,
+                    cpu(dy), dyOffset, cpu(dz), dzOffset);
+        }
+    }
+
+    /** {@code dz = y ⊙ (dy - dy·y)} per row; dz may be dy. */
+    private static void softmaxBackward(int rows, int cols, FloatBuffer y, int yOffset,
+                                        FloatBuffer dy, int dyOffset, FloatBuffer dz, int dzOffset) {
+        for (int r = 0; r < rows; r++) {
+            int yRow = yOffset + r * cols;
+            int dyRow = dyOffset + r * cols;
+            int dzRow = dzOffset + r * cols;
+            float dot = 0;
+            for (int c = 0; c < cols; c++) {
+                dot += dy.get(dyRow + c) * y.get(yRow + c);
+            }
+            for (int c = 0; c < cols; c++) {
+                dz.put(dzRow + c, y.get(yRow + c) * (dy.get(dyRow + c) - dot));
+            }
+        }
+    }
+
+    /** Row by row, so the inner loop runs over contiguous values. */
+    @Override
+    public void columnSums(int rows, int cols, Memory x, int xOffset, Memory sums, int sumsOffset) {
+        KernelArguments.check("columnSums", "x", x, xOffset, rows, cols);
+        KernelArguments.check("columnSums", "sums", sums, sumsOffset, cols);
+        FloatBuffer xb = cpu(x).buffer;
+        FloatBuffer sb = cpu(sums).buffer;
+        for (int c = 0; c < cols; c++) {
+            sb.put(sumsOffset + c, 0);
+        }
+        for (int r = 0; r < rows; r++) {
+            int row = xOffset + r * cols;
+            for (int c = 0; c < cols; c++) {
+                sb.put(sumsOffset + c, sb.get(sumsOffset + c) + xb.get(row + c));
+            }
+        }
+    }
+
+    // ---- optimizers: float32 arithmetic, as Keras updates float32 variables; tile by tile -----
+
+    @Override
+    public void sgd(int count, Memory weights, Memory gradients, Memory velocity,
+                    float learningRate, float momentum, boolean nesterov) {
+        KernelArguments.checkOptimizer("sgd", count, weights, gradients, momentum == 0 ? null : velocity, null);
+        FloatBuffer v = momentum == 0 ? null : cpu(velocity).buffer; // Keras keeps no velocity for plain SGD
+        FloatBuffer w = cpu(weights).buffer;
+        FloatBuffer g = cpu(gradients).buffer;
+        float[] wt = tiles.weights;
+        float[] gt = tiles.gradients;
+        float[] vt = tiles.first;
+        for (int start = 0; start < count; start += OptimizerTiles.LENGTH) {
+            int length = tiles.load(start, count, w, g, v, null);
+            if (v == null) {
+                for (int i = 0; i < length; i++) {
+                    wt[i] -= learningRate * gt[i];
+                }
+            } else {
+                for (int i = 0; i < length; i++) {
+                    float step = learningRate * gt[i];
+                    vt[i] = momentum * vt[i] - step;
+                    wt[i] += nesterov ? momentum * vt[i] - step : vt[i];
+                }
+            }
+            tiles.store(start, length, w, v, null);
+        }
+    }
+
+    @Override
+    public void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
+                        float learningRate, float rho, float epsilon) {
+        KernelArguments.checkOptimizer("rmsprop", count, weights, gradients, velocity, null);
+        FloatBuffer w = cpu(weights).buffer;
+        FloatBuffer g = cpu(gradients).buffer;
+        FloatBuffer v = cpu(velocity).buffer;
+        float[] wt = tiles.weights;
+        float[] gt = tiles.gradients;
+        float[] vt = tiles.first;
+        float oneMinusRho = 1 - rho;
+        for (int start = 0; start < count; start += OptimizerTiles.LENGTH) {
+            int length = tiles.load(start, count, w, g, v, null);
+            for (int i = 0; i < length; i++) {
+                vt[i] = rho * vt[i] + oneMinusRho * gt[i] * gt[i];
+                wt[i] -= learningRate * gt[i] / (float) Math.sqrt(vt[i] + epsilon);
+            }
+            tiles.store(start, length, w, v, null);
+        }
+    }
+
+    @Override
+    public void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
+                     float learningRate, float beta1, float beta2, float epsilon, long t) {
+        KernelArguments.checkOptimizer("adam", count, weights, gradients, m, v);
+        FloatBuffer w = cpu(weights).buffer;
+        FloatBuffer g = cpu(gradients).buffer;
+        FloatBuffer mb = cpu(m).buffer;
+        FloatBuffer vb = cpu(v).buffer;
+        float[] wt = tiles.weights;
+        float[] gt = tiles.gradients;
+        float[] mt = tiles.first;
+        float[] vt = tiles.second;
+        float alpha = (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+        float oneMinusBeta1 = 1 - beta1;
+        float oneMinusBeta2 = 1 - beta2;
+        for (int start = 0; start < count; start += OptimizerTiles.LENGTH) {
+            int length = tiles.load(start, count, w, g, mb, vb);
+            for (int i = 0; i < length; i++) {
+                mt[i] += (gt[i] - mt[i]) * oneMinusBeta1;
+                vt[i] += (gt[i] * gt[i] - vt[i]) * oneMinusBeta2;
+                wt[i] -= alpha * mt[i] / ((float) Math.sqrt(vt[i]) + epsilon);
+            }
+            tiles.store(start, length, w, mb, vb);
+        }
+    }
+
+    /** Frees every memory's native values; this backend and its memories refuse further use. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (CpuMemory memory : memories) {
+            memory.free();
+        }
+        memories.clear();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the cpu backend is closed");
+        }
+    }
+
+    /** This backend's own memory, while it is open: a freed or foreign pointer would crash the JVM. */
+    private CpuMemory cpu(Memory memory) {
+        checkOpen();
+        if (memory instanceof CpuMemory cpuMemory && cpuMemory.owner == this) {
+            return cpuMemory;
+        }
+        throw new IllegalArgumentException("not a memory of this cpu backend: " + memory);
+    }
+
+    @Override
+    protected Elements elements(Memory memory) {
+        return cpu(memory);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.annonet.runtime.backend.cpu;
+
+import dev.annonet.runtime.backend.Elements;
+import dev.annonet.runtime.backend.Memory;
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * A CPU-backend memory: float32 values off the Java heap, allocated once. OpenBLAS reads and
+ * writes them in place through pointers (no JNI array copies); the Java loops use a direct,
+ * native-order {@link FloatBuffer} view of the same bytes.
+ */
+final class CpuMemory implements Memory, Elements {
+    final CpuBackend owner;
+    final FloatBuffer buffer;
+    /**
+     * Operand views for sgemm, one per operand slot (A, B, C), positioned at each call's offset:
+     * positioning allocates nothing, and a, b and c may be this same memory at different offsets.
+     */
+    final FloatPointer aView;
+    final FloatPointer bView;
+    final FloatPointer cView;
+    private final int size;
+    private final FloatPointer data;
+
+    CpuMemory(CpuBackend owner, int size) {
+        this.owner = owner;
+        this.size = size;
+        // At least one float: a zero-length native array need not have an address to view.
+        this.data = new FloatPointer(Math.max(size, 1)).zero();
+        this.buffer = data.asBuffer();
+        this.aView = new FloatPointer(data);
+        this.bView = new FloatPointer(data);
+        this.cView = new FloatPointer(data);
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public double get(int index) {
+        return buffer.get(index);
+    }
+
+    @Override
+    public void set(int index, double value) {
+        buffer.put(index, (float) value);
+    }
+
+    /** Frees the native values; the views then dangle, so the owner refuses this memory from now on. */
+    void free() {
+        data.close();
+    }
+}

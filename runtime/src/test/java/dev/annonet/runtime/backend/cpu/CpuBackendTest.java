@@ -1,0 +1,53 @@
+package dev.annonet.runtime.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.annonet.runtime.backend.Memory;
+import org.junit.jupiter.api.Test;
+
+/** The CPU backend's memory life cycle and its failures on bad use. */
+class CpuBackendTest {
+
+    @Test
+    void memoryStartsZeroedAndRoundTrips() {
+        try (CpuBackend backend = new CpuBackend()) {
+            Memory memory = backend.allocate(4);
+            float[] values = {9, 9, 9, 9, 9};
+            backend.download(memory, 0, values, 1, 4);
+            assertArrayEquals(new float[] {9, 0, 0, 0, 0}, values);
+            backend.upload(new float[] {1, 2, 3}, 0, memory, 1, 3);
+            backend.download(memory, 0, values, 0, 4);
+            assertArrayEquals(new float[] {0, 1, 2, 3, 0}, values);
+            assertEquals(0, backend.allocate(0).size());
+        }
+    }
+
+    @Test
+    void rangesPastAMemoryFailNamingTheSizes() {
+        try (CpuBackend backend = new CpuBackend()) {
+            Memory small = backend.allocate(4);
+            Memory large = backend.allocate(100);
+            IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+                    () -> backend.matmul(true, false, 3, 2, 2, large, 0, small, 1, large, 0, false));
+            assertEquals("matmul b: offset 1 + count 4 is outside its memory of size 4", e.getMessage());
+            assertThrows(IndexOutOfBoundsException.class, () -> backend.rmsprop(101, large, large, large, 1, 1, 1));
+        }
+    }
+
+    @Test
+    void refusesForeignMemoryAndUseAfterClose() {
+        CpuBackend backend = new CpuBackend();
+        Memory memory = backend.allocate(3);
+        try (CpuBackend other = new CpuBackend()) {
+            IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
+                    () -> other.fill(memory, 0, 3, 1));
+            assertEquals("not a memory of this cpu backend: " + memory, foreign.getMessage());
+        }
+        backend.close();
+        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> backend.fill(memory, 0, 3, 1));
+        assertEquals("the cpu backend is closed", closed.getMessage());
+        assertThrows(IllegalStateException.class, () -> backend.allocate(1));
+    }
+}
