@@ -13,7 +13,7 @@ class AllocationTest {
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     static Stream<Device> devices() {
-        return Stream.of(Device.reference());
+        return Stream.of(Device.reference(), Device.cpu());
     }
 
     @ParameterizedTest
