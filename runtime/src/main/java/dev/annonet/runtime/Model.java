@@ -24,6 +24,8 @@ import java.util.SplittableRandom;
  * draw, in layout order, from one {@link SplittableRandom} seeded with the model's seed (Glorot
  * uniform kernels, zero biases); fixed ones take their declared values. Dropout masks and the
  * epoch shuffle use seeds derived from the same seed.
+ *
+ * <p>A model is not thread-safe: its arena holds one batch at a time.
  */
 public abstract class Model implements AutoCloseable {
 
