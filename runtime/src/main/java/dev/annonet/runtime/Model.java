@@ -3,21 +3,203 @@ package dev.annonet.runtime;
 import dev.annonet.dsl.Layer;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.Memory;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * Base of every generated model. The generated subclass supplies the network (its
  * {@link NetworkLayout} and the straight-line {@link #forward} / {@link #backward} schedules);
  * this class owns the memory and runs Keras's compile / fit / evaluate / predict around them.
  *
- * <p>CONTRACT SKELETON — the training API is being implemented; see the helper brief.
+ * <p>All memory is allocated when the model is created, from the layout: the parameters (trainable
+ * first, then the fixed ones), their gradients, and the activation arena with its gradient twin
+ * for a batch capacity that grows only when a larger batch arrives. Compile adds the optimizer's
+ * state. A training step allocates nothing. Close the model to free its memory.
+ *
+ * <p>Initialization follows Keras's defaults and is deterministic for a seed: trainable parameters
+ * draw, in layout order, from one {@link SplittableRandom} seeded with the model's seed (Glorot
+ * uniform kernels, zero biases); fixed ones take their declared values. Dropout masks and the
+ * epoch shuffle use seeds derived from the same seed.
+ *
+ * <p>A model is not thread-safe: its arena holds one batch at a time.
  */
 public abstract class Model implements AutoCloseable {
 
     /** The backend the generated schedule calls. */
     protected final Backend backend;
 
+    private final NetworkLayout layout;
+    private final Device device;
+    private final long seed;
+    private final Memory parameters;
+    private final Memory gradients;
+    private final Arena arena;
+    private final Map<String, NetworkLayout.Parameter> parametersByName = new HashMap<>();
+    private final Map<String, NetworkLayout.LayerRow> layersByName = new LinkedHashMap<>();
+    // Kept across compiles so recompiling reuses (and zeroes) the buffers instead of allocating more.
+    private Memory[] optimizerState = new Memory[0];
+    private Trainer trainer;
+    private long step;
+    private boolean closed;
+
     protected Model(NetworkLayout layout, Device device, long seed) {
-        throw new UnsupportedOperationException("skeleton");
+        this.layout = Objects.requireNonNull(layout, "layout");
+        this.device = Objects.requireNonNull(device, "device");
+        this.seed = seed;
+        for (NetworkLayout.Parameter parameter : layout.parameters()) {
+            parametersByName.put(parameter.name(), parameter);
+        }
+        for (NetworkLayout.LayerRow row : layout.layers()) {
+            layersByName.put(row.name(), row);
+        }
+        this.backend = device.newBackend();
+        this.parameters = backend.allocate(layout.parameterSize());
+        this.gradients = backend.allocate(layout.trainableSize());
+        this.arena = new Arena(backend, layout, Fit.DEFAULT_BATCH_SIZE);
+        backend.upload(initialParameters(layout, seed), 0, parameters, 0, layout.parameterSize());
+    }
+
+    private static float[] initialParameters(NetworkLayout layout, long seed) {
+        float[] values = new float[layout.parameterSize()];
+        SplittableRandom random = new SplittableRandom(seed);
+        for (NetworkLayout.Parameter parameter : layout.parameters()) {
+            if (!parameter.trainable()) {
+                System.arraycopy(parameter.fixedValues(), 0, values, parameter.offset(), parameter.size());
+            } else if (parameter.init() instanceof NetworkLayout.GlorotUniform glorot) {
+                double limit = Math.sqrt(6.0 / (glorot.fanIn() + glorot.fanOut()));
+                for (int i = 0; i < parameter.size(); i++) {
+                    values[parameter.offset() + i] = (float) random.nextDouble(-limit, limit);
+                }
+            }
+            // Zeros: the array starts zeroed.
+        }
+        return values;
+    }
+
+    // ---- what a user calls -------------------------------------------------------------------
+
+    /** The network's name. */
+    public String name() {
+        return layout.name();
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** Prints {@link #summaryText()} to System.out. */
+    public void summary() {
+        System.out.print(summaryText());
+    }
+
+    /** Keras's summary: each layer's output shape and parameter count, then the totals. */
+    public String summaryText() {
+        return Summary.text(layout);
+    }
+
+    public long parameterCount() {
+        return layout.parameterSize();
+    }
+
+    public long trainableParameterCount() {
+        return layout.trainableSize();
+    }
+
+    /** Parameters fixed in the declaration, which training leaves unchanged. */
+    public long nonTrainableParameterCount() {
+        return layout.parameterSize() - layout.trainableSize();
+    }
+
+    /**
+     * Configures training: the optimizer (its state starts fresh), the loss and the metrics. Call
+     * again to change them; the weights are kept.
+     */
+    public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
+        requireOpen();
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(loss, "loss");
+        trainer = new Trainer(this, arena, optimizer, loss, metrics,
+                optimizerState(optimizer.stateBuffers()), Seeds.mix(seed, Seeds.SHUFFLE_STREAM));
+    }
+
+    /**
+     * Trains on samples {@code x} (first axis: samples) with targets {@code y}, as Keras's
+     * {@code fit}: returns the loss and metrics of each epoch.
+     */
+    public History fit(Tensor x, Tensor y, Fit options) {
+        return compiled("fit").fit(x, y, Objects.requireNonNull(options, "options"));
+    }
+
+    /** {@link #fit(Tensor, Tensor, Fit)} with one row per sample. */
+    public History fit(float[][] x, float[][] y, Fit options) {
+        return fit(Tensor.of(x), Tensor.of(y), options);
+    }
+
+    /** The loss and metrics over {@code x} and {@code y}, in batches of 32, without dropout. */
+    public Evaluation evaluate(Tensor x, Tensor y) {
+        return evaluate(x, y, Fit.DEFAULT_BATCH_SIZE);
+    }
+
+    public Evaluation evaluate(Tensor x, Tensor y, int batchSize) {
+        Trainer compiled = compiled("evaluate");
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
+        }
+        return compiled.evaluate(x, y, batchSize);
+    }
+
+    public Evaluation evaluate(float[][] x, float[][] y) {
+        return evaluate(Tensor.of(x), Tensor.of(y));
+    }
+
+    /** The outputs for samples {@code x}: a tensor of shape (samples, output shape...). */
+    public Tensor predict(Tensor x) {
+        requireOpen();
+        DataChecks.requireInputs("x", x, layout.input());
+        int samples = x.samples();
+        int outputSize = layout.output().size();
+        float[] outputs = new float[Math.multiplyExact(samples, outputSize)];
+        int batchSize = Math.min(Fit.DEFAULT_BATCH_SIZE, samples);
+        arena.reserve(batchSize);
+        for (int from = 0; from < samples; from += batchSize) {
+            int batch = Math.min(batchSize, samples - from);
+            arena.loadInputs(x.values(), null, from, batch);
+            forward(batch, false);
+            arena.readOutputs(batch, outputs, from * outputSize);
+        }
+        int[] outputShape = layout.output().shape();
+        int[] shape = new int[outputShape.length + 1];
+        shape[0] = samples;
+        System.arraycopy(outputShape, 0, shape, 1, outputShape.length);
+        return Tensor.of(outputs, shape);
+    }
+
+    /** The outputs for samples given one per row, one flattened output per row. */
+    public float[][] predict(float[][] x) {
+        Tensor outputs = predict(Tensor.of(x));
+        float[][] rows = new float[outputs.samples()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = outputs.row(i);
+        }
+        return rows;
+    }
+
+    /** Frees the model's memory; the model is unusable afterwards. Closing twice is harmless. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            backend.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return layout.name() + " on " + device;
     }
 
     // ---- the contract with generated code ----------------------------------------------------
@@ -35,50 +217,127 @@ public abstract class Model implements AutoCloseable {
 
     /** All parameters: trainable first, then fixed ones. */
     protected final Memory parameters() {
-        throw new UnsupportedOperationException("skeleton");
+        return parameters;
     }
 
     /** Gradients of the trainable parameters, same offsets. */
     protected final Memory gradients() {
-        throw new UnsupportedOperationException("skeleton");
+        return gradients;
     }
 
     /** The activation arena: a tensor at per-sample offset o lives at {@code batch * o}. */
     protected final Memory activations() {
-        throw new UnsupportedOperationException("skeleton");
+        return arena.activations();
     }
 
     /** The activation arena's gradient twin, same offsets. */
     protected final Memory activationGradients() {
-        throw new UnsupportedOperationException("skeleton");
+        return arena.activationGradients();
     }
 
     /** The current training step (forward and backward of one step see the same value). */
     protected final long step() {
-        throw new UnsupportedOperationException("skeleton");
+        return step;
     }
 
     /** The dropout seed of the layer at {@code layerIndex} (declaration order), from the model's seed. */
     protected final long dropoutSeed(int layerIndex) {
-        throw new UnsupportedOperationException("skeleton");
+        return Seeds.mix(seed, layerIndex);
     }
 
     /** A view of the dense layer {@code name}, with its {@code name.kernel} and (if any) {@code name.bias}. */
     protected final DenseLayer denseLayer(String name) {
-        throw new UnsupportedOperationException("skeleton");
+        NetworkLayout.LayerRow row = layerRow(name);
+        NetworkLayout.Parameter kernel = parametersByName.get(name + ".kernel");
+        if (kernel == null) {
+            throw new IllegalArgumentException("layer '" + name + "' has no parameter '" + name + ".kernel'");
+        }
+        NetworkLayout.Parameter bias = parametersByName.get(name + ".bias");
+        return new DenseLayerView(row, new ParameterWeights(this, kernel),
+                bias == null ? null : new ParameterWeights(this, bias));
     }
 
     /** A view of a layer without weights. */
     protected final Layer layer(String name) {
-        throw new UnsupportedOperationException("skeleton");
+        return new LayerView(layerRow(name));
     }
 
     /** Predicts one sample given as its flattened values. */
     protected final float[] predictSample(float[] sample) {
-        throw new UnsupportedOperationException("skeleton");
+        requireOpen();
+        NetworkLayout.Port input = layout.input();
+        if (sample.length != input.size()) {
+            throw new IllegalArgumentException("input '" + input.name() + "' takes " + input.size()
+                    + " values (shape " + Summary.batchShape(input.shape()) + "), but the sample has " + sample.length);
+        }
+        arena.loadInputs(sample, null, 0, 1);
+        forward(1, false);
+        float[] output = new float[layout.output().size()];
+        arena.readOutputs(1, output, 0);
+        return output;
     }
 
-    @Override
-    public void close() {
+    // ---- for the runtime's own classes -------------------------------------------------------
+
+    NetworkLayout layout() {
+        return layout;
+    }
+
+    /** The trainer of the last compile, or null. */
+    Trainer trainer() {
+        return trainer;
+    }
+
+    /** Called once a step's backward pass is done. */
+    void advanceStep() {
+        step++;
+    }
+
+    void readParameters(int offset, float[] into, int intoOffset, int count) {
+        requireOpen();
+        backend.download(parameters, offset, into, intoOffset, count);
+    }
+
+    void writeParameters(float[] values, int offset) {
+        requireOpen();
+        backend.upload(values, 0, parameters, offset, values.length);
+    }
+
+    private Trainer compiled(String operation) {
+        requireOpen();
+        if (trainer == null) {
+            throw new IllegalStateException("call compile(...) before " + operation);
+        }
+        return trainer;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("model '" + layout.name() + "' is closed");
+        }
+    }
+
+    private NetworkLayout.LayerRow layerRow(String name) {
+        NetworkLayout.LayerRow row = layersByName.get(name);
+        if (row == null) {
+            throw new IllegalArgumentException("no layer '" + name + "' in " + layout.name()
+                    + "; its layers are " + layersByName.keySet());
+        }
+        return row;
+    }
+
+    /** {@code buffers} zeroed optimizer state buffers, reusing those of an earlier compile. */
+    private Memory[] optimizerState(int buffers) {
+        if (optimizerState.length < buffers) {
+            Memory[] grown = Arrays.copyOf(optimizerState, buffers);
+            for (int i = optimizerState.length; i < buffers; i++) {
+                grown[i] = backend.allocate(layout.trainableSize());
+            }
+            optimizerState = grown;
+        }
+        for (Memory buffer : optimizerState) {
+            backend.fill(buffer, 0, layout.trainableSize(), 0f);
+        }
+        return optimizerState;
     }
 }

@@ -1,0 +1,96 @@
+package dev.annonet.runtime;
+
+import dev.annonet.runtime.backend.Backend;
+import dev.annonet.runtime.backend.Memory;
+
+/**
+ * A model's per-batch memory: the activation arena, its gradient twin, the targets, and the host
+ * staging buffers a shuffled batch is gathered into before one upload. Sized for a batch capacity
+ * and reallocated only when a larger batch arrives, never during a step.
+ */
+final class Arena {
+    private final Backend backend;
+    private final int activationsPerSample;
+    private final int inputOffset;
+    private final int inputSize;
+    private final int outputOffset;
+    private final int outputSize;
+
+    private int capacity;
+    private Memory activations;
+    private Memory activationGradients;
+    private Memory targets;
+    private float[] inputStaging;
+    private float[] targetStaging;
+
+    Arena(Backend backend, NetworkLayout layout, int capacity) {
+        this.backend = backend;
+        this.activationsPerSample = layout.activationSize();
+        this.inputOffset = layout.input().offset();
+        this.inputSize = layout.input().size();
+        this.outputOffset = layout.output().offset();
+        this.outputSize = layout.output().size();
+        allocate(capacity);
+    }
+
+    /** Makes room for batches of {@code batch} samples. */
+    void reserve(int batch) {
+        if (batch > capacity) {
+            allocate(batch);
+        }
+    }
+
+    // The backend has no free: memory replaced here is reclaimed when the backend closes. Growth
+    // happens once per larger batch size, so what is held stays bounded by a few capacities.
+    private void allocate(int batch) {
+        capacity = batch;
+        activations = backend.allocate(Math.multiplyExact(activationsPerSample, batch));
+        activationGradients = backend.allocate(activationsPerSample * batch);
+        // Targets per sample never exceed the output's size (sparse targets need fewer).
+        targets = backend.allocate(outputSize * batch);
+        inputStaging = new float[inputSize * batch];
+        targetStaging = new float[outputSize * batch];
+    }
+
+    Memory activations() {
+        return activations;
+    }
+
+    Memory activationGradients() {
+        return activationGradients;
+    }
+
+    Memory targets() {
+        return targets;
+    }
+
+    /**
+     * Puts samples {@code order[from .. from + batch)} of {@code x} (or samples {@code from ..
+     * from + batch} when {@code order} is null) where the schedule reads its input.
+     */
+    void loadInputs(float[] x, int[] order, int from, int batch) {
+        load(x, inputSize, order, from, batch, inputStaging, activations, inputOffset * batch);
+    }
+
+    /** Puts the same samples' targets, {@code width} values each, at the start of {@link #targets()}. */
+    void loadTargets(float[] y, int width, int[] order, int from, int batch) {
+        load(y, width, order, from, batch, targetStaging, targets, 0);
+    }
+
+    /** Copies the output of a batch that just ran forward into {@code into} at {@code intoOffset}. */
+    void readOutputs(int batch, float[] into, int intoOffset) {
+        backend.download(activations, outputOffset * batch, into, intoOffset, batch * outputSize);
+    }
+
+    private void load(float[] source, int width, int[] order, int from, int batch,
+                      float[] staging, Memory target, int targetOffset) {
+        if (order == null) {
+            backend.upload(source, from * width, target, targetOffset, batch * width);
+            return;
+        }
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(source, order[from + i] * width, staging, i * width, width);
+        }
+        backend.upload(staging, 0, target, targetOffset, batch * width);
+    }
+}

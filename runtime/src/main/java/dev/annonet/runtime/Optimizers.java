@@ -1,0 +1,83 @@
+package dev.annonet.runtime;
+
+/** Keras's optimizers with Keras's default hyperparameters. */
+public final class Optimizers {
+    private Optimizers() {
+    }
+
+    /** SGD with learning rate 0.01, no momentum. */
+    public static Optimizer sgd() {
+        return sgd(0.01f);
+    }
+
+    public static Optimizer sgd(float learningRate) {
+        return sgd(learningRate, 0f, false);
+    }
+
+    public static Optimizer sgd(float learningRate, float momentum, boolean nesterov) {
+        float lr = learningRate(learningRate);
+        float mu = fraction("momentum", momentum, true);
+        return new Optimizer("sgd", "SGD(learning_rate=" + lr + ", momentum=" + mu + ", nesterov=" + nesterov + ")", 1,
+                (backend, count, weights, gradients, state, t) ->
+                        backend.sgd(count, weights, gradients, state[0], lr, mu, nesterov));
+    }
+
+    /** RMSprop with learning rate 0.001, rho 0.9, epsilon 1e-7. */
+    public static Optimizer rmsprop() {
+        return rmsprop(0.001f);
+    }
+
+    public static Optimizer rmsprop(float learningRate) {
+        return rmsprop(learningRate, 0.9f, 1e-7f);
+    }
+
+    public static Optimizer rmsprop(float learningRate, float rho, float epsilon) {
+        float lr = learningRate(learningRate);
+        float decay = fraction("rho", rho, false);
+        float eps = epsilon(epsilon);
+        return new Optimizer("rmsprop", "RMSprop(learning_rate=" + lr + ", rho=" + decay + ", epsilon=" + eps + ")", 1,
+                (backend, count, weights, gradients, state, t) ->
+                        backend.rmsprop(count, weights, gradients, state[0], lr, decay, eps));
+    }
+
+    /** Adam with learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
+    public static Optimizer adam() {
+        return adam(0.001f);
+    }
+
+    public static Optimizer adam(float learningRate) {
+        return adam(learningRate, 0.9f, 0.999f, 1e-7f);
+    }
+
+    public static Optimizer adam(float learningRate, float beta1, float beta2, float epsilon) {
+        float lr = learningRate(learningRate);
+        float b1 = fraction("beta1", beta1, false);
+        float b2 = fraction("beta2", beta2, false);
+        float eps = epsilon(epsilon);
+        return new Optimizer("adam", "Adam(learning_rate=" + lr + ", beta_1=" + b1 + ", beta_2=" + b2 + ", epsilon=" + eps + ")", 2,
+                (backend, count, weights, gradients, state, t) ->
+                        backend.adam(count, weights, gradients, state[0], state[1], lr, b1, b2, eps, t));
+    }
+
+    private static float learningRate(float value) {
+        if (!(value > 0 && Float.isFinite(value))) {
+            throw new IllegalArgumentException("learning rate must be positive and finite, was " + value);
+        }
+        return value;
+    }
+
+    /** A value in [0, 1], or [0, 1) when one is excluded (a decay rate of 1 would never learn). */
+    private static float fraction(String name, float value, boolean oneIncluded) {
+        if (!(value >= 0 && (oneIncluded ? value <= 1 : value < 1))) {
+            throw new IllegalArgumentException(name + " must be in [0, 1" + (oneIncluded ? "]" : ")") + ", was " + value);
+        }
+        return value;
+    }
+
+    private static float epsilon(float value) {
+        if (!(value >= 0 && Float.isFinite(value))) {
+            throw new IllegalArgumentException("epsilon must be non-negative and finite, was " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,236 @@
+package dev.annonet.runtime;
+
+import dev.annonet.dsl.Activation;
+import dev.annonet.runtime.backend.AccuracyKind;
+import dev.annonet.runtime.backend.Backend;
+import dev.annonet.runtime.backend.LossKind;
+import dev.annonet.runtime.backend.Memory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * A compiled model's training: the loss, metrics and optimizer bound to its memory, Keras's fit
+ * and evaluate loops, and the training step, which allocates nothing on the Java heap.
+ */
+final class Trainer {
+    private final Model model;
+    private final Arena arena;
+    private final Backend backend;
+    private final Optimizer optimizer;
+    private final Memory[] optimizerState;
+    private final LossKind loss;
+    /** Whether the loss works on the output activation's input and skips that activation's backward. */
+    private final boolean fused;
+    private final String[] names;
+    private final AccuracyKind[] accuracies;
+    private final int outputOffset;
+    private final int preActivationOffset;
+    /** The loss sees the output as rows of its last axis. */
+    private final int columns;
+    private final int rowsPerSample;
+    private final int targetWidth;
+    private final String targetMeaning;
+    private final int trainableSize;
+    private final SplittableRandom shuffleRandom;
+    private long updates;
+
+    Trainer(Model model, Arena arena, Optimizer optimizer, Loss loss, Metric[] metrics,
+            Memory[] optimizerState, long shuffleSeed) {
+        NetworkLayout layout = model.layout();
+        NetworkLayout.Port output = layout.output();
+        this.model = model;
+        this.arena = arena;
+        this.backend = model.backend;
+        this.optimizer = optimizer;
+        this.optimizerState = optimizerState;
+        this.loss = loss.kind();
+        this.fused = fusable(layout.outputActivation(), loss.kind());
+        this.outputOffset = output.offset();
+        this.preActivationOffset = layout.outputPreActivationOffset();
+        this.columns = output.shape()[output.shape().length - 1];
+        this.rowsPerSample = output.size() / columns;
+        this.trainableSize = layout.trainableSize();
+        this.shuffleRandom = new SplittableRandom(shuffleSeed);
+        this.names = new String[1 + metrics.length];
+        this.accuracies = new AccuracyKind[metrics.length];
+        names[0] = "loss";
+        for (int m = 0; m < metrics.length; m++) {
+            Metric metric = Objects.requireNonNull(metrics[m], "metric");
+            if (Arrays.asList(names).contains(metric.name())) {
+                throw new IllegalArgumentException("metric '" + metric.name() + "' is given twice");
+            }
+            names[1 + m] = metric.name();
+            accuracies[m] = metric.accuracyFor(loss.kind(), columns);
+        }
+        String outputName = "output '" + output.name() + "' of shape " + Summary.batchShape(output.shape());
+        if (loss.kind() == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY) {
+            this.targetWidth = rowsPerSample;
+            this.targetMeaning = "one class index per row of " + outputName + " for " + loss.name();
+        } else {
+            this.targetWidth = output.size();
+            this.targetMeaning = (loss.kind() == LossKind.CATEGORICAL_CROSSENTROPY ? "one-hot rows (Labels.oneHot) for " : "")
+                    + outputName + " with " + loss.name();
+        }
+    }
+
+    /** Softmax + categorical cross-entropy and sigmoid + binary cross-entropy have a simple joint gradient. */
+    private static boolean fusable(Activation.Kind activation, LossKind loss) {
+        return switch (loss) {
+            case CATEGORICAL_CROSSENTROPY, SPARSE_CATEGORICAL_CROSSENTROPY -> activation == Activation.Kind.SOFTMAX;
+            case BINARY_CROSSENTROPY -> activation == Activation.Kind.SIGMOID;
+            case MEAN_SQUARED_ERROR -> false;
+        };
+    }
+
+    History fit(Tensor x, Tensor y, Fit options) {
+        checkData("x", x, "y", y);
+        Tensor validationX = options.validationX();
+        Tensor validationY = options.validationY();
+        boolean validating = options.hasValidationData();
+        if (validating) {
+            checkData("validation x", validationX, "validation y", validationY);
+        }
+        int samples = x.samples();
+        int batchSize = Math.min(options.batchSize(), samples);
+        int steps = (samples + batchSize - 1) / batchSize;
+        int[] order = options.shuffle() ? identity(samples) : null;
+        Tally training = new Tally(accuracies.length);
+        Tally validation = new Tally(accuracies.length);
+        History history = new History(historyNames(validating));
+        ProgressBar progress = new ProgressBar(options.output(), options.verbose(), options.epochs(), steps, names, System::nanoTime);
+        arena.reserve(batchSize);
+        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+            if (order != null) {
+                shuffle(order);
+            }
+            progress.startEpoch(epoch);
+            training.reset();
+            for (int step = 0; step < steps; step++) {
+                int from = step * batchSize;
+                trainBatch(x, y, order, from, Math.min(batchSize, samples - from), training);
+                progress.stepDone(step + 1, training);
+            }
+            record(history, "", training);
+            if (validating) {
+                evaluate(validationX, validationY, options.batchSize(), validation);
+                record(history, "val_", validation);
+            }
+            progress.endEpoch(training, validating ? validation : null);
+        }
+        return history;
+    }
+
+    Evaluation evaluate(Tensor x, Tensor y, int batchSize) {
+        checkData("x", x, "y", y);
+        Tally tally = new Tally(accuracies.length);
+        evaluate(x, y, batchSize, tally);
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            values.put(names[i], tally.value(i));
+        }
+        return new Evaluation(values);
+    }
+
+    /**
+     * One training step on samples {@code order[from .. from + batch)} ({@code from ..} in order
+     * when {@code order} is null): forward with dropout, loss, backward, optimizer update. The
+     * arena must already hold room for {@code batch} samples.
+     */
+    void trainBatch(Tensor x, Tensor y, int[] order, int from, int batch, Tally tally) {
+        arena.loadInputs(x.values(), order, from, batch);
+        arena.loadTargets(y.values(), targetWidth, order, from, batch);
+        model.forward(batch, true);
+        Memory activations = model.activations();
+        int rows = batch * rowsPerSample;
+        int gradientOffset = fused ? preActivationOffset : outputOffset;
+        double lossSum = backend.loss(loss, fused, rows, columns,
+                activations, outputOffset * batch, activations, preActivationOffset * batch, arena.targets(), 0,
+                model.activationGradients(), gradientOffset * batch, 1f / rows);
+        tally.addLoss(lossSum, rows);
+        countCorrect(batch, rows, tally);
+        model.backward(batch, fused);
+        updates++;
+        optimizer.update(backend, trainableSize, model.parameters(), model.gradients(), optimizerState, updates);
+        model.advanceStep();
+    }
+
+    /** Adds the loss and metrics of {@code x} and {@code y}, run in inference mode, to a reset {@code tally}. */
+    private void evaluate(Tensor x, Tensor y, int batchSize, Tally tally) {
+        tally.reset();
+        int samples = x.samples();
+        int size = Math.min(batchSize, samples);
+        arena.reserve(size);
+        for (int from = 0; from < samples; from += size) {
+            int batch = Math.min(size, samples - from);
+            arena.loadInputs(x.values(), null, from, batch);
+            arena.loadTargets(y.values(), targetWidth, null, from, batch);
+            model.forward(batch, false);
+            Memory activations = model.activations();
+            int rows = batch * rowsPerSample;
+            tally.addLoss(backend.lossValue(loss, fused, rows, columns, activations, outputOffset * batch,
+                    activations, preActivationOffset * batch, arena.targets(), 0), rows);
+            countCorrect(batch, rows, tally);
+        }
+    }
+
+    private void countCorrect(int batch, int rows, Tally tally) {
+        for (int m = 0; m < accuracies.length; m++) {
+            long correct = backend.countCorrect(accuracies[m], rows, columns,
+                    model.activations(), outputOffset * batch, arena.targets(), 0);
+            tally.addCorrect(m, correct, accuracies[m] == AccuracyKind.BINARY ? (long) rows * columns : rows);
+        }
+    }
+
+    /** Checked before anything changes, so bad data never leaves a model half-trained. */
+    private void checkData(String xName, Tensor x, String yName, Tensor y) {
+        Objects.requireNonNull(x, xName);
+        Objects.requireNonNull(y, yName);
+        DataChecks.requireInputs(xName, x, model.layout().input());
+        DataChecks.requireNotEmpty(xName, x);
+        DataChecks.requireTargets(yName, y, x.samples(), targetWidth, targetMeaning);
+        DataChecks.requireFinite(xName, x);
+        DataChecks.requireFinite(yName, y);
+        if (loss == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY) {
+            DataChecks.requireClassIndices(yName, y, columns);
+        }
+    }
+
+    private List<String> historyNames(boolean validating) {
+        List<String> all = new ArrayList<>(Arrays.asList(names));
+        if (validating) {
+            for (String name : names) {
+                all.add("val_" + name);
+            }
+        }
+        return all;
+    }
+
+    private void record(History history, String prefix, Tally tally) {
+        for (int i = 0; i < names.length; i++) {
+            history.record(prefix + names[i], tally.value(i));
+        }
+    }
+
+    private static int[] identity(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+
+    /** Fisher–Yates, from the model's shuffle stream: a new order every epoch, the same for a seed. */
+    private void shuffle(int[] order) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = shuffleRandom.nextInt(i + 1);
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.annonet.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** A training step, after warm-up, allocates nothing on the Java heap. */
+class AllocationTest {
+    private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    static Stream<Device> devices() {
+        return Stream.of(Device.reference(), Device.cpu());
+    }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void aTrainingStepAllocatesNothing(Device device) {
+        int samples = 64;
+        int batch = 16;
+        Tensor x = TestData.uniform(samples, 20, 1);
+        Tensor y = Labels.oneHot(TestData.labels(samples, 4, 1), 4);
+        int[] order = new int[samples];
+        for (int i = 0; i < samples; i++) {
+            order[i] = (i * 37) % samples; // a shuffled order: 37 is coprime with 64
+        }
+        try (HandScheduledMlp model = HandScheduledMlp.create(device, 1, 20, 32, 4, 0.2)) {
+            model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy());
+            Trainer trainer = model.trainer();
+            Tally tally = new Tally(1);
+            for (int i = 0; i < 3000; i++) {
+                trainer.trainBatch(x, y, order, (i % 4) * batch, batch, tally);
+            }
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100; i++) {
+                trainer.trainBatch(x, y, order, (i % 4) * batch, batch, tally);
+            }
+            long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+            assertEquals(0, allocated, "bytes allocated by 100 training steps");
+        }
+    }
+}
