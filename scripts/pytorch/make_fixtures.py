@@ -34,14 +34,15 @@ ADAM = dict(lr=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-7)
 
 
 def mix(z):
-    """SplitMix64's finalizer, as DropoutMask.mix."""
+    """SplitMix64's finalizer, as SplitMix64.mix."""
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
     return z ^ (z >> 31)
 
 
 def layer_seed(model_seed, layer_index):
-    return mix((model_seed + 0x632BE59BD9B4E019 * (layer_index + 1)) & MASK64)
+    """Model.dropoutSeed: Seeds.mix(seed, layerIndex)."""
+    return mix((model_seed + (layer_index + 1) * 0x9E3779B97F4A7C15) & MASK64)
 
 
 def keep(seed, step, index, rate):

@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
  * Keras's progress output for {@link Model#fit}. Verbose 1: an "Epoch 3/20" line, then a bar
  * redrawn in place with '\r' (at most every 50 ms, so drawing costs nothing measurable) that ends as
  * {@code 63/63 [==============================] - 1s 9ms/step - loss: 0.2461 - accuracy: 0.9283}.
- * Verbose 2: one line per epoch. Verbose 0: nothing.
+ * Verbose 2: one line per epoch. Verbose 0: nothing. As Keras does, the bar is only redrawn on
+ * an interactive terminal; into a log or a pipe, verbose 1 writes each epoch's final line alone.
  */
 final class ProgressBar {
     private static final long REDRAW_INTERVAL_NANOS = 50_000_000L;
@@ -20,6 +21,7 @@ final class ProgressBar {
     private final int steps;
     private final String[] names;
     private final LongSupplier nanoClock;
+    private final boolean live;
     private int epoch;
     private long epochStart;
     private long lastDraw;
@@ -27,15 +29,22 @@ final class ProgressBar {
 
     /**
      * {@code names}: the loss's and metrics' names, as the tallies hold their values;
-     * {@code nanoClock}: {@code System::nanoTime}, or a test's clock.
+     * {@code nanoClock}: {@code System::nanoTime}, or a test's clock; {@code live}: whether the
+     * bar may be redrawn in place during an epoch.
      */
-    ProgressBar(PrintStream out, int verbose, int epochs, int steps, String[] names, LongSupplier nanoClock) {
+    ProgressBar(PrintStream out, int verbose, int epochs, int steps, String[] names, LongSupplier nanoClock, boolean live) {
         this.out = out;
         this.verbose = verbose;
         this.epochs = epochs;
         this.steps = steps;
         this.names = names;
         this.nanoClock = nanoClock;
+        this.live = live;
+    }
+
+    /** Whether {@code out} is a terminal that shows '\r' redraws: the console's own stream. */
+    static boolean isInteractive(PrintStream out) {
+        return out == System.out && System.console() != null;
     }
 
     void startEpoch(int epoch) {
@@ -50,7 +59,7 @@ final class ProgressBar {
 
     /** After step {@code step} (1-based) of the epoch: redraws the bar when it is due. */
     void stepDone(int step, Tally training) {
-        if (verbose != 1 || step == steps) {
+        if (verbose != 1 || !live || step == steps) {
             return;
         }
         long now = nanoClock.getAsLong();
@@ -113,7 +122,7 @@ final class ProgressBar {
     /** Overwrites the current line (padding out what a longer line left); ends it when {@code last}. */
     private void redraw(StringBuilder line, boolean last) {
         int length = line.length();
-        if (verbose == 1) {
+        if (verbose == 1 && live) {
             line.insert(0, '\r');
             line.append(" ".repeat(Math.max(0, drawnLength - length)));
         }

@@ -102,7 +102,8 @@ final class Trainer {
         Tally training = new Tally(accuracies.length);
         Tally validation = new Tally(accuracies.length);
         History history = new History(historyNames(validating));
-        ProgressBar progress = new ProgressBar(options.output(), options.verbose(), options.epochs(), steps, names, System::nanoTime);
+        ProgressBar progress = new ProgressBar(options.output(), options.verbose(), options.epochs(), steps, names, System::nanoTime,
+                ProgressBar.isInteractive(options.output()));
         arena.reserve(batchSize);
         for (int epoch = 1; epoch <= options.epochs(); epoch++) {
             if (order != null) {

@@ -51,7 +51,7 @@ class ProgressTest {
     @Test
     void theRunningBarShowsProgressAndEta() {
         long[] now = {0};
-        ProgressBar progress = new ProgressBar(out, 1, 20, 10, new String[] {"loss", "accuracy"}, () -> now[0]);
+        ProgressBar progress = new ProgressBar(out, 1, 20, 10, new String[] {"loss", "accuracy"}, () -> now[0], true);
         Tally tally = new Tally(1);
         tally.addLoss(2.5, 10);
         tally.addCorrect(0, 9, 10);
@@ -71,7 +71,7 @@ class ProgressTest {
     @Test
     void aShorterRedrawClearsTheLongerOneAndLongEtasReadAsClockTimes() {
         long[] now = {0};
-        ProgressBar progress = new ProgressBar(out, 1, 1, 100, new String[] {"loss"}, () -> now[0]);
+        ProgressBar progress = new ProgressBar(out, 1, 1, 100, new String[] {"loss"}, () -> now[0], true);
         Tally tally = new Tally(0);
         tally.addLoss(1e-5, 1);
         progress.startEpoch(1);
@@ -82,6 +82,21 @@ class ProgressTest {
         String first = "  1/100 [..............................] - ETA: 2:02:06 - loss: 1.0000e-05";
         String second = " 50/100 [==============>...............] - ETA: 1:15 - loss: 1.0000e-05";
         assertEquals("Epoch 1/1\n\r" + first + "\r" + second + " ".repeat(first.length() - second.length()), output());
+    }
+
+    @Test
+    void intoALogTheBarIsWrittenOnceAnEpochWithoutRedraws() {
+        long[] now = {0};
+        ProgressBar progress = new ProgressBar(out, 1, 1, 10, new String[] {"loss"}, () -> now[0], false);
+        Tally tally = new Tally(0);
+        tally.addLoss(2.5, 10);
+        progress.startEpoch(1);
+        for (int step = 1; step <= 10; step++) {
+            now[0] += 100_000_000L;
+            progress.stepDone(step, tally);
+        }
+        progress.endEpoch(tally, null);
+        assertEquals("Epoch 1/1\n10/10 [==============================] - 1s 100ms/step - loss: 0.2500\n", output());
     }
 
     private void fit(int verbose, boolean validation) {

@@ -8,14 +8,6 @@ public final class DropoutMask {
     private DropoutMask() {
     }
 
-    /**
-     * The seed of the dropout layer declared at {@code layerIndex}, from the model's seed: each
-     * dropout layer draws its own mask.
-     */
-    public static long layerSeed(long modelSeed, int layerIndex) {
-        return mix(modelSeed + 0x632BE59BD9B4E019L * (layerIndex + 1));
-    }
-
     /** Whether element {@code index} is kept at training step {@code step}. */
     public static boolean keep(long seed, long step, int index, double rate) {
         return uniform(seed, step, index) >= rate;
@@ -23,14 +15,7 @@ public final class DropoutMask {
 
     /** A uniform double in [0, 1) from a SplitMix64-style mix of the three counters. */
     static double uniform(long seed, long step, int index) {
-        long z = mix(seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL);
+        long z = SplitMix64.mix(seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL);
         return (z >>> 11) * 0x1.0p-53;
-    }
-
-    /** SplitMix64's finalizer: every input bit affects every output bit. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

@@ -18,8 +18,13 @@ public final class XorSample {
     static final float[][] INPUTS = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
     static final float[][] TARGETS = {{0}, {1}, {1}, {0}};
 
-    /** The seed whose initial weights the hidden network trains from; any run with it is identical. */
-    static final long SEED = 7;
+    /**
+     * The seed of the hidden network's initial weights; every run with it is identical. Two ReLU
+     * units are the fewest that can represent XOR, and most starting points leave one unit dead
+     * or stuck at 3/4: about 1 in 6 seeds learn, in annonet as in PyTorch with the same set-up.
+     * This is one that does.
+     */
+    static final long SEED = 23;
     static final int PERCEPTRON_EPOCHS = 100;
 
     private XorSample() {

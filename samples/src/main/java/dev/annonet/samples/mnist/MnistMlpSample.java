@@ -1,0 +1,126 @@
+package dev.annonet.samples.mnist;
+
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.Evaluation;
+import dev.annonet.runtime.Fit;
+import dev.annonet.runtime.Labels;
+import dev.annonet.runtime.Losses;
+import dev.annonet.runtime.Metrics;
+import dev.annonet.runtime.Optimizers;
+import dev.annonet.runtime.Tensor;
+import dev.annonet.runtime.data.Mnist;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The course's MNIST MLP: Dense(512, relu) → Dropout(0.2) → Dense(10, softmax), RMSprop,
+ * categorical cross-entropy, batch 128, 20 epochs, validation on the held-out digits, then
+ * evaluation. It trains on the embedded 10k subset unless {@code --data DIR} names a directory
+ * with the full MNIST IDX files.
+ */
+public final class MnistMlpSample {
+    private static final String USAGE = """
+            usage: MnistMlpSample [--data DIR] [--epochs N] [--batch-size N] [--device auto|cpu|reference] [--seed N] [--verbose 0|1|2]
+              --data DIR     a directory with train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],
+                             t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz] (default: the embedded 10k subset)
+              --epochs N     default 20;  --batch-size N  default 128;  --device  default auto;  --seed N  default 42""";
+
+    private MnistMlpSample() {
+    }
+
+    /** The settings the command line may change; the defaults are the course's. */
+    record Options(Path data, int epochs, int batchSize, Device device, long seed, int verbose) {
+        static Options parse(String... args) {
+            Path data = null;
+            int epochs = 20;
+            int batchSize = 128;
+            Device device = null;
+            long seed = 42;
+            int verbose = 1;
+            for (int i = 0; i < args.length; i++) {
+                String flag = args[i];
+                if (flag.equals("--help") || flag.equals("-h")) {
+                    throw new IllegalArgumentException("");
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(flag + " needs a value");
+                }
+                String value = args[++i];
+                switch (flag) {
+                    case "--data" -> data = Path.of(value);
+                    case "--epochs" -> epochs = positive(flag, value);
+                    case "--batch-size" -> batchSize = positive(flag, value);
+                    case "--seed" -> seed = number(flag, value);
+                    case "--verbose" -> verbose = (int) number(flag, value);
+                    case "--device" -> device = switch (value) {
+                        case "auto" -> Device.auto();
+                        case "cpu" -> Device.cpu();
+                        case "reference" -> Device.reference();
+                        default -> throw new IllegalArgumentException("--device must be auto, cpu or reference, not '" + value + "'");
+                    };
+                    default -> throw new IllegalArgumentException("unknown option " + flag);
+                }
+            }
+            if (data != null && !Files.isDirectory(data)) {
+                throw new IllegalArgumentException("--data " + data + " is not a directory");
+            }
+            return new Options(data, epochs, batchSize, device == null ? Device.auto() : device, seed, verbose);
+        }
+
+        private static long number(String flag, String value) {
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(flag + " needs a whole number, not '" + value + "'");
+            }
+        }
+
+        private static int positive(String flag, String value) {
+            long n = number(flag, value);
+            if (n <= 0 || n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(flag + " must be a positive number, not " + value);
+            }
+            return (int) n;
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            if (!e.getMessage().isEmpty()) {
+                System.err.println("error: " + e.getMessage());
+            }
+            System.err.println(USAGE);
+            System.exit(e.getMessage().isEmpty() ? 0 : 2);
+            return;
+        }
+        Mnist mnist = options.data() == null ? EmbeddedMnist.load() : Mnist.load(options.data());
+        System.out.printf(Locale.ROOT, "MNIST: %d training and %d held-out digits (%s)%n",
+                mnist.trainImages().samples(), mnist.testImages().samples(),
+                options.data() == null ? "embedded subset" : options.data());
+        Evaluation score = train(mnist, options);
+        System.out.printf(Locale.ROOT, "Test loss: %.4f%nTest accuracy: %.4f%n", score.loss(), score.get("accuracy"));
+    }
+
+    /** Trains the course's network on {@code mnist} and evaluates it on the held-out digits. */
+    static Evaluation train(Mnist mnist, Options options) {
+        Tensor yTrain = Labels.oneHot(mnist.trainLabels(), 10);
+        Tensor yTest = Labels.oneHot(mnist.testLabels(), 10);
+        try (MnistMlpModel model = MnistMlpModel.create(options.device(), options.seed())) {
+            if (options.verbose() > 0) {
+                model.summary();
+            }
+            model.compile(Optimizers.rmsprop(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
+            model.fit(mnist.trainImages(), yTrain, Fit.options()
+                    .batchSize(options.batchSize())
+                    .epochs(options.epochs())
+                    .verbose(options.verbose())
+                    .validationData(mnist.testImages(), yTest));
+            return model.evaluate(mnist.testImages(), yTest);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.annonet.samples.mnist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class MnistMlpSampleOptionsTest {
+    @Test
+    void defaultsAreTheCourses() {
+        MnistMlpSample.Options options = MnistMlpSample.Options.parse();
+        assertNull(options.data());
+        assertEquals(20, options.epochs());
+        assertEquals(128, options.batchSize());
+        assertEquals(42, options.seed());
+    }
+
+    @Test
+    void badArgumentsSayWhatIsWrong() {
+        assertEquals("--epochs must be a positive number, not 0", error("--epochs", "0"));
+        assertEquals("--epochs needs a whole number, not 'ten'", error("--epochs", "ten"));
+        assertEquals("--device must be auto, cpu or reference, not 'gpu'", error("--device", "gpu"));
+        assertEquals("unknown option --speed", error("--speed", "1"));
+        assertEquals("--data needs a value", error("--data"));
+        assertEquals("--data /no/such/dir is not a directory", error("--data", "/no/such/dir"));
+    }
+
+    private static String error(String... args) {
+        return assertThrows(IllegalArgumentException.class, () -> MnistMlpSample.Options.parse(args)).getMessage();
+    }
+}
