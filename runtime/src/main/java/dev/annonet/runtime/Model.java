@@ -3,9 +3,14 @@ package dev.annonet.runtime;
 import dev.annonet.dsl.Layer;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.io.SafeTensors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -275,6 +280,58 @@ public abstract class Model implements AutoCloseable {
         float[] output = new float[layout.output().size()];
         arena.readOutputs(1, output, 0);
         return output;
+    }
+
+    /**
+     * Writes every weight, trainable and fixed, to a safetensors file (readable by PyTorch and the
+     * Hugging Face tools), named as the layers name them ({@code hidden.kernel}). The file is
+     * replaced atomically: a crash leaves the old file or the new one, never half of one.
+     */
+    public void save(Path file) throws IOException {
+        requireOpen();
+        List<SafeTensors.Entry> entries = new ArrayList<>();
+        for (NetworkLayout.Parameter p : layout.parameters()) {
+            float[] values = new float[p.size()];
+            readParameters(p.offset(), values, 0, values.length);
+            entries.add(new SafeTensors.Entry(p.name(), p.shape(), values));
+        }
+        SafeTensors.write(file, entries, Map.of("format", "annonet", "network", layout.name()));
+    }
+
+    /**
+     * Reads the weights that {@link #save} wrote (or any safetensors file with the same names and
+     * shapes in float32). Everything is checked before anything changes: a missing or extra
+     * tensor, a shape that differs, or a fixed weight that differs from the declaration is an
+     * error naming it, and the model keeps its weights.
+     */
+    public void load(Path file) throws IOException {
+        requireOpen();
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        List<String> problems = new ArrayList<>();
+        for (NetworkLayout.Parameter p : layout.parameters()) {
+            SafeTensors.Entry entry = contents.entries().get(p.name());
+            if (entry == null) {
+                problems.add("'" + p.name() + "' is missing");
+            } else if (!Arrays.equals(entry.shape(), p.shape())) {
+                problems.add("'" + p.name() + "' has shape " + Arrays.toString(entry.shape())
+                        + " in the file but " + Arrays.toString(p.shape()) + " in " + layout.name());
+            } else if (!p.trainable() && !Arrays.equals(entry.values(), p.fixedValues())) {
+                problems.add("'" + p.name() + "' is fixed in the declaration and the file holds other values");
+            }
+        }
+        for (String name : contents.entries().keySet()) {
+            if (!parametersByName.containsKey(name)) {
+                problems.add("'" + name + "' is not a weight of " + layout.name());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(file + " does not fit " + layout.name() + ": " + String.join("; ", problems));
+        }
+        for (NetworkLayout.Parameter p : layout.parameters()) {
+            if (p.trainable()) {
+                writeParameters(contents.get(p.name()).values(), p.offset());
+            }
+        }
     }
 
     // ---- for the runtime's own classes -------------------------------------------------------
