@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,19 +30,26 @@ class MnistMlpPyTorchFixtureTest {
     private static final List<String> PARAMETERS = List.of("hidden.kernel", "hidden.bias", "output.kernel", "output.bias");
     private static final long MODEL_SEED = 42;
 
+    private static SafeTensors.Contents step;
+    private static SafeTensors.Contents updates;
+
+    @BeforeAll
+    static void readFixtures() throws IOException {
+        step = SafeTensors.read(FIXTURES.resolve("mnist_mlp_step.safetensors"));
+        updates = SafeTensors.read(FIXTURES.resolve("mnist_mlp_updates.safetensors"));
+    }
+
     static Stream<Arguments> backends() {
         return Stream.of(Arguments.of("reference", 1e-5), Arguments.of("cpu", 1e-4));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
-    void oneRmspropStepMatchesPyTorch(String backend, double tolerance) throws IOException {
-        SafeTensors.Contents step = SafeTensors.read(FIXTURES.resolve("mnist_mlp_step.safetensors"));
-        SafeTensors.Contents updates = SafeTensors.read(FIXTURES.resolve("mnist_mlp_updates.safetensors"));
-        try (MnistMlpModel model = modelWithFixtureWeights(backend, step)) {
-            assertDropoutMaskIsTheFixtures(model, step);
+    void oneRmspropStepMatchesPyTorch(String backend, double tolerance) {
+        try (MnistMlpModel model = modelWithFixtureWeights(backend)) {
+            assertDropoutMaskIsTheFixtures(model);
             model.compile(Optimizers.rmsprop(), Losses.categoricalCrossentropy(), Metrics.accuracy());
-            History history = trainOneStep(model, step.get("y"), step);
+            History history = trainOneStep(model, step.get("y"));
 
             assertClose("loss", step.get("loss").values(), new float[] {history.get("loss").get(0).floatValue()}, tolerance);
             assertClose("probabilities", step.get("probabilities").values(), outputOfLastStep(model, 32), tolerance);
@@ -50,37 +58,33 @@ class MnistMlpPyTorchFixtureTest {
             for (NetworkLayout.Parameter p : ((Model) model).layout().parameters()) {
                 assertClose("gradient of " + p.name(), step.get("grad." + p.name()).values(), slice(gradients, p), tolerance);
             }
-            assertUpdates(model, step, updates, "rmsprop.", tolerance);
+            assertUpdates(model, "rmsprop.", tolerance);
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
-    void oneAdamStepMatchesPyTorch(String backend, double tolerance) throws IOException {
-        SafeTensors.Contents step = SafeTensors.read(FIXTURES.resolve("mnist_mlp_step.safetensors"));
-        SafeTensors.Contents updates = SafeTensors.read(FIXTURES.resolve("mnist_mlp_updates.safetensors"));
-        try (MnistMlpModel model = modelWithFixtureWeights(backend, step)) {
+    void oneAdamStepMatchesPyTorch(String backend, double tolerance) {
+        try (MnistMlpModel model = modelWithFixtureWeights(backend)) {
             model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy());
-            trainOneStep(model, step.get("y"), step);
-            assertUpdates(model, step, updates, "adam.", tolerance);
+            trainOneStep(model, step.get("y"));
+            assertUpdates(model, "adam.", tolerance);
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
-    void sparseLabelsGiveTheSameStep(String backend, double tolerance) throws IOException {
-        SafeTensors.Contents step = SafeTensors.read(FIXTURES.resolve("mnist_mlp_step.safetensors"));
-        SafeTensors.Contents updates = SafeTensors.read(FIXTURES.resolve("mnist_mlp_updates.safetensors"));
-        try (MnistMlpModel model = modelWithFixtureWeights(backend, step)) {
+    void sparseLabelsGiveTheSameStep(String backend, double tolerance) {
+        try (MnistMlpModel model = modelWithFixtureWeights(backend)) {
             model.compile(Optimizers.rmsprop(), Losses.sparseCategoricalCrossentropy(), Metrics.accuracy());
             float[] labels = step.get("labels").values();
-            History history = trainOneStep(model, new SafeTensors.Entry("labels", new int[] {labels.length, 1}, labels), step);
+            History history = trainOneStep(model, new SafeTensors.Entry("labels", new int[] {labels.length, 1}, labels));
             assertClose("loss", step.get("loss").values(), new float[] {history.get("loss").get(0).floatValue()}, tolerance);
-            assertUpdates(model, step, updates, "rmsprop.", tolerance);
+            assertUpdates(model, "rmsprop.", tolerance);
         }
     }
 
-    private static MnistMlpModel modelWithFixtureWeights(String backend, SafeTensors.Contents step) {
+    private static MnistMlpModel modelWithFixtureWeights(String backend) {
         MnistMlpModel model = MnistMlpModel.create(backend.equals("cpu") ? Device.cpu() : Device.reference(), MODEL_SEED);
         model.hidden().kernel().set(step.get("hidden.kernel").values());
         model.hidden().bias().set(step.get("hidden.bias").values());
@@ -90,7 +94,7 @@ class MnistMlpPyTorchFixtureTest {
     }
 
     /** The fixture reproduced annonet's mask; check it did, so a drift is reported as such. */
-    private static void assertDropoutMaskIsTheFixtures(MnistMlpModel model, SafeTensors.Contents step) {
+    private static void assertDropoutMaskIsTheFixtures(MnistMlpModel model) {
         float[] mask = step.get("dropout.mask").values();
         long seed = model.dropoutSeed(2);
         for (int i = 0; i < mask.length; i++) {
@@ -99,7 +103,7 @@ class MnistMlpPyTorchFixtureTest {
     }
 
     /** One epoch of one batch holding the whole fixture batch, in order: exactly one step. */
-    private static History trainOneStep(MnistMlpModel model, SafeTensors.Entry targets, SafeTensors.Contents step) {
+    private static History trainOneStep(MnistMlpModel model, SafeTensors.Entry targets) {
         SafeTensors.Entry x = step.get("x");
         return model.fit(Tensor.of(x.values(), x.shape()), Tensor.of(targets.values(), targets.shape()),
                 Fit.options().batchSize(x.shape()[0]).epochs(1).shuffle(false).verbose(0));
@@ -113,8 +117,7 @@ class MnistMlpPyTorchFixtureTest {
     }
 
     /** Compares w1 − w0, so the check weighs the update itself rather than the much larger weights. */
-    private static void assertUpdates(MnistMlpModel model, SafeTensors.Contents step, SafeTensors.Contents updates,
-                                      String prefix, double tolerance) {
+    private static void assertUpdates(MnistMlpModel model, String prefix, double tolerance) {
         for (String name : PARAMETERS) {
             float[] before = step.get(name).values();
             float[] expected = updates.get(prefix + name).values();
