@@ -7,8 +7,8 @@ RMSprop step and after one Adam step with Keras's update formulas and defaults. 
 computed in float64 with autograd and stored as float32 safetensors, so the Java tests never
 need Python.
 
-The dropout mask is annonet's own (a pure function of seed, step and element index, see
-DropoutMask.java), reproduced here bit for bit, so the fixture covers a real training step.
+The dropout mask and scale are annonet's own (a pure function of seed, step and element index,
+see DropoutMask.java), reproduced here bit for bit, so the fixture covers a real training step.
 
 Run with Debian's PyTorch (apt-get install python3-torch):
     /usr/bin/python3 scripts/pytorch/make_fixtures.py [output-directory]
@@ -45,9 +45,21 @@ def layer_seed(model_seed, layer_index):
     return mix((model_seed + (layer_index + 1) * 0x9E3779B97F4A7C15) & MASK64)
 
 
+def dropout_threshold(rate):
+    """DropoutMask.threshold: uniforms below it are dropped."""
+    return int(round(rate * 65536))
+
+
 def keep(seed, step, index, rate):
-    z = mix((seed * 0x9E3779B97F4A7C15 + step * 0xBF58476D1CE4E5B9 + index * 0x94D049BB133111EB) & MASK64)
-    return (z >> 11) * 2.0 ** -53 >= rate
+    """DropoutMask.keep: one hash per group of four elements, a 16-bit uniform per element."""
+    base = (seed * 0x9E3779B97F4A7C15 + step * 0xBF58476D1CE4E5B9) & MASK64
+    group_hash = mix((base + (index // 4) * 0x94D049BB133111EB) & MASK64)
+    return (group_hash >> (16 * (index % 4))) & 0xFFFF >= dropout_threshold(rate)
+
+
+def dropout_scale(rate):
+    """DropoutMask.scale: 1 / P(keep), exact for the 16-bit threshold."""
+    return 65536.0 / (65536 - dropout_threshold(rate))
 
 
 def dropout_mask():
@@ -107,7 +119,7 @@ def main():
     mask = dropout_mask()
 
     hidden = torch.relu(x @ params["hidden.kernel"] + params["hidden.bias"])
-    dropped = hidden * mask / (1 - DROPOUT_RATE)
+    dropped = hidden * mask * dropout_scale(DROPOUT_RATE)
     logits = dropped @ params["output.kernel"] + params["output.bias"]
     probabilities = torch.softmax(logits, dim=1)
     loss = -(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()

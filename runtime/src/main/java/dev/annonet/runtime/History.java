@@ -9,6 +9,7 @@ import java.util.Map;
 /** What {@link Model#fit} returns: one value per epoch for the loss and each metric, as Keras's {@code History}. */
 public final class History {
     private final Map<String, List<Double>> values = new LinkedHashMap<>();
+    private final List<Double> epochSeconds = new ArrayList<>();
 
     History(List<String> names) {
         for (String name : names) {
@@ -18,6 +19,15 @@ public final class History {
 
     void record(String name, double value) {
         values.get(name).add(value);
+    }
+
+    void recordEpochSeconds(double seconds) {
+        epochSeconds.add(seconds);
+    }
+
+    /** Wall-clock seconds each epoch's training steps took (validation left out), epoch by epoch. */
+    public List<Double> epochSeconds() {
+        return Collections.unmodifiableList(new ArrayList<>(epochSeconds));
     }
 
     /** Name ({@code loss}, {@code accuracy}, {@code val_loss}, ...) to its values, epoch by epoch. */

@@ -163,12 +163,20 @@ public abstract class Model implements AutoCloseable {
 
     /** The outputs for samples {@code x}: a tensor of shape (samples, output shape...). */
     public Tensor predict(Tensor x) {
+        return predict(x, Fit.DEFAULT_BATCH_SIZE);
+    }
+
+    /** The outputs for the samples of {@code x}, computed {@code batchSize} samples at a time. */
+    public Tensor predict(Tensor x, int batchSize) {
         requireOpen();
         DataChecks.requireInputs("x", x, layout.input());
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, but is " + batchSize);
+        }
         int samples = x.samples();
         int outputSize = layout.output().size();
         float[] outputs = new float[Math.multiplyExact(samples, outputSize)];
-        int batchSize = Math.min(Fit.DEFAULT_BATCH_SIZE, samples);
+        batchSize = Math.min(batchSize, samples);
         arena.reserve(batchSize);
         for (int from = 0; from < samples; from += batchSize) {
             int batch = Math.min(batchSize, samples - from);

@@ -111,11 +111,13 @@ final class Trainer {
             }
             progress.startEpoch(epoch);
             training.reset();
+            long start = System.nanoTime();
             for (int step = 0; step < steps; step++) {
                 int from = step * batchSize;
                 trainBatch(x, y, order, from, Math.min(batchSize, samples - from), training);
                 progress.stepDone(step + 1, training);
             }
+            history.recordEpochSeconds((System.nanoTime() - start) * 1e-9);
             record(history, "", training);
             if (validating) {
                 evaluate(validationX, validationY, options.batchSize(), validation);

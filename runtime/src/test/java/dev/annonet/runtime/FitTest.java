@@ -29,6 +29,8 @@ class FitTest {
             model.compile(Optimizers.adam(0.01f), Losses.categoricalCrossentropy(), Metrics.accuracy());
             History history = model.fit(x, y, Fit.options().batchSize(16).epochs(30).verbose(0));
             assertEquals(30, history.epochs());
+            assertEquals(30, history.epochSeconds().size());
+            assertTrue(history.epochSeconds().stream().allMatch(seconds -> seconds > 0), history.epochSeconds().toString());
             List<Double> loss = history.get("loss");
             assertTrue(loss.get(29) < loss.get(0) / 4, loss.toString());
             Evaluation score = model.evaluate(x, y);

@@ -1,9 +1,9 @@
 package dev.annonet.runtime.backend;
 
 /**
- * Inverted dropout, written once over {@link Elements}: the mask is recomputed from (seed, step,
- * index) and costs more than the multiply, so a float-specialized copy would gain nothing.
- * Forward and backward are the same map ({@code out = keep ? in / (1 - rate) : 0}).
+ * Inverted dropout, written once over {@link Elements} for the reference backend: the mask is
+ * recomputed from (seed, step, index) by {@link DropoutMask}. Forward and backward are the same
+ * map ({@code out = keep ? in · scale : 0}).
  */
 public final class DropoutKernels {
     private DropoutKernels() {
@@ -11,7 +11,7 @@ public final class DropoutKernels {
 
     public static void apply(double rate, long seed, long step, int count,
                              Elements input, int inputOffset, Elements output, int outputOffset) {
-        double scale = 1 / (1 - rate);
+        double scale = DropoutMask.scale(rate);
         for (int i = 0; i < count; i++) {
             boolean keep = DropoutMask.keep(seed, step, i, rate);
             output.set(outputOffset + i, keep ? input.get(inputOffset + i) * scale : 0);

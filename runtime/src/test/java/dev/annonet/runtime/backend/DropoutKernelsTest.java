@@ -31,10 +31,19 @@ class DropoutKernelsTest {
             if (value == 0) {
                 dropped++;
             } else {
-                assertEquals(values(x)[i] / (1 - RATE), value, 1e-12);
+                assertEquals(values(x)[i] * DropoutMask.scale(RATE), value, 1e-12);
             }
         }
         assertEquals(RATE, dropped / (double) COUNT, 0.02);
+    }
+
+    @Test
+    void theScaleIsTheInverseOfTheExactKeepProbability() {
+        // 0.3 · 65536 = 19660.8: 19661 of the 65536 uniforms are dropped.
+        assertEquals(19661, DropoutMask.threshold(RATE));
+        assertEquals(65536.0 / (65536 - 19661), DropoutMask.scale(RATE), 0);
+        assertEquals(1 / (1 - RATE), DropoutMask.scale(RATE), 1e-5);
+        assertEquals(1.0, DropoutMask.scale(0), 0);
     }
 
     @Test

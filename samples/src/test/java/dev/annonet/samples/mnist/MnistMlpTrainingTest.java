@@ -22,13 +22,12 @@ class MnistMlpTrainingTest {
     }
 
     /**
-     * After two epochs the held-out accuracy still depends on the initial weights: seeds 1 to 8
-     * gave 0.913 to 0.934 here, as PyTorch gives 0.910 to 0.932 with the same set-up. Seed 6 is
-     * fixed so the run, and the bar, are reproducible.
+     * Two epochs at Keras's default batch size (32): seeds 1 to 6 gave 0.934 to 0.951 here. (At
+     * batch 128 two epochs are only 126 steps and land between 0.91 and 0.93, as PyTorch's do.)
      */
     @Test
     void twoEpochsReachNinetyThreePercentOnTheHeldOutDigits() {
-        MnistMlpSample.Options options = new MnistMlpSample.Options(null, 2, 128, Device.cpu(), 6, 0);
+        MnistMlpSample.Options options = new MnistMlpSample.Options(null, 2, 32, Device.cpu(), 42, 0);
         Evaluation score = MnistMlpSample.train(EmbeddedMnist.load(), options);
         assertTrue(score.get("accuracy") >= 0.93, "held-out accuracy after 2 epochs: " + score);
     }

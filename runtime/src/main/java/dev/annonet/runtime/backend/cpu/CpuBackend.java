@@ -7,6 +7,7 @@ import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
 
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.ActivationKernels;
+import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.backend.Elements;
 import dev.annonet.runtime.backend.ElementsBackend;
 import dev.annonet.runtime.backend.KernelArguments;
@@ -17,7 +18,7 @@ import java.util.List;
 
 /**
  * The fast CPU backend: float32 values off-heap, GEMMs through OpenBLAS on those values in place,
- * and element-wise loops specialized for the hot activation kinds. Losses, accuracies, dropout and
+ * and element-wise loops specialized for the hot activation kinds and dropout. Losses, accuracies and
  * the rare activation kinds use the kernels of {@link ElementsBackend} shared with the reference
  * backend (in double precision): they are not where a step's time goes. A kernel call allocates
  * nothing, on the Java heap or natively. Not thread-safe: calls share each memory's operand views
@@ -226,6 +227,37 @@ public final class CpuBackend extends ElementsBackend {
             }
             for (int c = 0; c < cols; c++) {
                 dz.put(dzRow + c, y.get(yRow + c) * (dy.get(dyRow + c) - dot));
+            }
+        }
+    }
+
+    // ---- dropout: the shared mask, a quarter hash per value and no branches -------------------
+
+    @Override
+    public void dropout(double rate, long seed, long step, int count, Memory x, int xOffset, Memory y, int yOffset) {
+        KernelArguments.checkDropout(rate, count, x, xOffset, y, yOffset);
+        applyDropout(rate, seed, step, count, cpu(x).buffer, xOffset, cpu(y).buffer, yOffset);
+    }
+
+    @Override
+    public void dropoutBackward(double rate, long seed, long step, int count,
+                                Memory dy, int dyOffset, Memory dx, int dxOffset) {
+        KernelArguments.checkDropout(rate, count, dy, dyOffset, dx, dxOffset);
+        applyDropout(rate, seed, step, count, cpu(dy).buffer, dyOffset, cpu(dx).buffer, dxOffset);
+    }
+
+    /** {@code out = in · (kept ? scale : 0)} with {@link DropoutMask}'s mask, one hash per group of values. */
+    private static void applyDropout(double rate, long seed, long step, int count,
+                                     FloatBuffer in, int inOffset, FloatBuffer out, int outOffset) {
+        long base = DropoutMask.base(seed, step);
+        int threshold = DropoutMask.threshold(rate);
+        float scale = (float) DropoutMask.scale(rate);
+        for (int first = 0; first < count; first += DropoutMask.GROUP) {
+            long hash = DropoutMask.groupHash(base, first / DropoutMask.GROUP);
+            int lanes = Math.min(DropoutMask.GROUP, count - first);
+            for (int lane = 0; lane < lanes; lane++) {
+                float factor = DropoutMask.lane(hash, lane) >= threshold ? scale : 0f;
+                out.put(outOffset + first + lane, in.get(inOffset + first + lane) * factor);
             }
         }
     }
