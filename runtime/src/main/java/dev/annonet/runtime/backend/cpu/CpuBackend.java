@@ -4,7 +4,9 @@ import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
+import static org.bytedeco.openblas.global.openblas.cblas_sgemv;
 
+import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.ActivationKernels;
 import dev.annonet.runtime.backend.DropoutMask;
@@ -22,11 +24,11 @@ import java.util.List;
  * the rare activation kinds use the kernels of {@link ElementsBackend} shared with the reference
  * backend (in double precision): they are not where a step's time goes. A kernel call allocates
  * nothing, on the Java heap or natively. Not thread-safe: calls share each memory's operand views
- * and the optimizer tiles.
+ * and the heap tiles.
  */
 public final class CpuBackend extends ElementsBackend {
     private final List<CpuMemory> memories = new ArrayList<>();
-    private final OptimizerTiles tiles = new OptimizerTiles();
+    private final HeapTiles tiles = new HeapTiles();
     private boolean closed;
 
     /** Loads OpenBLAS; throws an exception naming the library and the platform when it cannot. */
@@ -99,6 +101,15 @@ public final class CpuBackend extends ElementsBackend {
             }
             return;
         }
+        if (m == 1) {
+            // One row (a single sample): a matrix-vector product. sgemm would first pack all of B,
+            // which for one row costs more than the product itself.
+            cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans, transposeB ? n : k, transposeB ? k : n, 1f,
+                    bm.bView.position(bOffset), transposeB ? k : n,
+                    am.aView.position(aOffset), 1,
+                    accumulate ? 1f : 0f, cm.cView.position(cOffset), 1);
+            return;
+        }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                 m, n, k, 1f,
                 am.aView.position(aOffset), transposeA ? m : k,
@@ -106,23 +117,50 @@ public final class CpuBackend extends ElementsBackend {
                 accumulate ? 1f : 0f, cm.cView.position(cOffset), n);
     }
 
-    /** Row by row, the bias added and the activation applied while the row is in cache. */
+    /**
+     * Row by row, the bias added and the activation applied while the row is in cache. The bias
+     * add, and ReLU (the hidden layers' usual kind), run on heap tiles, which the JIT vectorizes.
+     */
     @Override
     public void biasActivation(ActivationFunction f, int rows, int cols,
                                Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
         KernelArguments.checkBiasActivation(f, rows, cols, z, zOffset, bias, biasOffset, y, yOffset);
         CpuMemory zm = cpu(z);
         CpuMemory ym = cpu(y);
+        boolean relu = f.kind() == Activation.Kind.RELU;
+        if (bias == null && !relu) {
+            for (int r = 0; r < rows; r++) {
+                activate(f, cols, zm, zOffset + r * cols, ym, yOffset + r * cols);
+            }
+            return;
+        }
         FloatBuffer biasValues = bias == null ? null : cpu(bias).buffer;
+        float[] sums = tiles.first;
+        float[] biasTile = tiles.second;
+        float[] activated = tiles.third;
         for (int r = 0; r < rows; r++) {
             int zRow = zOffset + r * cols;
             int yRow = yOffset + r * cols;
-            if (biasValues != null) {
-                for (int c = 0; c < cols; c++) {
-                    zm.buffer.put(zRow + c, zm.buffer.get(zRow + c) + biasValues.get(biasOffset + c));
+            for (int start = 0; start < cols; start += HeapTiles.LENGTH) {
+                int length = Math.min(HeapTiles.LENGTH, cols - start);
+                zm.buffer.get(zRow + start, sums, 0, length);
+                if (biasValues != null) {
+                    biasValues.get(biasOffset + start, biasTile, 0, length);
+                    for (int i = 0; i < length; i++) {
+                        sums[i] += biasTile[i];
+                    }
+                    zm.buffer.put(zRow + start, sums, 0, length);
+                }
+                if (relu) {
+                    for (int i = 0; i < length; i++) {
+                        activated[i] = Math.max(sums[i], 0f);
+                    }
+                    ym.buffer.put(yRow + start, activated, 0, length);
                 }
             }
-            activate(f, cols, zm, zRow, ym, yRow);
+            if (!relu) {
+                activate(f, cols, zm, zRow, ym, yRow);
+            }
         }
     }
 
@@ -246,19 +284,30 @@ public final class CpuBackend extends ElementsBackend {
         applyDropout(rate, seed, step, count, cpu(dy).buffer, dyOffset, cpu(dx).buffer, dxOffset);
     }
 
-    /** {@code out = in · (kept ? scale : 0)} with {@link DropoutMask}'s mask, one hash per group of values. */
-    private static void applyDropout(double rate, long seed, long step, int count,
-                                     FloatBuffer in, int inOffset, FloatBuffer out, int outOffset) {
+    /**
+     * {@code out = in · (kept ? scale : 0)} with {@link DropoutMask}'s mask, one hash per group of
+     * four values, through heap tiles. The keep test is arithmetic, not a branch: a branch on a
+     * random mask mispredicts at the drop rate and cost more than the hashing.
+     */
+    private void applyDropout(double rate, long seed, long step, int count,
+                              FloatBuffer in, int inOffset, FloatBuffer out, int outOffset) {
         long base = DropoutMask.base(seed, step);
-        int threshold = DropoutMask.threshold(rate);
+        int lastDropped = DropoutMask.threshold(rate) - 1;
         float scale = (float) DropoutMask.scale(rate);
-        for (int first = 0; first < count; first += DropoutMask.GROUP) {
-            long hash = DropoutMask.groupHash(base, first / DropoutMask.GROUP);
-            int lanes = Math.min(DropoutMask.GROUP, count - first);
-            for (int lane = 0; lane < lanes; lane++) {
-                float factor = DropoutMask.lane(hash, lane) >= threshold ? scale : 0f;
-                out.put(outOffset + first + lane, in.get(inOffset + first + lane) * factor);
+        float[] values = tiles.first;
+        for (int start = 0; start < count; start += HeapTiles.LENGTH) {
+            int length = Math.min(HeapTiles.LENGTH, count - start);
+            in.get(inOffset + start, values, 0, length);
+            int group = start / DropoutMask.GROUP; // LENGTH is a multiple of GROUP: tiles start on a group
+            for (int i = 0; i < length; i += DropoutMask.GROUP, group++) {
+                long hash = DropoutMask.groupHash(base, group);
+                for (int lane = 0; lane < DropoutMask.GROUP && i + lane < length; lane++) {
+                    // (lastDropped - uniform) >>> 31 is 1 exactly when uniform >= threshold.
+                    int kept = (lastDropped - DropoutMask.lane(hash, lane)) >>> 31;
+                    values[i + lane] *= scale * kept;
+                }
             }
+            out.put(outOffset + start, values, 0, length);
         }
     }
 
@@ -289,11 +338,11 @@ public final class CpuBackend extends ElementsBackend {
         FloatBuffer v = momentum == 0 ? null : cpu(velocity).buffer; // Keras keeps no velocity for plain SGD
         FloatBuffer w = cpu(weights).buffer;
         FloatBuffer g = cpu(gradients).buffer;
-        float[] wt = tiles.weights;
-        float[] gt = tiles.gradients;
-        float[] vt = tiles.first;
-        for (int start = 0; start < count; start += OptimizerTiles.LENGTH) {
-            int length = tiles.load(start, count, w, g, v, null);
+        float[] wt = tiles.first;
+        float[] gt = tiles.second;
+        float[] vt = tiles.third;
+        for (int start = 0; start < count; start += HeapTiles.LENGTH) {
+            int length = tiles.loadOptimizerTile(start, count, w, g, v, null);
             if (v == null) {
                 for (int i = 0; i < length; i++) {
                     wt[i] -= learningRate * gt[i];
@@ -305,7 +354,7 @@ public final class CpuBackend extends ElementsBackend {
                     wt[i] += nesterov ? momentum * vt[i] - step : vt[i];
                 }
             }
-            tiles.store(start, length, w, v, null);
+            tiles.storeOptimizerTile(start, length, w, v, null);
         }
     }
 
@@ -316,17 +365,17 @@ public final class CpuBackend extends ElementsBackend {
         FloatBuffer w = cpu(weights).buffer;
         FloatBuffer g = cpu(gradients).buffer;
         FloatBuffer v = cpu(velocity).buffer;
-        float[] wt = tiles.weights;
-        float[] gt = tiles.gradients;
-        float[] vt = tiles.first;
+        float[] wt = tiles.first;
+        float[] gt = tiles.second;
+        float[] vt = tiles.third;
         float oneMinusRho = 1 - rho;
-        for (int start = 0; start < count; start += OptimizerTiles.LENGTH) {
-            int length = tiles.load(start, count, w, g, v, null);
+        for (int start = 0; start < count; start += HeapTiles.LENGTH) {
+            int length = tiles.loadOptimizerTile(start, count, w, g, v, null);
             for (int i = 0; i < length; i++) {
                 vt[i] = rho * vt[i] + oneMinusRho * gt[i] * gt[i];
                 wt[i] -= learningRate * gt[i] / (float) Math.sqrt(vt[i] + epsilon);
             }
-            tiles.store(start, length, w, v, null);
+            tiles.storeOptimizerTile(start, length, w, v, null);
         }
     }
 
@@ -338,21 +387,21 @@ public final class CpuBackend extends ElementsBackend {
         FloatBuffer g = cpu(gradients).buffer;
         FloatBuffer mb = cpu(m).buffer;
         FloatBuffer vb = cpu(v).buffer;
-        float[] wt = tiles.weights;
-        float[] gt = tiles.gradients;
-        float[] mt = tiles.first;
-        float[] vt = tiles.second;
+        float[] wt = tiles.first;
+        float[] gt = tiles.second;
+        float[] mt = tiles.third;
+        float[] vt = tiles.fourth;
         float alpha = (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
         float oneMinusBeta1 = 1 - beta1;
         float oneMinusBeta2 = 1 - beta2;
-        for (int start = 0; start < count; start += OptimizerTiles.LENGTH) {
-            int length = tiles.load(start, count, w, g, mb, vb);
+        for (int start = 0; start < count; start += HeapTiles.LENGTH) {
+            int length = tiles.loadOptimizerTile(start, count, w, g, mb, vb);
             for (int i = 0; i < length; i++) {
                 mt[i] += (gt[i] - mt[i]) * oneMinusBeta1;
                 vt[i] += (gt[i] * gt[i] - vt[i]) * oneMinusBeta2;
                 wt[i] -= alpha * mt[i] / ((float) Math.sqrt(vt[i]) + epsilon);
             }
-            tiles.store(start, length, w, mb, vb);
+            tiles.storeOptimizerTile(start, length, w, mb, vb);
         }
     }
 

@@ -115,7 +115,7 @@ class CpuBackendMatchesReferenceTest {
     @ParameterizedTest
     @CsvSource({"false, false", "false, true", "true, false", "true, true"})
     void matmulAtOffsetsInOneMemory(boolean transposeA, boolean transposeB) {
-        for (int[] mnk : new int[][] {{7, 5, 9}, {64, 48, 33}}) {
+        for (int[] mnk : new int[][] {{7, 5, 9}, {64, 48, 33}, {1, 48, 33}}) { // one row: the matrix-vector path
             int m = mnk[0];
             int n = mnk[1];
             int k = mnk[2];
