@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.stream.Stream;
+import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** A training step, after warm-up, allocates nothing on the Java heap. */
+/**
+ * A training step, after warm-up, allocates nothing: no Java heap (the thread's allocation
+ * counter) and no native memory (JavaCPP's count of the bytes it has allocated and not freed).
+ */
 class AllocationTest {
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -34,12 +38,14 @@ class AllocationTest {
             for (int i = 0; i < 3000; i++) {
                 trainer.trainBatch(x, y, order, (i % 4) * batch, batch, tally);
             }
+            long nativeBefore = Pointer.totalBytes();
             long before = THREADS.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 100; i++) {
                 trainer.trainBatch(x, y, order, (i % 4) * batch, batch, tally);
             }
             long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-            assertEquals(0, allocated, "bytes allocated by 100 training steps");
+            assertEquals(0, allocated, "heap bytes allocated by 100 training steps");
+            assertEquals(nativeBefore, Pointer.totalBytes(), "native bytes held after 100 training steps");
         }
     }
 }
