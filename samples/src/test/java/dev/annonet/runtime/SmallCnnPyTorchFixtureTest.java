@@ -1,6 +1,8 @@
 package dev.annonet.runtime;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.annonet.runtime.FixtureAssertions.assertClose;
+import static dev.annonet.runtime.FixtureAssertions.minus;
+import static dev.annonet.runtime.FixtureAssertions.slice;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.runtime.io.SafeTensors;
@@ -89,35 +91,9 @@ class SmallCnnPyTorchFixtureTest {
         return values;
     }
 
-    private static float[] slice(float[] values, int offset, int count) {
-        float[] slice = new float[count];
-        System.arraycopy(values, offset, slice, 0, count);
-        return slice;
-    }
-
-    private static float[] minus(float[] a, float[] b) {
-        float[] difference = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            difference[i] = a[i] - b[i];
-        }
-        return difference;
-    }
-
     private static void assertSmall(String what, float[] values, double bound) {
         for (float value : values) {
             assertTrue(Math.abs(value) < bound, what + ": " + value + " is not below " + bound);
         }
-    }
-
-    private static void assertClose(String what, float[] expected, float[] actual, double tolerance) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        double difference = 0;
-        double norm = 0;
-        for (int i = 0; i < expected.length; i++) {
-            difference += Math.pow((double) actual[i] - expected[i], 2);
-            norm += Math.pow(expected[i], 2);
-        }
-        double relative = Math.sqrt(difference) / Math.max(Math.sqrt(norm), Double.MIN_NORMAL);
-        assertTrue(relative < tolerance, what + ": relative error " + relative + " ≥ " + tolerance);
     }
 }

@@ -84,9 +84,8 @@ public abstract class ElementsBackend implements Backend {
                                Memory columns, int columnsOffset, Memory dz, int dzOffset,
                                Memory dKernel, int dKernelOffset, Memory dColumns, int dColumnsOffset,
                                Memory dx, int dxOffset) {
-        ImageKernelArguments.checkConv2d(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset, dz, dzOffset);
-        ImageKernelArguments.checkConv2dBackward(window, batch, dz, dzOffset, dKernel, dKernelOffset,
-                dColumns, dColumnsOffset, dx, dxOffset);
+        ImageKernelArguments.checkConv2dBackward(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset,
+                dz, dzOffset, dKernel, dKernelOffset, dColumns, dColumnsOffset, dx, dxOffset);
         ImageKernels.conv2dBackward(window, batch, elements(x), xOffset, elements(kernel), kernelOffset,
                 elements(dz), dzOffset, elementsOrNull(dKernel), dKernelOffset, elementsOrNull(dx), dxOffset);
     }

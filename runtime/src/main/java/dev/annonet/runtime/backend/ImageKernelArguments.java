@@ -14,8 +14,12 @@ public final class ImageKernelArguments {
         KernelArguments.check("conv2d", "z", z, zOffset, batch, w.outputSize());
     }
 
-    public static void checkConv2dBackward(Window2D w, int batch, Memory dz, int dzOffset, Memory dKernel, int dKernelOffset,
-                                           Memory dColumns, int dColumnsOffset, Memory dx, int dxOffset) {
+    /** Forward's operands (dz in z's place), then the gradients that are asked for. */
+    public static void checkConv2dBackward(Window2D w, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                           Memory columns, int columnsOffset, Memory dz, int dzOffset,
+                                           Memory dKernel, int dKernelOffset, Memory dColumns, int dColumnsOffset,
+                                           Memory dx, int dxOffset) {
+        checkConv2d(w, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset, dz, dzOffset);
         KernelArguments.check("conv2d backward", "dz", dz, dzOffset, batch, w.outputSize());
         if (dKernel != null) {
             KernelArguments.check("conv2d backward", "dKernel", dKernel, dKernelOffset, w.patchSize(), w.outputChannels());

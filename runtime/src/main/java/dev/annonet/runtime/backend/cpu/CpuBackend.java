@@ -267,9 +267,8 @@ public final class CpuBackend extends ElementsBackend {
                                Memory columns, int columnsOffset, Memory dz, int dzOffset,
                                Memory dKernel, int dKernelOffset, Memory dColumns, int dColumnsOffset,
                                Memory dx, int dxOffset) {
-        ImageKernelArguments.checkConv2d(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset, dz, dzOffset);
-        ImageKernelArguments.checkConv2dBackward(window, batch, dz, dzOffset, dKernel, dKernelOffset,
-                dColumns, dColumnsOffset, dx, dxOffset);
+        ImageKernelArguments.checkConv2dBackward(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset,
+                dz, dzOffset, dKernel, dKernelOffset, dColumns, dColumnsOffset, dx, dxOffset);
         int rows = batch * window.outputPositions();
         if (dKernel != null) {
             matmul(true, false, window.patchSize(), window.outputChannels(), rows,
