@@ -33,6 +33,12 @@ class GoldenSourceTest {
                 "PerceptronOrModel");
     }
 
+    /** Conv2D (SAME, stride 2) → BatchNormalization → ReLU → MaxPooling2D → Flatten → Dense softmax. */
+    @Test
+    void smallCnn() throws IOException {
+        assertGolden(Networks.smallCnn(), "SmallCnnModel");
+    }
+
     private static void assertGolden(JavaFileObject declaration, String model) throws IOException {
         Compilation compilation = Networks.compile(declaration);
         assertThat(compilation).succeededWithoutWarnings();

@@ -43,6 +43,18 @@ final class Networks {
                 "@Dense(units = 10, activation = SOFTMAX) Layer output();");
     }
 
+    /** The network of the PyTorch CNN fixture. */
+    static JavaFileObject smallCnn() {
+        return network("SmallCnn",
+                "@Input(shape = {8, 8, 2})                                                    Layer image();",
+                "@Conv2D(filters = 4, kernel = 3, strides = 2, padding = Padding.SAME)         Layer conv();",
+                "@BatchNormalization                                                          Layer norm();",
+                "@Activation(RELU)                                                            Layer relu();",
+                "@MaxPooling2D                                                                Layer pool();",
+                "@Flatten                                                                     Layer flat();",
+                "@Dense(units = 3, activation = SOFTMAX)                                      Layer output();");
+    }
+
     static Compilation compile(JavaFileObject... sources) {
         return Compiler.javac().withProcessors(new NetworkProcessor()).compile(sources);
     }

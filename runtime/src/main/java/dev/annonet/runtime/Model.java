@@ -72,13 +72,15 @@ public abstract class Model implements AutoCloseable {
         float[] values = new float[layout.parameterSize()];
         SplittableRandom random = new SplittableRandom(seed);
         for (NetworkLayout.Parameter parameter : layout.parameters()) {
-            if (!parameter.trainable()) {
+            if (parameter.fixed()) {
                 System.arraycopy(parameter.fixedValues(), 0, values, parameter.offset(), parameter.size());
             } else if (parameter.init() instanceof NetworkLayout.GlorotUniform glorot) {
                 double limit = Math.sqrt(6.0 / (glorot.fanIn() + glorot.fanOut()));
                 for (int i = 0; i < parameter.size(); i++) {
                     values[parameter.offset() + i] = (float) random.nextDouble(-limit, limit);
                 }
+            } else if (parameter.init() instanceof NetworkLayout.Ones) {
+                Arrays.fill(values, parameter.offset(), parameter.offset() + parameter.size(), 1f);
             }
             // Zeros: the array starts zeroed.
         }
@@ -114,7 +116,7 @@ public abstract class Model implements AutoCloseable {
         return layout.trainableSize();
     }
 
-    /** Parameters fixed in the declaration, which training leaves unchanged. */
+    /** Parameters fixed in the declaration, and state such as moving statistics: no optimizer changes them. */
     public long nonTrainableParameterCount() {
         return layout.parameterSize() - layout.trainableSize();
     }
@@ -323,7 +325,7 @@ public abstract class Model implements AutoCloseable {
             } else if (!Arrays.equals(entry.shape(), p.shape())) {
                 problems.add("'" + p.name() + "' has shape " + Arrays.toString(entry.shape())
                         + " in the file but " + Arrays.toString(p.shape()) + " in " + layout.name());
-            } else if (!p.trainable() && !Arrays.equals(entry.values(), p.fixedValues())) {
+            } else if (p.fixed() && !Arrays.equals(entry.values(), p.fixedValues())) {
                 problems.add("'" + p.name() + "' is fixed in the declaration and the file holds other values");
             }
         }
@@ -336,7 +338,7 @@ public abstract class Model implements AutoCloseable {
             throw new IllegalArgumentException(file + " does not fit " + layout.name() + ": " + String.join("; ", problems));
         }
         for (NetworkLayout.Parameter p : layout.parameters()) {
-            if (p.trainable()) {
+            if (!p.fixed()) {
                 writeParameters(contents.get(p.name()).values(), p.offset());
             }
         }

@@ -10,7 +10,8 @@ import java.util.Objects;
  * What a generated model tells the runtime about its network, all of it decided at compile time:
  * the input and output, the per-sample size of the activation arena (offsets in generated code
  * are per-sample offsets times the batch size), the parameter layout (trainable parameters first,
- * contiguous, so an optimizer step is one pass; fixed ones after them) and the summary rows.
+ * contiguous, so an optimizer step is one pass; then state that training updates without
+ * gradients, such as BatchNormalization's moving statistics; fixed ones last) and the summary rows.
  */
 public final class NetworkLayout {
 
@@ -23,6 +24,10 @@ public final class NetworkLayout {
         static Init zeros() {
             return new Zeros();
         }
+
+        static Init ones() {
+            return new Ones();
+        }
     }
 
     /** Uniform in ±sqrt(6 / (fanIn + fanOut)). */
@@ -32,14 +37,26 @@ public final class NetworkLayout {
     public record Zeros() implements Init {
     }
 
-    /** A named weight tensor at {@code offset} in the parameter buffer. {@code fixedValues} is null when trainable. */
-    public record Parameter(String name, int offset, int[] shape, Init init, float[] fixedValues) {
+    public record Ones() implements Init {
+    }
+
+    /**
+     * A named weight tensor at {@code offset} in the parameter buffer. {@code fixedValues} is null
+     * unless it is fixed in the declaration; {@code state}: not trained by gradients but updated
+     * by the forward pass while training (a BatchNormalization's moving statistics).
+     */
+    public record Parameter(String name, int offset, int[] shape, Init init, float[] fixedValues, boolean state) {
         public int size() {
             return NetworkLayout.size(shape);
         }
 
         public boolean trainable() {
-            return fixedValues == null;
+            return fixedValues == null && !state;
+        }
+
+        /** Constant: its values are the declaration's. */
+        public boolean fixed() {
+            return fixedValues != null;
         }
     }
 
@@ -75,6 +92,7 @@ public final class NetworkLayout {
         this.parameters = List.copyOf(b.parameters);
         this.layers = List.copyOf(b.layers);
         int trainable = 0;
+        int updated = 0; // trainable and state
         int total = 0;
         for (Parameter p : parameters) {
             if (p.offset() != total) {
@@ -82,9 +100,15 @@ public final class NetworkLayout {
             }
             if (p.trainable()) {
                 if (trainable != total) {
-                    throw new IllegalStateException("trainable parameter " + p.name() + " after a fixed one");
+                    throw new IllegalStateException("trainable parameter " + p.name() + " after a state or fixed one");
                 }
                 trainable += p.size();
+            }
+            if (!p.fixed()) {
+                if (updated != total) {
+                    throw new IllegalStateException("state parameter " + p.name() + " after a fixed one");
+                }
+                updated += p.size();
             }
             total += p.size();
         }
@@ -183,7 +207,13 @@ public final class NetworkLayout {
         }
 
         public Builder trainable(String name, int offset, Init init, int... shape) {
-            parameters.add(new Parameter(name, offset, shape.clone(), init, null));
+            parameters.add(new Parameter(name, offset, shape.clone(), init, null, false));
+            return this;
+        }
+
+        /** A non-trainable parameter that the forward pass updates while training; after the trainable ones. */
+        public Builder state(String name, int offset, Init init, int... shape) {
+            parameters.add(new Parameter(name, offset, shape.clone(), init, null, true));
             return this;
         }
 
@@ -191,7 +221,7 @@ public final class NetworkLayout {
             if (values.length != size(shape)) {
                 throw new IllegalArgumentException(name + ": " + values.length + " values for shape " + Arrays.toString(shape));
             }
-            parameters.add(new Parameter(name, offset, shape.clone(), null, values.clone()));
+            parameters.add(new Parameter(name, offset, shape.clone(), null, values.clone(), false));
             return this;
         }
 

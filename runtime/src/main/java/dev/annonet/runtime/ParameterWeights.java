@@ -43,7 +43,7 @@ final class ParameterWeights implements Weights {
 
     @Override
     public void set(float[] values) {
-        if (!parameter.trainable()) {
+        if (parameter.fixed()) {
             throw new IllegalStateException("'" + parameter.name() + "' is fixed in the declaration");
         }
         if (values.length != parameter.size()) {
@@ -55,6 +55,6 @@ final class ParameterWeights implements Weights {
 
     @Override
     public String toString() {
-        return parameter.name() + Arrays.toString(parameter.shape()) + (parameter.trainable() ? "" : " (fixed)");
+        return parameter.name() + Arrays.toString(parameter.shape()) + (parameter.fixed() ? " (fixed)" : parameter.state() ? " (state)" : "");
     }
 }

@@ -26,6 +26,7 @@ final class OptionRules {
         } else if (node.spec() instanceof DenseSpec dense) {
             checkDense(node, dense, diagnostics);
         }
+        ImageRules.checkOptions(node, diagnostics);
         if (node.spec() instanceof ActivatedSpec activated) {
             checkThresholds(node, activated, diagnostics);
         }

@@ -3,7 +3,12 @@ package dev.annonet.processor.plan;
 import dev.annonet.dsl.Activation;
 import dev.annonet.processor.check.CheckedLayer;
 import dev.annonet.processor.check.Shape;
+import dev.annonet.processor.check.ImageRules;
+import dev.annonet.processor.check.WindowGeometry;
 import dev.annonet.processor.read.ActivationSpec;
+import dev.annonet.processor.read.BatchNormalizationSpec;
+import dev.annonet.processor.read.Conv2DSpec;
+import dev.annonet.processor.read.ImageLayerSpec;
 import dev.annonet.processor.read.DenseSpec;
 import dev.annonet.processor.read.DropoutSpec;
 import dev.annonet.processor.read.InputSpec;
@@ -22,12 +27,14 @@ import java.util.Map;
  * own tensor because backward needs the layer before it intact.
  *
  * <p>Parameters: trainable ones first, contiguous, so that an optimizer step is one pass over
- * them; fixed (declared) ones after; each group in declaration order, kernel before bias.
+ * them; then state (moving statistics); fixed (declared) ones last; each group in declaration
+ * order, kernel before bias. Conv2D and BatchNormalization also get a scratch tensor.
  */
 final class MemoryLayout {
     private final List<Tensor> tensors = new ArrayList<>();
     private final Map<CheckedLayer, Tensor> outputs = new HashMap<>();
     private final Map<CheckedLayer, Tensor> preActivations = new HashMap<>();
+    private final Map<CheckedLayer, Tensor> scratch = new HashMap<>();
     private final List<Parameter> parameters = new ArrayList<>();
     private final Map<String, Parameter> parametersByName = new HashMap<>();
     private int arenaSize;
@@ -36,6 +43,7 @@ final class MemoryLayout {
     MemoryLayout(List<CheckedLayer> topologicalOrder, List<CheckedLayer> declarationOrder) {
         topologicalOrder.forEach(this::placeTensors);
         placeParameters(declarationOrder, true);
+        placeState(declarationOrder);
         placeParameters(declarationOrder, false);
     }
 
@@ -60,6 +68,21 @@ final class MemoryLayout {
         return preActivations.get(layer);
     }
 
+    /** A layer's scratch tensor: Conv2D's im2col columns, BatchNormalization's batch statistics. */
+    Tensor scratch(CheckedLayer layer) {
+        return scratch.get(layer);
+    }
+
+    /** The layer's parameter {@code <layer>.<what>}, null when it has none. */
+    Parameter parameter(CheckedLayer layer, String what) {
+        return parametersByName.get(layer.name() + "." + what);
+    }
+
+    /** Whether any of the layer's parameters is trained. */
+    boolean trains(CheckedLayer layer) {
+        return parameters.stream().anyMatch(p -> p.trainable() && p.name().startsWith(layer.name() + "."));
+    }
+
     Parameter kernel(CheckedLayer layer) {
         return parametersByName.get(layer.name() + ".kernel");
     }
@@ -80,6 +103,19 @@ final class MemoryLayout {
             Tensor x = outputs.get(layer.input());
             preActivations.put(layer, x);
             outputs.put(layer, activated(layer, activation.value().value(), x));
+        } else if (layer.spec() instanceof Conv2DSpec conv) {
+            WindowGeometry w = ImageRules.window(layer);
+            scratch.put(layer, allocate(layer.name() + ".columns", Shape.of(w.outputHeight() * w.outputWidth(),
+                    w.windowHeight() * w.windowWidth() * w.inputChannels())));
+            Tensor z = allocate(layer.name() + ".z", layer.shape());
+            preActivations.put(layer, z);
+            outputs.put(layer, activated(layer, conv.activation().value(), z));
+        } else if (layer.spec() instanceof BatchNormalizationSpec) {
+            // the batch's mean and 1/sqrt(var + eps) per channel: the first 2·channels values of this tensor's batch region
+            scratch.put(layer, allocate(layer.name() + ".statistics", Shape.of(2 * layer.shape().last())));
+            outputs.put(layer, allocate(layer.name(), layer.shape()));
+        } else if (layer.spec() instanceof ImageLayerSpec) { // pooling, zero padding
+            outputs.put(layer, allocate(layer.name(), layer.shape()));
         } else { // Flatten, Reshape: the same values, seen with another shape
             outputs.put(layer, alias(layer.name(), outputs.get(layer.input())));
         }
@@ -114,6 +150,28 @@ final class MemoryLayout {
                 if (dense.useBias().value()) {
                     place(layer.name() + ".bias", Shape.of(units), dense.bias().value(), new Parameter.Zeros(), trainable);
                 }
+            } else if (layer.spec() instanceof Conv2DSpec conv && trainable) {
+                WindowGeometry w = ImageRules.window(layer);
+                int patch = w.windowHeight() * w.windowWidth();
+                place(layer.name() + ".kernel", Shape.of(w.windowHeight(), w.windowWidth(), w.inputChannels(), w.outputChannels()),
+                        List.of(), new Parameter.GlorotUniform(patch * w.inputChannels(), patch * w.outputChannels()), true);
+                if (conv.useBias().value()) {
+                    place(layer.name() + ".bias", Shape.of(w.outputChannels()), List.of(), new Parameter.Zeros(), true);
+                }
+            } else if (layer.spec() instanceof BatchNormalizationSpec && trainable) {
+                place(layer.name() + ".gamma", Shape.of(layer.shape().last()), List.of(), new Parameter.Ones(), true);
+                place(layer.name() + ".beta", Shape.of(layer.shape().last()), List.of(), new Parameter.Zeros(), true);
+            }
+        }
+    }
+
+    /** BatchNormalization's moving statistics, between the trainable and the fixed parameters. */
+    private void placeState(List<CheckedLayer> layers) {
+        for (CheckedLayer layer : layers) {
+            if (layer.spec() instanceof BatchNormalizationSpec) {
+                Shape channels = Shape.of(layer.shape().last());
+                add(new Parameter(layer.name() + ".moving_mean", parameterSize, channels, new Parameter.State(new Parameter.Zeros())));
+                add(new Parameter(layer.name() + ".moving_variance", parameterSize, channels, new Parameter.State(new Parameter.Ones())));
             }
         }
     }
@@ -124,9 +182,12 @@ final class MemoryLayout {
             return;
         }
         Parameter.Values values = trainable ? initial : new Parameter.Fixed(written);
-        Parameter parameter = new Parameter(name, parameterSize, shape, values);
-        parameterSize += shape.size();
+        add(new Parameter(name, parameterSize, shape, values));
+    }
+
+    private void add(Parameter parameter) {
+        parameterSize += parameter.shape().size();
         parameters.add(parameter);
-        parametersByName.put(name, parameter);
+        parametersByName.put(parameter.name(), parameter);
     }
 }

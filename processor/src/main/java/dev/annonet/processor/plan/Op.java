@@ -33,6 +33,10 @@ public sealed interface Op {
     record Copy(Operand source, Operand target, Extent count) implements Op {
     }
 
+    /** An op of the convolutional layers ({@link ImageOp}). */
+    record Image(ImageOp op) implements Op {
+    }
+
     /** Ops that run only when {@code condition} holds, and those that run otherwise. */
     record Branch(Condition condition, List<Op> then, List<Op> otherwise) implements Op {
     }

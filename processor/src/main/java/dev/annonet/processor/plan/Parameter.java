@@ -7,7 +7,7 @@ import java.util.List;
 public record Parameter(String name, int offset, Shape shape, Values values) implements Region {
 
     /** How the parameter gets its values. */
-    public sealed interface Values permits GlorotUniform, Zeros, Fixed {
+    public sealed interface Values permits GlorotUniform, Zeros, Ones, Fixed, State {
     }
 
     /** Trained, starting from Keras's default kernel initializer. */
@@ -18,11 +18,19 @@ public record Parameter(String name, int offset, Shape shape, Values values) imp
     public record Zeros() implements Values {
     }
 
+    /** Trained, starting from one (BatchNormalization's gamma). */
+    public record Ones() implements Values {
+    }
+
+    /** Not trained but updated by the forward pass while training (moving statistics), starting from {@code initial}. */
+    public record State(Values initial) implements Values {
+    }
+
     /** Written in the declaration: a constant. */
     public record Fixed(List<Float> values) implements Values {
     }
 
     public boolean trainable() {
-        return !(values instanceof Fixed);
+        return !(values instanceof Fixed) && !(values instanceof State);
     }
 }

@@ -5,6 +5,8 @@ import dev.annonet.processor.check.CheckedLayer;
 import dev.annonet.processor.check.CheckedNetwork;
 import dev.annonet.processor.read.ActivatedSpec;
 import dev.annonet.processor.read.ActivationSpec;
+import dev.annonet.processor.read.BatchNormalizationSpec;
+import dev.annonet.processor.read.ImageLayerSpec;
 import dev.annonet.processor.read.DenseSpec;
 import dev.annonet.processor.read.DropoutSpec;
 import dev.annonet.processor.read.FlattenSpec;
@@ -78,6 +80,9 @@ public final class Planner {
 
     /** The class name Keras's summary shows for the layer. */
     private static String kerasType(LayerSpec spec) {
+        if (spec instanceof ImageLayerSpec || spec instanceof BatchNormalizationSpec) {
+            return spec.annotationName(); // named as Keras's classes
+        }
         if (spec instanceof InputSpec) {
             return "InputLayer";
         }

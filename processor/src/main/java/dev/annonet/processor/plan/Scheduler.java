@@ -27,15 +27,17 @@ final class Scheduler {
     private final Set<CheckedLayer> needGradient = new HashSet<>();
     private final Map<CheckedLayer, ActivationFunctionPlan> functions = new LinkedHashMap<>();
     private final Map<CheckedLayer, DropoutPlan> dropouts = new LinkedHashMap<>();
+    private final ImageScheduling images;
 
     Scheduler(MemoryLayout memory, List<CheckedLayer> topologicalOrder, CheckedLayer outputLayer) {
         this.memory = memory;
         this.outputLayer = outputLayer;
         for (CheckedLayer layer : topologicalOrder) {
-            if (trained(memory.kernel(layer)) || trained(memory.bias(layer)) || needGradient.contains(layer.input())) {
+            if (memory.trains(layer) || needGradient.contains(layer.input())) {
                 needGradient.add(layer);
             }
         }
+        this.images = new ImageScheduling(memory, needGradient);
     }
 
     /** The activation functions the blocks made so far use, in order of first use. */
@@ -55,6 +57,7 @@ final class Scheduler {
                     activation(memory.output(layer.input())), parameter(memory.kernel(layer)),
                     activation(memory.preActivation(layer))));
         }
+        ops.addAll(images.forward(layer));
         if (layer.spec() instanceof ActivatedSpec activated) {
             Parameter bias = memory.bias(layer);
             if (bias != null || kind(activated) != Activation.Kind.LINEAR) {
@@ -84,6 +87,7 @@ final class Scheduler {
             if (layer.spec() instanceof DenseSpec) {
                 denseBackward(layer, ops);
             }
+            ops.addAll(images.backward(layer));
             if (layer.spec() instanceof DropoutSpec) {
                 ops.add(new Op.DropoutBackward(dropout(layer), Extent.perSample(layer.shape().size()),
                         activationGradient(memory.output(layer)), activationGradient(memory.output(layer.input()))));

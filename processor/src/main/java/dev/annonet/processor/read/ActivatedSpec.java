@@ -4,7 +4,7 @@ import dev.annonet.dsl.Activation;
 import java.util.List;
 
 /** A layer that applies an activation function: {@code @Dense} and {@code @Activation}. */
-public sealed interface ActivatedSpec extends ConnectedLayerSpec permits DenseSpec, ActivationSpec {
+public sealed interface ActivatedSpec extends ConnectedLayerSpec permits DenseSpec, ActivationSpec, Conv2DSpec {
 
     Attribute<Activation.Kind> activationKind();
 

@@ -19,7 +19,7 @@ import javax.lang.model.util.Elements;
 public final class LayerAnnotations {
 
     @FunctionalInterface
-    private interface SpecReader {
+    interface SpecReader {
         LayerSpec read(ExecutableElement method, AnnotationMirror mirror, AttributeReader attributes);
     }
 
@@ -40,12 +40,14 @@ public final class LayerAnnotations {
             Reshape.class.getCanonicalName(), (method, mirror, a) ->
                     new ReshapeSpec(method, mirror, a.list("shape", Integer.class), a.list("from", String.class)));
 
+    private static final Map<String, SpecReader> ALL = ImageLayerAnnotations.with(READERS);
+
     private LayerAnnotations() {
     }
 
     /** Qualified names of the layer annotations. */
     public static Set<String> names() {
-        return READERS.keySet();
+        return ALL.keySet();
     }
 
     /** The layer annotations on {@code element}, in source order. */
@@ -57,11 +59,11 @@ public final class LayerAnnotations {
     }
 
     static LayerSpec read(ExecutableElement method, AnnotationMirror mirror, Elements elements) {
-        return READERS.get(qualifiedName(mirror)).read(method, mirror, new AttributeReader(mirror, elements));
+        return ALL.get(qualifiedName(mirror)).read(method, mirror, new AttributeReader(mirror, elements));
     }
 
     private static boolean isLayer(AnnotationMirror mirror) {
-        return READERS.containsKey(qualifiedName(mirror));
+        return ALL.containsKey(qualifiedName(mirror));
     }
 
     private static String qualifiedName(AnnotationMirror mirror) {

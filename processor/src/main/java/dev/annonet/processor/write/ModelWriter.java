@@ -46,6 +46,7 @@ public final class ModelWriter {
         plan.parameters().forEach(parameter -> names.register(parameter.name()));
         plan.activationFunctions().forEach(function -> names.register(function.name()));
         plan.dropouts().forEach(dropout -> names.register(dropout.name()));
+        ImageCalls.windows(plan.forward()).forEach(window -> names.register(window.name()));
     }
 
     public static JavaFile write(NetworkPlan plan) {
@@ -73,6 +74,7 @@ public final class ModelWriter {
         plan.parameters().forEach(parameter -> type.addField(parameterOffset(parameter)));
         plan.activationFunctions().forEach(function -> type.addField(activationFunction(function)));
         plan.dropouts().forEach(dropout -> type.addField(dropoutRate(dropout)));
+        ImageCalls.windows(plan.forward()).forEach(window -> type.addField(ImageCalls.constant(window, names.of(window.name()))));
         type.addField(layout());
         denseLayers().forEach(layer -> type.addField(DENSE_LAYER, layerField(layer), Modifier.PRIVATE, Modifier.FINAL));
         type.addMethod(constructor());
@@ -99,7 +101,8 @@ public final class ModelWriter {
 
     private FieldSpec parameterOffset(Parameter parameter) {
         return constant(TypeName.INT, parameter.name())
-                .addJavadoc("$L $L, $L.\n", parameter.name(), parameter.shape(), parameter.trainable() ? "trainable" : "fixed")
+                .addJavadoc("$L $L, $L.\n", parameter.name(), parameter.shape(), parameter.trainable() ? "trainable"
+                        : parameter.values() instanceof Parameter.State ? "updated by training, not trainable" : "fixed")
                 .initializer("$L", parameter.offset())
                 .build();
     }
@@ -150,10 +153,17 @@ public final class ModelWriter {
             String values = fixed.values().stream().map(v -> v + "f").collect(Collectors.joining(",$W"));
             return CodeBlock.of(".fixed($S, $N, new float[] {" + values + "}, $L)", parameter.name(), offset, shape);
         }
-        CodeBlock init = parameter.values() instanceof Parameter.GlorotUniform glorot
-                ? CodeBlock.of("$T.glorotUniform($L, $L)", INIT, glorot.fanIn(), glorot.fanOut())
-                : CodeBlock.of("$T.zeros()", INIT);
-        return CodeBlock.of(".trainable($S, $N, $L, $L)", parameter.name(), offset, init, shape);
+        boolean state = parameter.values() instanceof Parameter.State;
+        Parameter.Values initial = state ? ((Parameter.State) parameter.values()).initial() : parameter.values();
+        return CodeBlock.of(state ? ".state($S, $N, $L, $L)" : ".trainable($S, $N, $L, $L)", parameter.name(), offset,
+                init(initial), shape);
+    }
+
+    private static CodeBlock init(Parameter.Values values) {
+        if (values instanceof Parameter.GlorotUniform glorot) {
+            return CodeBlock.of("$T.glorotUniform($L, $L)", INIT, glorot.fanIn(), glorot.fanOut());
+        }
+        return CodeBlock.of(values instanceof Parameter.Ones ? "$T.ones()" : "$T.zeros()", INIT);
     }
 
     private MethodSpec constructor() {

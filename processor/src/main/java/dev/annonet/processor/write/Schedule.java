@@ -74,6 +74,10 @@ final class Schedule {
     }
 
     private CodeBlock call(Op op, Set<Space> used) {
+        if (op instanceof Op.Image image) {
+            return ImageCalls.call(image.op(), names,
+                    operand -> operand == null ? CodeBlock.of("null, 0") : operand(operand, used), Schedule::extent);
+        }
         if (op instanceof Op.MatMul m) {
             return CodeBlock.of("matmul($L, $L, $L, $L, $L,$W$L,$W$L,$W$L, false)", m.transposeA(), m.transposeB(),
                     extent(m.m()), extent(m.n()), extent(m.k()),

@@ -65,6 +65,56 @@ public interface Backend extends AutoCloseable {
     void dropoutBackward(double rate, long seed, long step, int count,
                          Memory dy, int dyOffset, Memory dx, int dxOffset);
 
+    // ---- convolution family: NHWC activations, (kh, kw, cin, cout) kernels ------------------------
+
+    /**
+     * {@code z = conv(x, kernel)} over {@code batch} samples with the window's geometry (bias and
+     * activation follow as {@link #biasActivation} on batch · outputPositions rows of filters).
+     * {@code columns} is scratch of {@code batch · outputPositions · patchSize} values planned in
+     * the arena: a backend may lower the convolution to im2col + GEMM there (the cpu backend
+     * does); {@link #conv2dBackward} receives it as forward left it.
+     */
+    void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                Memory columns, int columnsOffset, Memory z, int zOffset);
+
+    /**
+     * From {@code dz}: the kernel's gradient into {@code dKernel} and the input's into {@code dx},
+     * both overwritten, each skipped when null. {@code dColumns} is scratch the size of columns.
+     */
+    void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                        Memory columns, int columnsOffset, Memory dz, int dzOffset, Memory dKernel, int dKernelOffset,
+                        Memory dColumns, int dColumnsOffset, Memory dx, int dxOffset);
+
+    /** Max or average pooling (SAME average: the padding is not counted); global pooling is one window over all. */
+    void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset);
+
+    /** {@code dx} (overwritten) from {@code dy}; MAX finds each window's first maximum again in {@code x}. */
+    void pool2dBackward(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset,
+                        Memory dy, int dyOffset, Memory dx, int dxOffset);
+
+    /** {@code y} is {@code x} inside zeros: a 1×1 window whose padding is the zeros before each axis. */
+    void zeroPad2d(Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset);
+
+    /** {@code dx} is {@code dy} without the padding. */
+    void zeroPad2dBackward(Window2D window, int batch, Memory dy, int dyOffset, Memory dx, int dxOffset);
+
+    /**
+     * Batch normalization over the last axis of {@code rows × cols}. Training: per channel the
+     * batch mean and biased variance normalize, go to {@code statistics} (cols means, then cols
+     * values {@code 1/sqrt(variance + epsilon)}) and update the moving statistics as Keras does,
+     * {@code moving = moving · momentum + batch · (1 - momentum)}. Inference: the moving statistics
+     * normalize and only y is written. Then {@code y = gamma · x̂ + beta}; y may be x.
+     */
+    void batchNorm(boolean training, int rows, int cols, double momentum, double epsilon, Memory x, int xOffset,
+                   Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
+                   Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
+                   Memory y, int yOffset);
+
+    /** The gradients of a training batchNorm from its statistics: dGamma, dBeta and dx (null: skipped), overwritten. */
+    void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
+                           Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
+                           Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset);
+
     // ---- losses and metrics --------------------------------------------------------------------
 
     /**

@@ -69,4 +69,83 @@ public abstract class ElementsBackend implements Backend {
         KernelArguments.checkCountCorrect(kind, rows, cols, y, yOffset, targets, targetsOffset);
         return LossKernels.countCorrect(kind, rows, cols, elements(y), yOffset, elements(targets), targetsOffset);
     }
+
+    // ---- convolution family: the reference's plain loops (ImageKernels); fast backends override the hot ones
+
+    @Override
+    public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                       Memory columns, int columnsOffset, Memory z, int zOffset) {
+        ImageKernelArguments.checkConv2d(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset, z, zOffset);
+        ImageKernels.conv2d(window, batch, elements(x), xOffset, elements(kernel), kernelOffset, elements(z), zOffset);
+    }
+
+    @Override
+    public void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                               Memory columns, int columnsOffset, Memory dz, int dzOffset,
+                               Memory dKernel, int dKernelOffset, Memory dColumns, int dColumnsOffset,
+                               Memory dx, int dxOffset) {
+        ImageKernelArguments.checkConv2dBackward(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset,
+                dz, dzOffset, dKernel, dKernelOffset, dColumns, dColumnsOffset, dx, dxOffset);
+        ImageKernels.conv2dBackward(window, batch, elements(x), xOffset, elements(kernel), kernelOffset,
+                elements(dz), dzOffset, elementsOrNull(dKernel), dKernelOffset, elementsOrNull(dx), dxOffset);
+    }
+
+    @Override
+    public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
+        ImageKernelArguments.checkWindow("pool2d", window, batch, x, xOffset, y, yOffset);
+        ImageKernels.pool2d(kind, window, batch, elements(x), xOffset, elements(y), yOffset);
+    }
+
+    @Override
+    public void pool2dBackward(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset,
+                               Memory dy, int dyOffset, Memory dx, int dxOffset) {
+        ImageKernelArguments.checkWindow("pool2d backward", window, batch, dx, dxOffset, dy, dyOffset);
+        KernelArguments.check("pool2d backward", "x", x, xOffset, batch, window.inputSize());
+        ImageKernels.pool2dBackward(kind, window, batch, elements(x), xOffset, elements(dy), dyOffset, elements(dx), dxOffset);
+    }
+
+    @Override
+    public void zeroPad2d(Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
+        ImageKernelArguments.checkWindow("zeroPad2d", window, batch, x, xOffset, y, yOffset);
+        ImageKernels.zeroPad2d(window, batch, elements(x), xOffset, elements(y), yOffset);
+    }
+
+    @Override
+    public void zeroPad2dBackward(Window2D window, int batch, Memory dy, int dyOffset, Memory dx, int dxOffset) {
+        ImageKernelArguments.checkWindow("zeroPad2d backward", window, batch, dx, dxOffset, dy, dyOffset);
+        ImageKernels.zeroPad2dBackward(window, batch, elements(dy), dyOffset, elements(dx), dxOffset);
+    }
+
+    @Override
+    public void batchNorm(boolean training, int rows, int cols, double momentum, double epsilon, Memory x, int xOffset,
+                          Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
+                          Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
+                          Memory y, int yOffset) {
+        ImageKernelArguments.checkBatchNorm("batchNorm", rows, cols, momentum, epsilon, x, xOffset, y, yOffset,
+                training ? statistics : null, statisticsOffset);
+        KernelArguments.check("batchNorm", "gamma", gamma, gammaOffset, cols);
+        KernelArguments.check("batchNorm", "beta", beta, betaOffset, cols);
+        KernelArguments.check("batchNorm", "movingMean", movingMean, movingMeanOffset, cols);
+        KernelArguments.check("batchNorm", "movingVariance", movingVariance, movingVarianceOffset, cols);
+        ImageKernels.batchNorm(training, rows, cols, momentum, epsilon, elements(x), xOffset, elements(gamma), gammaOffset,
+                elements(beta), betaOffset, elements(movingMean), movingMeanOffset, elements(movingVariance),
+                movingVarianceOffset, training ? elements(statistics) : null, statisticsOffset, elements(y), yOffset);
+    }
+
+    @Override
+    public void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
+                                  Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
+                                  Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset) {
+        ImageKernelArguments.checkBatchNorm("batchNorm backward", rows, cols, 0, 1, x, xOffset, dy, dyOffset,
+                statistics, statisticsOffset);
+        KernelArguments.check("batchNorm backward", "gamma", gamma, gammaOffset, cols);
+        KernelArguments.check("batchNorm backward", "dGamma", dGamma, dGammaOffset, cols);
+        KernelArguments.check("batchNorm backward", "dBeta", dBeta, dBetaOffset, cols);
+        if (dx != null) {
+            KernelArguments.check("batchNorm backward", "dx", dx, dxOffset, rows, cols);
+        }
+        ImageKernels.batchNormBackward(rows, cols, elements(x), xOffset, elements(gamma), gammaOffset,
+                elements(statistics), statisticsOffset, elements(dy), dyOffset, elements(dGamma), dGammaOffset,
+                elements(dBeta), dBetaOffset, elementsOrNull(dx), dxOffset);
+    }
 }

@@ -12,8 +12,10 @@ import dev.annonet.runtime.backend.ActivationKernels;
 import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.backend.Elements;
 import dev.annonet.runtime.backend.ElementsBackend;
+import dev.annonet.runtime.backend.ImageKernelArguments;
 import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.Window2D;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -326,6 +328,37 @@ public final class CpuBackend extends ElementsBackend {
             for (int c = 0; c < cols; c++) {
                 sb.put(sumsOffset + c, sb.get(sumsOffset + c) + xb.get(row + c));
             }
+        }
+    }
+
+    // ---- convolution family: im2col + sgemm; pooling, padding and batch norm are ElementsBackend's loops
+
+    @Override
+    public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                       Memory columns, int columnsOffset, Memory z, int zOffset) {
+        ImageKernelArguments.checkConv2d(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset, z, zOffset);
+        Im2Col.gather(window, batch, cpu(x).buffer, xOffset, cpu(columns).buffer, columnsOffset);
+        matmul(false, false, batch * window.outputPositions(), window.outputChannels(), window.patchSize(),
+                columns, columnsOffset, kernel, kernelOffset, z, zOffset, false);
+    }
+
+    /** {@code dKernel = columnsᵀ · dz}; {@code dColumns = dz · kernelᵀ}, scattered back onto dx. */
+    @Override
+    public void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                               Memory columns, int columnsOffset, Memory dz, int dzOffset,
+                               Memory dKernel, int dKernelOffset, Memory dColumns, int dColumnsOffset,
+                               Memory dx, int dxOffset) {
+        ImageKernelArguments.checkConv2dBackward(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset,
+                dz, dzOffset, dKernel, dKernelOffset, dColumns, dColumnsOffset, dx, dxOffset);
+        int rows = batch * window.outputPositions();
+        if (dKernel != null) {
+            matmul(true, false, window.patchSize(), window.outputChannels(), rows,
+                    columns, columnsOffset, dz, dzOffset, dKernel, dKernelOffset, false);
+        }
+        if (dx != null) {
+            matmul(false, true, rows, window.patchSize(), window.outputChannels(),
+                    dz, dzOffset, kernel, kernelOffset, dColumns, dColumnsOffset, false);
+            Im2Col.scatter(window, batch, cpu(dColumns).buffer, dColumnsOffset, cpu(dx).buffer, dxOffset);
         }
     }
 

@@ -1,0 +1,38 @@
+package dev.annonet.processor.plan;
+
+/**
+ * The convolutional layers' kernel calls, each mirroring a {@code Backend} method; wrapped in
+ * {@link Op.Image}. An operand that may be skipped is null. {@code batch} multiplies the window's
+ * sizes at run time.
+ */
+public sealed interface ImageOp {
+
+    record Conv2D(WindowPlan window, Operand x, Operand kernel, Operand columns, Operand z) implements ImageOp {
+    }
+
+    record Conv2DBackward(WindowPlan window, Operand x, Operand kernel, Operand columns, Operand dz,
+                          Operand dKernel, Operand dColumns, Operand dx) implements ImageOp {
+    }
+
+    record Pool(boolean max, WindowPlan window, Operand x, Operand y) implements ImageOp {
+    }
+
+    record PoolBackward(boolean max, WindowPlan window, Operand x, Operand dy, Operand dx) implements ImageOp {
+    }
+
+    record ZeroPad(WindowPlan window, Operand x, Operand y) implements ImageOp {
+    }
+
+    record ZeroPadBackward(WindowPlan window, Operand dy, Operand dx) implements ImageOp {
+    }
+
+    /** {@code statistics} is null at inference. */
+    record BatchNorm(boolean training, Extent rows, int cols, double momentum, double epsilon, Operand x,
+                     Operand gamma, Operand beta, Operand movingMean, Operand movingVariance, Operand statistics,
+                     Operand y) implements ImageOp {
+    }
+
+    record BatchNormBackward(Extent rows, int cols, Operand x, Operand gamma, Operand statistics, Operand dy,
+                             Operand dGamma, Operand dBeta, Operand dx) implements ImageOp {
+    }
+}

@@ -1,0 +1,305 @@
+package example;
+
+import dev.annonet.dsl.Activation;
+import dev.annonet.dsl.Layer;
+import dev.annonet.runtime.DenseLayer;
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.Model;
+import dev.annonet.runtime.NetworkLayout;
+import dev.annonet.runtime.backend.ActivationFunction;
+import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.PoolingKind;
+import dev.annonet.runtime.backend.Window2D;
+import javax.annotation.processing.Generated;
+
+/**
+ * The model of {@link SmallCnn}, written by the annonet processor: its memory layout and its
+ * forward and backward passes. Create one with {@link #create}.
+ *
+ * <p>A constant named after a tensor is its offset per sample in the activation arena: the
+ * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
+ * gradient arena. A constant named after a parameter is its offset in the parameter buffer
+ * and, for a trainable one, in the gradient buffer.
+ */
+@Generated("dev.annonet.processor.NetworkProcessor")
+public final class SmallCnnModel extends Model implements SmallCnn {
+    /**
+     * image: 128 values per sample.
+     */
+    private static final int IMAGE = 0;
+
+    /**
+     * conv.columns: 288 values per sample.
+     */
+    private static final int CONV_COLUMNS = 128;
+
+    /**
+     * conv.z: 64 values per sample.
+     */
+    private static final int CONV_Z = 416;
+
+    /**
+     * conv: the values of conv.z, in the same memory.
+     */
+    private static final int CONV = CONV_Z;
+
+    /**
+     * norm.statistics: 8 values per sample.
+     */
+    private static final int NORM_STATISTICS = 480;
+
+    /**
+     * norm: 64 values per sample.
+     */
+    private static final int NORM = 488;
+
+    /**
+     * relu: 64 values per sample.
+     */
+    private static final int RELU = 552;
+
+    /**
+     * pool: 16 values per sample.
+     */
+    private static final int POOL = 616;
+
+    /**
+     * flat: the values of pool, in the same memory.
+     */
+    private static final int FLAT = POOL;
+
+    /**
+     * output.z: 3 values per sample.
+     */
+    private static final int OUTPUT_Z = 632;
+
+    /**
+     * output: 3 values per sample.
+     */
+    private static final int OUTPUT = 635;
+
+    /**
+     * conv.kernel (3, 3, 2, 4), trainable.
+     */
+    private static final int CONV_KERNEL = 0;
+
+    /**
+     * conv.bias (4), trainable.
+     */
+    private static final int CONV_BIAS = 72;
+
+    /**
+     * norm.gamma (4), trainable.
+     */
+    private static final int NORM_GAMMA = 76;
+
+    /**
+     * norm.beta (4), trainable.
+     */
+    private static final int NORM_BETA = 80;
+
+    /**
+     * output.kernel (16, 3), trainable.
+     */
+    private static final int OUTPUT_KERNEL = 84;
+
+    /**
+     * output.bias (3), trainable.
+     */
+    private static final int OUTPUT_BIAS = 132;
+
+    /**
+     * norm.moving_mean (4), updated by training, not trainable.
+     */
+    private static final int NORM_MOVING_MEAN = 135;
+
+    /**
+     * norm.moving_variance (4), updated by training, not trainable.
+     */
+    private static final int NORM_MOVING_VARIANCE = 139;
+
+    private static final ActivationFunction CONV_ACTIVATION = ActivationFunction.of(Activation.Kind.LINEAR);
+
+    private static final ActivationFunction RELU_ACTIVATION = ActivationFunction.of(Activation.Kind.RELU);
+
+    private static final ActivationFunction OUTPUT_ACTIVATION = ActivationFunction.of(Activation.Kind.SOFTMAX);
+
+    private static final Window2D CONV_WINDOW = Window2D.input(8, 8, 2).window(3, 3).strides(2, 2)
+            .output(4, 4, 4);
+
+    private static final Window2D POOL_WINDOW = Window2D.input(4, 4, 4).window(2, 2).strides(2, 2)
+            .output(2, 2, 4);
+
+    private static final NetworkLayout LAYOUT = NetworkLayout.builder("SmallCnn")
+            .input("image", IMAGE, 8, 8, 2)
+            .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
+            .activationSize(638)
+            .trainable("conv.kernel", CONV_KERNEL, NetworkLayout.Init.glorotUniform(18, 36), 3, 3, 2, 4)
+            .trainable("conv.bias", CONV_BIAS, NetworkLayout.Init.zeros(), 4)
+            .trainable("norm.gamma", NORM_GAMMA, NetworkLayout.Init.ones(), 4)
+            .trainable("norm.beta", NORM_BETA, NetworkLayout.Init.zeros(), 4)
+            .trainable("output.kernel", OUTPUT_KERNEL, NetworkLayout.Init.glorotUniform(16, 3), 16, 3)
+            .trainable("output.bias", OUTPUT_BIAS, NetworkLayout.Init.zeros(), 3)
+            .state("norm.moving_mean", NORM_MOVING_MEAN, NetworkLayout.Init.zeros(), 4)
+            .state("norm.moving_variance", NORM_MOVING_VARIANCE, NetworkLayout.Init.ones(), 4)
+            .layer("image", "InputLayer", 0, 8, 8, 2)
+            .layer("conv", "Conv2D", 76, 4, 4, 4)
+            .layer("norm", "BatchNormalization", 16, 4, 4, 4)
+            .layer("relu", "Activation", 0, 4, 4, 4)
+            .layer("pool", "MaxPooling2D", 0, 2, 2, 4)
+            .layer("flat", "Flatten", 0, 16)
+            .layer("output", "Dense", 51, 3)
+            .build();
+
+    private final DenseLayer outputLayer;
+
+    private SmallCnnModel(Device device, long seed) {
+        super(LAYOUT, device, seed);
+        this.outputLayer = denseLayer("output");
+    }
+
+    /**
+     * Creates the model on {@code device}, its trainable weights initialized from {@code seed}.
+     */
+    public static SmallCnnModel create(Device device, long seed) {
+        return new SmallCnnModel(device, seed);
+    }
+
+    /**
+     * image: {@code @Input(shape = {8, 8, 2})}, output shape (8, 8, 2).
+     */
+    @Override
+    public Layer image() {
+        return layer("image");
+    }
+
+    /**
+     * conv: {@code @Conv2D(filters = 4, kernel = 3, strides = 2, padding = SAME)}, output shape (4, 4, 4).
+     */
+    @Override
+    public Layer conv() {
+        return layer("conv");
+    }
+
+    /**
+     * norm: {@code @BatchNormalization()}, output shape (4, 4, 4).
+     */
+    @Override
+    public Layer norm() {
+        return layer("norm");
+    }
+
+    /**
+     * relu: {@code @Activation(RELU)}, output shape (4, 4, 4).
+     */
+    @Override
+    public Layer relu() {
+        return layer("relu");
+    }
+
+    /**
+     * pool: {@code @MaxPooling2D()}, output shape (2, 2, 4).
+     */
+    @Override
+    public Layer pool() {
+        return layer("pool");
+    }
+
+    /**
+     * flat: {@code @Flatten()}, output shape (16).
+     */
+    @Override
+    public Layer flat() {
+        return layer("flat");
+    }
+
+    /**
+     * output: {@code @Dense(units = 3, activation = SOFTMAX)}, output shape (3).
+     */
+    @Override
+    public DenseLayer output() {
+        return outputLayer;
+    }
+
+    /**
+     * Predicts one sample.
+     *
+     * @param image one sample of {@code image}, shape (8, 8, 2), its values in row-major order
+     * @return the output {@code output}, shape (3), its values in row-major order
+     */
+    public float[] predict(float[] image) {
+        return predictSample(image);
+    }
+
+    @Override
+    protected void forward(int batch, boolean training) {
+        Memory p = parameters();
+        Memory a = activations();
+        // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
+        // written by the runtime
+        // conv: @Conv2D(filters = 4, kernel = 3, strides = 2, padding = SAME), image (8, 8, 2) -> (4, 4, 4)
+        backend.conv2d(CONV_WINDOW, batch, a, batch * IMAGE, p, CONV_KERNEL,
+                a, batch * CONV_COLUMNS, a, batch * CONV_Z);
+        backend.biasActivation(CONV_ACTIVATION, batch * 16, 4, a, batch * CONV_Z, p, CONV_BIAS,
+                a, batch * CONV);
+        // norm: @BatchNormalization(), conv (4, 4, 4) -> (4, 4, 4)
+        if (training) {
+            backend.batchNorm(true, batch * 16, 4, 0.99, 0.001, a, batch * CONV, p, NORM_GAMMA,
+                    p, NORM_BETA, p, NORM_MOVING_MEAN, p, NORM_MOVING_VARIANCE,
+                    a, batch * NORM_STATISTICS, a, batch * NORM);
+        } else {
+            backend.batchNorm(false, batch * 16, 4, 0.99, 0.001, a, batch * CONV, p, NORM_GAMMA,
+                    p, NORM_BETA, p, NORM_MOVING_MEAN, p, NORM_MOVING_VARIANCE, null, 0,
+                    a, batch * NORM);
+        }
+        // relu: @Activation(RELU), norm (4, 4, 4) -> (4, 4, 4)
+        backend.biasActivation(RELU_ACTIVATION, batch * 16, 4, a, batch * NORM, null, 0,
+                a, batch * RELU);
+        // pool: @MaxPooling2D(), relu (4, 4, 4) -> (2, 2, 4)
+        backend.pool2d(PoolingKind.MAX, POOL_WINDOW, batch, a, batch * RELU, a, batch * POOL);
+        // flat: @Flatten(), pool (2, 2, 4) -> (16)
+        // the same values as pool, in the same memory: nothing to compute
+        // output: @Dense(units = 3, activation = SOFTMAX), flat (16) -> (3)
+        backend.matmul(false, false, batch, 3, 16, a, batch * FLAT, p, OUTPUT_KERNEL,
+                a, batch * OUTPUT_Z, false);
+        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z, p, OUTPUT_BIAS,
+                a, batch * OUTPUT);
+    }
+
+    @Override
+    protected void backward(int batch, boolean outputGradientFused) {
+        Memory p = parameters();
+        Memory g = gradients();
+        Memory a = activations();
+        Memory d = activationGradients();
+        // output: @Dense(units = 3, activation = SOFTMAX), flat (16) -> (3)
+        if (!outputGradientFused) {
+            backend.activationBackward(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z,
+                    a, batch * OUTPUT, d, batch * OUTPUT, d, batch * OUTPUT_Z);
+        }
+        backend.matmul(true, false, 16, 3, batch, a, batch * FLAT, d, batch * OUTPUT_Z,
+                g, OUTPUT_KERNEL, false);
+        backend.columnSums(batch, 3, d, batch * OUTPUT_Z, g, OUTPUT_BIAS);
+        backend.matmul(false, true, batch, 16, 3, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
+                d, batch * FLAT, false);
+        // flat: @Flatten(), pool (2, 2, 4) -> (16)
+        // the same values as pool, in the same memory: nothing to compute
+        // pool: @MaxPooling2D(), relu (4, 4, 4) -> (2, 2, 4)
+        backend.pool2dBackward(PoolingKind.MAX, POOL_WINDOW, batch, a, batch * RELU,
+                d, batch * POOL, d, batch * RELU);
+        // relu: @Activation(RELU), norm (4, 4, 4) -> (4, 4, 4)
+        backend.activationBackward(RELU_ACTIVATION, batch * 16, 4, a, batch * NORM, a, batch * RELU,
+                d, batch * RELU, d, batch * NORM);
+        // norm: @BatchNormalization(), conv (4, 4, 4) -> (4, 4, 4)
+        backend.batchNormBackward(batch * 16, 4, a, batch * CONV, p, NORM_GAMMA,
+                a, batch * NORM_STATISTICS, d, batch * NORM, g, NORM_GAMMA, g, NORM_BETA,
+                d, batch * CONV);
+        // conv: @Conv2D(filters = 4, kernel = 3, strides = 2, padding = SAME), image (8, 8, 2) -> (4, 4, 4)
+        backend.conv2dBackward(CONV_WINDOW, batch, a, batch * IMAGE, p, CONV_KERNEL,
+                a, batch * CONV_COLUMNS, d, batch * CONV_Z, g, CONV_KERNEL, d, batch * CONV_COLUMNS,
+                null, 0);
+        backend.columnSums(batch * 16, 4, d, batch * CONV_Z, g, CONV_BIAS);
+        // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
+        // an input: no gradient
+    }
+}
