@@ -15,9 +15,11 @@ import dev.annonet.runtime.backend.ElementsBackend;
 import dev.annonet.runtime.backend.ImageKernelArguments;
 import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.PoolingKind;
 import dev.annonet.runtime.backend.Window2D;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,6 +33,8 @@ import java.util.List;
 public final class CpuBackend extends ElementsBackend {
     private final List<CpuMemory> memories = new ArrayList<>();
     private final HeapTiles tiles = new HeapTiles();
+    private final Pooling pooling = new Pooling();
+    private final Im2Col im2col = new Im2Col();
     private boolean closed;
 
     /** Loads OpenBLAS; throws an exception naming the library and the platform when it cannot. */
@@ -231,11 +235,7 @@ public final class CpuBackend extends ElementsBackend {
                     copy(dy, dyOffset, dz, dzOffset, count);
                 }
             }
-            case RELU -> {
-                for (int i = 0; i < count; i++) {
-                    dzb.put(dzOffset + i, zb.get(zOffset + i) > 0 ? dyb.get(dyOffset + i) : 0);
-                }
-            }
+            case RELU -> reluBackward(count, zb, zOffset, dyb, dyOffset, dzb, dzOffset);
             case SIGMOID -> {
                 for (int i = 0; i < count; i++) {
                     float v = yb.get(yOffset + i);
@@ -313,25 +313,57 @@ public final class CpuBackend extends ElementsBackend {
         }
     }
 
-    /** Row by row, so the inner loop runs over contiguous values. */
+    /** {@code dz = z > 0 ? dy : 0}, tile by tile on the heap. */
+    private void reluBackward(int count, FloatBuffer z, int zOffset, FloatBuffer dy, int dyOffset, FloatBuffer dz, int dzOffset) {
+        float[] inputs = tiles.first;
+        float[] gradients = tiles.second;
+        for (int start = 0; start < count; start += HeapTiles.LENGTH) {
+            int length = Math.min(HeapTiles.LENGTH, count - start);
+            z.get(zOffset + start, inputs, 0, length);
+            dy.get(dyOffset + start, gradients, 0, length);
+            for (int i = 0; i < length; i++) {
+                gradients[i] = inputs[i] > 0 ? gradients[i] : 0f;
+            }
+            dz.put(dzOffset + start, gradients, 0, length);
+        }
+    }
+
+    /** Row by row into a heap tile of sums, so the inner loop runs over contiguous values the JIT vectorizes. */
     @Override
     public void columnSums(int rows, int cols, Memory x, int xOffset, Memory sums, int sumsOffset) {
         KernelArguments.check("columnSums", "x", x, xOffset, rows, cols);
         KernelArguments.check("columnSums", "sums", sums, sumsOffset, cols);
         FloatBuffer xb = cpu(x).buffer;
-        FloatBuffer sb = cpu(sums).buffer;
-        for (int c = 0; c < cols; c++) {
-            sb.put(sumsOffset + c, 0);
-        }
-        for (int r = 0; r < rows; r++) {
-            int row = xOffset + r * cols;
-            for (int c = 0; c < cols; c++) {
-                sb.put(sumsOffset + c, sb.get(sumsOffset + c) + xb.get(row + c));
+        float[] row = tiles.first;
+        float[] total = tiles.second;
+        for (int start = 0; start < cols; start += HeapTiles.LENGTH) {
+            int length = Math.min(HeapTiles.LENGTH, cols - start);
+            Arrays.fill(total, 0, length, 0f);
+            for (int r = 0; r < rows; r++) {
+                xb.get(xOffset + r * cols + start, row, 0, length);
+                for (int i = 0; i < length; i++) {
+                    total[i] += row[i];
+                }
             }
+            cpu(sums).buffer.put(sumsOffset + start, total, 0, length);
         }
     }
 
-    // ---- convolution family: im2col + sgemm; pooling, padding and batch norm are ElementsBackend's loops
+    // ---- convolution family: im2col + sgemm, float pooling; padding and batch norm are ElementsBackend's loops
+
+    @Override
+    public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
+        ImageKernelArguments.checkWindow("pool2d", window, batch, x, xOffset, y, yOffset);
+        pooling.forward(kind, window, batch, cpu(x).buffer, xOffset, cpu(y).buffer, yOffset);
+    }
+
+    @Override
+    public void pool2dBackward(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset,
+                               Memory dy, int dyOffset, Memory dx, int dxOffset) {
+        ImageKernelArguments.checkWindow("pool2d backward", window, batch, dx, dxOffset, dy, dyOffset);
+        KernelArguments.check("pool2d backward", "x", x, xOffset, batch, window.inputSize());
+        pooling.backward(kind, window, batch, cpu(x).buffer, xOffset, cpu(dy).buffer, dyOffset, cpu(dx).buffer, dxOffset);
+    }
 
     @Override
     public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
@@ -358,7 +390,7 @@ public final class CpuBackend extends ElementsBackend {
         if (dx != null) {
             matmul(false, true, rows, window.patchSize(), window.outputChannels(),
                     dz, dzOffset, kernel, kernelOffset, dColumns, dColumnsOffset, false);
-            Im2Col.scatter(window, batch, cpu(dColumns).buffer, dColumnsOffset, cpu(dx).buffer, dxOffset);
+            im2col.scatter(window, batch, cpu(dColumns).buffer, dColumnsOffset, cpu(dx).buffer, dxOffset);
         }
     }
 

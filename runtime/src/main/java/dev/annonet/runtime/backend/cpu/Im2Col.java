@@ -2,6 +2,7 @@ package dev.annonet.runtime.backend.cpu;
 
 import dev.annonet.runtime.backend.Window2D;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * The lowering of a convolution to one GEMM: {@link #gather} lays every output position's window
@@ -11,8 +12,9 @@ import java.nio.FloatBuffer;
  * are then copied in one bulk put; padding becomes zeros.
  */
 final class Im2Col {
-    private Im2Col() {
-    }
+    // Scratch for scatter, grown to the largest sample and patch seen (on the first step), then reused.
+    private float[] sampleGradient = new float[0];
+    private float[] patch = new float[0];
 
     /** {@code columns[(b, oy, ox), (i, j, c)] = x[b, iy, ix, c]}, zero in the padding. */
     static void gather(Window2D w, int batch, FloatBuffer x, int xOffset, FloatBuffer columns, int columnsOffset) {
@@ -48,17 +50,25 @@ final class Im2Col {
         }
     }
 
-    /** {@code dx} (overwritten) is the sum of every column value over the input position it came from. */
-    static void scatter(Window2D w, int batch, FloatBuffer columns, int columnsOffset, FloatBuffer dx, int dxOffset) {
+    /**
+     * {@code dx} (overwritten) is the sum of every column value over the input position it came
+     * from: sample by sample, summed in a heap copy of the sample's gradient that the JIT
+     * vectorizes over channels, each window row read in one bulk copy.
+     */
+    void scatter(Window2D w, int batch, FloatBuffer columns, int columnsOffset, FloatBuffer dx, int dxOffset) {
         int cin = w.inputChannels();
-        for (int i = dxOffset; i < dxOffset + batch * w.inputSize(); i++) {
-            dx.put(i, 0);
+        if (sampleGradient.length < w.inputSize()) {
+            sampleGradient = new float[w.inputSize()];
+        }
+        if (patch.length < w.patchSize()) {
+            patch = new float[w.patchSize()];
         }
         int row = columnsOffset;
         for (int b = 0; b < batch; b++) {
-            int sample = dxOffset + b * w.inputSize();
+            Arrays.fill(sampleGradient, 0, w.inputSize(), 0f);
             for (int oy = 0; oy < w.outputHeight(); oy++) {
                 for (int ox = 0; ox < w.outputWidth(); ox++) {
+                    columns.get(row, patch, 0, w.patchSize());
                     for (int i = 0; i < w.windowHeight(); i++) {
                         int iy = w.inputRow(oy, i);
                         if (iy < 0 || iy >= w.inputHeight()) {
@@ -67,10 +77,10 @@ final class Im2Col {
                         for (int j = 0; j < w.windowWidth(); j++) {
                             int ix = w.inputColumn(ox, j);
                             if (ix >= 0 && ix < w.inputWidth()) {
-                                int source = row + (i * w.windowWidth() + j) * cin;
-                                int target = sample + (iy * w.inputWidth() + ix) * cin;
+                                int source = (i * w.windowWidth() + j) * cin;
+                                int target = (iy * w.inputWidth() + ix) * cin;
                                 for (int c = 0; c < cin; c++) {
-                                    dx.put(target + c, dx.get(target + c) + columns.get(source + c));
+                                    sampleGradient[target + c] += patch[source + c];
                                 }
                             }
                         }
@@ -78,6 +88,7 @@ final class Im2Col {
                     row += w.patchSize();
                 }
             }
+            dx.put(dxOffset + b * w.inputSize(), sampleGradient, 0, w.inputSize());
         }
     }
 

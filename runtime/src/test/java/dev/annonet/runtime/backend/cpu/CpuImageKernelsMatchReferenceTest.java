@@ -105,17 +105,20 @@ class CpuImageKernelsMatchReferenceTest {
     @ParameterizedTest
     @EnumSource(PoolingKind.class)
     void pooling(PoolingKind kind) {
-        Window2D w = Window2D.input(7, 6, 4).window(3, 2).strides(2, 2).padding(1, 0).output(4, 3, 4);
-        int x = 3;
-        int y = x + BATCH * w.inputSize();
-        int dy = y + BATCH * w.outputSize();
-        int dx = dy + BATCH * w.outputSize();
-        Twin arena = arena(dx + BATCH * w.inputSize());
-        onBoth(arena, (backend, a) -> {
-            backend.pool2d(kind, w, BATCH, a, x, a, y);
-            backend.pool2dBackward(kind, w, BATCH, a, x, a, dy, a, dx);
-        });
-        assertMatches(arena, kind + " pooling");
+        Window2D padded = Window2D.input(7, 6, 4).window(3, 2).strides(2, 2).padding(1, 0).output(4, 3, 4);
+        Window2D overlapping = Window2D.input(5, 5, 3).window(3, 3).output(3, 3, 3); // stride 1: gradients add up
+        for (Window2D w : new Window2D[] {padded, overlapping}) {
+            int x = 3;
+            int y = x + BATCH * w.inputSize();
+            int dy = y + BATCH * w.outputSize();
+            int dx = dy + BATCH * w.outputSize();
+            Twin arena = arena(dx + BATCH * w.inputSize());
+            onBoth(arena, (backend, a) -> {
+                backend.pool2d(kind, w, BATCH, a, x, a, y);
+                backend.pool2dBackward(kind, w, BATCH, a, x, a, dy, a, dx);
+            });
+            assertMatches(arena, kind + " pooling " + w);
+        }
     }
 
     @Test
