@@ -79,8 +79,9 @@ public abstract class Model implements AutoCloseable {
                 for (int i = 0; i < parameter.size(); i++) {
                     values[parameter.offset() + i] = (float) random.nextDouble(-limit, limit);
                 }
+            } else {
+                Initializers.fill(parameter, values, random); // Zeros: the array starts zeroed
             }
-            // Zeros: the array starts zeroed.
         }
         return values;
     }
