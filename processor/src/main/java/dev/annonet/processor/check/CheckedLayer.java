@@ -15,6 +15,6 @@ public record CheckedLayer(int index, String name, LayerSpec spec, CheckedLayer 
             long units = shape.last();
             return input.shape().last() * units + (dense.useBias().value() ? units : 0);
         }
-        return 0;
+        return SequenceRules.parameterCount(this);
     }
 }

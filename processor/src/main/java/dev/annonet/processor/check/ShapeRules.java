@@ -98,6 +98,9 @@ final class ShapeRules {
             if (node.spec() instanceof ReshapeSpec reshape) {
                 return reshape(node, reshape, inputNode, input);
             }
+            if (SequenceRules.isSequenceLayer(node)) {
+                return SequenceRules.shape(node, inputNode, input, diagnostics);
+            }
             if (node.spec() instanceof FlattenSpec) {
                 return Optional.of(Shape.of(input.size()));
             }

@@ -6,7 +6,9 @@ import dev.annonet.processor.check.Shape;
 import dev.annonet.processor.read.ActivationSpec;
 import dev.annonet.processor.read.DenseSpec;
 import dev.annonet.processor.read.DropoutSpec;
+import dev.annonet.processor.read.EmbeddingSpec;
 import dev.annonet.processor.read.InputSpec;
+import dev.annonet.processor.read.LstmSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +30,7 @@ final class MemoryLayout {
     private final List<Tensor> tensors = new ArrayList<>();
     private final Map<CheckedLayer, Tensor> outputs = new HashMap<>();
     private final Map<CheckedLayer, Tensor> preActivations = new HashMap<>();
+    private final Map<CheckedLayer, Tensor> workspaces = new HashMap<>();
     private final List<Parameter> parameters = new ArrayList<>();
     private final Map<String, Parameter> parametersByName = new HashMap<>();
     private int arenaSize;
@@ -64,13 +67,29 @@ final class MemoryLayout {
         return parametersByName.get(layer.name() + ".kernel");
     }
 
+    /** An LSTM's workspace: what its forward keeps for backward. */
+    Tensor workspace(CheckedLayer layer) {
+        return workspaces.get(layer);
+    }
+
+    /** The layer's parameter {@code <layer>.<what>}, or null. */
+    Parameter parameter(CheckedLayer layer, String what) {
+        return parametersByName.get(layer.name() + "." + what);
+    }
+
     /** Null when the layer has no bias. */
     Parameter bias(CheckedLayer layer) {
         return parametersByName.get(layer.name() + ".bias");
     }
 
     private void placeTensors(CheckedLayer layer) {
-        if (layer.spec() instanceof InputSpec || layer.spec() instanceof DropoutSpec) {
+        if (layer.spec() instanceof InputSpec || layer.spec() instanceof DropoutSpec || layer.spec() instanceof EmbeddingSpec) {
+            outputs.put(layer, allocate(layer.name(), layer.shape()));
+        } else if (layer.spec() instanceof LstmSpec) {
+            int steps = layer.input().shape().dims().get(0);
+            int units = layer.shape().last();
+            // gates (steps × 4u), cells and states (steps × u each), one step's scratch (4u): see Backend.lstm
+            workspaces.put(layer, allocate(layer.name() + ".workspace", Shape.of(steps * 6 * units + 4 * units)));
             outputs.put(layer, allocate(layer.name(), layer.shape()));
         } else if (layer.spec() instanceof DenseSpec dense) {
             Tensor z = allocate(layer.name() + ".z", layer.shape());
@@ -115,6 +134,23 @@ final class MemoryLayout {
                     place(layer.name() + ".bias", Shape.of(units), dense.bias().value(), new Parameter.Zeros(), trainable);
                 }
             }
+            placeSequenceParameters(layer, trainable);
+        }
+    }
+
+    /** An LSTM's kernel, recurrent kernel and bias, contiguous as its kernel reads them; an Embedding's table. */
+    private void placeSequenceParameters(CheckedLayer layer, boolean trainable) {
+        if (layer.spec() instanceof LstmSpec) {
+            int in = layer.input().shape().last();
+            int units = layer.shape().last();
+            place(layer.name() + ".kernel", Shape.of(in, 4 * units), List.of(),
+                    new Parameter.GlorotUniform(in, 4 * units), trainable);
+            place(layer.name() + ".recurrent_kernel", Shape.of(units, 4 * units), List.of(),
+                    new Parameter.Orthogonal(units, 4 * units), trainable);
+            place(layer.name() + ".bias", Shape.of(4 * units), List.of(), new Parameter.UnitForgetBias(units), trainable);
+        } else if (layer.spec() instanceof EmbeddingSpec embedding) {
+            place(layer.name() + ".embeddings", Shape.of(embedding.inputDim().value(), embedding.outputDim().value()),
+                    List.of(), new Parameter.Uniform(0.05), trainable);
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 public record Parameter(String name, int offset, Shape shape, Values values) implements Region {
 
     /** How the parameter gets its values. */
-    public sealed interface Values permits GlorotUniform, Zeros, Fixed {
+    public sealed interface Values permits GlorotUniform, Zeros, Fixed, Orthogonal, Uniform, UnitForgetBias {
     }
 
     /** Trained, starting from Keras's default kernel initializer. */
@@ -16,6 +16,18 @@ public record Parameter(String name, int offset, Shape shape, Values values) imp
 
     /** Trained, starting from zero (Keras's default bias initializer). */
     public record Zeros() implements Values {
+    }
+
+    /** Trained, starting orthogonal (Keras's LSTM recurrent kernel). */
+    public record Orthogonal(int rows, int cols) implements Values {
+    }
+
+    /** Trained, starting uniform in ±limit (Keras's Embedding default, 0.05). */
+    public record Uniform(double limit) implements Values {
+    }
+
+    /** Trained, an LSTM bias starting at zero but for the forget gate's {@code units} values, 1. */
+    public record UnitForgetBias(int units) implements Values {
     }
 
     /** Written in the declaration: a constant. */

@@ -7,9 +7,11 @@ import dev.annonet.processor.read.ActivatedSpec;
 import dev.annonet.processor.read.ActivationSpec;
 import dev.annonet.processor.read.DenseSpec;
 import dev.annonet.processor.read.DropoutSpec;
+import dev.annonet.processor.read.EmbeddingSpec;
 import dev.annonet.processor.read.FlattenSpec;
 import dev.annonet.processor.read.InputSpec;
 import dev.annonet.processor.read.LayerSpec;
+import dev.annonet.processor.read.LstmSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -89,6 +91,12 @@ public final class Planner {
         }
         if (spec instanceof DropoutSpec) {
             return "Dropout";
+        }
+        if (spec instanceof LstmSpec) {
+            return "LSTM";
+        }
+        if (spec instanceof EmbeddingSpec) {
+            return "Embedding";
         }
         return spec instanceof FlattenSpec ? "Flatten" : "Reshape";
     }

@@ -32,7 +32,8 @@ final class Scheduler {
         this.memory = memory;
         this.outputLayer = outputLayer;
         for (CheckedLayer layer : topologicalOrder) {
-            if (trained(memory.kernel(layer)) || trained(memory.bias(layer)) || needGradient.contains(layer.input())) {
+            if (trained(memory.kernel(layer)) || trained(memory.bias(layer)) || needGradient.contains(layer.input())
+                    || trained(SequenceLowering.firstParameter(memory, layer))) {
                 needGradient.add(layer);
             }
         }
@@ -71,6 +72,7 @@ final class Scheduler {
                     List.of(new Op.Dropout(dropout(layer), count, x, y)),
                     List.of(new Op.Copy(x, y, count))));
         }
+        ops.addAll(SequenceLowering.forward(memory, layer));
         String note = layer.spec() instanceof InputSpec ? "written by the runtime" : sharedMemoryNote(layer);
         return block(layer, ops, note);
     }
@@ -88,6 +90,7 @@ final class Scheduler {
                 ops.add(new Op.DropoutBackward(dropout(layer), Extent.perSample(layer.shape().size()),
                         activationGradient(memory.output(layer)), activationGradient(memory.output(layer.input()))));
             }
+            ops.addAll(SequenceLowering.backward(memory, layer, needGradient.contains(layer.input())));
         }
         String note;
         if (layer.spec() instanceof InputSpec) {

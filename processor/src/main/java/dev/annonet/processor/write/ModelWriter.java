@@ -150,10 +150,23 @@ public final class ModelWriter {
             String values = fixed.values().stream().map(v -> v + "f").collect(Collectors.joining(",$W"));
             return CodeBlock.of(".fixed($S, $N, new float[] {" + values + "}, $L)", parameter.name(), offset, shape);
         }
-        CodeBlock init = parameter.values() instanceof Parameter.GlorotUniform glorot
-                ? CodeBlock.of("$T.glorotUniform($L, $L)", INIT, glorot.fanIn(), glorot.fanOut())
-                : CodeBlock.of("$T.zeros()", INIT);
-        return CodeBlock.of(".trainable($S, $N, $L, $L)", parameter.name(), offset, init, shape);
+        return CodeBlock.of(".trainable($S, $N, $L, $L)", parameter.name(), offset, initializer(parameter.values()), shape);
+    }
+
+    private static CodeBlock initializer(Parameter.Values values) {
+        if (values instanceof Parameter.GlorotUniform glorot) {
+            return CodeBlock.of("$T.glorotUniform($L, $L)", INIT, glorot.fanIn(), glorot.fanOut());
+        }
+        if (values instanceof Parameter.Orthogonal orthogonal) {
+            return CodeBlock.of("$T.orthogonal($L, $L)", INIT, orthogonal.rows(), orthogonal.cols());
+        }
+        if (values instanceof Parameter.Uniform uniform) {
+            return CodeBlock.of("$T.uniform($L)", INIT, uniform.limit());
+        }
+        if (values instanceof Parameter.UnitForgetBias bias) {
+            return CodeBlock.of("$T.unitForgetBias($L)", INIT, bias.units());
+        }
+        return CodeBlock.of("$T.zeros()", INIT);
     }
 
     private MethodSpec constructor() {
