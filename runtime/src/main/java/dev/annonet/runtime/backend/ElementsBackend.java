@@ -72,6 +72,16 @@ public abstract class ElementsBackend implements Backend {
 
     // ---- recurrent layers: the same code on every backend, its GEMMs through this backend's matmul --
 
+    private LstmCells elementCells;
+
+    /** An LSTM step's element-wise arithmetic; a fast backend overrides it with its own. */
+    protected LstmCells lstmCells() {
+        if (elementCells == null) {
+            elementCells = new ElementLstmCells(this);
+        }
+        return elementCells;
+    }
+
     @Override
     public void lstm(int batch, int steps, int inputs, int units, boolean returnSequences,
                      Memory x, int xOffset, Memory weights, int weightsOffset,

@@ -31,45 +31,19 @@ public final class RecurrentKernels {
                 workspace, workspaceOffset, y, yOffset);
         int width = GATES * units;
         int gates = workspaceOffset;
-        int cells = gates + batch * steps * width;
-        int states = cells + steps * batch * units;
-        int scratch = states + steps * batch * units;
+        int states = LstmCells.states(batch, steps, units, workspaceOffset);
+        int scratch = LstmCells.scratch(batch, steps, units, workspaceOffset);
         int recurrent = weightsOffset + inputs * width;
         int bias = recurrent + units * width;
         backend.matmul(false, false, batch * steps, width, inputs, x, xOffset, weights, weightsOffset,
                 workspace, gates, false);
-        Elements w = backend.elements(weights);
-        Elements s = backend.elements(workspace);
-        Elements out = backend.elements(y);
+        LstmCells cellMath = backend.lstmCells();
         for (int t = 0; t < steps; t++) {
             if (t > 0) {
                 backend.matmul(false, false, batch, width, units, workspace, states + (t - 1) * batch * units,
                         weights, recurrent, workspace, scratch, false);
             }
-            for (int b = 0; b < batch; b++) {
-                int gateRow = gates + (b * steps + t) * width;
-                int scratchRow = scratch + b * width;
-                int cell = cells + (t * batch + b) * units;
-                int state = states + (t * batch + b) * units;
-                int output = returnSequences ? yOffset + (b * steps + t) * units : yOffset + b * units;
-                for (int j = 0; j < units; j++) {
-                    double i = sigmoid(preActivation(s, w, gateRow, bias, t > 0 ? scratchRow : -1, j));
-                    double f = sigmoid(preActivation(s, w, gateRow, bias, t > 0 ? scratchRow : -1, units + j));
-                    double g = Math.tanh(preActivation(s, w, gateRow, bias, t > 0 ? scratchRow : -1, 2 * units + j));
-                    double o = sigmoid(preActivation(s, w, gateRow, bias, t > 0 ? scratchRow : -1, 3 * units + j));
-                    double c = i * g + (t > 0 ? f * s.get(cell - batch * units + j) : 0);
-                    double h = o * Math.tanh(c);
-                    s.set(gateRow + j, i);
-                    s.set(gateRow + units + j, f);
-                    s.set(gateRow + 2 * units + j, g);
-                    s.set(gateRow + 3 * units + j, o);
-                    s.set(cell + j, c);
-                    s.set(state + j, h);
-                    if (returnSequences || t == steps - 1) {
-                        out.set(output + j, h);
-                    }
-                }
-            }
+            cellMath.forward(batch, steps, units, t, returnSequences, weights, bias, workspace, workspaceOffset, y, yOffset);
         }
     }
 
@@ -87,48 +61,18 @@ public final class RecurrentKernels {
             KernelArguments.check("lstmBackward", "dx", dx, dxOffset, (long) batch * steps * inputs);
         }
         int width = GATES * units;
-        int gates = workspaceOffset;
-        int cells = gates + batch * steps * width;
-        int states = cells + steps * batch * units;
+        int states = LstmCells.states(batch, steps, units, workspaceOffset);
         int dGates = dWorkspaceOffset;
-        int dCells = dGates + batch * steps * width;
-        int dStates = dCells + steps * batch * units;
-        int dStep = dStates + steps * batch * units;
+        int dStates = LstmCells.states(batch, steps, units, dWorkspaceOffset);
+        int dStep = LstmCells.scratch(batch, steps, units, dWorkspaceOffset);
         int recurrent = weightsOffset + inputs * width;
         int dRecurrent = dWeightsOffset + inputs * width;
         int dBias = dRecurrent + units * width;
-        Elements s = backend.elements(workspace);
-        Elements ds = backend.elements(dWorkspace);
-        Elements up = backend.elements(dy);
+        LstmCells cellMath = backend.lstmCells();
         backend.fill(dWeights, dRecurrent, units * width, 0f);
         for (int t = steps - 1; t >= 0; t--) {
-            for (int b = 0; b < batch; b++) {
-                int gateRow = gates + (b * steps + t) * width;
-                int dGateRow = dGates + (b * steps + t) * width;
-                int dStepRow = dStep + b * width;
-                int cell = cells + (t * batch + b) * units;
-                int dCell = dCells + (t * batch + b) * units;
-                int dState = dStates + (t * batch + b) * units;
-                int output = returnSequences ? dyOffset + (b * steps + t) * units : dyOffset + b * units;
-                boolean outputAtStep = returnSequences || t == steps - 1;
-                for (int j = 0; j < units; j++) {
-                    double i = s.get(gateRow + j);
-                    double f = s.get(gateRow + units + j);
-                    double g = s.get(gateRow + 2 * units + j);
-                    double o = s.get(gateRow + 3 * units + j);
-                    double tanhC = Math.tanh(s.get(cell + j));
-                    double dh = (outputAtStep ? up.get(output + j) : 0) + (t < steps - 1 ? ds.get(dState + j) : 0);
-                    double dc = dh * o * (1 - tanhC * tanhC) + (t < steps - 1 ? ds.get(dCell + j) : 0);
-                    double previousC = t > 0 ? s.get(cell - batch * units + j) : 0;
-                    setTwice(ds, dGateRow, dStepRow, j, dc * g * i * (1 - i));
-                    setTwice(ds, dGateRow, dStepRow, units + j, dc * previousC * f * (1 - f));
-                    setTwice(ds, dGateRow, dStepRow, 2 * units + j, dc * i * (1 - g * g));
-                    setTwice(ds, dGateRow, dStepRow, 3 * units + j, dh * tanhC * o * (1 - o));
-                    if (t > 0) {
-                        ds.set(dCell - batch * units + j, dc * f);
-                    }
-                }
-            }
+            cellMath.backward(batch, steps, units, t, returnSequences, workspace, workspaceOffset, dy, dyOffset,
+                    dWorkspace, dWorkspaceOffset);
             if (t > 0) {
                 int previousStates = states + (t - 1) * batch * units;
                 backend.matmul(true, false, units, width, batch, workspace, previousStates, dWorkspace, dStep,
@@ -162,21 +106,6 @@ public final class RecurrentKernels {
         KernelArguments.check(kernel, "weights", weights, weightsOffset, lstmWeightCount(inputs, units));
         KernelArguments.check(kernel, "workspace", workspace, workspaceOffset, (long) batch * lstmWorkspaceSize(steps, units));
         KernelArguments.check(kernel, "output", y, yOffset, (long) batch * (returnSequences ? steps : 1) * units);
-    }
-
-    /** A gate's input projection + bias + (from step 1 on, when {@code scratchRow} ≥ 0) recurrent product. */
-    private static double preActivation(Elements s, Elements w, int gateRow, int bias, int scratchRow, int column) {
-        return s.get(gateRow + column) + w.get(bias + column) + (scratchRow >= 0 ? s.get(scratchRow + column) : 0);
-    }
-
-    /** A gate gradient into the all-steps rows and into the current step's contiguous rows. */
-    private static void setTwice(Elements ds, int allSteps, int thisStep, int column, double value) {
-        ds.set(allSteps + column, value);
-        ds.set(thisStep + column, value);
-    }
-
-    private static double sigmoid(double v) {
-        return 1 / (1 + Math.exp(-v));
     }
 
     // ---- Embedding ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import dev.annonet.runtime.backend.ActivationKernels;
 import dev.annonet.runtime.backend.Elements;
 import dev.annonet.runtime.backend.ElementsBackend;
 import dev.annonet.runtime.backend.KernelArguments;
+import dev.annonet.runtime.backend.LstmCells;
 import dev.annonet.runtime.backend.Memory;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.List;
 public final class CpuBackend extends ElementsBackend {
     private final List<CpuMemory> memories = new ArrayList<>();
     private final OptimizerTiles tiles = new OptimizerTiles();
+    private final LstmCells lstmCells = new CpuLstmCells();
     private boolean closed;
 
     /** Loads OpenBLAS; throws an exception naming the library and the platform when it cannot. */
@@ -322,6 +324,13 @@ public final class CpuBackend extends ElementsBackend {
             }
             tiles.store(start, length, w, mb, vb);
         }
+    }
+
+    // ---- recurrent layers: RecurrentKernels' GEMMs through sgemm, the step arithmetic in float ---
+
+    @Override
+    protected LstmCells lstmCells() {
+        return lstmCells;
     }
 
     /** Frees every memory's native values; this backend and its memories refuse further use. */
