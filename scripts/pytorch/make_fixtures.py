@@ -20,6 +20,8 @@ import sys
 
 import torch
 
+import fixtures_lstm
+
 MASK64 = (1 << 64) - 1
 
 BATCH, INPUTS, HIDDEN, CLASSES = 32, 784, 512, 10
@@ -142,6 +144,7 @@ def main():
     updates.update(adam)
     write_safetensors(os.path.join(out_dir, "mnist_mlp_updates.safetensors"), updates, metadata)
     print("loss %.6f; fixtures written to %s" % (loss.item(), os.path.abspath(out_dir)))
+    fixtures_lstm.write(out_dir)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 package dev.annonet.runtime;
 
+import static dev.annonet.runtime.FixtureAssertions.assertClose;
+import static dev.annonet.runtime.FixtureAssertions.minus;
+import static dev.annonet.runtime.FixtureAssertions.slice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.io.SafeTensors;
@@ -125,31 +127,5 @@ class MnistMlpPyTorchFixtureTest {
             float[] actual = (name.endsWith("kernel") ? layer.kernel() : layer.bias()).toArray();
             assertClose(prefix + name + " update", minus(expected, before), minus(actual, before), tolerance);
         }
-    }
-
-    private static float[] slice(float[] values, NetworkLayout.Parameter p) {
-        float[] slice = new float[p.size()];
-        System.arraycopy(values, p.offset(), slice, 0, slice.length);
-        return slice;
-    }
-
-    private static float[] minus(float[] a, float[] b) {
-        float[] difference = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            difference[i] = a[i] - b[i];
-        }
-        return difference;
-    }
-
-    private static void assertClose(String what, float[] expected, float[] actual, double tolerance) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        double difference = 0;
-        double norm = 0;
-        for (int i = 0; i < expected.length; i++) {
-            difference += Math.pow((double) actual[i] - expected[i], 2);
-            norm += Math.pow(expected[i], 2);
-        }
-        double relative = Math.sqrt(difference) / Math.max(Math.sqrt(norm), Double.MIN_NORMAL);
-        assertTrue(relative < tolerance, what + ": relative error " + relative + " ≥ " + tolerance);
     }
 }
