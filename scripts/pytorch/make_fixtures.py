@@ -21,6 +21,7 @@ import sys
 import torch
 
 import fixtures_cnn
+import fixtures_lstm
 
 MASK64 = (1 << 64) - 1
 
@@ -157,6 +158,7 @@ def main():
     write_safetensors(os.path.join(out_dir, "mnist_mlp_updates.safetensors"), updates, metadata)
     print("loss %.6f; fixtures written to %s" % (loss.item(), os.path.abspath(out_dir)))
     fixtures_cnn.write(out_dir, write_safetensors)
+    fixtures_lstm.write(out_dir)
 
 
 if __name__ == "__main__":

@@ -81,8 +81,9 @@ public abstract class Model implements AutoCloseable {
                 }
             } else if (parameter.init() instanceof NetworkLayout.Ones) {
                 Arrays.fill(values, parameter.offset(), parameter.offset() + parameter.size(), 1f);
+            } else {
+                Initializers.fill(parameter, values, random); // Zeros: the array starts zeroed
             }
-            // Zeros: the array starts zeroed.
         }
         return values;
     }

@@ -28,6 +28,32 @@ public final class NetworkLayout {
         static Init ones() {
             return new Ones();
         }
+
+        // ---- the recurrent layers' initializers (values drawn in Initializers) ----
+
+        static Init orthogonal(int rows, int cols) {
+            return new Orthogonal(rows, cols);
+        }
+
+        static Init uniform(double limit) {
+            return new Uniform(limit);
+        }
+
+        static Init unitForgetBias(int units) {
+            return new UnitForgetBias(units);
+        }
+    }
+
+    /** Keras's Orthogonal: a (rows, cols) matrix with orthonormal rows or columns, whichever are fewer. */
+    public record Orthogonal(int rows, int cols) implements Init {
+    }
+
+    /** Keras's RandomUniform: uniform in ±limit (an Embedding's default, 0.05). */
+    public record Uniform(double limit) implements Init {
+    }
+
+    /** An LSTM bias with Keras's unit_forget_bias: zero except the forget gate's {@code units} values, 1. */
+    public record UnitForgetBias(int units) implements Init {
     }
 
     /** Uniform in ±sqrt(6 / (fanIn + fanOut)). */

@@ -3,7 +3,7 @@ package dev.annonet.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Comparisons of the PyTorch fixture tests: a relative error per tensor, and the arithmetic they compare. */
+/** Comparisons of the PyTorch fixture tests: relative error of whole tensors, and the slices they compare. */
 final class FixtureAssertions {
     private FixtureAssertions() {
     }
@@ -19,6 +19,11 @@ final class FixtureAssertions {
         }
         double relative = Math.sqrt(difference) / Math.max(Math.sqrt(norm), Double.MIN_NORMAL);
         assertTrue(relative < tolerance, what + ": relative error " + relative + " ≥ " + tolerance);
+    }
+
+    /** The parameter's values in a buffer laid out as the parameters are. */
+    static float[] slice(float[] values, NetworkLayout.Parameter p) {
+        return slice(values, p.offset(), p.size());
     }
 
     static float[] minus(float[] a, float[] b) {

@@ -15,6 +15,9 @@ public record CheckedLayer(int index, String name, LayerSpec spec, CheckedLayer 
             long units = shape.last();
             return input.shape().last() * units + (dense.useBias().value() ? units : 0);
         }
-        return ImageRules.parameterCount(this);
+        if (ImageRules.owns(spec)) {
+            return ImageRules.parameterCount(this);
+        }
+        return SequenceRules.parameterCount(this);
     }
 }

@@ -30,6 +30,7 @@ final class OptionRules {
         if (node.spec() instanceof ActivatedSpec activated) {
             checkThresholds(node, activated, diagnostics);
         }
+        SequenceRules.checkOptions(node, diagnostics);
     }
 
     private static void reportShape(LayerNode node, Attribute<List<Integer>> shape, Optional<String> problem,

@@ -101,6 +101,9 @@ final class ShapeRules {
             if (ImageRules.owns(node.spec())) {
                 return ImageRules.infer(node, inputNode, input, diagnostics);
             }
+            if (SequenceRules.isSequenceLayer(node)) {
+                return SequenceRules.shape(node, inputNode, input, diagnostics);
+            }
             if (node.spec() instanceof FlattenSpec) {
                 return Optional.of(Shape.of(input.size()));
             }

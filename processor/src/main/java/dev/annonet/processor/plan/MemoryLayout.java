@@ -11,7 +11,9 @@ import dev.annonet.processor.read.Conv2DSpec;
 import dev.annonet.processor.read.ImageLayerSpec;
 import dev.annonet.processor.read.DenseSpec;
 import dev.annonet.processor.read.DropoutSpec;
+import dev.annonet.processor.read.EmbeddingSpec;
 import dev.annonet.processor.read.InputSpec;
+import dev.annonet.processor.read.LstmSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +30,7 @@ import java.util.Map;
  *
  * <p>Parameters: trainable ones first, contiguous, so that an optimizer step is one pass over
  * them; then state (moving statistics); fixed (declared) ones last; each group in declaration
- * order, kernel before bias. Conv2D and BatchNormalization also get a scratch tensor.
+ * order, kernel before bias. Conv2D, BatchNormalization and LSTM also get a scratch tensor.
  */
 final class MemoryLayout {
     private final List<Tensor> tensors = new ArrayList<>();
@@ -68,7 +70,10 @@ final class MemoryLayout {
         return preActivations.get(layer);
     }
 
-    /** A layer's scratch tensor: Conv2D's im2col columns, BatchNormalization's batch statistics. */
+    /**
+     * A layer's scratch tensor: Conv2D's im2col columns, BatchNormalization's batch statistics, an
+     * LSTM's workspace (what its forward keeps for backward).
+     */
     Tensor scratch(CheckedLayer layer) {
         return scratch.get(layer);
     }
@@ -93,7 +98,13 @@ final class MemoryLayout {
     }
 
     private void placeTensors(CheckedLayer layer) {
-        if (layer.spec() instanceof InputSpec || layer.spec() instanceof DropoutSpec) {
+        if (layer.spec() instanceof InputSpec || layer.spec() instanceof DropoutSpec || layer.spec() instanceof EmbeddingSpec) {
+            outputs.put(layer, allocate(layer.name(), layer.shape()));
+        } else if (layer.spec() instanceof LstmSpec) {
+            int steps = layer.input().shape().dims().get(0);
+            int units = layer.shape().last();
+            // gates (steps × 4u), cells and states (steps × u each), one step's scratch (4u): see Backend.lstm
+            scratch.put(layer, allocate(layer.name() + ".workspace", Shape.of(steps * 6 * units + 4 * units)));
             outputs.put(layer, allocate(layer.name(), layer.shape()));
         } else if (layer.spec() instanceof DenseSpec dense) {
             Tensor z = allocate(layer.name() + ".z", layer.shape());
@@ -161,6 +172,8 @@ final class MemoryLayout {
             } else if (layer.spec() instanceof BatchNormalizationSpec && trainable) {
                 place(layer.name() + ".gamma", Shape.of(layer.shape().last()), List.of(), new Parameter.Ones(), true);
                 place(layer.name() + ".beta", Shape.of(layer.shape().last()), List.of(), new Parameter.Zeros(), true);
+            } else {
+                placeSequenceParameters(layer, trainable);
             }
         }
     }
@@ -173,6 +186,22 @@ final class MemoryLayout {
                 add(new Parameter(layer.name() + ".moving_mean", parameterSize, channels, new Parameter.State(new Parameter.Zeros())));
                 add(new Parameter(layer.name() + ".moving_variance", parameterSize, channels, new Parameter.State(new Parameter.Ones())));
             }
+        }
+    }
+
+    /** An LSTM's kernel, recurrent kernel and bias, contiguous as its kernel reads them; an Embedding's table. */
+    private void placeSequenceParameters(CheckedLayer layer, boolean trainable) {
+        if (layer.spec() instanceof LstmSpec) {
+            int in = layer.input().shape().last();
+            int units = layer.shape().last();
+            place(layer.name() + ".kernel", Shape.of(in, 4 * units), List.of(),
+                    new Parameter.GlorotUniform(in, 4 * units), trainable);
+            place(layer.name() + ".recurrent_kernel", Shape.of(units, 4 * units), List.of(),
+                    new Parameter.Orthogonal(units, 4 * units), trainable);
+            place(layer.name() + ".bias", Shape.of(4 * units), List.of(), new Parameter.UnitForgetBias(units), trainable);
+        } else if (layer.spec() instanceof EmbeddingSpec embedding) {
+            place(layer.name() + ".embeddings", Shape.of(embedding.inputDim().value(), embedding.outputDim().value()),
+                    List.of(), new Parameter.Uniform(0.05), trainable);
         }
     }
 

@@ -37,6 +37,28 @@ public sealed interface Op {
     record Image(ImageOp op) implements Op {
     }
 
+    /** The sequence layers' kernels; {@code batch} and {@code rows} scale with the batch. */
+    sealed interface Sequence extends Op {
+    }
+
+    /** Keras's LSTM over every step; {@code weights}: kernel, recurrent kernel and bias, contiguous. */
+    record Lstm(Extent batch, int steps, int inputs, int units, boolean returnSequences,
+                Operand x, Operand weights, Operand workspace, Operand y) implements Sequence {
+    }
+
+    /** BPTT; {@code dx} is null when the input needs no gradient. */
+    record LstmBackward(Lstm forward, Operand dy, Operand dWeights, Operand dWorkspace, Operand dx) implements Sequence {
+    }
+
+    /** Row r of y is row indices[r] of the table. */
+    record Embedding(Extent rows, int inputDim, int outputDim, Operand indices, Operand table, Operand y)
+            implements Sequence {
+    }
+
+    /** The table's gradient: zeroed, then dy scattered onto the rows of the indices. */
+    record EmbeddingBackward(Embedding forward, Operand dy, Operand dTable) implements Sequence {
+    }
+
     /** Ops that run only when {@code condition} holds, and those that run otherwise. */
     record Branch(Condition condition, List<Op> then, List<Op> otherwise) implements Op {
     }

@@ -9,9 +9,11 @@ import dev.annonet.processor.read.BatchNormalizationSpec;
 import dev.annonet.processor.read.ImageLayerSpec;
 import dev.annonet.processor.read.DenseSpec;
 import dev.annonet.processor.read.DropoutSpec;
+import dev.annonet.processor.read.EmbeddingSpec;
 import dev.annonet.processor.read.FlattenSpec;
 import dev.annonet.processor.read.InputSpec;
 import dev.annonet.processor.read.LayerSpec;
+import dev.annonet.processor.read.LstmSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -94,6 +96,12 @@ public final class Planner {
         }
         if (spec instanceof DropoutSpec) {
             return "Dropout";
+        }
+        if (spec instanceof LstmSpec) {
+            return "LSTM";
+        }
+        if (spec instanceof EmbeddingSpec) {
+            return "Embedding";
         }
         return spec instanceof FlattenSpec ? "Flatten" : "Reshape";
     }

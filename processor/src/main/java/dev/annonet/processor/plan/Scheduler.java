@@ -74,6 +74,7 @@ final class Scheduler {
                     List.of(new Op.Dropout(dropout(layer), count, x, y)),
                     List.of(new Op.Copy(x, y, count))));
         }
+        ops.addAll(SequenceLowering.forward(memory, layer));
         String note = layer.spec() instanceof InputSpec ? "written by the runtime" : sharedMemoryNote(layer);
         return block(layer, ops, note);
     }
@@ -92,6 +93,7 @@ final class Scheduler {
                 ops.add(new Op.DropoutBackward(dropout(layer), Extent.perSample(layer.shape().size()),
                         activationGradient(memory.output(layer)), activationGradient(memory.output(layer.input()))));
             }
+            ops.addAll(SequenceLowering.backward(memory, layer, needGradient.contains(layer.input())));
         }
         String note;
         if (layer.spec() instanceof InputSpec) {

@@ -3,8 +3,10 @@ package dev.annonet.processor.read;
 import dev.annonet.dsl.Activation;
 import dev.annonet.dsl.Dense;
 import dev.annonet.dsl.Dropout;
+import dev.annonet.dsl.Embedding;
 import dev.annonet.dsl.Flatten;
 import dev.annonet.dsl.Input;
+import dev.annonet.dsl.LSTM;
 import dev.annonet.dsl.Reshape;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,13 @@ public final class LayerAnnotations {
             Flatten.class.getCanonicalName(), (method, mirror, a) ->
                     new FlattenSpec(method, mirror, a.list("from", String.class)),
             Reshape.class.getCanonicalName(), (method, mirror, a) ->
-                    new ReshapeSpec(method, mirror, a.list("shape", Integer.class), a.list("from", String.class)));
+                    new ReshapeSpec(method, mirror, a.list("shape", Integer.class), a.list("from", String.class)),
+            LSTM.class.getCanonicalName(), (method, mirror, a) ->
+                    new LstmSpec(method, mirror, a.single("units", Integer.class),
+                            a.single("returnSequences", Boolean.class), a.list("from", String.class)),
+            Embedding.class.getCanonicalName(), (method, mirror, a) ->
+                    new EmbeddingSpec(method, mirror, a.single("inputDim", Integer.class),
+                            a.single("outputDim", Integer.class), a.list("from", String.class)));
 
     private static final Map<String, SpecReader> ALL = ImageLayerAnnotations.with(READERS);
 

@@ -156,12 +156,21 @@ public final class ModelWriter {
         boolean state = parameter.values() instanceof Parameter.State;
         Parameter.Values initial = state ? ((Parameter.State) parameter.values()).initial() : parameter.values();
         return CodeBlock.of(state ? ".state($S, $N, $L, $L)" : ".trainable($S, $N, $L, $L)", parameter.name(), offset,
-                init(initial), shape);
+                initializer(initial), shape);
     }
 
-    private static CodeBlock init(Parameter.Values values) {
+    private static CodeBlock initializer(Parameter.Values values) {
         if (values instanceof Parameter.GlorotUniform glorot) {
             return CodeBlock.of("$T.glorotUniform($L, $L)", INIT, glorot.fanIn(), glorot.fanOut());
+        }
+        if (values instanceof Parameter.Orthogonal orthogonal) {
+            return CodeBlock.of("$T.orthogonal($L, $L)", INIT, orthogonal.rows(), orthogonal.cols());
+        }
+        if (values instanceof Parameter.Uniform uniform) {
+            return CodeBlock.of("$T.uniform($L)", INIT, uniform.limit());
+        }
+        if (values instanceof Parameter.UnitForgetBias bias) {
+            return CodeBlock.of("$T.unitForgetBias($L)", INIT, bias.units());
         }
         return CodeBlock.of(values instanceof Parameter.Ones ? "$T.ones()" : "$T.zeros()", INIT);
     }

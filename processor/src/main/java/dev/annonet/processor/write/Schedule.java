@@ -78,6 +78,9 @@ final class Schedule {
             return ImageCalls.call(image.op(), names,
                     operand -> operand == null ? CodeBlock.of("null, 0") : operand(operand, used), Schedule::extent);
         }
+        if (op instanceof Op.Sequence sequence) {
+            return sequenceCall(sequence, used);
+        }
         if (op instanceof Op.MatMul m) {
             return CodeBlock.of("matmul($L, $L, $L, $L, $L,$W$L,$W$L,$W$L, false)", m.transposeA(), m.transposeB(),
                     extent(m.m()), extent(m.n()), extent(m.k()),
@@ -107,6 +110,33 @@ final class Schedule {
         }
         Op.Copy c = (Op.Copy) op;
         return CodeBlock.of("copy($L,$W$L,$W$L)", operand(c.source(), used), operand(c.target(), used), extent(c.count()));
+    }
+
+    /** The sequence layers' kernels, their arguments as {@code Backend} declares them. */
+    private CodeBlock sequenceCall(Op.Sequence op, Set<Space> used) {
+        if (op instanceof Op.Lstm l) {
+            return CodeBlock.of("lstm($L,$W$L,$W$L,$W$L,$W$L)", lstmShape(l),
+                    operand(l.x(), used), operand(l.weights(), used), operand(l.workspace(), used), operand(l.y(), used));
+        }
+        if (op instanceof Op.LstmBackward b) {
+            Op.Lstm l = b.forward();
+            CodeBlock dx = b.dx() == null ? CodeBlock.of("null, 0") : operand(b.dx(), used);
+            return CodeBlock.of("lstmBackward($L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", lstmShape(l),
+                    operand(l.x(), used), operand(l.weights(), used), operand(l.workspace(), used),
+                    operand(b.dy(), used), operand(b.dWeights(), used), operand(b.dWorkspace(), used), dx);
+        }
+        if (op instanceof Op.Embedding e) {
+            return CodeBlock.of("embedding($L, $L, $L,$W$L,$W$L,$W$L)", extent(e.rows()), e.inputDim(), e.outputDim(),
+                    operand(e.indices(), used), operand(e.table(), used), operand(e.y(), used));
+        }
+        Op.EmbeddingBackward b = (Op.EmbeddingBackward) op;
+        Op.Embedding e = b.forward();
+        return CodeBlock.of("embeddingBackward($L, $L, $L,$W$L,$W$L,$W$L)", extent(e.rows()), e.inputDim(), e.outputDim(),
+                operand(e.indices(), used), operand(b.dy(), used), operand(b.dTable(), used));
+    }
+
+    private static CodeBlock lstmShape(Op.Lstm l) {
+        return CodeBlock.of("$L, $L, $L, $L, $L", extent(l.batch()), l.steps(), l.inputs(), l.units(), l.returnSequences());
     }
 
     /** {@code a, batch * HIDDEN_Z}: the buffer's local and the offset. */

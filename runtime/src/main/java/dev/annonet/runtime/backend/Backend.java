@@ -115,6 +115,46 @@ public interface Backend extends AutoCloseable {
                            Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                            Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset);
 
+    // ---- recurrent layers: LSTM and Embedding (kernels in RecurrentKernels) ---------------------
+
+    /**
+     * Keras's LSTM over {@code steps} time steps of a batch: {@code x} is (batch, steps, inputs);
+     * {@code weights} holds, contiguously, the kernel (inputs, 4u), the recurrent kernel (u, 4u) and
+     * the bias (4u), gate order i, f, c, o; activations tanh, recurrent sigmoid; zero initial state.
+     * {@code y} is (batch, steps, u) when {@code returnSequences}, else (batch, u): the last state.
+     *
+     * <p>{@code workspace} holds {@code batch · (steps · 6u + 4u)} values, all written here and read
+     * by {@link #lstmBackward}: the gates (batch, steps, 4u; the input projection of every step in one
+     * GEMM, then the activated i, f, c̃, o), the cell states c (steps, batch, u), the hidden states h
+     * (steps, batch, u), and a (batch, 4u) scratch for each step's recurrent GEMM.
+     */
+    void lstm(int batch, int steps, int inputs, int units, boolean returnSequences,
+              Memory x, int xOffset, Memory weights, int weightsOffset,
+              Memory workspace, int workspaceOffset, Memory y, int yOffset);
+
+    /**
+     * Backpropagation through time for {@link #lstm}, from the forward's {@code workspace}:
+     * overwrites the weight gradients ({@code dWeights}, laid out as {@code weights}) and, unless
+     * {@code dx} is null, the input gradient. {@code dWorkspace} (the size of the workspace) is
+     * scratch: the gate gradients of every step, then the gradients carried from step to step.
+     */
+    void lstmBackward(int batch, int steps, int inputs, int units, boolean returnSequences,
+                      Memory x, int xOffset, Memory weights, int weightsOffset, Memory workspace, int workspaceOffset,
+                      Memory dy, int dyOffset, Memory dWeights, int dWeightsOffset,
+                      Memory dWorkspace, int dWorkspaceOffset, Memory dx, int dxOffset);
+
+    /**
+     * Keras's Embedding: row {@code r} of {@code y} (rows × outputDim) is row {@code indices[r]} of
+     * {@code table} (inputDim × outputDim). Indices are whole numbers stored as values; one outside
+     * [0, inputDim) is an {@link IllegalArgumentException} naming it, thrown before anything is written.
+     */
+    void embedding(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
+                   Memory table, int tableOffset, Memory y, int yOffset);
+
+    /** {@code dTable} = 0, then {@code dTable[indices[r]] += dy[r]} for every row: overwrites, no input gradient. */
+    void embeddingBackward(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
+                           Memory dy, int dyOffset, Memory dTable, int dTableOffset);
+
     // ---- losses and metrics --------------------------------------------------------------------
 
     /**

@@ -148,4 +148,47 @@ public abstract class ElementsBackend implements Backend {
                 elements(statistics), statisticsOffset, elements(dy), dyOffset, elements(dGamma), dGammaOffset,
                 elements(dBeta), dBetaOffset, elementsOrNull(dx), dxOffset);
     }
+
+    // ---- recurrent layers: the same code on every backend, its GEMMs through this backend's matmul --
+
+    private LstmCells elementCells;
+
+    /** An LSTM step's element-wise arithmetic; a fast backend overrides it with its own. */
+    protected LstmCells lstmCells() {
+        if (elementCells == null) {
+            elementCells = new ElementLstmCells(this);
+        }
+        return elementCells;
+    }
+
+    @Override
+    public void lstm(int batch, int steps, int inputs, int units, boolean returnSequences,
+                     Memory x, int xOffset, Memory weights, int weightsOffset,
+                     Memory workspace, int workspaceOffset, Memory y, int yOffset) {
+        RecurrentKernels.lstm(this, batch, steps, inputs, units, returnSequences,
+                x, xOffset, weights, weightsOffset, workspace, workspaceOffset, y, yOffset);
+    }
+
+    @Override
+    public void lstmBackward(int batch, int steps, int inputs, int units, boolean returnSequences,
+                             Memory x, int xOffset, Memory weights, int weightsOffset,
+                             Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
+                             Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
+                             Memory dx, int dxOffset) {
+        RecurrentKernels.lstmBackward(this, batch, steps, inputs, units, returnSequences,
+                x, xOffset, weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset, dWorkspace, dWorkspaceOffset, dx, dxOffset);
+    }
+
+    @Override
+    public void embedding(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
+                          Memory table, int tableOffset, Memory y, int yOffset) {
+        RecurrentKernels.embedding(this, rows, inputDim, outputDim, indices, indicesOffset, table, tableOffset, y, yOffset);
+    }
+
+    @Override
+    public void embeddingBackward(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
+                                  Memory dy, int dyOffset, Memory dTable, int dTableOffset) {
+        RecurrentKernels.embeddingBackward(this, rows, inputDim, outputDim, indices, indicesOffset,
+                dy, dyOffset, dTable, dTableOffset);
+    }
 }

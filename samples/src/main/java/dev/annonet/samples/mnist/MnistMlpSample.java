@@ -31,10 +31,15 @@ public final class MnistMlpSample {
     }
 
     /** The settings the command line may change; the defaults are the course's. */
-    record Options(Path data, int epochs, int batchSize, Device device, long seed, int verbose) {
+    public record Options(Path data, int epochs, int batchSize, Device device, long seed, int verbose) {
         static Options parse(String... args) {
+            return parse(20, args);
+        }
+
+        /** The options of {@code args}, {@code defaultEpochs} when they give no {@code --epochs}. */
+        public static Options parse(int defaultEpochs, String... args) {
             Path data = null;
-            int epochs = 20;
+            int epochs = defaultEpochs;
             int batchSize = 128;
             Device device = null;
             long seed = 42;

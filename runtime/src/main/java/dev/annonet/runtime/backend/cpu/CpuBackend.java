@@ -14,6 +14,7 @@ import dev.annonet.runtime.backend.Elements;
 import dev.annonet.runtime.backend.ElementsBackend;
 import dev.annonet.runtime.backend.ImageKernelArguments;
 import dev.annonet.runtime.backend.KernelArguments;
+import dev.annonet.runtime.backend.LstmCells;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.PoolingKind;
 import dev.annonet.runtime.backend.Window2D;
@@ -35,6 +36,7 @@ public final class CpuBackend extends ElementsBackend {
     private final HeapTiles tiles = new HeapTiles();
     private final Pooling pooling = new Pooling();
     private final Im2Col im2col = new Im2Col();
+    private final LstmCells lstmCells = new CpuLstmCells();
     private boolean closed;
 
     /** Loads OpenBLAS; throws an exception naming the library and the platform when it cannot. */
@@ -468,6 +470,13 @@ public final class CpuBackend extends ElementsBackend {
             }
             tiles.storeOptimizerTile(start, length, w, mb, vb);
         }
+    }
+
+    // ---- recurrent layers: RecurrentKernels' GEMMs through sgemm, the step arithmetic in float ---
+
+    @Override
+    protected LstmCells lstmCells() {
+        return lstmCells;
     }
 
     /** Frees every memory's native values; this backend and its memories refuse further use. */

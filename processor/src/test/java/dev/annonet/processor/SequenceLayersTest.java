@@ -1,0 +1,132 @@
+package dev.annonet.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.annonet.processor.Networks.assertError;
+import static dev.annonet.processor.Networks.compile;
+import static dev.annonet.processor.Networks.network;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.testing.compile.Compilation;
+import dev.annonet.processor.plan.NetworkPlan;
+import dev.annonet.processor.plan.Parameter;
+import java.util.stream.Collectors;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** {@code @LSTM} and {@code @Embedding}: their mistakes (message, file, line), their plan and their model. */
+class SequenceLayersTest {
+
+    static JavaFileObject stackedLstm() {
+        return network("Stacked",
+                "@Input(shape = {28, 28})                  Layer image();",
+                "@LSTM(units = 16, returnSequences = true) Layer first();",
+                "@LSTM(units = 8)                          Layer second();",
+                "@Dense(units = 10, activation = SOFTMAX)  Layer output();");
+    }
+
+    @Test
+    void lstmUnitsMustBePositive() {
+        assertError(network("Seq", "@Input(shape = {5, 3}) Layer x();", "@LSTM(units = 0) Layer lstm();"),
+                "lstm: @LSTM(units = 0) must be positive", "units = 0");
+    }
+
+    @Test
+    void lstmOnAFlatInputIsAnError() {
+        assertError(network("Seq", "@Input(shape = 784) Layer image();", "@LSTM(units = 4) Layer lstm();"),
+                "lstm: @LSTM takes a sequence, (time, features) per sample, but its input 'image' has shape (784);"
+                        + " give it a rank-2 shape, e.g. with @Reshape", "@LSTM(units = 4)");
+    }
+
+    @Test
+    void lstmRankErrorPointsAtItsFrom() {
+        assertError(network("Seq", "@Input(shape = {2, 3, 4}) Layer cube();", "@Dense(units = 2) Layer other();",
+                        "@LSTM(units = 4, from = \"cube\") Layer lstm();"),
+                "lstm: @LSTM takes a sequence, (time, features) per sample, but its input 'cube' has shape (2, 3, 4)",
+                "from = \"cube\"");
+    }
+
+    @Test
+    void embeddingDimensionsMustBePositive() {
+        assertError(network("Seq", "@Input(shape = 5) Layer words();", "@Embedding(inputDim = 0, outputDim = 4) Layer embed();"),
+                "embed: @Embedding(inputDim = 0) must be positive", "inputDim = 0");
+        assertError(network("Seq", "@Input(shape = 5) Layer words();", "@Embedding(inputDim = 10, outputDim = -1) Layer embed();"),
+                "embed: @Embedding(outputDim = -1) must be positive", "outputDim = -1");
+    }
+
+    @Test
+    void embeddingMustTakeAnInput() {
+        assertError(network("Seq", "@Input(shape = 5) Layer words();", "@Dense(units = 5) Layer dense();",
+                        "@Embedding(inputDim = 10, outputDim = 4) Layer embed();"),
+                "embed: @Embedding takes integer indices from an @Input, but its input 'dense' is @Dense",
+                "@Embedding(inputDim = 10");
+    }
+
+    @Test
+    void embeddingOfARankTwoInputIsAnError() {
+        assertError(network("Seq", "@Input(shape = {5, 2}) Layer words();", "@Embedding(inputDim = 10, outputDim = 4) Layer embed();"),
+                "embed: @Embedding takes a sequence of indices, (time) per sample, but its input 'words' has shape (5, 2)",
+                "@Embedding(inputDim = 10");
+    }
+
+    @Test
+    void lstmParametersAreContiguousWithKerasInitializers() {
+        NetworkPlan plan = PlanCapture.plan(stackedLstm());
+        assertEquals("first.kernel@0 first.recurrent_kernel@1792 first.bias@2816 second.kernel@2880"
+                        + " second.recurrent_kernel@3392 second.bias@3648 output.kernel@3680 output.bias@3760",
+                plan.parameters().stream().map(p -> p.name() + "@" + p.offset()).collect(Collectors.joining(" ")));
+        assertEquals(new Parameter.GlorotUniform(28, 64), plan.parameters().get(0).values());
+        assertEquals(new Parameter.Orthogonal(16, 64), plan.parameters().get(1).values());
+        assertEquals(new Parameter.UnitForgetBias(16), plan.parameters().get(2).values());
+    }
+
+    @Test
+    void lstmWorkspaceHoldsEveryStep() {
+        NetworkPlan plan = PlanCapture.plan(stackedLstm());
+        // first: 28 steps × 6 × 16 + 4 × 16; its output 28 × 16; second: 28 × 6 × 8 + 32, output 8
+        assertEquals("image@0 first.workspace@784 first@3536 second.workspace@3984 second@5360"
+                        + " output.z@5368 output@5378",
+                plan.tensors().stream().map(t -> t.name() + "@" + t.offset()).collect(Collectors.joining(" ")));
+    }
+
+    @Test
+    void stackedLstmModel() {
+        Compilation compilation = compile(stackedLstm());
+        assertThat(compilation).succeededWithoutWarnings();
+        String source = Networks.generatedSource(compilation, "example.StackedModel");
+        for (String part : new String[] {
+            ".trainable(\"first.recurrent_kernel\", FIRST_RECURRENT_KERNEL, NetworkLayout.Init.orthogonal(16, 64), 16, 64)",
+            ".trainable(\"first.bias\", FIRST_BIAS, NetworkLayout.Init.unitForgetBias(16), 64)",
+            ".layer(\"first\", \"LSTM\", 2880, 28, 16)",
+            ".layer(\"second\", \"LSTM\", 800, 8)",
+            "backend.lstm(batch, 28, 28, 16, true, a, batch * IMAGE, p, FIRST_KERNEL, a, batch * FIRST_WORKSPACE, a, batch * FIRST)",
+            "backend.lstmBackward(batch, 28, 16, 8, false, ",
+            "d, batch * FIRST_WORKSPACE, null, 0)",
+        }) {
+            if (!source.replaceAll("\\s+", " ").contains(part)) {
+                throw new AssertionError("generated source lacks <" + part + ">:\n" + source);
+            }
+        }
+    }
+
+    @Test
+    void embeddingThenLstmModel() {
+        Compilation compilation = compile(network("Words",
+                "@Input(shape = 12)                          Layer words();",
+                "@Embedding(inputDim = 100, outputDim = 8)   Layer embed();",
+                "@LSTM(units = 4)                            Layer lstm();",
+                "@Dense(units = 1, activation = SIGMOID)     Layer output();"));
+        assertThat(compilation).succeededWithoutWarnings();
+        String source = Networks.generatedSource(compilation, "example.WordsModel").replaceAll("\\s+", " ");
+        for (String part : new String[] {
+            ".trainable(\"embed.embeddings\", EMBED_EMBEDDINGS, NetworkLayout.Init.uniform(0.05), 100, 8)",
+            ".layer(\"embed\", \"Embedding\", 800, 12, 8)",
+            "backend.embedding(batch * 12, 100, 8, a, batch * WORDS, p, EMBED_EMBEDDINGS, a, batch * EMBED)",
+            "backend.embeddingBackward(batch * 12, 100, 8, a, batch * WORDS, d, batch * EMBED, g, EMBED_EMBEDDINGS)",
+            "d, batch * EMBED)", // the LSTM passes its input gradient on to the embedding
+        }) {
+            if (!source.contains(part)) {
+                throw new AssertionError("generated source lacks <" + part + ">:\n" + source);
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.annonet.runtime.backend.cpu;
+
+import dev.annonet.runtime.backend.LstmCells;
+import dev.annonet.runtime.backend.Memory;
+import java.nio.FloatBuffer;
+
+/**
+ * An LSTM step's element-wise arithmetic in float32 on the CPU memories' buffers: the gates of a
+ * row (i, f, c̃, o) read and written in one pass, tanh from the exp intrinsic ({@code Math.tanh}
+ * is not one and dominated a step). What it computes is {@code ElementLstmCells}'s, to float precision.
+ */
+final class CpuLstmCells implements LstmCells {
+
+    @Override
+    public void forward(int batch, int steps, int units, int t, boolean returnSequences, Memory weights, int bias,
+                        Memory workspace, int workspaceOffset, Memory y, int yOffset) {
+        FloatBuffer w = buffer(weights);
+        FloatBuffer s = buffer(workspace);
+        FloatBuffer out = buffer(y);
+        int width = 4 * units;
+        int cells = LstmCells.cells(batch, steps, units, workspaceOffset);
+        int states = LstmCells.states(batch, steps, units, workspaceOffset);
+        int scratch = LstmCells.scratch(batch, steps, units, workspaceOffset);
+        boolean writesOutput = returnSequences || t == steps - 1;
+        for (int b = 0; b < batch; b++) {
+            int gateRow = workspaceOffset + (b * steps + t) * width;
+            int scratchRow = scratch + b * width;
+            int cell = cells + (t * batch + b) * units;
+            int previousCell = cell - batch * units;
+            int state = states + (t * batch + b) * units;
+            int output = LstmCells.output(batch, steps, units, t, b, returnSequences, yOffset);
+            if (t > 0) {
+                for (int k = 0; k < width; k++) {
+                    s.put(gateRow + k, s.get(gateRow + k) + s.get(scratchRow + k) + w.get(bias + k));
+                }
+            } else {
+                for (int k = 0; k < width; k++) {
+                    s.put(gateRow + k, s.get(gateRow + k) + w.get(bias + k));
+                }
+            }
+            for (int j = 0; j < units; j++) {
+                float i = sigmoid(s.get(gateRow + j));
+                float f = sigmoid(s.get(gateRow + units + j));
+                float g = tanh(s.get(gateRow + 2 * units + j));
+                float o = sigmoid(s.get(gateRow + 3 * units + j));
+                float c = i * g + (t > 0 ? f * s.get(previousCell + j) : 0f);
+                float h = o * tanh(c);
+                s.put(gateRow + j, i);
+                s.put(gateRow + units + j, f);
+                s.put(gateRow + 2 * units + j, g);
+                s.put(gateRow + 3 * units + j, o);
+                s.put(cell + j, c);
+                s.put(state + j, h);
+                if (writesOutput) {
+                    out.put(output + j, h);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void backward(int batch, int steps, int units, int t, boolean returnSequences, Memory workspace,
+                         int workspaceOffset, Memory dy, int dyOffset, Memory dWorkspace, int dWorkspaceOffset) {
+        FloatBuffer s = buffer(workspace);
+        FloatBuffer ds = buffer(dWorkspace);
+        FloatBuffer up = buffer(dy);
+        int width = 4 * units;
+        int cells = LstmCells.cells(batch, steps, units, workspaceOffset);
+        int dCells = LstmCells.cells(batch, steps, units, dWorkspaceOffset);
+        int dStates = LstmCells.states(batch, steps, units, dWorkspaceOffset);
+        int dStep = LstmCells.scratch(batch, steps, units, dWorkspaceOffset);
+        boolean last = t == steps - 1;
+        boolean outputAtStep = returnSequences || last;
+        for (int b = 0; b < batch; b++) {
+            int gateRow = workspaceOffset + (b * steps + t) * width;
+            int dGateRow = dWorkspaceOffset + (b * steps + t) * width;
+            int dStepRow = dStep + b * width;
+            int cell = cells + (t * batch + b) * units;
+            int dCell = dCells + (t * batch + b) * units;
+            int dState = dStates + (t * batch + b) * units;
+            int output = LstmCells.output(batch, steps, units, t, b, returnSequences, dyOffset);
+            for (int j = 0; j < units; j++) {
+                float i = s.get(gateRow + j);
+                float f = s.get(gateRow + units + j);
+                float g = s.get(gateRow + 2 * units + j);
+                float o = s.get(gateRow + 3 * units + j);
+                float tanhC = tanh(s.get(cell + j));
+                float dh = (outputAtStep ? up.get(output + j) : 0f) + (last ? 0f : ds.get(dState + j));
+                float dc = dh * o * (1 - tanhC * tanhC) + (last ? 0f : ds.get(dCell + j));
+                float previousC = t > 0 ? s.get(cell - batch * units + j) : 0f;
+                float di = dc * g * i * (1 - i);
+                float df = dc * previousC * f * (1 - f);
+                float dg = dc * i * (1 - g * g);
+                float dO = dh * tanhC * o * (1 - o);
+                ds.put(dGateRow + j, di);
+                ds.put(dGateRow + units + j, df);
+                ds.put(dGateRow + 2 * units + j, dg);
+                ds.put(dGateRow + 3 * units + j, dO);
+                ds.put(dStepRow + j, di);
+                ds.put(dStepRow + units + j, df);
+                ds.put(dStepRow + 2 * units + j, dg);
+                ds.put(dStepRow + 3 * units + j, dO);
+                if (t > 0) {
+                    ds.put(dCell - batch * units + j, dc * f);
+                }
+            }
+        }
+    }
+
+    private static float sigmoid(float v) {
+        return (float) (1 / (1 + Math.exp(-v)));
+    }
+
+    /** {@code 1 - 2 / (e^2x + 1)}: ±1 in the limits, as e^2x overflows to infinity or underflows to 0. */
+    private static float tanh(float v) {
+        return (float) (1 - 2 / (Math.exp(2.0 * v) + 1));
+    }
+
+    private static FloatBuffer buffer(Memory memory) {
+        if (memory instanceof CpuMemory cpuMemory) {
+            return cpuMemory.buffer;
+        }
+        throw new IllegalArgumentException("not a cpu-backend memory: " + memory);
+    }
+}
