@@ -1,8 +1,8 @@
 """PyTorch's side of the LSTM sample's epoch time: LSTM(128) -> Linear(10) on the embedded 8,000
 training digits (the samples' train file, as 28 steps of 28 pixels), Adam,
-batch 128, one thread per core as torch chooses. Prints the time of each epoch.
+batch 128. Prints the time of each epoch.
 
-    /usr/bin/python3 scripts/pytorch/bench_lstm.py [--epochs N]
+    /usr/bin/python3 scripts/pytorch/bench_lstm.py [--epochs N] [--threads N]
 """
 import argparse
 import os
@@ -30,7 +30,10 @@ class MnistLstm(torch.nn.Module):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=0, help="torch threads; 0 keeps torch's default")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     torch.manual_seed(42)
     images = read_idx(os.path.join(RESOURCES, "train-images-idx3-ubyte.gz")).reshape(-1, 28, 28).float() / 255.0
     labels = read_idx(os.path.join(RESOURCES, "train-labels-idx1-ubyte.gz")).long()

@@ -87,7 +87,7 @@ class DeclarationErrorsTest {
     @Test
     void layerWithoutAnnotation() {
         assertError(network("Mlp", "@Input(shape = 2) Layer x();", "Layer forgotten();", "@Dense(units = 1) Layer y();"),
-                "forgotten: a layer needs a layer annotation: @Input, @Dense, @Activation, @Dropout, @Flatten or @Reshape",
+                "forgotten: a layer needs a layer annotation: one of dev.annonet.dsl's, such as @Input, @Dense, @Conv2D or @LSTM",
                 "Layer forgotten()");
     }
 

@@ -118,6 +118,7 @@ class SequenceLayersTest {
         assertThat(compilation).succeededWithoutWarnings();
         String source = Networks.generatedSource(compilation, "example.WordsModel").replaceAll("\\s+", " ");
         for (String part : new String[] {
+            ".inputIndices(100)",
             ".trainable(\"embed.embeddings\", EMBED_EMBEDDINGS, NetworkLayout.Init.uniform(0.05), 100, 8)",
             ".layer(\"embed\", \"Embedding\", 800, 12, 8)",
             "backend.embedding(batch * 12, 100, 8, a, batch * WORDS, p, EMBED_EMBEDDINGS, a, batch * EMBED)",

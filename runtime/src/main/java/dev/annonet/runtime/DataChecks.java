@@ -48,6 +48,22 @@ final class DataChecks {
         }
     }
 
+    /**
+     * Every value is a whole number in [0, limit): the input feeds an Embedding, whose kernel would
+     * otherwise find a bad index only at its batch, after earlier batches had trained.
+     */
+    static void requireIndices(String what, Tensor x, NetworkLayout.Port input, int limit) {
+        float[] values = x.values();
+        for (int i = 0; i < values.length; i++) {
+            float v = values[i];
+            if (!(v >= 0 && v < limit && v == Math.rint(v))) {
+                int width = x.sampleSize();
+                throw new IllegalArgumentException(what + " holds " + v + " at sample " + i / width + ", value " + i % width
+                        + ", but input '" + input.name() + "' feeds an Embedding and takes whole numbers in [0, " + limit + ")");
+            }
+        }
+    }
+
     /** Every value is a class index in [0, classes), as sparse targets must be. */
     static void requireClassIndices(String what, Tensor y, int classes) {
         float[] values = y.values();

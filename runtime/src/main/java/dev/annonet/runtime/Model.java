@@ -173,6 +173,9 @@ public abstract class Model implements AutoCloseable {
     public Tensor predict(Tensor x, int batchSize) {
         requireOpen();
         DataChecks.requireInputs("x", x, layout.input());
+        if (layout.inputIndexLimit() > 0) {
+            DataChecks.requireIndices("x", x, layout.input(), layout.inputIndexLimit());
+        }
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be positive, but is " + batchSize);
         }

@@ -99,6 +99,7 @@ public final class NetworkLayout {
 
     private final String name;
     private final Port input;
+    private final int inputIndexLimit;
     private final Port output;
     private final Activation.Kind outputActivation;
     private final int outputPreActivationOffset;
@@ -111,6 +112,7 @@ public final class NetworkLayout {
     private NetworkLayout(Builder b) {
         this.name = b.name;
         this.input = Objects.requireNonNull(b.input, "input");
+        this.inputIndexLimit = b.inputIndexLimit;
         this.output = Objects.requireNonNull(b.output, "output");
         this.outputActivation = b.outputActivation;
         this.outputPreActivationOffset = b.outputPreActivationOffset;
@@ -158,6 +160,11 @@ public final class NetworkLayout {
         return output;
     }
 
+    /** 0 when the input holds real values; n when it feeds an Embedding and holds indices in [0, n). */
+    public int inputIndexLimit() {
+        return inputIndexLimit;
+    }
+
     /** The activation that produced the output (LINEAR when none), which a loss may fuse with. */
     public Activation.Kind outputActivation() {
         return outputActivation;
@@ -203,6 +210,7 @@ public final class NetworkLayout {
     public static final class Builder {
         private final String name;
         private Port input;
+        private int inputIndexLimit;
         private Port output;
         private Activation.Kind outputActivation = Activation.Kind.LINEAR;
         private int outputPreActivationOffset = -1;
@@ -216,6 +224,12 @@ public final class NetworkLayout {
 
         public Builder input(String name, int offset, int... shape) {
             this.input = new Port(name, offset, shape.clone());
+            return this;
+        }
+
+        /** The input feeds an Embedding: its values are indices in [0, limit), checked before training. */
+        public Builder inputIndices(int limit) {
+            this.inputIndexLimit = limit;
             return this;
         }
 

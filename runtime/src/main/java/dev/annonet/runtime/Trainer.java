@@ -198,6 +198,9 @@ final class Trainer {
         DataChecks.requireTargets(yName, y, x.samples(), targetWidth, targetMeaning);
         DataChecks.requireFinite(xName, x);
         DataChecks.requireFinite(yName, y);
+        if (model.layout().inputIndexLimit() > 0) {
+            DataChecks.requireIndices(xName, x, model.layout().input(), model.layout().inputIndexLimit());
+        }
         if (loss == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY) {
             DataChecks.requireClassIndices(yName, y, columns);
         }

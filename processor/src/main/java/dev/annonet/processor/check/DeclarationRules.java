@@ -30,7 +30,8 @@ final class DeclarationRules {
             "layer", "predictSample", "save", "load",
             "equals", "hashCode", "toString", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
 
-    private static final String LAYER_ANNOTATIONS = "@Input, @Dense, @Activation, @Dropout, @Flatten or @Reshape";
+    /** Examples, not the list: the layer annotations are every annotation of dev.annonet.dsl but @Network. */
+    private static final String LAYER_ANNOTATIONS = "one of dev.annonet.dsl's, such as @Input, @Dense, @Conv2D or @LSTM";
 
     private DeclarationRules() {
     }

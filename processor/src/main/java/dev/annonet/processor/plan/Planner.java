@@ -43,6 +43,7 @@ public final class Planner {
                 network.type(),
                 network.modelName(),
                 port(network.input(), memory),
+                inputIndexLimit(network.layers(), network.input()),
                 port(output, memory),
                 outputActivation,
                 outputPreActivation,
@@ -68,6 +69,15 @@ public final class Planner {
             visit(layer.input(), order);
         }
         order.add(layer);
+    }
+
+    /** The smallest table of the Embeddings the input feeds, 0 when it feeds none. */
+    private static int inputIndexLimit(List<CheckedLayer> layers, CheckedLayer input) {
+        return layers.stream()
+                .filter(layer -> layer.input() == input && layer.spec() instanceof EmbeddingSpec)
+                .mapToInt(layer -> ((EmbeddingSpec) layer.spec()).inputDim().value())
+                .min()
+                .orElse(0);
     }
 
     private static Port port(CheckedLayer layer, MemoryLayout memory) {

@@ -130,8 +130,11 @@ public final class ModelWriter {
         CodeBlock.Builder layout = CodeBlock.builder()
                 .add("$T.builder($S)$>$>", NETWORK_LAYOUT, plan.declaration().getSimpleName().toString())
                 .add("\n.input($S, $N, $L)", plan.input().layer(), names.of(plan.input().tensor().name()),
-                        dims(plan.input().shape()))
-                .add("\n.output($S, $N, $T.$L, $N, $L)", plan.output().layer(), names.of(plan.output().tensor().name()),
+                        dims(plan.input().shape()));
+        if (plan.inputIndexLimit() > 0) {
+            layout.add("\n.inputIndices($L)", plan.inputIndexLimit());
+        }
+        layout.add("\n.output($S, $N, $T.$L, $N, $L)", plan.output().layer(), names.of(plan.output().tensor().name()),
                         KIND, plan.outputActivation(), names.of(plan.outputPreActivation().name()), dims(plan.output().shape()))
                 .add("\n.activationSize($L)", plan.activationSize());
         for (Parameter parameter : plan.parameters()) {
