@@ -99,8 +99,7 @@ public abstract class ElementsBackend implements Backend {
     @Override
     public void pool2dBackward(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset,
                                Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkWindow("pool2d backward", window, batch, dx, dxOffset, dy, dyOffset);
-        KernelArguments.check("pool2d backward", "x", x, xOffset, batch, window.inputSize());
+        ImageKernelArguments.checkPool2dBackward(window, batch, x, xOffset, dy, dyOffset, dx, dxOffset);
         ImageKernels.pool2dBackward(kind, window, batch, elements(x), xOffset, elements(dy), dyOffset, elements(dx), dxOffset);
     }
 

@@ -39,6 +39,13 @@ public final class ImageKernelArguments {
         KernelArguments.check(kernel, "output", output, outputOffset, batch, w.outputSize());
     }
 
+    /** Pooling's backward: dx and dy as the window's input and output, and x as forward read it. */
+    public static void checkPool2dBackward(Window2D w, int batch, Memory x, int xOffset, Memory dy, int dyOffset,
+                                           Memory dx, int dxOffset) {
+        checkWindow("pool2d backward", w, batch, dx, dxOffset, dy, dyOffset);
+        KernelArguments.check("pool2d backward", "x", x, xOffset, batch, w.inputSize());
+    }
+
     public static void checkBatchNorm(String kernel, int rows, int cols, double momentum, double epsilon,
                                       Memory x, int xOffset, Memory y, int yOffset, Memory statistics, int statisticsOffset) {
         if (!(momentum >= 0 && momentum < 1) || !(epsilon > 0)) {

@@ -362,8 +362,7 @@ public final class CpuBackend extends ElementsBackend {
     @Override
     public void pool2dBackward(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset,
                                Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkWindow("pool2d backward", window, batch, dx, dxOffset, dy, dyOffset);
-        KernelArguments.check("pool2d backward", "x", x, xOffset, batch, window.inputSize());
+        ImageKernelArguments.checkPool2dBackward(window, batch, x, xOffset, dy, dyOffset, dx, dxOffset);
         pooling.backward(kind, window, batch, cpu(x).buffer, xOffset, cpu(dy).buffer, dyOffset, cpu(dx).buffer, dxOffset);
     }
 

@@ -9,8 +9,8 @@ import java.util.Arrays;
  * Max and average pooling in float32, one sample at a time through heap copies, channels
  * innermost so the JIT vectorizes across them. Same semantics as the reference kernels in
  * ImageKernels: windows skip padding, average divides by the positions inside the input, and the
- * max gradient goes to the first position holding the maximum. The sample buffers grow to the
- * largest sample seen (on the first step) and are reused after.
+ * max gradient goes to the first position holding the maximum. The buffers grow to the largest
+ * sample and window seen (on the first step) and are reused after.
  */
 final class Pooling {
     private float[] input = new float[0];
@@ -18,6 +18,8 @@ final class Pooling {
     private float[] inputGradient = new float[0];
     private float[] best = new float[0];
     private int[] bestAt = new int[0];
+    /** The current window's positions inside the input, as offsets of their first channel. */
+    private int[] positions = new int[0];
 
     void forward(PoolingKind kind, Window2D w, int batch, FloatBuffer x, int xOffset, FloatBuffer y, int yOffset) {
         reserve(w);
@@ -27,25 +29,17 @@ final class Pooling {
             for (int oy = 0; oy < w.outputHeight(); oy++) {
                 for (int ox = 0; ox < w.outputWidth(); ox++) {
                     int out = (oy * w.outputWidth() + ox) * channels;
+                    int count = positionsInside(w, oy, ox);
                     Arrays.fill(output, out, out + channels, kind == PoolingKind.MAX ? Float.NEGATIVE_INFINITY : 0f);
-                    int count = 0;
-                    for (int i = 0; i < w.windowHeight(); i++) {
-                        int iy = w.inputRow(oy, i);
-                        for (int j = 0; j < w.windowWidth(); j++) {
-                            int ix = w.inputColumn(ox, j);
-                            if (iy < 0 || iy >= w.inputHeight() || ix < 0 || ix >= w.inputWidth()) {
-                                continue;
+                    for (int p = 0; p < count; p++) {
+                        int in = positions[p];
+                        if (kind == PoolingKind.MAX) {
+                            for (int c = 0; c < channels; c++) {
+                                output[out + c] = Math.max(output[out + c], input[in + c]);
                             }
-                            count++;
-                            int in = (iy * w.inputWidth() + ix) * channels;
-                            if (kind == PoolingKind.MAX) {
-                                for (int c = 0; c < channels; c++) {
-                                    output[out + c] = Math.max(output[out + c], input[in + c]);
-                                }
-                            } else {
-                                for (int c = 0; c < channels; c++) {
-                                    output[out + c] += input[in + c];
-                                }
+                        } else {
+                            for (int c = 0; c < channels; c++) {
+                                output[out + c] += input[in + c];
                             }
                         }
                     }
@@ -72,10 +66,11 @@ final class Pooling {
             for (int oy = 0; oy < w.outputHeight(); oy++) {
                 for (int ox = 0; ox < w.outputWidth(); ox++) {
                     int out = (oy * w.outputWidth() + ox) * channels;
+                    int count = positionsInside(w, oy, ox);
                     if (kind == PoolingKind.MAX) {
-                        routeToFirstMaximum(w, oy, ox, out);
+                        routeToFirstMaximum(channels, count, out);
                     } else {
-                        spreadEvenly(w, oy, ox, out);
+                        spreadEvenly(channels, count, out);
                     }
                 }
             }
@@ -83,24 +78,14 @@ final class Pooling {
         }
     }
 
-    private void routeToFirstMaximum(Window2D w, int oy, int ox, int out) {
-        int channels = w.inputChannels();
-        boolean first = true;
-        for (int i = 0; i < w.windowHeight(); i++) {
-            int iy = w.inputRow(oy, i);
-            for (int j = 0; j < w.windowWidth(); j++) {
-                int ix = w.inputColumn(ox, j);
-                if (iy < 0 || iy >= w.inputHeight() || ix < 0 || ix >= w.inputWidth()) {
-                    continue;
+    private void routeToFirstMaximum(int channels, int count, int out) {
+        for (int p = 0; p < count; p++) {
+            int in = positions[p];
+            for (int c = 0; c < channels; c++) {
+                if (p == 0 || input[in + c] > best[c]) {
+                    best[c] = input[in + c];
+                    bestAt[c] = in + c;
                 }
-                int in = (iy * w.inputWidth() + ix) * channels;
-                for (int c = 0; c < channels; c++) {
-                    if (first || input[in + c] > best[c]) {
-                        best[c] = input[in + c];
-                        bestAt[c] = in + c;
-                    }
-                }
-                first = false;
             }
         }
         for (int c = 0; c < channels; c++) {
@@ -108,32 +93,29 @@ final class Pooling {
         }
     }
 
-    private void spreadEvenly(Window2D w, int oy, int ox, int out) {
-        int channels = w.inputChannels();
+    private void spreadEvenly(int channels, int count, int out) {
+        float share = 1f / count;
+        for (int p = 0; p < count; p++) {
+            int in = positions[p];
+            for (int c = 0; c < channels; c++) {
+                inputGradient[in + c] += output[out + c] * share;
+            }
+        }
+    }
+
+    /** Fills {@link #positions} with the window's positions inside the input at (oy, ox); returns how many. */
+    private int positionsInside(Window2D w, int oy, int ox) {
         int count = 0;
         for (int i = 0; i < w.windowHeight(); i++) {
             int iy = w.inputRow(oy, i);
             for (int j = 0; j < w.windowWidth(); j++) {
                 int ix = w.inputColumn(ox, j);
                 if (iy >= 0 && iy < w.inputHeight() && ix >= 0 && ix < w.inputWidth()) {
-                    count++;
+                    positions[count++] = (iy * w.inputWidth() + ix) * w.inputChannels();
                 }
             }
         }
-        float share = 1f / count;
-        for (int i = 0; i < w.windowHeight(); i++) {
-            int iy = w.inputRow(oy, i);
-            for (int j = 0; j < w.windowWidth(); j++) {
-                int ix = w.inputColumn(ox, j);
-                if (iy < 0 || iy >= w.inputHeight() || ix < 0 || ix >= w.inputWidth()) {
-                    continue;
-                }
-                int in = (iy * w.inputWidth() + ix) * channels;
-                for (int c = 0; c < channels; c++) {
-                    inputGradient[in + c] += output[out + c] * share;
-                }
-            }
-        }
+        return count;
     }
 
     private void reserve(Window2D w) {
@@ -147,6 +129,9 @@ final class Pooling {
         if (best.length < w.inputChannels()) {
             best = new float[w.inputChannels()];
             bestAt = new int[w.inputChannels()];
+        }
+        if (positions.length < w.windowHeight() * w.windowWidth()) {
+            positions = new int[w.windowHeight() * w.windowWidth()];
         }
     }
 }
