@@ -120,12 +120,9 @@ public abstract class ElementsBackend implements Backend {
                           Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
                           Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
                           Memory y, int yOffset) {
-        ImageKernelArguments.checkBatchNorm("batchNorm", rows, cols, momentum, epsilon, x, xOffset, y, yOffset,
-                training ? statistics : null, statisticsOffset);
-        KernelArguments.check("batchNorm", "gamma", gamma, gammaOffset, cols);
-        KernelArguments.check("batchNorm", "beta", beta, betaOffset, cols);
-        KernelArguments.check("batchNorm", "movingMean", movingMean, movingMeanOffset, cols);
-        KernelArguments.check("batchNorm", "movingVariance", movingVariance, movingVarianceOffset, cols);
+        ImageKernelArguments.checkBatchNormForward(training, rows, cols, momentum, epsilon, x, xOffset, gamma, gammaOffset,
+                beta, betaOffset, movingMean, movingMeanOffset, movingVariance, movingVarianceOffset,
+                statistics, statisticsOffset, y, yOffset);
         ImageKernels.batchNorm(training, rows, cols, momentum, epsilon, elements(x), xOffset, elements(gamma), gammaOffset,
                 elements(beta), betaOffset, elements(movingMean), movingMeanOffset, elements(movingVariance),
                 movingVarianceOffset, training ? elements(statistics) : null, statisticsOffset, elements(y), yOffset);
@@ -135,14 +132,8 @@ public abstract class ElementsBackend implements Backend {
     public void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
                                   Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                                   Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkBatchNorm("batchNorm backward", rows, cols, 0, 1, x, xOffset, dy, dyOffset,
-                statistics, statisticsOffset);
-        KernelArguments.check("batchNorm backward", "gamma", gamma, gammaOffset, cols);
-        KernelArguments.check("batchNorm backward", "dGamma", dGamma, dGammaOffset, cols);
-        KernelArguments.check("batchNorm backward", "dBeta", dBeta, dBetaOffset, cols);
-        if (dx != null) {
-            KernelArguments.check("batchNorm backward", "dx", dx, dxOffset, rows, cols);
-        }
+        ImageKernelArguments.checkBatchNormBackward(rows, cols, x, xOffset, gamma, gammaOffset, statistics, statisticsOffset,
+                dy, dyOffset, dGamma, dGammaOffset, dBeta, dBetaOffset, dx, dxOffset);
         ImageKernels.batchNormBackward(rows, cols, elements(x), xOffset, elements(gamma), gammaOffset,
                 elements(statistics), statisticsOffset, elements(dy), dyOffset, elements(dGamma), dGammaOffset,
                 elements(dBeta), dBetaOffset, elementsOrNull(dx), dxOffset);

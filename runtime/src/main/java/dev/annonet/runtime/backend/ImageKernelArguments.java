@@ -46,7 +46,35 @@ public final class ImageKernelArguments {
         KernelArguments.check("pool2d backward", "x", x, xOffset, batch, w.inputSize());
     }
 
-    public static void checkBatchNorm(String kernel, int rows, int cols, double momentum, double epsilon,
+    /** Every operand of {@link Backend#batchNorm}. */
+    public static void checkBatchNormForward(boolean training, int rows, int cols, double momentum, double epsilon,
+                                             Memory x, int xOffset, Memory gamma, int gammaOffset, Memory beta, int betaOffset,
+                                             Memory movingMean, int movingMeanOffset, Memory movingVariance,
+                                             int movingVarianceOffset, Memory statistics, int statisticsOffset,
+                                             Memory y, int yOffset) {
+        checkBatchNorm("batchNorm", rows, cols, momentum, epsilon, x, xOffset, y, yOffset,
+                training ? statistics : null, statisticsOffset);
+        KernelArguments.check("batchNorm", "gamma", gamma, gammaOffset, cols);
+        KernelArguments.check("batchNorm", "beta", beta, betaOffset, cols);
+        KernelArguments.check("batchNorm", "movingMean", movingMean, movingMeanOffset, cols);
+        KernelArguments.check("batchNorm", "movingVariance", movingVariance, movingVarianceOffset, cols);
+    }
+
+    /** Every operand of {@link Backend#batchNormBackward}; dx may be null. */
+    public static void checkBatchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
+                                              Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
+                                              Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset,
+                                              Memory dx, int dxOffset) {
+        checkBatchNorm("batchNorm backward", rows, cols, 0, 1, x, xOffset, dy, dyOffset, statistics, statisticsOffset);
+        KernelArguments.check("batchNorm backward", "gamma", gamma, gammaOffset, cols);
+        KernelArguments.check("batchNorm backward", "dGamma", dGamma, dGammaOffset, cols);
+        KernelArguments.check("batchNorm backward", "dBeta", dBeta, dBetaOffset, cols);
+        if (dx != null) {
+            KernelArguments.check("batchNorm backward", "dx", dx, dxOffset, rows, cols);
+        }
+    }
+
+    private static void checkBatchNorm(String kernel, int rows, int cols, double momentum, double epsilon,
                                       Memory x, int xOffset, Memory y, int yOffset, Memory statistics, int statisticsOffset) {
         if (!(momentum >= 0 && momentum < 1) || !(epsilon > 0)) {
             throw new IllegalArgumentException(kernel + ": momentum " + momentum + " outside [0, 1) or epsilon "

@@ -36,6 +36,7 @@ public final class CpuBackend extends ElementsBackend {
     private final HeapTiles tiles = new HeapTiles();
     private final Pooling pooling = new Pooling();
     private final Im2Col im2col = new Im2Col();
+    private final BatchNorm batchNorm = new BatchNorm();
     private final LstmCells lstmCells = new CpuLstmCells();
     private boolean closed;
 
@@ -351,7 +352,7 @@ public final class CpuBackend extends ElementsBackend {
         }
     }
 
-    // ---- convolution family: im2col + sgemm, float pooling; padding and batch norm are ElementsBackend's loops
+    // ---- convolution family: im2col + sgemm, float pooling and batch norm; padding is ElementsBackend's loop
 
     @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
@@ -364,6 +365,30 @@ public final class CpuBackend extends ElementsBackend {
                                Memory dy, int dyOffset, Memory dx, int dxOffset) {
         ImageKernelArguments.checkPool2dBackward(window, batch, x, xOffset, dy, dyOffset, dx, dxOffset);
         pooling.backward(kind, window, batch, cpu(x).buffer, xOffset, cpu(dy).buffer, dyOffset, cpu(dx).buffer, dxOffset);
+    }
+
+    @Override
+    public void batchNorm(boolean training, int rows, int cols, double momentum, double epsilon, Memory x, int xOffset,
+                          Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
+                          Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
+                          Memory y, int yOffset) {
+        ImageKernelArguments.checkBatchNormForward(training, rows, cols, momentum, epsilon, x, xOffset, gamma, gammaOffset,
+                beta, betaOffset, movingMean, movingMeanOffset, movingVariance, movingVarianceOffset,
+                statistics, statisticsOffset, y, yOffset);
+        batchNorm.forward(training, rows, cols, momentum, epsilon, cpu(x).buffer, xOffset, cpu(gamma).buffer, gammaOffset,
+                cpu(beta).buffer, betaOffset, cpu(movingMean).buffer, movingMeanOffset, cpu(movingVariance).buffer,
+                movingVarianceOffset, training ? cpu(statistics).buffer : null, statisticsOffset, cpu(y).buffer, yOffset);
+    }
+
+    @Override
+    public void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
+                                  Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
+                                  Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset) {
+        ImageKernelArguments.checkBatchNormBackward(rows, cols, x, xOffset, gamma, gammaOffset, statistics, statisticsOffset,
+                dy, dyOffset, dGamma, dGammaOffset, dBeta, dBetaOffset, dx, dxOffset);
+        batchNorm.backward(rows, cols, cpu(x).buffer, xOffset, cpu(gamma).buffer, gammaOffset, cpu(statistics).buffer,
+                statisticsOffset, cpu(dy).buffer, dyOffset, cpu(dGamma).buffer, dGammaOffset, cpu(dBeta).buffer, dBetaOffset,
+                dx == null ? null : cpu(dx).buffer, dxOffset);
     }
 
     @Override
