@@ -18,6 +18,7 @@ final class BatchNorm {
     private float[] inverseStd = new float[0];
     private double[] first = new double[0];
     private double[] second = new double[0];
+    private double[] factor = new double[0];
 
     void forward(boolean training, int rows, int cols, double momentum, double epsilon,
                  FloatBuffer x, int xOffset, FloatBuffer gamma, int gammaOffset, FloatBuffer beta, int betaOffset,
@@ -86,24 +87,25 @@ final class BatchNorm {
             dy.get(dyOffset + r * cols, rowGradient, 0, cols);
             for (int c = 0; c < cols; c++) {
                 first[c] += rowGradient[c];
-                second[c] += rowGradient[c] * (row[c] - mean[c]) * inverseStd[c];
+                second[c] += rowGradient[c] * ((double) row[c] - mean[c]) * inverseStd[c];
             }
         }
         for (int c = 0; c < cols; c++) {
             dBeta.put(dBetaOffset + c, (float) first[c]);
             dGamma.put(dGammaOffset + c, (float) second[c]);
-            scale[c] = gamma.get(gammaOffset + c) * inverseStd[c] / rows;
-            shift[c] = (float) first[c];
+            factor[c] = (double) gamma.get(gammaOffset + c) * inverseStd[c] / rows;
         }
         if (dx == null) {
             return;
         }
+        // In double: the input gradient is a difference of near-equal terms whose sum over the batch
+        // is zero, and float rounding there would reach the gradient of a bias feeding this layer.
         for (int r = 0; r < rows; r++) {
             x.get(xOffset + r * cols, row, 0, cols);
             dy.get(dyOffset + r * cols, rowGradient, 0, cols);
             for (int c = 0; c < cols; c++) {
-                float xHat = (row[c] - mean[c]) * inverseStd[c];
-                row[c] = scale[c] * (rows * rowGradient[c] - shift[c] - xHat * (float) second[c]);
+                double xHat = ((double) row[c] - mean[c]) * inverseStd[c];
+                row[c] = (float) (factor[c] * ((double) rows * rowGradient[c] - first[c] - xHat * second[c]));
             }
             dx.put(dxOffset + r * cols, row, 0, cols);
         }
@@ -119,6 +121,7 @@ final class BatchNorm {
             inverseStd = new float[cols];
             first = new double[cols];
             second = new double[cols];
+            factor = new double[cols];
         }
     }
 }
