@@ -1,0 +1,65 @@
+package dev.annonet.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.bytedeco.javacpp.Pointer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A training step of a convolutional network (Conv2D, BatchNormalization, MaxPooling2D) and of a
+ * stacked LSTM allocates nothing after warm-up, on the Java heap or natively, as the dense layers'
+ * steps do (runtime's AllocationTest). It lives in the runtime's package to call the trainer's step.
+ */
+class ImageAndSequenceAllocationTest {
+    private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    static Stream<Arguments> networks() {
+        Function<Device, Model> cnn = device -> SmallCnnModel.create(device, 1);
+        Function<Device, Model> lstm = device -> StackedLstmModel.create(device, 1);
+        return Stream.of(
+                Arguments.of("SmallCnn", cnn, 8 * 8 * 2, 3),
+                Arguments.of("StackedLstm", lstm, 5 * 4, 4));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("networks")
+    void aTrainingStepAllocatesNothing(String name, Function<Device, Model> create, int inputSize, int classes) {
+        int samples = 32;
+        int batch = 8;
+        Random random = new Random(3);
+        float[] x = new float[samples * inputSize];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat();
+        }
+        int[] labels = new int[samples];
+        for (int i = 0; i < samples; i++) {
+            labels[i] = random.nextInt(classes);
+        }
+        Tensor inputs = Tensor.of(x, samples, inputSize);
+        Tensor targets = Labels.oneHot(labels, classes);
+        try (Model model = create.apply(Device.cpu())) {
+            model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy());
+            Trainer trainer = model.trainer();
+            Tally tally = new Tally(1);
+            // Long enough for C2 to compile every kernel: until then, code that C2's escape analysis
+            // frees of temporary objects still allocates them (seen here: a few bytes per step).
+            for (int i = 0; i < 20_000; i++) {
+                trainer.trainBatch(inputs, targets, null, (i % 4) * batch, batch, tally);
+            }
+            long nativeBefore = Pointer.totalBytes();
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100; i++) {
+                trainer.trainBatch(inputs, targets, null, (i % 4) * batch, batch, tally);
+            }
+            assertEquals(0, THREADS.getCurrentThreadAllocatedBytes() - before, name + ": heap bytes allocated by 100 steps");
+            assertEquals(nativeBefore, Pointer.totalBytes(), name + ": native bytes held after 100 steps");
+        }
+    }
+}
