@@ -6,6 +6,7 @@ import dev.annonet.runtime.DenseLayer;
 import dev.annonet.runtime.Device;
 import dev.annonet.runtime.Model;
 import dev.annonet.runtime.NetworkLayout;
+import dev.annonet.runtime.WeightedLayer;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.PoolingKind;
@@ -151,10 +152,16 @@ public final class SmallCnnModel extends Model implements SmallCnn {
             .layer("output", "Dense", 51, 3)
             .build();
 
+    private final WeightedLayer convLayer;
+
+    private final WeightedLayer normLayer;
+
     private final DenseLayer outputLayer;
 
     private SmallCnnModel(Device device, long seed) {
         super(LAYOUT, device, seed);
+        this.convLayer = weightedLayer("conv");
+        this.normLayer = weightedLayer("norm");
         this.outputLayer = denseLayer("output");
     }
 
@@ -177,16 +184,16 @@ public final class SmallCnnModel extends Model implements SmallCnn {
      * conv: {@code @Conv2D(filters = 4, kernel = 3, strides = 2, padding = SAME)}, output shape (4, 4, 4).
      */
     @Override
-    public Layer conv() {
-        return layer("conv");
+    public WeightedLayer conv() {
+        return convLayer;
     }
 
     /**
      * norm: {@code @BatchNormalization()}, output shape (4, 4, 4).
      */
     @Override
-    public Layer norm() {
-        return layer("norm");
+    public WeightedLayer norm() {
+        return normLayer;
     }
 
     /**

@@ -1,9 +1,7 @@
 package dev.annonet.runtime;
 
-import dev.annonet.dsl.Layer;
-
 /** A dense layer of a model: typed access to its weights. */
-public interface DenseLayer extends Layer {
+public interface DenseLayer extends WeightedLayer {
     /** The (inputs, units) kernel. */
     Weights kernel();
 

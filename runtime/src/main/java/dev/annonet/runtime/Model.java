@@ -266,14 +266,25 @@ public abstract class Model implements AutoCloseable {
 
     /** A view of the dense layer {@code name}, with its {@code name.kernel} and (if any) {@code name.bias}. */
     protected final DenseLayer denseLayer(String name) {
-        NetworkLayout.LayerRow row = layerRow(name);
-        NetworkLayout.Parameter kernel = parametersByName.get(name + ".kernel");
-        if (kernel == null) {
+        if (!parametersByName.containsKey(name + ".kernel")) {
             throw new IllegalArgumentException("layer '" + name + "' has no parameter '" + name + ".kernel'");
         }
-        NetworkLayout.Parameter bias = parametersByName.get(name + ".bias");
-        return new DenseLayerView(row, new ParameterWeights(this, kernel),
-                bias == null ? null : new ParameterWeights(this, bias));
+        return new DenseLayerView(layerRow(name), weightsOf(name));
+    }
+
+    /** A view of the layer {@code name} and its weights ({@code name.*}), in layout order. */
+    protected final WeightedLayer weightedLayer(String name) {
+        return new WeightedLayerView(layerRow(name), weightsOf(name));
+    }
+
+    private List<Weights> weightsOf(String layer) {
+        List<Weights> weights = new ArrayList<>();
+        for (NetworkLayout.Parameter p : layout.parameters()) {
+            if (p.name().startsWith(layer + ".")) {
+                weights.add(new ParameterWeights(this, p));
+            }
+        }
+        return weights;
     }
 
     /** A view of a layer without weights. */

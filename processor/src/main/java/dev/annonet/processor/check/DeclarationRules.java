@@ -26,7 +26,7 @@ final class DeclarationRules {
     static final Set<String> MODEL_METHOD_NAMES = Set.of(
             "create", "name", "device", "summary", "summaryText", "parameterCount", "trainableParameterCount",
             "nonTrainableParameterCount", "compile", "fit", "evaluate", "predict", "close", "forward", "backward",
-            "parameters", "gradients", "activations", "activationGradients", "step", "dropoutSeed", "denseLayer",
+            "parameters", "gradients", "activations", "activationGradients", "step", "dropoutSeed", "denseLayer", "weightedLayer",
             "layer", "predictSample", "save", "load",
             "equals", "hashCode", "toString", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
 

@@ -30,6 +30,7 @@ public final class ModelWriter {
     private static final ClassName INIT = NETWORK_LAYOUT.nestedClass("Init");
     private static final ClassName DEVICE = ClassName.get("dev.annonet.runtime", "Device");
     private static final ClassName DENSE_LAYER = ClassName.get("dev.annonet.runtime", "DenseLayer");
+    private static final ClassName WEIGHTED_LAYER = ClassName.get("dev.annonet.runtime", "WeightedLayer");
     private static final ClassName ACTIVATION_FUNCTION = ClassName.get("dev.annonet.runtime.backend", "ActivationFunction");
     static final ClassName MEMORY = ClassName.get("dev.annonet.runtime.backend", "Memory");
     private static final ClassName KIND = ClassName.get(Activation.Kind.class);
@@ -76,7 +77,7 @@ public final class ModelWriter {
         plan.dropouts().forEach(dropout -> type.addField(dropoutRate(dropout)));
         ImageCalls.windows(plan.forward()).forEach(window -> type.addField(ImageCalls.constant(window, names.of(window.name()))));
         type.addField(layout());
-        denseLayers().forEach(layer -> type.addField(DENSE_LAYER, layerField(layer), Modifier.PRIVATE, Modifier.FINAL));
+        layersWithWeights().forEach(layer -> type.addField(viewType(layer), layerField(layer), Modifier.PRIVATE, Modifier.FINAL));
         type.addMethod(constructor());
         type.addMethod(create());
         plan.layers().forEach(layer -> type.addMethod(accessor(layer)));
@@ -184,7 +185,8 @@ public final class ModelWriter {
                 .addParameter(DEVICE, "device")
                 .addParameter(long.class, "seed")
                 .addStatement("super($N, device, seed)", LAYOUT);
-        denseLayers().forEach(layer -> constructor.addStatement("this.$N = denseLayer($S)", layerField(layer), layer.name()));
+        layersWithWeights().forEach(layer -> constructor.addStatement("this.$N = $L($S)", layerField(layer),
+                layer.dense() ? "denseLayer" : "weightedLayer", layer.name()));
         return constructor.build();
     }
 
@@ -204,8 +206,8 @@ public final class ModelWriter {
                 .addJavadoc("$L: {@code $L}, output shape $L.\n", layer.name(), layer.declaration(), layer.shape())
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC);
-        return layer.dense()
-                ? accessor.returns(DENSE_LAYER).addStatement("return $N", layerField(layer)).build()
+        return hasWeights(layer)
+                ? accessor.returns(viewType(layer)).addStatement("return $N", layerField(layer)).build()
                 : accessor.returns(Layer.class).addStatement("return layer($S)", layer.name()).build();
     }
 
@@ -223,8 +225,17 @@ public final class ModelWriter {
                 .build();
     }
 
-    private List<LayerEntry> denseLayers() {
-        return plan.layers().stream().filter(LayerEntry::dense).toList();
+    /** The layers whose accessor returns a view of their weights: DenseLayer, or WeightedLayer for the others. */
+    private List<LayerEntry> layersWithWeights() {
+        return plan.layers().stream().filter(this::hasWeights).toList();
+    }
+
+    private boolean hasWeights(LayerEntry layer) {
+        return layer.dense() || plan.parameters().stream().anyMatch(p -> p.name().startsWith(layer.name() + "."));
+    }
+
+    private static ClassName viewType(LayerEntry layer) {
+        return layer.dense() ? DENSE_LAYER : WEIGHTED_LAYER;
     }
 
     /** {@code hiddenLayer}: distinct for distinct members, and never a Model field or a constant. */
