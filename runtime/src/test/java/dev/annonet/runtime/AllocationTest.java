@@ -35,17 +35,25 @@ class AllocationTest {
             model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy());
             Trainer trainer = model.trainer();
             Tally tally = new Tally(1);
-            for (int i = 0; i < 3000; i++) {
-                trainer.trainBatch(x, y, order, (i % 4) * batch, batch, tally);
+            // "After warm-up" means once C2 has compiled every kernel: until then, code that its
+            // escape analysis frees of temporary objects may still allocate them. A step that
+            // truly allocates never reaches zero, however long the warm-up.
+            long heap = -1;
+            long nativeHeld = -1;
+            for (int round = 0; round < 5 && (heap != 0 || nativeHeld != 0); round++) {
+                for (int i = 0; i < 3000; i++) {
+                    trainer.trainBatch(x, y, order, (i % 4) * batch, batch, tally);
+                }
+                long nativeBefore = Pointer.totalBytes();
+                long before = THREADS.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 100; i++) {
+                    trainer.trainBatch(x, y, order, (i % 4) * batch, batch, tally);
+                }
+                heap = THREADS.getCurrentThreadAllocatedBytes() - before;
+                nativeHeld = Pointer.totalBytes() - nativeBefore;
             }
-            long nativeBefore = Pointer.totalBytes();
-            long before = THREADS.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 100; i++) {
-                trainer.trainBatch(x, y, order, (i % 4) * batch, batch, tally);
-            }
-            long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-            assertEquals(0, allocated, "heap bytes allocated by 100 training steps");
-            assertEquals(nativeBefore, Pointer.totalBytes(), "native bytes held after 100 training steps");
+            assertEquals(0, heap, "heap bytes allocated by 100 training steps after warm-up");
+            assertEquals(0, nativeHeld, "native bytes held after 100 training steps");
         }
     }
 }
