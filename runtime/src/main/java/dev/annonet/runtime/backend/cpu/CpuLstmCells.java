@@ -3,6 +3,7 @@ package dev.annonet.runtime.backend.cpu;
 import dev.annonet.runtime.backend.LstmCells;
 import dev.annonet.runtime.backend.Memory;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * An LSTM step's element-wise arithmetic in float32 on the CPU memories' buffers: the gates of a
@@ -11,50 +12,71 @@ import java.nio.FloatBuffer;
  */
 final class CpuLstmCells implements LstmCells {
 
+    // Heap copies of one batch row's operands, so the loops run over arrays (bounds-check free and
+    // vectorizable where the arithmetic allows); grown to the largest units seen, then reused.
+    private float[] bias = new float[0];
+    private float[] gates = new float[0];
+    private float[] recurrent = new float[0];
+    private float[] previousCells = new float[0];
+    private float[] cellRow = new float[0];
+    private float[] stateRow = new float[0];
+
     @Override
-    public void forward(int batch, int steps, int units, int t, boolean returnSequences, Memory weights, int bias,
+    public void forward(int batch, int steps, int units, int t, boolean returnSequences, Memory weights, int biasOffset,
                         Memory workspace, int workspaceOffset, Memory y, int yOffset) {
-        FloatBuffer w = buffer(weights);
         FloatBuffer s = buffer(workspace);
-        FloatBuffer out = buffer(y);
         int width = 4 * units;
+        reserve(units);
+        buffer(weights).get(biasOffset, bias, 0, width);
         int cells = LstmCells.cells(batch, steps, units, workspaceOffset);
         int states = LstmCells.states(batch, steps, units, workspaceOffset);
         int scratch = LstmCells.scratch(batch, steps, units, workspaceOffset);
-        boolean writesOutput = returnSequences || t == steps - 1;
         for (int b = 0; b < batch; b++) {
             int gateRow = workspaceOffset + (b * steps + t) * width;
-            int scratchRow = scratch + b * width;
             int cell = cells + (t * batch + b) * units;
-            int previousCell = cell - batch * units;
-            int state = states + (t * batch + b) * units;
-            int output = LstmCells.output(batch, steps, units, t, b, returnSequences, yOffset);
+            s.get(gateRow, gates, 0, width);
             if (t > 0) {
+                s.get(scratch + b * width, recurrent, 0, width);
+                s.get(cell - batch * units, previousCells, 0, units);
                 for (int k = 0; k < width; k++) {
-                    s.put(gateRow + k, s.get(gateRow + k) + s.get(scratchRow + k) + w.get(bias + k));
+                    gates[k] += recurrent[k] + bias[k];
                 }
             } else {
+                Arrays.fill(previousCells, 0, units, 0f);
                 for (int k = 0; k < width; k++) {
-                    s.put(gateRow + k, s.get(gateRow + k) + w.get(bias + k));
+                    gates[k] += bias[k];
                 }
             }
             for (int j = 0; j < units; j++) {
-                float i = sigmoid(s.get(gateRow + j));
-                float f = sigmoid(s.get(gateRow + units + j));
-                float g = tanh(s.get(gateRow + 2 * units + j));
-                float o = sigmoid(s.get(gateRow + 3 * units + j));
-                float c = i * g + (t > 0 ? f * s.get(previousCell + j) : 0f);
-                float h = o * tanh(c);
-                s.put(gateRow + j, i);
-                s.put(gateRow + units + j, f);
-                s.put(gateRow + 2 * units + j, g);
-                s.put(gateRow + 3 * units + j, o);
-                s.put(cell + j, c);
-                s.put(state + j, h);
-                if (writesOutput) {
-                    out.put(output + j, h);
-                }
+                float i = sigmoid(gates[j]);
+                float f = sigmoid(gates[units + j]);
+                float g = tanh(gates[2 * units + j]);
+                float o = sigmoid(gates[3 * units + j]);
+                float c = i * g + f * previousCells[j];
+                gates[j] = i;
+                gates[units + j] = f;
+                gates[2 * units + j] = g;
+                gates[3 * units + j] = o;
+                cellRow[j] = c;
+                stateRow[j] = o * tanh(c);
             }
+            s.put(gateRow, gates, 0, width);
+            s.put(cell, cellRow, 0, units);
+            s.put(states + (t * batch + b) * units, stateRow, 0, units);
+            if (returnSequences || t == steps - 1) {
+                buffer(y).put(LstmCells.output(batch, steps, units, t, b, returnSequences, yOffset), stateRow, 0, units);
+            }
+        }
+    }
+
+    private void reserve(int units) {
+        if (gates.length < 4 * units) {
+            bias = new float[4 * units];
+            gates = new float[4 * units];
+            recurrent = new float[4 * units];
+            previousCells = new float[units];
+            cellRow = new float[units];
+            stateRow = new float[units];
         }
     }
 
