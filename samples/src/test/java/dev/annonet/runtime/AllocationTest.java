@@ -13,24 +13,29 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A training step of a convolutional network (Conv2D, BatchNormalization, MaxPooling2D) and of a
- * stacked LSTM allocates nothing after warm-up, on the Java heap or natively, as the dense layers'
- * steps do (runtime's AllocationTest). It lives in the runtime's package to call the trainer's step.
+ * A training step, after warm-up, allocates nothing: no Java heap (the thread's allocation counter)
+ * and no native memory (JavaCPP's count of bytes allocated and not freed). Dense with dropout on
+ * both backends; Conv2D, BatchNormalization and MaxPooling2D, and a stacked LSTM, on the CPU. It
+ * lives in the runtime's package to call the trainer's step directly, without the progress output.
  */
-class ImageAndSequenceAllocationTest {
+class AllocationTest {
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     static Stream<Arguments> networks() {
+        Function<Device, Model> mlp = device -> SmallMlpModel.create(device, 1);
         Function<Device, Model> cnn = device -> SmallCnnModel.create(device, 1);
         Function<Device, Model> lstm = device -> StackedLstmModel.create(device, 1);
         return Stream.of(
-                Arguments.of("SmallCnn", cnn, 8 * 8 * 2, 3),
-                Arguments.of("StackedLstm", lstm, 5 * 4, 4));
+                Arguments.of("SmallMlp", mlp, Device.cpu(), 20, 4),
+                Arguments.of("SmallMlp", mlp, Device.reference(), 20, 4),
+                Arguments.of("SmallCnn", cnn, Device.cpu(), 8 * 8 * 2, 3),
+                Arguments.of("StackedLstm", lstm, Device.cpu(), 5 * 4, 4));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} on {2}")
     @MethodSource("networks")
-    void aTrainingStepAllocatesNothing(String name, Function<Device, Model> create, int inputSize, int classes) {
+    void aTrainingStepAllocatesNothing(String name, Function<Device, Model> create, Device device, int inputSize,
+                                       int classes) {
         int samples = 32;
         int batch = 8;
         Random random = new Random(3);
@@ -42,9 +47,13 @@ class ImageAndSequenceAllocationTest {
         for (int i = 0; i < samples; i++) {
             labels[i] = random.nextInt(classes);
         }
+        int[] order = new int[samples];
+        for (int i = 0; i < samples; i++) {
+            order[i] = (i * 13) % samples; // a shuffled order, as fit gathers batches: 13 is coprime with 32
+        }
         Tensor inputs = Tensor.of(x, samples, inputSize);
         Tensor targets = Labels.oneHot(labels, classes);
-        try (Model model = create.apply(Device.cpu())) {
+        try (Model model = create.apply(device)) {
             model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy());
             Trainer trainer = model.trainer();
             Tally tally = new Tally(1);
@@ -55,12 +64,12 @@ class ImageAndSequenceAllocationTest {
             long nativeHeld = -1;
             for (int round = 0; round < 5 && (heap != 0 || nativeHeld != 0); round++) {
                 for (int i = 0; i < 10_000; i++) {
-                    trainer.trainBatch(inputs, targets, null, (i % 4) * batch, batch, tally);
+                    trainer.trainBatch(inputs, targets, order, (i % 4) * batch, batch, tally);
                 }
                 long nativeBefore = Pointer.totalBytes();
                 long before = THREADS.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < 100; i++) {
-                    trainer.trainBatch(inputs, targets, null, (i % 4) * batch, batch, tally);
+                    trainer.trainBatch(inputs, targets, order, (i % 4) * batch, batch, tally);
                 }
                 heap = THREADS.getCurrentThreadAllocatedBytes() - before;
                 nativeHeld = Pointer.totalBytes() - nativeBefore;
