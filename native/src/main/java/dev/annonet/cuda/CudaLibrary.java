@@ -1,0 +1,151 @@
+package dev.annonet.cuda;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.annotation.Name;
+import org.bytedeco.javacpp.annotation.Namespace;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/**
+ * The JavaCPP binding of annonet's native library ({@code src/main/native/annonet}): contexts,
+ * memory, copies, CUDA graphs, and the kernels of the CUDA backend. Addresses (device memory, or
+ * host memory for the host executor) and handles travel as {@code long}s; every {@code int}
+ * result is 0 or an error code whose message {@link #lastError()} gives.
+ *
+ * <p>Built by nvcc where it is installed (static cudart: the library loads on machines with no
+ * CUDA at all), else by the host C++ compiler with the host executor alone. {@link #load()} says
+ * why it cannot load instead of throwing; nothing else here may be called then.
+ */
+@Platform(include = {"annonet/context.cuh", "annonet/kernels.cuh"}, link = "dl")
+@Namespace("annonet")
+public final class CudaLibrary {
+    private CudaLibrary() {
+    }
+
+    private static final String LOAD_PROBLEM = loadOnce();
+
+    private static String loadOnce() {
+        try {
+            Loader.load();
+            return null;
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return "annonet's native library did not load on " + Loader.getPlatform() + ": " + e.getMessage();
+        }
+    }
+
+    /** Null when the library is loaded, else why not. */
+    public static String load() {
+        return LOAD_PROBLEM;
+    }
+
+    // ---- devices and contexts ----------------------------------------------------------------------
+
+    /** Whether nvcc compiled this library (otherwise only the host executor exists). */
+    @Name("compiled_with_cuda")
+    public static native boolean compiledWithCuda();
+
+    /** The number of GPUs, or minus the CUDA error that prevents counting them (35: no driver). */
+    @Name("device_count")
+    public static native int deviceCount();
+
+    /** The name, architecture and memory of a GPU, or why they cannot be read. */
+    @Name("device_description")
+    public static native String deviceDescription(int ordinal);
+
+    /** The message of the last failure on this thread. */
+    @Name("last_error")
+    public static native String lastError();
+
+    /** A context on GPU {@code ordinal} (its stream and cuBLAS), or the host executor for -1; 0 on failure. */
+    @Name("context_create")
+    public static native long contextCreate(int ordinal, boolean tf32);
+
+    @Name("context_destroy")
+    public static native void contextDestroy(long context);
+
+    // ---- memory and copies --------------------------------------------------------------------------
+
+    /** Zeroed memory on the context's device; 0 on failure. */
+    @Name("memory_allocate")
+    public static native long memoryAllocate(long context, long bytes);
+
+    @Name("memory_free")
+    public static native void memoryFree(long context, long address);
+
+    /** Page-locked host memory that the device copies from and to asynchronously; 0 on failure. */
+    @Name("pinned_allocate")
+    public static native long pinnedAllocate(long context, long bytes);
+
+    @Name("pinned_free")
+    public static native void pinnedFree(long context, long address);
+
+    public static final int HOST_TO_DEVICE = 1;
+    public static final int DEVICE_TO_HOST = 2;
+    public static final int DEVICE_TO_DEVICE = 3;
+
+    /** Enqueues a copy on the context's stream; {@code kind} is one of the constants above. */
+    @Name("copy_async")
+    public static native int copyAsync(long context, long target, long source, long bytes, int kind);
+
+    @Name("synchronize")
+    public static native int synchronize(long context);
+
+    // ---- CUDA graphs ------------------------------------------------------------------------------------
+
+    /** Starts recording the stream's work: 0, 1 when this context cannot record (the host executor), or an error. */
+    @Name("graph_begin")
+    public static native int graphBegin(long context);
+
+    /** The recorded graph, instantiated for replay; 0 on failure. */
+    @Name("graph_end")
+    public static native long graphEnd(long context);
+
+    @Name("graph_launch")
+    public static native int graphLaunch(long context, long graph);
+
+    @Name("graph_destroy")
+    public static native void graphDestroy(long graph);
+
+    // ---- kernels (kernels.cuh has each one's meaning) ------------------------------------------------
+
+    @Name("fill")
+    public static native int fill(long context, long count, long x, float value);
+
+    @Name("gemm")
+    public static native int gemm(long context, boolean transposeA, boolean transposeB, int m, int n, int k,
+                                  long a, long b, long c, boolean accumulate);
+
+    @Name("bias_activation")
+    public static native int biasActivation(long context, int kind, float lower, float upper, int rows, int cols,
+                                            long z, long bias, long y);
+
+    @Name("activation_backward")
+    public static native int activationBackward(long context, int kind, float lower, float upper, int rows, int cols,
+                                                long z, long y, long dy, long dz);
+
+    @Name("column_sums")
+    public static native int columnSums(long context, int rows, int cols, long x, long sums);
+
+    @Name("dropout")
+    public static native int dropout(long context, int threshold, float scale, long seed, long step, long stepAddress,
+                                     long count, long x, long y);
+
+    @Name("loss")
+    public static native int loss(long context, int kind, boolean fused, int rows, int cols, long output, long targets,
+                                  int targetWidth, long gradient, float scale, long rowLosses, long result);
+
+    @Name("count_correct")
+    public static native int countCorrect(long context, int kind, int rows, int cols, long y, long targets,
+                                          int targetWidth, long rowCounts, long result);
+
+    @Name("sgd")
+    public static native int sgd(long context, long count, long weights, long gradients, long velocity,
+                                 float learningRate, float momentum, boolean nesterov);
+
+    @Name("rmsprop")
+    public static native int rmsprop(long context, long count, long weights, long gradients, long velocity,
+                                     float learningRate, float rho, float epsilon);
+
+    @Name("adam")
+    public static native int adam(long context, long count, long weights, long gradients, long m, long v,
+                                  float learningRate, float beta1, float beta2, float epsilon, long t, long tAddress);
+}

@@ -1,0 +1,350 @@
+// The native side of a CUDA backend: one Context per model holds the device, the one stream all
+// work goes to, the cuBLAS handle and its workspace, and the graph being recorded. Functions return
+// 0 or a CUDA error code (negative for annonet's own errors) and leave a message in last_error().
+//
+// A Context made with ordinal -1 is the host executor: memory is ordinary host memory and every
+// kernel body runs as a loop on the CPU. It is how the kernels' math and the Java backend's
+// bookkeeping are tested on machines without a GPU, and it is all a build without nvcc contains.
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+
+#ifdef __CUDACC__
+#include <cuda_runtime.h>
+#endif
+
+namespace annonet {
+
+// cuBLAS is reached through dlopen, not linked: build machines have no cuBLAS (it is not part of
+// nvcc's toolkit), and a library that loads everywhere can say which library is missing. These
+// are the few entry points used, as cublas_v2.h declares them.
+typedef int BlasStatus;
+typedef void* BlasHandle;
+typedef BlasStatus (*BlasCreate)(BlasHandle*);
+typedef BlasStatus (*BlasDestroy)(BlasHandle);
+typedef BlasStatus (*BlasSetStream)(BlasHandle, void*);
+typedef BlasStatus (*BlasSetMathMode)(BlasHandle, int);
+typedef BlasStatus (*BlasSetWorkspace)(BlasHandle, void*, size_t);
+typedef BlasStatus (*BlasSgemm)(BlasHandle, int, int, int, int, int, const float*, const float*, int,
+                                const float*, int, const float*, float*, int);
+constexpr int BLAS_OP_N = 0, BLAS_OP_T = 1;
+constexpr int BLAS_DEFAULT_MATH = 0, BLAS_TF32_TENSOR_OP_MATH = 3;
+// cuBLAS needs a workspace it does not allocate itself while a graph is recorded; 32 MiB is what
+// NVIDIA recommends for Hopper.
+constexpr size_t BLAS_WORKSPACE_BYTES = 32u << 20;
+
+struct Blas {
+    void* library = nullptr;
+    BlasCreate create = nullptr;
+    BlasDestroy destroy = nullptr;
+    BlasSetStream set_stream = nullptr;
+    BlasSetMathMode set_math_mode = nullptr;
+    BlasSetWorkspace set_workspace = nullptr;
+    BlasSgemm sgemm = nullptr;
+};
+
+struct Context {
+    int ordinal = -1;  // -1: the host executor
+#ifdef __CUDACC__
+    cudaStream_t stream = nullptr;
+    cudaGraph_t recording = nullptr;
+#endif
+    Blas blas;
+    BlasHandle blas_handle = nullptr;
+    void* blas_workspace = nullptr;
+    bool recording_graph = false;
+};
+
+inline char* error_buffer() {
+    static thread_local char message[512];
+    return message;
+}
+
+// The message of the last failure on this thread.
+inline const char* last_error() { return error_buffer(); }
+
+inline int fail(int code, const char* what, const char* detail) {
+    snprintf(error_buffer(), 512, "%s: %s", what, detail);
+    return code;
+}
+
+#ifdef __CUDACC__
+inline int check(cudaError_t status, const char* what) {
+    if (status == cudaSuccess) return 0;
+    return fail((int)status, what, cudaGetErrorString(status));
+}
+#endif
+
+inline Context* context(long long handle) { return reinterpret_cast<Context*>(handle); }
+
+// ---- devices ---------------------------------------------------------------------------------------
+
+// True when this library was compiled by nvcc and can drive a GPU at all.
+inline bool compiled_with_cuda() {
+#ifdef __CUDACC__
+    return true;
+#else
+    return false;
+#endif
+}
+
+// The number of GPUs, or minus the CUDA error that prevents counting them (35, insufficient driver,
+// on a machine with no driver), or -1000 when this library was built without nvcc.
+inline int device_count() {
+#ifdef __CUDACC__
+    int count = 0;
+    cudaError_t status = cudaGetDeviceCount(&count);
+    if (status != cudaSuccess) {
+        fail((int)status, "cudaGetDeviceCount", cudaGetErrorString(status));
+        return -(int)status;
+    }
+    return count;
+#else
+    fail(-1000, "device_count", "this build of annonet's native library was compiled without nvcc");
+    return -1000;
+#endif
+}
+
+// "NVIDIA H100 80GB HBM3 (sm_90, 79 GiB)", or the reason there is none.
+inline const char* device_description(int ordinal) {
+#ifdef __CUDACC__
+    cudaDeviceProp properties;
+    cudaError_t status = cudaGetDeviceProperties(&properties, ordinal);
+    if (status != cudaSuccess) {
+        fail((int)status, "cudaGetDeviceProperties", cudaGetErrorString(status));
+        return error_buffer();
+    }
+    snprintf(error_buffer(), 512, "%s (sm_%d%d, %zu GiB)", properties.name, properties.major, properties.minor,
+             properties.totalGlobalMem >> 30);
+    return error_buffer();
+#else
+    (void)ordinal;
+    return "no CUDA in this build";
+#endif
+}
+
+// ---- contexts --------------------------------------------------------------------------------------
+
+inline int load_blas(Blas& blas) {
+    const char* names[] = {"libcublas.so.13", "libcublas.so"};
+    for (const char* name : names) {
+        blas.library = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+        if (blas.library) break;
+    }
+    if (!blas.library) {
+        return fail(-1001, "cuBLAS (libcublas.so.13) was not found",
+                    "install CUDA 13's cuBLAS (the cuda-toolkit's libcublas, or pip's nvidia-cublas) and put "
+                    "the folder holding libcublas.so.13 on LD_LIBRARY_PATH");
+    }
+    blas.create = (BlasCreate)dlsym(blas.library, "cublasCreate_v2");
+    blas.destroy = (BlasDestroy)dlsym(blas.library, "cublasDestroy_v2");
+    blas.set_stream = (BlasSetStream)dlsym(blas.library, "cublasSetStream_v2");
+    blas.set_math_mode = (BlasSetMathMode)dlsym(blas.library, "cublasSetMathMode");
+    blas.set_workspace = (BlasSetWorkspace)dlsym(blas.library, "cublasSetWorkspace_v2");
+    blas.sgemm = (BlasSgemm)dlsym(blas.library, "cublasSgemm_v2");
+    if (!blas.create || !blas.destroy || !blas.set_stream || !blas.set_math_mode || !blas.set_workspace
+        || !blas.sgemm) {
+        return fail(-1002, "cuBLAS was found but lacks an entry point annonet needs", dlerror());
+    }
+    return 0;
+}
+
+inline void context_destroy(long long handle) {
+    Context* c = context(handle);
+    if (!c) return;
+#ifdef __CUDACC__
+    if (c->ordinal >= 0) {
+        cudaSetDevice(c->ordinal);
+        cudaStreamSynchronize(c->stream);
+        if (c->blas_handle) c->blas.destroy(c->blas_handle);
+        if (c->blas_workspace) cudaFree(c->blas_workspace);
+        if (c->stream) cudaStreamDestroy(c->stream);
+    }
+#endif
+    if (c->blas.library) dlclose(c->blas.library);
+    delete c;
+}
+
+// A context on GPU `ordinal`, or the host executor for -1; 0 on failure (see last_error()).
+// tf32 opts the GEMMs into TF32 tensor cores; float32 otherwise.
+inline long long context_create(int ordinal, bool tf32) {
+    Context* c = new Context();
+    c->ordinal = ordinal;
+    if (ordinal < 0) return reinterpret_cast<long long>(c);
+#ifdef __CUDACC__
+    long long handle = reinterpret_cast<long long>(c);
+    if (check(cudaSetDevice(ordinal), "cudaSetDevice")
+        || check(cudaStreamCreateWithFlags(&c->stream, cudaStreamNonBlocking), "cudaStreamCreate")
+        || load_blas(c->blas)) {
+        context_destroy(handle);
+        return 0;
+    }
+    if (c->blas.create(&c->blas_handle) != 0) {
+        c->blas_handle = nullptr;
+        fail(-1003, "cublasCreate", "cuBLAS could not start on this device");
+        context_destroy(handle);
+        return 0;
+    }
+    if (check(cudaMalloc(&c->blas_workspace, BLAS_WORKSPACE_BYTES), "cudaMalloc (cuBLAS workspace)")
+        || c->blas.set_stream(c->blas_handle, c->stream) != 0
+        || c->blas.set_workspace(c->blas_handle, c->blas_workspace, BLAS_WORKSPACE_BYTES) != 0
+        || c->blas.set_math_mode(c->blas_handle, tf32 ? BLAS_TF32_TENSOR_OP_MATH : BLAS_DEFAULT_MATH) != 0) {
+        fail(-1004, "cuBLAS setup", "setting the stream, workspace or math mode failed");
+        context_destroy(handle);
+        return 0;
+    }
+    return handle;
+#else
+    (void)tf32;
+    delete c;
+    fail(-1000, "context_create", "this build of annonet's native library was compiled without nvcc");
+    return 0;
+#endif
+}
+
+// ---- memory: device buffers and pinned host buffers -------------------------------------------------
+
+// `bytes` of zeroed memory on the context's device (host memory for the host executor); 0 on failure.
+inline long long memory_allocate(long long handle, long long bytes) {
+    Context* c = context(handle);
+    if (c->ordinal < 0) {
+        void* p = calloc((size_t)bytes, 1);
+        if (!p) fail(-2, "calloc", "out of host memory");
+        return reinterpret_cast<long long>(p);
+    }
+#ifdef __CUDACC__
+    void* p = nullptr;
+    if (check(cudaMalloc(&p, (size_t)bytes), "cudaMalloc")) return 0;
+    if (check(cudaMemsetAsync(p, 0, (size_t)bytes, c->stream), "cudaMemset")
+        || check(cudaStreamSynchronize(c->stream), "cudaStreamSynchronize")) {
+        cudaFree(p);
+        return 0;
+    }
+    return reinterpret_cast<long long>(p);
+#else
+    return 0;
+#endif
+}
+
+inline void memory_free(long long handle, long long address) {
+    Context* c = context(handle);
+    if (c->ordinal < 0) {
+        free(reinterpret_cast<void*>(address));
+        return;
+    }
+#ifdef __CUDACC__
+    cudaFree(reinterpret_cast<void*>(address));
+#endif
+}
+
+// Page-locked host memory, so copies to the device run asynchronously at full speed; plain host
+// memory for the host executor. 0 on failure.
+inline long long pinned_allocate(long long handle, long long bytes) {
+    Context* c = context(handle);
+    if (c->ordinal < 0) return reinterpret_cast<long long>(calloc((size_t)bytes, 1));
+#ifdef __CUDACC__
+    void* p = nullptr;
+    if (check(cudaMallocHost(&p, (size_t)bytes), "cudaMallocHost")) return 0;
+    memset(p, 0, (size_t)bytes);
+    return reinterpret_cast<long long>(p);
+#else
+    return 0;
+#endif
+}
+
+inline void pinned_free(long long handle, long long address) {
+    Context* c = context(handle);
+    if (c->ordinal < 0) {
+        free(reinterpret_cast<void*>(address));
+        return;
+    }
+#ifdef __CUDACC__
+    cudaFreeHost(reinterpret_cast<void*>(address));
+#endif
+}
+
+// Enqueues a copy of `bytes` on the context's stream. kind: 1 host to device, 2 device to host,
+// 3 device to device (cudaMemcpyKind's values).
+inline int copy_async(long long handle, long long target, long long source, long long bytes, int kind) {
+    Context* c = context(handle);
+    if (c->ordinal < 0) {
+        memmove(reinterpret_cast<void*>(target), reinterpret_cast<const void*>(source), (size_t)bytes);
+        return 0;
+    }
+#ifdef __CUDACC__
+    return check(cudaMemcpyAsync(reinterpret_cast<void*>(target), reinterpret_cast<const void*>(source),
+                                 (size_t)bytes, (cudaMemcpyKind)kind, c->stream),
+                 "cudaMemcpyAsync");
+#else
+    (void)kind;
+    return -1000;
+#endif
+}
+
+// Waits until everything enqueued on the context's stream has run.
+inline int synchronize(long long handle) {
+    Context* c = context(handle);
+    if (c->ordinal < 0) return 0;
+#ifdef __CUDACC__
+    return check(cudaStreamSynchronize(c->stream), "cudaStreamSynchronize");
+#else
+    return -1000;
+#endif
+}
+
+// ---- CUDA graphs: record a training step once, replay it every step ----------------------------------
+
+// Starts recording the work enqueued on the stream instead of running it. The host executor cannot
+// record: it answers 1 and the caller runs the step eagerly.
+inline int graph_begin(long long handle) {
+    Context* c = context(handle);
+    if (c->ordinal < 0) return 1;
+#ifdef __CUDACC__
+    int status = check(cudaStreamBeginCapture(c->stream, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
+    c->recording_graph = status == 0;
+    return status;
+#else
+    return -1000;
+#endif
+}
+
+// Ends the recording; the executable graph, or 0 on failure (see last_error()).
+inline long long graph_end(long long handle) {
+    Context* c = context(handle);
+#ifdef __CUDACC__
+    c->recording_graph = false;
+    cudaGraph_t graph = nullptr;
+    if (check(cudaStreamEndCapture(c->stream, &graph), "cudaStreamEndCapture")) return 0;
+    cudaGraphExec_t executable = nullptr;
+    int status = check(cudaGraphInstantiate(&executable, graph, 0), "cudaGraphInstantiate");
+    cudaGraphDestroy(graph);
+    return status ? 0 : reinterpret_cast<long long>(executable);
+#else
+    (void)c;
+    return 0;
+#endif
+}
+
+inline int graph_launch(long long handle, long long graph) {
+    Context* c = context(handle);
+#ifdef __CUDACC__
+    return check(cudaGraphLaunch(reinterpret_cast<cudaGraphExec_t>(graph), c->stream), "cudaGraphLaunch");
+#else
+    (void)c;
+    (void)graph;
+    return -1000;
+#endif
+}
+
+inline void graph_destroy(long long graph) {
+#ifdef __CUDACC__
+    if (graph) cudaGraphExecDestroy(reinterpret_cast<cudaGraphExec_t>(graph));
+#else
+    (void)graph;
+#endif
+}
+
+}  // namespace annonet

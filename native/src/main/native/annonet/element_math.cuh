@@ -1,0 +1,239 @@
+// The per-element and per-row math of annonet's CUDA kernels, written once as __host__ __device__
+// functions: nvcc compiles them into the kernels, and the host executor (and the host-side tests
+// that check it against the Java reference backend) runs the very same functions on the CPU.
+// Every definition mirrors a Java kernel of dev.annonet.runtime.backend; the name of that kernel is
+// given next to each one.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#ifdef __CUDACC__
+#define ANNONET_HD __host__ __device__ inline
+#else
+#define ANNONET_HD inline
+#endif
+
+namespace annonet {
+
+// Activation.Kind, in its Java declaration order (ordinal()).
+enum ActivationKind { LINEAR = 0, RELU, SIGMOID, TANH, SOFTMAX, HEAVISIDE, THRESHOLDED_LINEAR };
+
+// LossKind, in its Java declaration order.
+enum LossKind { CATEGORICAL_CROSSENTROPY = 0, SPARSE_CATEGORICAL_CROSSENTROPY, BINARY_CROSSENTROPY, MEAN_SQUARED_ERROR };
+
+// AccuracyKind, in its Java declaration order.
+enum AccuracyKind { CATEGORICAL = 0, SPARSE_CATEGORICAL, BINARY };
+
+// Keras's backend.epsilon(): probabilities are clipped to [eps, 1 - eps] (LossKernels.CLIP_EPSILON).
+constexpr double CLIP_EPSILON = 1e-7;
+
+// ---- activations (ActivationFunction.apply / derivative) ------------------------------------------
+
+ANNONET_HD float activate(int kind, float lower, float upper, float x) {
+    switch (kind) {
+        case RELU: return x > 0.0f ? x : 0.0f;
+        case SIGMOID: return 1.0f / (1.0f + expf(-x));
+        case TANH: return tanhf(x);
+        case HEAVISIDE: return x >= lower ? 1.0f : 0.0f;
+        case THRESHOLDED_LINEAR: return x >= lower && x <= upper ? x : 0.0f;
+        default: return x;  // LINEAR; SOFTMAX is row-wise (softmax_row)
+    }
+}
+
+// f'(z) from the input z and the output y = f(z).
+ANNONET_HD float activation_derivative(int kind, float lower, float upper, float z, float y) {
+    switch (kind) {
+        case RELU: return z > 0.0f ? 1.0f : 0.0f;
+        case SIGMOID: return y * (1.0f - y);
+        case TANH: return 1.0f - y * y;
+        case HEAVISIDE: return 0.0f;
+        case THRESHOLDED_LINEAR: return z >= lower && z <= upper ? 1.0f : 0.0f;
+        default: return 1.0f;
+    }
+}
+
+// One row of softmax, shifted by its maximum so no exponential overflows; y may be z.
+ANNONET_HD void softmax_row(int cols, const float* z, float* y) {
+    float max = z[0];
+    for (int c = 1; c < cols; c++) max = fmaxf(max, z[c]);
+    float sum = 0.0f;
+    for (int c = 0; c < cols; c++) {
+        float e = expf(z[c] - max);
+        y[c] = e;
+        sum += e;
+    }
+    float inverse = 1.0f / sum;
+    for (int c = 0; c < cols; c++) y[c] *= inverse;
+}
+
+// dz = y ⊙ (dy - dy·y) for one softmax row; dz may be dy.
+ANNONET_HD void softmax_backward_row(int cols, const float* y, const float* dy, float* dz) {
+    float dot = 0.0f;
+    for (int c = 0; c < cols; c++) dot += dy[c] * y[c];
+    for (int c = 0; c < cols; c++) dz[c] = y[c] * (dy[c] - dot);
+}
+
+// ---- dropout (DropoutMask, SplitMix64) ------------------------------------------------------------
+
+ANNONET_HD uint64_t splitmix64(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+// DropoutMask.base: the part of every hash of one (seed, step).
+ANNONET_HD uint64_t dropout_base(uint64_t seed, uint64_t step) {
+    return seed * 0x9E3779B97F4A7C15ull + step * 0xBF58476D1CE4E5B9ull;
+}
+
+// y[i] = x[i] · scale when element i's 16-bit uniform is at least threshold, else 0: one 64-bit
+// hash of (seed, step, i / 4) gives the uniforms of four elements (DropoutMask.keep).
+ANNONET_HD float dropout_element(uint64_t base, int threshold, float scale, long long index, float x) {
+    uint64_t group = (uint64_t)(index >> 2);
+    uint64_t hash = splitmix64(base + group * 0x94D049BB133111EBull);
+    int lane = (int)((hash >> (16 * (index & 3))) & 0xFFFF);
+    return lane >= threshold ? x * scale : 0.0f;
+}
+
+// ---- losses (LossKernels) --------------------------------------------------------------------------
+
+ANNONET_HD double clip_probability(double p) {
+    return fmin(fmax(p, CLIP_EPSILON), 1.0 - CLIP_EPSILON);
+}
+
+ANNONET_HD bool unclipped(double p) {
+    return p >= CLIP_EPSILON && p <= 1.0 - CLIP_EPSILON;
+}
+
+// A row's target at col: a dense value, or the one-hot row of a sparse label (label >= 0).
+ANNONET_HD double target_at(const float* target_row, int label, int col) {
+    return label >= 0 ? (col == label ? 1.0 : 0.0) : (double)target_row[col];
+}
+
+// -Σ t·log softmax(z) of one row from z; the gradient (p·Σt - t)·scale with respect to z.
+ANNONET_HD double softmax_crossentropy_row(int cols, const float* z, const float* target_row, int label,
+                                           float* gradient, float scale) {
+    double max = z[0];
+    for (int c = 1; c < cols; c++) max = fmax(max, (double)z[c]);
+    double sum_exp = 0.0, target_sum = 0.0;
+    for (int c = 0; c < cols; c++) {
+        sum_exp += exp((double)z[c] - max);
+        target_sum += target_at(target_row, label, c);
+    }
+    double log_sum_exp = log(sum_exp);
+    double loss = 0.0;
+    for (int c = 0; c < cols; c++) {
+        double log_p = (double)z[c] - max - log_sum_exp;
+        double t = target_at(target_row, label, c);
+        loss -= t * log_p;
+        if (gradient) gradient[c] = (float)((exp(log_p) * target_sum - t) * scale);
+    }
+    return loss;
+}
+
+// One value's loss term: of a probability x (clipped), or, for fused binary cross-entropy, of a
+// logit x as max(x, 0) - x·t + log(1 + exp(-|x|)), which cannot overflow.
+ANNONET_HD double loss_term(int kind, bool fused, double x, double t) {
+    switch (kind) {
+        case BINARY_CROSSENTROPY:
+            return fused ? fmax(x, 0.0) - x * t + log1p(exp(-fabs(x)))
+                         : -(t * log(clip_probability(x)) + (1.0 - t) * log(1.0 - clip_probability(x)));
+        case MEAN_SQUARED_ERROR: return (x - t) * (x - t);
+        default: return -t * log(clip_probability(x));
+    }
+}
+
+// d term / dx: zero where the probability was clipped; sigmoid(x) - t when fused.
+ANNONET_HD double loss_term_derivative(int kind, bool fused, double x, double t) {
+    switch (kind) {
+        case BINARY_CROSSENTROPY:
+            if (fused) {
+                double e = exp(-fabs(x));
+                return (x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)) - t;
+            }
+            return unclipped(x) ? (1.0 - t) / (1.0 - x) - t / x : 0.0;
+        case MEAN_SQUARED_ERROR: return 2.0 * (x - t);
+        default: return unclipped(x) ? -t / x : 0.0;
+    }
+}
+
+// The loss of one row of cols outputs (from z when fused, else from y) and, when gradient is not
+// null, its gradient times scale. A sparse label outside [0, cols) gives NaN: the Java side checks
+// labels before training, so a NaN here means memory was overwritten.
+ANNONET_HD double loss_row(int kind, bool fused, int cols, const float* output, const float* target_row,
+                           float* gradient, float scale) {
+    int label = -1;
+    if (kind == SPARSE_CATEGORICAL_CROSSENTROPY) {
+        float value = target_row[0];
+        label = (int)value;
+        if ((float)label != value || label < 0 || label >= cols) return NAN;
+    }
+    if (fused && kind != BINARY_CROSSENTROPY) {
+        return softmax_crossentropy_row(cols, output, target_row, label, gradient, scale);
+    }
+    double reduction = kind == BINARY_CROSSENTROPY || kind == MEAN_SQUARED_ERROR ? 1.0 / cols : 1.0;
+    double loss = 0.0;
+    for (int c = 0; c < cols; c++) {
+        double x = output[c];
+        double t = target_at(target_row, label, c);
+        loss += loss_term(kind, fused, x, t);
+        if (gradient) gradient[c] = (float)(loss_term_derivative(kind, fused, x, t) * reduction * scale);
+    }
+    return loss * reduction;
+}
+
+// The first maximum of a row.
+ANNONET_HD int argmax_row(int cols, const float* values) {
+    int best = 0;
+    for (int c = 1; c < cols; c++) {
+        if (values[c] > values[best]) best = c;
+    }
+    return best;
+}
+
+// Correct predictions in one row: 0 or 1 for the categorical kinds, 0 to cols for binary.
+ANNONET_HD int correct_in_row(int kind, int cols, const float* y, const float* target_row) {
+    switch (kind) {
+        case CATEGORICAL: return argmax_row(cols, y) == argmax_row(cols, target_row) ? 1 : 0;
+        case SPARSE_CATEGORICAL: return argmax_row(cols, y) == (int)target_row[0] ? 1 : 0;
+        default: {
+            int correct = 0;
+            for (int c = 0; c < cols; c++) correct += (y[c] > 0.5f) == (target_row[c] > 0.5f) ? 1 : 0;
+            return correct;
+        }
+    }
+}
+
+// ---- optimizers: one parameter's update (Backend.sgd / rmsprop / adam) ------------------------------
+
+ANNONET_HD void sgd_element(float* w, const float* g, float* velocity, float learning_rate, float momentum,
+                            bool nesterov) {
+    if (momentum == 0.0f) {
+        *w -= learning_rate * *g;
+        return;
+    }
+    float v = momentum * *velocity - learning_rate * *g;
+    *velocity = v;
+    *w += nesterov ? momentum * v - learning_rate * *g : v;
+}
+
+ANNONET_HD void rmsprop_element(float* w, const float* g, float* velocity, float learning_rate, float rho,
+                                float epsilon) {
+    float v = rho * *velocity + (1.0f - rho) * *g * *g;
+    *velocity = v;
+    *w -= learning_rate * *g / sqrtf(v + epsilon);
+}
+
+// Adam with the bias corrections folded into step_size = lr·sqrt(1-β2^t)/(1-β1^t).
+ANNONET_HD void adam_element(float* w, const float* g, float* m, float* v, float step_size, float beta1,
+                             float beta2, float epsilon) {
+    float gradient = *g;
+    float mean = *m + (gradient - *m) * (1.0f - beta1);
+    float square = *v + (gradient * gradient - *v) * (1.0f - beta2);
+    *m = mean;
+    *v = square;
+    *w -= step_size * mean / (sqrtf(square) + epsilon);
+}
+
+}  // namespace annonet

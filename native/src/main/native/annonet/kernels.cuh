@@ -1,0 +1,272 @@
+// annonet's kernels for the CUDA backend. Each is one body, a lambda over an element or a row
+// index that calls element_math.cuh, handed to for_each: on a GPU context it runs as a grid-stride
+// kernel on the context's stream; on the host executor as a loop. Pointers are device addresses
+// (host addresses for the host executor) passed as integers; every function returns 0 or an error
+// code with a message in last_error(). Row-major throughout, as on the Java side.
+#pragma once
+
+#include "context.cuh"
+#include "element_math.cuh"
+
+#ifdef __CUDACC__
+#define ANNONET_LAMBDA __host__ __device__
+#else
+#define ANNONET_LAMBDA
+#endif
+
+namespace annonet {
+
+template <typename T>
+inline T* at(long long address) { return reinterpret_cast<T*>(address); }
+
+#ifdef __CUDACC__
+template <typename Body>
+__global__ void for_each_kernel(long long count, Body body) {
+    long long stride = (long long)gridDim.x * blockDim.x;
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < count; i += stride) body(i);
+}
+#endif
+
+constexpr int THREADS_PER_BLOCK = 256;
+// Enough blocks to fill an H100's 132 SMs several times over; larger counts loop (grid-stride).
+constexpr long long MAX_BLOCKS = 4096;
+
+// body(i) for every i in [0, count): a kernel launch on the context's stream, or a host loop.
+template <typename Body>
+inline int for_each(long long handle, long long count, Body body, const char* what) {
+    Context* c = context(handle);
+    if (count <= 0) return 0;
+    if (c->ordinal < 0) {
+        for (long long i = 0; i < count; i++) body(i);
+        return 0;
+    }
+#ifdef __CUDACC__
+    long long blocks = (count + THREADS_PER_BLOCK - 1) / THREADS_PER_BLOCK;
+    for_each_kernel<<<(unsigned)(blocks < MAX_BLOCKS ? blocks : MAX_BLOCKS), THREADS_PER_BLOCK, 0, c->stream>>>(count, body);
+    return check(cudaGetLastError(), what);
+#else
+    return fail(-1000, what, "no CUDA in this build");
+#endif
+}
+
+// ---- data ----------------------------------------------------------------------------------------
+
+inline int fill(long long handle, long long count, long long x_address, float value) {
+    float* x = at<float>(x_address);
+    return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) { x[i] = value; }, "fill");
+}
+
+// ---- dense: GEMM, bias + activation, their backward ----------------------------------------------
+
+// The host executor's GEMM, with cublasSgemm's column-major meaning (double accumulation).
+inline void host_sgemm(int transa, int transb, int m, int n, int k, float alpha, const float* a, int lda,
+                       const float* b, int ldb, float beta, float* c, int ldc) {
+    for (int j = 0; j < n; j++) {
+        for (int i = 0; i < m; i++) {
+            double sum = 0.0;
+            for (int p = 0; p < k; p++) {
+                double left = transa ? a[p + (long long)i * lda] : a[i + (long long)p * lda];
+                double right = transb ? b[j + (long long)p * ldb] : b[p + (long long)j * ldb];
+                sum += left * right;
+            }
+            float* out = c + i + (long long)j * ldc;
+            *out = (float)(alpha * sum + (beta == 0.0f ? 0.0 : beta * *out));
+        }
+    }
+}
+
+// Row-major C (m×n) = op(A)·op(B), or += when accumulate. cuBLAS is column-major, and a row-major
+// matrix read column-major is its transpose, so this computes Cᵀ = op(B)ᵀ·op(A)ᵀ: B first.
+inline int gemm(long long handle, bool transpose_a, bool transpose_b, int m, int n, int k, long long a_address,
+                long long b_address, long long c_address, bool accumulate) {
+    Context* c = context(handle);
+    const float* a = at<const float>(a_address);
+    const float* b = at<const float>(b_address);
+    float* out = at<float>(c_address);
+    float one = 1.0f;
+    float beta = accumulate ? 1.0f : 0.0f;
+    int op_b = transpose_b ? BLAS_OP_T : BLAS_OP_N;
+    int op_a = transpose_a ? BLAS_OP_T : BLAS_OP_N;
+    int ldb = transpose_b ? k : n;
+    int lda = transpose_a ? m : k;
+    if (c->ordinal < 0) {
+        host_sgemm(op_b, op_a, n, m, k, one, b, ldb, a, lda, beta, out, n);
+        return 0;
+    }
+    int status = c->blas.sgemm(c->blas_handle, op_b, op_a, n, m, k, &one, b, ldb, a, lda, &beta, out, n);
+    return status == 0 ? 0 : fail(-1100 - status, "cublasSgemm", "cuBLAS reported an error (status in the code)");
+}
+
+// z += bias per row (skipped when bias is 0), then y = f(z); softmax normalizes each row.
+inline int bias_activation(long long handle, int kind, float lower, float upper, int rows, int cols,
+                           long long z_address, long long bias_address, long long y_address) {
+    float* z = at<float>(z_address);
+    const float* bias = at<const float>(bias_address);
+    float* y = at<float>(y_address);
+    if (kind == SOFTMAX) {
+        return for_each(handle, rows, [=] ANNONET_LAMBDA(long long r) {
+            float* z_row = z + r * cols;
+            if (bias) {
+                for (int c = 0; c < cols; c++) z_row[c] += bias[c];
+            }
+            softmax_row(cols, z_row, y + r * cols);
+        }, "bias_activation (softmax)");
+    }
+    return for_each(handle, (long long)rows * cols, [=] ANNONET_LAMBDA(long long i) {
+        float value = z[i];
+        if (bias) {
+            value += bias[i % cols];
+            z[i] = value;
+        }
+        y[i] = activate(kind, lower, upper, value);
+    }, "bias_activation");
+}
+
+// dz = dy ⊙ f'(z); softmax: the row-wise Jacobian product from y. dz may be dy.
+inline int activation_backward(long long handle, int kind, float lower, float upper, int rows, int cols,
+                               long long z_address, long long y_address, long long dy_address, long long dz_address) {
+    const float* z = at<const float>(z_address);
+    const float* y = at<const float>(y_address);
+    const float* dy = at<const float>(dy_address);
+    float* dz = at<float>(dz_address);
+    if (kind == SOFTMAX) {
+        return for_each(handle, rows, [=] ANNONET_LAMBDA(long long r) {
+            softmax_backward_row(cols, y + r * cols, dy + r * cols, dz + r * cols);
+        }, "activation_backward (softmax)");
+    }
+    return for_each(handle, (long long)rows * cols, [=] ANNONET_LAMBDA(long long i) {
+        dz[i] = dy[i] * activation_derivative(kind, lower, upper, z[i], y[i]);
+    }, "activation_backward");
+}
+
+// sums[j] = Σ_i x[i][j]: one thread per column, so neighbouring threads read neighbouring values.
+inline int column_sums(long long handle, int rows, int cols, long long x_address, long long sums_address) {
+    const float* x = at<const float>(x_address);
+    float* sums = at<float>(sums_address);
+    return for_each(handle, cols, [=] ANNONET_LAMBDA(long long j) {
+        float sum = 0.0f;
+        for (int r = 0; r < rows; r++) sum += x[(long long)r * cols + j];
+        sums[j] = sum;
+    }, "column_sums");
+}
+
+// ---- dropout ---------------------------------------------------------------------------------------
+
+// y = keep ? x · scale : 0 with DropoutMask's mask of (seed, step). The step is read from
+// step_address when it is not 0: a recorded graph reads the current step from device memory.
+inline int dropout(long long handle, int threshold, float scale, long long seed, long long step,
+                   long long step_address, long long count, long long x_address, long long y_address) {
+    const float* x = at<const float>(x_address);
+    float* y = at<float>(y_address);
+    const long long* step_slot = at<const long long>(step_address);
+    return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) {
+        uint64_t base = dropout_base((uint64_t)seed, (uint64_t)(step_slot ? *step_slot : step));
+        y[i] = dropout_element(base, threshold, scale, i, x[i]);
+    }, "dropout");
+}
+
+// ---- losses and metrics: a value per row, then one sum ------------------------------------------
+
+#ifdef __CUDACC__
+// One block sums `count` doubles in a fixed order, so results do not depend on scheduling.
+__global__ void sum_kernel(long long count, const double* values, double* result) {
+    __shared__ double partial[THREADS_PER_BLOCK];
+    double sum = 0.0;
+    for (long long i = threadIdx.x; i < count; i += THREADS_PER_BLOCK) sum += values[i];
+    partial[threadIdx.x] = sum;
+    __syncthreads();
+    for (int half = THREADS_PER_BLOCK / 2; half > 0; half /= 2) {
+        if (threadIdx.x < half) partial[threadIdx.x] += partial[threadIdx.x + half];
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) *result = partial[0];
+}
+#endif
+
+// *result = Σ values[0 .. count).
+inline int sum(long long handle, long long count, long long values_address, long long result_address) {
+    Context* c = context(handle);
+    const double* values = at<const double>(values_address);
+    double* result = at<double>(result_address);
+    if (c->ordinal < 0) {
+        double total = 0.0;
+        for (long long i = 0; i < count; i++) total += values[i];
+        *result = total;
+        return 0;
+    }
+#ifdef __CUDACC__
+    sum_kernel<<<1, THREADS_PER_BLOCK, 0, c->stream>>>(count, values, result);
+    return check(cudaGetLastError(), "sum");
+#else
+    return -1000;
+#endif
+}
+
+// Each row's loss into row_losses (rows doubles), their sum into *result; the gradient times scale
+// (with respect to z when fused) into gradient unless it is 0. Targets are target_width values a row.
+inline int loss(long long handle, int kind, bool fused, int rows, int cols, long long output_address,
+                long long targets_address, int target_width, long long gradient_address, float scale,
+                long long row_losses_address, long long result_address) {
+    const float* output = at<const float>(output_address);
+    const float* targets = at<const float>(targets_address);
+    float* gradient = at<float>(gradient_address);
+    double* row_losses = at<double>(row_losses_address);
+    int status = for_each(handle, rows, [=] ANNONET_LAMBDA(long long r) {
+        row_losses[r] = loss_row(kind, fused, cols, output + r * cols, targets + r * target_width,
+                                 gradient ? gradient + r * cols : nullptr, scale);
+    }, "loss");
+    return status ? status : sum(handle, rows, row_losses_address, result_address);
+}
+
+// Correct predictions of each row into row_counts, their number into *result.
+inline int count_correct(long long handle, int kind, int rows, int cols, long long y_address,
+                         long long targets_address, int target_width, long long row_counts_address,
+                         long long result_address) {
+    const float* y = at<const float>(y_address);
+    const float* targets = at<const float>(targets_address);
+    double* row_counts = at<double>(row_counts_address);
+    int status = for_each(handle, rows, [=] ANNONET_LAMBDA(long long r) {
+        row_counts[r] = correct_in_row(kind, cols, y + r * cols, targets + r * target_width);
+    }, "count_correct");
+    return status ? status : sum(handle, rows, row_counts_address, result_address);
+}
+
+// ---- optimizers over the contiguous trainable parameters ------------------------------------------
+
+inline int sgd(long long handle, long long count, long long w_address, long long g_address, long long v_address,
+               float learning_rate, float momentum, bool nesterov) {
+    float* w = at<float>(w_address);
+    const float* g = at<const float>(g_address);
+    float* v = at<float>(v_address);
+    return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) {
+        sgd_element(w + i, g + i, v ? v + i : nullptr, learning_rate, momentum, nesterov);
+    }, "sgd");
+}
+
+inline int rmsprop(long long handle, long long count, long long w_address, long long g_address, long long v_address,
+                   float learning_rate, float rho, float epsilon) {
+    float* w = at<float>(w_address);
+    const float* g = at<const float>(g_address);
+    float* v = at<float>(v_address);
+    return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) {
+        rmsprop_element(w + i, g + i, v + i, learning_rate, rho, epsilon);
+    }, "rmsprop");
+}
+
+// Adam at step t (1-based), read from t_address when it is not 0 (a recorded graph).
+inline int adam(long long handle, long long count, long long w_address, long long g_address, long long m_address,
+                long long v_address, float learning_rate, float beta1, float beta2, float epsilon, long long t,
+                long long t_address) {
+    float* w = at<float>(w_address);
+    const float* g = at<const float>(g_address);
+    float* m = at<float>(m_address);
+    float* v = at<float>(v_address);
+    const long long* t_slot = at<const long long>(t_address);
+    return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) {
+        double step = (double)(t_slot ? *t_slot : t);
+        float step_size = (float)(learning_rate * sqrt(1.0 - pow((double)beta2, step)) / (1.0 - pow((double)beta1, step)));
+        adam_element(w + i, g + i, m + i, v + i, step_size, beta1, beta2, epsilon);
+    }, "adam");
+}
+
+}  // namespace annonet
