@@ -295,6 +295,54 @@ inline int synchronize(long long handle) {
 #endif
 }
 
+// ---- events: when a pinned staging buffer may be written again ----------------------------------------
+
+// An event without timing; the host executor, which runs everything at once, answers 1. 0 on failure.
+inline long long event_create(long long handle) {
+    Context* c = context(handle);
+    if (c->ordinal < 0) return 1;
+#ifdef __CUDACC__
+    cudaEvent_t event = nullptr;
+    if (check(cudaEventCreateWithFlags(&event, cudaEventDisableTiming), "cudaEventCreate")) return 0;
+    return reinterpret_cast<long long>(event);
+#else
+    return 0;
+#endif
+}
+
+// Marks the point the stream has reached; event_wait blocks until the stream passes it.
+inline int event_record(long long handle, long long event) {
+    Context* c = context(handle);
+    if (c->ordinal < 0) return 0;
+#ifdef __CUDACC__
+    return check(cudaEventRecord(reinterpret_cast<cudaEvent_t>(event), c->stream), "cudaEventRecord");
+#else
+    (void)event;
+    return -1000;
+#endif
+}
+
+inline int event_wait(long long handle, long long event) {
+    Context* c = context(handle);
+    if (c->ordinal < 0) return 0;
+#ifdef __CUDACC__
+    return check(cudaEventSynchronize(reinterpret_cast<cudaEvent_t>(event)), "cudaEventSynchronize");
+#else
+    (void)event;
+    return -1000;
+#endif
+}
+
+inline void event_destroy(long long handle, long long event) {
+    Context* c = context(handle);
+    if (c->ordinal < 0) return;
+#ifdef __CUDACC__
+    cudaEventDestroy(reinterpret_cast<cudaEvent_t>(event));
+#else
+    (void)event;
+#endif
+}
+
 // ---- CUDA graphs: record a training step once, replay it every step ----------------------------------
 
 // Starts recording the work enqueued on the stream instead of running it. The host executor cannot

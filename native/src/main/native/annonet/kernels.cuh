@@ -165,14 +165,16 @@ inline int dropout(long long handle, int threshold, float scale, long long seed,
     }, "dropout");
 }
 
-// ---- losses and metrics: a value per row, then one sum ------------------------------------------
+// ---- losses and metrics: a value per row, summed in one block ----------------------------------------
 
 #ifdef __CUDACC__
-// One block sums `count` doubles in a fixed order, so results do not depend on scheduling.
-__global__ void sum_kernel(long long count, const double* values, double* result) {
+// *result = Σ body(r) over rows, by one block in a fixed order: deterministic, and no scratch memory
+// (nothing may be allocated while a graph records). Rows are a batch's outputs: a few thousand at most.
+template <typename Body>
+__global__ void row_sum_kernel(long long rows, Body body, double* result) {
     __shared__ double partial[THREADS_PER_BLOCK];
     double sum = 0.0;
-    for (long long i = threadIdx.x; i < count; i += THREADS_PER_BLOCK) sum += values[i];
+    for (long long r = threadIdx.x; r < rows; r += THREADS_PER_BLOCK) sum += body(r);
     partial[threadIdx.x] = sum;
     __syncthreads();
     for (int half = THREADS_PER_BLOCK / 2; half > 0; half /= 2) {
@@ -183,52 +185,47 @@ __global__ void sum_kernel(long long count, const double* values, double* result
 }
 #endif
 
-// *result = Σ values[0 .. count).
-inline int sum(long long handle, long long count, long long values_address, long long result_address) {
+// *result = Σ body(r) for r in [0, rows): one block on the GPU, a loop on the host executor.
+template <typename Body>
+inline int row_sum(long long handle, long long rows, Body body, long long result_address, const char* what) {
     Context* c = context(handle);
-    const double* values = at<const double>(values_address);
     double* result = at<double>(result_address);
     if (c->ordinal < 0) {
         double total = 0.0;
-        for (long long i = 0; i < count; i++) total += values[i];
+        for (long long r = 0; r < rows; r++) total += body(r);
         *result = total;
         return 0;
     }
 #ifdef __CUDACC__
-    sum_kernel<<<1, THREADS_PER_BLOCK, 0, c->stream>>>(count, values, result);
-    return check(cudaGetLastError(), "sum");
+    row_sum_kernel<<<1, THREADS_PER_BLOCK, 0, c->stream>>>(rows, body, result);
+    return check(cudaGetLastError(), what);
 #else
-    return -1000;
+    return fail(-1000, what, "no CUDA in this build");
 #endif
 }
 
-// Each row's loss into row_losses (rows doubles), their sum into *result; the gradient times scale
-// (with respect to z when fused) into gradient unless it is 0. Targets are target_width values a row.
+// The loss summed over rows into *result (a double); the gradient times scale (with respect to z
+// when fused) into gradient unless it is 0. Targets are target_width values a row.
 inline int loss(long long handle, int kind, bool fused, int rows, int cols, long long output_address,
                 long long targets_address, int target_width, long long gradient_address, float scale,
-                long long row_losses_address, long long result_address) {
+                long long result_address) {
     const float* output = at<const float>(output_address);
     const float* targets = at<const float>(targets_address);
     float* gradient = at<float>(gradient_address);
-    double* row_losses = at<double>(row_losses_address);
-    int status = for_each(handle, rows, [=] ANNONET_LAMBDA(long long r) {
-        row_losses[r] = loss_row(kind, fused, cols, output + r * cols, targets + r * target_width,
-                                 gradient ? gradient + r * cols : nullptr, scale);
-    }, "loss");
-    return status ? status : sum(handle, rows, row_losses_address, result_address);
+    return row_sum(handle, rows, [=] ANNONET_LAMBDA(long long r) {
+        return loss_row(kind, fused, cols, output + r * cols, targets + r * target_width,
+                        gradient ? gradient + r * cols : nullptr, scale);
+    }, result_address, "loss");
 }
 
-// Correct predictions of each row into row_counts, their number into *result.
+// The number of correct predictions into *result (a double).
 inline int count_correct(long long handle, int kind, int rows, int cols, long long y_address,
-                         long long targets_address, int target_width, long long row_counts_address,
-                         long long result_address) {
+                         long long targets_address, int target_width, long long result_address) {
     const float* y = at<const float>(y_address);
     const float* targets = at<const float>(targets_address);
-    double* row_counts = at<double>(row_counts_address);
-    int status = for_each(handle, rows, [=] ANNONET_LAMBDA(long long r) {
-        row_counts[r] = correct_in_row(kind, cols, y + r * cols, targets + r * target_width);
-    }, "count_correct");
-    return status ? status : sum(handle, rows, row_counts_address, result_address);
+    return row_sum(handle, rows, [=] ANNONET_LAMBDA(long long r) {
+        return (double)correct_in_row(kind, cols, y + r * cols, targets + r * target_width);
+    }, result_address, "count_correct");
 }
 
 // ---- optimizers over the contiguous trainable parameters ------------------------------------------

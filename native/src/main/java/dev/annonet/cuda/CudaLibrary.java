@@ -89,6 +89,23 @@ public final class CudaLibrary {
     @Name("synchronize")
     public static native int synchronize(long context);
 
+    // ---- events ---------------------------------------------------------------------------------------
+
+    /** An event (1 on the host executor, where everything has already run); 0 on failure. */
+    @Name("event_create")
+    public static native long eventCreate(long context);
+
+    /** Marks where the stream is now. */
+    @Name("event_record")
+    public static native int eventRecord(long context, long event);
+
+    /** Blocks until the stream has passed the event's mark. */
+    @Name("event_wait")
+    public static native int eventWait(long context, long event);
+
+    @Name("event_destroy")
+    public static native void eventDestroy(long context, long event);
+
     // ---- CUDA graphs ------------------------------------------------------------------------------------
 
     /** Starts recording the stream's work: 0, 1 when this context cannot record (the host executor), or an error. */
@@ -131,11 +148,11 @@ public final class CudaLibrary {
 
     @Name("loss")
     public static native int loss(long context, int kind, boolean fused, int rows, int cols, long output, long targets,
-                                  int targetWidth, long gradient, float scale, long rowLosses, long result);
+                                  int targetWidth, long gradient, float scale, long result);
 
     @Name("count_correct")
     public static native int countCorrect(long context, int kind, int rows, int cols, long y, long targets,
-                                          int targetWidth, long rowCounts, long result);
+                                          int targetWidth, long result);
 
     @Name("sgd")
     public static native int sgd(long context, long count, long weights, long gradients, long velocity,

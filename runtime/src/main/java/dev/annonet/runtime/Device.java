@@ -1,23 +1,40 @@
 package dev.annonet.runtime;
 
+import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.cpu.CpuBackend;
+import dev.annonet.runtime.backend.cuda.CudaBackend;
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Where a model runs: {@link #cpu()}, {@link #reference()}, or {@link #auto()} to let the runtime choose. */
+/**
+ * Where a model runs: {@link #cpu()}, {@link #cuda(int)}, {@link #reference()}, or {@link #auto()}
+ * to let the runtime choose for each model.
+ */
 public final class Device {
     private static final System.Logger LOG = System.getLogger("dev.annonet.runtime");
-    private static final Device CPU = new Device(true, "cpu");
-    private static final Device REFERENCE = new Device(false, "reference");
-    private static final AtomicBoolean AUTO_REPORTED = new AtomicBoolean();
+    /**
+     * Multiply-adds per sample (trainable parameters, for dense layers) below which a GPU does not
+     * pay: the kernel launches and the copy of every batch then cost more than the CPU's whole step.
+     */
+    static final long GPU_WORTHWHILE_PARAMETERS = 100_000;
+    private static final Device CPU = new Device(Kind.CPU, -1, false);
+    private static final Device REFERENCE = new Device(Kind.REFERENCE, -1, false);
+    private static final Device AUTO = new Device(Kind.AUTO, -1, false);
+    private static final Device CUDA_HOST_EXECUTOR = new Device(Kind.CUDA_HOST_EXECUTOR, -1, false);
+    private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
 
-    private final boolean fast;
-    private final String name;
+    private enum Kind { CPU, REFERENCE, CUDA, CUDA_HOST_EXECUTOR, AUTO }
 
-    private Device(boolean fast, String name) {
-        this.fast = fast;
-        this.name = name;
+    private final Kind kind;
+    private final int ordinal;
+    private final boolean tf32;
+
+    private Device(Kind kind, int ordinal, boolean tf32) {
+        this.kind = kind;
+        this.ordinal = ordinal;
+        this.tf32 = tf32;
     }
 
     /** The fast CPU backend (float32, OpenBLAS). Fails when OpenBLAS cannot load on this platform. */
@@ -36,28 +53,119 @@ public final class Device {
     }
 
     /**
-     * The best device here. This build has no CUDA backend, so: the CPU backend, or the reference
-     * backend when OpenBLAS cannot load. The choice and its reason are logged once per process.
+     * GPU {@code ordinal} (float32; see {@link #withTf32()}). Fails with the reason when it cannot be
+     * used: no GPU or driver, a native library built without nvcc. A missing cuBLAS is reported when
+     * a model is created on it.
+     */
+    public static Device cuda(int ordinal) {
+        String problem = CudaBackend.deviceProblem(ordinal);
+        if (problem != null) {
+            throw new IllegalStateException("Device.cuda(" + ordinal + ") is not available: " + problem);
+        }
+        return new Device(Kind.CUDA, ordinal, false);
+    }
+
+    /**
+     * The CUDA backend with its kernels run as loops on the CPU, over host memory: slow, but the
+     * same code and kernel bodies as on a GPU, to check the CUDA path on a machine without one.
+     */
+    public static Device cudaHostExecutor() {
+        String problem = CudaLibrary.load();
+        if (problem != null) {
+            throw new IllegalStateException(problem);
+        }
+        return CUDA_HOST_EXECUTOR;
+    }
+
+    /** The first GPU: {@code cuda(0)}. */
+    public static Device cuda() {
+        return cuda(0);
+    }
+
+    /**
+     * This GPU with TF32 tensor-core GEMMs: several times the float32 rate, with products rounded to
+     * 10 mantissa bits (sums stay float32). An explicit choice, as in PyTorch; float32 by default.
+     */
+    public Device withTf32() {
+        if (kind != Kind.CUDA) {
+            throw new IllegalStateException("TF32 is a GPU setting; " + this + " is not a GPU");
+        }
+        return new Device(Kind.CUDA, ordinal, true);
+    }
+
+    /**
+     * The best device for each model, chosen when the model is created: the first GPU when there is
+     * one, it has kernels for every layer, and the network is large enough to pay for the transfers
+     * (at least 100,000 trainable parameters); otherwise the CPU backend, or the reference backend
+     * when OpenBLAS cannot load. Each choice and its reason are logged once per process.
      */
     public static Device auto() {
-        String problem = CpuProbe.PROBLEM;
-        Device chosen = problem == null ? CPU : REFERENCE;
-        if (AUTO_REPORTED.compareAndSet(false, true)) {
-            LOG.log(problem == null ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-                    "Device.auto() chose " + chosen + ": no CUDA backend in this build"
-                            + (problem == null ? "" : ", and the CPU backend cannot start: " + problem));
-        }
-        return chosen;
+        return AUTO;
     }
 
     /** A new backend for one model, which closes it with the model. */
-    Backend newBackend() {
-        return fast ? new CpuBackend() : new ReferenceBackend();
+    Backend newBackend(NetworkLayout layout) {
+        return switch (kind) {
+            case CPU -> new CpuBackend();
+            case REFERENCE -> new ReferenceBackend();
+            case CUDA -> CudaBackend.onDevice(ordinal, tf32);
+            case CUDA_HOST_EXECUTOR -> CudaBackend.hostExecutor();
+            case AUTO -> chooseBackend(layout);
+        };
+    }
+
+    private static Backend chooseBackend(NetworkLayout layout) {
+        String cpuProblem = CpuProbe.PROBLEM;
+        String fallback = cpuProblem == null ? "cpu" : "reference (the CPU backend cannot start: " + cpuProblem + ")";
+        String gpuProblem = gpuProblem(layout);
+        if (gpuProblem == null) {
+            try {
+                Backend gpu = CudaBackend.onDevice(0, false);
+                report(System.Logger.Level.INFO, "Device.auto() chose cuda:0 for " + layout.name() + ": "
+                        + CudaBackend.describe(0) + ", " + layout.trainableSize() + " trainable parameters");
+                return gpu;
+            } catch (IllegalStateException e) {
+                gpuProblem = e.getMessage();
+            }
+        }
+        report(cpuProblem == null ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                "Device.auto() chose " + fallback + " for " + layout.name() + ": " + gpuProblem);
+        return cpuProblem == null ? new CpuBackend() : new ReferenceBackend();
+    }
+
+    /** Why the GPU is not used for this network, or null when it is. */
+    static String gpuProblem(NetworkLayout layout) {
+        String problem = CudaBackend.deviceProblem(0);
+        if (problem != null) {
+            return problem;
+        }
+        for (NetworkLayout.LayerRow layer : layout.layers()) {
+            if (!CudaBackend.hasKernelsFor(layer.type())) {
+                return "the GPU has no kernels for layer '" + layer.name() + "' (" + layer.type() + ") yet";
+            }
+        }
+        if (layout.trainableSize() < GPU_WORTHWHILE_PARAMETERS) {
+            return "the network is too small for a GPU to pay (" + layout.trainableSize() + " trainable parameters, fewer than "
+                    + GPU_WORTHWHILE_PARAMETERS + ": launches and copies would cost more than the CPU's whole step)";
+        }
+        return null;
+    }
+
+    private static void report(System.Logger.Level level, String message) {
+        if (REPORTED.add(message)) {
+            LOG.log(level, message);
+        }
     }
 
     @Override
     public String toString() {
-        return name;
+        return switch (kind) {
+            case CPU -> "cpu";
+            case REFERENCE -> "reference";
+            case CUDA -> "cuda:" + ordinal + (tf32 ? " (tf32)" : "");
+            case CUDA_HOST_EXECUTOR -> "cuda host executor";
+            case AUTO -> "auto";
+        };
     }
 
     /** Starts a CPU backend once, on first use: {@code PROBLEM} says why it cannot start, or is null. */

@@ -61,11 +61,23 @@ public abstract class Model implements AutoCloseable {
         for (NetworkLayout.LayerRow row : layout.layers()) {
             layersByName.put(row.name(), row);
         }
-        this.backend = device.newBackend();
+        this.backend = device.newBackend(layout);
+        requireKernels(backend, layout);
         this.parameters = backend.allocate(layout.parameterSize());
         this.gradients = backend.allocate(layout.trainableSize());
         this.arena = new Arena(backend, layout, Fit.DEFAULT_BATCH_SIZE);
         backend.upload(initialParameters(layout, seed), 0, parameters, 0, layout.parameterSize());
+    }
+
+    /** A layer the backend cannot run is reported now, naming it, instead of failing mid-training. */
+    private static void requireKernels(Backend backend, NetworkLayout layout) {
+        for (NetworkLayout.LayerRow layer : layout.layers()) {
+            if (!backend.runs(layer.type())) {
+                backend.close();
+                throw new IllegalArgumentException(layout.name() + ": layer '" + layer.name() + "' (" + layer.type()
+                        + ") has no kernels on the " + backend.name() + " backend yet; create the model on Device.cpu()");
+            }
+        }
     }
 
     private static float[] initialParameters(NetworkLayout layout, long seed) {
@@ -218,7 +230,7 @@ public abstract class Model implements AutoCloseable {
 
     @Override
     public String toString() {
-        return layout.name() + " on " + device;
+        return layout.name() + " on " + backend.name();
     }
 
     // ---- the contract with generated code ----------------------------------------------------

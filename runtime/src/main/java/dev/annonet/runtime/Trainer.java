@@ -5,6 +5,7 @@ import dev.annonet.runtime.backend.AccuracyKind;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.StepReplay;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -37,6 +38,13 @@ final class Trainer {
     private final String targetMeaning;
     private final int trainableSize;
     private final SplittableRandom shuffleRandom;
+    /** The backend's step recorder, or null when it runs every kernel call as it comes. */
+    private final StepReplay replay;
+    /** What a recording runs: the step on {@code recordedBatch} samples (a field, so no lambda per step). */
+    private final Runnable recordStep = () -> runStep(this.recordedBatch);
+    private final long[] stepCorrect;
+    private int recordedBatch;
+    private double stepLoss;
     private long updates;
 
     Trainer(Model model, Arena arena, Optimizer optimizer, Loss loss, Metric[] metrics,
@@ -58,6 +66,8 @@ final class Trainer {
         this.shuffleRandom = new SplittableRandom(shuffleSeed);
         this.names = new String[1 + metrics.length];
         this.accuracies = new AccuracyKind[metrics.length];
+        this.stepCorrect = new long[metrics.length];
+        this.replay = backend.stepReplay();
         names[0] = "loss";
         for (int m = 0; m < metrics.length; m++) {
             Metric metric = Objects.requireNonNull(metrics[m], "metric");
@@ -142,24 +152,49 @@ final class Trainer {
     /**
      * One training step on samples {@code order[from .. from + batch)} ({@code from ..} in order
      * when {@code order} is null): forward with dropout, loss, backward, optimizer update. The
-     * arena must already hold room for {@code batch} samples.
+     * arena must already hold room for {@code batch} samples. A backend that replays steps (CUDA
+     * graphs) records the step once per batch size and replays it.
      */
     void trainBatch(Tensor x, Tensor y, int[] order, int from, int batch, Tally tally) {
         arena.loadInputs(x.values(), order, from, batch);
         arena.loadTargets(y.values(), targetWidth, order, from, batch);
+        int rows = batch * rowsPerSample;
+        updates++;
+        if (replay == null) {
+            runStep(batch);
+        } else {
+            recordedBatch = batch;
+            replay.replay(batch, model.step(), updates, recordStep);
+            stepLoss = replay.result(0);
+            for (int m = 0; m < accuracies.length; m++) {
+                stepCorrect[m] = (long) replay.result(1 + m);
+            }
+        }
+        tally.addLoss(stepLoss, rows);
+        for (int m = 0; m < accuracies.length; m++) {
+            tally.addCorrect(m, stepCorrect[m], accuracies[m] == AccuracyKind.BINARY ? (long) rows * columns : rows);
+        }
+        model.advanceStep();
+    }
+
+    /**
+     * The kernels of one step, on the batch in the arena: its loss goes to {@code stepLoss} and its
+     * correct counts to {@code stepCorrect} (while a step records, the backend keeps them instead).
+     */
+    private void runStep(int batch) {
         model.forward(batch, true);
         Memory activations = model.activations();
         int rows = batch * rowsPerSample;
         int gradientOffset = fused ? preActivationOffset : outputOffset;
-        double lossSum = backend.loss(loss, fused, rows, columns,
+        stepLoss = backend.loss(loss, fused, rows, columns,
                 activations, outputOffset * batch, activations, preActivationOffset * batch, arena.targets(), 0,
                 model.activationGradients(), gradientOffset * batch, 1f / rows);
-        tally.addLoss(lossSum, rows);
-        countCorrect(batch, rows, tally);
+        for (int m = 0; m < accuracies.length; m++) {
+            stepCorrect[m] = backend.countCorrect(accuracies[m], rows, columns, activations, outputOffset * batch,
+                    arena.targets(), 0);
+        }
         model.backward(batch, fused);
-        updates++;
         optimizer.update(backend, trainableSize, model.parameters(), model.gradients(), optimizerState, updates);
-        model.advanceStep();
     }
 
     /** Adds the loss and metrics of {@code x} and {@code y}, run in inference mode, to a reset {@code tally}. */

@@ -1,22 +1,73 @@
 package dev.annonet.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.annonet.dsl.Activation;
+import dev.annonet.runtime.backend.cuda.CudaBackend;
 import org.junit.jupiter.api.Test;
 
 class DeviceTest {
 
     @Test
-    void autoPicksTheCpuBackendWhileThereIsNoCudaBackend() {
-        assertSame(Device.cpu(), Device.auto());
+    void autoChoosesForEachModelAndTheSmallOnesStayOnTheCpu() {
         assertSame(Device.auto(), Device.auto());
+        assertEquals("auto", Device.auto().toString());
+        try (HandScheduledMlp model = HandScheduledMlp.create(Device.auto(), 1, 2, 3, 2, 0)) {
+            assertEquals("cpu", model.backend.name());
+            assertEquals("HandScheduledMlp on cpu", model.toString());
+            String why = Device.gpuProblem(model.layout());
+            assertNotNull(why);
+            if (CudaBackend.deviceProblem(0) == null) {
+                assertTrue(why.startsWith("the network is too small for a GPU to pay (23 trainable parameters"), why);
+            } else {
+                assertEquals(CudaBackend.deviceProblem(0), why);
+            }
+        }
+    }
+
+    @Test
+    void cudaIsRefusedWithTheReasonWhereThereIsNoGpu() {
+        String problem = CudaBackend.deviceProblem(0);
+        if (problem == null) {
+            assertEquals("cuda:0 (tf32)", Device.cuda(0).withTf32().toString());
+        } else {
+            IllegalStateException e = assertThrows(IllegalStateException.class, Device::cuda);
+            assertEquals("Device.cuda(0) is not available: " + problem, e.getMessage());
+        }
+        assertThrows(IllegalStateException.class, () -> Device.cpu().withTf32());
+    }
+
+    @Test
+    void aLayerWithoutCudaKernelsIsRefusedWhenTheModelIsCreated() {
+        NetworkLayout layout = NetworkLayout.builder("Recurrent")
+                .input("tokens", 0, 4)
+                .output("lstm", 4, Activation.Kind.TANH, 4, 4)
+                .activationSize(8)
+                .layer("tokens", "InputLayer", 0, 4)
+                .layer("lstm", "LSTM", 0, 4)
+                .build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Model(layout, Device.cudaHostExecutor(), 1) {
+            @Override
+            protected void forward(int batch, boolean training) {
+            }
+
+            @Override
+            protected void backward(int batch, boolean outputGradientFused) {
+            }
+        });
+        assertEquals("Recurrent: layer 'lstm' (LSTM) has no kernels on the cuda host executor backend yet;"
+                + " create the model on Device.cpu()", e.getMessage());
     }
 
     @Test
     void devicesNameTheirBackends() {
         assertEquals("cpu", Device.cpu().toString());
         assertEquals("reference", Device.reference().toString());
+        assertEquals("cuda host executor", Device.cudaHostExecutor().toString());
         try (HandScheduledMlp model = HandScheduledMlp.create(Device.cpu(), 1, 2, 3, 2, 0)) {
             assertEquals("cpu", model.backend.name());
             assertEquals("HandScheduledMlp on cpu", model.toString());

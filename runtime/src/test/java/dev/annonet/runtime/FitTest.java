@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FitTest {
 
     static Stream<Device> devices() {
-        return Stream.of(Device.reference(), Device.cpu());
+        return Stream.of(Device.reference(), Device.cpu(), Device.cudaHostExecutor());
     }
 
     @ParameterizedTest

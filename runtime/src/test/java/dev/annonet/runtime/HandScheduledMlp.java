@@ -46,7 +46,7 @@ final class HandScheduledMlp extends Model {
                 .trainable("hidden.bias", hb, NetworkLayout.Init.zeros(), hidden)
                 .trainable("output.kernel", ok, NetworkLayout.Init.glorotUniform(hidden, classes), hidden, classes)
                 .trainable("output.bias", ob, NetworkLayout.Init.zeros(), classes)
-                .layer("image", "Input", 0, in)
+                .layer("image", "InputLayer", 0, in)
                 .layer("hidden", "Dense", (long) in * hidden + hidden, hidden)
                 .layer("dropout", "Dropout", 0, hidden)
                 .layer("output", "Dense", (long) hidden * classes + classes, classes)

@@ -26,7 +26,7 @@ class ModelTest {
                     _________________________________________________________________
                      Layer (type)                Output Shape              Param #
                     =================================================================
-                     image (Input)               (None, 784)               0
+                     image (InputLayer)          (None, 784)               0
 
                      hidden (Dense)              (None, 512)               401920
 

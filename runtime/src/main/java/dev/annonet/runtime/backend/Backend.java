@@ -6,8 +6,9 @@ package dev.annonet.runtime.backend;
  * {@link Memory} from this backend plus an offset, all row-major.
  *
  * <p>Kernels never allocate: a training step on any backend creates no garbage. Implementations:
- * {@code reference} (plain loops in double precision, the oracle the others are tested against)
- * and {@code cpu} (float32, OpenBLAS sgemm, loops the JIT can vectorize).
+ * {@code reference} (plain loops in double precision, the oracle the others are tested against),
+ * {@code cpu} (float32, OpenBLAS sgemm, loops the JIT can vectorize) and {@code cuda} (float32,
+ * annonet's CUDA kernels and cuBLAS, whole steps replayed as CUDA graphs).
  */
 public interface Backend extends AutoCloseable {
 
@@ -195,6 +196,22 @@ public interface Backend extends AutoCloseable {
      */
     void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
               float learningRate, float beta1, float beta2, float epsilon, long t);
+
+    // ---- capabilities ---------------------------------------------------------------------------
+
+    /**
+     * Whether this backend has kernels for layers of {@code layerType}, the Keras class name of
+     * {@link dev.annonet.runtime.NetworkLayout.LayerRow#type()} ("Dense", "Conv2D", ...). A model
+     * checks every layer when it is created, so a missing kernel is reported before any work.
+     */
+    default boolean runs(String layerType) {
+        return true;
+    }
+
+    /** The step recorder when this backend can replay whole training steps (CUDA graphs), else null. */
+    default StepReplay stepReplay() {
+        return null;
+    }
 
     /** Frees native memory; the backend and its memories are unusable afterwards. */
     @Override

@@ -1,0 +1,25 @@
+package dev.annonet.runtime.backend;
+
+/**
+ * A backend that records a whole training step once and replays it (CUDA graphs): one launch per
+ * step instead of one per kernel. While a step records, the backend reads the values that change
+ * from step to step (dropout's step, the optimizer's update count) from its own memory, which each
+ * replay sets, and the results of the step's loss and accuracy calls go to result slots, read
+ * with {@link #result} after the replay.
+ */
+public interface StepReplay {
+
+    /**
+     * Runs the step recorded under {@code key} (the batch size), first recording it by running
+     * {@code record} when the key is new or when memory was allocated since it was recorded (a
+     * recording holds addresses). {@code step} is the model's step (dropout masks) and
+     * {@code update} the optimizer's 1-based update count.
+     */
+    void replay(int key, long step, long update, Runnable record);
+
+    /**
+     * The result of the {@code index}-th {@link Backend#loss} or {@link Backend#countCorrect} call of
+     * the recorded step, in the order the step made them, from the last replay.
+     */
+    double result(int index);
+}

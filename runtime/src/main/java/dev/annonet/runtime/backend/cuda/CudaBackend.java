@@ -1,0 +1,596 @@
+package dev.annonet.runtime.backend.cuda;
+
+import dev.annonet.cuda.CudaLibrary;
+import dev.annonet.runtime.backend.AccuracyKind;
+import dev.annonet.runtime.backend.ActivationFunction;
+import dev.annonet.runtime.backend.Backend;
+import dev.annonet.runtime.backend.DropoutMask;
+import dev.annonet.runtime.backend.KernelArguments;
+import dev.annonet.runtime.backend.LossKind;
+import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.PoolingKind;
+import dev.annonet.runtime.backend.StepReplay;
+import dev.annonet.runtime.backend.Window2D;
+import java.nio.DoubleBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The CUDA backend: float32 values in device memory, annonet's kernels ({@code native/src/main/native})
+ * and cuBLAS GEMMs, all on one stream, and whole training steps recorded once as CUDA graphs and
+ * replayed ({@link StepReplay}). Uploads go through pinned staging buffers; a step allocates nothing.
+ *
+ * <p>{@link #hostExecutor()} runs the very same kernel bodies as loops on the CPU, over host
+ * memory: the same Java code path, so tests on machines without a GPU check this class and the
+ * kernels' math against the reference backend. Only the launches, cuBLAS and graph capture are left
+ * for the GPU tests ({@code scripts/gpu-check.sh}).
+ *
+ * <p>Layers: Dense, Activation, Dropout, Flatten and Reshape. The convolution family, batch
+ * normalization, LSTM and Embedding have no CUDA kernels yet; {@link #runs} says so, and a model
+ * that uses them is refused when created. Not thread-safe.
+ */
+public final class CudaBackend implements Backend, StepReplay {
+    private static final Set<String> LAYER_TYPES = Set.of("InputLayer", "Dense", "Activation", "Dropout", "Flatten", "Reshape");
+    /** Result slots of one recorded step: its loss and one per accuracy metric. */
+    private static final int RESULT_SLOTS = 16;
+    /** Distinct batch sizes whose recorded steps are kept: a fit uses one, plus its last partial batch. */
+    private static final int RECORDED_STEPS = 4;
+
+    private final long context;
+    private final String name;
+    private final List<CudaMemory> memories = new ArrayList<>();
+    private final PinnedStaging staging;
+    // Results of loss and countCorrect (doubles): on the device, and their pinned host copy.
+    private final long results;
+    private final long resultsHost;
+    private final DoubleBuffer resultsView;
+    // The step and update counters a recorded step reads (two longs): on the device and pinned.
+    private final long counters;
+    private final long countersHost;
+    private final LongBuffer countersView;
+    private final long countersCopied;
+    // Recorded steps by batch size; a key of 0 marks a free entry.
+    private final int[] recordedKeys = new int[RECORDED_STEPS];
+    private final long[] recordedGraphs = new long[RECORDED_STEPS];
+    private int nextRecording;
+    private boolean recording;
+    private int resultCursor;
+    private int recordedResults;
+    private boolean closed;
+
+    private CudaBackend(long context, String name) {
+        this.context = context;
+        this.name = name;
+        this.staging = new PinnedStaging(this);
+        this.results = checked(CudaLibrary.memoryAllocate(context, RESULT_SLOTS * Double.BYTES), "allocating result slots");
+        this.resultsHost = checked(CudaLibrary.pinnedAllocate(context, RESULT_SLOTS * Double.BYTES), "allocating result slots");
+        this.resultsView = PinnedStaging.bytes(resultsHost, RESULT_SLOTS * Double.BYTES).asDoubleBuffer();
+        this.counters = checked(CudaLibrary.memoryAllocate(context, 2 * Long.BYTES), "allocating step counters");
+        this.countersHost = checked(CudaLibrary.pinnedAllocate(context, 2 * Long.BYTES), "allocating step counters");
+        this.countersView = PinnedStaging.bytes(countersHost, 2 * Long.BYTES).asLongBuffer();
+        this.countersCopied = checked(CudaLibrary.eventCreate(context), "creating an event");
+    }
+
+    /**
+     * A backend on GPU {@code ordinal}; {@code tf32} lets cuBLAS use TF32 tensor cores (faster,
+     * about 10 mantissa bits). Fails with a message naming what is missing: the native library,
+     * nvcc at build time, a driver, the GPU, or cuBLAS.
+     */
+    public static CudaBackend onDevice(int ordinal, boolean tf32) {
+        String problem = deviceProblem(ordinal);
+        if (problem != null) {
+            throw new IllegalStateException(problem);
+        }
+        long context = CudaLibrary.contextCreate(ordinal, tf32);
+        if (context == 0) {
+            throw new IllegalStateException("the CUDA backend cannot start on GPU " + ordinal + ": " + CudaLibrary.lastError());
+        }
+        return new CudaBackend(context, "cuda:" + ordinal + (tf32 ? " (tf32)" : ""));
+    }
+
+    /** The host executor: this backend's code and kernels, run as loops on the CPU over host memory. */
+    public static CudaBackend hostExecutor() {
+        String problem = CudaLibrary.load();
+        if (problem != null) {
+            throw new IllegalStateException(problem);
+        }
+        return new CudaBackend(CudaLibrary.contextCreate(-1, false), "cuda host executor");
+    }
+
+    /** Null when GPU {@code ordinal} can be used, else why not (without starting cuBLAS). */
+    public static String deviceProblem(int ordinal) {
+        String problem = CudaLibrary.load();
+        if (problem != null) {
+            return problem;
+        }
+        if (!CudaLibrary.compiledWithCuda()) {
+            return "annonet's native library was built without nvcc, so it has no CUDA kernels";
+        }
+        int count = CudaLibrary.deviceCount();
+        if (count < 0) {
+            return "no usable GPU: " + CudaLibrary.lastError();
+        }
+        if (ordinal < 0 || ordinal >= count) {
+            return "no GPU " + ordinal + ": this machine has " + count;
+        }
+        return null;
+    }
+
+    /** The GPU's name, architecture and memory. */
+    public static String describe(int ordinal) {
+        return CudaLibrary.deviceDescription(ordinal);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean runs(String layerType) {
+        return hasKernelsFor(layerType);
+    }
+
+    /** Whether this backend has kernels for layers of this Keras type ("Dense", "Conv2D", ...). */
+    public static boolean hasKernelsFor(String layerType) {
+        return LAYER_TYPES.contains(layerType);
+    }
+
+    long context() {
+        return context;
+    }
+
+    @Override
+    public Memory allocate(int size) {
+        checkOpen();
+        if (size < 0) {
+            throw new IllegalArgumentException("negative memory size " + size);
+        }
+        if (recording) {
+            throw new IllegalStateException("memory cannot be allocated while a step records");
+        }
+        long address = checked(CudaLibrary.memoryAllocate(context, (long) Math.max(size, 1) * Float.BYTES),
+                "allocating " + size + " values");
+        CudaMemory memory = new CudaMemory(this, address, size);
+        memories.add(memory);
+        // Recorded steps may hold addresses of memory this one replaces (a grown arena).
+        forgetRecordedSteps();
+        return memory;
+    }
+
+    // ---- data movement ------------------------------------------------------------------------
+
+    @Override
+    public void upload(float[] source, int sourceOffset, Memory target, int targetOffset, int count) {
+        KernelArguments.check("upload", "target", target, targetOffset, count);
+        staging.upload(source, sourceOffset, cuda(target).at(targetOffset), count);
+    }
+
+    @Override
+    public void download(Memory source, int sourceOffset, float[] target, int targetOffset, int count) {
+        KernelArguments.check("download", "source", source, sourceOffset, count);
+        staging.download(cuda(source).at(sourceOffset), target, targetOffset, count);
+    }
+
+    @Override
+    public void fill(Memory target, int offset, int count, float value) {
+        KernelArguments.check("fill", "target", target, offset, count);
+        check(CudaLibrary.fill(context, count, cuda(target).at(offset), value), "fill");
+    }
+
+    @Override
+    public void copy(Memory source, int sourceOffset, Memory target, int targetOffset, int count) {
+        KernelArguments.check("copy", "source", source, sourceOffset, count);
+        KernelArguments.check("copy", "target", target, targetOffset, count);
+        check(CudaLibrary.copyAsync(context, cuda(target).at(targetOffset), cuda(source).at(sourceOffset),
+                (long) count * Float.BYTES, CudaLibrary.DEVICE_TO_DEVICE), "copy");
+    }
+
+    // ---- dense ------------------------------------------------------------------------------------
+
+    @Override
+    public void matmul(boolean transposeA, boolean transposeB, int m, int n, int k,
+                       Memory a, int aOffset, Memory b, int bOffset, Memory c, int cOffset, boolean accumulate) {
+        KernelArguments.checkMatmul(m, n, k, a, aOffset, b, bOffset, c, cOffset);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                fill(c, cOffset, m * n, 0f);
+            }
+            return;
+        }
+        check(CudaLibrary.gemm(context, transposeA, transposeB, m, n, k, cuda(a).at(aOffset), cuda(b).at(bOffset),
+                cuda(c).at(cOffset), accumulate), "matmul");
+    }
+
+    @Override
+    public void biasActivation(ActivationFunction f, int rows, int cols,
+                               Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
+        KernelArguments.checkBiasActivation(f, rows, cols, z, zOffset, bias, biasOffset, y, yOffset);
+        check(CudaLibrary.biasActivation(context, activationCode(f), (float) f.lower(), (float) f.upper(), rows, cols,
+                cuda(z).at(zOffset), bias == null ? 0 : cuda(bias).at(biasOffset), cuda(y).at(yOffset)),
+                "biasActivation");
+    }
+
+    @Override
+    public void activationBackward(ActivationFunction f, int rows, int cols, Memory z, int zOffset,
+                                   Memory y, int yOffset, Memory dy, int dyOffset, Memory dz, int dzOffset) {
+        KernelArguments.checkActivationBackward(f, rows, cols, z, zOffset, y, yOffset, dy, dyOffset, dz, dzOffset);
+        check(CudaLibrary.activationBackward(context, activationCode(f), (float) f.lower(), (float) f.upper(), rows, cols,
+                cuda(z).at(zOffset), cuda(y).at(yOffset), cuda(dy).at(dyOffset), cuda(dz).at(dzOffset)),
+                "activationBackward");
+    }
+
+    @Override
+    public void columnSums(int rows, int cols, Memory x, int xOffset, Memory sums, int sumsOffset) {
+        KernelArguments.check("columnSums", "x", x, xOffset, rows, cols);
+        KernelArguments.check("columnSums", "sums", sums, sumsOffset, cols);
+        check(CudaLibrary.columnSums(context, rows, cols, cuda(x).at(xOffset), cuda(sums).at(sumsOffset)), "columnSums");
+    }
+
+    // ---- dropout ------------------------------------------------------------------------------------
+
+    @Override
+    public void dropout(double rate, long seed, long step, int count, Memory x, int xOffset, Memory y, int yOffset) {
+        KernelArguments.checkDropout(rate, count, x, xOffset, y, yOffset);
+        launchDropout("dropout", rate, seed, step, count, cuda(x).at(xOffset), cuda(y).at(yOffset));
+    }
+
+    @Override
+    public void dropoutBackward(double rate, long seed, long step, int count,
+                                Memory dy, int dyOffset, Memory dx, int dxOffset) {
+        KernelArguments.checkDropout(rate, count, dy, dyOffset, dx, dxOffset);
+        launchDropout("dropoutBackward", rate, seed, step, count, cuda(dy).at(dyOffset), cuda(dx).at(dxOffset));
+    }
+
+    /** A recording reads the step from the counters, which each replay sets. */
+    private void launchDropout(String what, double rate, long seed, long step, int count, long x, long y) {
+        check(CudaLibrary.dropout(context, DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step,
+                recording ? counters : 0, count, x, y), what);
+    }
+
+    // ---- layers without CUDA kernels yet (runs() reports them, so models using them are refused) -------
+
+    private UnsupportedOperationException noKernels(String layer) {
+        return new UnsupportedOperationException("the CUDA backend has no " + layer
+                + " kernels yet; run this model on Device.cpu()");
+    }
+
+    @Override
+    public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                       Memory columns, int columnsOffset, Memory z, int zOffset) {
+        throw noKernels("Conv2D");
+    }
+
+    @Override
+    public void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                               Memory columns, int columnsOffset, Memory dz, int dzOffset, Memory dKernel, int dKernelOffset,
+                               Memory dColumns, int dColumnsOffset, Memory dx, int dxOffset) {
+        throw noKernels("Conv2D");
+    }
+
+    @Override
+    public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
+        throw noKernels("pooling");
+    }
+
+    @Override
+    public void pool2dBackward(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset,
+                               Memory dy, int dyOffset, Memory dx, int dxOffset) {
+        throw noKernels("pooling");
+    }
+
+    @Override
+    public void zeroPad2d(Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
+        throw noKernels("ZeroPadding2D");
+    }
+
+    @Override
+    public void zeroPad2dBackward(Window2D window, int batch, Memory dy, int dyOffset, Memory dx, int dxOffset) {
+        throw noKernels("ZeroPadding2D");
+    }
+
+    @Override
+    public void batchNorm(boolean training, int rows, int cols, double momentum, double epsilon, Memory x, int xOffset,
+                          Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
+                          Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
+                          Memory y, int yOffset) {
+        throw noKernels("BatchNormalization");
+    }
+
+    @Override
+    public void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
+                                  Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
+                                  Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset) {
+        throw noKernels("BatchNormalization");
+    }
+
+    @Override
+    public void lstm(int batch, int steps, int inputs, int units, boolean returnSequences, Memory x, int xOffset,
+                     Memory weights, int weightsOffset, Memory workspace, int workspaceOffset, Memory y, int yOffset) {
+        throw noKernels("LSTM");
+    }
+
+    @Override
+    public void lstmBackward(int batch, int steps, int inputs, int units, boolean returnSequences, Memory x, int xOffset,
+                             Memory weights, int weightsOffset, Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
+                             Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
+                             Memory dx, int dxOffset) {
+        throw noKernels("LSTM");
+    }
+
+    @Override
+    public void embedding(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
+                          Memory table, int tableOffset, Memory y, int yOffset) {
+        throw noKernels("Embedding");
+    }
+
+    @Override
+    public void embeddingBackward(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
+                                  Memory dy, int dyOffset, Memory dTable, int dTableOffset) {
+        throw noKernels("Embedding");
+    }
+
+    // ---- losses and metrics -----------------------------------------------------------------------
+
+    @Override
+    public double loss(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset, Memory z, int zOffset,
+                       Memory targets, int targetsOffset, Memory gradient, int gradientOffset, float gradientScale) {
+        if (gradient == null) {
+            throw new NullPointerException("loss: gradient is null (lossValue computes the loss alone)");
+        }
+        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset,
+                gradient, gradientOffset);
+        return launchLoss(kind, fused, rows, cols, fused ? cuda(z).at(zOffset) : cuda(y).at(yOffset),
+                cuda(targets).at(targetsOffset), cuda(gradient).at(gradientOffset), gradientScale);
+    }
+
+    @Override
+    public double lossValue(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset,
+                            Memory z, int zOffset, Memory targets, int targetsOffset) {
+        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset, null, 0);
+        return launchLoss(kind, fused, rows, cols, fused ? cuda(z).at(zOffset) : cuda(y).at(yOffset),
+                cuda(targets).at(targetsOffset), 0, 0f);
+    }
+
+    private double launchLoss(LossKind kind, boolean fused, int rows, int cols, long output, long targets,
+                              long gradient, float scale) {
+        int slot = resultSlot();
+        int targetWidth = kind == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY ? 1 : cols;
+        check(CudaLibrary.loss(context, lossCode(kind), fused, rows, cols, output, targets, targetWidth, gradient, scale,
+                results + (long) slot * Double.BYTES), "loss");
+        return recording ? Double.NaN : readResult(slot);
+    }
+
+    @Override
+    public long countCorrect(AccuracyKind kind, int rows, int cols, Memory y, int yOffset,
+                             Memory targets, int targetsOffset) {
+        KernelArguments.checkCountCorrect(kind, rows, cols, y, yOffset, targets, targetsOffset);
+        int slot = resultSlot();
+        int targetWidth = kind == AccuracyKind.SPARSE_CATEGORICAL ? 1 : cols;
+        check(CudaLibrary.countCorrect(context, accuracyCode(kind), rows, cols, cuda(y).at(yOffset),
+                cuda(targets).at(targetsOffset), targetWidth, results + (long) slot * Double.BYTES), "countCorrect");
+        return recording ? -1 : (long) readResult(slot);
+    }
+
+    /** A recording gives each result its own slot, in call order; an eager call uses slot 0. */
+    private int resultSlot() {
+        if (!recording) {
+            return 0;
+        }
+        if (resultCursor == RESULT_SLOTS) {
+            throw new IllegalStateException("a recorded step may compute at most " + RESULT_SLOTS + " losses and metrics");
+        }
+        return resultCursor++;
+    }
+
+    private double readResult(int slot) {
+        check(CudaLibrary.copyAsync(context, resultsHost, results + (long) slot * Double.BYTES, Double.BYTES,
+                CudaLibrary.DEVICE_TO_HOST), "reading a result");
+        check(CudaLibrary.synchronize(context), "reading a result");
+        return resultsView.get(0);
+    }
+
+    // ---- optimizers ---------------------------------------------------------------------------------
+
+    @Override
+    public void sgd(int count, Memory weights, Memory gradients, Memory velocity,
+                    float learningRate, float momentum, boolean nesterov) {
+        KernelArguments.checkOptimizer("sgd", count, weights, gradients, momentum == 0 ? null : velocity, null);
+        check(CudaLibrary.sgd(context, count, cuda(weights).at(0), cuda(gradients).at(0),
+                momentum == 0 ? 0 : cuda(velocity).at(0), learningRate, momentum, nesterov), "sgd");
+    }
+
+    @Override
+    public void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
+                        float learningRate, float rho, float epsilon) {
+        KernelArguments.checkOptimizer("rmsprop", count, weights, gradients, velocity, null);
+        check(CudaLibrary.rmsprop(context, count, cuda(weights).at(0), cuda(gradients).at(0), cuda(velocity).at(0),
+                learningRate, rho, epsilon), "rmsprop");
+    }
+
+    /** A recording reads the update count t from the counters, which each replay sets. */
+    @Override
+    public void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
+                     float learningRate, float beta1, float beta2, float epsilon, long t) {
+        KernelArguments.checkOptimizer("adam", count, weights, gradients, m, v);
+        check(CudaLibrary.adam(context, count, cuda(weights).at(0), cuda(gradients).at(0), cuda(m).at(0), cuda(v).at(0),
+                learningRate, beta1, beta2, epsilon, t, recording ? counters + Long.BYTES : 0), "adam");
+    }
+
+    // ---- recorded steps (CUDA graphs) ----------------------------------------------------------------
+
+    @Override
+    public StepReplay stepReplay() {
+        return this;
+    }
+
+    @Override
+    public void replay(int key, long step, long update, Runnable record) {
+        checkOpen();
+        check(CudaLibrary.eventWait(context, countersCopied), "setting the step counters");
+        countersView.put(0, step).put(1, update);
+        check(CudaLibrary.copyAsync(context, counters, countersHost, 2 * Long.BYTES, CudaLibrary.HOST_TO_DEVICE),
+                "setting the step counters");
+        check(CudaLibrary.eventRecord(context, countersCopied), "setting the step counters");
+        long graph = recordedGraph(key);
+        if (graph == 0) {
+            graph = record(key, record);
+        }
+        if (graph != 0) {
+            check(CudaLibrary.graphLaunch(context, graph), "replaying a recorded step");
+        }
+        check(CudaLibrary.copyAsync(context, resultsHost, results, (long) recordedResults * Double.BYTES,
+                CudaLibrary.DEVICE_TO_HOST), "reading a step's results");
+        check(CudaLibrary.synchronize(context), "reading a step's results");
+    }
+
+    /**
+     * Runs {@code record} in recording mode: on a GPU captured into a graph (returned, not yet run),
+     * on the host executor run at once (0 returned, so every step records anew).
+     */
+    private long record(int key, Runnable record) {
+        int begun = CudaLibrary.graphBegin(context);
+        if (begun != 0 && begun != 1) {
+            check(begun, "starting to record a step");
+        }
+        recording = true;
+        resultCursor = 0;
+        long graph = 0;
+        try {
+            record.run();
+        } finally {
+            recording = false;
+            recordedResults = resultCursor;
+            if (begun == 0) {
+                graph = CudaLibrary.graphEnd(context); // ends the capture even when record failed
+            }
+        }
+        if (begun == 1) {
+            return 0;
+        }
+        graph = checked(graph, "recording a step as a CUDA graph");
+        if (recordedKeys[nextRecording] != 0) {
+            CudaLibrary.graphDestroy(recordedGraphs[nextRecording]);
+        }
+        recordedKeys[nextRecording] = key;
+        recordedGraphs[nextRecording] = graph;
+        nextRecording = (nextRecording + 1) % RECORDED_STEPS;
+        return graph;
+    }
+
+    private long recordedGraph(int key) {
+        for (int i = 0; i < RECORDED_STEPS; i++) {
+            if (recordedKeys[i] == key) {
+                return recordedGraphs[i];
+            }
+        }
+        return 0;
+    }
+
+    private void forgetRecordedSteps() {
+        for (int i = 0; i < RECORDED_STEPS; i++) {
+            if (recordedKeys[i] != 0) {
+                CudaLibrary.graphDestroy(recordedGraphs[i]);
+                recordedKeys[i] = 0;
+            }
+        }
+    }
+
+    @Override
+    public double result(int index) {
+        if (index < 0 || index >= recordedResults) {
+            throw new IndexOutOfBoundsException("the recorded step computed " + recordedResults + " results, not " + (index + 1));
+        }
+        return resultsView.get(index);
+    }
+
+    // ---- codes shared with element_math.cuh --------------------------------------------------------
+
+    private static int activationCode(ActivationFunction f) {
+        return switch (f.kind()) {
+            case LINEAR -> 0;
+            case RELU -> 1;
+            case SIGMOID -> 2;
+            case TANH -> 3;
+            case SOFTMAX -> 4;
+            case HEAVISIDE -> 5;
+            case THRESHOLDED_LINEAR -> 6;
+        };
+    }
+
+    private static int lossCode(LossKind kind) {
+        return switch (kind) {
+            case CATEGORICAL_CROSSENTROPY -> 0;
+            case SPARSE_CATEGORICAL_CROSSENTROPY -> 1;
+            case BINARY_CROSSENTROPY -> 2;
+            case MEAN_SQUARED_ERROR -> 3;
+        };
+    }
+
+    private static int accuracyCode(AccuracyKind kind) {
+        return switch (kind) {
+            case CATEGORICAL -> 0;
+            case SPARSE_CATEGORICAL -> 1;
+            case BINARY -> 2;
+        };
+    }
+
+    // ---- lifetime and checks -------------------------------------------------------------------------
+
+    /** Waits for the stream, then frees every memory, buffer, graph and the context. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        CudaLibrary.synchronize(context);
+        forgetRecordedSteps();
+        for (CudaMemory memory : memories) {
+            CudaLibrary.memoryFree(context, memory.address);
+        }
+        memories.clear();
+        staging.close();
+        CudaLibrary.memoryFree(context, results);
+        CudaLibrary.pinnedFree(context, resultsHost);
+        CudaLibrary.memoryFree(context, counters);
+        CudaLibrary.pinnedFree(context, countersHost);
+        CudaLibrary.eventDestroy(context, countersCopied);
+        CudaLibrary.contextDestroy(context);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the " + name + " backend is closed");
+        }
+    }
+
+    /** This backend's own memory, while it is open: a freed or foreign address would crash the JVM or the GPU. */
+    private CudaMemory cuda(Memory memory) {
+        checkOpen();
+        if (memory instanceof CudaMemory cudaMemory && cudaMemory.owner == this) {
+            return cudaMemory;
+        }
+        throw new IllegalArgumentException("not a memory of this " + name + " backend: " + memory);
+    }
+
+    /** Throws with the native library's message unless {@code status} is 0. */
+    void check(int status, String what) {
+        if (status != 0) {
+            throw new IllegalStateException(name + ": " + what + " failed: " + CudaLibrary.lastError());
+        }
+    }
+
+    /** {@code handle}, or an exception with the native library's message when it is 0. */
+    long checked(long handle, String what) {
+        if (handle == 0) {
+            throw new IllegalStateException(name + ": " + what + " failed: " + CudaLibrary.lastError());
+        }
+        return handle;
+    }
+}

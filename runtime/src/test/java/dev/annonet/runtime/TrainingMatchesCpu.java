@@ -1,0 +1,75 @@
+package dev.annonet.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Whole training steps of another backend against the CPU backend from the same weights, data and
+ * seed: dropout, loss, backward and the optimizer update, over two epochs whose last batch is
+ * partial (so two batch sizes are recorded and replayed on a backend that records steps). Weights
+ * and the history agree to a relative 1e-4.
+ */
+public abstract class TrainingMatchesCpu {
+    private static final double TOLERANCE = 1e-4;
+
+    /** The device under test. */
+    protected abstract Device device();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"adam", "rmsprop", "nesterov"})
+    void stepsMatchTheCpuBackend(String optimizer) {
+        int samples = 100;
+        Tensor x = TestData.uniform(samples, 20, 3);
+        Tensor y = Labels.oneHot(TestData.labels(samples, 5, 4), 5);
+        try (HandScheduledMlp expected = HandScheduledMlp.create(Device.cpu(), 7, 20, 32, 5, 0.3);
+             HandScheduledMlp actual = HandScheduledMlp.create(device(), 7, 20, 32, 5, 0.3)) {
+            History expectedHistory = train(expected, optimizer, x, y);
+            History actualHistory = train(actual, optimizer, x, y);
+            assertClose(expectedHistory.get("loss"), actualHistory.get("loss"), "loss");
+            assertEquals(expectedHistory.get("accuracy"), actualHistory.get("accuracy"), "accuracy");
+            for (Weights weights : List.of(expected.hidden().weight("kernel"), expected.hidden().weight("bias"),
+                    expected.output().weight("kernel"), expected.output().weight("bias"))) {
+                String name = weights.name().substring(weights.name().indexOf('.') + 1);
+                Weights other = (weights.name().startsWith("hidden") ? actual.hidden() : actual.output()).weight(name);
+                assertClose(weights.toArray(), other.toArray(), weights.name());
+            }
+        }
+    }
+
+    private static History train(HandScheduledMlp model, String optimizer, Tensor x, Tensor y) {
+        model.compile(switch (optimizer) {
+            case "adam" -> Optimizers.adam(0.01f);
+            case "rmsprop" -> Optimizers.rmsprop(0.01f);
+            default -> Optimizers.sgd(0.05f, 0.9f, true);
+        }, Losses.categoricalCrossentropy(), Metrics.accuracy());
+        return model.fit(x, y, Fit.options().batchSize(16).epochs(2).verbose(0));
+    }
+
+    private static void assertClose(List<Double> expected, List<Double> actual, String what) {
+        float[] e = new float[expected.size()];
+        float[] a = new float[actual.size()];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = expected.get(i).floatValue();
+            a[i] = actual.get(i).floatValue();
+        }
+        assertClose(e, a, what);
+    }
+
+    private static void assertClose(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + " length");
+        float largest = 0;
+        for (float value : expected) {
+            largest = Math.max(largest, Math.abs(value));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            double scale = Math.max(Math.abs(expected[i]), 1e-2 * largest);
+            if (!(Math.abs(actual[i] - expected[i]) <= TOLERANCE * scale)) {
+                fail(what + "[" + i + "]: " + actual[i] + ", cpu " + expected[i]);
+            }
+        }
+    }
+}
