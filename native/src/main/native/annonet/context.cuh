@@ -205,6 +205,20 @@ inline long long context_create(int ordinal, bool tf32) {
 #endif
 }
 
+// Bytes of the context's GPU in use by anyone (cudaMemGetInfo), so a test can see that a step
+// allocates nothing on the device, cuBLAS included; -1 on the host executor or on failure.
+inline long long device_memory_used(long long handle) {
+    Context* c = context(handle);
+    if (c->ordinal < 0) return -1;
+#ifdef __CUDACC__
+    size_t free_bytes = 0, total_bytes = 0;
+    if (check(cudaMemGetInfo(&free_bytes, &total_bytes), "cudaMemGetInfo")) return -1;
+    return (long long)(total_bytes - free_bytes);
+#else
+    return -1;
+#endif
+}
+
 // ---- memory: device buffers and pinned host buffers -------------------------------------------------
 
 // `bytes` of zeroed memory on the context's device (host memory for the host executor); 0 on failure.

@@ -62,6 +62,10 @@ public final class CudaLibrary {
     @Name("context_destroy")
     public static native void contextDestroy(long context);
 
+    /** Bytes of the context's GPU in use (by any process); -1 on the host executor or on failure. */
+    @Name("device_memory_used")
+    public static native long deviceMemoryUsed(long context);
+
     // ---- memory and copies --------------------------------------------------------------------------
 
     /** Zeroed memory on the context's device; 0 on failure. */

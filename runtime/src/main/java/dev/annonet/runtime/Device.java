@@ -30,11 +30,17 @@ public final class Device {
     private final Kind kind;
     private final int ordinal;
     private final boolean tf32;
+    private final boolean stepGraphs;
 
     private Device(Kind kind, int ordinal, boolean tf32) {
+        this(kind, ordinal, tf32, true);
+    }
+
+    private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs) {
         this.kind = kind;
         this.ordinal = ordinal;
         this.tf32 = tf32;
+        this.stepGraphs = stepGraphs;
     }
 
     /** The fast CPU backend (float32, OpenBLAS). Fails when OpenBLAS cannot load on this platform. */
@@ -90,7 +96,19 @@ public final class Device {
         if (kind != Kind.CUDA) {
             throw new IllegalStateException("TF32 is a GPU setting; " + this + " is not a GPU");
         }
-        return new Device(Kind.CUDA, ordinal, true);
+        return new Device(Kind.CUDA, ordinal, true, stepGraphs);
+    }
+
+    /**
+     * This GPU launching every kernel as the schedule reaches it instead of replaying each training
+     * step as one CUDA graph: slower, but a failing kernel is reported where it is called. For
+     * debugging and for measuring what the graphs buy.
+     */
+    public Device withoutStepGraphs() {
+        if (kind != Kind.CUDA && kind != Kind.CUDA_HOST_EXECUTOR) {
+            throw new IllegalStateException("step graphs are a GPU setting; " + this + " is not a GPU");
+        }
+        return new Device(kind, ordinal, tf32, false);
     }
 
     /**
@@ -108,8 +126,8 @@ public final class Device {
         return switch (kind) {
             case CPU -> new CpuBackend();
             case REFERENCE -> new ReferenceBackend();
-            case CUDA -> CudaBackend.onDevice(ordinal, tf32);
-            case CUDA_HOST_EXECUTOR -> CudaBackend.hostExecutor();
+            case CUDA -> CudaBackend.onDevice(ordinal, tf32, stepGraphs);
+            case CUDA_HOST_EXECUTOR -> CudaBackend.hostExecutor(stepGraphs);
             case AUTO -> chooseBackend(layout);
         };
     }
@@ -120,7 +138,7 @@ public final class Device {
         String gpuProblem = gpuProblem(layout);
         if (gpuProblem == null) {
             try {
-                Backend gpu = CudaBackend.onDevice(0, false);
+                Backend gpu = CudaBackend.onDevice(0, false, true);
                 report(System.Logger.Level.INFO, "Device.auto() chose cuda:0 for " + layout.name() + ": "
                         + CudaBackend.describe(0) + ", " + layout.trainableSize() + " trainable parameters");
                 return gpu;
@@ -162,8 +180,8 @@ public final class Device {
         return switch (kind) {
             case CPU -> "cpu";
             case REFERENCE -> "reference";
-            case CUDA -> "cuda:" + ordinal + (tf32 ? " (tf32)" : "");
-            case CUDA_HOST_EXECUTOR -> "cuda host executor";
+            case CUDA -> "cuda:" + ordinal + (tf32 ? " (tf32)" : "") + (stepGraphs ? "" : " (no step graphs)");
+            case CUDA_HOST_EXECUTOR -> "cuda host executor" + (stepGraphs ? "" : " (no step graphs)");
             case AUTO -> "auto";
         };
     }

@@ -68,6 +68,9 @@ final class Trainer {
         this.accuracies = new AccuracyKind[metrics.length];
         this.stepCorrect = new long[metrics.length];
         this.replay = backend.stepReplay();
+        if (replay != null) {
+            replay.forgetRecordedSteps(); // they ran the previous compile's loss and optimizer
+        }
         names[0] = "loss";
         for (int m = 0; m < metrics.length; m++) {
             Metric metric = Objects.requireNonNull(metrics[m], "metric");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,6 +38,23 @@ public abstract class TrainingMatchesCpu {
                 Weights other = (weights.name().startsWith("hidden") ? actual.hidden() : actual.output()).weight(name);
                 assertClose(weights.toArray(), other.toArray(), weights.name());
             }
+        }
+    }
+
+    /** A recompiled model trains with its new optimizer: nothing recorded for the old one is replayed. */
+    @Test
+    void recompilingReplacesTheRecordedStep() {
+        int samples = 64;
+        Tensor x = TestData.uniform(samples, 20, 5);
+        Tensor y = Labels.oneHot(TestData.labels(samples, 5, 6), 5);
+        try (HandScheduledMlp expected = HandScheduledMlp.create(Device.cpu(), 8, 20, 32, 5, 0.3);
+             HandScheduledMlp actual = HandScheduledMlp.create(device(), 8, 20, 32, 5, 0.3)) {
+            for (HandScheduledMlp model : List.of(expected, actual)) {
+                train(model, "adam", x, y);
+                train(model, "nesterov", x, y);
+            }
+            assertClose(expected.hidden().weight("kernel").toArray(), actual.hidden().weight("kernel").toArray(),
+                    "hidden.kernel after adam, then nesterov");
         }
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A training step, after warm-up, allocates nothing: no Java heap (the thread's allocation counter)
  * and no native memory (JavaCPP's count of bytes allocated and not freed). Dense with dropout on
- * both backends; Conv2D, BatchNormalization and MaxPooling2D, and a stacked LSTM, on the CPU. It
+ * the reference and CPU backends and the CUDA host executor; Conv2D, BatchNormalization and MaxPooling2D, and a stacked LSTM, on the CPU. It
  * lives in the runtime's package to call the trainer's step directly, without the progress output.
  */
 class AllocationTest {
@@ -28,6 +28,7 @@ class AllocationTest {
         return Stream.of(
                 Arguments.of("SmallMlp", mlp, Device.cpu(), 20, 4),
                 Arguments.of("SmallMlp", mlp, Device.reference(), 20, 4),
+                Arguments.of("SmallMlp", mlp, Device.cudaHostExecutor(), 20, 4),
                 Arguments.of("SmallCnn", cnn, Device.cpu(), 8 * 8 * 2, 3),
                 Arguments.of("StackedLstm", lstm, Device.cpu(), 5 * 4, 4));
     }
@@ -36,6 +37,25 @@ class AllocationTest {
     @MethodSource("networks")
     void aTrainingStepAllocatesNothing(String name, Function<Device, Model> create, Device device, int inputSize,
                                        int classes) {
+        try (Model model = create.apply(device)) {
+            Steady steady = trainUntilSteady(model, inputSize, classes);
+            assertEquals(0, steady.heap(), name + ": heap bytes allocated by 100 steps after warm-up");
+            assertEquals(0, steady.nativeHeld(), name + ": native bytes held after 100 steps");
+        }
+    }
+
+    /** What 100 training steps allocated once the model was warmed up: heap bytes, JavaCPP bytes. */
+    record Steady(long heap, long nativeHeld) {
+    }
+
+    /**
+     * Trains {@code model} on random batches until 100 steps allocate nothing, at most 5 rounds of
+     * 10,000 warm-up steps, and returns what the last 100 steps allocated. "After warm-up" means once
+     * C2 has compiled every kernel: until then, code that its escape analysis frees of temporary
+     * objects still allocates them (a few bytes a step here). A step that truly allocates never
+     * reaches zero, however long the warm-up.
+     */
+    static Steady trainUntilSteady(Model model, int inputSize, int classes) {
         int samples = 32;
         int batch = 8;
         Random random = new Random(3);
@@ -53,29 +73,23 @@ class AllocationTest {
         }
         Tensor inputs = Tensor.of(x, samples, inputSize);
         Tensor targets = Labels.oneHot(labels, classes);
-        try (Model model = create.apply(device)) {
-            model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy());
-            Trainer trainer = model.trainer();
-            Tally tally = new Tally(1);
-            // "After warm-up" means once C2 has compiled every kernel: until then, code that its
-            // escape analysis frees of temporary objects still allocates them (a few bytes a step
-            // here). A step that truly allocates never reaches zero, however long the warm-up.
-            long heap = -1;
-            long nativeHeld = -1;
-            for (int round = 0; round < 5 && (heap != 0 || nativeHeld != 0); round++) {
-                for (int i = 0; i < 10_000; i++) {
-                    trainer.trainBatch(inputs, targets, order, (i % 4) * batch, batch, tally);
-                }
-                long nativeBefore = Pointer.totalBytes();
-                long before = THREADS.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < 100; i++) {
-                    trainer.trainBatch(inputs, targets, order, (i % 4) * batch, batch, tally);
-                }
-                heap = THREADS.getCurrentThreadAllocatedBytes() - before;
-                nativeHeld = Pointer.totalBytes() - nativeBefore;
+        model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy());
+        Trainer trainer = model.trainer();
+        Tally tally = new Tally(1);
+        long heap = -1;
+        long nativeHeld = -1;
+        for (int round = 0; round < 5 && (heap != 0 || nativeHeld != 0); round++) {
+            for (int i = 0; i < 10_000; i++) {
+                trainer.trainBatch(inputs, targets, order, (i % 4) * batch, batch, tally);
             }
-            assertEquals(0, heap, name + ": heap bytes allocated by 100 steps after warm-up");
-            assertEquals(0, nativeHeld, name + ": native bytes held after 100 steps");
+            long nativeBefore = Pointer.totalBytes();
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100; i++) {
+                trainer.trainBatch(inputs, targets, order, (i % 4) * batch, batch, tally);
+            }
+            heap = THREADS.getCurrentThreadAllocatedBytes() - before;
+            nativeHeld = Pointer.totalBytes() - nativeBefore;
         }
+        return new Steady(heap, nativeHeld);
     }
 }

@@ -17,6 +17,9 @@ public interface StepReplay {
      */
     void replay(int key, long step, long update, Runnable record);
 
+    /** Drops every recording: a new training configuration (compile) records its own step. */
+    void forgetRecordedSteps();
+
     /**
      * The result of the {@code index}-th {@link Backend#loss} or {@link Backend#countCorrect} call of
      * the recorded step, in the order the step made them, from the last replay.

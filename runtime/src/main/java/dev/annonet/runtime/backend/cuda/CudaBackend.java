@@ -22,7 +22,7 @@ import java.util.Set;
  * and cuBLAS GEMMs, all on one stream, and whole training steps recorded once as CUDA graphs and
  * replayed ({@link StepReplay}). Uploads go through pinned staging buffers; a step allocates nothing.
  *
- * <p>{@link #hostExecutor()} runs the very same kernel bodies as loops on the CPU, over host
+ * <p>{@link #hostExecutor(boolean)} runs the very same kernel bodies as loops on the CPU, over host
  * memory: the same Java code path, so tests on machines without a GPU check this class and the
  * kernels' math against the reference backend. Only the launches, cuBLAS and graph capture are left
  * for the GPU tests ({@code scripts/gpu-check.sh}).
@@ -40,6 +40,7 @@ public final class CudaBackend implements Backend, StepReplay {
 
     private final long context;
     private final String name;
+    private final boolean stepGraphs;
     private final List<CudaMemory> memories = new ArrayList<>();
     private final PinnedStaging staging;
     // Results of loss and countCorrect (doubles): on the device, and their pinned host copy.
@@ -60,9 +61,10 @@ public final class CudaBackend implements Backend, StepReplay {
     private int recordedResults;
     private boolean closed;
 
-    private CudaBackend(long context, String name) {
+    private CudaBackend(long context, String name, boolean stepGraphs) {
         this.context = context;
         this.name = name;
+        this.stepGraphs = stepGraphs;
         this.staging = new PinnedStaging(this);
         this.results = checked(CudaLibrary.memoryAllocate(context, RESULT_SLOTS * Double.BYTES), "allocating result slots");
         this.resultsHost = checked(CudaLibrary.pinnedAllocate(context, RESULT_SLOTS * Double.BYTES), "allocating result slots");
@@ -76,9 +78,10 @@ public final class CudaBackend implements Backend, StepReplay {
     /**
      * A backend on GPU {@code ordinal}; {@code tf32} lets cuBLAS use TF32 tensor cores (faster,
      * about 10 mantissa bits). Fails with a message naming what is missing: the native library,
-     * nvcc at build time, a driver, the GPU, or cuBLAS.
+     * nvcc at build time, a driver, the GPU, or cuBLAS. Without {@code stepGraphs} every kernel is
+     * launched as it is called ({@link #stepReplay()} is null).
      */
-    public static CudaBackend onDevice(int ordinal, boolean tf32) {
+    public static CudaBackend onDevice(int ordinal, boolean tf32, boolean stepGraphs) {
         String problem = deviceProblem(ordinal);
         if (problem != null) {
             throw new IllegalStateException(problem);
@@ -87,16 +90,22 @@ public final class CudaBackend implements Backend, StepReplay {
         if (context == 0) {
             throw new IllegalStateException("the CUDA backend cannot start on GPU " + ordinal + ": " + CudaLibrary.lastError());
         }
-        return new CudaBackend(context, "cuda:" + ordinal + (tf32 ? " (tf32)" : ""));
+        return new CudaBackend(context, "cuda:" + ordinal + (tf32 ? " (tf32)" : "") + (stepGraphs ? "" : " (no step graphs)"),
+                stepGraphs);
     }
 
-    /** The host executor: this backend's code and kernels, run as loops on the CPU over host memory. */
-    public static CudaBackend hostExecutor() {
+    /**
+     * The host executor: this backend's code and kernels, run as loops on the CPU over host memory.
+     * With {@code stepGraphs} it runs a training step in recording mode every time (it cannot keep
+     * a recording), so that mode's bookkeeping is what gets checked.
+     */
+    public static CudaBackend hostExecutor(boolean stepGraphs) {
         String problem = CudaLibrary.load();
         if (problem != null) {
             throw new IllegalStateException(problem);
         }
-        return new CudaBackend(CudaLibrary.contextCreate(-1, false), "cuda host executor");
+        return new CudaBackend(CudaLibrary.contextCreate(-1, false),
+                "cuda host executor" + (stepGraphs ? "" : " (no step graphs)"), stepGraphs);
     }
 
     /** Null when GPU {@code ordinal} can be used, else why not (without starting cuBLAS). */
@@ -140,6 +149,12 @@ public final class CudaBackend implements Backend, StepReplay {
 
     long context() {
         return context;
+    }
+
+    /** Bytes in use on this backend's GPU (cudaMemGetInfo, all processes); -1 on the host executor. */
+    public long deviceMemoryUsed() {
+        checkOpen();
+        return CudaLibrary.deviceMemoryUsed(context);
     }
 
     @Override
@@ -426,7 +441,7 @@ public final class CudaBackend implements Backend, StepReplay {
 
     @Override
     public StepReplay stepReplay() {
-        return this;
+        return stepGraphs ? this : null;
     }
 
     @Override
@@ -492,7 +507,8 @@ public final class CudaBackend implements Backend, StepReplay {
         return 0;
     }
 
-    private void forgetRecordedSteps() {
+    @Override
+    public void forgetRecordedSteps() {
         for (int i = 0; i < RECORDED_STEPS; i++) {
             if (recordedKeys[i] != 0) {
                 CudaLibrary.graphDestroy(recordedGraphs[i]);

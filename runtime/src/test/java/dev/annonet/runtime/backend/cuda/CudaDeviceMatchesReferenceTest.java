@@ -12,6 +12,6 @@ import org.junit.jupiter.api.Tag;
 class CudaDeviceMatchesReferenceTest extends FastBackendMatchesReference {
     @Override
     protected Backend newFastBackend() {
-        return CudaBackend.onDevice(0, false);
+        return CudaBackend.onDevice(0, false, true);
     }
 }

@@ -10,6 +10,6 @@ import dev.annonet.runtime.backend.FastBackendMatchesReference;
 class CudaHostExecutorMatchesReferenceTest extends FastBackendMatchesReference {
     @Override
     protected Backend newFastBackend() {
-        return CudaBackend.hostExecutor();
+        return CudaBackend.hostExecutor(false);
     }
 }
