@@ -129,13 +129,14 @@ inline const char* device_description(int ordinal) {
 // ---- contexts --------------------------------------------------------------------------------------
 
 inline int load_blas(Blas& blas) {
-    const char* names[] = {"libcublas.so.13", "libcublas.so"};
+    // CUDA 13's cuBLAS first; 12's has the same entry points and is what a CUDA 12 PyTorch ships.
+    const char* names[] = {"libcublas.so.13", "libcublas.so.12", "libcublas.so"};
     for (const char* name : names) {
         blas.library = dlopen(name, RTLD_NOW | RTLD_LOCAL);
         if (blas.library) break;
     }
     if (!blas.library) {
-        return fail(-1001, "cuBLAS (libcublas.so.13) was not found",
+        return fail(-1001, "cuBLAS (libcublas.so.13 or .12) was not found",
                     "install CUDA 13's cuBLAS (the cuda-toolkit's libcublas, or pip's nvidia-cublas) and put "
                     "the folder holding libcublas.so.13 on LD_LIBRARY_PATH");
     }

@@ -138,11 +138,24 @@ public final class MnistBench {
     }
 
     static Row runPyTorch(Path data, int epochs, int threads) throws IOException, InterruptedException {
-        Path script = findScript();
-        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-        Process process = new ProcessBuilder(python, script.toString(), data.toString(),
-                "--epochs", String.valueOf(epochs), "--threads", String.valueOf(threads))
-                .redirectErrorStream(true).start();
+        String output = runPython(SCRIPT, data.toString(), "--epochs", String.valueOf(epochs),
+                "--threads", String.valueOf(threads));
+        String json = lastLine(output);
+        return new Row(text(json, "engine") + " (" + (int) number(json, "threads") + " threads)", number(json, "epoch_seconds"),
+                number(json, "train_samples_per_second"), number(json, "accuracy"),
+                number(json, "inference_samples_per_second"), number(json, "latency_median_us"), number(json, "latency_p99_us"));
+    }
+
+    /**
+     * Runs a committed PyTorch script with {@code $PYTHON}, else Debian's /usr/bin/python3, else
+     * python3 on the PATH; its output, or an exception saying why it failed.
+     */
+    static String runPython(String script, String... arguments) throws IOException, InterruptedException {
+        String python = System.getenv("PYTHON") != null ? System.getenv("PYTHON")
+                : Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        List<String> command = new ArrayList<>(List.of(python, findScript(script).toString()));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output;
         try (InputStream in = process.getInputStream()) {
             output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -152,10 +165,11 @@ public final class MnistBench {
                     ? "no PyTorch for " + python + " (Debian: apt-get install python3-torch)"
                     : "the PyTorch script failed: " + output.strip());
         }
-        String json = output.strip().lines().reduce((a, b) -> b).orElse("");
-        return new Row(text(json, "engine") + " (" + (int) number(json, "threads") + " threads)", number(json, "epoch_seconds"),
-                number(json, "train_samples_per_second"), number(json, "accuracy"),
-                number(json, "inference_samples_per_second"), number(json, "latency_median_us"), number(json, "latency_p99_us"));
+        return output;
+    }
+
+    static String lastLine(String output) {
+        return output.strip().lines().reduce((a, b) -> b).orElse("");
     }
 
     static String table(List<Row> rows) {
@@ -182,16 +196,16 @@ public final class MnistBench {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    private static Path findScript() {
+    private static Path findScript(String script) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve(SCRIPT))) {
-                return dir.resolve(SCRIPT);
+            if (Files.isRegularFile(dir.resolve(script))) {
+                return dir.resolve(script);
             }
         }
-        throw new IllegalStateException(SCRIPT + " not found above " + Path.of("").toAbsolutePath() + "; run from the repository");
+        throw new IllegalStateException(script + " not found above " + Path.of("").toAbsolutePath() + "; run from the repository");
     }
 
-    private static Path extractEmbedded() throws IOException {
+    static Path extractEmbedded() throws IOException {
         Path directory = Files.createTempDirectory("annonet-mnist");
         for (String name : List.of(Mnist.TRAIN_IMAGES, Mnist.TRAIN_LABELS, Mnist.TEST_IMAGES, Mnist.TEST_LABELS)) {
             try (InputStream in = EmbeddedMnist.class.getResourceAsStream("/dev/annonet/samples/mnist/" + name + ".gz")) {
@@ -204,7 +218,7 @@ public final class MnistBench {
         return directory;
     }
 
-    private static void deleteDirectory(Path directory) throws IOException {
+    static void deleteDirectory(Path directory) throws IOException {
         try (var files = Files.list(directory)) {
             for (Path file : files.toList()) {
                 Files.delete(file);
@@ -213,7 +227,7 @@ public final class MnistBench {
         Files.delete(directory);
     }
 
-    private static double number(String json, String key) {
+    static double number(String json, String key) {
         Matcher m = Pattern.compile("\"" + key + "\":\\s*([-0-9.eE+]+)").matcher(json);
         if (!m.find()) {
             throw new IllegalStateException("the PyTorch script printed no " + key + ": " + json);
@@ -221,7 +235,7 @@ public final class MnistBench {
         return Double.parseDouble(m.group(1));
     }
 
-    private static String text(String json, String key) {
+    static String text(String json, String key) {
         Matcher m = Pattern.compile("\"" + key + "\":\\s*\"([^\"]*)\"").matcher(json);
         return m.find() ? m.group(1) : "pytorch";
     }

@@ -151,6 +151,12 @@ public final class CudaBackend implements Backend, StepReplay {
         return context;
     }
 
+    /** Waits until all work enqueued on this backend's stream has run. */
+    public void synchronize() {
+        checkOpen();
+        check(CudaLibrary.synchronize(context), "synchronize");
+    }
+
     /** Bytes in use on this backend's GPU (cudaMemGetInfo, all processes); -1 on the host executor. */
     public long deviceMemoryUsed() {
         checkOpen();

@@ -1,0 +1,30 @@
+package dev.annonet.cuda;
+
+/**
+ * Says what annonet's native library can do here: whether nvcc built it, and the GPUs it sees (or
+ * why it sees none). Exit status 0 when there is a GPU, 2 otherwise.
+ *
+ * <pre>java -cp annonet-native.jar:javacpp.jar dev.annonet.cuda.DeviceQuery</pre>
+ */
+public final class DeviceQuery {
+    private DeviceQuery() {
+    }
+
+    public static void main(String[] args) {
+        String problem = CudaLibrary.load();
+        if (problem != null) {
+            System.out.println(problem);
+            System.exit(2);
+        }
+        System.out.println("annonet native library: " + (CudaLibrary.compiledWithCuda()
+                ? "CUDA kernels compiled by nvcc" : "host executor only (built without nvcc)"));
+        int count = CudaLibrary.deviceCount();
+        if (count <= 0) {
+            System.out.println("no GPU: " + (count == 0 ? "the driver reports none" : CudaLibrary.lastError()));
+            System.exit(2);
+        }
+        for (int i = 0; i < count; i++) {
+            System.out.println("GPU " + i + ": " + CudaLibrary.deviceDescription(i));
+        }
+    }
+}

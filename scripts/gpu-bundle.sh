@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds what scripts/gpu-check.sh runs on a GPU machine that has no JDK, no Maven and no network:
+# a jlink'ed Java runtime, the project's jars with the nvcc-built native library, their
+# dependencies, the JUnit console launcher, the compiled tests, the PyTorch bench scripts and the
+# MNIST digits, packed as build/gpu-bundle.tar.xz (about 40 MB; the device tool carries 64 MiB).
+#
+#   scripts/gpu-bundle.sh            # here, where Maven, a JDK 17 and nvcc are
+#
+# Then, on the GPU machine (the device tool's run, carrying build/gpu-bundle.tar.xz):
+#   scripts/gpu-check.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=build/gpu-bundle
+JUNIT_CONSOLE=org.junit.platform:junit-platform-console-standalone:1.14.1
+
+command -v nvcc >/dev/null || { echo "gpu-bundle: nvcc is not on the PATH; the bundle needs the CUDA kernels compiled" >&2; exit 2; }
+JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
+
+echo "gpu-bundle: building and compiling the tests (mvn install -DskipTests)"
+mvn -q -B install -DskipTests
+
+rm -rf "$OUT" build/gpu-bundle.tar.xz
+mkdir -p "$OUT/lib" "$OUT/tests" "$OUT/data" "$OUT/scripts/pytorch"
+
+echo "gpu-bundle: jlink'ing a Java runtime"
+"$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.management,jdk.unsupported,java.xml \
+    --strip-debug --no-header-files --no-man-pages --compress=2 --output "$OUT/jre"
+
+echo "gpu-bundle: collecting jars"
+mvn -q -B -pl samples dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$ROOT/$OUT/lib" \
+    -DexcludeGroupIds=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian,com.google.testing.compile,dev.annonet
+cp dsl-annotations/target/annonet-dsl-annotations-*.jar native/target/annonet-native-*.jar \
+    runtime/target/annonet-runtime-*.jar samples/target/annonet-samples-*.jar "$OUT/lib/"
+unzip -l "$OUT"/lib/annonet-native-*.jar | grep -q 'linux-x86_64/libjniCudaLibrary.so' \
+    || { echo "gpu-bundle: the native jar has no CUDA library" >&2; exit 2; }
+mvn -q -B dependency:copy -Dartifact=$JUNIT_CONSOLE -DoutputDirectory="$ROOT/$OUT"
+mv "$OUT"/junit-platform-console-standalone-*.jar "$OUT/junit-console.jar"
+
+echo "gpu-bundle: tests, scripts and data"
+for module in native runtime samples; do
+    cp -r "$module/target/test-classes" "$OUT/tests/$module"
+done
+rm -rf "$OUT/tests/samples/fixtures" "$OUT/tests/samples/outside-project" # used by CPU-only tests
+cp scripts/pytorch/bench_mnist.py scripts/pytorch/bench_mnist_gpu.py "$OUT/scripts/pytorch/"
+cp samples/src/main/resources/dev/annonet/samples/mnist/*.gz "$OUT/data/"
+git rev-parse --short HEAD > "$OUT/COMMIT" 2>/dev/null || echo unknown > "$OUT/COMMIT"
+
+tar -C build -cJf build/gpu-bundle.tar.xz gpu-bundle
+echo "gpu-bundle: build/gpu-bundle.tar.xz, $(du -h build/gpu-bundle.tar.xz | cut -f1), commit $(cat "$OUT/COMMIT")"

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The GPU check, in one command on a machine with an NVIDIA GPU: every test tagged "gpu" (the CUDA
+# backend against the reference and CPU backends, kernel by kernel and over whole training steps,
+# eager and replayed as CUDA graphs; no allocation per step), then the GPU benchmark table (annonet
+# next to PyTorch eager and PyTorch with CUDA graphs). It needs no JDK or Maven there: it runs the
+# bundle that scripts/gpu-bundle.sh built (build/gpu-bundle.tar.xz).
+#
+#   scripts/gpu-bundle.sh                       # here: build the bundle
+#   scripts/gpu-check.sh [--epochs N]           # there: tests, then the bench (a few minutes)
+#
+# cuBLAS comes from the machine: a CUDA 13 installation, or PyTorch's pip packages (nvidia.cublas).
+# Exit status: 0 when every GPU test passed, 1 when one failed, 2 when something is missing.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+EPOCHS=10
+[[ "${1:-}" == "--epochs" ]] && EPOCHS=$2
+
+BUNDLE=build/gpu-bundle.tar.xz
+[[ -f $BUNDLE ]] || { echo "gpu-check: no $BUNDLE; run scripts/gpu-bundle.sh where Maven and nvcc are" >&2; exit 2; }
+WORK=$(mktemp -d /tmp/annonet-gpu.XXXXXX)
+tar -C "$WORK" -xJf "$BUNDLE"
+B=$WORK/gpu-bundle
+echo "gpu-check: bundle of commit $(cat "$B/COMMIT")"
+
+command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+
+# Where this machine keeps cuBLAS: PyTorch's pip wheels, then the usual CUDA folders.
+PYTHON=${PYTHON:-$(command -v python3 || command -v python || true)}
+LIBS=""
+if [[ -n $PYTHON ]]; then
+    LIBS=$("$PYTHON" - <<'EOF' 2>/dev/null
+import importlib, os
+found = []
+for name in ("nvidia.cublas", "nvidia.cu13", "nvidia.cuda_runtime"):
+    try:
+        module = importlib.import_module(name)
+    except ImportError:
+        continue
+    for path in module.__path__:
+        lib = os.path.join(path, "lib")
+        if os.path.isdir(lib):
+            found.append(lib)
+print(":".join(found))
+EOF
+)
+fi
+for dir in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/lib/x86_64-linux-gnu; do
+    [[ -d $dir ]] && LIBS="$LIBS:$dir"
+done
+export LD_LIBRARY_PATH="${LIBS#:}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+CUBLAS=$(for d in ${LD_LIBRARY_PATH//:/ }; do ls "$d"/libcublas.so.13* 2>/dev/null; done | head -1)
+echo "gpu-check: cuBLAS ${CUBLAS:-NOT FOUND (the CUDA backend will say so)}"
+export PYTHON
+
+JAVA="$B/jre/bin/java"
+# Spelled out: the JUnit console's -cp takes no wildcards.
+CP=$(ls "$B"/lib/*.jar | tr '\n' ':')
+CP=${CP%:}
+TESTS="$B/tests/native:$B/tests/runtime:$B/tests/samples"
+cd "$B"
+
+echo; echo "== the native library and the GPU"
+"$JAVA" -cp "$CP" dev.annonet.cuda.DeviceQuery || exit 2
+"$JAVA" -jar "$B/junit-console.jar" execute -cp "$TESTS:$CP" \
+    --select-class dev.annonet.cuda.CudaLibraryTest --details=summary --disable-banner
+status=$?
+
+echo; echo "== GPU tests (tag gpu)"
+"$JAVA" -jar "$B/junit-console.jar" execute -cp "$TESTS:$CP" --scan-classpath "$TESTS" \
+    --include-tag gpu --details=tree --disable-banner
+gpu_status=$?
+[[ $gpu_status -ne 0 ]] && status=1
+
+echo; echo "== GPU benchmark"
+"$JAVA" -cp "$CP" dev.annonet.samples.bench.GpuBench --epochs "$EPOCHS" --data "$B/data" || status=1
+exit $status

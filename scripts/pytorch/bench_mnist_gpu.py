@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""PyTorch's side of annonet's GPU benchmark: the course's MNIST MLP trained on the GPU, eager and
+replayed as a CUDA graph, on the same IDX files and with the same loop as annonet's GpuBench:
+
+  per epoch a new order; per step the batch is gathered on the host into pinned memory, copied to
+  the device, trained on (forward, loss, backward, RMSprop), and its loss read back (.item()).
+
+Prints one JSON object per line, the last line holding every result:
+{"engine": ..., "results": [{"mode": "eager"|"cuda graph", "batch": B, "step_us": ..., "samples_per_second": ...}],
+ "copy_us": {"128": ..., "1024": ...}}
+
+    python3 scripts/pytorch/bench_mnist_gpu.py DATA_DIR [--epochs N] [--batches 128,1024]
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+
+from bench_mnist import load, glorot_
+
+
+def make_model():
+    torch.manual_seed(42)
+    model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
+                                torch.nn.Linear(512, 10))
+    glorot_(model[0])
+    glorot_(model[3])
+    return model.cuda()
+
+
+def rmsprop(model, capturable):
+    # Keras's RMSprop: rho 0.9, epsilon 1e-7. A graph needs the optimizer's state on the device.
+    if capturable:
+        return torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7, capturable=True)
+    return torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+
+
+def run(x_train, y_train, batch, epochs, graph):
+    """Median seconds per step over epochs 2..N (full batches only: a graph has static shapes)."""
+    model = make_model()
+    model.train()
+    optimizer = rmsprop(model, graph)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    steps = x_train.shape[0] // batch
+    host_x = torch.empty(batch, 784).pin_memory()
+    host_y = torch.empty(batch, dtype=torch.long).pin_memory()
+    static_x = torch.empty(batch, 784, device="cuda")
+    static_y = torch.empty(batch, dtype=torch.long, device="cuda")
+
+    def step():
+        optimizer.zero_grad(set_to_none=False)
+        loss = loss_fn(model(static_x), static_y)
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    replay = None
+    if graph:
+        # PyTorch's recipe for whole-network capture: warm up on a side stream, then record.
+        static_x.copy_(x_train[:batch])
+        static_y.copy_(y_train[:batch])
+        side = torch.cuda.Stream()
+        side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):
+            for _ in range(3):
+                step()
+        torch.cuda.current_stream().wait_stream(side)
+        recorded = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(recorded):
+            static_loss = step()
+
+        def replay():
+            recorded.replay()
+            return static_loss
+
+    epoch_times = []
+    for _ in range(epochs):
+        order = torch.randperm(x_train.shape[0])
+        torch.cuda.synchronize()
+        start = time.perf_counter()
+        for s in range(steps):
+            index = order[s * batch:(s + 1) * batch]
+            torch.index_select(x_train, 0, index, out=host_x)
+            torch.index_select(y_train, 0, index, out=host_y)
+            static_x.copy_(host_x, non_blocking=True)
+            static_y.copy_(host_y, non_blocking=True)
+            loss = replay() if replay else step()
+            loss.item()
+        epoch_times.append((time.perf_counter() - start) / steps)
+    steady = epoch_times[1:] if len(epoch_times) > 1 else epoch_times
+    return statistics.median(steady)
+
+
+def copy_seconds(x_train, batch, rounds=200):
+    """One batch from pinned host memory to the device, waited for."""
+    host = x_train[:batch].contiguous().pin_memory()
+    device = torch.empty(batch, 784, device="cuda")
+    for _ in range(20):
+        device.copy_(host, non_blocking=True)
+    torch.cuda.synchronize()
+    start = time.perf_counter()
+    for _ in range(rounds):
+        device.copy_(host, non_blocking=True)
+        torch.cuda.synchronize()
+    return (time.perf_counter() - start) / rounds
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("data")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--batches", default="128,1024")
+    args = parser.parse_args()
+    if not torch.cuda.is_available():
+        raise SystemExit("PyTorch sees no CUDA device")
+    torch.backends.cuda.matmul.allow_tf32 = False  # float32, as annonet's default
+    x_train, y_train, _, _ = load(args.data)
+    results = []
+    copies = {}
+    for batch in [int(b) for b in args.batches.split(",")]:
+        for mode, graph in (("eager", False), ("cuda graph", True)):
+            try:
+                seconds = run(x_train, y_train, batch, args.epochs, graph)
+            except (TypeError, RuntimeError) as e:  # an older PyTorch without capturable RMSprop
+                print(json.dumps({"mode": mode, "batch": batch, "error": str(e)}), flush=True)
+                continue
+            row = {"mode": mode, "batch": batch, "step_us": seconds * 1e6, "samples_per_second": batch / seconds}
+            results.append(row)
+            print(json.dumps(row), flush=True)
+        copies[str(batch)] = copy_seconds(x_train, batch) * 1e6
+    print(json.dumps({"engine": "pytorch " + torch.__version__ + " on " + torch.cuda.get_device_name(0),
+                      "results": results, "copy_us": copies}))
+
+
+if __name__ == "__main__":
+    main()
