@@ -22,7 +22,7 @@ import java.util.Locale;
  */
 public final class MnistMlpSample {
     private static final String USAGE = """
-            usage: MnistMlpSample [--data DIR] [--epochs N] [--batch-size N] [--device auto|cpu|reference] [--seed N] [--verbose 0|1|2]
+            usage: MnistMlpSample [--data DIR] [--epochs N] [--batch-size N] [--device auto|cpu|cuda|reference] [--seed N] [--verbose 0|1|2]
               --data DIR     a directory with train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],
                              t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz] (default: the embedded 10k subset)
               --epochs N     default 20;  --batch-size N  default 128;  --device  default auto;  --seed N  default 42""";
@@ -59,12 +59,7 @@ public final class MnistMlpSample {
                     case "--batch-size" -> batchSize = positive(flag, value);
                     case "--seed" -> seed = number(flag, value);
                     case "--verbose" -> verbose = (int) number(flag, value);
-                    case "--device" -> device = switch (value) {
-                        case "auto" -> Device.auto();
-                        case "cpu" -> Device.cpu();
-                        case "reference" -> Device.reference();
-                        default -> throw new IllegalArgumentException("--device must be auto, cpu or reference, not '" + value + "'");
-                    };
+                    case "--device" -> device = device(value);
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }
@@ -72,6 +67,21 @@ public final class MnistMlpSample {
                 throw new IllegalArgumentException("--data " + data + " is not a directory");
             }
             return new Options(data, epochs, batchSize, device == null ? Device.auto() : device, seed, verbose);
+        }
+
+        /** A device that cannot start here is a bad option, reported with its reason, not a stack trace. */
+        private static Device device(String value) {
+            try {
+                return switch (value) {
+                    case "auto" -> Device.auto();
+                    case "cpu" -> Device.cpu();
+                    case "cuda" -> Device.cuda();
+                    case "reference" -> Device.reference();
+                    default -> throw new IllegalArgumentException("--device must be auto, cpu, cuda or reference, not '" + value + "'");
+                };
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException("--device " + value + ": " + e.getMessage());
+            }
         }
 
         private static long number(String flag, String value) {

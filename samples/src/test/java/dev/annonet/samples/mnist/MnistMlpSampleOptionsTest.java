@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.annonet.runtime.backend.cuda.CudaBackend;
 import org.junit.jupiter.api.Test;
 
 class MnistMlpSampleOptionsTest {
@@ -20,10 +21,20 @@ class MnistMlpSampleOptionsTest {
     void badArgumentsSayWhatIsWrong() {
         assertEquals("--epochs must be a positive number, not 0", error("--epochs", "0"));
         assertEquals("--epochs needs a whole number, not 'ten'", error("--epochs", "ten"));
-        assertEquals("--device must be auto, cpu or reference, not 'gpu'", error("--device", "gpu"));
+        assertEquals("--device must be auto, cpu, cuda or reference, not 'gpu'", error("--device", "gpu"));
         assertEquals("unknown option --speed", error("--speed", "1"));
         assertEquals("--data needs a value", error("--data"));
         assertEquals("--data /no/such/dir is not a directory", error("--data", "/no/such/dir"));
+    }
+
+    @Test
+    void aGpuThatIsNotThereIsABadOptionWithItsReason() {
+        String problem = CudaBackend.deviceProblem(0);
+        if (problem == null) {
+            assertEquals("cuda:0", MnistMlpSample.Options.parse("--device", "cuda").device().toString());
+        } else {
+            assertEquals("--device cuda: Device.cuda(0) is not available: " + problem, error("--device", "cuda"));
+        }
     }
 
     private static String error(String... args) {
