@@ -2,7 +2,9 @@
 # Builds what scripts/gpu-check.sh runs on a GPU machine that has no JDK, no Maven and no network:
 # a jlink'ed Java runtime, the project's jars with the nvcc-built native library, their
 # dependencies, the JUnit console launcher, the compiled tests, the PyTorch bench scripts and the
-# MNIST digits, packed as build/gpu-bundle.tar.xz (about 40 MB; the device tool carries 64 MiB).
+# MNIST digits (in the samples jar), packed as build/gpu-bundle.tar.xz (about 35 MB; the device tool
+# carries 64 MiB with the working tree). Nothing inside is compressed but the tarball: xz does far
+# better on the raw JRE and native libraries than on jlink's and the jars' own compression.
 #
 #   scripts/gpu-bundle.sh            # here, where Maven, a JDK 17 and nvcc are
 #
@@ -21,11 +23,11 @@ echo "gpu-bundle: building and compiling the tests (mvn install -DskipTests)"
 mvn -q -B install -DskipTests
 
 rm -rf "$OUT" build/gpu-bundle.tar.xz
-mkdir -p "$OUT/lib" "$OUT/tests" "$OUT/data" "$OUT/scripts/pytorch"
+mkdir -p "$OUT/lib" "$OUT/tests" "$OUT/scripts/pytorch"
 
 echo "gpu-bundle: jlink'ing a Java runtime"
 "$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.management,jdk.unsupported,java.xml \
-    --strip-debug --no-header-files --no-man-pages --compress=2 --output "$OUT/jre"
+    --strip-debug --no-header-files --no-man-pages --output "$OUT/jre"
 
 echo "gpu-bundle: collecting jars"
 mvn -q -B -pl samples dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$ROOT/$OUT/lib" \
@@ -37,13 +39,21 @@ unzip -l "$OUT"/lib/annonet-native-*.jar | grep -q 'linux-x86_64/libjniCudaLibra
 mvn -q -B dependency:copy -Dartifact=$JUNIT_CONSOLE -DoutputDirectory="$ROOT/$OUT"
 mv "$OUT"/junit-platform-console-standalone-*.jar "$OUT/junit-console.jar"
 
-echo "gpu-bundle: tests, scripts and data"
+echo "gpu-bundle: tests and scripts"
 for module in native runtime samples; do
     cp -r "$module/target/test-classes" "$OUT/tests/$module"
 done
-rm -rf "$OUT/tests/samples/fixtures" "$OUT/tests/samples/outside-project" # used by CPU-only tests
+rm -rf "$OUT/tests/samples/outside-project" # used by a CPU-only test
 cp scripts/pytorch/bench_mnist.py scripts/pytorch/bench_mnist_gpu.py "$OUT/scripts/pytorch/"
-cp samples/src/main/resources/dev/annonet/samples/mnist/*.gz "$OUT/data/"
+
+echo "gpu-bundle: storing the jars uncompressed for xz"
+for jar in "$ROOT/$OUT"/lib/*.jar "$ROOT/$OUT/junit-console.jar"; do
+    unpacked=$(mktemp -d)
+    (cd "$unpacked" && "$JAVA_HOME/bin/jar" -xf "$jar")
+    rm "$jar"
+    "$JAVA_HOME/bin/jar" --create --no-compress --no-manifest --file "$jar" -C "$unpacked" .
+    rm -rf "$unpacked"
+done
 git rev-parse --short HEAD > "$OUT/COMMIT" 2>/dev/null || echo unknown > "$OUT/COMMIT"
 
 tar -C build -cJf build/gpu-bundle.tar.xz gpu-bundle

@@ -72,5 +72,5 @@ gpu_status=$?
 [[ $gpu_status -ne 0 ]] && status=1
 
 echo; echo "== GPU benchmark"
-"$JAVA" -cp "$CP" dev.annonet.samples.bench.GpuBench --epochs "$EPOCHS" --data "$B/data" || status=1
+"$JAVA" -cp "$CP" dev.annonet.samples.bench.GpuBench --epochs "$EPOCHS" || status=1
 exit $status

@@ -1,53 +1,14 @@
-// annonet's kernels for the CUDA backend. Each is one body, a lambda over an element or a row
-// index that calls element_math.cuh, handed to for_each: on a GPU context it runs as a grid-stride
-// kernel on the context's stream; on the host executor as a loop. Pointers are device addresses
-// (host addresses for the host executor) passed as integers; every function returns 0 or an error
-// code with a message in last_error(). Row-major throughout, as on the Java side.
+// annonet's kernels for the CUDA backend's dense family, losses and optimizers. Each is one body,
+// a lambda over an element or a row index that calls element_math.cuh, handed to launch.cuh: on a
+// GPU context it runs as a kernel on the context's stream; on the host executor as a loop.
+// Pointers are device addresses (host addresses for the host executor) passed as integers; every
+// function returns 0 or an error code with a message in last_error(). Row-major, as in Java.
 #pragma once
 
-#include "context.cuh"
 #include "element_math.cuh"
-
-#ifdef __CUDACC__
-#define ANNONET_LAMBDA __host__ __device__
-#else
-#define ANNONET_LAMBDA
-#endif
+#include "launch.cuh"
 
 namespace annonet {
-
-template <typename T>
-inline T* at(long long address) { return reinterpret_cast<T*>(address); }
-
-#ifdef __CUDACC__
-template <typename Body>
-__global__ void for_each_kernel(long long count, Body body) {
-    long long stride = (long long)gridDim.x * blockDim.x;
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < count; i += stride) body(i);
-}
-#endif
-
-constexpr int THREADS_PER_BLOCK = 256;
-// Enough blocks to fill an H100's 132 SMs several times over; larger counts loop (grid-stride).
-constexpr long long MAX_BLOCKS = 4096;
-
-// body(i) for every i in [0, count): a kernel launch on the context's stream, or a host loop.
-template <typename Body>
-inline int for_each(long long handle, long long count, Body body, const char* what) {
-    Context* c = context(handle);
-    if (count <= 0) return 0;
-    if (c->ordinal < 0) {
-        for (long long i = 0; i < count; i++) body(i);
-        return 0;
-    }
-#ifdef __CUDACC__
-    long long blocks = (count + THREADS_PER_BLOCK - 1) / THREADS_PER_BLOCK;
-    for_each_kernel<<<(unsigned)(blocks < MAX_BLOCKS ? blocks : MAX_BLOCKS), THREADS_PER_BLOCK, 0, c->stream>>>(count, body);
-    return check(cudaGetLastError(), what);
-#else
-    return fail(-1000, what, "no CUDA in this build");
-#endif
-}
 
 // ---- data ----------------------------------------------------------------------------------------
 
@@ -166,43 +127,6 @@ inline int dropout(long long handle, int threshold, float scale, long long seed,
 }
 
 // ---- losses and metrics: a value per row, summed in one block ----------------------------------------
-
-#ifdef __CUDACC__
-// *result = Σ body(r) over rows, by one block in a fixed order: deterministic, and no scratch memory
-// (nothing may be allocated while a graph records). Rows are a batch's outputs: a few thousand at most.
-template <typename Body>
-__global__ void row_sum_kernel(long long rows, Body body, double* result) {
-    __shared__ double partial[THREADS_PER_BLOCK];
-    double sum = 0.0;
-    for (long long r = threadIdx.x; r < rows; r += THREADS_PER_BLOCK) sum += body(r);
-    partial[threadIdx.x] = sum;
-    __syncthreads();
-    for (int half = THREADS_PER_BLOCK / 2; half > 0; half /= 2) {
-        if (threadIdx.x < half) partial[threadIdx.x] += partial[threadIdx.x + half];
-        __syncthreads();
-    }
-    if (threadIdx.x == 0) *result = partial[0];
-}
-#endif
-
-// *result = Σ body(r) for r in [0, rows): one block on the GPU, a loop on the host executor.
-template <typename Body>
-inline int row_sum(long long handle, long long rows, Body body, long long result_address, const char* what) {
-    Context* c = context(handle);
-    double* result = at<double>(result_address);
-    if (c->ordinal < 0) {
-        double total = 0.0;
-        for (long long r = 0; r < rows; r++) total += body(r);
-        *result = total;
-        return 0;
-    }
-#ifdef __CUDACC__
-    row_sum_kernel<<<1, THREADS_PER_BLOCK, 0, c->stream>>>(rows, body, result);
-    return check(cudaGetLastError(), what);
-#else
-    return fail(-1000, what, "no CUDA in this build");
-#endif
-}
 
 // The loss summed over rows into *result (a double); the gradient times scale (with respect to z
 // when fused) into gradient unless it is 0. Targets are target_width values a row.

@@ -15,7 +15,8 @@ import org.bytedeco.javacpp.annotation.Platform;
  * CUDA at all), else by the host C++ compiler with the host executor alone. {@link #load()} says
  * why it cannot load instead of throwing; nothing else here may be called then.
  */
-@Platform(include = {"annonet/context.cuh", "annonet/kernels.cuh"}, link = "dl")
+@Platform(include = {"annonet/context.cuh", "annonet/kernels.cuh", "annonet/image_kernels.cuh", "annonet/recurrent_kernels.cuh"},
+        link = "dl")
 @Namespace("annonet")
 public final class CudaLibrary {
     private CudaLibrary() {
@@ -169,4 +170,56 @@ public final class CudaLibrary {
     @Name("adam")
     public static native int adam(long context, long count, long weights, long gradients, long m, long v,
                                   float learningRate, float beta1, float beta2, float epsilon, long t, long tAddress);
+
+    // ---- the convolution family (image_kernels.cuh); a window is 14 ints at an address, Window2D's order
+
+    @Name("conv2d")
+    public static native int conv2d(long context, long window, int batch, long x, long kernel, long columns, long z);
+
+    /** dKernel and dx are skipped when their address is 0. */
+    @Name("conv2d_backward")
+    public static native int conv2dBackward(long context, long window, int batch, long kernel, long columns, long dz,
+                                            long dKernel, long dColumns, long dx);
+
+    public static final int POOL_MAX = 0;
+    public static final int POOL_AVERAGE = 1;
+
+    @Name("pool2d")
+    public static native int pool2d(long context, int kind, long window, int batch, long x, long y);
+
+    @Name("pool2d_backward")
+    public static native int pool2dBackward(long context, int kind, long window, int batch, long x, long dy, long dx);
+
+    @Name("zero_pad2d")
+    public static native int zeroPad2d(long context, long window, int batch, long x, long y);
+
+    @Name("zero_pad2d_backward")
+    public static native int zeroPad2dBackward(long context, long window, int batch, long dy, long dx);
+
+    @Name("batch_norm")
+    public static native int batchNorm(long context, boolean training, int rows, int cols, double momentum, double epsilon,
+                                       long x, long gamma, long beta, long movingMean, long movingVariance, long statistics,
+                                       long y);
+
+    /** dx is skipped when its address is 0. */
+    @Name("batch_norm_backward")
+    public static native int batchNormBackward(long context, int rows, int cols, long x, long gamma, long statistics,
+                                               long dy, long dGamma, long dBeta, long dx);
+
+    // ---- recurrent layers (recurrent_kernels.cuh) -----------------------------------------------------
+
+    @Name("lstm_cells_forward")
+    public static native int lstmCellsForward(long context, int batch, int steps, int units, int t, boolean returnSequences,
+                                              long bias, long workspace, long y);
+
+    @Name("lstm_cells_backward")
+    public static native int lstmCellsBackward(long context, int batch, int steps, int units, int t, boolean returnSequences,
+                                               long workspace, long dy, long dWorkspace);
+
+    @Name("embedding")
+    public static native int embedding(long context, int rows, int inputDim, int outputDim, long indices, long table, long y);
+
+    @Name("embedding_backward")
+    public static native int embeddingBackward(long context, int rows, int inputDim, int outputDim, long indices, long dy,
+                                               long dTable);
 }

@@ -43,12 +43,13 @@ class DeviceTest {
 
     @Test
     void aLayerWithoutCudaKernelsIsRefusedWhenTheModelIsCreated() {
-        NetworkLayout layout = NetworkLayout.builder("Recurrent")
+        // A layer type the DSL may gain before the CUDA backend has kernels for it.
+        NetworkLayout layout = NetworkLayout.builder("Attending")
                 .input("tokens", 0, 4)
-                .output("lstm", 4, Activation.Kind.TANH, 4, 4)
+                .output("attention", 4, Activation.Kind.LINEAR, 4, 4)
                 .activationSize(8)
                 .layer("tokens", "InputLayer", 0, 4)
-                .layer("lstm", "LSTM", 0, 4)
+                .layer("attention", "MultiHeadAttention", 0, 4)
                 .build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Model(layout, Device.cudaHostExecutor(), 1) {
             @Override
@@ -59,7 +60,7 @@ class DeviceTest {
             protected void backward(int batch, boolean outputGradientFused) {
             }
         });
-        assertEquals("Recurrent: layer 'lstm' (LSTM) has no kernels on the cuda host executor backend yet;"
+        assertEquals("Attending: layer 'attention' (MultiHeadAttention) has no kernels on the cuda host executor backend yet;"
                 + " create the model on Device.cpu()", e.getMessage());
     }
 

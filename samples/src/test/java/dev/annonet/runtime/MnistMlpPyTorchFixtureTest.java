@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,13 +44,14 @@ class MnistMlpPyTorchFixtureTest {
     }
 
     static Stream<Arguments> backends() {
-        return Stream.of(Arguments.of("reference", 1e-5), Arguments.of("cpu", 1e-4));
+        return Stream.of(Arguments.of(Device.reference(), 1e-5), Arguments.of(Device.cpu(), 1e-4),
+                Arguments.of(Device.cudaHostExecutor(), 1e-4));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
-    void oneRmspropStepMatchesPyTorch(String backend, double tolerance) {
-        try (MnistMlpModel model = modelWithFixtureWeights(backend)) {
+    void oneRmspropStepMatchesPyTorch(Device device, double tolerance) {
+        try (MnistMlpModel model = modelWithFixtureWeights(device)) {
             assertDropoutMaskIsTheFixtures(model);
             model.compile(Optimizers.rmsprop(), Losses.categoricalCrossentropy(), Metrics.accuracy());
             History history = trainOneStep(model, step.get("y"));
@@ -66,8 +69,8 @@ class MnistMlpPyTorchFixtureTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
-    void oneAdamStepMatchesPyTorch(String backend, double tolerance) {
-        try (MnistMlpModel model = modelWithFixtureWeights(backend)) {
+    void oneAdamStepMatchesPyTorch(Device device, double tolerance) {
+        try (MnistMlpModel model = modelWithFixtureWeights(device)) {
             model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy());
             trainOneStep(model, step.get("y"));
             assertUpdates(model, "adam.", tolerance);
@@ -76,8 +79,8 @@ class MnistMlpPyTorchFixtureTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
-    void sparseLabelsGiveTheSameStep(String backend, double tolerance) {
-        try (MnistMlpModel model = modelWithFixtureWeights(backend)) {
+    void sparseLabelsGiveTheSameStep(Device device, double tolerance) {
+        try (MnistMlpModel model = modelWithFixtureWeights(device)) {
             model.compile(Optimizers.rmsprop(), Losses.sparseCategoricalCrossentropy(), Metrics.accuracy());
             float[] labels = step.get("labels").values();
             History history = trainOneStep(model, new SafeTensors.Entry("labels", new int[] {labels.length, 1}, labels));
@@ -86,8 +89,28 @@ class MnistMlpPyTorchFixtureTest {
         }
     }
 
-    private static MnistMlpModel modelWithFixtureWeights(String backend) {
-        MnistMlpModel model = MnistMlpModel.create(backend.equals("cpu") ? Device.cpu() : Device.reference(), MODEL_SEED);
+    // The same on GPU 0, run by scripts/gpu-check.sh (the default build leaves out tag gpu).
+
+    @Tag("gpu")
+    @Test
+    void oneRmspropStepMatchesPyTorchOnTheGpu() {
+        oneRmspropStepMatchesPyTorch(Device.cuda(0), 1e-4);
+    }
+
+    @Tag("gpu")
+    @Test
+    void oneAdamStepMatchesPyTorchOnTheGpu() {
+        oneAdamStepMatchesPyTorch(Device.cuda(0), 1e-4);
+    }
+
+    @Tag("gpu")
+    @Test
+    void sparseLabelsGiveTheSameStepOnTheGpu() {
+        sparseLabelsGiveTheSameStep(Device.cuda(0), 1e-4);
+    }
+
+    private static MnistMlpModel modelWithFixtureWeights(Device device) {
+        MnistMlpModel model = MnistMlpModel.create(device, MODEL_SEED);
         model.hidden().kernel().set(step.get("hidden.kernel").values());
         model.hidden().bias().set(step.get("hidden.bias").values());
         model.output().kernel().set(step.get("output.kernel").values());

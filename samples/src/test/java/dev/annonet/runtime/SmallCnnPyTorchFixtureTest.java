@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,7 +38,8 @@ class SmallCnnPyTorchFixtureTest {
     }
 
     static Stream<Arguments> backends() {
-        return Stream.of(Arguments.of(Device.reference(), 1e-5), Arguments.of(Device.cpu(), 1e-4));
+        return Stream.of(Arguments.of(Device.reference(), 1e-5), Arguments.of(Device.cpu(), 1e-4),
+                Arguments.of(Device.cudaHostExecutor(), 1e-4));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -87,6 +90,13 @@ class SmallCnnPyTorchFixtureTest {
         }
     }
 
+
+    // The same on GPU 0, run by scripts/gpu-check.sh (the default build leaves out tag gpu).
+    @Tag("gpu")
+    @Test
+    void oneAdamStepMatchesPyTorchOnTheGpu() {
+        oneAdamStepMatchesPyTorch(Device.cuda(0), 1e-4);
+    }
     private static NetworkLayout.Parameter parameter(NetworkLayout layout, String name) {
         return layout.parameters().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
     }

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,13 +36,14 @@ class StackedLstmPyTorchFixtureTest {
     }
 
     static Stream<Arguments> backends() {
-        return Stream.of(Arguments.of("reference", 1e-5), Arguments.of("cpu", 1e-4));
+        return Stream.of(Arguments.of(Device.reference(), 1e-5), Arguments.of(Device.cpu(), 1e-4),
+                Arguments.of(Device.cudaHostExecutor(), 1e-4));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
-    void oneAdamStepMatchesPyTorch(String backend, double tolerance) {
-        try (StackedLstmModel model = StackedLstmModel.create(backend.equals("cpu") ? Device.cpu() : Device.reference(), 1)) {
+    void oneAdamStepMatchesPyTorch(Device device, double tolerance) {
+        try (StackedLstmModel model = StackedLstmModel.create(device, 1)) {
             NetworkLayout layout = ((Model) model).layout();
             for (NetworkLayout.Parameter p : layout.parameters()) {
                 model.writeParameters(step.get(p.name()).values(), p.offset());
@@ -68,6 +71,13 @@ class StackedLstmPyTorchFixtureTest {
         }
     }
 
+
+    // The same on GPU 0, run by scripts/gpu-check.sh (the default build leaves out tag gpu).
+    @Tag("gpu")
+    @Test
+    void oneAdamStepMatchesPyTorchOnTheGpu() {
+        oneAdamStepMatchesPyTorch(Device.cuda(0), 1e-4);
+    }
     private static float[] arenaAt(StackedLstmModel model, int perSampleOffset, int perSample) {
         float[] values = new float[BATCH * perSample];
         model.backend.download(model.activations(), BATCH * perSampleOffset, values, 0, values.length);

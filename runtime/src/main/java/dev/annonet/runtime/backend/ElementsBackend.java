@@ -155,7 +155,7 @@ public abstract class ElementsBackend implements Backend {
     public void lstm(int batch, int steps, int inputs, int units, boolean returnSequences,
                      Memory x, int xOffset, Memory weights, int weightsOffset,
                      Memory workspace, int workspaceOffset, Memory y, int yOffset) {
-        RecurrentKernels.lstm(this, batch, steps, inputs, units, returnSequences,
+        RecurrentKernels.lstm(this, lstmCells(), batch, steps, inputs, units, returnSequences,
                 x, xOffset, weights, weightsOffset, workspace, workspaceOffset, y, yOffset);
     }
 
@@ -165,7 +165,7 @@ public abstract class ElementsBackend implements Backend {
                              Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
                              Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
                              Memory dx, int dxOffset) {
-        RecurrentKernels.lstmBackward(this, batch, steps, inputs, units, returnSequences,
+        RecurrentKernels.lstmBackward(this, lstmCells(), batch, steps, inputs, units, returnSequences,
                 x, xOffset, weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset, dWorkspace, dWorkspaceOffset, dx, dxOffset);
     }
 

@@ -24,9 +24,10 @@ public final class RecurrentKernels {
         return steps * 6 * units + GATES * units;
     }
 
-    static void lstm(ElementsBackend backend, int batch, int steps, int inputs, int units, boolean returnSequences,
-                     Memory x, int xOffset, Memory weights, int weightsOffset,
-                     Memory workspace, int workspaceOffset, Memory y, int yOffset) {
+    /** {@link Backend#lstm} on any backend: its GEMMs through {@code backend}, each step's cells through {@code cellMath}. */
+    public static void lstm(Backend backend, LstmCells cellMath, int batch, int steps, int inputs, int units,
+                            boolean returnSequences, Memory x, int xOffset, Memory weights, int weightsOffset,
+                            Memory workspace, int workspaceOffset, Memory y, int yOffset) {
         checkLstm("lstm", batch, steps, inputs, units, returnSequences, x, xOffset, weights, weightsOffset,
                 workspace, workspaceOffset, y, yOffset);
         int width = GATES * units;
@@ -37,7 +38,6 @@ public final class RecurrentKernels {
         int bias = recurrent + units * width;
         backend.matmul(false, false, batch * steps, width, inputs, x, xOffset, weights, weightsOffset,
                 workspace, gates, false);
-        LstmCells cellMath = backend.lstmCells();
         for (int t = 0; t < steps; t++) {
             if (t > 0) {
                 backend.matmul(false, false, batch, width, units, workspace, states + (t - 1) * batch * units,
@@ -47,11 +47,12 @@ public final class RecurrentKernels {
         }
     }
 
-    static void lstmBackward(ElementsBackend backend, int batch, int steps, int inputs, int units,
-                             boolean returnSequences, Memory x, int xOffset, Memory weights, int weightsOffset,
-                             Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
-                             Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
-                             Memory dx, int dxOffset) {
+    /** {@link Backend#lstmBackward} on any backend, as {@link #lstm}. */
+    public static void lstmBackward(Backend backend, LstmCells cellMath, int batch, int steps, int inputs, int units,
+                                    boolean returnSequences, Memory x, int xOffset, Memory weights, int weightsOffset,
+                                    Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
+                                    Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
+                                    Memory dx, int dxOffset) {
         checkLstm("lstmBackward", batch, steps, inputs, units, returnSequences, x, xOffset, weights, weightsOffset,
                 workspace, workspaceOffset, dy, dyOffset);
         KernelArguments.check("lstmBackward", "dWeights", dWeights, dWeightsOffset, lstmWeightCount(inputs, units));
@@ -68,7 +69,6 @@ public final class RecurrentKernels {
         int recurrent = weightsOffset + inputs * width;
         int dRecurrent = dWeightsOffset + inputs * width;
         int dBias = dRecurrent + units * width;
-        LstmCells cellMath = backend.lstmCells();
         backend.fill(dWeights, dRecurrent, units * width, 0f);
         for (int t = steps - 1; t >= 0; t--) {
             cellMath.backward(batch, steps, units, t, returnSequences, workspace, workspaceOffset, dy, dyOffset,
@@ -139,7 +139,7 @@ public final class RecurrentKernels {
         }
     }
 
-    private static void checkEmbedding(String kernel, int rows, int inputDim, int outputDim, Memory indices,
+    public static void checkEmbedding(String kernel, int rows, int inputDim, int outputDim, Memory indices,
                                        int indicesOffset, Memory table, int tableOffset) {
         if (rows < 0 || inputDim <= 0 || outputDim <= 0) {
             throw new IllegalArgumentException(kernel + ": rows " + rows + ", inputDim " + inputDim + ", outputDim "

@@ -11,11 +11,16 @@ import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.PoolingKind;
 import dev.annonet.runtime.backend.StepReplay;
 import dev.annonet.runtime.backend.Window2D;
+import dev.annonet.runtime.backend.ImageKernelArguments;
+import dev.annonet.runtime.backend.LstmCells;
+import dev.annonet.runtime.backend.RecurrentKernels;
 import java.nio.DoubleBuffer;
+import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.bytedeco.javacpp.IntPointer;
 
 /**
  * The CUDA backend: float32 values in device memory, annonet's kernels ({@code native/src/main/native})
@@ -27,12 +32,15 @@ import java.util.Set;
  * kernels' math against the reference backend. Only the launches, cuBLAS and graph capture are left
  * for the GPU tests ({@code scripts/gpu-check.sh}).
  *
- * <p>Layers: Dense, Activation, Dropout, Flatten and Reshape. The convolution family, batch
- * normalization, LSTM and Embedding have no CUDA kernels yet; {@link #runs} says so, and a model
- * that uses them is refused when created. Not thread-safe.
+ * <p>Every layer annonet declares has kernels here: Conv2D as im2col + cuBLAS GEMM, pooling, zero
+ * padding and batch normalization as annonet kernels, LSTM as RecurrentKernels' schedule (cuBLAS
+ * GEMMs between per-step cell kernels), Embedding as a gather. {@link #runs} lists them, so a
+ * layer added to the DSL without CUDA kernels is refused when a model is created. Not thread-safe.
  */
 public final class CudaBackend implements Backend, StepReplay {
-    private static final Set<String> LAYER_TYPES = Set.of("InputLayer", "Dense", "Activation", "Dropout", "Flatten", "Reshape");
+    private static final Set<String> LAYER_TYPES = Set.of("InputLayer", "Dense", "Activation", "Dropout", "Flatten", "Reshape",
+            "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling2D", "ZeroPadding2D",
+            "BatchNormalization", "LSTM", "Embedding");
     /** Result slots of one recorded step: its loss and one per accuracy metric. */
     private static final int RESULT_SLOTS = 16;
     /** Distinct batch sizes whose recorded steps are kept: a fit uses one, plus its last partial batch. */
@@ -52,6 +60,8 @@ public final class CudaBackend implements Backend, StepReplay {
     private final long countersHost;
     private final LongBuffer countersView;
     private final long countersCopied;
+    private final IntPointer windowArguments = new IntPointer(14);
+    private final IntBuffer windowView = windowArguments.asBuffer();
     // Recorded steps by batch size; a key of 0 marks a free entry.
     private final int[] recordedKeys = new int[RECORDED_STEPS];
     private final long[] recordedGraphs = new long[RECORDED_STEPS];
@@ -274,45 +284,63 @@ public final class CudaBackend implements Backend, StepReplay {
                 recording ? counters : 0, count, x, y), what);
     }
 
-    // ---- layers without CUDA kernels yet (runs() reports them, so models using them are refused) -------
+    // ---- convolution family (image_kernels.cuh) ------------------------------------------------------
 
-    private UnsupportedOperationException noKernels(String layer) {
-        return new UnsupportedOperationException("the CUDA backend has no " + layer
-                + " kernels yet; run this model on Device.cpu()");
+    /** The window's 14 ints in host memory, where the native launcher reads them: no allocation per call. */
+    private long window(Window2D w) {
+        windowView.put(0, w.inputHeight()).put(1, w.inputWidth()).put(2, w.inputChannels())
+                .put(3, w.windowHeight()).put(4, w.windowWidth()).put(5, w.strideHeight()).put(6, w.strideWidth())
+                .put(7, w.dilationHeight()).put(8, w.dilationWidth()).put(9, w.padTop()).put(10, w.padLeft())
+                .put(11, w.outputHeight()).put(12, w.outputWidth()).put(13, w.outputChannels());
+        return windowArguments.address();
     }
 
     @Override
     public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                        Memory columns, int columnsOffset, Memory z, int zOffset) {
-        throw noKernels("Conv2D");
+        ImageKernelArguments.checkConv2d(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset, z, zOffset);
+        check(CudaLibrary.conv2d(context, window(window), batch, cuda(x).at(xOffset), cuda(kernel).at(kernelOffset),
+                cuda(columns).at(columnsOffset), cuda(z).at(zOffset)), "conv2d");
     }
 
+    /** Forward left the im2col columns in {@code columns}: the kernel gradient is one GEMM from them. */
     @Override
     public void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                                Memory columns, int columnsOffset, Memory dz, int dzOffset, Memory dKernel, int dKernelOffset,
                                Memory dColumns, int dColumnsOffset, Memory dx, int dxOffset) {
-        throw noKernels("Conv2D");
+        ImageKernelArguments.checkConv2dBackward(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset,
+                dz, dzOffset, dKernel, dKernelOffset, dColumns, dColumnsOffset, dx, dxOffset);
+        check(CudaLibrary.conv2dBackward(context, window(window), batch, cuda(kernel).at(kernelOffset),
+                cuda(columns).at(columnsOffset), cuda(dz).at(dzOffset), dKernel == null ? 0 : cuda(dKernel).at(dKernelOffset),
+                cuda(dColumns).at(dColumnsOffset), dx == null ? 0 : cuda(dx).at(dxOffset)), "conv2dBackward");
     }
 
     @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
-        throw noKernels("pooling");
+        ImageKernelArguments.checkWindow("pool2d", window, batch, x, xOffset, y, yOffset);
+        check(CudaLibrary.pool2d(context, poolingCode(kind), window(window), batch, cuda(x).at(xOffset), cuda(y).at(yOffset)),
+                "pool2d");
     }
 
     @Override
     public void pool2dBackward(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset,
                                Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        throw noKernels("pooling");
+        ImageKernelArguments.checkPool2dBackward(window, batch, x, xOffset, dy, dyOffset, dx, dxOffset);
+        check(CudaLibrary.pool2dBackward(context, poolingCode(kind), window(window), batch, cuda(x).at(xOffset),
+                cuda(dy).at(dyOffset), cuda(dx).at(dxOffset)), "pool2dBackward");
     }
 
     @Override
     public void zeroPad2d(Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
-        throw noKernels("ZeroPadding2D");
+        ImageKernelArguments.checkWindow("zeroPad2d", window, batch, x, xOffset, y, yOffset);
+        check(CudaLibrary.zeroPad2d(context, window(window), batch, cuda(x).at(xOffset), cuda(y).at(yOffset)), "zeroPad2d");
     }
 
     @Override
     public void zeroPad2dBackward(Window2D window, int batch, Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        throw noKernels("ZeroPadding2D");
+        ImageKernelArguments.checkWindow("zeroPad2d backward", window, batch, dx, dxOffset, dy, dyOffset);
+        check(CudaLibrary.zeroPad2dBackward(context, window(window), batch, cuda(dy).at(dyOffset), cuda(dx).at(dxOffset)),
+                "zeroPad2dBackward");
     }
 
     @Override
@@ -320,20 +348,33 @@ public final class CudaBackend implements Backend, StepReplay {
                           Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
                           Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
                           Memory y, int yOffset) {
-        throw noKernels("BatchNormalization");
+        ImageKernelArguments.checkBatchNormForward(training, rows, cols, momentum, epsilon, x, xOffset, gamma, gammaOffset,
+                beta, betaOffset, movingMean, movingMeanOffset, movingVariance, movingVarianceOffset,
+                statistics, statisticsOffset, y, yOffset);
+        check(CudaLibrary.batchNorm(context, training, rows, cols, momentum, epsilon, cuda(x).at(xOffset),
+                cuda(gamma).at(gammaOffset), cuda(beta).at(betaOffset), cuda(movingMean).at(movingMeanOffset),
+                cuda(movingVariance).at(movingVarianceOffset), training ? cuda(statistics).at(statisticsOffset) : 0,
+                cuda(y).at(yOffset)), "batchNorm");
     }
 
     @Override
     public void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
                                   Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                                   Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset) {
-        throw noKernels("BatchNormalization");
+        ImageKernelArguments.checkBatchNormBackward(rows, cols, x, xOffset, gamma, gammaOffset, statistics, statisticsOffset,
+                dy, dyOffset, dGamma, dGammaOffset, dBeta, dBetaOffset, dx, dxOffset);
+        check(CudaLibrary.batchNormBackward(context, rows, cols, cuda(x).at(xOffset), cuda(gamma).at(gammaOffset),
+                cuda(statistics).at(statisticsOffset), cuda(dy).at(dyOffset), cuda(dGamma).at(dGammaOffset),
+                cuda(dBeta).at(dBetaOffset), dx == null ? 0 : cuda(dx).at(dxOffset)), "batchNormBackward");
     }
+
+    // ---- recurrent layers: RecurrentKernels' schedule, its GEMMs through cuBLAS, the cells here -------
 
     @Override
     public void lstm(int batch, int steps, int inputs, int units, boolean returnSequences, Memory x, int xOffset,
                      Memory weights, int weightsOffset, Memory workspace, int workspaceOffset, Memory y, int yOffset) {
-        throw noKernels("LSTM");
+        RecurrentKernels.lstm(this, lstmCells, batch, steps, inputs, units, returnSequences, x, xOffset,
+                weights, weightsOffset, workspace, workspaceOffset, y, yOffset);
     }
 
     @Override
@@ -341,19 +382,50 @@ public final class CudaBackend implements Backend, StepReplay {
                              Memory weights, int weightsOffset, Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
                              Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
                              Memory dx, int dxOffset) {
-        throw noKernels("LSTM");
+        RecurrentKernels.lstmBackward(this, lstmCells, batch, steps, inputs, units, returnSequences, x, xOffset,
+                weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset,
+                dWorkspace, dWorkspaceOffset, dx, dxOffset);
     }
 
+    /** One LSTM step's cells as one kernel, over (batch, units). */
+    private final LstmCells lstmCells = new LstmCells() {
+        @Override
+        public void forward(int batch, int steps, int units, int t, boolean returnSequences, Memory weights, int biasOffset,
+                            Memory workspace, int workspaceOffset, Memory y, int yOffset) {
+            check(CudaLibrary.lstmCellsForward(context, batch, steps, units, t, returnSequences, cuda(weights).at(biasOffset),
+                    cuda(workspace).at(workspaceOffset), cuda(y).at(yOffset)), "lstm");
+        }
+
+        @Override
+        public void backward(int batch, int steps, int units, int t, boolean returnSequences, Memory workspace,
+                             int workspaceOffset, Memory dy, int dyOffset, Memory dWorkspace, int dWorkspaceOffset) {
+            check(CudaLibrary.lstmCellsBackward(context, batch, steps, units, t, returnSequences,
+                    cuda(workspace).at(workspaceOffset), cuda(dy).at(dyOffset), cuda(dWorkspace).at(dWorkspaceOffset)),
+                    "lstmBackward");
+        }
+    };
+
+    /**
+     * Indices outside [0, inputDim) give NaN rows here instead of an exception (checking them would
+     * wait for the GPU each call): fit and predict check a model's index inputs on the host first.
+     */
     @Override
     public void embedding(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
                           Memory table, int tableOffset, Memory y, int yOffset) {
-        throw noKernels("Embedding");
+        RecurrentKernels.checkEmbedding("embedding", rows, inputDim, outputDim, indices, indicesOffset, table, tableOffset);
+        KernelArguments.check("embedding", "y", y, yOffset, rows, outputDim);
+        check(CudaLibrary.embedding(context, rows, inputDim, outputDim, cuda(indices).at(indicesOffset),
+                cuda(table).at(tableOffset), cuda(y).at(yOffset)), "embedding");
     }
 
     @Override
     public void embeddingBackward(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
                                   Memory dy, int dyOffset, Memory dTable, int dTableOffset) {
-        throw noKernels("Embedding");
+        RecurrentKernels.checkEmbedding("embeddingBackward", rows, inputDim, outputDim, indices, indicesOffset,
+                dTable, dTableOffset);
+        KernelArguments.check("embeddingBackward", "dy", dy, dyOffset, rows, outputDim);
+        check(CudaLibrary.embeddingBackward(context, rows, inputDim, outputDim, cuda(indices).at(indicesOffset),
+                cuda(dy).at(dyOffset), cuda(dTable).at(dTableOffset)), "embeddingBackward");
     }
 
     // ---- losses and metrics -----------------------------------------------------------------------
@@ -545,6 +617,13 @@ public final class CudaBackend implements Backend, StepReplay {
         };
     }
 
+    private static int poolingCode(PoolingKind kind) {
+        return switch (kind) {
+            case MAX -> CudaLibrary.POOL_MAX;
+            case AVERAGE -> CudaLibrary.POOL_AVERAGE;
+        };
+    }
+
     private static int lossCode(LossKind kind) {
         return switch (kind) {
             case CATEGORICAL_CROSSENTROPY -> 0;
@@ -584,6 +663,7 @@ public final class CudaBackend implements Backend, StepReplay {
         CudaLibrary.pinnedFree(context, countersHost);
         CudaLibrary.eventDestroy(context, countersCopied);
         CudaLibrary.contextDestroy(context);
+        windowArguments.close();
     }
 
     private void checkOpen() {

@@ -1,73 +1,27 @@
-package dev.annonet.runtime.backend.cpu;
+package dev.annonet.runtime.backend;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-import dev.annonet.runtime.backend.Backend;
-import dev.annonet.runtime.backend.Memory;
-import dev.annonet.runtime.backend.PoolingKind;
-import dev.annonet.runtime.backend.Window2D;
-import dev.annonet.runtime.backend.reference.ReferenceBackend;
-import java.util.Random;
-import java.util.function.BiConsumer;
+import dev.annonet.runtime.backend.BackendPair.Twin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The convolution family's kernels on the CPU backend (im2col + sgemm for Conv2D) against the
- * reference backend, operands at offsets in one arena as generated code lays them out: relative
- * error below 1e-4.
+ * The convolution family's kernels of a fast backend against the reference backend, operands at
+ * offsets in one arena as generated code lays them out: relative error below 1e-4. Each fast
+ * backend's test nests a subclass that names it.
  */
-class CpuImageKernelsMatchReferenceTest {
-    private static final double TOLERANCE = 1e-4;
+public abstract class ImageKernelsMatchReference {
     private static final int BATCH = 3;
 
-    private final CpuBackend cpu = new CpuBackend();
-    private final ReferenceBackend reference = new ReferenceBackend();
-    private final Random random = new Random(99);
+    private final BackendPair pair = new BackendPair(newFastBackend(), 99);
 
-    private record Twin(Memory cpu, Memory reference) {
-    }
+    /** The backend under test, new for each test. */
+    protected abstract Backend newFastBackend();
 
     @AfterEach
     void close() {
-        cpu.close();
-    }
-
-    /** An arena of random values in [-1, 1) on both backends. */
-    private Twin arena(int size) {
-        float[] values = new float[size];
-        for (int i = 0; i < size; i++) {
-            values[i] = (float) (2 * random.nextDouble() - 1);
-        }
-        Twin twin = new Twin(cpu.allocate(size), reference.allocate(size));
-        cpu.upload(values, 0, twin.cpu(), 0, size);
-        reference.upload(values, 0, twin.reference(), 0, size);
-        return twin;
-    }
-
-    private void onBoth(Twin arena, BiConsumer<Backend, Memory> kernel) {
-        kernel.accept(cpu, arena.cpu());
-        kernel.accept(reference, arena.reference());
-    }
-
-    private void assertMatches(Twin twin, String what) {
-        int size = twin.cpu().size();
-        float[] fast = new float[size];
-        float[] exact = new float[size];
-        cpu.download(twin.cpu(), 0, fast, 0, size);
-        reference.download(twin.reference(), 0, exact, 0, size);
-        float largest = 0;
-        for (float value : exact) {
-            largest = Math.max(largest, Math.abs(value));
-        }
-        for (int i = 0; i < size; i++) {
-            double scale = Math.max(Math.abs(exact[i]), 1e-2 * largest);
-            if (!(Math.abs(fast[i] - exact[i]) <= TOLERANCE * scale)) {
-                fail(what + "[" + i + "]: cpu " + fast[i] + ", reference " + exact[i]);
-            }
-        }
+        pair.close();
     }
 
     @Test
@@ -88,17 +42,19 @@ class CpuImageKernelsMatchReferenceTest {
             int dColumns = dz + BATCH * w.outputSize();
             int dKernel = dColumns + columns;
             int dx = dKernel + w.patchSize() * w.outputChannels();
-            Twin arena = arena(dx + BATCH * w.inputSize());
-            onBoth(arena, (backend, a) -> {
+            Twin arena = pair.uniformTwin(dx + BATCH * w.inputSize(), -1, 1);
+            pair.onBoth((backend, side) -> {
+                Memory a = side.apply(arena);
                 backend.conv2d(w, BATCH, a, x, a, kernel, a, cols, a, z);
                 backend.conv2dBackward(w, BATCH, a, x, a, kernel, a, cols, a, dz, a, dKernel, a, dColumns, a, dx);
             });
             // The scratch differs by design (the reference leaves it alone): compare all but the scratch.
-            onBoth(arena, (backend, a) -> {
+            pair.onBoth((backend, side) -> {
+                Memory a = side.apply(arena);
                 backend.fill(a, cols, columns, 0);
                 backend.fill(a, dColumns, columns, 0);
             });
-            assertMatches(arena, "conv2d " + w);
+            pair.assertMatches(arena, "conv2d " + w);
         }
     }
 
@@ -112,12 +68,13 @@ class CpuImageKernelsMatchReferenceTest {
             int y = x + BATCH * w.inputSize();
             int dy = y + BATCH * w.outputSize();
             int dx = dy + BATCH * w.outputSize();
-            Twin arena = arena(dx + BATCH * w.inputSize());
-            onBoth(arena, (backend, a) -> {
+            Twin arena = pair.uniformTwin(dx + BATCH * w.inputSize(), -1, 1);
+            pair.onBoth((backend, side) -> {
+                Memory a = side.apply(arena);
                 backend.pool2d(kind, w, BATCH, a, x, a, y);
                 backend.pool2dBackward(kind, w, BATCH, a, x, a, dy, a, dx);
             });
-            assertMatches(arena, kind + " pooling " + w);
+            pair.assertMatches(arena, kind + " pooling " + w);
         }
     }
 
@@ -127,12 +84,13 @@ class CpuImageKernelsMatchReferenceTest {
         int x = 1;
         int y = x + BATCH * w.inputSize();
         int dx = y + BATCH * w.outputSize();
-        Twin arena = arena(dx + BATCH * w.inputSize());
-        onBoth(arena, (backend, a) -> {
+        Twin arena = pair.uniformTwin(dx + BATCH * w.inputSize(), -1, 1);
+        pair.onBoth((backend, side) -> {
+                Memory a = side.apply(arena);
             backend.zeroPad2d(w, BATCH, a, x, a, y);
             backend.zeroPad2dBackward(w, BATCH, a, y, a, dx);
         });
-        assertMatches(arena, "zero padding");
+        pair.assertMatches(arena, "zero padding");
     }
 
     @Test
@@ -151,16 +109,19 @@ class CpuImageKernelsMatchReferenceTest {
         int dGamma = dy + rows * cols;
         int dBeta = dGamma + cols;
         int dx = dBeta + cols;
-        Twin arena = arena(dx + rows * cols);
-        onBoth(arena, (backend, a) -> {
+        Twin arena = pair.uniformTwin(dx + rows * cols, -1, 1);
+        pair.onBoth((backend, side) -> {
+                Memory a = side.apply(arena);
             backend.fill(a, variance, cols, 1);
             backend.batchNorm(true, rows, cols, 0.9, 1e-3, a, x, a, gamma, a, beta, a, mean, a, variance, a, statistics, a, y);
             backend.batchNormBackward(rows, cols, a, x, a, gamma, a, statistics, a, dy, a, dGamma, a, dBeta, a, dx);
         });
-        assertMatches(arena, "batch norm training and backward");
-        onBoth(arena, (backend, a) -> backend.batchNorm(false, rows, cols, 0.9, 1e-3, a, x, a, gamma, a, beta,
-                a, mean, a, variance, null, 0, a, y));
-        assertMatches(arena, "batch norm inference");
+        pair.assertMatches(arena, "batch norm training and backward");
+        pair.onBoth((backend, side) -> {
+            Memory a = side.apply(arena);
+            backend.batchNorm(false, rows, cols, 0.9, 1e-3, a, x, a, gamma, a, beta, a, mean, a, variance, null, 0, a, y);
+        });
+        pair.assertMatches(arena, "batch norm inference");
     }
 
 }

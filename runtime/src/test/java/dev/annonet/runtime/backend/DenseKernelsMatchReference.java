@@ -1,10 +1,8 @@
 package dev.annonet.runtime.backend;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.annonet.dsl.Activation;
-import dev.annonet.runtime.backend.reference.ReferenceBackend;
-import java.util.Random;
+import dev.annonet.runtime.backend.BackendPair.Twin;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.ToDoubleBiFunction;
@@ -17,93 +15,32 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every dense-family kernel of a fast backend against the reference backend on the same random
  * float inputs: relative error below 1e-4. Operands sit at offsets inside shared memories, as
- * generated code lays out its arena. Each fast backend has a subclass that names it.
+ * generated code lays out its arena. Each fast backend's test nests a subclass that names it.
  */
-public abstract class FastBackendMatchesReference {
-    private static final double TOLERANCE = 1e-4;
+public abstract class DenseKernelsMatchReference {
 
-    private final Backend fast = newFastBackend();
-    private final ReferenceBackend reference = new ReferenceBackend();
-    private final Random random = new Random(1234);
+    private final BackendPair pair = new BackendPair(newFastBackend(), 1234);
 
     /** The backend under test, new for each test. */
     protected abstract Backend newFastBackend();
 
-    /** The same values in a memory of each backend. */
-    private record Twin(Memory fast, Memory reference) {
-    }
-
     @AfterEach
     void close() {
-        fast.close();
-    }
-
-    private Twin twin(float[] values) {
-        Twin twin = new Twin(fast.allocate(values.length), reference.allocate(values.length));
-        fast.upload(values, 0, twin.fast(), 0, values.length);
-        reference.upload(values, 0, twin.reference(), 0, values.length);
-        return twin;
-    }
-
-    private float[] uniform(int count, double low, double high) {
-        float[] values = new float[count];
-        for (int i = 0; i < count; i++) {
-            values[i] = (float) (low + (high - low) * random.nextDouble());
-        }
-        return values;
-    }
-
-    private Twin uniformTwin(int count, double low, double high) {
-        return twin(uniform(count, low, high));
-    }
-
-    /** Runs a kernel on each backend, with each backend's memory of every twin. */
-    private void onBoth(BiConsumer<Backend, Function<Twin, Memory>> kernel) {
-        kernel.accept(fast, Twin::fast);
-        kernel.accept(reference, Twin::reference);
-    }
-
-    private void assertSameResult(String what, ToDoubleBiFunction<Backend, Function<Twin, Memory>> kernel) {
-        double fastResult = kernel.applyAsDouble(fast, Twin::fast);
-        double exact = kernel.applyAsDouble(reference, Twin::reference);
-        assertClose(new float[] {(float) exact}, new float[] {(float) fastResult}, what);
-    }
-
-    private void assertMatches(Twin twin, String what) {
-        int size = twin.fast().size();
-        float[] fastValues = new float[size];
-        float[] exact = new float[size];
-        fast.download(twin.fast(), 0, fastValues, 0, size);
-        reference.download(twin.reference(), 0, exact, 0, size);
-        assertClose(exact, fastValues, what);
-    }
-
-    /** Relative to each value, or to a hundredth of the largest one for values that cancelled to near zero. */
-    private void assertClose(float[] exact, float[] actual, String what) {
-        float largest = 0;
-        for (float value : exact) {
-            largest = Math.max(largest, Math.abs(value));
-        }
-        for (int i = 0; i < exact.length; i++) {
-            double scale = Math.max(Math.abs(exact[i]), 1e-2 * largest);
-            if (!(Math.abs(actual[i] - exact[i]) <= TOLERANCE * scale)) {
-                fail(what + "[" + i + "]: " + fast.name() + " " + actual[i] + ", reference " + exact[i]);
-            }
-        }
+        pair.close();
     }
 
     // ---- data movement ------------------------------------------------------------------------
 
     @Test
     void dataMovement() {
-        Twin memory = uniformTwin(50, -1, 1);
-        onBoth((backend, side) -> {
+        Twin memory = pair.uniformTwin(50, -1, 1);
+        pair.onBoth((backend, side) -> {
             backend.copy(side.apply(memory), 0, side.apply(memory), 5, 20); // overlapping, forwards
             backend.copy(side.apply(memory), 30, side.apply(memory), 25, 20); // overlapping, backwards
             backend.fill(side.apply(memory), 45, 3, 2.5f);
             backend.upload(new float[] {7, 8, 9}, 1, side.apply(memory), 48, 2);
         });
-        assertMatches(memory, "copy, fill, upload");
+        pair.assertMatches(memory, "copy, fill, upload");
     }
 
     // ---- dense --------------------------------------------------------------------------------
@@ -119,10 +56,10 @@ public abstract class FastBackendMatchesReference {
             int bOffset = aOffset + m * k + 1;
             int cOffset = bOffset + k * n + 2;
             for (boolean accumulate : new boolean[] {false, true}) {
-                Twin arena = uniformTwin(cOffset + m * n + 4, -1, 1);
-                onBoth((backend, side) -> backend.matmul(transposeA, transposeB, m, n, k, side.apply(arena), aOffset,
+                Twin arena = pair.uniformTwin(cOffset + m * n + 4, -1, 1);
+                pair.onBoth((backend, side) -> backend.matmul(transposeA, transposeB, m, n, k, side.apply(arena), aOffset,
                         side.apply(arena), bOffset, side.apply(arena), cOffset, accumulate));
-                assertMatches(arena, m + "×" + n + "×" + k + " accumulate=" + accumulate);
+                pair.assertMatches(arena, m + "×" + n + "×" + k + " accumulate=" + accumulate);
             }
         }
     }
@@ -139,57 +76,57 @@ public abstract class FastBackendMatchesReference {
         int y = bias + cols;
         int dy = y + count;
         int dz = dy + count;
-        Twin arena = uniformTwin(dz + count, -3, 3);
-        onBoth((backend, side) -> {
+        Twin arena = pair.uniformTwin(dz + count, -3, 3);
+        pair.onBoth((backend, side) -> {
             Memory a = side.apply(arena);
             backend.biasActivation(f, rows, cols, a, z, a, bias, a, y);
             backend.activationBackward(f, rows, cols, a, z, a, y, a, dy, a, dz);
         });
-        assertMatches(arena, f + " with bias, backward");
-        onBoth((backend, side) -> {
+        pair.assertMatches(arena, f + " with bias, backward");
+        pair.onBoth((backend, side) -> {
             Memory a = side.apply(arena);
             backend.biasActivation(f, rows, cols, a, z, null, 0, a, y);
             backend.activationBackward(f, rows, cols, a, z, a, y, a, dy, a, dy);
         });
-        assertMatches(arena, f + " without bias, backward in place");
+        pair.assertMatches(arena, f + " without bias, backward in place");
     }
 
     @Test
     void softmaxOfLargeLogits() {
-        Twin z = uniformTwin(4 * 10, -1000, 1000);
-        Twin y = twin(new float[4 * 10]);
-        onBoth((backend, side) -> backend.biasActivation(ActivationFunction.of(Activation.Kind.SOFTMAX), 4, 10,
+        Twin z = pair.uniformTwin(4 * 10, -1000, 1000);
+        Twin y = pair.twin(new float[4 * 10]);
+        pair.onBoth((backend, side) -> backend.biasActivation(ActivationFunction.of(Activation.Kind.SOFTMAX), 4, 10,
                 side.apply(z), 0, null, 0, side.apply(y), 0));
-        assertMatches(y, "softmax of ±1000");
+        pair.assertMatches(y, "softmax of ±1000");
     }
 
     @Test
     void linearInPlace() {
-        Twin z = uniformTwin(12, -1, 1);
-        Twin bias = uniformTwin(4, -1, 1);
-        onBoth((backend, side) -> backend.biasActivation(ActivationFunction.of(Activation.Kind.LINEAR), 3, 4,
+        Twin z = pair.uniformTwin(12, -1, 1);
+        Twin bias = pair.uniformTwin(4, -1, 1);
+        pair.onBoth((backend, side) -> backend.biasActivation(ActivationFunction.of(Activation.Kind.LINEAR), 3, 4,
                 side.apply(z), 0, side.apply(bias), 0, side.apply(z), 0));
-        assertMatches(z, "z + bias in place");
+        pair.assertMatches(z, "z + bias in place");
     }
 
     @Test
     void columnSums() {
-        Twin arena = uniformTwin(5 + 33 * 17 + 17, -1, 1);
-        onBoth((backend, side) -> backend.columnSums(33, 17, side.apply(arena), 5, side.apply(arena), 5 + 33 * 17));
-        assertMatches(arena, "column sums");
+        Twin arena = pair.uniformTwin(5 + 33 * 17 + 17, -1, 1);
+        pair.onBoth((backend, side) -> backend.columnSums(33, 17, side.apply(arena), 5, side.apply(arena), 5 + 33 * 17));
+        pair.assertMatches(arena, "column sums");
     }
 
     // ---- dropout ------------------------------------------------------------------------------
 
     @Test
     void dropoutAndBackward() {
-        Twin arena = uniformTwin(2000, -1, 1);
-        onBoth((backend, side) -> {
+        Twin arena = pair.uniformTwin(2000, -1, 1);
+        pair.onBoth((backend, side) -> {
             Memory a = side.apply(arena);
             backend.dropout(0.3, 17, 4, 900, a, 10, a, 1000);
             backend.dropoutBackward(0.3, 17, 4, 900, a, 1000, a, 1000);
         });
-        assertMatches(arena, "dropout forward, then backward in place");
+        pair.assertMatches(arena, "dropout forward, then backward in place");
     }
 
     // ---- losses and metrics -------------------------------------------------------------------
@@ -199,17 +136,17 @@ public abstract class FastBackendMatchesReference {
     void losses(LossKind kind, boolean fused) {
         int rows = 16;
         int cols = 10;
-        float[] outputs = fused ? uniform(rows * cols, -20, 20) : uniform(rows * cols, 0, 1);
+        float[] outputs = fused ? pair.uniform(rows * cols, -20, 20) : pair.uniform(rows * cols, 0, 1);
         outputs[0] = 0; // clipped
         outputs[1] = 1;
-        Twin output = twin(outputs);
-        Twin targets = twin(targets(kind, rows, cols));
-        Twin gradient = twin(new float[rows * cols]);
-        assertSameResult(kind + " loss", (backend, side) -> backend.loss(kind, fused, rows, cols,
+        Twin output = pair.twin(outputs);
+        Twin targets = pair.twin(targets(kind, rows, cols));
+        Twin gradient = pair.twin(new float[rows * cols]);
+        pair.assertSameResult(kind + " loss", (backend, side) -> backend.loss(kind, fused, rows, cols,
                 side.apply(output), 0, side.apply(output), 0, side.apply(targets), 0,
                 side.apply(gradient), 0, 1f / rows));
-        assertMatches(gradient, kind + " gradient");
-        assertSameResult(kind + " loss value", (backend, side) -> backend.lossValue(kind, fused, rows, cols,
+        pair.assertMatches(gradient, kind + " gradient");
+        pair.assertSameResult(kind + " loss value", (backend, side) -> backend.lossValue(kind, fused, rows, cols,
                 side.apply(output), 0, side.apply(output), 0, side.apply(targets), 0));
     }
 
@@ -217,11 +154,11 @@ public abstract class FastBackendMatchesReference {
         if (kind == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY) {
             float[] labels = new float[rows];
             for (int r = 0; r < rows; r++) {
-                labels[r] = random.nextInt(cols);
+                labels[r] = pair.random().nextInt(cols);
             }
             return labels;
         }
-        return uniform(rows * cols, 0, 1);
+        return pair.uniform(rows * cols, 0, 1);
     }
 
     @ParameterizedTest
@@ -229,11 +166,11 @@ public abstract class FastBackendMatchesReference {
     void countCorrect(AccuracyKind kind) {
         int rows = 50;
         int cols = 4;
-        Twin y = uniformTwin(rows * cols, 0, 1);
+        Twin y = pair.uniformTwin(rows * cols, 0, 1);
         Twin targets = kind == AccuracyKind.SPARSE_CATEGORICAL
-                ? twin(targets(LossKind.SPARSE_CATEGORICAL_CROSSENTROPY, rows, cols))
-                : uniformTwin(rows * cols, 0, 1);
-        assertSameResult(kind + " correct", (backend, side) ->
+                ? pair.twin(targets(LossKind.SPARSE_CATEGORICAL_CROSSENTROPY, rows, cols))
+                : pair.uniformTwin(rows * cols, 0, 1);
+        pair.assertSameResult(kind + " correct", (backend, side) ->
                 backend.countCorrect(kind, rows, cols, side.apply(y), 0, side.apply(targets), 0));
     }
 
@@ -244,13 +181,13 @@ public abstract class FastBackendMatchesReference {
     @CsvSource({"sgd", "momentum", "nesterov", "rmsprop", "adam"})
     void optimizers(String optimizer) {
         int count = 300;
-        Twin weights = uniformTwin(count, -1, 1);
-        Twin first = twin(new float[count]);
-        Twin second = twin(new float[count]);
+        Twin weights = pair.uniformTwin(count, -1, 1);
+        Twin first = pair.twin(new float[count]);
+        Twin second = pair.twin(new float[count]);
         for (int t = 1; t <= 3; t++) {
             long step = t;
-            Twin gradients = uniformTwin(count, -1, 1);
-            onBoth((backend, side) -> {
+            Twin gradients = pair.uniformTwin(count, -1, 1);
+            pair.onBoth((backend, side) -> {
                 Memory w = side.apply(weights);
                 Memory g = side.apply(gradients);
                 switch (optimizer) {
@@ -263,9 +200,9 @@ public abstract class FastBackendMatchesReference {
                     default -> throw new IllegalArgumentException(optimizer);
                 }
             });
-            assertMatches(weights, optimizer + " weights, step " + t);
-            assertMatches(first, optimizer + " state, step " + t);
-            assertMatches(second, optimizer + " second state, step " + t);
+            pair.assertMatches(weights, optimizer + " weights, step " + t);
+            pair.assertMatches(first, optimizer + " state, step " + t);
+            pair.assertMatches(second, optimizer + " second state, step " + t);
         }
     }
 }

@@ -1,0 +1,307 @@
+// The convolution family on the CUDA backend, NHWC as on the Java side (ImageKernels has the
+// reference loops): Conv2D as im2col + cuBLAS GEMM, its input gradient gathered back (col2im),
+// pooling, zero padding and batch normalization. Gradients are gathered, one thread per value
+// written, never scattered with atomics: results do not depend on thread scheduling.
+#pragma once
+
+#include "kernels.cuh"
+
+namespace annonet {
+
+// Window2D: output (oy, ox) reads input row oy·stride_h - pad_top + i·dilation_h for i < window_h.
+struct Window {
+    int in_h, in_w, in_c, win_h, win_w, stride_h, stride_w, dil_h, dil_w, pad_top, pad_left, out_h, out_w, out_c;
+
+    ANNONET_HD int positions() const { return out_h * out_w; }
+    ANNONET_HD int patch() const { return win_h * win_w * in_c; }
+
+    // Channel 0 of window position (i, j) at output (oy, ox) of sample b, or -1 in the padding.
+    ANNONET_HD long long input_index(long long b, int oy, int ox, int i, int j) const {
+        int iy = oy * stride_h - pad_top + i * dil_h;
+        int ix = ox * stride_w - pad_left + j * dil_w;
+        if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) return -1;
+        return ((b * in_h + iy) * in_w + ix) * in_c;
+    }
+
+    // The output coordinate whose window position i (or j) reads input coordinate `input`, or -1.
+    ANNONET_HD static int output_of(int input, int pad, int i, int dilation, int stride, int outputs) {
+        int t = input + pad - i * dilation;
+        if (t < 0 || t % stride != 0 || t / stride >= outputs) return -1;
+        return t / stride;
+    }
+};
+
+// A window handed over from Java as 14 ints in host memory, in Window2D's component order.
+inline Window window_at(long long address) {
+    const int* v = at<const int>(address);
+    return Window{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13]};
+}
+
+// ---- Conv2D --------------------------------------------------------------------------------------
+
+// columns (batch·positions × patch): row (b, oy, ox) holds the window's values, (i, j, ci) order,
+// the kernel's (kh, kw, cin) row order, zeros in the padding.
+inline int im2col(long long handle, Window w, int batch, long long x_address, long long columns_address) {
+    const float* x = at<const float>(x_address);
+    float* columns = at<float>(columns_address);
+    long long patch = w.patch();
+    return for_each(handle, (long long)batch * w.positions() * patch, [=] ANNONET_LAMBDA(long long index) {
+        long long row = index / patch;
+        int p = (int)(index % patch);
+        long long b = row / w.positions();
+        int position = (int)(row % w.positions());
+        int i = p / (w.win_w * w.in_c);
+        int j = (p / w.in_c) % w.win_w;
+        long long in = w.input_index(b, position / w.out_w, position % w.out_w, i, j);
+        columns[index] = in < 0 ? 0.0f : x[in + p % w.in_c];
+    }, "im2col");
+}
+
+// dx[b, iy, ix, ci] = Σ of the columns' gradients at every place im2col copied it to.
+inline int col2im(long long handle, Window w, int batch, long long d_columns_address, long long dx_address) {
+    const float* d_columns = at<const float>(d_columns_address);
+    float* dx = at<float>(dx_address);
+    long long patch = w.patch();
+    return for_each(handle, (long long)batch * w.in_h * w.in_w * w.in_c, [=] ANNONET_LAMBDA(long long index) {
+        int ci = (int)(index % w.in_c);
+        long long pixel = index / w.in_c;
+        int ix = (int)(pixel % w.in_w);
+        int iy = (int)((pixel / w.in_w) % w.in_h);
+        long long b = pixel / ((long long)w.in_w * w.in_h);
+        float sum = 0.0f;
+        for (int i = 0; i < w.win_h; i++) {
+            int oy = Window::output_of(iy, w.pad_top, i, w.dil_h, w.stride_h, w.out_h);
+            if (oy < 0) continue;
+            for (int j = 0; j < w.win_w; j++) {
+                int ox = Window::output_of(ix, w.pad_left, j, w.dil_w, w.stride_w, w.out_w);
+                if (ox < 0) continue;
+                long long row = b * w.positions() + (long long)oy * w.out_w + ox;
+                sum += d_columns[row * patch + (i * w.win_w + j) * w.in_c + ci];
+            }
+        }
+        dx[index] = sum;
+    }, "col2im");
+}
+
+// z (batch·positions × cout) = columns · kernel (patch × cout).
+inline int conv2d(long long handle, long long window_address, int batch, long long x, long long kernel, long long columns, long long z) {
+    Window w = window_at(window_address);
+    int status = im2col(handle, w, batch, x, columns);
+    return status ? status : gemm(handle, false, false, batch * w.positions(), w.out_c, w.patch(), columns, kernel, z, false);
+}
+
+// dKernel = columnsᵀ · dz, dColumns = dz · kernelᵀ then col2im into dx; each skipped when its address is 0.
+inline int conv2d_backward(long long handle, long long window_address, int batch, long long kernel, long long columns, long long dz,
+                           long long d_kernel, long long d_columns, long long dx) {
+    Window w = window_at(window_address);
+    int rows = batch * w.positions();
+    if (d_kernel) {
+        int status = gemm(handle, true, false, w.patch(), w.out_c, rows, columns, dz, d_kernel, false);
+        if (status) return status;
+    }
+    if (!dx) return 0;
+    int status = gemm(handle, false, true, rows, w.patch(), w.out_c, dz, kernel, d_columns, false);
+    return status ? status : col2im(handle, w, batch, d_columns, dx);
+}
+
+// ---- pooling and zero padding -----------------------------------------------------------------------
+
+constexpr int POOL_MAX = 0, POOL_AVERAGE = 1;  // PoolingKind's order
+
+// The first position of the window at (b, oy, ox) holding its maximum in channel c (ImageKernels'
+// order), and how many of its positions lie inside the input.
+ANNONET_HD long long window_argmax(const Window& w, const float* x, long long b, int oy, int ox, int c, int* inside) {
+    long long argmax = -1;
+    float max = 0.0f;
+    int count = 0;
+    for (int i = 0; i < w.win_h; i++) {
+        for (int j = 0; j < w.win_w; j++) {
+            long long in = w.input_index(b, oy, ox, i, j);
+            if (in < 0) continue;
+            count++;
+            float v = x[in + c];
+            if (argmax < 0 || v > max) {
+                max = v;
+                argmax = in;
+            }
+        }
+    }
+    *inside = count;
+    return argmax;
+}
+
+inline int pool2d(long long handle, int kind, long long window_address, int batch, long long x_address, long long y_address) {
+    Window w = window_at(window_address);
+    const float* x = at<const float>(x_address);
+    float* y = at<float>(y_address);
+    return for_each(handle, (long long)batch * w.positions() * w.in_c, [=] ANNONET_LAMBDA(long long index) {
+        int c = (int)(index % w.in_c);
+        long long position = index / w.in_c;
+        int ox = (int)(position % w.out_w);
+        int oy = (int)((position / w.out_w) % w.out_h);
+        long long b = position / w.positions();
+        if (kind == POOL_MAX) {
+            int inside;
+            y[index] = x[window_argmax(w, x, b, oy, ox, c, &inside) + c];
+            return;
+        }
+        double sum = 0.0;
+        int count = 0;
+        for (int i = 0; i < w.win_h; i++) {
+            for (int j = 0; j < w.win_w; j++) {
+                long long in = w.input_index(b, oy, ox, i, j);
+                if (in >= 0) {
+                    sum += x[in + c];
+                    count++;
+                }
+            }
+        }
+        y[index] = (float)(sum / count);
+    }, "pool2d");
+}
+
+// dx of each input value: the gradients of the windows that took it (MAX: as their first maximum).
+inline int pool2d_backward(long long handle, int kind, long long window_address, int batch, long long x_address, long long dy_address,
+                           long long dx_address) {
+    Window w = window_at(window_address);
+    const float* x = at<const float>(x_address);
+    const float* dy = at<const float>(dy_address);
+    float* dx = at<float>(dx_address);
+    return for_each(handle, (long long)batch * w.in_h * w.in_w * w.in_c, [=] ANNONET_LAMBDA(long long index) {
+        int c = (int)(index % w.in_c);
+        long long pixel = index / w.in_c;
+        int ix = (int)(pixel % w.in_w);
+        int iy = (int)((pixel / w.in_w) % w.in_h);
+        long long b = pixel / ((long long)w.in_w * w.in_h);
+        long long here = index - c;
+        float sum = 0.0f;
+        for (int i = 0; i < w.win_h; i++) {
+            int oy = Window::output_of(iy, w.pad_top, i, w.dil_h, w.stride_h, w.out_h);
+            if (oy < 0) continue;
+            for (int j = 0; j < w.win_w; j++) {
+                int ox = Window::output_of(ix, w.pad_left, j, w.dil_w, w.stride_w, w.out_w);
+                if (ox < 0) continue;
+                int inside;
+                long long argmax = window_argmax(w, x, b, oy, ox, c, &inside);
+                float g = dy[((b * w.out_h + oy) * w.out_w + ox) * w.in_c + c];
+                if (kind == POOL_MAX) {
+                    if (argmax == here) sum += g;
+                } else {
+                    sum += g / inside;
+                }
+            }
+        }
+        dx[index] = sum;
+    }, "pool2d_backward");
+}
+
+// y is x inside zeros (a 1×1 window whose padding is the zeros before each axis).
+inline int zero_pad2d(long long handle, long long window_address, int batch, long long x_address, long long y_address) {
+    Window w = window_at(window_address);
+    const float* x = at<const float>(x_address);
+    float* y = at<float>(y_address);
+    return for_each(handle, (long long)batch * w.positions() * w.in_c, [=] ANNONET_LAMBDA(long long index) {
+        int c = (int)(index % w.in_c);
+        long long position = index / w.in_c;
+        int ox = (int)(position % w.out_w);
+        int oy = (int)((position / w.out_w) % w.out_h);
+        long long in = w.input_index(position / w.positions(), oy, ox, 0, 0);
+        y[index] = in < 0 ? 0.0f : x[in + c];
+    }, "zero_pad2d");
+}
+
+// dx is dy without the padding.
+inline int zero_pad2d_backward(long long handle, long long window_address, int batch, long long dy_address, long long dx_address) {
+    Window w = window_at(window_address);
+    const float* dy = at<const float>(dy_address);
+    float* dx = at<float>(dx_address);
+    return for_each(handle, (long long)batch * w.in_h * w.in_w * w.in_c, [=] ANNONET_LAMBDA(long long index) {
+        int c = (int)(index % w.in_c);
+        long long pixel = index / w.in_c;
+        int ix = (int)(pixel % w.in_w);
+        int iy = (int)((pixel / w.in_w) % w.in_h);
+        long long b = pixel / ((long long)w.in_w * w.in_h);
+        int oy = Window::output_of(iy, w.pad_top, 0, 1, w.stride_h, w.out_h);
+        int ox = Window::output_of(ix, w.pad_left, 0, 1, w.stride_w, w.out_w);
+        dx[index] = dy[((b * w.out_h + oy) * w.out_w + ox) * w.in_c + c];
+    }, "zero_pad2d_backward");
+}
+
+// ---- batch normalization over the last axis of rows × cols ---------------------------------------------
+
+// Training: one block a channel computes its batch mean and biased variance (block_sum), writes
+// statistics (cols means, then cols 1/sqrt(variance + ε)) and the moving statistics, then
+// normalizes. Inference: the moving statistics normalize, element by element. y may be x.
+inline int batch_norm(long long handle, bool training, int rows, int cols, double momentum, double epsilon,
+                      long long x_address, long long gamma_address, long long beta_address, long long moving_mean_address,
+                      long long moving_variance_address, long long statistics_address, long long y_address) {
+    const float* x = at<const float>(x_address);
+    const float* gamma = at<const float>(gamma_address);
+    const float* beta = at<const float>(beta_address);
+    float* moving_mean = at<float>(moving_mean_address);
+    float* moving_variance = at<float>(moving_variance_address);
+    float* statistics = at<float>(statistics_address);
+    float* y = at<float>(y_address);
+    if (!training) {
+        return for_each(handle, (long long)rows * cols, [=] ANNONET_LAMBDA(long long i) {
+            int c = (int)(i % cols);
+            double scale = gamma[c] / sqrt((double)moving_variance[c] + epsilon);
+            y[i] = (float)(x[i] * scale + (beta[c] - moving_mean[c] * scale));
+        }, "batch_norm (inference)");
+    }
+    return for_each_block(handle, cols, [=] ANNONET_LAMBDA(long long channel) {
+        int c = (int)channel;
+        double mean = block_sum(rows, [=](long long r) { return (double)x[r * cols + c]; }) / rows;
+        double variance = block_sum(rows, [=](long long r) {
+            double d = x[r * cols + c] - mean;
+            return d * d;
+        }) / rows;
+        if (block_thread() == 0) {
+            statistics[c] = (float)mean;
+            statistics[cols + c] = (float)(1.0 / sqrt(variance + epsilon));
+            moving_mean[c] = (float)(moving_mean[c] * momentum + mean * (1.0 - momentum));
+            moving_variance[c] = (float)(moving_variance[c] * momentum + variance * (1.0 - momentum));
+        }
+        double scale = gamma[c] / sqrt(variance + epsilon);
+        double shift = beta[c] - mean * scale;
+        for (long long r = block_thread(); r < rows; r += block_threads()) {
+            y[r * cols + c] = (float)(x[r * cols + c] * scale + shift);
+        }
+    }, "batch_norm");
+}
+
+// From the statistics: dBeta = Σ dy, dGamma = Σ dy·x̂, dx = gamma·s/rows·(rows·dy - dBeta - x̂·dGamma)
+// (dx skipped when its address is 0; it may be dy).
+inline int batch_norm_backward(long long handle, int rows, int cols, long long x_address, long long gamma_address,
+                               long long statistics_address, long long dy_address, long long d_gamma_address,
+                               long long d_beta_address, long long dx_address) {
+    const float* x = at<const float>(x_address);
+    const float* gamma = at<const float>(gamma_address);
+    const float* statistics = at<const float>(statistics_address);
+    const float* dy = at<const float>(dy_address);
+    float* d_gamma = at<float>(d_gamma_address);
+    float* d_beta = at<float>(d_beta_address);
+    float* dx = at<float>(dx_address);
+    return for_each_block(handle, cols, [=] ANNONET_LAMBDA(long long channel) {
+        int c = (int)channel;
+        double mean = statistics[c];
+        double s = statistics[cols + c];
+        double sum_dy = block_sum(rows, [=](long long r) { return (double)dy[r * cols + c]; });
+        double sum_dy_x_hat = block_sum(rows, [=](long long r) {
+            return dy[r * cols + c] * (x[r * cols + c] - mean) * s;
+        });
+        if (block_thread() == 0) {
+            d_beta[c] = (float)sum_dy;
+            d_gamma[c] = (float)sum_dy_x_hat;
+        }
+        if (!dx) return;
+        double factor = gamma[c] * s / rows;
+        for (long long r = block_thread(); r < rows; r += block_threads()) {
+            long long i = r * cols + c;
+            double x_hat = (x[i] - mean) * s;
+            dx[i] = (float)(factor * (rows * (double)dy[i] - sum_dy - x_hat * sum_dy_x_hat));
+        }
+    }, "batch_norm_backward");
+}
+
+}  // namespace annonet

@@ -1,0 +1,112 @@
+package dev.annonet.runtime.backend;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.annonet.runtime.backend.reference.ReferenceBackend;
+import java.util.Random;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.ToDoubleBiFunction;
+
+/**
+ * A fast backend beside the reference backend, for the tests that check every fast backend's
+ * kernels against the reference: memories holding the same values on both, kernels run on both,
+ * results compared to a relative 1e-4.
+ */
+public final class BackendPair implements AutoCloseable {
+    private static final double TOLERANCE = 1e-4;
+
+    private final Backend fast;
+    private final ReferenceBackend reference = new ReferenceBackend();
+    private final Random random;
+
+    public BackendPair(Backend fast, long seed) {
+        this.fast = fast;
+        this.random = new Random(seed);
+    }
+
+    /** The same values in a memory of each backend. */
+    public record Twin(Memory fast, Memory reference) {
+    }
+
+    public Twin twin(float[] values) {
+        Twin twin = new Twin(fast.allocate(values.length), reference.allocate(values.length));
+        fast.upload(values, 0, twin.fast(), 0, values.length);
+        reference.upload(values, 0, twin.reference(), 0, values.length);
+        return twin;
+    }
+
+    public float[] uniform(int count, double low, double high) {
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = (float) (low + (high - low) * random.nextDouble());
+        }
+        return values;
+    }
+
+    public Twin uniformTwin(int count, double low, double high) {
+        return twin(uniform(count, low, high));
+    }
+
+    public Random random() {
+        return random;
+    }
+
+    /** Runs a kernel on each backend, with each backend's memory of every twin. */
+    public void onBoth(BiConsumer<Backend, Function<Twin, Memory>> kernel) {
+        kernel.accept(fast, Twin::fast);
+        kernel.accept(reference, Twin::reference);
+    }
+
+    public void assertSameResult(String what, ToDoubleBiFunction<Backend, Function<Twin, Memory>> kernel) {
+        double fastResult = kernel.applyAsDouble(fast, Twin::fast);
+        double exact = kernel.applyAsDouble(reference, Twin::reference);
+        assertClose(new float[] {(float) exact}, new float[] {(float) fastResult}, what);
+    }
+
+    /** Every value of the twin, each relative to itself or to a hundredth of the largest (values that cancelled). */
+    public void assertMatches(Twin twin, String what) {
+        float[][] values = download(twin, 0, twin.fast().size());
+        assertClose(values[1], values[0], what);
+    }
+
+    /** A region of the twin as a whole: the norm of the difference relative to the reference's norm. */
+    public void assertMatchesInNorm(Twin twin, String what, int offset, int count) {
+        float[][] values = download(twin, offset, count);
+        double difference = 0;
+        double norm = 0;
+        for (int i = 0; i < count; i++) {
+            difference += Math.pow((double) values[0][i] - values[1][i], 2);
+            norm += Math.pow(values[1][i], 2);
+        }
+        double relative = Math.sqrt(difference) / Math.max(Math.sqrt(norm), Double.MIN_NORMAL);
+        assertTrue(relative < TOLERANCE, what + " on " + fast.name() + ": relative error " + relative);
+    }
+
+    private float[][] download(Twin twin, int offset, int count) {
+        float[] fastValues = new float[count];
+        float[] exact = new float[count];
+        fast.download(twin.fast(), offset, fastValues, 0, count);
+        reference.download(twin.reference(), offset, exact, 0, count);
+        return new float[][] {fastValues, exact};
+    }
+
+    private void assertClose(float[] exact, float[] actual, String what) {
+        float largest = 0;
+        for (float value : exact) {
+            largest = Math.max(largest, Math.abs(value));
+        }
+        for (int i = 0; i < exact.length; i++) {
+            double scale = Math.max(Math.abs(exact[i]), 1e-2 * largest);
+            if (!(Math.abs(actual[i] - exact[i]) <= TOLERANCE * scale)) {
+                fail(what + "[" + i + "]: " + fast.name() + " " + actual[i] + ", reference " + exact[i]);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        fast.close();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.annonet.runtime.backend;
+
+import dev.annonet.runtime.backend.BackendPair.Twin;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The LSTM and Embedding kernels of a fast backend against the reference backend on the same
+ * float inputs, operands at offsets inside shared memories: relative error below 1e-4 over each
+ * region. Each fast backend's test nests a subclass that names it.
+ */
+public abstract class RecurrentKernelsMatchReference {
+    private final BackendPair pair = new BackendPair(newFastBackend(), 99);
+
+    /** The backend under test, new for each test. */
+    protected abstract Backend newFastBackend();
+
+    @AfterEach
+    void close() {
+        pair.close();
+    }
+
+    @ParameterizedTest(name = "returnSequences={0}")
+    @ValueSource(booleans = {false, true})
+    void lstmForwardAndBackward(boolean returnSequences) {
+        int batch = 5;
+        int steps = 7;
+        int inputs = 6;
+        int units = 8;
+        int pad = 3;
+        int xSize = batch * steps * inputs;
+        int ySize = batch * (returnSequences ? steps : 1) * units;
+        int workspaceSize = batch * RecurrentKernels.lstmWorkspaceSize(steps, units);
+        int weightCount = RecurrentKernels.lstmWeightCount(inputs, units);
+        // arena: [pad, x, workspace, y]; parameters: [pad, weights]
+        int xAt = pad;
+        int workspaceAt = xAt + xSize;
+        int yAt = workspaceAt + workspaceSize;
+        Twin arena = pair.twin(pair.uniform(yAt + ySize, -1, 1));
+        Twin gradients = pair.twin(pair.uniform(yAt + ySize, -1, 1)); // the upstream gradient at y, stale values elsewhere
+        Twin parameters = pair.twin(pair.uniform(pad + weightCount, -0.5, 0.5));
+        Twin parameterGradients = pair.twin(pair.uniform(pad + weightCount, -1, 1));
+        pair.onBoth((backend, side) -> {
+            backend.lstm(batch, steps, inputs, units, returnSequences, side.apply(arena), xAt,
+                    side.apply(parameters), pad, side.apply(arena), workspaceAt, side.apply(arena), yAt);
+            backend.lstmBackward(batch, steps, inputs, units, returnSequences, side.apply(arena), xAt,
+                    side.apply(parameters), pad, side.apply(arena), workspaceAt, side.apply(gradients), yAt,
+                    side.apply(parameterGradients), pad, side.apply(gradients), workspaceAt,
+                    side.apply(gradients), xAt);
+        });
+        pair.assertMatchesInNorm(arena, "output", yAt, ySize);
+        pair.assertMatchesInNorm(parameterGradients, "kernel gradient", pad, inputs * 4 * units);
+        pair.assertMatchesInNorm(parameterGradients, "recurrent kernel gradient", pad + inputs * 4 * units, units * 4 * units);
+        pair.assertMatchesInNorm(parameterGradients, "bias gradient", pad + (inputs + units) * 4 * units, 4 * units);
+        pair.assertMatchesInNorm(gradients, "input gradient", xAt, xSize);
+    }
+
+    @Test
+    void embeddingForwardAndBackward() {
+        int rows = 12;
+        int inputDim = 9;
+        int outputDim = 5;
+        float[] indices = new float[rows + 2];
+        for (int r = 0; r < rows; r++) {
+            indices[2 + r] = pair.random().nextInt(inputDim);
+        }
+        Twin arena = pair.twin(concat(indices, new float[rows * outputDim]));
+        Twin gradients = pair.twin(pair.uniform(2 + rows + rows * outputDim, -1, 1));
+        Twin parameters = pair.twin(pair.uniform(1 + inputDim * outputDim, -1, 1));
+        Twin parameterGradients = pair.twin(pair.uniform(1 + inputDim * outputDim, -1, 1));
+        pair.onBoth((backend, side) -> {
+            backend.embedding(rows, inputDim, outputDim, side.apply(arena), 2, side.apply(parameters), 1,
+                    side.apply(arena), 2 + rows);
+            backend.embeddingBackward(rows, inputDim, outputDim, side.apply(arena), 2, side.apply(gradients), 2 + rows,
+                    side.apply(parameterGradients), 1);
+        });
+        pair.assertMatchesInNorm(arena, "embedded rows", 2 + rows, rows * outputDim);
+        pair.assertMatchesInNorm(parameterGradients, "embeddings gradient", 1, inputDim * outputDim);
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] all = new float[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}
