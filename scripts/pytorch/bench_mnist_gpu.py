@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """PyTorch's side of annonet's GPU benchmark: the course's MNIST MLP trained on the GPU, eager and
-replayed as a CUDA graph, on the same IDX files and with the same loop as annonet's GpuBench:
+replayed as a CUDA graph, on the same IDX files and with the same loop as annonet's fit:
 
-  per epoch a new order; per step the batch is gathered on the host into pinned memory, copied to
-  the device, trained on (forward, loss, backward, RMSprop), and its loss read back (.item()).
+  the training set is copied to the device once; per epoch a new order (on the device); per step
+  the batch is gathered there, trained on (forward, loss, backward, RMSprop), and its loss read
+  back (.item()).
 
 Prints one JSON object per line, the last line holding every result:
 {"engine": ..., "results": [{"mode": "eager"|"cuda graph", "batch": B, "step_us": ..., "samples_per_second": ...}],
@@ -20,6 +21,15 @@ import torch
 
 from bench_mnist import load, glorot_
 
+# "--device cpu" runs the same loop without CUDA (no graphs, no copies): a check of this script
+# on a machine without a GPU.
+DEVICE = "cuda"
+
+
+def synchronize():
+    if DEVICE == "cuda":
+        torch.cuda.synchronize()
+
 
 def make_model():
     torch.manual_seed(42)
@@ -27,7 +37,7 @@ def make_model():
                                 torch.nn.Linear(512, 10))
     glorot_(model[0])
     glorot_(model[3])
-    return model.cuda()
+    return model.to(DEVICE)
 
 
 def rmsprop(model, capturable):
@@ -44,10 +54,10 @@ def run(x_train, y_train, batch, epochs, graph):
     optimizer = rmsprop(model, graph)
     loss_fn = torch.nn.CrossEntropyLoss()
     steps = x_train.shape[0] // batch
-    host_x = torch.empty(batch, 784).pin_memory()
-    host_y = torch.empty(batch, dtype=torch.long).pin_memory()
-    static_x = torch.empty(batch, 784, device="cuda")
-    static_y = torch.empty(batch, dtype=torch.long, device="cuda")
+    x_device = x_train.to(DEVICE)
+    y_device = y_train.to(DEVICE)
+    static_x = torch.empty(batch, 784, device=DEVICE)
+    static_y = torch.empty(batch, dtype=torch.long, device=DEVICE)
 
     def step():
         optimizer.zero_grad(set_to_none=False)
@@ -59,8 +69,8 @@ def run(x_train, y_train, batch, epochs, graph):
     replay = None
     if graph:
         # PyTorch's recipe for whole-network capture: warm up on a side stream, then record.
-        static_x.copy_(x_train[:batch])
-        static_y.copy_(y_train[:batch])
+        static_x.copy_(x_device[:batch])
+        static_y.copy_(y_device[:batch])
         side = torch.cuda.Stream()
         side.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(side):
@@ -77,15 +87,13 @@ def run(x_train, y_train, batch, epochs, graph):
 
     epoch_times = []
     for _ in range(epochs):
-        order = torch.randperm(x_train.shape[0])
-        torch.cuda.synchronize()
+        order = torch.randperm(x_train.shape[0], device=DEVICE)  # as annonet's epoch timer, outside the time
+        synchronize()
         start = time.perf_counter()
         for s in range(steps):
             index = order[s * batch:(s + 1) * batch]
-            torch.index_select(x_train, 0, index, out=host_x)
-            torch.index_select(y_train, 0, index, out=host_y)
-            static_x.copy_(host_x, non_blocking=True)
-            static_y.copy_(host_y, non_blocking=True)
+            torch.index_select(x_device, 0, index, out=static_x)
+            torch.index_select(y_device, 0, index, out=static_y)
             loss = replay() if replay else step()
             loss.item()
         epoch_times.append((time.perf_counter() - start) / steps)
@@ -96,7 +104,7 @@ def run(x_train, y_train, batch, epochs, graph):
 def copy_seconds(x_train, batch, rounds=200):
     """One batch from pinned host memory to the device, waited for."""
     host = x_train[:batch].contiguous().pin_memory()
-    device = torch.empty(batch, 784, device="cuda")
+    device = torch.empty(batch, 784, device=DEVICE)
     for _ in range(20):
         device.copy_(host, non_blocking=True)
     torch.cuda.synchronize()
@@ -112,15 +120,18 @@ def main():
     parser.add_argument("data")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--batches", default="128,1024")
+    parser.add_argument("--device", default="cuda", choices=["cuda", "cpu"])
     args = parser.parse_args()
-    if not torch.cuda.is_available():
+    global DEVICE
+    DEVICE = args.device
+    if DEVICE == "cuda" and not torch.cuda.is_available():
         raise SystemExit("PyTorch sees no CUDA device")
     torch.backends.cuda.matmul.allow_tf32 = False  # float32, as annonet's default
     x_train, y_train, _, _ = load(args.data)
     results = []
     copies = {}
     for batch in [int(b) for b in args.batches.split(",")]:
-        for mode, graph in (("eager", False), ("cuda graph", True)):
+        for mode, graph in (("eager", False), ("cuda graph", True))[:2 if DEVICE == "cuda" else 1]:
             try:
                 seconds = run(x_train, y_train, batch, args.epochs, graph)
             except (TypeError, RuntimeError) as e:  # an older PyTorch without capturable RMSprop
@@ -129,8 +140,10 @@ def main():
             row = {"mode": mode, "batch": batch, "step_us": seconds * 1e6, "samples_per_second": batch / seconds}
             results.append(row)
             print(json.dumps(row), flush=True)
-        copies[str(batch)] = copy_seconds(x_train, batch) * 1e6
-    print(json.dumps({"engine": "pytorch " + torch.__version__ + " on " + torch.cuda.get_device_name(0),
+        if DEVICE == "cuda":
+            copies[str(batch)] = copy_seconds(x_train, batch) * 1e6
+    device_name = torch.cuda.get_device_name(0) if DEVICE == "cuda" else "cpu"
+    print(json.dumps({"engine": "pytorch " + torch.__version__ + " on " + device_name,
                       "results": results, "copy_us": copies}))
 
 

@@ -132,6 +132,9 @@ public final class CudaLibrary {
     @Name("fill")
     public static native int fill(long context, long count, long x, float value);
 
+    @Name("gather_rows")
+    public static native int gatherRows(long context, int rows, int width, long source, long indices, long target);
+
     @Name("gemm")
     public static native int gemm(long context, boolean transposeA, boolean transposeB, int m, int n, int k,
                                   long a, long b, long c, boolean accumulate);

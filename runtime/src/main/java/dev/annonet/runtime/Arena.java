@@ -77,6 +77,16 @@ final class Arena {
         load(y, width, order, from, batch, targetStaging, targets, 0);
     }
 
+    /**
+     * Puts samples {@code order[from .. from + batch)} of a training set kept in the backend's
+     * memory (inputs {@code x}, targets {@code y} of {@code width} values each) where the schedule
+     * reads them, gathered there: nothing crosses from the host.
+     */
+    void gather(Memory x, Memory y, int width, Memory order, int from, int batch) {
+        backend.gatherRows(batch, inputSize, x, order, from, activations, inputOffset * batch);
+        backend.gatherRows(batch, width, y, order, from, targets, 0);
+    }
+
     /** Copies the output of a batch that just ran forward into {@code into} at {@code intoOffset}. */
     void readOutputs(int batch, float[] into, int intoOffset) {
         backend.download(activations, outputOffset * batch, into, intoOffset, batch * outputSize);

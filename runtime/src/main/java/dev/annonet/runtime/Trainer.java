@@ -118,25 +118,37 @@ final class Trainer {
         ProgressBar progress = new ProgressBar(options.output(), options.verbose(), options.epochs(), steps, names, System::nanoTime,
                 ProgressBar.isInteractive(options.output()));
         arena.reserve(batchSize);
-        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-            if (order != null) {
-                shuffle(order);
+        try (ResidentData resident = ResidentData.of(backend, x, y, targetWidth)) {
+            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+                if (order != null) {
+                    shuffle(order);
+                }
+                if (resident != null) {
+                    resident.order(order);
+                }
+                progress.startEpoch(epoch);
+                training.reset();
+                long start = System.nanoTime();
+                for (int step = 0; step < steps; step++) {
+                    int from = step * batchSize;
+                    int batch = Math.min(batchSize, samples - from);
+                    if (resident != null) {
+                        resident.load(arena, from, batch);
+                    } else {
+                        arena.loadInputs(x.values(), order, from, batch);
+                        arena.loadTargets(y.values(), targetWidth, order, from, batch);
+                    }
+                    trainLoadedBatch(batch, training);
+                    progress.stepDone(step + 1, training);
+                }
+                history.recordEpochSeconds((System.nanoTime() - start) * 1e-9);
+                record(history, "", training);
+                if (validating) {
+                    evaluate(validationX, validationY, options.batchSize(), validation);
+                    record(history, "val_", validation);
+                }
+                progress.endEpoch(training, validating ? validation : null);
             }
-            progress.startEpoch(epoch);
-            training.reset();
-            long start = System.nanoTime();
-            for (int step = 0; step < steps; step++) {
-                int from = step * batchSize;
-                trainBatch(x, y, order, from, Math.min(batchSize, samples - from), training);
-                progress.stepDone(step + 1, training);
-            }
-            history.recordEpochSeconds((System.nanoTime() - start) * 1e-9);
-            record(history, "", training);
-            if (validating) {
-                evaluate(validationX, validationY, options.batchSize(), validation);
-                record(history, "val_", validation);
-            }
-            progress.endEpoch(training, validating ? validation : null);
         }
         return history;
     }
@@ -161,6 +173,11 @@ final class Trainer {
     void trainBatch(Tensor x, Tensor y, int[] order, int from, int batch, Tally tally) {
         arena.loadInputs(x.values(), order, from, batch);
         arena.loadTargets(y.values(), targetWidth, order, from, batch);
+        trainLoadedBatch(batch, tally);
+    }
+
+    /** The step on the batch already in the arena. */
+    private void trainLoadedBatch(int batch, Tally tally) {
         int rows = batch * rowsPerSample;
         updates++;
         if (replay == null) {

@@ -18,6 +18,9 @@ public interface Backend extends AutoCloseable {
     /** A zero-filled block of {@code size} values. */
     Memory allocate(int size);
 
+    /** Frees a memory of this backend now rather than when the backend closes; it must not be used again. */
+    void release(Memory memory);
+
     // ---- data movement ------------------------------------------------------------------------
 
     void upload(float[] source, int sourceOffset, Memory target, int targetOffset, int count);
@@ -27,6 +30,13 @@ public interface Backend extends AutoCloseable {
     void fill(Memory target, int offset, int count, float value);
 
     void copy(Memory source, int sourceOffset, Memory target, int targetOffset, int count);
+
+    /**
+     * Rows {@code indices[indicesOffset .. indicesOffset + rows)} of {@code source} (rows of
+     * {@code width} values) into consecutive rows of {@code target}: how fit gathers a shuffled batch
+     * from a training set kept in this backend's memory. Indices are whole numbers stored as values.
+     */
+    void gatherRows(int rows, int width, Memory source, Memory indices, int indicesOffset, Memory target, int targetOffset);
 
     // ---- dense: forward and backward side by side ----------------------------------------------
 
@@ -206,6 +216,14 @@ public interface Backend extends AutoCloseable {
      */
     default boolean runs(String layerType) {
         return true;
+    }
+
+    /**
+     * Whether fit should keep a training set that fits in this backend's memory and gather each
+     * batch there ({@link #gatherRows}) instead of copying every batch in: true for a GPU.
+     */
+    default boolean keepsTrainingDataResident() {
+        return false;
     }
 
     /** The step recorder when this backend can replay whole training steps (CUDA graphs), else null. */

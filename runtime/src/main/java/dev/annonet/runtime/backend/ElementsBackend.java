@@ -17,6 +17,22 @@ public abstract class ElementsBackend implements Backend {
     }
 
     @Override
+    public void gatherRows(int rows, int width, Memory source, Memory indices, int indicesOffset,
+                           Memory target, int targetOffset) {
+        KernelArguments.check("gatherRows", "indices", indices, indicesOffset, rows);
+        KernelArguments.check("gatherRows", "target", target, targetOffset, rows, width);
+        Elements from = elements(source);
+        Elements index = elements(indices);
+        Elements to = elements(target);
+        for (int r = 0; r < rows; r++) {
+            int row = KernelArguments.rowIndex("gatherRows", index.get(indicesOffset + r), source, width);
+            for (int c = 0; c < width; c++) {
+                to.set(targetOffset + r * width + c, from.get(row * width + c));
+            }
+        }
+    }
+
+    @Override
     public void biasActivation(ActivationFunction f, int rows, int cols,
                                Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
         KernelArguments.checkBiasActivation(f, rows, cols, z, zOffset, bias, biasOffset, y, yOffset);

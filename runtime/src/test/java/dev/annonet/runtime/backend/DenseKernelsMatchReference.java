@@ -1,5 +1,7 @@
 package dev.annonet.runtime.backend;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.BackendPair.Twin;
@@ -19,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 public abstract class DenseKernelsMatchReference {
 
-    private final BackendPair pair = new BackendPair(newFastBackend(), 1234);
+    private final Backend fast = newFastBackend();
+    private final BackendPair pair = new BackendPair(fast, 1234);
 
     /** The backend under test, new for each test. */
     protected abstract Backend newFastBackend();
@@ -41,6 +44,23 @@ public abstract class DenseKernelsMatchReference {
             backend.upload(new float[] {7, 8, 9}, 1, side.apply(memory), 48, 2);
         });
         pair.assertMatches(memory, "copy, fill, upload");
+    }
+
+    @Test
+    void gatherRowsInAnOrder() {
+        Twin source = pair.uniformTwin(7 * 5, -1, 1);
+        Twin order = pair.twin(new float[] {9, 6, 0, 3, 3, 2}); // offset 1: rows 6, 0, 3, 3, 2
+        Twin target = pair.uniformTwin(2 + 5 * 5, -1, 1);
+        pair.onBoth((backend, side) -> backend.gatherRows(5, 5, side.apply(source), side.apply(order), 1, side.apply(target), 2));
+        pair.assertMatches(target, "gathered rows");
+    }
+
+    @Test
+    void aReleasedMemoryIsRefused() {
+        Memory memory = fast.allocate(4);
+        fast.release(memory);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> fast.fill(memory, 0, 4, 1f));
+        assertTrue(e.getMessage().contains("released"), e.getMessage());
     }
 
     // ---- dense --------------------------------------------------------------------------------

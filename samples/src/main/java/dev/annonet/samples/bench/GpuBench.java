@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  * The GPU benchmark: the course's MNIST MLP trained on GPU 0 by annonet, with each step replayed
  * as a CUDA graph and with every kernel launched on its own, next to PyTorch eager and PyTorch
  * replaying a CUDA graph (scripts/pytorch/bench_mnist_gpu.py), at batch 128 and 1024, on the same
- * digits and with the same loop: a new order each epoch, each batch gathered on the host, copied to
- * the device, trained on, and its loss read back. Also the time to copy one batch to the device.
+ * digits and with the same loop, annonet's fit: the training set copied to the device once, a new
+ * order each epoch, each batch gathered on the device, trained on, and its loss read back. Also
+ * the time to copy one batch from the host, which a set too big to keep on the device pays per step.
  *
  * <pre>java ... dev.annonet.samples.bench.GpuBench [--epochs N] [--data DIR] [--no-pytorch]</pre>
  * (scripts/gpu-check.sh runs it on a machine with a GPU).

@@ -61,6 +61,13 @@ public final class CpuBackend extends ElementsBackend {
         return memory;
     }
 
+    @Override
+    public void release(Memory memory) {
+        CpuMemory cpuMemory = cpu(memory);
+        memories.remove(cpuMemory);
+        cpuMemory.free();
+    }
+
     // ---- data movement ------------------------------------------------------------------------
 
     @Override
@@ -526,6 +533,9 @@ public final class CpuBackend extends ElementsBackend {
     private CpuMemory cpu(Memory memory) {
         checkOpen();
         if (memory instanceof CpuMemory cpuMemory && cpuMemory.owner == this) {
+            if (cpuMemory.released()) {
+                throw new IllegalStateException("a released memory of this cpu backend was used: " + memory);
+            }
             return cpuMemory;
         }
         throw new IllegalArgumentException("not a memory of this cpu backend: " + memory);

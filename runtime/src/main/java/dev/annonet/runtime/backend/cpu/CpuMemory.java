@@ -22,6 +22,7 @@ final class CpuMemory implements Memory, Elements {
     final FloatPointer cView;
     private final int size;
     private final FloatPointer data;
+    private boolean released;
 
     CpuMemory(CpuBackend owner, int size) {
         this.owner = owner;
@@ -51,6 +52,11 @@ final class CpuMemory implements Memory, Elements {
 
     /** Frees the native values; the views then dangle, so the owner refuses this memory from now on. */
     void free() {
+        released = true;
         data.close();
+    }
+
+    boolean released() {
+        return released;
     }
 }

@@ -191,6 +191,25 @@ public final class CudaBackend implements Backend, StepReplay {
         return memory;
     }
 
+    /** Waits for the stream first: work already enqueued may still read the memory. */
+    @Override
+    public void release(Memory memory) {
+        CudaMemory cudaMemory = cuda(memory);
+        if (recording) {
+            throw new IllegalStateException("memory cannot be released while a step records");
+        }
+        check(CudaLibrary.synchronize(context), "release");
+        memories.remove(cudaMemory);
+        cudaMemory.released = true;
+        CudaLibrary.memoryFree(context, cudaMemory.address);
+        forgetRecordedSteps(); // a recording may hold its address, which a later allocation may reuse
+    }
+
+    @Override
+    public boolean keepsTrainingDataResident() {
+        return true;
+    }
+
     // ---- data movement ------------------------------------------------------------------------
 
     @Override
@@ -217,6 +236,16 @@ public final class CudaBackend implements Backend, StepReplay {
         KernelArguments.check("copy", "target", target, targetOffset, count);
         check(CudaLibrary.copyAsync(context, cuda(target).at(targetOffset), cuda(source).at(sourceOffset),
                 (long) count * Float.BYTES, CudaLibrary.DEVICE_TO_DEVICE), "copy");
+    }
+
+    /** Indices are not checked here (that would wait for the GPU): fit makes them from a valid order. */
+    @Override
+    public void gatherRows(int rows, int width, Memory source, Memory indices, int indicesOffset,
+                           Memory target, int targetOffset) {
+        KernelArguments.check("gatherRows", "indices", indices, indicesOffset, rows);
+        KernelArguments.check("gatherRows", "target", target, targetOffset, rows, width);
+        check(CudaLibrary.gatherRows(context, rows, width, cuda(source).at(0), cuda(indices).at(indicesOffset),
+                cuda(target).at(targetOffset)), "gatherRows");
     }
 
     // ---- dense ------------------------------------------------------------------------------------
@@ -676,6 +705,9 @@ public final class CudaBackend implements Backend, StepReplay {
     private CudaMemory cuda(Memory memory) {
         checkOpen();
         if (memory instanceof CudaMemory cudaMemory && cudaMemory.owner == this) {
+            if (cudaMemory.released) {
+                throw new IllegalStateException("a released memory of the " + name + " backend was used: " + memory);
+            }
             return cudaMemory;
         }
         throw new IllegalArgumentException("not a memory of this " + name + " backend: " + memory);

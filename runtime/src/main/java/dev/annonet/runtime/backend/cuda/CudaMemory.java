@@ -7,6 +7,8 @@ final class CudaMemory implements Memory {
     final CudaBackend owner;
     final long address;
     private final int size;
+    /** Set when the owner frees it early, so that later use fails instead of touching freed memory. */
+    boolean released;
 
     CudaMemory(CudaBackend owner, long address, int size) {
         this.owner = owner;

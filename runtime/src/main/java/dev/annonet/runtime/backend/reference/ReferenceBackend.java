@@ -60,6 +60,12 @@ public final class ReferenceBackend extends ElementsBackend {
         Arrays.fill(values(target), offset, offset + count, value);
     }
 
+    /** The garbage collector reclaims it. */
+    @Override
+    public void release(Memory memory) {
+        values(memory);
+    }
+
     @Override
     public void copy(Memory source, int sourceOffset, Memory target, int targetOffset, int count) {
         KernelArguments.check("copy", "source", source, sourceOffset, count);
