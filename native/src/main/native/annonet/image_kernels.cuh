@@ -31,6 +31,32 @@ struct Window {
     }
 };
 
+// An NHWC index taken apart: sample b, row y, column x, channel c.
+struct Pixel {
+    long long b;
+    int y, x, c;
+
+    ANNONET_HD static Pixel of(long long index, int height, int width, int channels) {
+        long long pixel = index / channels;
+        return Pixel{pixel / ((long long)width * height), (int)((pixel / width) % height), (int)(pixel % width),
+                     (int)(index % channels)};
+    }
+};
+
+// f(oy, ox, i, j) for every output position whose window reads input pixel `in`, at window place
+// (i, j): the gathers of the backward passes, one thread per input value.
+template <typename F>
+ANNONET_HD void windows_reading(const Window& w, const Pixel& in, F f) {
+    for (int i = 0; i < w.win_h; i++) {
+        int oy = Window::output_of(in.y, w.pad_top, i, w.dil_h, w.stride_h, w.out_h);
+        if (oy < 0) continue;
+        for (int j = 0; j < w.win_w; j++) {
+            int ox = Window::output_of(in.x, w.pad_left, j, w.dil_w, w.stride_w, w.out_w);
+            if (ox >= 0) f(oy, ox, i, j);
+        }
+    }
+}
+
 // A window handed over from Java as 14 ints in host memory, in Window2D's component order.
 inline Window window_at(long long address) {
     const int* v = at<const int>(address);
@@ -63,22 +89,12 @@ inline int col2im(long long handle, Window w, int batch, long long d_columns_add
     float* dx = at<float>(dx_address);
     long long patch = w.patch();
     return for_each(handle, (long long)batch * w.in_h * w.in_w * w.in_c, [=] ANNONET_LAMBDA(long long index) {
-        int ci = (int)(index % w.in_c);
-        long long pixel = index / w.in_c;
-        int ix = (int)(pixel % w.in_w);
-        int iy = (int)((pixel / w.in_w) % w.in_h);
-        long long b = pixel / ((long long)w.in_w * w.in_h);
+        Pixel in = Pixel::of(index, w.in_h, w.in_w, w.in_c);
         float sum = 0.0f;
-        for (int i = 0; i < w.win_h; i++) {
-            int oy = Window::output_of(iy, w.pad_top, i, w.dil_h, w.stride_h, w.out_h);
-            if (oy < 0) continue;
-            for (int j = 0; j < w.win_w; j++) {
-                int ox = Window::output_of(ix, w.pad_left, j, w.dil_w, w.stride_w, w.out_w);
-                if (ox < 0) continue;
-                long long row = b * w.positions() + (long long)oy * w.out_w + ox;
-                sum += d_columns[row * patch + (i * w.win_w + j) * w.in_c + ci];
-            }
-        }
+        windows_reading(w, in, [&](int oy, int ox, int i, int j) {
+            long long row = in.b * w.positions() + (long long)oy * w.out_w + ox;
+            sum += d_columns[row * patch + (i * w.win_w + j) * w.in_c + in.c];
+        });
         dx[index] = sum;
     }, "col2im");
 }
@@ -135,11 +151,9 @@ inline int pool2d(long long handle, int kind, long long window_address, int batc
     const float* x = at<const float>(x_address);
     float* y = at<float>(y_address);
     return for_each(handle, (long long)batch * w.positions() * w.in_c, [=] ANNONET_LAMBDA(long long index) {
-        int c = (int)(index % w.in_c);
-        long long position = index / w.in_c;
-        int ox = (int)(position % w.out_w);
-        int oy = (int)((position / w.out_w) % w.out_h);
-        long long b = position / w.positions();
+        Pixel out = Pixel::of(index, w.out_h, w.out_w, w.in_c);
+        long long b = out.b;
+        int oy = out.y, ox = out.x, c = out.c;
         if (kind == POOL_MAX) {
             int inside;
             y[index] = x[window_argmax(w, x, b, oy, ox, c, &inside) + c];
@@ -168,29 +182,19 @@ inline int pool2d_backward(long long handle, int kind, long long window_address,
     const float* dy = at<const float>(dy_address);
     float* dx = at<float>(dx_address);
     return for_each(handle, (long long)batch * w.in_h * w.in_w * w.in_c, [=] ANNONET_LAMBDA(long long index) {
-        int c = (int)(index % w.in_c);
-        long long pixel = index / w.in_c;
-        int ix = (int)(pixel % w.in_w);
-        int iy = (int)((pixel / w.in_w) % w.in_h);
-        long long b = pixel / ((long long)w.in_w * w.in_h);
-        long long here = index - c;
+        Pixel in = Pixel::of(index, w.in_h, w.in_w, w.in_c);
+        long long here = index - in.c;
         float sum = 0.0f;
-        for (int i = 0; i < w.win_h; i++) {
-            int oy = Window::output_of(iy, w.pad_top, i, w.dil_h, w.stride_h, w.out_h);
-            if (oy < 0) continue;
-            for (int j = 0; j < w.win_w; j++) {
-                int ox = Window::output_of(ix, w.pad_left, j, w.dil_w, w.stride_w, w.out_w);
-                if (ox < 0) continue;
-                int inside;
-                long long argmax = window_argmax(w, x, b, oy, ox, c, &inside);
-                float g = dy[((b * w.out_h + oy) * w.out_w + ox) * w.in_c + c];
-                if (kind == POOL_MAX) {
-                    if (argmax == here) sum += g;
-                } else {
-                    sum += g / inside;
-                }
+        windows_reading(w, in, [&](int oy, int ox, int, int) {
+            int inside;
+            long long argmax = window_argmax(w, x, in.b, oy, ox, in.c, &inside);
+            float g = dy[((in.b * w.out_h + oy) * w.out_w + ox) * w.in_c + in.c];
+            if (kind == POOL_MAX) {
+                if (argmax == here) sum += g;
+            } else {
+                sum += g / inside;
             }
-        }
+        });
         dx[index] = sum;
     }, "pool2d_backward");
 }
@@ -201,12 +205,9 @@ inline int zero_pad2d(long long handle, long long window_address, int batch, lon
     const float* x = at<const float>(x_address);
     float* y = at<float>(y_address);
     return for_each(handle, (long long)batch * w.positions() * w.in_c, [=] ANNONET_LAMBDA(long long index) {
-        int c = (int)(index % w.in_c);
-        long long position = index / w.in_c;
-        int ox = (int)(position % w.out_w);
-        int oy = (int)((position / w.out_w) % w.out_h);
-        long long in = w.input_index(position / w.positions(), oy, ox, 0, 0);
-        y[index] = in < 0 ? 0.0f : x[in + c];
+        Pixel out = Pixel::of(index, w.out_h, w.out_w, w.in_c);
+        long long in = w.input_index(out.b, out.y, out.x, 0, 0);
+        y[index] = in < 0 ? 0.0f : x[in + out.c];
     }, "zero_pad2d");
 }
 
@@ -216,14 +217,10 @@ inline int zero_pad2d_backward(long long handle, long long window_address, int b
     const float* dy = at<const float>(dy_address);
     float* dx = at<float>(dx_address);
     return for_each(handle, (long long)batch * w.in_h * w.in_w * w.in_c, [=] ANNONET_LAMBDA(long long index) {
-        int c = (int)(index % w.in_c);
-        long long pixel = index / w.in_c;
-        int ix = (int)(pixel % w.in_w);
-        int iy = (int)((pixel / w.in_w) % w.in_h);
-        long long b = pixel / ((long long)w.in_w * w.in_h);
-        int oy = Window::output_of(iy, w.pad_top, 0, 1, w.stride_h, w.out_h);
-        int ox = Window::output_of(ix, w.pad_left, 0, 1, w.stride_w, w.out_w);
-        dx[index] = dy[((b * w.out_h + oy) * w.out_w + ox) * w.in_c + c];
+        Pixel in = Pixel::of(index, w.in_h, w.in_w, w.in_c);
+        int oy = Window::output_of(in.y, w.pad_top, 0, 1, w.stride_h, w.out_h);
+        int ox = Window::output_of(in.x, w.pad_left, 0, 1, w.stride_w, w.out_w);
+        dx[index] = dy[((in.b * w.out_h + oy) * w.out_w + ox) * w.in_c + in.c];
     }, "zero_pad2d_backward");
 }
 

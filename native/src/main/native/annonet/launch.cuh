@@ -30,9 +30,10 @@ constexpr int THREADS_PER_BLOCK = 256;
 // Enough blocks to fill an H100's 132 SMs several times over; larger counts loop (grid-stride).
 constexpr long long MAX_BLOCKS = 4096;
 
-// body(i) for every i in [0, count): a kernel launch on the context's stream, or a host loop.
-template <typename Body>
-inline int for_each(long long handle, long long count, Body body, const char* what) {
+// On the host executor, body(i) for every i in [0, count); on a GPU, the kernel `launch` enqueues on
+// the context's stream. The one place that tells the two apart.
+template <typename Body, typename Launch>
+inline int run_indexed(long long handle, long long count, Body body, Launch launch, const char* what) {
     Context* c = context(handle);
     if (count <= 0) return 0;
     if (c->ordinal < 0) {
@@ -40,12 +41,26 @@ inline int for_each(long long handle, long long count, Body body, const char* wh
         return 0;
     }
 #ifdef __CUDACC__
-    long long blocks = (count + THREADS_PER_BLOCK - 1) / THREADS_PER_BLOCK;
-    for_each_kernel<<<(unsigned)(blocks < MAX_BLOCKS ? blocks : MAX_BLOCKS), THREADS_PER_BLOCK, 0, c->stream>>>(count, body);
+    launch(c->stream);
     return check(cudaGetLastError(), what);
 #else
+    (void)launch;
     return fail(-1000, what, "no CUDA in this build");
 #endif
+}
+
+// body(i) for every i in [0, count), one thread an index (grid-stride).
+template <typename Body>
+inline int for_each(long long handle, long long count, Body body, const char* what) {
+    return run_indexed(handle, count, body, [=](void* stream) {
+#ifdef __CUDACC__
+        long long blocks = (count + THREADS_PER_BLOCK - 1) / THREADS_PER_BLOCK;
+        for_each_kernel<<<(unsigned)(blocks < MAX_BLOCKS ? blocks : MAX_BLOCKS), THREADS_PER_BLOCK, 0,
+                          (cudaStream_t)stream>>>(count, body);
+#else
+        (void)stream;
+#endif
+    }, what);
 }
 
 // One block per index: body(index) runs on all of a block's threads, which share loops through
@@ -60,18 +75,14 @@ __global__ void for_each_block_kernel(long long count, Body body) {
 
 template <typename Body>
 inline int for_each_block(long long handle, long long count, Body body, const char* what) {
-    Context* c = context(handle);
-    if (count <= 0) return 0;
-    if (c->ordinal < 0) {
-        for (long long i = 0; i < count; i++) body(i);
-        return 0;
-    }
+    return run_indexed(handle, count, body, [=](void* stream) {
 #ifdef __CUDACC__
-    for_each_block_kernel<<<(unsigned)(count < MAX_BLOCKS ? count : MAX_BLOCKS), THREADS_PER_BLOCK, 0, c->stream>>>(count, body);
-    return check(cudaGetLastError(), what);
+        for_each_block_kernel<<<(unsigned)(count < MAX_BLOCKS ? count : MAX_BLOCKS), THREADS_PER_BLOCK, 0,
+                                (cudaStream_t)stream>>>(count, body);
 #else
-    return fail(-1000, what, "no CUDA in this build");
+        (void)stream;
 #endif
+    }, what);
 }
 
 // This thread's place in its block, and the block's size (0 and 1 on the host executor).

@@ -89,6 +89,12 @@ inline int lstm_cells_backward(long long handle, int batch, int steps, int units
 
 // ---- Embedding ----------------------------------------------------------------------------------
 
+// The table row indices[r] names, or -1 when it names none (not a whole number in [0, input_dim)).
+ANNONET_HD int table_row(const float* indices, long long r, int input_dim) {
+    int row = (int)indices[r];
+    return (float)row == indices[r] && row >= 0 && row < input_dim ? row : -1;
+}
+
 // Row r of y is row indices[r] of the table. An index outside [0, input_dim) gives NaNs: the Java
 // side checks indices before training and prediction.
 inline int embedding(long long handle, int rows, int input_dim, int output_dim, long long indices_address,
@@ -99,9 +105,8 @@ inline int embedding(long long handle, int rows, int input_dim, int output_dim, 
     return for_each(handle, (long long)rows * output_dim, [=] ANNONET_LAMBDA(long long index) {
         long long r = index / output_dim;
         int j = (int)(index % output_dim);
-        int row = (int)indices[r];
-        bool valid = (float)row == indices[r] && row >= 0 && row < input_dim;
-        y[index] = valid ? table[(long long)row * output_dim + j] : NAN;
+        int row = table_row(indices, r, input_dim);
+        y[index] = row >= 0 ? table[(long long)row * output_dim + j] : NAN;
     }, "embedding");
 }
 
@@ -116,10 +121,8 @@ inline int embedding_backward(long long handle, int rows, int input_dim, int out
     if (status) return status;
     return for_each(handle, output_dim, [=] ANNONET_LAMBDA(long long j) {
         for (long long r = 0; r < rows; r++) {
-            int row = (int)indices[r];
-            if ((float)row == indices[r] && row >= 0 && row < input_dim) {
-                d_table[(long long)row * output_dim + j] += dy[r * output_dim + j];
-            }
+            int row = table_row(indices, r, input_dim);
+            if (row >= 0) d_table[(long long)row * output_dim + j] += dy[r * output_dim + j];
         }
     }, "embedding_backward");
 }

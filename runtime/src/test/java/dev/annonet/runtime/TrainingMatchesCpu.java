@@ -1,8 +1,8 @@
 package dev.annonet.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.annonet.runtime.backend.BackendPair;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,8 +15,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and the history agree to a relative 1e-4.
  */
 public abstract class TrainingMatchesCpu {
-    private static final double TOLERANCE = 1e-4;
-
     /** The device under test. */
     protected abstract Device device();
 
@@ -67,7 +65,7 @@ public abstract class TrainingMatchesCpu {
         return model.fit(x, y, Fit.options().batchSize(16).epochs(2).verbose(0));
     }
 
-    private static void assertClose(List<Double> expected, List<Double> actual, String what) {
+    private void assertClose(List<Double> expected, List<Double> actual, String what) {
         float[] e = new float[expected.size()];
         float[] a = new float[actual.size()];
         for (int i = 0; i < e.length; i++) {
@@ -77,17 +75,7 @@ public abstract class TrainingMatchesCpu {
         assertClose(e, a, what);
     }
 
-    private static void assertClose(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what + " length");
-        float largest = 0;
-        for (float value : expected) {
-            largest = Math.max(largest, Math.abs(value));
-        }
-        for (int i = 0; i < expected.length; i++) {
-            double scale = Math.max(Math.abs(expected[i]), 1e-2 * largest);
-            if (!(Math.abs(actual[i] - expected[i]) <= TOLERANCE * scale)) {
-                fail(what + "[" + i + "]: " + actual[i] + ", cpu " + expected[i]);
-            }
-        }
+    private void assertClose(float[] expected, float[] actual, String what) {
+        BackendPair.assertClose(expected, "cpu", actual, device().toString(), what);
     }
 }

@@ -93,14 +93,25 @@ public final class BackendPair implements AutoCloseable {
     }
 
     private void assertClose(float[] exact, float[] actual, String what) {
+        assertClose(exact, "reference", actual, fast.name(), what);
+    }
+
+    /**
+     * Each value within a relative 1e-4 of the expected one, or of a hundredth of the largest
+     * expected value for values that cancelled to near zero; the message names both sources.
+     */
+    public static void assertClose(float[] expected, String expectedName, float[] actual, String actualName, String what) {
+        if (expected.length != actual.length) {
+            fail(what + ": " + actual.length + " values on " + actualName + ", " + expected.length + " on " + expectedName);
+        }
         float largest = 0;
-        for (float value : exact) {
+        for (float value : expected) {
             largest = Math.max(largest, Math.abs(value));
         }
-        for (int i = 0; i < exact.length; i++) {
-            double scale = Math.max(Math.abs(exact[i]), 1e-2 * largest);
-            if (!(Math.abs(actual[i] - exact[i]) <= TOLERANCE * scale)) {
-                fail(what + "[" + i + "]: " + fast.name() + " " + actual[i] + ", reference " + exact[i]);
+        for (int i = 0; i < expected.length; i++) {
+            double scale = Math.max(Math.abs(expected[i]), 1e-2 * largest);
+            if (!(Math.abs(actual[i] - expected[i]) <= TOLERANCE * scale)) {
+                fail(what + "[" + i + "]: " + actualName + " " + actual[i] + ", " + expectedName + " " + expected[i]);
             }
         }
     }

@@ -722,9 +722,7 @@ public final class CudaBackend implements Backend, StepReplay {
 
     /** {@code handle}, or an exception with the native library's message when it is 0. */
     long checked(long handle, String what) {
-        if (handle == 0) {
-            throw new IllegalStateException(name + ": " + what + " failed: " + CudaLibrary.lastError());
-        }
+        check(handle == 0 ? -1 : 0, what);
         return handle;
     }
 }

@@ -1,10 +1,7 @@
 package dev.annonet.runtime.backend.cuda;
 
 import dev.annonet.runtime.backend.Backend;
-import dev.annonet.runtime.backend.DenseKernelsMatchReference;
-import dev.annonet.runtime.backend.ImageKernelsMatchReference;
-import dev.annonet.runtime.backend.RecurrentKernelsMatchReference;
-import org.junit.jupiter.api.Nested;
+import dev.annonet.runtime.backend.FastBackendContracts;
 import org.junit.jupiter.api.Tag;
 
 /**
@@ -12,33 +9,9 @@ import org.junit.jupiter.api.Tag;
  * default build leaves it out, scripts/gpu-check.sh runs it on a machine with a GPU.
  */
 @Tag("gpu")
-class CudaDeviceMatchesReferenceTest {
-
-    private static Backend backend() {
+class CudaDeviceMatchesReferenceTest extends FastBackendContracts {
+    @Override
+    protected Backend newFastBackend() {
         return CudaBackend.onDevice(0, false, true);
-    }
-
-    @Nested
-    class Dense extends DenseKernelsMatchReference {
-        @Override
-        protected Backend newFastBackend() {
-            return backend();
-        }
-    }
-
-    @Nested
-    class Images extends ImageKernelsMatchReference {
-        @Override
-        protected Backend newFastBackend() {
-            return backend();
-        }
-    }
-
-    @Nested
-    class Recurrent extends RecurrentKernelsMatchReference {
-        @Override
-        protected Backend newFastBackend() {
-            return backend();
-        }
     }
 }
