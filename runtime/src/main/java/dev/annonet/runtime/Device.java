@@ -15,10 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Device {
     private static final System.Logger LOG = System.getLogger("dev.annonet.runtime");
     /**
-     * Multiply-adds per sample (trainable parameters, for dense layers) below which a GPU does not
-     * pay: the kernel launches and the copy of every batch then cost more than the CPU's whole step.
+     * Multiply-adds per sample of a forward pass below which a GPU does not pay: the kernel
+     * launches then cost more than the CPU's whole step (the course's point: compute time must
+     * outweigh loading time).
      */
-    static final long GPU_WORTHWHILE_PARAMETERS = 100_000;
+    static final long GPU_WORTHWHILE_MULTIPLY_ADDS = 100_000;
     private static final Device CPU = new Device(Kind.CPU, -1, false);
     private static final Device REFERENCE = new Device(Kind.REFERENCE, -1, false);
     private static final Device AUTO = new Device(Kind.AUTO, -1, false);
@@ -113,9 +114,10 @@ public final class Device {
 
     /**
      * The best device for each model, chosen when the model is created: the first GPU when there is
-     * one, it has kernels for every layer, and the network is large enough to pay for the transfers
-     * (at least 100,000 trainable parameters); otherwise the CPU backend, or the reference backend
-     * when OpenBLAS cannot load. Each choice and its reason are logged once per process.
+     * one, it has kernels for every layer, and the network does enough work per sample to pay for
+     * launching kernels (at least 100,000 multiply-adds per sample in a forward pass); otherwise the
+     * CPU backend, or the reference backend when OpenBLAS cannot load. Each choice and its reason are
+     * logged once per process.
      */
     public static Device auto() {
         return AUTO;
@@ -140,7 +142,7 @@ public final class Device {
             try {
                 Backend gpu = CudaBackend.onDevice(0, false, true);
                 report(System.Logger.Level.INFO, "Device.auto() chose cuda:0 for " + layout.name() + ": "
-                        + CudaBackend.describe(0) + ", " + layout.trainableSize() + " trainable parameters");
+                        + CudaBackend.describe(0) + ", " + multiplyAddsPerSample(layout) + " multiply-adds per sample");
                 return gpu;
             } catch (IllegalStateException e) {
                 gpuProblem = e.getMessage();
@@ -162,11 +164,31 @@ public final class Device {
                 return "the GPU has no kernels for layer '" + layer.name() + "' (" + layer.type() + ") yet";
             }
         }
-        if (layout.trainableSize() < GPU_WORTHWHILE_PARAMETERS) {
-            return "the network is too small for a GPU to pay (" + layout.trainableSize() + " trainable parameters, fewer than "
-                    + GPU_WORTHWHILE_PARAMETERS + ": launches and copies would cost more than the CPU's whole step)";
+        long work = multiplyAddsPerSample(layout);
+        if (work < GPU_WORTHWHILE_MULTIPLY_ADDS) {
+            return "the network is too small for a GPU to pay (" + work + " multiply-adds per sample, fewer than "
+                    + GPU_WORTHWHILE_MULTIPLY_ADDS + ": kernel launches would cost more than the CPU's whole step)";
         }
         return null;
+    }
+
+    /**
+     * A forward pass's multiply-adds per sample, estimated from each layer's parameters and how
+     * often it applies them: a Conv2D at every output position, an LSTM at every time step (the
+     * input's first axis), anything else once.
+     */
+    static long multiplyAddsPerSample(NetworkLayout layout) {
+        long total = 0;
+        for (NetworkLayout.LayerRow layer : layout.layers()) {
+            int[] shape = layer.outputShape();
+            long uses = switch (layer.type()) {
+                case "Conv2D" -> (long) shape[0] * shape[1];
+                case "LSTM" -> layout.input().shape()[0];
+                default -> 1;
+            };
+            total += layer.parameters() * uses;
+        }
+        return total;
     }
 
     private static void report(System.Logger.Level level, String message) {

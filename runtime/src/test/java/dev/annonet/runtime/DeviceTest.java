@@ -22,11 +22,25 @@ class DeviceTest {
             String why = Device.gpuProblem(model.layout());
             assertNotNull(why);
             if (CudaBackend.deviceProblem(0) == null) {
-                assertTrue(why.startsWith("the network is too small for a GPU to pay (23 trainable parameters"), why);
+                assertTrue(why.startsWith("the network is too small for a GPU to pay (23 multiply-adds per sample"), why);
             } else {
                 assertEquals(CudaBackend.deviceProblem(0), why);
             }
         }
+    }
+
+    @Test
+    void workPerSampleCountsConvolutionsPerPositionAndLstmsPerStep() {
+        NetworkLayout layout = NetworkLayout.builder("Mixed")
+                .input("image", 0, 28, 28, 1)
+                .output("output", 0, Activation.Kind.SOFTMAX, 0, 10)
+                .activationSize(784)
+                .layer("image", "InputLayer", 0, 28, 28, 1)
+                .layer("conv", "Conv2D", 320, 26, 26, 32)        // 320 weights at 26·26 positions
+                .layer("lstm", "LSTM", 1000, 16)                 // 1,000 weights at 28 steps (the input's first axis)
+                .layer("output", "Dense", 170, 10)               // once
+                .build();
+        assertEquals(320L * 26 * 26 + 1000L * 28 + 170, Device.multiplyAddsPerSample(layout));
     }
 
     @Test

@@ -68,7 +68,7 @@ public final class MnistCnnSample {
         Tensor x = Tensor.of(Arrays.copyOf(values, samples * sampleSize), shape);
         Tensor y = Labels.oneHot(Arrays.copyOf(mnist.trainLabels(), samples), 10);
         Tensor yTest = Labels.oneHot(mnist.testLabels(), 10);
-        try (MnistCnnModel model = MnistCnnModel.create(Device.cpu(), 42)) {
+        try (MnistCnnModel model = MnistCnnModel.create(Device.auto(), 42)) {
             if (verbose > 0) {
                 model.summary();
             }
