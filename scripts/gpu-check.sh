@@ -48,7 +48,7 @@ for dir in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/l
     [[ -d $dir ]] && LIBS="$LIBS:$dir"
 done
 export LD_LIBRARY_PATH="${LIBS#:}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-CUBLAS=$(for d in ${LD_LIBRARY_PATH//:/ }; do ls "$d"/libcublas.so.13* 2>/dev/null; done | head -1)
+CUBLAS=$(for d in ${LD_LIBRARY_PATH//:/ }; do ls "$d"/libcublas.so.13* "$d"/libcublas.so.12* 2>/dev/null; done | head -1)
 echo "gpu-check: cuBLAS ${CUBLAS:-NOT FOUND (the CUDA backend will say so)}"
 export PYTHON
 
