@@ -3,9 +3,32 @@ package dev.annonet.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Comparisons of the PyTorch fixture tests: relative error of whole tensors, and the slices they compare. */
+import dev.annonet.runtime.io.SafeTensors;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+
+/** The PyTorch fixture tests' files and comparisons: relative error of whole tensors, and the slices they compare. */
 final class FixtureAssertions {
     private FixtureAssertions() {
+    }
+
+    /**
+     * A fixture file from the test classpath (test resources' {@code fixtures/}), so the tests read it
+     * wherever they run: in the module, or from the GPU check's bundle.
+     */
+    static SafeTensors.Contents fixture(String name) throws IOException {
+        URL resource = FixtureAssertions.class.getResource("/fixtures/" + name);
+        if (resource == null) {
+            throw new IOException("fixture " + name + " is not on the test classpath (samples/src/test/resources/fixtures;"
+                    + " scripts/pytorch/make_fixtures.py writes it)");
+        }
+        try {
+            return SafeTensors.read(Path.of(resource.toURI()));
+        } catch (URISyntaxException e) {
+            throw new IOException("fixture " + name + " at " + resource, e);
+        }
     }
 
     /** ‖actual − expected‖ / ‖expected‖ below {@code tolerance}. */

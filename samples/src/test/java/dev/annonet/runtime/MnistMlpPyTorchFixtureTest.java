@@ -9,7 +9,6 @@ import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.io.SafeTensors;
 import dev.annonet.samples.mnist.MnistMlpModel;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +29,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>It lives in the runtime's package to read the gradient buffer and the activation arena.
  */
 class MnistMlpPyTorchFixtureTest {
-    private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
     private static final List<String> PARAMETERS = List.of("hidden.kernel", "hidden.bias", "output.kernel", "output.bias");
     private static final long MODEL_SEED = 42;
 
@@ -39,8 +37,8 @@ class MnistMlpPyTorchFixtureTest {
 
     @BeforeAll
     static void readFixtures() throws IOException {
-        step = SafeTensors.read(FIXTURES.resolve("mnist_mlp_step.safetensors"));
-        updates = SafeTensors.read(FIXTURES.resolve("mnist_mlp_updates.safetensors"));
+        step = FixtureAssertions.fixture("mnist_mlp_step.safetensors");
+        updates = FixtureAssertions.fixture("mnist_mlp_updates.safetensors");
     }
 
     static Stream<Arguments> backends() {

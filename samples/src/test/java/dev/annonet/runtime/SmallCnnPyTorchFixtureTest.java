@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.runtime.io.SafeTensors;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +25,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tensor below 1e-5 on the reference backend, 1e-4 on the cpu backend.
  */
 class SmallCnnPyTorchFixtureTest {
-    private static final Path FIXTURE = Path.of("src/test/resources/fixtures/small_cnn_step.safetensors");
     private static final List<String> TRAINABLE = List.of(
             "conv.kernel", "conv.bias", "norm.gamma", "norm.beta", "output.kernel", "output.bias");
 
@@ -34,7 +32,7 @@ class SmallCnnPyTorchFixtureTest {
 
     @BeforeAll
     static void readFixture() throws IOException {
-        step = SafeTensors.read(FIXTURE);
+        step = FixtureAssertions.fixture("small_cnn_step.safetensors");
     }
 
     static Stream<Arguments> backends() {

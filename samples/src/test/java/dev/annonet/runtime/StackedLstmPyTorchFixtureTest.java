@@ -6,7 +6,6 @@ import static dev.annonet.runtime.FixtureAssertions.slice;
 
 import dev.annonet.runtime.io.SafeTensors;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -23,7 +22,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reference backend, 1e-4 on the CPU backend.
  */
 class StackedLstmPyTorchFixtureTest {
-    private static final Path FIXTURE = Path.of("src/test/resources/fixtures/stacked_lstm_step.safetensors");
     private static final int BATCH = 3;
     /** Per-sample offset of first's output: after x (5 × 4) and first's workspace (5 × 6 × 6 + 4 × 6). */
     private static final int FIRST_SEQUENCE = 20 + 5 * 6 * 6 + 4 * 6;
@@ -32,7 +30,7 @@ class StackedLstmPyTorchFixtureTest {
 
     @BeforeAll
     static void readFixture() throws IOException {
-        step = SafeTensors.read(FIXTURE);
+        step = FixtureAssertions.fixture("stacked_lstm_step.safetensors");
     }
 
     static Stream<Arguments> backends() {
