@@ -44,6 +44,8 @@ final class Trainer {
     private final Runnable recordStep = () -> runStep(this.recordedBatch);
     private final long[] stepCorrect;
     private int recordedBatch;
+    /** Rows of the replayed step whose results are still to be collected, or -1. */
+    private int pendingRows = -1;
     private double stepLoss;
     private long updates;
 
@@ -127,6 +129,7 @@ final class Trainer {
                     resident.order(order);
                 }
                 progress.startEpoch(epoch);
+                collectPending(training); // left by an earlier fit that failed mid-epoch: dropped with the reset
                 training.reset();
                 long start = System.nanoTime();
                 for (int step = 0; step < steps; step++) {
@@ -141,6 +144,7 @@ final class Trainer {
                     trainLoadedBatch(batch, training);
                     progress.stepDone(step + 1, training);
                 }
+                collectPending(training);
                 history.recordEpochSeconds((System.nanoTime() - start) * 1e-9);
                 record(history, "", training);
                 if (validating) {
@@ -176,25 +180,45 @@ final class Trainer {
         trainLoadedBatch(batch, tally);
     }
 
-    /** The step on the batch already in the arena. */
+    /**
+     * The step on the batch already in the arena. A replayed step's results reach the tally one
+     * step late: they are collected after the next step is enqueued, so the GPU never waits for the
+     * host between steps; {@link #collectPending} takes the last ones at the end of an epoch.
+     */
     private void trainLoadedBatch(int batch, Tally tally) {
         int rows = batch * rowsPerSample;
         updates++;
         if (replay == null) {
             runStep(batch);
+            addStep(tally, rows);
         } else {
             recordedBatch = batch;
             replay.replay(batch, model.step(), updates, recordStep);
-            stepLoss = replay.result(0);
-            for (int m = 0; m < accuracies.length; m++) {
-                stepCorrect[m] = (long) replay.result(1 + m);
-            }
+            collectPending(tally);
+            pendingRows = rows;
         }
+        model.advanceStep();
+    }
+
+    /** Adds the results of the replayed step not yet collected, if there is one, to {@code tally}. */
+    void collectPending(Tally tally) {
+        if (pendingRows < 0) {
+            return;
+        }
+        replay.collect();
+        stepLoss = replay.result(0);
+        for (int m = 0; m < accuracies.length; m++) {
+            stepCorrect[m] = (long) replay.result(1 + m);
+        }
+        addStep(tally, pendingRows);
+        pendingRows = -1;
+    }
+
+    private void addStep(Tally tally, int rows) {
         tally.addLoss(stepLoss, rows);
         for (int m = 0; m < accuracies.length; m++) {
             tally.addCorrect(m, stepCorrect[m], accuracies[m] == AccuracyKind.BINARY ? (long) rows * columns : rows);
         }
-        model.advanceStep();
     }
 
     /**

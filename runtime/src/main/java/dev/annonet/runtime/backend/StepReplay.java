@@ -10,19 +10,24 @@ package dev.annonet.runtime.backend;
 public interface StepReplay {
 
     /**
-     * Runs the step recorded under {@code key} (the batch size), first recording it by running
+     * Enqueues the step recorded under {@code key} (the batch size), first recording it by running
      * {@code record} when the key is new or when memory was allocated since it was recorded (a
-     * recording holds addresses). {@code step} is the model's step (dropout masks) and
-     * {@code update} the optimizer's 1-based update count.
+     * recording holds addresses), and the copy of its results; returns without waiting for it, so
+     * the host can prepare the next step while this one runs. {@code step} is the model's step
+     * (dropout masks) and {@code update} the optimizer's 1-based update count. At most two replayed
+     * steps may wait to be {@link #collect collected}.
      */
     void replay(int key, long step, long update, Runnable record);
+
+    /** Waits for the oldest replayed step not yet collected; its results are then what {@link #result} reads. */
+    void collect();
 
     /** Drops every recording: a new training configuration (compile) records its own step. */
     void forgetRecordedSteps();
 
     /**
      * The result of the {@code index}-th {@link Backend#loss} or {@link Backend#countCorrect} call of
-     * the recorded step, in the order the step made them, from the last replay.
+     * the recorded step, in the order the step made them, from the step last collected.
      */
     double result(int index);
 }

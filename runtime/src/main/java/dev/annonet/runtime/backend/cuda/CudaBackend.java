@@ -43,6 +43,8 @@ public final class CudaBackend implements Backend, StepReplay {
             "BatchNormalization", "LSTM", "Embedding");
     /** Result slots of one recorded step: its loss and one per accuracy metric. */
     private static final int RESULT_SLOTS = 16;
+    /** Replayed steps whose results may wait to be collected: one running while the next is prepared. */
+    private static final int RESULT_COPIES = 2;
     /** Distinct batch sizes whose recorded steps are kept: a fit uses one, plus its last partial batch. */
     private static final int RECORDED_STEPS = 4;
 
@@ -51,10 +53,16 @@ public final class CudaBackend implements Backend, StepReplay {
     private final boolean stepGraphs;
     private final List<CudaMemory> memories = new ArrayList<>();
     private final PinnedStaging staging;
-    // Results of loss and countCorrect (doubles): on the device, and their pinned host copy.
+    // Results of loss and countCorrect (doubles): on the device, and pinned on the host as one slot
+    // for eager calls, then RESULT_COPIES copies of a replayed step's, each marked by an event.
     private final long results;
     private final long resultsHost;
     private final DoubleBuffer resultsView;
+    private final long[] resultsCopied = new long[RESULT_COPIES];
+    private final int[] resultCounts = new int[RESULT_COPIES];
+    private long replayed;
+    private long collected;
+    private int collectedCopy = -1;
     // The step and update counters a recorded step reads (two longs): on the device and pinned.
     private final long counters;
     private final long countersHost;
@@ -77,8 +85,12 @@ public final class CudaBackend implements Backend, StepReplay {
         this.stepGraphs = stepGraphs;
         this.staging = new PinnedStaging(this);
         this.results = checked(CudaLibrary.memoryAllocate(context, RESULT_SLOTS * Double.BYTES), "allocating result slots");
-        this.resultsHost = checked(CudaLibrary.pinnedAllocate(context, RESULT_SLOTS * Double.BYTES), "allocating result slots");
-        this.resultsView = PinnedStaging.bytes(resultsHost, RESULT_SLOTS * Double.BYTES).asDoubleBuffer();
+        long resultsBytes = (1 + RESULT_COPIES) * RESULT_SLOTS * Double.BYTES;
+        this.resultsHost = checked(CudaLibrary.pinnedAllocate(context, resultsBytes), "allocating result slots");
+        this.resultsView = PinnedStaging.bytes(resultsHost, resultsBytes).asDoubleBuffer();
+        for (int copy = 0; copy < RESULT_COPIES; copy++) {
+            resultsCopied[copy] = checked(CudaLibrary.eventCreate(context), "creating an event");
+        }
         this.counters = checked(CudaLibrary.memoryAllocate(context, 2 * Long.BYTES), "allocating step counters");
         this.countersHost = checked(CudaLibrary.pinnedAllocate(context, 2 * Long.BYTES), "allocating step counters");
         this.countersView = PinnedStaging.bytes(countersHost, 2 * Long.BYTES).asLongBuffer();
@@ -566,9 +578,32 @@ public final class CudaBackend implements Backend, StepReplay {
         if (graph != 0) {
             check(CudaLibrary.graphLaunch(context, graph), "replaying a recorded step");
         }
-        check(CudaLibrary.copyAsync(context, resultsHost, results, (long) recordedResults * Double.BYTES,
-                CudaLibrary.DEVICE_TO_HOST), "reading a step's results");
-        check(CudaLibrary.synchronize(context), "reading a step's results");
+        if (replayed - collected == RESULT_COPIES) {
+            throw new IllegalStateException("collect the results of the oldest replayed step before replaying another");
+        }
+        int copy = (int) (replayed % RESULT_COPIES);
+        check(CudaLibrary.copyAsync(context, resultsHost + copyOffset(copy), results,
+                (long) recordedResults * Double.BYTES, CudaLibrary.DEVICE_TO_HOST), "reading a step's results");
+        check(CudaLibrary.eventRecord(context, resultsCopied[copy]), "reading a step's results");
+        resultCounts[copy] = recordedResults;
+        replayed++;
+    }
+
+    @Override
+    public void collect() {
+        checkOpen();
+        if (collected == replayed) {
+            throw new IllegalStateException("no replayed step is waiting to be collected");
+        }
+        int copy = (int) (collected % RESULT_COPIES);
+        check(CudaLibrary.eventWait(context, resultsCopied[copy]), "waiting for a step's results");
+        collectedCopy = copy;
+        collected++;
+    }
+
+    /** Bytes from the start of the pinned results to copy {@code copy} of a replayed step's (after the eager slot). */
+    private static long copyOffset(int copy) {
+        return (long) (1 + copy) * RESULT_SLOTS * Double.BYTES;
     }
 
     /**
@@ -626,10 +661,14 @@ public final class CudaBackend implements Backend, StepReplay {
 
     @Override
     public double result(int index) {
-        if (index < 0 || index >= recordedResults) {
-            throw new IndexOutOfBoundsException("the recorded step computed " + recordedResults + " results, not " + (index + 1));
+        if (collectedCopy < 0) {
+            throw new IllegalStateException("no replayed step has been collected");
         }
-        return resultsView.get(index);
+        int count = resultCounts[collectedCopy];
+        if (index < 0 || index >= count) {
+            throw new IndexOutOfBoundsException("the recorded step computed " + count + " results, not " + (index + 1));
+        }
+        return resultsView.get((1 + collectedCopy) * RESULT_SLOTS + index);
     }
 
     // ---- codes shared with element_math.cuh --------------------------------------------------------
@@ -691,6 +730,9 @@ public final class CudaBackend implements Backend, StepReplay {
         CudaLibrary.memoryFree(context, counters);
         CudaLibrary.pinnedFree(context, countersHost);
         CudaLibrary.eventDestroy(context, countersCopied);
+        for (long event : resultsCopied) {
+            CudaLibrary.eventDestroy(context, event);
+        }
         CudaLibrary.contextDestroy(context);
         windowArguments.close();
     }
