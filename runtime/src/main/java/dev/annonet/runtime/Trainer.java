@@ -71,7 +71,7 @@ final class Trainer {
         this.stepCorrect = new long[metrics.length];
         this.replay = backend.stepReplay();
         if (replay != null) {
-            replay.forgetRecordedSteps(); // they ran the previous compile's loss and optimizer
+            replay.startOver(); // recordings ran the previous compile's loss and optimizer
         }
         names[0] = "loss";
         for (int m = 0; m < metrics.length; m++) {

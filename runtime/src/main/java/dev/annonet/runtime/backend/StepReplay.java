@@ -22,8 +22,11 @@ public interface StepReplay {
     /** Waits for the oldest replayed step not yet collected; its results are then what {@link #result} reads. */
     void collect();
 
-    /** Drops every recording: a new training configuration (compile) records its own step. */
-    void forgetRecordedSteps();
+    /**
+     * Drops every recording and every replayed step's uncollected results: a new training
+     * configuration (compile) records its own step and collects only its own results.
+     */
+    void startOver();
 
     /**
      * The result of the {@code index}-th {@link Backend#loss} or {@link Backend#countCorrect} call of

@@ -566,6 +566,9 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void replay(int key, long step, long update, Runnable record) {
         checkOpen();
+        if (replayed - collected == RESULT_COPIES) {
+            throw new IllegalStateException("collect the results of the oldest replayed step before replaying another");
+        }
         check(CudaLibrary.eventWait(context, countersCopied), "setting the step counters");
         countersView.put(0, step).put(1, update);
         check(CudaLibrary.copyAsync(context, counters, countersHost, 2 * Long.BYTES, CudaLibrary.HOST_TO_DEVICE),
@@ -577,9 +580,6 @@ public final class CudaBackend implements Backend, StepReplay {
         }
         if (graph != 0) {
             check(CudaLibrary.graphLaunch(context, graph), "replaying a recorded step");
-        }
-        if (replayed - collected == RESULT_COPIES) {
-            throw new IllegalStateException("collect the results of the oldest replayed step before replaying another");
         }
         int copy = (int) (replayed % RESULT_COPIES);
         check(CudaLibrary.copyAsync(context, resultsHost + copyOffset(copy), results,
@@ -650,7 +650,16 @@ public final class CudaBackend implements Backend, StepReplay {
     }
 
     @Override
-    public void forgetRecordedSteps() {
+    public void startOver() {
+        checkOpen();
+        forgetRecordedSteps();
+        // A dropped copy still on its way lands in its buffer before any later step's copy to it,
+        // which the stream orders after it and whose event collect() waits for.
+        collected = replayed;
+        collectedCopy = -1;
+    }
+
+    private void forgetRecordedSteps() {
         for (int i = 0; i < RECORDED_STEPS; i++) {
             if (recordedKeys[i] != 0) {
                 CudaLibrary.graphDestroy(recordedGraphs[i]);
