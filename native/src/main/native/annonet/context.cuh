@@ -380,11 +380,17 @@ inline long long graph_end(long long handle) {
 #ifdef __CUDACC__
     c->recording_graph = false;
     cudaGraph_t graph = nullptr;
-    if (check(cudaStreamEndCapture(c->stream, &graph), "cudaStreamEndCapture")) return 0;
+    int status = check(cudaStreamEndCapture(c->stream, &graph), "cudaStreamEndCapture");
     cudaGraphExec_t executable = nullptr;
-    int status = check(cudaGraphInstantiate(&executable, graph, 0), "cudaGraphInstantiate");
-    cudaGraphDestroy(graph);
-    return status ? 0 : reinterpret_cast<long long>(executable);
+    if (!status) {
+        status = check(cudaGraphInstantiate(&executable, graph, 0), "cudaGraphInstantiate");
+        cudaGraphDestroy(graph);
+    }
+    if (status) {
+        cudaGetLastError();  // the message is kept; reset the runtime's last error, or the next launch would report it
+        return 0;
+    }
+    return reinterpret_cast<long long>(executable);
 #else
     (void)c;
     return 0;

@@ -45,6 +45,9 @@ public final class CudaBackend implements Backend, StepReplay {
     private static final int RESULT_SLOTS = 16;
     /** Replayed steps whose results may wait to be collected: one running while the next is prepared. */
     private static final int RESULT_COPIES = 2;
+    /** Failed captures after which a backend runs its steps kernel by kernel for good. */
+    private static final int CAPTURE_ATTEMPTS = 3;
+    private static final System.Logger LOG = System.getLogger("dev.annonet.runtime");
     /** Distinct batch sizes whose recorded steps are kept: a fit uses one, plus its last partial batch. */
     private static final int RECORDED_STEPS = 4;
 
@@ -77,6 +80,7 @@ public final class CudaBackend implements Backend, StepReplay {
     private boolean recording;
     private int resultCursor;
     private int recordedResults;
+    private int captureFailures;
     private boolean closed;
 
     private CudaBackend(long context, String name, boolean stepGraphs) {
@@ -609,28 +613,42 @@ public final class CudaBackend implements Backend, StepReplay {
     /**
      * Runs {@code record} in recording mode: on a GPU captured into a graph (returned, not yet run),
      * on the host executor run at once (0 returned, so every step records anew).
+     *
+     * <p>Should a capture fail (a kernel's first launch may have to load its module, which a
+     * driver can refuse while a stream is captured), the step runs at once instead, as on the host
+     * executor, and a later step tries again; after {@link #CAPTURE_ATTEMPTS} failures this backend
+     * stops trying and says so once: training goes on kernel by kernel.
      */
     private long record(int key, Runnable record) {
-        int begun = CudaLibrary.graphBegin(context);
-        if (begun != 0 && begun != 1) {
-            check(begun, "starting to record a step");
-        }
-        recording = true;
-        resultCursor = 0;
-        long graph = 0;
-        try {
-            record.run();
-        } finally {
-            recording = false;
-            recordedResults = resultCursor;
-            if (begun == 0) {
-                graph = CudaLibrary.graphEnd(context); // ends the capture even when record failed
-            }
-        }
-        if (begun == 1) {
+        if (captureFailures >= CAPTURE_ATTEMPTS) {
+            runRecording(record);
             return 0;
         }
-        graph = checked(graph, "recording a step as a CUDA graph");
+        int begun = CudaLibrary.graphBegin(context);
+        if (begun == 1) {
+            runRecording(record);
+            return 0;
+        }
+        check(begun, "starting to record a step");
+        RuntimeException failure = null;
+        long graph;
+        try {
+            runRecording(record);
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            graph = CudaLibrary.graphEnd(context); // ends the capture even when record failed
+        }
+        if (failure != null || graph == 0) {
+            captureFailures++;
+            String why = failure != null ? failure.getMessage() : CudaLibrary.lastError();
+            if (captureFailures == CAPTURE_ATTEMPTS) {
+                LOG.log(System.Logger.Level.WARNING, name + ": a training step could not be recorded as a CUDA graph ("
+                        + why + "); steps now run kernel by kernel");
+            }
+            runRecording(record);
+            return 0;
+        }
         if (recordedKeys[nextRecording] != 0) {
             CudaLibrary.graphDestroy(recordedGraphs[nextRecording]);
         }
@@ -638,6 +656,18 @@ public final class CudaBackend implements Backend, StepReplay {
         recordedGraphs[nextRecording] = graph;
         nextRecording = (nextRecording + 1) % RECORDED_STEPS;
         return graph;
+    }
+
+    /** The step's kernels with results in slots and counters read from the device, whether captured or run. */
+    private void runRecording(Runnable record) {
+        recording = true;
+        resultCursor = 0;
+        try {
+            record.run();
+        } finally {
+            recording = false;
+            recordedResults = resultCursor;
+        }
     }
 
     private long recordedGraph(int key) {
