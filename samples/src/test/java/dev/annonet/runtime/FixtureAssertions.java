@@ -8,10 +8,21 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** The PyTorch fixture tests' files and comparisons: relative error of whole tensors, and the slices they compare. */
 final class FixtureAssertions {
     private FixtureAssertions() {
+    }
+
+    /**
+     * The devices every fixture test runs on, each with its tolerance: the float64 reference tight,
+     * the float32 backends (CPU, and the CUDA kernels run by the host executor) looser.
+     */
+    static Stream<Arguments> devices() {
+        return Stream.of(Arguments.of(Device.reference(), 1e-5), Arguments.of(Device.cpu(), 1e-4),
+                Arguments.of(Device.cudaHostExecutor(), 1e-4));
     }
 
     /**

@@ -10,12 +10,10 @@ import dev.annonet.runtime.io.SafeTensors;
 import dev.annonet.samples.mnist.MnistMlpModel;
 import java.io.IOException;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -41,13 +39,8 @@ class MnistMlpPyTorchFixtureTest {
         updates = FixtureAssertions.fixture("mnist_mlp_updates.safetensors");
     }
 
-    static Stream<Arguments> backends() {
-        return Stream.of(Arguments.of(Device.reference(), 1e-5), Arguments.of(Device.cpu(), 1e-4),
-                Arguments.of(Device.cudaHostExecutor(), 1e-4));
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @MethodSource("dev.annonet.runtime.FixtureAssertions#devices")
     void oneRmspropStepMatchesPyTorch(Device device, double tolerance) {
         try (MnistMlpModel model = modelWithFixtureWeights(device)) {
             assertDropoutMaskIsTheFixtures(model);
@@ -66,7 +59,7 @@ class MnistMlpPyTorchFixtureTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @MethodSource("dev.annonet.runtime.FixtureAssertions#devices")
     void oneAdamStepMatchesPyTorch(Device device, double tolerance) {
         try (MnistMlpModel model = modelWithFixtureWeights(device)) {
             model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy());
@@ -76,7 +69,7 @@ class MnistMlpPyTorchFixtureTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @MethodSource("dev.annonet.runtime.FixtureAssertions#devices")
     void sparseLabelsGiveTheSameStep(Device device, double tolerance) {
         try (MnistMlpModel model = modelWithFixtureWeights(device)) {
             model.compile(Optimizers.rmsprop(), Losses.sparseCategoricalCrossentropy(), Metrics.accuracy());
