@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * computed in float64 with autograd: the forward probabilities, the loss, every gradient, and the
  * weight updates of one RMSprop and one Adam step (Keras's formulas). Relative error is
  * ‖actual − expected‖ / ‖expected‖ per tensor: below 1e-5 on the reference backend, 1e-4 on the
- * fast CPU backend.
+ * float32 ones (CPU, CUDA).
  *
  * <p>It lives in the runtime's package to read the gradient buffer and the activation arena.
  */
