@@ -17,7 +17,7 @@ EPOCHS=10
 
 BUNDLE=build/gpu-bundle.tar.xz
 [[ -f $BUNDLE ]] || { echo "gpu-check: no $BUNDLE; run scripts/gpu-bundle.sh where Maven and nvcc are" >&2; exit 2; }
-WORK=$(mktemp -d /tmp/annonet-gpu.XXXXXX)
+WORK=$(mktemp -d)
 tar -C "$WORK" -xJf "$BUNDLE"
 B=$WORK/gpu-bundle
 echo "gpu-check: bundle of commit $(cat "$B/COMMIT")"
