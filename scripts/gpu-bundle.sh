@@ -44,6 +44,9 @@ for module in native runtime samples; do
     cp -r "$module/target/test-classes" "$OUT/tests/$module"
 done
 rm -rf "$OUT/tests/samples/outside-project" # used by a CPU-only test
+# The classes that hold tests tagged gpu, read from the sources: gpu-check.sh runs each in its own JVM.
+grep -rl --include='*.java' '@Tag("gpu")' native/src/test/java runtime/src/test/java samples/src/test/java \
+    | sed -E 's#^[a-z]+/src/test/java/##; s#\.java$##; s#/#.#g' | sort > "$OUT/gpu-test-classes.txt"
 cp scripts/pytorch/bench_mnist.py scripts/pytorch/bench_mnist_gpu.py "$OUT/scripts/pytorch/"
 
 echo "gpu-bundle: storing the jars uncompressed for xz"

@@ -6,7 +6,9 @@
 # bundle that scripts/gpu-bundle.sh built (build/gpu-bundle.tar.xz).
 #
 #   scripts/gpu-bundle.sh                       # here: build the bundle
-#   scripts/gpu-check.sh [--epochs N]           # there: tests, then the bench (a few minutes)
+#   scripts/gpu-check.sh [--epochs N]           # there: tests, the MNIST sample, the bench (a few minutes)
+#
+# GPU_CHECK_PHASE_LIMIT (seconds, default 600) bounds each JVM it starts.
 #
 # cuBLAS comes from the machine: a CUDA 13 installation, or PyTorch's pip packages (nvidia.cublas).
 # Exit status: 0 when every GPU test passed, 1 when one failed, 2 when something is missing.
@@ -14,6 +16,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 EPOCHS=10
 [[ "${1:-}" == "--epochs" ]] && EPOCHS=$2
+PHASE_LIMIT=${GPU_CHECK_PHASE_LIMIT:-600} # seconds for each JVM, so that a hang cannot eat a lease
 
 BUNDLE=build/gpu-bundle.tar.xz
 [[ -f $BUNDLE ]] || { echo "gpu-check: no $BUNDLE; run scripts/gpu-bundle.sh where Maven and nvcc are" >&2; exit 2; }
@@ -61,16 +64,26 @@ cd "$B"
 
 echo; echo "== the native library and the GPU"
 "$JAVA" -cp "$CP" dev.annonet.cuda.DeviceQuery || exit 2
-"$JAVA" -jar "$B/junit-console.jar" execute -cp "$TESTS:$CP" \
-    --select-class dev.annonet.cuda.CudaLibraryTest --details=summary --disable-banner
+timeout "$PHASE_LIMIT" "$JAVA" -jar "$B/junit-console.jar" execute -cp "$TESTS:$CP" \
+    --select-class dev.annonet.cuda.CudaLibraryTest --details=summary --disable-banner --disable-ansi-colors
 status=$?
 
-echo; echo "== GPU tests (tag gpu)"
-"$JAVA" -jar "$B/junit-console.jar" execute -cp "$TESTS:$CP" --scan-classpath "$TESTS" \
-    --include-tag gpu --details=tree --disable-banner
-gpu_status=$?
-[[ $gpu_status -ne 0 ]] && status=1
+# Each test class in a JVM of its own: a CUDA error that poisons a process's context (an illegal
+# address, say) then fails only the class that caused it, and the report names that class.
+echo; echo "== GPU tests (tag gpu), one JVM per class"
+failed=()
+while read -r class; do
+    timeout "$PHASE_LIMIT" "$JAVA" -jar "$B/junit-console.jar" execute -cp "$TESTS:$CP" --select-class "$class" \
+        --include-tag gpu --details=tree --disable-banner --disable-ansi-colors </dev/null || failed+=("$class")
+done < "$B/gpu-test-classes.txt"
+if (( ${#failed[@]} )); then
+    status=1
+    echo "gpu-check: failed: ${failed[*]}"
+fi
+
+echo; echo "== the MNIST sample on the GPU"
+timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.mnist.MnistMlpSample --device cuda --verbose 0 || status=1
 
 echo; echo "== GPU benchmark"
-"$JAVA" -cp "$CP" dev.annonet.samples.bench.GpuBench --epochs "$EPOCHS" || status=1
+timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.bench.GpuBench --epochs "$EPOCHS" || status=1
 exit $status
