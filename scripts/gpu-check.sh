@@ -81,8 +81,12 @@ if (( ${#failed[@]} )); then
     echo "gpu-check: failed: ${failed[*]}"
 fi
 
-echo; echo "== the MNIST sample on the GPU"
-timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.mnist.MnistMlpSample --device cuda --verbose 0 || status=1
+echo; echo "== the samples on the GPU (the MLP on Device.cuda(), the CNN and the LSTM on Device.auto())"
+for sample in "mnist.MnistMlpSample --device cuda --verbose 0" cnn.MnistCnnSample "lstm.MnistLstmSample --verbose 0"; do
+    echo "-- $sample"
+    # shellcheck disable=SC2086 # the sample's class and its options, split on purpose
+    timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.$sample || status=1
+done
 
 echo; echo "== GPU benchmark"
 timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.bench.GpuBench --epochs "$EPOCHS" || status=1

@@ -115,8 +115,9 @@ public final class GpuBench {
         System.out.print(table(rows));
         System.out.println();
         for (int batch : BATCHES) {
-            System.out.printf(Locale.ROOT, "host→device copy of one batch of %d: annonet %.1f µs%s%n", batch, annonetCopy.get(batch),
-                    pytorchCopy.containsKey(batch) ? String.format(Locale.ROOT, ", pytorch %.1f µs", pytorchCopy.get(batch)) : "");
+            System.out.printf(Locale.ROOT, "host→device copy of one batch of %d: annonet %.1f µs (from a Java array, through pinned staging)%s%n",
+                    batch, annonetCopy.get(batch), pytorchCopy.containsKey(batch)
+                            ? String.format(Locale.ROOT, ", pytorch %.1f µs (from a pinned tensor)", pytorchCopy.get(batch)) : "");
         }
         if (pytorchNote != null) {
             System.out.println(pytorchNote);
@@ -139,7 +140,11 @@ public final class GpuBench {
         }
     }
 
-    /** One batch of images from the host to the device through annonet's pinned staging, waited for. */
+    /**
+     * One batch of images from a Java array to the device, waited for: copied into a pinned buffer,
+     * then by DMA. PyTorch's figure starts from a tensor already in pinned memory, so it leaves out
+     * the first copy, which a Java array always needs.
+     */
     static double copyMicros(int batch) {
         try (CudaBackend gpu = CudaBackend.onDevice(0, false, false)) {
             Memory memory = gpu.allocate(batch * 784);

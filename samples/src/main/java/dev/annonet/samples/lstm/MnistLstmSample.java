@@ -17,7 +17,7 @@ import java.util.Locale;
  * MNIST with an LSTM: each image is a sequence of 28 rows of 28 pixels, LSTM(128) reads it and
  * Dense(10, softmax) classifies its last state; Adam, categorical cross-entropy, batch 128, 12
  * epochs on the embedded 8,000 digits, then evaluation on the 2,000 held-out ones. Options as the
- * MNIST MLP sample's: {@code --data DIR --epochs N --batch-size N --device auto|cpu|reference --seed N --verbose 0|1|2}.
+ * MNIST MLP sample's: {@code --data DIR --epochs N --batch-size N --device auto|cpu|cuda|reference --seed N --verbose 0|1|2}.
  */
 public final class MnistLstmSample {
     static final int DEFAULT_EPOCHS = 12;
@@ -32,7 +32,7 @@ public final class MnistLstmSample {
         } catch (IllegalArgumentException e) {
             System.err.println((e.getMessage().isEmpty() ? "" : "error: " + e.getMessage() + "\n")
                     + "usage: MnistLstmSample [--data DIR] [--epochs N (default " + DEFAULT_EPOCHS + ")] [--batch-size N]"
-                    + " [--device auto|cpu|reference] [--seed N] [--verbose 0|1|2]");
+                    + " [--device auto|cpu|cuda|reference] [--seed N] [--verbose 0|1|2]");
             System.exit(e.getMessage().isEmpty() ? 0 : 2);
             return;
         }
