@@ -114,14 +114,16 @@ inline int activation_backward(long long handle, int kind, float lower, float up
     }, "activation_backward");
 }
 
-// sums[j] = Σ_i x[i][j]: one thread per column, so neighbouring threads read neighbouring values.
+// sums[j] = Σ_i x[i][j]: a block per column, its threads splitting the rows. One thread per column
+// would leave a 32-column convolution's bias gradient (rows = batch × positions, 86,528 for the
+// course's CNN) to a single warp walking every row, and a Dense layer's 512 columns at batch 1024 to
+// 16 warps walking 1,024 rows each: too few loads in flight to keep the memory busy.
 inline int column_sums(long long handle, int rows, int cols, long long x_address, long long sums_address) {
     const float* x = at<const float>(x_address);
     float* sums = at<float>(sums_address);
-    return for_each(handle, cols, [=] ANNONET_LAMBDA(long long j) {
-        float sum = 0.0f;
-        for (int r = 0; r < rows; r++) sum += x[(long long)r * cols + j];
-        sums[j] = sum;
+    return for_each_block(handle, cols, [=] ANNONET_LAMBDA(long long j) {
+        double sum = block_sum(rows, [=](long long r) { return (double)x[r * cols + j]; });
+        if (block_thread() == 0) sums[j] = (float)sum;
     }, "column_sums");
 }
 
