@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""PyTorch's side of annonet's GPU benchmark: the course's MNIST MLP trained on the GPU, eager and
-replayed as a CUDA graph, on the same IDX files and with the same loop as annonet's fit:
+"""PyTorch's side of annonet's GPU benchmark: the course's MNIST MLP (RMSprop) or the samples'
+convnet (MnistCnn, Adam) trained on the GPU, eager and replayed as a CUDA graph, on the same IDX
+files and with the same loop as annonet's fit:
 
   the training set is copied to the device once; per epoch a new order (on the device); per step
   the batch is gathered there, trained on (forward, loss, backward, RMSprop), and its loss read
@@ -10,7 +11,7 @@ Prints one JSON object per line, the last line holding every result:
 {"engine": ..., "results": [{"mode": "eager"|"cuda graph", "batch": B, "step_us": ..., "samples_per_second": ...}],
  "copy_us": {"128": ..., "1024": ...}}
 
-    python3 scripts/pytorch/bench_mnist_gpu.py DATA_DIR [--epochs N] [--batches 128,1024]
+    python3 scripts/pytorch/bench_mnist_gpu.py DATA_DIR [--model mlp|cnn] [--epochs N] [--batches 128,1024]
 """
 import argparse
 import json
@@ -31,32 +32,40 @@ def synchronize():
         torch.cuda.synchronize()
 
 
-def make_model():
+def make_model(kind):
     torch.manual_seed(42)
-    model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
-                                torch.nn.Linear(512, 10))
-    glorot_(model[0])
-    glorot_(model[3])
+    if kind == "cnn":
+        model = torch.nn.Sequential(
+            torch.nn.Conv2d(1, 32, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+            torch.nn.Conv2d(32, 64, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+            torch.nn.Flatten(), torch.nn.Dropout(0.5), torch.nn.Linear(1600, 10))
+    else:
+        model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
+                                    torch.nn.Linear(512, 10))
+        glorot_(model[0])
+        glorot_(model[3])
     return model.to(DEVICE)
 
 
-def rmsprop(model, capturable):
-    # Keras's RMSprop: rho 0.9, epsilon 1e-7. A graph needs the optimizer's state on the device.
-    if capturable:
-        return torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7, capturable=True)
-    return torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+def make_optimizer(kind, model, capturable):
+    # Keras's RMSprop (rho 0.9, epsilon 1e-7) and Adam (epsilon 1e-7). A graph needs the optimizer's
+    # state on the device: capturable.
+    options = {"capturable": True} if capturable else {}
+    if kind == "cnn":
+        return torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7, **options)
+    return torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7, **options)
 
 
-def run(x_train, y_train, batch, epochs, graph):
+def run(kind, x_train, y_train, batch, epochs, graph):
     """Median seconds per step over epochs 2..N (full batches only: a graph has static shapes)."""
-    model = make_model()
+    model = make_model(kind)
     model.train()
-    optimizer = rmsprop(model, graph)
+    optimizer = make_optimizer(kind, model, graph)
     loss_fn = torch.nn.CrossEntropyLoss()
     steps = x_train.shape[0] // batch
     x_device = x_train.to(DEVICE)
     y_device = y_train.to(DEVICE)
-    static_x = torch.empty(batch, 784, device=DEVICE)
+    static_x = torch.empty(batch, *x_train.shape[1:], device=DEVICE)
     static_y = torch.empty(batch, dtype=torch.long, device=DEVICE)
 
     def step():
@@ -104,7 +113,7 @@ def run(x_train, y_train, batch, epochs, graph):
 def copy_seconds(x_train, batch, rounds=200):
     """One batch from pinned host memory to the device, waited for."""
     host = x_train[:batch].contiguous().pin_memory()
-    device = torch.empty(batch, 784, device=DEVICE)
+    device = torch.empty(host.shape, device=DEVICE)
     for _ in range(20):
         device.copy_(host, non_blocking=True)
     torch.cuda.synchronize()
@@ -118,6 +127,7 @@ def copy_seconds(x_train, batch, rounds=200):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("data")
+    parser.add_argument("--model", default="mlp", choices=["mlp", "cnn"])
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--batches", default="128,1024")
     parser.add_argument("--device", default="cuda", choices=["cuda", "cpu"])
@@ -126,15 +136,20 @@ def main():
     DEVICE = args.device
     if DEVICE == "cuda" and not torch.cuda.is_available():
         raise SystemExit("PyTorch sees no CUDA device")
-    torch.backends.cuda.matmul.allow_tf32 = False  # float32, as annonet's default
+    # float32, as annonet's default: PyTorch lets cuDNN's convolutions use TF32 unless told not to.
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cudnn.benchmark = True  # cuDNN's fastest algorithm for these fixed shapes
     x_train, y_train, _, _ = load(args.data)
+    if args.model == "cnn":
+        x_train = x_train.reshape(-1, 1, 28, 28)  # PyTorch's layout is channels first
     results = []
     copies = {}
     for batch in [int(b) for b in args.batches.split(",")]:
         for mode, graph in (("eager", False), ("cuda graph", True))[:2 if DEVICE == "cuda" else 1]:
             try:
-                seconds = run(x_train, y_train, batch, args.epochs, graph)
-            except (TypeError, RuntimeError) as e:  # an older PyTorch without capturable RMSprop
+                seconds = run(args.model, x_train, y_train, batch, args.epochs, graph)
+            except (TypeError, RuntimeError) as e:  # an older PyTorch without a capturable optimizer
                 print(json.dumps({"mode": mode, "batch": batch, "error": str(e)}), flush=True)
                 continue
             row = {"mode": mode, "batch": batch, "step_us": seconds * 1e6, "samples_per_second": batch / seconds}

@@ -6,11 +6,13 @@ import dev.annonet.runtime.History;
 import dev.annonet.runtime.Labels;
 import dev.annonet.runtime.Losses;
 import dev.annonet.runtime.Metrics;
+import dev.annonet.runtime.Model;
 import dev.annonet.runtime.Optimizers;
 import dev.annonet.runtime.Tensor;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.cuda.CudaBackend;
 import dev.annonet.runtime.data.Mnist;
+import dev.annonet.samples.cnn.MnistCnnModel;
 import dev.annonet.samples.mnist.MnistMlpModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,21 +25,46 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * The GPU benchmark: the course's MNIST MLP trained on GPU 0 by annonet, with each step replayed
- * as a CUDA graph and with every kernel launched on its own, next to PyTorch eager and PyTorch
- * replaying a CUDA graph (scripts/pytorch/bench_mnist_gpu.py), at batch 128 and 1024, on the same
- * digits and with the same loop, annonet's fit: the training set copied to the device once, a new
- * order each epoch, each batch gathered on the device, trained on, and its loss read back. Also
- * the time to copy one batch from the host, which a set too big to keep on the device pays per step.
+ * The GPU benchmark: the course's MNIST MLP and the samples' convnet trained on GPU 0 by annonet,
+ * with each step replayed as a CUDA graph and with every kernel launched on its own, next to
+ * PyTorch eager and PyTorch replaying a CUDA graph (scripts/pytorch/bench_mnist_gpu.py), at batch
+ * 128 and 1024, on the same digits and with the same loop, annonet's fit: the training set copied
+ * to the device once, a new order each epoch, each batch gathered on the device, trained on, and
+ * its loss read back. Also the time to copy one batch from the host, which a set too big to keep on
+ * the device pays per step.
  *
- * <pre>java ... dev.annonet.samples.bench.GpuBench [--epochs N] [--data DIR] [--no-pytorch]</pre>
+ * <pre>java ... dev.annonet.samples.bench.GpuBench [--epochs N] [--data DIR] [--no-pytorch] [--network mlp|cnn] [--batch N]</pre>
  * (scripts/gpu-check.sh runs it on a machine with a GPU).
  */
 public final class GpuBench {
     private static final String SCRIPT = "scripts/pytorch/bench_mnist_gpu.py";
     private static final int[] BATCHES = {128, 1024};
+
+    /** A network the bench trains: annonet's generated model and the PyTorch script's name for it. */
+    enum Network {
+        MLP("mlp", "MNIST MLP 784-512(relu)-dropout-10(softmax), RMSprop", new int[] {784}),
+        CNN("cnn", "MnistCnn conv3x3(32)-maxpool-conv3x3(64)-maxpool-dropout-10(softmax), Adam", new int[] {28, 28, 1});
+
+        final String script;
+        final String title;
+        final int[] sampleShape;
+
+        Network(String script, String title, int[] sampleShape) {
+            this.script = script;
+            this.title = title;
+            this.sampleShape = sampleShape;
+        }
+
+        Model create(Device device) {
+            Model model = this == MLP ? MnistMlpModel.create(device, 42) : MnistCnnModel.create(device, 42);
+            model.compile(this == MLP ? Optimizers.rmsprop(1e-3f) : Optimizers.adam(1e-3f), Losses.categoricalCrossentropy(),
+                    Metrics.accuracy());
+            return model;
+        }
+    }
 
     /** One engine at one batch size. */
     record Row(int batch, String engine, double stepMicros) {
@@ -53,16 +80,22 @@ public final class GpuBench {
         int epochs = 10;
         Path data = null;
         boolean pytorch = true;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--epochs" -> epochs = Integer.parseInt(args[++i]);
-                case "--data" -> data = Path.of(args[++i]);
-                case "--no-pytorch" -> pytorch = false;
-                default -> {
-                    System.err.println("usage: GpuBench [--epochs N] [--data DIR] [--no-pytorch]");
-                    System.exit(2);
+        List<Network> networks = List.of(Network.values());
+        int[] batches = BATCHES;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--epochs" -> epochs = Integer.parseInt(args[++i]);
+                    case "--data" -> data = Path.of(args[++i]);
+                    case "--no-pytorch" -> pytorch = false;
+                    case "--network" -> networks = List.of(Network.valueOf(args[++i].toUpperCase(Locale.ROOT)));
+                    case "--batch" -> batches = new int[] {Integer.parseInt(args[++i])};
+                    default -> throw new IllegalArgumentException(args[i]);
                 }
             }
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            System.err.println("usage: GpuBench [--epochs N] [--data DIR] [--no-pytorch] [--network mlp|cnn] [--batch N]");
+            System.exit(2);
         }
         String problem = CudaBackend.deviceProblem(0);
         if (problem != null) {
@@ -72,69 +105,81 @@ public final class GpuBench {
         Path directory = data != null ? data : MnistBench.extractEmbedded();
         Mnist mnist = Mnist.load(directory);
 
-        List<Row> rows = new ArrayList<>();
-        Map<Integer, Double> annonetCopy = new LinkedHashMap<>();
-        for (int batch : BATCHES) {
-            rows.add(new Row(batch, "annonet, step as CUDA graph", stepMicros(Device.cuda(0), mnist, batch, epochs)));
-            rows.add(new Row(batch, "annonet, kernel by kernel", stepMicros(Device.cuda(0).withoutStepGraphs(), mnist, batch, epochs)));
-            annonetCopy.put(batch, copyMicros(batch));
-        }
-        String pytorchEngine = null;
-        Map<Integer, Double> pytorchCopy = new LinkedHashMap<>();
-        String pytorchNote = null;
-        if (pytorch) {
-            try {
-                String output = MnistBench.runPython(SCRIPT, directory.toString(), "--epochs", String.valueOf(epochs),
-                        "--batches", "128,1024");
-                for (String line : output.strip().split("\n")) {
-                    if (line.contains("\"step_us\"") && !line.contains("\"results\"")) {
-                        rows.add(new Row((int) MnistBench.number(line, "batch"), "pytorch " + MnistBench.text(line, "mode"),
-                                MnistBench.number(line, "step_us")));
-                    } else if (line.contains("\"error\"")) {
-                        pytorchNote = "pytorch " + MnistBench.text(line, "mode") + " at batch "
-                                + (int) MnistBench.number(line, "batch") + " failed: " + MnistBench.text(line, "error");
-                    }
-                }
-                String last = MnistBench.lastLine(output);
-                pytorchEngine = MnistBench.text(last, "engine");
-                for (int batch : BATCHES) {
-                    Matcher m = Pattern.compile("\"" + batch + "\":\\s*([-0-9.eE+]+)").matcher(last);
-                    if (m.find()) {
-                        pytorchCopy.put(batch, Double.parseDouble(m.group(1)));
-                    }
-                }
-            } catch (IOException | IllegalStateException e) {
-                pytorchNote = "PyTorch rows left out: " + e.getMessage();
+        for (Network network : networks) {
+            List<Row> rows = new ArrayList<>();
+            for (int batch : batches) {
+                rows.add(new Row(batch, "annonet, step as CUDA graph", stepMicros(network, Device.cuda(0), mnist, batch, epochs)));
+                rows.add(new Row(batch, "annonet, kernel by kernel",
+                        stepMicros(network, Device.cuda(0).withoutStepGraphs(), mnist, batch, epochs)));
             }
-        }
-
-        System.out.printf(Locale.ROOT, "%nMNIST MLP 784-512(relu)-dropout-10(softmax), RMSprop, float32, %d training digits; %s%n",
-                mnist.trainImages().samples(), LocalDate.now());
-        System.out.printf(Locale.ROOT, "GPU: %s%s; step time: median over epochs 2..%d of an epoch's mean step, loss read back each step%n%n",
-                CudaBackend.describe(0), pytorchEngine == null ? "" : "; " + pytorchEngine, epochs);
-        System.out.print(table(rows));
-        System.out.println();
-        for (int batch : BATCHES) {
-            System.out.printf(Locale.ROOT, "host→device copy of one batch of %d: annonet %.1f µs (from a Java array, through pinned staging)%s%n",
-                    batch, annonetCopy.get(batch), pytorchCopy.containsKey(batch)
-                            ? String.format(Locale.ROOT, ", pytorch %.1f µs (from a pinned tensor)", pytorchCopy.get(batch)) : "");
-        }
-        if (pytorchNote != null) {
-            System.out.println(pytorchNote);
+            PyTorchRun peer = pytorch ? PyTorchRun.of(network, directory, epochs, batches) : null;
+            if (peer != null) {
+                rows.addAll(peer.rows());
+            }
+            System.out.printf(Locale.ROOT, "%n%s, float32, %d training digits; %s%n", network.title,
+                    mnist.trainImages().samples(), LocalDate.now());
+            System.out.printf(Locale.ROOT, "GPU: %s%s; step time: median over epochs 2..%d of an epoch's mean step, loss read back each step%n%n",
+                    CudaBackend.describe(0), peer == null || peer.engine() == null ? "" : "; " + peer.engine(), epochs);
+            System.out.print(table(rows, batches));
+            if (peer != null && peer.note() != null) {
+                System.out.println(peer.note());
+            }
+            if (network == Network.MLP) {
+                System.out.println();
+                for (int batch : batches) {
+                    System.out.printf(Locale.ROOT, "host→device copy of one batch of %d: annonet %.1f µs (from a Java array, through pinned staging)%s%n",
+                            batch, copyMicros(batch), peer != null && peer.copyMicros().containsKey(batch)
+                                    ? String.format(Locale.ROOT, ", pytorch %.1f µs (from a pinned tensor)", peer.copyMicros().get(batch)) : "");
+                }
+            }
         }
         if (data == null) {
             MnistBench.deleteDirectory(directory);
         }
     }
 
+    /** What the PyTorch script measured for one network, or why it measured nothing. */
+    record PyTorchRun(List<Row> rows, String engine, Map<Integer, Double> copyMicros, String note) {
+        static PyTorchRun of(Network network, Path directory, int epochs, int[] batches) throws InterruptedException {
+            List<Row> rows = new ArrayList<>();
+            Map<Integer, Double> copies = new LinkedHashMap<>();
+            String note = null;
+            try {
+                String output = MnistBench.runPython(SCRIPT, directory.toString(), "--model", network.script, "--epochs",
+                        String.valueOf(epochs), "--batches", Arrays.stream(batches).mapToObj(String::valueOf).collect(Collectors.joining(",")));
+                for (String line : output.strip().split("\n")) {
+                    if (line.contains("\"step_us\"") && !line.contains("\"results\"")) {
+                        rows.add(new Row((int) MnistBench.number(line, "batch"), "pytorch " + MnistBench.text(line, "mode"),
+                                MnistBench.number(line, "step_us")));
+                    } else if (line.contains("\"error\"")) {
+                        note = "pytorch " + MnistBench.text(line, "mode") + " at batch " + (int) MnistBench.number(line, "batch")
+                                + " failed: " + MnistBench.text(line, "error");
+                    }
+                }
+                String last = MnistBench.lastLine(output);
+                for (int batch : batches) {
+                    Matcher m = Pattern.compile("\"" + batch + "\":\\s*([-0-9.eE+]+)").matcher(last);
+                    if (m.find()) {
+                        copies.put(batch, Double.parseDouble(m.group(1)));
+                    }
+                }
+                return new PyTorchRun(rows, MnistBench.text(last, "engine"), copies, note);
+            } catch (IOException | IllegalStateException e) {
+                return new PyTorchRun(rows, null, copies, "PyTorch rows left out: " + e.getMessage());
+            }
+        }
+    }
+
     /** The mean step time of the median epoch after the first, over whole batches only. */
-    static double stepMicros(Device device, Mnist mnist, int batch, int epochs) {
+    static double stepMicros(Network network, Device device, Mnist mnist, int batch, int epochs) {
         int samples = mnist.trainImages().samples() / batch * batch;
         float[] images = Arrays.copyOf(mnist.trainImages().toArray(), samples * 784);
-        Tensor x = Tensor.of(images, samples, 784);
+        int[] shape = new int[network.sampleShape.length + 1];
+        shape[0] = samples;
+        System.arraycopy(network.sampleShape, 0, shape, 1, network.sampleShape.length);
+        Tensor x = Tensor.of(images, shape);
         Tensor y = Labels.oneHot(Arrays.copyOf(mnist.trainLabels(), samples), 10);
-        try (MnistMlpModel model = MnistMlpModel.create(device, 42)) {
-            model.compile(Optimizers.rmsprop(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
+        try (Model model = network.create(device)) {
             History history = model.fit(x, y, Fit.options().batchSize(batch).epochs(epochs).verbose(0));
             return MnistBench.medianAfterFirst(history.epochSeconds()) / (samples / batch) * 1e6;
         }
@@ -162,10 +207,10 @@ public final class GpuBench {
         }
     }
 
-    static String table(List<Row> rows) {
+    static String table(List<Row> rows, int[] batches) {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%6s  %-30s %10s %13s %16s %16s%n",
                 "batch", "engine", "step µs", "samples/s", "vs pytorch eager", "vs pytorch graph"));
-        for (int batch : BATCHES) {
+        for (int batch : batches) {
             Row eager = find(rows, batch, "pytorch eager");
             Row graph = find(rows, batch, "pytorch cuda graph");
             for (Row r : rows) {
@@ -179,9 +224,13 @@ public final class GpuBench {
         return out.toString();
     }
 
-    /** How many times faster {@code row} is than {@code peer}. */
+    /** How many times faster (or slower) {@code row} is than {@code peer}. */
     private static String speedup(Row peer, Row row) {
-        return peer == null || peer == row ? "" : String.format(Locale.ROOT, "%.2fx faster", peer.stepMicros() / row.stepMicros());
+        if (peer == null || peer == row) {
+            return "";
+        }
+        double ratio = peer.stepMicros() / row.stepMicros();
+        return ratio >= 1 ? String.format(Locale.ROOT, "%.2fx faster", ratio) : String.format(Locale.ROOT, "%.2fx slower", 1 / ratio);
     }
 
     private static Row find(List<Row> rows, int batch, String engine) {
