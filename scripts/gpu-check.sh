@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The GPU check, in one command on a machine with an NVIDIA GPU: every test tagged "gpu" (the CUDA
 # backend against the reference and CPU backends, kernel by kernel and over whole training steps,
-# eager and replayed as CUDA graphs; no allocation per step), then the GPU benchmark table (annonet
-# next to PyTorch eager and PyTorch with CUDA graphs). It needs no JDK or Maven there: it runs the
-# bundle that scripts/gpu-bundle.sh built (build/gpu-bundle.tar.xz).
+# eager and replayed as CUDA graphs; no allocation per step), the MNIST samples, then the GPU
+# benchmark tables (annonet next to PyTorch eager and PyTorch with CUDA graphs). It needs no JDK or
+# Maven there: it runs the bundle that scripts/gpu-bundle.sh built (build/gpu-bundle.tar.xz).
 #
 #   scripts/gpu-bundle.sh                       # here: build the bundle
-#   scripts/gpu-check.sh [--epochs N]           # there: tests, the MNIST sample, the bench (a few minutes)
+#   scripts/gpu-check.sh [--epochs N]           # there: tests, the samples, the bench (about a minute)
+#   scripts/gpu-check.sh --profile cnn 1024     # there: instead, each kernel's GPU time in one network's
+#                                               # steps at one batch size (Nsight Compute's ncu)
 #
 # GPU_CHECK_PHASE_LIMIT (seconds, default 600) bounds each JVM it starts.
 #
@@ -15,7 +17,13 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 EPOCHS=10
-[[ "${1:-}" == "--epochs" ]] && EPOCHS=$2
+PROFILE=()
+case "${1:-}" in
+    --epochs) EPOCHS=$2 ;;
+    --profile) PROFILE=("$2" "$3") ;;
+    "") ;;
+    *) echo "usage: scripts/gpu-check.sh [--epochs N | --profile mlp|cnn BATCH]" >&2; exit 2 ;;
+esac
 PHASE_LIMIT=${GPU_CHECK_PHASE_LIMIT:-600} # seconds for each JVM, so that a hang cannot eat a lease
 
 BUNDLE=build/gpu-bundle.tar.xz
@@ -64,6 +72,17 @@ cd "$B"
 
 echo; echo "== the native library and the GPU"
 "$JAVA" -cp "$CP" dev.annonet.cuda.DeviceQuery || exit 2
+
+if (( ${#PROFILE[@]} )); then
+    command -v ncu >/dev/null || { echo "gpu-check: --profile needs Nsight Compute's ncu on the PATH" >&2; exit 2; }
+    echo; echo "== GPU time of each kernel: ${PROFILE[0]} at batch ${PROFILE[1]} (the first 400 launches)"
+    # Two epochs of the graph-replayed fit then the kernel-by-kernel one; ncu times each kernel alone.
+    timeout "$PHASE_LIMIT" ncu --metrics gpu__time_duration.sum,launch__grid_size,launch__block_size \
+        --print-summary per-kernel --launch-count 400 \
+        "$JAVA" -cp "$CP" dev.annonet.samples.bench.GpuBench --network "${PROFILE[0]}" --batch "${PROFILE[1]}" \
+        --epochs 2 --no-pytorch
+    exit $?
+fi
 timeout "$PHASE_LIMIT" "$JAVA" -jar "$B/junit-console.jar" execute -cp "$TESTS:$CP" \
     --select-class dev.annonet.cuda.CudaLibraryTest --details=summary --disable-banner --disable-ansi-colors
 status=$?
