@@ -57,7 +57,8 @@ for jar in "$ROOT/$OUT"/lib/*.jar "$ROOT/$OUT/junit-console.jar"; do
     "$JAVA_HOME/bin/jar" --create --no-compress --no-manifest --file "$jar" -C "$unpacked" .
     rm -rf "$unpacked"
 done
-git rev-parse --short HEAD > "$OUT/COMMIT" 2>/dev/null || echo unknown > "$OUT/COMMIT"
+# "-dirty" when built from uncommitted changes, so a table is never credited to the wrong commit.
+git describe --always --dirty > "$OUT/COMMIT" 2>/dev/null || echo unknown > "$OUT/COMMIT"
 
 tar -C build -cJf build/gpu-bundle.tar.xz gpu-bundle
 echo "gpu-bundle: build/gpu-bundle.tar.xz, $(du -h build/gpu-bundle.tar.xz | cut -f1), commit $(cat "$OUT/COMMIT")"
