@@ -1,6 +1,6 @@
 package dev.annonet.cuda;
 
-import org.bytedeco.javacpp.Loader;
+import dev.annonet.nativelib.Libraries;
 import org.bytedeco.javacpp.annotation.Name;
 import org.bytedeco.javacpp.annotation.Namespace;
 import org.bytedeco.javacpp.annotation.Platform;
@@ -22,16 +22,7 @@ public final class CudaLibrary {
     private CudaLibrary() {
     }
 
-    private static final String LOAD_PROBLEM = loadOnce();
-
-    private static String loadOnce() {
-        try {
-            Loader.load();
-            return null;
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
-            return "annonet's native library did not load on " + Loader.getPlatform() + ": " + e.getMessage();
-        }
-    }
+    private static final String LOAD_PROBLEM = Libraries.load(CudaLibrary.class, "annonet's native library");
 
     /** Null when the library is loaded, else why not. */
     public static String load() {

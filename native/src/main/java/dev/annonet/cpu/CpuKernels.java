@@ -1,0 +1,53 @@
+package dev.annonet.cpu;
+
+import dev.annonet.nativelib.Libraries;
+import org.bytedeco.javacpp.annotation.Name;
+import org.bytedeco.javacpp.annotation.Namespace;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/**
+ * The JavaCPP binding of annonet's CPU kernels ({@code src/main/native/annonet/cpu}): one pool of
+ * threads shared with OpenBLAS, and products whose left operand is mostly zeros, computed from its
+ * nonzeros on that pool (AVX2 and FMA where the processor has them). Built by the host C++ compiler
+ * on every machine; addresses travel as {@code long}s. {@link #load()} says why the library cannot
+ * load instead of throwing; nothing else here may be called then.
+ */
+@Platform(include = {"annonet/cpu/threads.h", "annonet/cpu/sparse_products.h"}, link = "dl")
+@Namespace("annonet::cpu")
+public final class CpuKernels {
+    private CpuKernels() {
+    }
+
+    private static final String LOAD_PROBLEM = Libraries.load(CpuKernels.class, "annonet's CPU kernels");
+
+    /** Null when the library is loaded, else why not. */
+    public static String load() {
+        return LOAD_PROBLEM;
+    }
+
+    /**
+     * Starts the pool of {@code threads} (the calling thread among them) and hands it to the
+     * OpenBLAS loaded into this process, which then runs its parallel work there instead of on
+     * threads of its own; false, with nothing changed, when that OpenBLAS has no threads callback.
+     * Call it once, after OpenBLAS is loaded and before its first product.
+     */
+    @Name("share_threads_with_openblas")
+    public static native boolean shareThreadsWithOpenBlas(int threads);
+
+    /** Room for a product's lists of nonzeros (its threads are the shared pool). */
+    @Name("sparse_products_create")
+    public static native long sparseProductsCreate();
+
+    /** Frees the lists. */
+    @Name("sparse_products_destroy")
+    public static native void sparseProductsDestroy(long handle);
+
+    /**
+     * c = a · b (c = aᵀ · b when {@code transposeA}; c += when {@code accumulate}) from a's
+     * nonzeros: a is m × k (k × m when transposed), b k × n, c m × n, all row-major and dense. Does
+     * nothing and returns false when more than {@code maxDensity} of a's values are nonzero.
+     */
+    @Name("sparse_product_at")
+    public static native boolean sparseProduct(long handle, boolean transposeA, int m, int n, int k, long a, long b, long c,
+                                               boolean accumulate, double maxDensity);
+}
