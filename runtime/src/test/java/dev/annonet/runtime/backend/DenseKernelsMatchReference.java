@@ -84,6 +84,34 @@ public abstract class DenseKernelsMatchReference {
         }
     }
 
+    /**
+     * A first layer's products, x · W and xᵀ · dy, with x mostly zeros (as MNIST's pixels are) and
+     * large enough that the CPU backend computes them from x's nonzeros; also half-dense, which it
+     * leaves to sgemm. 200 output columns: three blocks of 64 and a remainder; 130 inputs: a
+     * remainder after eight-wide listing; one row of x all zeros.
+     */
+    @ParameterizedTest
+    @CsvSource({"false, 0.2", "true, 0.2", "false, 0.5", "true, 0.5"})
+    void matmulOfAMostlyZeroLeftOperand(boolean transposeA, double density) {
+        int m = 96;
+        int n = 200;
+        int k = 130;
+        float[] a = pair.uniform(m * k, -1, 1);
+        for (int i = 0; i < a.length; i++) {
+            if (pair.random().nextDouble() >= density || i < k) {
+                a[i] = 0;
+            }
+        }
+        Twin left = pair.twin(a);
+        Twin right = pair.uniformTwin(2 + k * n, -1, 1);
+        for (boolean accumulate : new boolean[] {false, true}) {
+            Twin product = pair.uniformTwin(1 + m * n, -1, 1);
+            pair.onBoth((backend, side) -> backend.matmul(transposeA, false, m, n, k, side.apply(left), 0, side.apply(right), 2,
+                    side.apply(product), 1, accumulate));
+            pair.assertMatches(product, (transposeA ? "aᵀ·b" : "a·b") + " at density " + density + " accumulate=" + accumulate);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("dev.annonet.runtime.backend.TestData#activations")
     void biasActivationAndBackward(ActivationFunction f) {

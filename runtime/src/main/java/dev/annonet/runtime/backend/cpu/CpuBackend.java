@@ -24,7 +24,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The fast CPU backend: float32 values off-heap, GEMMs through OpenBLAS on those values in place,
+ * The fast CPU backend: float32 values off-heap, GEMMs through OpenBLAS on those values in place
+ * (or from the left operand's nonzeros when it is mostly zeros: {@link SparseProducts}),
  * and element-wise loops specialized for the hot activation kinds and dropout. Losses, accuracies and
  * the rare activation kinds use the kernels of {@link ElementsBackend} shared with the reference
  * backend (in double precision): they are not where a step's time goes. A kernel call allocates
@@ -38,11 +39,13 @@ public final class CpuBackend extends ElementsBackend {
     private final Im2Col im2col = new Im2Col();
     private final BatchNorm batchNorm = new BatchNorm();
     private final LstmCells lstmCells = new CpuLstmCells();
+    private final SparseProducts sparseProducts;
     private boolean closed;
 
     /** Loads OpenBLAS; throws an exception naming the library and the platform when it cannot. */
     public CpuBackend() {
         OpenBlas.load();
+        sparseProducts = new SparseProducts(); // after the load, which decides whether they may run
     }
 
     @Override
@@ -124,6 +127,9 @@ public final class CpuBackend extends ElementsBackend {
                     bm.bView.position(bOffset), transposeB ? k : n,
                     am.aView.position(aOffset), 1,
                     accumulate ? 1f : 0f, cm.cView.position(cOffset), 1);
+            return;
+        }
+        if (sparseProducts.tryProduct(transposeA, transposeB, m, n, k, am, aOffset, bm, bOffset, cm, cOffset, accumulate)) {
             return;
         }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
@@ -517,6 +523,7 @@ public final class CpuBackend extends ElementsBackend {
             return;
         }
         closed = true;
+        sparseProducts.close();
         for (CpuMemory memory : memories) {
             memory.free();
         }

@@ -50,6 +50,11 @@ final class CpuMemory implements Memory, Elements {
         buffer.put(index, (float) value);
     }
 
+    /** The native address of the value at {@code offset}, for annonet's own CPU kernels. */
+    long address(int offset) {
+        return data.address() + (long) offset * Float.BYTES;
+    }
+
     /** Frees the native values; the views then dangle, so the owner refuses this memory from now on. */
     void free() {
         released = true;

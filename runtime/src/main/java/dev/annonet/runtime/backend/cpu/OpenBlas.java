@@ -1,11 +1,13 @@
 package dev.annonet.runtime.backend.cpu;
 
+import dev.annonet.cpu.CpuKernels;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
 
-/** Loads OpenBLAS (JavaCPP presets) once per process and sizes its thread pool. */
+/** Loads OpenBLAS (JavaCPP presets) once per process, sizes its thread pool and, where it can, makes it annonet's. */
 final class OpenBlas {
     private static boolean loaded;
+    private static boolean sharesThreads;
 
     private OpenBlas() {
     }
@@ -24,12 +26,25 @@ final class OpenBlas {
         }
         try {
             Loader.load(openblas.class);
-            openblas.blas_set_num_threads(Runtime.getRuntime().availableProcessors());
+            int processors = Runtime.getRuntime().availableProcessors();
+            // Before OpenBLAS's first product: from then on its parallel work runs on annonet's pool.
+            sharesThreads = CpuKernels.load() == null && CpuKernels.shareThreadsWithOpenBlas(processors);
+            openblas.blas_set_num_threads(processors);
         } catch (LinkageError | RuntimeException e) {
             throw new IllegalStateException("cannot load the OpenBLAS native library (org.bytedeco:openblas with the "
                     + Loader.getPlatform() + " classifier) on " + System.getProperty("os.name") + " "
                     + System.getProperty("os.arch") + ": " + e, e);
         }
         loaded = true;
+    }
+
+    /**
+     * Whether OpenBLAS runs its parallel work on annonet's thread pool (annonet's CPU kernels
+     * loaded, and an OpenBLAS with a threads callback, 0.3.27 or later). Only then may annonet's
+     * own kernels use that pool: beside OpenBLAS's own threads, which spin for about 0.1 s after
+     * each of its products, they would oversubscribe the cores.
+     */
+    static synchronized boolean sharesThreads() {
+        return sharesThreads;
     }
 }
