@@ -151,21 +151,29 @@ inline void sum_scaled_rows_portable(const int* start, const int* index, const f
 }
 
 #if defined(__x86_64__)
-// The AVX2 loop over blocks of 64 columns, each block of b packed contiguously: b's rows
-// are usually a power of two apart (512 floats), so its blocks' lines would all fall into a few
-// cache sets and evict each other; packed, the block stays in L2 (784 rows: 200 KB).
+// The AVX2 loop over blocks of 64 columns, each block of b packed contiguously when many lists
+// read it: b's rows are usually a power of two apart (512 floats), so its blocks' lines would all
+// fall into a few cache sets and evict each other; packed, the block stays in L2 (784 rows: 200 KB).
+// A few lists (one sample's row) read too little of it to pay for packing.
 ANNONET_AVX2 inline void sum_scaled_rows_avx2(const int* start, const int* index, const float* v, int lists,
                                               const float* b, int ldb, int b_rows, float* c, int ldc, int j0, int j1,
                                               bool accumulate, std::vector<float>& packed) {
     const int width = 64;  // eight 8-float registers of sums
+    const bool pack = lists >= 8;
     int j = j0;
-    if (j + width <= j1 && (long long)packed.size() < (long long)b_rows * width) packed.resize((long long)b_rows * width);
+    if (pack && j + width <= j1 && (long long)packed.size() < (long long)b_rows * width) {
+        packed.resize((long long)b_rows * width);
+    }
     for (; j + width <= j1; j += width) {
-        for (int r = 0; r < b_rows; r++) {
-            const float* from = b + (long long)r * ldb + j;
-            float* to = packed.data() + (long long)r * width;
-            for (int q = 0; q < width; q += 8) _mm256_storeu_ps(to + q, _mm256_loadu_ps(from + q));
+        if (pack) {
+            for (int r = 0; r < b_rows; r++) {
+                const float* from = b + (long long)r * ldb + j;
+                float* to = packed.data() + (long long)r * width;
+                for (int q = 0; q < width; q += 8) _mm256_storeu_ps(to + q, _mm256_loadu_ps(from + q));
+            }
         }
+        const float* block = pack ? packed.data() : b + j;
+        const long long stride = pack ? width : ldb;
         for (int i = 0; i < lists; i++) {
             float* out = c + (long long)i * ldc + j;
             __m256 s0, s1, s2, s3, s4, s5, s6, s7;
@@ -179,7 +187,7 @@ ANNONET_AVX2 inline void sum_scaled_rows_avx2(const int* start, const int* index
             }
             for (int p = start[i]; p < start[i + 1]; p++) {
                 __m256 x = _mm256_set1_ps(v[p]);
-                const float* in = packed.data() + (long long)index[p] * width;
+                const float* in = block + index[p] * stride;
                 s0 = _mm256_fmadd_ps(x, _mm256_loadu_ps(in), s0);
                 s1 = _mm256_fmadd_ps(x, _mm256_loadu_ps(in + 8), s1);
                 s2 = _mm256_fmadd_ps(x, _mm256_loadu_ps(in + 16), s2);
@@ -220,6 +228,10 @@ inline void sum_scaled_rows(const int* start, const int* index, const float* v, 
     sum_scaled_rows_portable(start, index, v, lists, b, ldb, c, ldc, j0, j1, accumulate);
 }
 
+// Products smaller than this run on the calling thread alone: handing half of a one-sample
+// product (about 10 µs) to a worker would cost about as much as it saves, and add its jitter.
+constexpr long long PARALLEL_MULTIPLY_ADDS = 1LL << 20;
+
 // The product (c = a · b, or c = aᵀ · b when transpose_a) by a's nonzeros, a being m × k (k × m
 // when transposed), b k × n, c m × n, all row-major; c += when accumulate. False, with c untouched,
 // when more than max_density of a's values are nonzero: then a dense sgemm is the faster product.
@@ -242,7 +254,11 @@ inline bool sparse_product(Workers& workers, Nonzeros& nonzeros, bool transpose_
         int j1 = chunk == chunks - 1 ? n : j0 + 64;
         sum_scaled_rows(start, index, v, m, b, n, k, c, n, j0, j1, accumulate, nonzeros.packed[participant]);
     };
-    workers.run(job, chunks);
+    if ((long long)m * n * k < PARALLEL_MULTIPLY_ADDS) {
+        for (int chunk = 0; chunk < chunks; chunk++) job(chunk, 0);  // a single sample: no hand-over to wait for
+    } else {
+        workers.run(job, chunks);
+    }
     return true;
 }
 

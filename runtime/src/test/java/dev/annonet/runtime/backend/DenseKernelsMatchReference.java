@@ -87,18 +87,17 @@ public abstract class DenseKernelsMatchReference {
     /**
      * A first layer's products, x · W and xᵀ · dy, with x mostly zeros (as MNIST's pixels are) and
      * large enough that the CPU backend computes them from x's nonzeros; also half-dense, which it
-     * leaves to sgemm. 200 output columns: three blocks of 64 and a remainder; 130 inputs: a
-     * remainder after eight-wide listing; one row of x all zeros.
+     * leaves to sgemm; and one sample's row. 200 output columns: three blocks of 64 and a
+     * remainder; 130 inputs: a remainder after eight-wide listing; one row of x all zeros.
      */
     @ParameterizedTest
-    @CsvSource({"false, 0.2", "true, 0.2", "false, 0.5", "true, 0.5"})
-    void matmulOfAMostlyZeroLeftOperand(boolean transposeA, double density) {
-        int m = 96;
+    @CsvSource({"false, 0.2, 96", "true, 0.2, 96", "false, 0.5, 96", "true, 0.5, 96", "false, 0.2, 1"})
+    void matmulOfAMostlyZeroLeftOperand(boolean transposeA, double density, int m) {
         int n = 200;
         int k = 130;
         float[] a = pair.uniform(m * k, -1, 1);
         for (int i = 0; i < a.length; i++) {
-            if (pair.random().nextDouble() >= density || i < k) {
+            if (pair.random().nextDouble() >= density || (m > 1 && i < k)) {
                 a[i] = 0;
             }
         }

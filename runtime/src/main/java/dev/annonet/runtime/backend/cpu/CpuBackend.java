@@ -120,6 +120,9 @@ public final class CpuBackend extends ElementsBackend {
             }
             return;
         }
+        if (sparseProducts.tryProduct(transposeA, transposeB, m, n, k, am, aOffset, bm, bOffset, cm, cOffset, accumulate)) {
+            return;
+        }
         if (m == 1) {
             // One row (a single sample): a matrix-vector product. sgemm would first pack all of B,
             // which for one row costs more than the product itself.
@@ -127,9 +130,6 @@ public final class CpuBackend extends ElementsBackend {
                     bm.bView.position(bOffset), transposeB ? k : n,
                     am.aView.position(aOffset), 1,
                     accumulate ? 1f : 0f, cm.cView.position(cOffset), 1);
-            return;
-        }
-        if (sparseProducts.tryProduct(transposeA, transposeB, m, n, k, am, aOffset, bm, bOffset, cm, cOffset, accumulate)) {
             return;
         }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,

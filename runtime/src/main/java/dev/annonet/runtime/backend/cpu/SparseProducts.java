@@ -6,7 +6,7 @@ import dev.annonet.cpu.CpuKernels;
  * The products that run faster from their left operand's nonzeros than through sgemm: a first
  * layer's y = x · W and dW = xᵀ · dy when x is an input batch of mostly zeros (MNIST's digits are
  * about 80% zero pixels). On this project's 2-core machines (AVX2), 128×784×512 at density 0.2
- * took 450–650 µs this way against 850–1,050 µs for OpenBLAS's sgemm, each on both cores.
+ * took 411–506 µs this way against 850–1,050 µs for OpenBLAS's sgemm, each on both cores.
  *
  * <p>Any large enough product with an untransposed B is offered; annonet's CPU kernels list the
  * left operand's nonzeros and give up, early and cheaply, when more than {@link #MAX_DENSITY} of
@@ -16,7 +16,10 @@ import dev.annonet.cpu.CpuKernels;
 final class SparseProducts implements AutoCloseable {
     /** Above this share of nonzeros sgemm wins: the sparse loop does about half an sgemm's work per multiply-add. */
     static final double MAX_DENSITY = 0.3;
-    /** Smaller products (the output layer's 128×512×10) are not worth listing nonzeros for. */
+    /**
+     * Smaller products of several rows are not worth listing nonzeros for; one row (a single
+     * sample's prediction) is, on the calling thread: 784×512 took 7 µs against sgemv's 30.
+     */
     private static final long MIN_MULTIPLY_ADDS = 1L << 20;
     /** The kernels' fast loop works on blocks of 64 output columns. */
     private static final int MIN_COLUMNS = 64;
@@ -29,7 +32,7 @@ final class SparseProducts implements AutoCloseable {
     /** Computes c = a · b (aᵀ · b when transposed) from a's nonzeros, or returns false and leaves c untouched. */
     boolean tryProduct(boolean transposeA, boolean transposeB, int m, int n, int k, CpuMemory a, int aOffset,
                        CpuMemory b, int bOffset, CpuMemory c, int cOffset, boolean accumulate) {
-        if (!available || transposeB || n < MIN_COLUMNS || (long) m * n * k < MIN_MULTIPLY_ADDS) {
+        if (!available || transposeB || n < MIN_COLUMNS || (m > 1 && (long) m * n * k < MIN_MULTIPLY_ADDS)) {
             return false;
         }
         if (handle == 0) {
