@@ -13,24 +13,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "features.h"
 #include "threads.h"
-
-#if defined(__x86_64__)
-#define ANNONET_AVX2 __attribute__((target("avx2,fma")))
-#endif
 
 namespace annonet {
 namespace cpu {
-
-inline bool has_avx2() {
-#if defined(__x86_64__)
-    // __builtin_cpu_init first: in a library loaded at run time nothing guarantees it ran yet.
-    static const bool supported = (__builtin_cpu_init(), __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"));
-    return supported;
-#else
-    return false;
-#endif
-}
 
 // The nonzeros of a row-major matrix, row by row (CSR), and the same grouped by column (CSC).
 struct Nonzeros {

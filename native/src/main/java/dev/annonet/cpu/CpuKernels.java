@@ -7,12 +7,13 @@ import org.bytedeco.javacpp.annotation.Platform;
 
 /**
  * The JavaCPP binding of annonet's CPU kernels ({@code src/main/native/annonet/cpu}): one pool of
- * threads shared with OpenBLAS, and products whose left operand is mostly zeros, computed from its
- * nonzeros on that pool (AVX2 and FMA where the processor has them). Built by the host C++ compiler
+ * threads shared with OpenBLAS, products whose left operand is mostly zeros, computed from its
+ * nonzeros on that pool (AVX2 and FMA where the processor has them), and the optimizers' updates
+ * on that pool. Built by the host C++ compiler
  * on every machine; addresses travel as {@code long}s. {@link #load()} says why the library cannot
  * load instead of throwing; nothing else here may be called then.
  */
-@Platform(include = {"annonet/cpu/threads.h", "annonet/cpu/sparse_products.h"}, link = "dl")
+@Platform(include = {"annonet/cpu/threads.h", "annonet/cpu/sparse_products.h", "annonet/cpu/optimizers.h"}, link = "dl")
 @Namespace("annonet::cpu")
 public final class CpuKernels {
     private CpuKernels() {
@@ -50,4 +51,14 @@ public final class CpuKernels {
     @Name("sparse_product_at")
     public static native boolean sparseProduct(long handle, boolean transposeA, int m, int n, int k, long a, long b, long c,
                                                boolean accumulate, double maxDensity);
+
+    /** RMSprop over {@code count} parameters in place, on the shared pool (element_math.cuh's rmsprop_element). */
+    @Name("rmsprop_at")
+    public static native void rmsprop(long count, long weights, long gradients, long velocity, float learningRate, float rho,
+                                      float epsilon);
+
+    /** Adam over {@code count} parameters in place; {@code stepSize} has step t's bias corrections folded in. */
+    @Name("adam_at")
+    public static native void adam(long count, long weights, long gradients, long m, long v, float stepSize, float beta1,
+                                   float beta2, float epsilon);
 }

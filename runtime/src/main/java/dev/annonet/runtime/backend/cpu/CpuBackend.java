@@ -6,6 +6,7 @@ import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
 import static org.bytedeco.openblas.global.openblas.cblas_sgemv;
 
+import dev.annonet.cpu.CpuKernels;
 import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.ActivationKernels;
@@ -466,6 +467,11 @@ public final class CpuBackend extends ElementsBackend {
     public void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
                         float learningRate, float rho, float epsilon) {
         KernelArguments.checkOptimizer("rmsprop", count, weights, gradients, velocity, null);
+        if (OpenBlas.sharesThreads()) { // on every core: an update is bound by one core's memory bandwidth
+            CpuKernels.rmsprop(count, cpu(weights).address(0), cpu(gradients).address(0), cpu(velocity).address(0),
+                    learningRate, rho, epsilon);
+            return;
+        }
         FloatBuffer w = cpu(weights).buffer;
         FloatBuffer g = cpu(gradients).buffer;
         FloatBuffer v = cpu(velocity).buffer;
@@ -487,6 +493,12 @@ public final class CpuBackend extends ElementsBackend {
     public void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
                      float learningRate, float beta1, float beta2, float epsilon, long t) {
         KernelArguments.checkOptimizer("adam", count, weights, gradients, m, v);
+        float alpha = (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+        if (OpenBlas.sharesThreads()) { // on every core, as rmsprop
+            CpuKernels.adam(count, cpu(weights).address(0), cpu(gradients).address(0), cpu(m).address(0), cpu(v).address(0),
+                    alpha, beta1, beta2, epsilon);
+            return;
+        }
         FloatBuffer w = cpu(weights).buffer;
         FloatBuffer g = cpu(gradients).buffer;
         FloatBuffer mb = cpu(m).buffer;
@@ -495,7 +507,6 @@ public final class CpuBackend extends ElementsBackend {
         float[] gt = tiles.second;
         float[] mt = tiles.third;
         float[] vt = tiles.fourth;
-        float alpha = (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
         float oneMinusBeta1 = 1 - beta1;
         float oneMinusBeta2 = 1 - beta2;
         for (int start = 0; start < count; start += HeapTiles.LENGTH) {
