@@ -9,9 +9,9 @@ import org.bytedeco.javacpp.annotation.Platform;
  * The JavaCPP binding of annonet's CPU kernels ({@code src/main/native/annonet/cpu}): one pool of
  * threads shared with OpenBLAS, products whose left operand is mostly zeros, computed from its
  * nonzeros on that pool (AVX2 and FMA where the processor has them), and the optimizers' updates
- * on that pool. Built by the host C++ compiler
- * on every machine; addresses travel as {@code long}s. {@link #load()} says why the library cannot
- * load instead of throwing; nothing else here may be called then.
+ * on that pool. Built by the host C++ compiler on every machine; addresses travel as {@code long}s.
+ * {@link #load()} says why the library cannot load instead of throwing; nothing else here may be
+ * called then.
  */
 @Platform(include = {"annonet/cpu/threads.h", "annonet/cpu/sparse_products.h", "annonet/cpu/optimizers.h"}, link = "dl")
 @Namespace("annonet::cpu")

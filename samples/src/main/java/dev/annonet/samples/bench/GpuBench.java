@@ -7,6 +7,7 @@ import dev.annonet.runtime.Labels;
 import dev.annonet.runtime.Losses;
 import dev.annonet.runtime.Metrics;
 import dev.annonet.runtime.Model;
+import dev.annonet.runtime.Optimizer;
 import dev.annonet.runtime.Optimizers;
 import dev.annonet.runtime.Tensor;
 import dev.annonet.runtime.backend.Memory;
@@ -23,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -45,24 +48,29 @@ public final class GpuBench {
 
     /** A network the bench trains: annonet's generated model and the PyTorch script's name for it. */
     enum Network {
-        MLP("mlp", "MNIST MLP 784-512(relu)-dropout-10(softmax), RMSprop", new int[] {784}),
-        CNN("cnn", "MnistCnn conv3x3(32)-maxpool-conv3x3(64)-maxpool-dropout-10(softmax), Adam", new int[] {28, 28, 1});
+        MLP("mlp", "MNIST MLP 784-512(relu)-dropout-10(softmax), RMSprop", new int[] {784},
+                device -> MnistMlpModel.create(device, 42), () -> Optimizers.rmsprop(1e-3f)),
+        CNN("cnn", "MnistCnn conv3x3(32)-maxpool-conv3x3(64)-maxpool-dropout-10(softmax), Adam", new int[] {28, 28, 1},
+                device -> MnistCnnModel.create(device, 42), () -> Optimizers.adam(1e-3f));
 
         final String script;
         final String title;
         final int[] sampleShape;
+        private final Function<Device, Model> model;
+        private final Supplier<Optimizer> optimizer;
 
-        Network(String script, String title, int[] sampleShape) {
+        Network(String script, String title, int[] sampleShape, Function<Device, Model> model, Supplier<Optimizer> optimizer) {
             this.script = script;
             this.title = title;
             this.sampleShape = sampleShape;
+            this.model = model;
+            this.optimizer = optimizer;
         }
 
         Model create(Device device) {
-            Model model = this == MLP ? MnistMlpModel.create(device, 42) : MnistCnnModel.create(device, 42);
-            model.compile(this == MLP ? Optimizers.rmsprop(1e-3f) : Optimizers.adam(1e-3f), Losses.categoricalCrossentropy(),
-                    Metrics.accuracy());
-            return model;
+            Model created = model.apply(device);
+            created.compile(optimizer.get(), Losses.categoricalCrossentropy(), Metrics.accuracy());
+            return created;
         }
     }
 

@@ -40,13 +40,16 @@ public final class CpuBackend extends ElementsBackend {
     private final Im2Col im2col = new Im2Col();
     private final BatchNorm batchNorm = new BatchNorm();
     private final LstmCells lstmCells = new CpuLstmCells();
+    /** Whether annonet's CPU kernels may run on the thread pool OpenBLAS shares (read once, at the load). */
+    private final boolean sharedPool;
     private final SparseProducts sparseProducts;
     private boolean closed;
 
     /** Loads OpenBLAS; throws an exception naming the library and the platform when it cannot. */
     public CpuBackend() {
         OpenBlas.load();
-        sparseProducts = new SparseProducts(); // after the load, which decides whether they may run
+        sharedPool = OpenBlas.sharesThreads();
+        sparseProducts = new SparseProducts(sharedPool);
     }
 
     @Override
@@ -467,7 +470,7 @@ public final class CpuBackend extends ElementsBackend {
     public void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
                         float learningRate, float rho, float epsilon) {
         KernelArguments.checkOptimizer("rmsprop", count, weights, gradients, velocity, null);
-        if (OpenBlas.sharesThreads()) { // on every core: an update is bound by one core's memory bandwidth
+        if (sharedPool) { // on every core: an update is bound by one core's memory bandwidth
             CpuKernels.rmsprop(count, cpu(weights).address(0), cpu(gradients).address(0), cpu(velocity).address(0),
                     learningRate, rho, epsilon);
             return;
@@ -494,7 +497,7 @@ public final class CpuBackend extends ElementsBackend {
                      float learningRate, float beta1, float beta2, float epsilon, long t) {
         KernelArguments.checkOptimizer("adam", count, weights, gradients, m, v);
         float alpha = (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
-        if (OpenBlas.sharesThreads()) { // on every core, as rmsprop
+        if (sharedPool) { // on every core, as rmsprop
             CpuKernels.adam(count, cpu(weights).address(0), cpu(gradients).address(0), cpu(m).address(0), cpu(v).address(0),
                     alpha, beta1, beta2, epsilon);
             return;

@@ -24,10 +24,17 @@ final class SparseProducts implements AutoCloseable {
     /** The kernels' fast loop works on blocks of 64 output columns. */
     private static final int MIN_COLUMNS = 64;
 
-    /** {@code -Dannonet.cpu.sparseProducts=false} sends every product to sgemm (to compare, or to rule this out). */
-    private final boolean available = !"false".equals(System.getProperty("annonet.cpu.sparseProducts"))
-            && OpenBlas.sharesThreads();
+    private final boolean available;
     private long handle;
+
+    /**
+     * Products offered only on the pool OpenBLAS shares ({@code sharedPool}), and unless
+     * {@code -Dannonet.cpu.sparseProducts=false} sends every product to sgemm (to compare, or to
+     * rule this out).
+     */
+    SparseProducts(boolean sharedPool) {
+        available = sharedPool && !"false".equals(System.getProperty("annonet.cpu.sparseProducts"));
+    }
 
     /** Computes c = a · b (aᵀ · b when transposed) from a's nonzeros, or returns false and leaves c untouched. */
     boolean tryProduct(boolean transposeA, boolean transposeB, int m, int n, int k, CpuMemory a, int aOffset,
