@@ -8,12 +8,13 @@ import org.bytedeco.javacpp.annotation.Platform;
 /**
  * The JavaCPP binding of annonet's CPU kernels ({@code src/main/native/annonet/cpu}): one pool of
  * threads shared with OpenBLAS, products whose left operand is mostly zeros, computed from its
- * nonzeros on that pool (AVX2 and FMA where the processor has them), and the optimizers' updates
- * on that pool. Built by the host C++ compiler on every machine; addresses travel as {@code long}s.
+ * nonzeros on that pool (AVX2 and FMA where the processor has them), a dense layer's bias and
+ * activation in one pass, and the optimizers' updates on that pool. Built by the host C++ compiler on every machine; addresses travel as {@code long}s.
  * {@link #load()} says why the library cannot load instead of throwing; nothing else here may be
  * called then.
  */
-@Platform(include = {"annonet/cpu/threads.h", "annonet/cpu/sparse_products.h", "annonet/cpu/optimizers.h"}, link = "dl")
+@Platform(include = {"annonet/cpu/threads.h", "annonet/cpu/sparse_products.h", "annonet/cpu/activations.h",
+        "annonet/cpu/optimizers.h"}, link = "dl")
 @Namespace("annonet::cpu")
 public final class CpuKernels {
     private CpuKernels() {
@@ -51,6 +52,15 @@ public final class CpuKernels {
     @Name("sparse_product_at")
     public static native boolean sparseProduct(long handle, boolean transposeA, int m, int n, int k, long a, long b, long c,
                                                boolean accumulate, double maxDensity);
+
+    /**
+     * z += bias (none when {@code bias} is 0), then y = f(z), over {@code rows} rows of {@code cols}
+     * values; y may be z. {@code kind} is the activation's {@code Activation.Kind} ordinal;
+     * {@code lower} and {@code upper} are its thresholds (element_math.cuh's activate, softmax_row).
+     */
+    @Name("bias_activation_at")
+    public static native void biasActivation(int kind, float lower, float upper, int rows, int cols, long z, long bias,
+                                             long y);
 
     /** RMSprop over {@code count} parameters in place, on the shared pool (element_math.cuh's rmsprop_element). */
     @Name("rmsprop_at")
