@@ -11,8 +11,12 @@ import dev.annonet.runtime.Tensor;
 import dev.annonet.runtime.data.Mnist;
 import dev.annonet.samples.mnist.EmbeddedMnist;
 import dev.annonet.samples.mnist.MnistMlpModel;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,15 +36,56 @@ import java.util.regex.Pattern;
  * with each number's ratio to PyTorch's. PyTorch's side is scripts/pytorch/bench_mnist.py; when
  * no PyTorch is installed, the table says so and keeps annonet's rows.
  *
+ * <p>Each engine trains in turn; then inference and latency are measured in alternating turns
+ * (annonet, PyTorch, annonet, ...), so that both are timed in the same minutes: on the shared
+ * 2-core machines this project runs on, one engine's speed alone drifts by ±30% within minutes.
+ *
  * <pre>mvn -q package -DskipTests -Dsample=bench [-Dexec.args="--epochs 10 --data DIR"]</pre>
  */
 public final class MnistBench {
     private static final int BATCH = 128;
     private static final String SCRIPT = "scripts/pytorch/bench_mnist.py";
+    /** Alternating turns per engine, each an inference window and a block of single-sample predictions. */
+    private static final int TURNS = 5;
+    private static final double TURN_SECONDS = 0.4;
+    private static final int TURN_LATENCIES = 400;
+    /**
+     * Idle time before each turn, so that the other engine's threads stop spinning for work first
+     * (annonet's pool spins 20 ms after a job, OpenMP's a few milliseconds).
+     */
+    private static final long QUIET_MILLIS = 60;
 
     /** One engine's numbers; latencies in microseconds. */
     record Row(String engine, double epochSeconds, double trainSamplesPerSecond, double accuracy,
                double inferenceSamplesPerSecond, double latencyMedian, double latencyP99) {
+    }
+
+    /** An engine's training numbers, known once it has trained. */
+    record Training(String engine, double epochSeconds, double trainSamplesPerSecond, double accuracy) {
+    }
+
+    /** A trained model the bench times in turns. */
+    interface Engine extends AutoCloseable {
+        Training training();
+
+        /** Samples/s predicting one batch of 128 held-out digits over and over for {@code seconds}. */
+        double inferenceRate(double seconds);
+
+        /** {@code count} single-sample predictions of the next held-out digits, each timed in µs. */
+        double[] latencies(int count);
+
+        @Override
+        void close();
+    }
+
+    /** An engine's inference rate in each turn and all its latencies. */
+    record Turns(double[] inferenceRates, double[] latencies) {
+        Row row(Training t) {
+            double[] sorted = latencies.clone();
+            Arrays.sort(sorted);
+            return new Row(t.engine(), t.epochSeconds(), t.trainSamplesPerSecond(), t.accuracy(), median(inferenceRates),
+                    median(sorted), sorted[(int) (0.99 * (sorted.length - 1))]);
+        }
     }
 
     private MnistBench() {
@@ -67,23 +112,37 @@ public final class MnistBench {
         Mnist mnist = Mnist.load(directory);
         int threads = Runtime.getRuntime().availableProcessors();
 
-        List<Row> rows = new ArrayList<>();
+        List<Engine> engines = new ArrayList<>();
         String pytorchNote = null;
         if (pytorch) {
             try {
-                rows.add(runPyTorch(directory, epochs, threads));
+                engines.add(PyTorchEngine.start(directory, epochs, threads));
             } catch (IOException | IllegalStateException e) {
                 pytorchNote = e.getMessage();
             }
         }
-        rows.add(runAnnonet("annonet cpu", Device.cpu(), mnist, epochs, 2.0, 2000));
-        rows.add(runAnnonet("annonet reference", Device.reference(), mnist, referenceEpochs, 1.0, 200));
+        engines.add(new AnnonetEngine("annonet cpu", Device.cpu(), mnist, epochs));
+        List<Turns> turns = inTurns(engines, TURNS, TURN_SECONDS, TURN_LATENCIES);
+        List<Row> rows = new ArrayList<>();
+        for (int e = 0; e < engines.size(); e++) {
+            rows.add(turns.get(e).row(engines.get(e).training()));
+            engines.get(e).close();
+        }
+        // The reference backend, 100 times slower, is timed alone: its rows are not goals.
+        try (Engine reference = new AnnonetEngine("annonet reference", Device.reference(), mnist, referenceEpochs)) {
+            rows.add(inTurns(List.of(reference), 1, 1.0, 200).get(0).row(reference.training()));
+        }
 
         System.out.printf(Locale.ROOT, "%nMNIST MLP 784-512(relu)-dropout-10(softmax), RMSprop, batch %d, %d training / %d held-out digits%n",
                 BATCH, mnist.trainImages().samples(), mnist.testImages().samples());
         System.out.printf(Locale.ROOT, "%s, %d cores, Java %s, %s; epoch time: median of epochs 2..N%n%n",
                 LocalDate.now(), threads, System.getProperty("java.version"), System.getProperty("os.arch"));
         System.out.print(table(rows));
+        if (engines.size() == 2) {
+            System.out.printf(Locale.ROOT, "%nInference and latency in %d alternating turns per engine (%.1f s and %d single-sample predictions each);"
+                    + "%nannonet cpu's inference rate over PyTorch's, turn by turn: %s%n", TURNS, TURN_SECONDS, TURN_LATENCIES,
+                    turnRatios(turns.get(1).inferenceRates(), turns.get(0).inferenceRates()));
+        }
         if (pytorchNote != null) {
             System.out.println("\nPyTorch rows left out: " + pytorchNote);
         }
@@ -92,58 +151,205 @@ public final class MnistBench {
         }
     }
 
-    static Row runAnnonet(String engine, Device device, Mnist mnist, int epochs, double inferenceSeconds, int latencySamples) {
-        Tensor yTrain = Labels.oneHot(mnist.trainLabels(), 10);
-        Tensor yTest = Labels.oneHot(mnist.testLabels(), 10);
-        try (MnistMlpModel model = MnistMlpModel.create(device, 42)) {
-            model.compile(Optimizers.rmsprop(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
-            History history = model.fit(mnist.trainImages(), yTrain, Fit.options().batchSize(BATCH).epochs(epochs).verbose(0));
-            double epochSeconds = medianAfterFirst(history.epochSeconds());
-            double accuracy = model.evaluate(mnist.testImages(), yTest).get("accuracy");
+    /**
+     * Each engine's inference windows and latency blocks, in turns: engine 0, engine 1, ..., then
+     * engine 0 again, each turn after a quiet pause. A latency block starts after a tenth of its
+     * predictions, untimed, as a single prediction's first runs after the batch loop are slower.
+     */
+    static List<Turns> inTurns(List<Engine> engines, int turns, double seconds, int latencies) {
+        double[][] rates = new double[engines.size()][turns];
+        double[][] times = new double[engines.size()][turns * latencies];
+        for (int turn = 0; turn < turns; turn++) {
+            for (int e = 0; e < engines.size(); e++) {
+                quiet();
+                rates[e][turn] = engines.get(e).inferenceRate(seconds);
+                engines.get(e).latencies(latencies / 10); // untimed: the batch loop has just filled the caches
+                System.arraycopy(engines.get(e).latencies(latencies), 0, times[e], turn * latencies, latencies);
+            }
+        }
+        List<Turns> result = new ArrayList<>();
+        for (int e = 0; e < engines.size(); e++) {
+            result.add(new Turns(rates[e], times[e]));
+        }
+        return result;
+    }
+
+    /** "1.52x 1.48x ...": each turn's rate over the peer's in the same turn. */
+    static String turnRatios(double[] rates, double[] peerRates) {
+        StringBuilder out = new StringBuilder();
+        for (int turn = 0; turn < rates.length; turn++) {
+            out.append(String.format(Locale.ROOT, "%s%.2fx", turn == 0 ? "" : " ", rates[turn] / peerRates[turn]));
+        }
+        return out.toString();
+    }
+
+    private static void quiet() {
+        try {
+            Thread.sleep(QUIET_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted between turns", e);
+        }
+    }
+
+    /** The course's MLP on an annonet device, trained when constructed. */
+    static final class AnnonetEngine implements Engine {
+        private final MnistMlpModel model;
+        private final Training training;
+        private final Tensor batch;
+        private final float[][] images;
+        private int next;
+
+        AnnonetEngine(String engine, Device device, Mnist mnist, int epochs) {
+            model = MnistMlpModel.create(device, 42);
+            try {
+                training = train(engine, mnist, epochs);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
 
             float[] all = mnist.testImages().toArray();
-            Tensor batch = Tensor.of(Arrays.copyOf(all, BATCH * 784), BATCH, 784);
-            for (int i = 0; i < 20; i++) {
+            batch = Tensor.of(Arrays.copyOf(all, BATCH * 784), BATCH, 784);
+            images = new float[mnist.testImages().samples()][];
+            for (int i = 0; i < images.length; i++) {
+                images[i] = Arrays.copyOfRange(all, i * 784, (i + 1) * 784);
+            }
+            for (int i = 0; i < 20; i++) { // warm-up, as PyTorch's side does
                 model.predict(batch, BATCH);
             }
+            latencies(200);
+        }
+
+        private Training train(String engine, Mnist mnist, int epochs) {
+            model.compile(Optimizers.rmsprop(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
+            History history = model.fit(mnist.trainImages(), Labels.oneHot(mnist.trainLabels(), 10),
+                    Fit.options().batchSize(BATCH).epochs(epochs).verbose(0));
+            double epochSeconds = medianAfterFirst(history.epochSeconds());
+            double accuracy = model.evaluate(mnist.testImages(), Labels.oneHot(mnist.testLabels(), 10)).get("accuracy");
+            return new Training(engine, epochSeconds, mnist.trainImages().samples() / epochSeconds, accuracy);
+        }
+
+        @Override
+        public Training training() {
+            return training;
+        }
+
+        @Override
+        public double inferenceRate(double seconds) {
             long rounds = 0;
             long start = System.nanoTime();
-            long deadline = start + (long) (inferenceSeconds * 1e9);
+            long deadline = start + (long) (seconds * 1e9);
             long now;
             do {
                 model.predict(batch, BATCH);
                 rounds++;
                 now = System.nanoTime();
             } while (now < deadline);
-            double inference = rounds * BATCH / ((now - start) * 1e-9);
+            return rounds * BATCH / ((now - start) * 1e-9);
+        }
 
-            int samples = mnist.testImages().samples();
-            float[][] images = new float[samples][];
-            for (int i = 0; i < samples; i++) {
-                images[i] = Arrays.copyOfRange(all, i * 784, (i + 1) * 784);
-            }
-            double[] latencies = new double[latencySamples];
-            for (int i = -latencySamples / 10; i < latencySamples; i++) {
-                float[] image = images[Math.floorMod(i, samples)];
+        @Override
+        public double[] latencies(int count) {
+            double[] times = new double[count];
+            for (int i = 0; i < count; i++) {
+                float[] image = images[next++ % images.length];
                 long t0 = System.nanoTime();
                 model.predict(image);
-                if (i >= 0) {
-                    latencies[i] = (System.nanoTime() - t0) / 1e3;
-                }
+                times[i] = (System.nanoTime() - t0) / 1e3;
             }
-            Arrays.sort(latencies);
-            return new Row(engine, epochSeconds, mnist.trainImages().samples() / epochSeconds, accuracy, inference,
-                    latencies[latencies.length / 2], latencies[(int) (0.99 * (latencies.length - 1))]);
+            return times;
+        }
+
+        @Override
+        public void close() {
+            model.close();
         }
     }
 
-    static Row runPyTorch(Path data, int epochs, int threads) throws IOException, InterruptedException {
-        String output = runPython(SCRIPT, data.toString(), "--epochs", String.valueOf(epochs),
-                "--threads", String.valueOf(threads));
-        String json = lastLine(output);
-        return new Row(text(json, "engine") + " (" + (int) number(json, "threads") + " threads)", number(json, "epoch_seconds"),
-                number(json, "train_samples_per_second"), number(json, "accuracy"),
-                number(json, "inference_samples_per_second"), number(json, "latency_median_us"), number(json, "latency_p99_us"));
+    /** PyTorch's side: the committed script in its --serve mode, trained when started, answering a line per command. */
+    static final class PyTorchEngine implements Engine {
+        private final Process process;
+        private final BufferedReader replies;
+        private final Writer commands;
+        private final Training training;
+
+        private PyTorchEngine(Process process) throws IOException {
+            this.process = process;
+            replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            String json = reply("training");
+            training = new Training(text(json, "engine") + " (" + (int) number(json, "threads") + " threads)",
+                    number(json, "epoch_seconds"), number(json, "train_samples_per_second"), number(json, "accuracy"));
+        }
+
+        /** Starts the script and waits for it to train; an exception saying why when it cannot. */
+        static PyTorchEngine start(Path data, int epochs, int threads) throws IOException {
+            Process process = new ProcessBuilder(pythonCommand(SCRIPT, data.toString(), "--epochs", String.valueOf(epochs),
+                    "--threads", String.valueOf(threads), "--serve")).redirectErrorStream(true).start();
+            try {
+                return new PyTorchEngine(process);
+            } catch (IOException | IllegalStateException e) {
+                process.destroyForcibly();
+                throw e;
+            }
+        }
+
+        @Override
+        public Training training() {
+            return training;
+        }
+
+        @Override
+        public double inferenceRate(double seconds) {
+            return number(ask("inference " + seconds), "inference_samples_per_second");
+        }
+
+        @Override
+        public double[] latencies(int count) {
+            return numbers(ask("latency " + count), "latencies_us");
+        }
+
+        @Override
+        public void close() {
+            try {
+                commands.write("quit\n");
+                commands.flush();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (IOException e) {
+                process.destroyForcibly();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private String ask(String command) {
+            try {
+                commands.write(command + "\n");
+                commands.flush();
+                return reply(command);
+            } catch (IOException e) {
+                throw new IllegalStateException("the PyTorch script stopped answering '" + command + "': " + e.getMessage(), e);
+            }
+        }
+
+        /** The next JSON line; the script's other output (warnings) is kept for the message if it ends first. */
+        private String reply(String what) throws IOException {
+            StringBuilder other = new StringBuilder();
+            for (String line = replies.readLine(); line != null; line = replies.readLine()) {
+                if (line.startsWith("{")) {
+                    return line;
+                }
+                other.append(line).append('\n');
+            }
+            String output = other.toString().strip();
+            throw new IllegalStateException(output.contains("No module named 'torch'")
+                    ? "no PyTorch for " + pythonCommand(SCRIPT).get(0) + " (Debian: apt-get install python3-torch)"
+                    : "the PyTorch script ended before its " + what + " reply: " + output);
+        }
     }
 
     /**
@@ -151,10 +357,8 @@ public final class MnistBench {
      * python3 on the PATH; its output, or an exception saying why it failed.
      */
     static String runPython(String script, String... arguments) throws IOException, InterruptedException {
-        String python = System.getenv("PYTHON") != null ? System.getenv("PYTHON")
-                : Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-        List<String> command = new ArrayList<>(List.of(python, findScript(script).toString()));
-        command.addAll(List.of(arguments));
+        List<String> command = pythonCommand(script, arguments);
+        String python = command.get(0);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output;
         try (InputStream in = process.getInputStream()) {
@@ -166,6 +370,15 @@ public final class MnistBench {
                     : "the PyTorch script failed: " + output.strip());
         }
         return output;
+    }
+
+    /** The command line running a committed script with {@code $PYTHON}, else /usr/bin/python3, else python3 on the PATH. */
+    static List<String> pythonCommand(String script, String... arguments) {
+        String python = System.getenv("PYTHON") != null ? System.getenv("PYTHON")
+                : Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        List<String> command = new ArrayList<>(List.of(python, findScript(script).toString()));
+        command.addAll(List.of(arguments));
+        return command;
     }
 
     static String lastLine(String output) {
@@ -191,7 +404,12 @@ public final class MnistBench {
 
     static double medianAfterFirst(List<Double> epochSeconds) {
         List<Double> steady = epochSeconds.size() > 1 ? epochSeconds.subList(1, epochSeconds.size()) : epochSeconds;
-        double[] sorted = steady.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return median(steady.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
@@ -233,6 +451,16 @@ public final class MnistBench {
             throw new IllegalStateException("the PyTorch script printed no " + key + ": " + json);
         }
         return Double.parseDouble(m.group(1));
+    }
+
+    /** The numbers of a JSON array: {@code "key": [1.5, 2, ...]}. */
+    static double[] numbers(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":\\s*\\[([^\\]]*)\\]").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("the PyTorch script printed no " + key + ": " + json);
+        }
+        return Arrays.stream(m.group(1).split(",")).map(String::strip).filter(v -> !v.isEmpty())
+                .mapToDouble(Double::parseDouble).toArray();
     }
 
     static String text(String json, String key) {
