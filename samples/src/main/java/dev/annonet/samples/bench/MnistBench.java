@@ -2,7 +2,6 @@ package dev.annonet.samples.bench;
 
 import dev.annonet.runtime.Device;
 import dev.annonet.runtime.Fit;
-import dev.annonet.runtime.History;
 import dev.annonet.runtime.Labels;
 import dev.annonet.runtime.Losses;
 import dev.annonet.runtime.Metrics;
@@ -36,19 +35,23 @@ import java.util.regex.Pattern;
  * with each number's ratio to PyTorch's. PyTorch's side is scripts/pytorch/bench_mnist.py; when
  * no PyTorch is installed, the table says so and keeps annonet's rows.
  *
- * <p>Each engine trains in turn; then inference and latency are measured in alternating turns
- * (annonet, PyTorch, annonet, ...), so that both are timed in the same minutes: on the shared
- * 2-core machines this project runs on, one engine's speed alone drifts by ±30% within minutes.
+ * <p>The engines take turns (PyTorch, annonet, PyTorch, ...): an epoch each, then an inference
+ * window and a block of single predictions each, so that both are timed in the same minutes: on
+ * the shared 2-core machines this project runs on, one engine's speed drifts by ±30% within minutes.
  *
  * <pre>mvn -q package -DskipTests -Dsample=bench [-Dexec.args="--epochs 10 --data DIR"]</pre>
  */
 public final class MnistBench {
     private static final int BATCH = 128;
     private static final String SCRIPT = "scripts/pytorch/bench_mnist.py";
-    /** Alternating turns per engine, each an inference window and a block of single-sample predictions. */
-    private static final int TURNS = 5;
+    /**
+     * Alternating turns per engine, each an inference window and a block of single-sample
+     * predictions: the median of seven is steadier than one long window when a neighbour slows a
+     * turn now and then.
+     */
+    private static final int TURNS = 7;
     private static final double TURN_SECONDS = 0.4;
-    private static final int TURN_LATENCIES = 400;
+    private static final int TURN_LATENCIES = 300;
     /**
      * Idle time before each turn, so that the other engine's threads stop spinning for work first
      * (annonet's pool spins 20 ms after a job, OpenMP's a few milliseconds).
@@ -60,13 +63,15 @@ public final class MnistBench {
                double inferenceSamplesPerSecond, double latencyMedian, double latencyP99) {
     }
 
-    /** An engine's training numbers, known once it has trained. */
-    record Training(String engine, double epochSeconds, double trainSamplesPerSecond, double accuracy) {
-    }
-
-    /** A trained model the bench times in turns. */
+    /** The course's MLP in one engine, trained and timed a command at a time. */
     interface Engine extends AutoCloseable {
-        Training training();
+        String name();
+
+        /** Trains one epoch (batch 128, a new order); its seconds. */
+        double trainEpoch();
+
+        /** Held-out accuracy; the model is then warmed up for prediction. */
+        double accuracy();
 
         /** Samples/s predicting one batch of 128 held-out digits over and over for {@code seconds}. */
         double inferenceRate(double seconds);
@@ -78,13 +83,14 @@ public final class MnistBench {
         void close();
     }
 
-    /** An engine's inference rate in each turn and all its latencies. */
-    record Turns(double[] inferenceRates, double[] latencies) {
-        Row row(Training t) {
+    /** What one engine measured over all its turns. */
+    record Measured(String engine, double[] epochSeconds, double accuracy, double[] inferenceRates, double[] latencies) {
+        Row row(int trainingSamples) {
+            double epoch = medianAfterFirst(epochSeconds);
             double[] sorted = latencies.clone();
             Arrays.sort(sorted);
-            return new Row(t.engine(), t.epochSeconds(), t.trainSamplesPerSecond(), t.accuracy(), median(inferenceRates),
-                    median(sorted), sorted[(int) (0.99 * (sorted.length - 1))]);
+            return new Row(engine, epoch, trainingSamples / epoch, accuracy, median(inferenceRates), median(sorted),
+                    sorted[(int) (0.99 * (sorted.length - 1))]);
         }
     }
 
@@ -116,21 +122,26 @@ public final class MnistBench {
         String pytorchNote = null;
         if (pytorch) {
             try {
-                engines.add(PyTorchEngine.start(directory, epochs, threads));
+                engines.add(PyTorchEngine.start(directory, threads));
             } catch (IOException | IllegalStateException e) {
                 pytorchNote = e.getMessage();
             }
         }
-        engines.add(new AnnonetEngine("annonet cpu", Device.cpu(), mnist, epochs));
-        List<Turns> turns = inTurns(engines, TURNS, TURN_SECONDS, TURN_LATENCIES);
+        engines.add(new AnnonetEngine("annonet cpu", Device.cpu(), mnist));
+        List<Measured> measured;
+        try {
+            measured = inTurns(engines, epochs, TURNS, TURN_SECONDS, TURN_LATENCIES);
+        } finally {
+            engines.forEach(Engine::close);
+        }
+        int trainingSamples = mnist.trainImages().samples();
         List<Row> rows = new ArrayList<>();
-        for (int e = 0; e < engines.size(); e++) {
-            rows.add(turns.get(e).row(engines.get(e).training()));
-            engines.get(e).close();
+        for (Measured m : measured) {
+            rows.add(m.row(trainingSamples));
         }
         // The reference backend, 100 times slower, is timed alone: its rows are not goals.
-        try (Engine reference = new AnnonetEngine("annonet reference", Device.reference(), mnist, referenceEpochs)) {
-            rows.add(inTurns(List.of(reference), 1, 1.0, 200).get(0).row(reference.training()));
+        try (Engine reference = new AnnonetEngine("annonet reference", Device.reference(), mnist)) {
+            rows.add(inTurns(List.of(reference), referenceEpochs, 1, 1.0, 200).get(0).row(trainingSamples));
         }
 
         System.out.printf(Locale.ROOT, "%nMNIST MLP 784-512(relu)-dropout-10(softmax), RMSprop, batch %d, %d training / %d held-out digits%n",
@@ -138,10 +149,12 @@ public final class MnistBench {
         System.out.printf(Locale.ROOT, "%s, %d cores, Java %s, %s; epoch time: median of epochs 2..N%n%n",
                 LocalDate.now(), threads, System.getProperty("java.version"), System.getProperty("os.arch"));
         System.out.print(table(rows));
-        if (engines.size() == 2) {
-            System.out.printf(Locale.ROOT, "%nInference and latency in %d alternating turns per engine (%.1f s and %d single-sample predictions each);"
-                    + "%nannonet cpu's inference rate over PyTorch's, turn by turn: %s%n", TURNS, TURN_SECONDS, TURN_LATENCIES,
-                    turnRatios(turns.get(1).inferenceRates(), turns.get(0).inferenceRates()));
+        if (measured.size() == 2) {
+            System.out.printf(Locale.ROOT, "%nIn alternating turns: %d epochs each, then %d inference windows of %.1f s and %d single predictions each"
+                    + " after an untimed one.%nannonet cpu over PyTorch, turn by turn: epoch time %s; inference rate %s%n",
+                    epochs, TURNS, TURN_SECONDS, TURN_LATENCIES,
+                    turnRatios(measured.get(1).epochSeconds(), measured.get(0).epochSeconds()),
+                    turnRatios(measured.get(1).inferenceRates(), measured.get(0).inferenceRates()));
         }
         if (pytorchNote != null) {
             System.out.println("\nPyTorch rows left out: " + pytorchNote);
@@ -152,29 +165,48 @@ public final class MnistBench {
     }
 
     /**
-     * Each engine's inference windows and latency blocks, in turns: engine 0, engine 1, ..., then
-     * engine 0 again, each turn after a quiet pause. A latency block starts after a tenth of its
-     * predictions, untimed, as a single prediction's first runs after the batch loop are slower.
+     * Each engine measured in turns, engine 0, engine 1, ..., then engine 0 again, each turn after
+     * a quiet pause: {@code epochs} turns of one training epoch; then the held-out accuracy; then
+     * {@code turns} of an inference window and a block of single predictions. An untimed turn comes
+     * before those (the JIT may still be compiling the prediction path on the second core), and a
+     * latency block starts with a tenth of its predictions untimed, as a single prediction's first
+     * runs after the batch loop are slower.
      */
-    static List<Turns> inTurns(List<Engine> engines, int turns, double seconds, int latencies) {
-        double[][] rates = new double[engines.size()][turns];
-        double[][] times = new double[engines.size()][turns * latencies];
-        for (int turn = 0; turn < turns; turn++) {
-            for (int e = 0; e < engines.size(); e++) {
+    static List<Measured> inTurns(List<Engine> engines, int epochs, int turns, double seconds, int latencies) {
+        int n = engines.size();
+        double[][] epochSeconds = new double[n][epochs];
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            for (int e = 0; e < n; e++) {
                 quiet();
-                rates[e][turn] = engines.get(e).inferenceRate(seconds);
-                engines.get(e).latencies(latencies / 10); // untimed: the batch loop has just filled the caches
-                System.arraycopy(engines.get(e).latencies(latencies), 0, times[e], turn * latencies, latencies);
+                epochSeconds[e][epoch] = engines.get(e).trainEpoch();
             }
         }
-        List<Turns> result = new ArrayList<>();
-        for (int e = 0; e < engines.size(); e++) {
-            result.add(new Turns(rates[e], times[e]));
+        double[] accuracies = new double[n];
+        for (int e = 0; e < n; e++) {
+            accuracies[e] = engines.get(e).accuracy();
+        }
+        double[][] rates = new double[n][turns];
+        double[][] times = new double[n][turns * latencies];
+        for (int turn = -1; turn < turns; turn++) {
+            for (int e = 0; e < n; e++) {
+                quiet();
+                double rate = engines.get(e).inferenceRate(seconds);
+                engines.get(e).latencies(latencies / 10);
+                double[] block = engines.get(e).latencies(latencies);
+                if (turn >= 0) {
+                    rates[e][turn] = rate;
+                    System.arraycopy(block, 0, times[e], turn * latencies, latencies);
+                }
+            }
+        }
+        List<Measured> result = new ArrayList<>();
+        for (int e = 0; e < n; e++) {
+            result.add(new Measured(engines.get(e).name(), epochSeconds[e], accuracies[e], rates[e], times[e]));
         }
         return result;
     }
 
-    /** "1.52x 1.48x ...": each turn's rate over the peer's in the same turn. */
+    /** "1.52x 1.48x ...": each turn's number over the peer's in the same turn. */
     static String turnRatios(double[] rates, double[] peerRates) {
         StringBuilder out = new StringBuilder();
         for (int turn = 0; turn < rates.length; turn++) {
@@ -192,47 +224,49 @@ public final class MnistBench {
         }
     }
 
-    /** The course's MLP on an annonet device, trained when constructed. */
+    /** The course's MLP on an annonet device. */
     static final class AnnonetEngine implements Engine {
+        private final String name;
+        private final Mnist mnist;
+        private final Tensor yTrain;
         private final MnistMlpModel model;
-        private final Training training;
         private final Tensor batch;
         private final float[][] images;
         private int next;
 
-        AnnonetEngine(String engine, Device device, Mnist mnist, int epochs) {
-            model = MnistMlpModel.create(device, 42);
-            try {
-                training = train(engine, mnist, epochs);
-            } catch (RuntimeException e) {
-                model.close();
-                throw e;
-            }
-
+        AnnonetEngine(String name, Device device, Mnist mnist) {
+            this.name = name;
+            this.mnist = mnist;
+            yTrain = Labels.oneHot(mnist.trainLabels(), 10);
             float[] all = mnist.testImages().toArray();
             batch = Tensor.of(Arrays.copyOf(all, BATCH * 784), BATCH, 784);
             images = new float[mnist.testImages().samples()][];
             for (int i = 0; i < images.length; i++) {
                 images[i] = Arrays.copyOfRange(all, i * 784, (i + 1) * 784);
             }
+            model = MnistMlpModel.create(device, 42);
+            model.compile(Optimizers.rmsprop(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public double trainEpoch() {
+            return model.fit(mnist.trainImages(), yTrain, Fit.options().batchSize(BATCH).epochs(1).verbose(0))
+                    .epochSeconds().get(0);
+        }
+
+        @Override
+        public double accuracy() {
+            double accuracy = model.evaluate(mnist.testImages(), Labels.oneHot(mnist.testLabels(), 10)).get("accuracy");
             for (int i = 0; i < 20; i++) { // warm-up, as PyTorch's side does
                 model.predict(batch, BATCH);
             }
             latencies(200);
-        }
-
-        private Training train(String engine, Mnist mnist, int epochs) {
-            model.compile(Optimizers.rmsprop(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
-            History history = model.fit(mnist.trainImages(), Labels.oneHot(mnist.trainLabels(), 10),
-                    Fit.options().batchSize(BATCH).epochs(epochs).verbose(0));
-            double epochSeconds = medianAfterFirst(history.epochSeconds());
-            double accuracy = model.evaluate(mnist.testImages(), Labels.oneHot(mnist.testLabels(), 10)).get("accuracy");
-            return new Training(engine, epochSeconds, mnist.trainImages().samples() / epochSeconds, accuracy);
-        }
-
-        @Override
-        public Training training() {
-            return training;
+            return accuracy;
         }
 
         @Override
@@ -267,25 +301,24 @@ public final class MnistBench {
         }
     }
 
-    /** PyTorch's side: the committed script in its --serve mode, trained when started, answering a line per command. */
+    /** PyTorch's side: the committed script in its --serve mode, answering a JSON line per command. */
     static final class PyTorchEngine implements Engine {
         private final Process process;
         private final BufferedReader replies;
         private final Writer commands;
-        private final Training training;
+        private final String name;
 
         private PyTorchEngine(Process process) throws IOException {
             this.process = process;
             replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            String json = reply("training");
-            training = new Training(text(json, "engine") + " (" + (int) number(json, "threads") + " threads)",
-                    number(json, "epoch_seconds"), number(json, "train_samples_per_second"), number(json, "accuracy"));
+            String json = reply("first");
+            name = text(json, "engine") + " (" + (int) number(json, "threads") + " threads)";
         }
 
-        /** Starts the script and waits for it to train; an exception saying why when it cannot. */
-        static PyTorchEngine start(Path data, int epochs, int threads) throws IOException {
-            Process process = new ProcessBuilder(pythonCommand(SCRIPT, data.toString(), "--epochs", String.valueOf(epochs),
+        /** Starts the script and waits for it to load the data; an exception saying why when it cannot. */
+        static PyTorchEngine start(Path data, int threads) throws IOException {
+            Process process = new ProcessBuilder(pythonCommand(SCRIPT, data.toString(),
                     "--threads", String.valueOf(threads), "--serve")).redirectErrorStream(true).start();
             try {
                 return new PyTorchEngine(process);
@@ -296,8 +329,18 @@ public final class MnistBench {
         }
 
         @Override
-        public Training training() {
-            return training;
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public double trainEpoch() {
+            return number(ask("epoch"), "epoch_seconds");
+        }
+
+        @Override
+        public double accuracy() {
+            return number(ask("accuracy"), "accuracy");
         }
 
         @Override
@@ -403,8 +446,11 @@ public final class MnistBench {
     }
 
     static double medianAfterFirst(List<Double> epochSeconds) {
-        List<Double> steady = epochSeconds.size() > 1 ? epochSeconds.subList(1, epochSeconds.size()) : epochSeconds;
-        return median(steady.stream().mapToDouble(Double::doubleValue).toArray());
+        return medianAfterFirst(epochSeconds.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    static double medianAfterFirst(double[] epochSeconds) {
+        return median(epochSeconds.length > 1 ? Arrays.copyOfRange(epochSeconds, 1, epochSeconds.length) : epochSeconds);
     }
 
     static double median(double[] values) {

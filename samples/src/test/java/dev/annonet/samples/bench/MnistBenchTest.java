@@ -30,26 +30,34 @@ class MnistBenchTest {
     }
 
     @Test
-    void enginesAreTimedInAlternatingTurnsAndEachLatencyBlockStartsUntimed() {
+    void enginesAreTimedInAlternatingTurnsAndEachInferenceTurnAfterAnUntimedOne() {
         List<String> calls = new ArrayList<>();
         FakeEngine first = new FakeEngine("a", 100, calls);
         FakeEngine second = new FakeEngine("b", 50, calls);
-        List<MnistBench.Turns> turns = MnistBench.inTurns(List.of(first, second), 2, 0.1, 20);
-        assertEquals(List.of("a inference", "a latency 2", "a latency 20", "b inference", "b latency 2", "b latency 20",
-                "a inference", "a latency 2", "a latency 20", "b inference", "b latency 2", "b latency 20"), calls);
-        assertArrayEquals(new double[] {100, 101}, turns.get(0).inferenceRates());
-        assertEquals(40, turns.get(0).latencies().length);
-        assertEquals("2.00x 1.98x", MnistBench.turnRatios(turns.get(0).inferenceRates(), turns.get(1).inferenceRates()));
+        List<MnistBench.Measured> measured = MnistBench.inTurns(List.of(first, second), 2, 2, 0.1, 20);
+        List<String> expected = new ArrayList<>(List.of("a epoch", "b epoch", "a epoch", "b epoch", "a accuracy", "b accuracy"));
+        for (int t = 0; t < 3; t++) { // the untimed turn and two timed ones; a latency block after a tenth of it
+            expected.addAll(List.of("a inference", "a latency 2", "a latency 20", "b inference", "b latency 2", "b latency 20"));
+        }
+        assertEquals(expected, calls);
+        MnistBench.Measured a = measured.get(0);
+        assertEquals("a", a.engine());
+        assertArrayEquals(new double[] {1, 2}, a.epochSeconds());
+        assertArrayEquals(new double[] {101, 102}, a.inferenceRates());
+        assertEquals(40, a.latencies().length);
+        assertEquals("1.98x 1.96x", MnistBench.turnRatios(a.inferenceRates(), measured.get(1).inferenceRates()));
     }
 
     @Test
-    void aRowTakesTheMedianTurnAndThePercentilesOfAllLatencies() {
+    void aRowTakesTheMedianTurnsAndThePercentilesOfAllLatencies() {
         double[] latencies = new double[200];
         for (int i = 0; i < latencies.length; i++) {
             latencies[i] = 200 - i; // 200 down to 1
         }
-        MnistBench.Row row = new MnistBench.Turns(new double[] {5, 1, 3}, latencies)
-                .row(new MnistBench.Training("x", 0.5, 16_000, 0.9));
+        MnistBench.Row row = new MnistBench.Measured("x", new double[] {9, 0.5, 0.25, 1}, 0.9, new double[] {5, 1, 3}, latencies)
+                .row(16_000);
+        assertEquals(0.5, row.epochSeconds()); // epochs 2..N
+        assertEquals(32_000, row.trainSamplesPerSecond());
         assertEquals(3, row.inferenceSamplesPerSecond());
         assertEquals(100.5, row.latencyMedian());
         assertEquals(198, row.latencyP99()); // the value at index 0.99 · 199 of the sorted 200
@@ -61,10 +69,11 @@ class MnistBenchTest {
         assertArrayEquals(new double[0], MnistBench.numbers("{\"latencies_us\": []}", "latencies_us"));
     }
 
-    /** Rates rise by one each turn; each latency is 1 µs; every call is logged. */
+    /** Epochs take 1, 2, ... s; rates rise by one each turn; each latency is 1 µs; every call is logged. */
     private static final class FakeEngine implements MnistBench.Engine {
         private final String name;
         private double rate;
+        private double epoch;
         private final List<String> calls;
 
         FakeEngine(String name, double rate, List<String> calls) {
@@ -74,8 +83,20 @@ class MnistBenchTest {
         }
 
         @Override
-        public MnistBench.Training training() {
-            return new MnistBench.Training(name, 1, 1, 1);
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public double trainEpoch() {
+            calls.add(name + " epoch");
+            return ++epoch;
+        }
+
+        @Override
+        public double accuracy() {
+            calls.add(name + " accuracy");
+            return 0.9;
         }
 
         @Override
