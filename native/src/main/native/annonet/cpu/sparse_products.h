@@ -142,6 +142,8 @@ inline void sum_scaled_rows_portable(const int* start, const int* index, const f
 }
 
 #if defined(__x86_64__)
+constexpr int PACK_PREFETCH_ROWS = 8;
+
 // The AVX2 loop over blocks of 64 columns, each block of b packed contiguously when many lists
 // read it: b's rows are usually a power of two apart (512 floats), so its blocks' lines would all
 // fall into a few cache sets and evict each other; packed, the block stays in L2 (784 rows: 200 KB).
@@ -157,10 +159,19 @@ ANNONET_AVX2 inline void sum_scaled_rows_avx2(const int* start, const int* index
     if (pack && j + width <= j1 && (long long)packed.size() < (long long)b_rows * width) {
         packed.resize((long long)b_rows * width);
     }
+    auto read = [&](int r) { return !used_rows || (used_rows[r / 8] >> (r % 8) & 1); };
     for (; j + width <= j1; j += width) {
         if (pack) {
             for (int r = 0; r < b_rows; r++) {
-                if (used_rows && !(used_rows[r / 8] >> (r % 8) & 1)) continue;
+                // b's rows are 2 KB apart, two to a page, where the hardware prefetchers lose the
+                // stream; when a neighbour has evicted b from L3, fetching 8 rows ahead packs the
+                // MLP's 784 × 512 in 189-219 µs instead of 285-317 (one core, from memory).
+                int ahead = r + PACK_PREFETCH_ROWS;
+                if (ahead < b_rows && read(ahead)) {
+                    const char* row = (const char*)(b + (long long)ahead * ldb + j);
+                    for (int line = 0; line < width * (int)sizeof(float); line += 64) _mm_prefetch(row + line, _MM_HINT_T0);
+                }
+                if (!read(r)) continue;
                 const float* from = b + (long long)r * ldb + j;
                 float* to = packed.data() + (long long)r * width;
                 for (int q = 0; q < width; q += 8) _mm256_storeu_ps(to + q, _mm256_loadu_ps(from + q));
