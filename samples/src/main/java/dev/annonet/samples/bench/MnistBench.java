@@ -128,11 +128,18 @@ public final class MnistBench {
             }
         }
         engines.add(new AnnonetEngine("annonet cpu", Device.cpu(), mnist));
-        List<Measured> measured;
+        List<Measured> measured = null;
+        String failure = null;
         try {
             measured = inTurns(engines, epochs, TURNS, TURN_SECONDS, TURN_LATENCIES);
+        } catch (IllegalStateException e) { // the PyTorch script stopped answering mid-run
+            failure = e.getMessage();
         } finally {
             engines.forEach(Engine::close);
+        }
+        if (failure != null) {
+            System.err.println("MnistBench: " + failure);
+            System.exit(1);
         }
         int trainingSamples = mnist.trainImages().samples();
         List<Row> rows = new ArrayList<>();
