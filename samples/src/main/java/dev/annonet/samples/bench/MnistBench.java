@@ -1,21 +1,10 @@
 package dev.annonet.samples.bench;
 
 import dev.annonet.runtime.Device;
-import dev.annonet.runtime.Fit;
-import dev.annonet.runtime.Labels;
-import dev.annonet.runtime.Losses;
-import dev.annonet.runtime.Metrics;
-import dev.annonet.runtime.Optimizers;
-import dev.annonet.runtime.Tensor;
 import dev.annonet.runtime.data.Mnist;
 import dev.annonet.samples.mnist.EmbeddedMnist;
-import dev.annonet.samples.mnist.MnistMlpModel;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +31,8 @@ import java.util.regex.Pattern;
  * <pre>mvn -q package -DskipTests -Dsample=bench [-Dexec.args="--epochs 10 --data DIR"]</pre>
  */
 public final class MnistBench {
-    private static final int BATCH = 128;
-    private static final String SCRIPT = "scripts/pytorch/bench_mnist.py";
+    static final int BATCH = 128;
+    static final String SCRIPT = "scripts/pytorch/bench_mnist.py";
     /**
      * Alternating turns per engine, each an inference window and a block of single-sample
      * predictions: the median of seven is steadier than one long window when a neighbour slows a
@@ -61,26 +50,6 @@ public final class MnistBench {
     /** One engine's numbers; latencies in microseconds. */
     record Row(String engine, double epochSeconds, double trainSamplesPerSecond, double accuracy,
                double inferenceSamplesPerSecond, double latencyMedian, double latencyP99) {
-    }
-
-    /** The course's MLP in one engine, trained and timed a command at a time. */
-    interface Engine extends AutoCloseable {
-        String name();
-
-        /** Trains one epoch (batch 128, a new order); its seconds. */
-        double trainEpoch();
-
-        /** Held-out accuracy; the model is then warmed up for prediction. */
-        double accuracy();
-
-        /** Samples/s predicting one batch of 128 held-out digits over and over for {@code seconds}. */
-        double inferenceRate(double seconds);
-
-        /** {@code count} single-sample predictions of the next held-out digits, each timed in µs. */
-        double[] latencies(int count);
-
-        @Override
-        void close();
     }
 
     /** What one engine measured over all its turns. */
@@ -139,6 +108,9 @@ public final class MnistBench {
         }
         if (failure != null) {
             System.err.println("MnistBench: " + failure);
+            if (data == null) {
+                deleteDirectory(directory);
+            }
             System.exit(1);
         }
         int trainingSamples = mnist.trainImages().samples();
@@ -228,177 +200,6 @@ public final class MnistBench {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted between turns", e);
-        }
-    }
-
-    /** The course's MLP on an annonet device. */
-    static final class AnnonetEngine implements Engine {
-        private final String name;
-        private final Mnist mnist;
-        private final Tensor yTrain;
-        private final MnistMlpModel model;
-        private final Tensor batch;
-        private final float[][] images;
-        private int next;
-
-        AnnonetEngine(String name, Device device, Mnist mnist) {
-            this.name = name;
-            this.mnist = mnist;
-            yTrain = Labels.oneHot(mnist.trainLabels(), 10);
-            float[] all = mnist.testImages().toArray();
-            batch = Tensor.of(Arrays.copyOf(all, BATCH * 784), BATCH, 784);
-            images = new float[mnist.testImages().samples()][];
-            for (int i = 0; i < images.length; i++) {
-                images[i] = Arrays.copyOfRange(all, i * 784, (i + 1) * 784);
-            }
-            model = MnistMlpModel.create(device, 42);
-            model.compile(Optimizers.rmsprop(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public double trainEpoch() {
-            return model.fit(mnist.trainImages(), yTrain, Fit.options().batchSize(BATCH).epochs(1).verbose(0))
-                    .epochSeconds().get(0);
-        }
-
-        @Override
-        public double accuracy() {
-            double accuracy = model.evaluate(mnist.testImages(), Labels.oneHot(mnist.testLabels(), 10)).get("accuracy");
-            for (int i = 0; i < 20; i++) { // warm-up, as PyTorch's side does
-                model.predict(batch, BATCH);
-            }
-            latencies(200);
-            return accuracy;
-        }
-
-        @Override
-        public double inferenceRate(double seconds) {
-            long rounds = 0;
-            long start = System.nanoTime();
-            long deadline = start + (long) (seconds * 1e9);
-            long now;
-            do {
-                model.predict(batch, BATCH);
-                rounds++;
-                now = System.nanoTime();
-            } while (now < deadline);
-            return rounds * BATCH / ((now - start) * 1e-9);
-        }
-
-        @Override
-        public double[] latencies(int count) {
-            double[] times = new double[count];
-            for (int i = 0; i < count; i++) {
-                float[] image = images[next++ % images.length];
-                long t0 = System.nanoTime();
-                model.predict(image);
-                times[i] = (System.nanoTime() - t0) / 1e3;
-            }
-            return times;
-        }
-
-        @Override
-        public void close() {
-            model.close();
-        }
-    }
-
-    /** PyTorch's side: the committed script in its --serve mode, answering a JSON line per command. */
-    static final class PyTorchEngine implements Engine {
-        private final Process process;
-        private final BufferedReader replies;
-        private final Writer commands;
-        private final String name;
-
-        private PyTorchEngine(Process process) throws IOException {
-            this.process = process;
-            replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            String json = reply("first");
-            name = text(json, "engine") + " (" + (int) number(json, "threads") + " threads)";
-        }
-
-        /** Starts the script and waits for it to load the data; an exception saying why when it cannot. */
-        static PyTorchEngine start(Path data, int threads) throws IOException {
-            Process process = new ProcessBuilder(pythonCommand(SCRIPT, data.toString(),
-                    "--threads", String.valueOf(threads), "--serve")).redirectErrorStream(true).start();
-            try {
-                return new PyTorchEngine(process);
-            } catch (IOException | IllegalStateException e) {
-                process.destroyForcibly();
-                throw e;
-            }
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public double trainEpoch() {
-            return number(ask("epoch"), "epoch_seconds");
-        }
-
-        @Override
-        public double accuracy() {
-            return number(ask("accuracy"), "accuracy");
-        }
-
-        @Override
-        public double inferenceRate(double seconds) {
-            return number(ask("inference " + seconds), "inference_samples_per_second");
-        }
-
-        @Override
-        public double[] latencies(int count) {
-            return numbers(ask("latency " + count), "latencies_us");
-        }
-
-        @Override
-        public void close() {
-            try {
-                commands.write("quit\n");
-                commands.flush();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (IOException e) {
-                process.destroyForcibly();
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private String ask(String command) {
-            try {
-                commands.write(command + "\n");
-                commands.flush();
-                return reply(command);
-            } catch (IOException e) {
-                throw new IllegalStateException("the PyTorch script stopped answering '" + command + "': " + e.getMessage(), e);
-            }
-        }
-
-        /** The next JSON line; the script's other output (warnings) is kept for the message if it ends first. */
-        private String reply(String what) throws IOException {
-            StringBuilder other = new StringBuilder();
-            for (String line = replies.readLine(); line != null; line = replies.readLine()) {
-                if (line.startsWith("{")) {
-                    return line;
-                }
-                other.append(line).append('\n');
-            }
-            String output = other.toString().strip();
-            throw new IllegalStateException(output.contains("No module named 'torch'")
-                    ? "no PyTorch for " + pythonCommand(SCRIPT).get(0) + " (Debian: apt-get install python3-torch)"
-                    : "the PyTorch script ended before its " + what + " reply: " + output);
         }
     }
 

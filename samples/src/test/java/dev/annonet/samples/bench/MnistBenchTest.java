@@ -70,7 +70,7 @@ class MnistBenchTest {
     }
 
     /** Epochs take 1, 2, ... s; rates rise by one each turn; each latency is 1 µs; every call is logged. */
-    private static final class FakeEngine implements MnistBench.Engine {
+    private static final class FakeEngine implements Engine {
         private final String name;
         private double rate;
         private double epoch;
