@@ -9,12 +9,12 @@ import org.bytedeco.javacpp.annotation.Platform;
  * The JavaCPP binding of annonet's CPU kernels ({@code src/main/native/annonet/cpu}): one pool of
  * threads shared with OpenBLAS, products whose left operand is mostly zeros, computed from its
  * nonzeros on that pool (AVX2 and FMA where the processor has them), a dense layer's bias and
- * activation in one pass, and the optimizers' updates on that pool. Built by the host C++ compiler on every machine; addresses travel as {@code long}s.
+ * activation in one pass, an LSTM step's cells, and the optimizers' updates on that pool. Built by the host C++ compiler on every machine; addresses travel as {@code long}s.
  * {@link #load()} says why the library cannot load instead of throwing; nothing else here may be
  * called then.
  */
 @Platform(include = {"annonet/cpu/threads.h", "annonet/cpu/sparse_products.h", "annonet/cpu/activations.h",
-        "annonet/cpu/optimizers.h"}, link = "dl")
+        "annonet/cpu/lstm_cells.h", "annonet/cpu/optimizers.h"}, link = "dl")
 @Namespace("annonet::cpu")
 public final class CpuKernels {
     private CpuKernels() {
@@ -61,6 +61,19 @@ public final class CpuKernels {
     @Name("bias_activation_at")
     public static native void biasActivation(int kind, float lower, float upper, int rows, int cols, long z, long bias,
                                              long y);
+
+    /**
+     * LSTM step {@code t} forward over every cell (lstm_cell.cuh), as {@code LstmCells.forward}:
+     * the addresses of the bias, of the workspace's start and of y's.
+     */
+    @Name("lstm_cells_forward_at")
+    public static native void lstmCellsForward(int batch, int steps, int units, int t, boolean returnSequences, long bias,
+                                               long workspace, long y);
+
+    /** LSTM step {@code t} backward, as {@code LstmCells.backward}: the addresses of the workspace, dy and dWorkspace. */
+    @Name("lstm_cells_backward_at")
+    public static native void lstmCellsBackward(int batch, int steps, int units, int t, boolean returnSequences,
+                                                long workspace, long dy, long dWorkspace);
 
     /** RMSprop over {@code count} parameters in place, on the shared pool (element_math.cuh's rmsprop_element). */
     @Name("rmsprop_at")

@@ -25,10 +25,17 @@ public abstract class RecurrentKernelsMatchReference {
     @ParameterizedTest(name = "returnSequences={0}")
     @ValueSource(booleans = {false, true})
     void lstmForwardAndBackward(boolean returnSequences) {
-        int batch = 5;
-        int steps = 7;
-        int inputs = 6;
-        int units = 8;
+        lstmMatches(5, 7, 6, 8, returnSequences);
+    }
+
+    /** Enough cells per step that a backend may split them over threads (the CPU kernels do past 2,048). */
+    @ParameterizedTest(name = "returnSequences={0}")
+    @ValueSource(booleans = {false, true})
+    void lstmOverManyRows(boolean returnSequences) {
+        lstmMatches(40, 3, 5, 64, returnSequences);
+    }
+
+    private void lstmMatches(int batch, int steps, int inputs, int units, boolean returnSequences) {
         int pad = 3;
         int xSize = batch * steps * inputs;
         int ySize = batch * (returnSequences ? steps : 1) * units;

@@ -39,7 +39,7 @@ public final class CpuBackend extends ElementsBackend {
     private final Pooling pooling = new Pooling();
     private final Im2Col im2col = new Im2Col();
     private final BatchNorm batchNorm = new BatchNorm();
-    private final LstmCells lstmCells = new CpuLstmCells();
+    private final LstmCells lstmCells;
     /**
      * Whether annonet's native CPU kernels run here: only on the thread pool OpenBLAS shares (read
      * once), else their threads and OpenBLAS's would oversubscribe the cores; the Java loops otherwise.
@@ -61,6 +61,7 @@ public final class CpuBackend extends ElementsBackend {
         OpenBlas.load();
         this.nativeKernels = nativeKernels && OpenBlas.sharesThreads();
         sparseProducts = new SparseProducts(this.nativeKernels);
+        lstmCells = new CpuLstmCells(this.nativeKernels);
     }
 
     @Override

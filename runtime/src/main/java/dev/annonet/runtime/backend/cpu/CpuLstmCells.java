@@ -1,16 +1,19 @@
 package dev.annonet.runtime.backend.cpu;
 
+import dev.annonet.cpu.CpuKernels;
 import dev.annonet.runtime.backend.LstmCells;
 import dev.annonet.runtime.backend.Memory;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * An LSTM step's element-wise arithmetic in float32 on the CPU memories' buffers: the gates of a
- * row (i, f, c̃, o) read and written in one pass, tanh from the exp intrinsic ({@code Math.tanh}
+ * An LSTM step's element-wise arithmetic in float32 on the CPU memories: annonet's native CPU
+ * kernels where the backend runs them (lstm_cell.cuh on the shared pool), else Java loops that read
+ * and write a row's gates (i, f, c̃, o) in one pass, tanh from the exp intrinsic ({@code Math.tanh}
  * is not one and dominated a step). What it computes is {@code ElementLstmCells}'s, to float precision.
  */
 final class CpuLstmCells implements LstmCells {
+    private final boolean nativeKernels;
 
     // Heap copies of one batch row's operands, so the loops run over arrays (bounds-check free and
     // vectorizable where the arithmetic allows); grown to the largest units seen, then reused.
@@ -21,9 +24,18 @@ final class CpuLstmCells implements LstmCells {
     private float[] cellRow = new float[0];
     private float[] stateRow = new float[0];
 
+    CpuLstmCells(boolean nativeKernels) {
+        this.nativeKernels = nativeKernels;
+    }
+
     @Override
     public void forward(int batch, int steps, int units, int t, boolean returnSequences, Memory weights, int biasOffset,
                         Memory workspace, int workspaceOffset, Memory y, int yOffset) {
+        if (nativeKernels) {
+            CpuKernels.lstmCellsForward(batch, steps, units, t, returnSequences, cpu(weights).address(biasOffset),
+                    cpu(workspace).address(workspaceOffset), cpu(y).address(yOffset));
+            return;
+        }
         FloatBuffer s = buffer(workspace);
         int width = 4 * units;
         reserve(units);
@@ -83,6 +95,11 @@ final class CpuLstmCells implements LstmCells {
     @Override
     public void backward(int batch, int steps, int units, int t, boolean returnSequences, Memory workspace,
                          int workspaceOffset, Memory dy, int dyOffset, Memory dWorkspace, int dWorkspaceOffset) {
+        if (nativeKernels) {
+            CpuKernels.lstmCellsBackward(batch, steps, units, t, returnSequences, cpu(workspace).address(workspaceOffset),
+                    cpu(dy).address(dyOffset), cpu(dWorkspace).address(dWorkspaceOffset));
+            return;
+        }
         FloatBuffer s = buffer(workspace);
         FloatBuffer ds = buffer(dWorkspace);
         FloatBuffer up = buffer(dy);
@@ -139,8 +156,12 @@ final class CpuLstmCells implements LstmCells {
     }
 
     private static FloatBuffer buffer(Memory memory) {
+        return cpu(memory).buffer;
+    }
+
+    private static CpuMemory cpu(Memory memory) {
         if (memory instanceof CpuMemory cpuMemory) {
-            return cpuMemory.buffer;
+            return cpuMemory;
         }
         throw new IllegalArgumentException("not a cpu-backend memory: " + memory);
     }
