@@ -63,6 +63,14 @@ public final class CpuKernels {
                                              long y);
 
     /**
+     * dz = dy ⊙ f'(z) over {@code rows} rows of {@code cols} values (softmax: each row's Jacobian
+     * product from y); dz may be dy. Arguments as {@link #biasActivation}'s.
+     */
+    @Name("activation_backward_at")
+    public static native void activationBackward(int kind, float lower, float upper, int rows, int cols, long z, long y,
+                                                 long dy, long dz);
+
+    /**
      * LSTM step {@code t} forward over every cell (lstm_cell.cuh), as {@code LstmCells.forward}:
      * the addresses of the bias, of the workspace's start and of y's.
      */

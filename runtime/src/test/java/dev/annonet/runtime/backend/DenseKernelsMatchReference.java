@@ -141,16 +141,21 @@ public abstract class DenseKernelsMatchReference {
     /** Enough rows that a backend may split them over threads (the CPU kernels do past 32,768 values). */
     @ParameterizedTest
     @MethodSource("dev.annonet.runtime.backend.TestData#activations")
-    void biasActivationOverManyRows(ActivationFunction f) {
+    void biasActivationAndBackwardOverManyRows(ActivationFunction f) {
         int rows = 301;
         int cols = 130;
         Twin z = pair.uniformTwin(rows * cols, -3, 3);
         Twin bias = pair.uniformTwin(cols, -1, 1);
         Twin y = pair.twin(new float[rows * cols]);
-        pair.onBoth((backend, side) -> backend.biasActivation(f, rows, cols, side.apply(z), 0, side.apply(bias), 0,
-                side.apply(y), 0));
+        Twin dy = pair.uniformTwin(rows * cols, -1, 1);
+        Twin dz = pair.twin(new float[rows * cols]);
+        pair.onBoth((backend, side) -> {
+            backend.biasActivation(f, rows, cols, side.apply(z), 0, side.apply(bias), 0, side.apply(y), 0);
+            backend.activationBackward(f, rows, cols, side.apply(z), 0, side.apply(y), 0, side.apply(dy), 0, side.apply(dz), 0);
+        });
         pair.assertMatches(z, f + ": z + bias over " + rows + " rows");
         pair.assertMatches(y, f + " over " + rows + " rows");
+        pair.assertMatches(dz, f + " backward over " + rows + " rows");
     }
 
     @Test

@@ -262,6 +262,11 @@ public final class CpuBackend extends ElementsBackend {
     public void activationBackward(ActivationFunction f, int rows, int cols, Memory z, int zOffset,
                                    Memory y, int yOffset, Memory dy, int dyOffset, Memory dz, int dzOffset) {
         KernelArguments.checkActivationBackward(f, rows, cols, z, zOffset, y, yOffset, dy, dyOffset, dz, dzOffset);
+        if (nativeKernels) {
+            CpuKernels.activationBackward(f.kind().ordinal(), (float) f.lower(), (float) f.upper(), rows, cols,
+                    cpu(z).address(zOffset), cpu(y).address(yOffset), cpu(dy).address(dyOffset), cpu(dz).address(dzOffset));
+            return;
+        }
         FloatBuffer zb = cpu(z).buffer;
         FloatBuffer yb = cpu(y).buffer;
         FloatBuffer dyb = cpu(dy).buffer;
