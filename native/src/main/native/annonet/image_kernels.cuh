@@ -5,63 +5,9 @@
 #pragma once
 
 #include "kernels.cuh"
+#include "window.cuh"
 
 namespace annonet {
-
-// Window2D: output (oy, ox) reads input row oy·stride_h - pad_top + i·dilation_h for i < window_h.
-struct Window {
-    int in_h, in_w, in_c, win_h, win_w, stride_h, stride_w, dil_h, dil_w, pad_top, pad_left, out_h, out_w, out_c;
-
-    ANNONET_HD int positions() const { return out_h * out_w; }
-    ANNONET_HD int patch() const { return win_h * win_w * in_c; }
-
-    // Channel 0 of window position (i, j) at output (oy, ox) of sample b, or -1 in the padding.
-    ANNONET_HD long long input_index(long long b, int oy, int ox, int i, int j) const {
-        int iy = oy * stride_h - pad_top + i * dil_h;
-        int ix = ox * stride_w - pad_left + j * dil_w;
-        if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) return -1;
-        return ((b * in_h + iy) * in_w + ix) * in_c;
-    }
-
-    // The output coordinate whose window position i (or j) reads input coordinate `input`, or -1.
-    ANNONET_HD static int output_of(int input, int pad, int i, int dilation, int stride, int outputs) {
-        int t = input + pad - i * dilation;
-        if (t < 0 || t % stride != 0 || t / stride >= outputs) return -1;
-        return t / stride;
-    }
-};
-
-// An NHWC index taken apart: sample b, row y, column x, channel c.
-struct Pixel {
-    long long b;
-    int y, x, c;
-
-    ANNONET_HD static Pixel of(long long index, int height, int width, int channels) {
-        long long pixel = index / channels;
-        return Pixel{pixel / ((long long)width * height), (int)((pixel / width) % height), (int)(pixel % width),
-                     (int)(index % channels)};
-    }
-};
-
-// f(oy, ox, i, j) for every output position whose window reads input pixel `in`, at window place
-// (i, j): the gathers of the backward passes, one thread per input value.
-template <typename F>
-ANNONET_HD void windows_reading(const Window& w, const Pixel& in, F f) {
-    for (int i = 0; i < w.win_h; i++) {
-        int oy = Window::output_of(in.y, w.pad_top, i, w.dil_h, w.stride_h, w.out_h);
-        if (oy < 0) continue;
-        for (int j = 0; j < w.win_w; j++) {
-            int ox = Window::output_of(in.x, w.pad_left, j, w.dil_w, w.stride_w, w.out_w);
-            if (ox >= 0) f(oy, ox, i, j);
-        }
-    }
-}
-
-// A window handed over from Java as 14 ints in host memory, in Window2D's component order.
-inline Window window_at(long long address) {
-    const int* v = at<const int>(address);
-    return Window{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13]};
-}
 
 // ---- Conv2D --------------------------------------------------------------------------------------
 
@@ -122,8 +68,6 @@ inline int conv2d_backward(long long handle, long long window_address, int batch
 
 // ---- pooling and zero padding -----------------------------------------------------------------------
 
-constexpr int POOL_MAX = 0, POOL_AVERAGE = 1;  // PoolingKind's order
-
 // The first position of the window at (b, oy, ox) holding its maximum in channel c (ImageKernels'
 // order), and how many of its positions lie inside the input.
 ANNONET_HD long long window_argmax(const Window& w, const float* x, long long b, int oy, int ox, int c, int* inside) {
@@ -146,35 +90,57 @@ ANNONET_HD long long window_argmax(const Window& w, const float* x, long long b,
     return argmax;
 }
 
+// Output value `index` (b, oy, ox, c) of a pooling: its window's first maximum, or its average over
+// the positions inside the input.
+ANNONET_HD float pooled(const Window& w, int kind, const float* x, long long index) {
+    Pixel out = Pixel::of(index, w.out_h, w.out_w, w.in_c);
+    long long b = out.b;
+    int oy = out.y, ox = out.x, c = out.c;
+    if (kind == POOL_MAX) {
+        int inside;
+        return x[window_argmax(w, x, b, oy, ox, c, &inside) + c];
+    }
+    double sum = 0.0;
+    int count = 0;
+    for (int i = 0; i < w.win_h; i++) {
+        for (int j = 0; j < w.win_w; j++) {
+            long long in = w.input_index(b, oy, ox, i, j);
+            if (in >= 0) {
+                sum += x[in + c];
+                count++;
+            }
+        }
+    }
+    return (float)(sum / count);
+}
+
+// dx of input value `index`: the gradients of the windows that took it (MAX: as their first maximum).
+ANNONET_HD float pooled_gradient(const Window& w, int kind, const float* x, const float* dy, long long index) {
+    Pixel in = Pixel::of(index, w.in_h, w.in_w, w.in_c);
+    long long here = index - in.c;
+    float sum = 0.0f;
+    windows_reading(w, in, [&](int oy, int ox, int, int) {
+        int inside;
+        long long argmax = window_argmax(w, x, in.b, oy, ox, in.c, &inside);
+        float g = dy[((in.b * w.out_h + oy) * w.out_w + ox) * w.in_c + in.c];
+        if (kind == POOL_MAX) {
+            if (argmax == here) sum += g;
+        } else {
+            sum += g / inside;
+        }
+    });
+    return sum;
+}
+
 inline int pool2d(long long handle, int kind, long long window_address, int batch, long long x_address, long long y_address) {
     Window w = window_at(window_address);
     const float* x = at<const float>(x_address);
     float* y = at<float>(y_address);
     return for_each(handle, (long long)batch * w.positions() * w.in_c, [=] ANNONET_LAMBDA(long long index) {
-        Pixel out = Pixel::of(index, w.out_h, w.out_w, w.in_c);
-        long long b = out.b;
-        int oy = out.y, ox = out.x, c = out.c;
-        if (kind == POOL_MAX) {
-            int inside;
-            y[index] = x[window_argmax(w, x, b, oy, ox, c, &inside) + c];
-            return;
-        }
-        double sum = 0.0;
-        int count = 0;
-        for (int i = 0; i < w.win_h; i++) {
-            for (int j = 0; j < w.win_w; j++) {
-                long long in = w.input_index(b, oy, ox, i, j);
-                if (in >= 0) {
-                    sum += x[in + c];
-                    count++;
-                }
-            }
-        }
-        y[index] = (float)(sum / count);
+        y[index] = pooled(w, kind, x, index);
     }, "pool2d");
 }
 
-// dx of each input value: the gradients of the windows that took it (MAX: as their first maximum).
 inline int pool2d_backward(long long handle, int kind, long long window_address, int batch, long long x_address, long long dy_address,
                            long long dx_address) {
     Window w = window_at(window_address);
@@ -182,20 +148,7 @@ inline int pool2d_backward(long long handle, int kind, long long window_address,
     const float* dy = at<const float>(dy_address);
     float* dx = at<float>(dx_address);
     return for_each(handle, (long long)batch * w.in_h * w.in_w * w.in_c, [=] ANNONET_LAMBDA(long long index) {
-        Pixel in = Pixel::of(index, w.in_h, w.in_w, w.in_c);
-        long long here = index - in.c;
-        float sum = 0.0f;
-        windows_reading(w, in, [&](int oy, int ox, int, int) {
-            int inside;
-            long long argmax = window_argmax(w, x, in.b, oy, ox, in.c, &inside);
-            float g = dy[((in.b * w.out_h + oy) * w.out_w + ox) * w.in_c + in.c];
-            if (kind == POOL_MAX) {
-                if (argmax == here) sum += g;
-            } else {
-                sum += g / inside;
-            }
-        });
-        dx[index] = sum;
+        dx[index] = pooled_gradient(w, kind, x, dy, index);
     }, "pool2d_backward");
 }
 

@@ -63,7 +63,9 @@ public abstract class ImageKernelsMatchReference {
     void pooling(PoolingKind kind) {
         Window2D padded = Window2D.input(7, 6, 4).window(3, 2).strides(2, 2).padding(1, 0).output(4, 3, 4);
         Window2D overlapping = Window2D.input(5, 5, 3).window(3, 3).output(3, 3, 3); // stride 1: gradients add up
-        for (Window2D w : new Window2D[] {padded, overlapping}) {
+        // The CNN sample's first pooling: enough values that a backend may split them over threads.
+        Window2D large = Window2D.input(26, 26, 32).window(2, 2).strides(2, 2).output(13, 13, 32);
+        for (Window2D w : new Window2D[] {padded, overlapping, large}) {
             int x = 3;
             int y = x + BATCH * w.inputSize();
             int dy = y + BATCH * w.outputSize();

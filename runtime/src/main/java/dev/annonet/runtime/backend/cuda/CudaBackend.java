@@ -10,17 +10,16 @@ import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.LstmCells;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
 import dev.annonet.runtime.backend.RecurrentKernels;
 import dev.annonet.runtime.backend.StepReplay;
 import dev.annonet.runtime.backend.Window2D;
 import java.nio.DoubleBuffer;
-import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.bytedeco.javacpp.IntPointer;
 
 /**
  * The CUDA backend: float32 values in device memory, annonet's kernels ({@code native/src/main/native})
@@ -71,8 +70,7 @@ public final class CudaBackend implements Backend, StepReplay {
     private final long countersHost;
     private final LongBuffer countersView;
     private final long countersCopied;
-    private final IntPointer windowArguments = new IntPointer(14);
-    private final IntBuffer windowView = windowArguments.asBuffer();
+    private final NativeWindow windowArguments = new NativeWindow();
     // Recorded steps by batch size; a key of 0 marks a free entry.
     private final int[] recordedKeys = new int[RECORDED_STEPS];
     private final long[] recordedGraphs = new long[RECORDED_STEPS];
@@ -333,11 +331,7 @@ public final class CudaBackend implements Backend, StepReplay {
 
     /** The window's 14 ints in host memory, where the native launcher reads them: no allocation per call. */
     private long window(Window2D w) {
-        windowView.put(0, w.inputHeight()).put(1, w.inputWidth()).put(2, w.inputChannels())
-                .put(3, w.windowHeight()).put(4, w.windowWidth()).put(5, w.strideHeight()).put(6, w.strideWidth())
-                .put(7, w.dilationHeight()).put(8, w.dilationWidth()).put(9, w.padTop()).put(10, w.padLeft())
-                .put(11, w.outputHeight()).put(12, w.outputWidth()).put(13, w.outputChannels());
-        return windowArguments.address();
+        return windowArguments.address(w);
     }
 
     @Override

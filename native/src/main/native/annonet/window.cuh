@@ -1,0 +1,66 @@
+// The geometry of a 2D window over NHWC images (Window2D's) as __host__ __device__ functions, shared
+// by the CUDA kernels (image_kernels.cuh) and the CPU backend's pooling (cpu/images.h).
+#pragma once
+
+#include "element_math.cuh"
+
+namespace annonet {
+
+// Window2D: output (oy, ox) reads input row oy·stride_h - pad_top + i·dilation_h for i < window_h.
+struct Window {
+    int in_h, in_w, in_c, win_h, win_w, stride_h, stride_w, dil_h, dil_w, pad_top, pad_left, out_h, out_w, out_c;
+
+    ANNONET_HD int positions() const { return out_h * out_w; }
+    ANNONET_HD int patch() const { return win_h * win_w * in_c; }
+
+    // Channel 0 of window position (i, j) at output (oy, ox) of sample b, or -1 in the padding.
+    ANNONET_HD long long input_index(long long b, int oy, int ox, int i, int j) const {
+        int iy = oy * stride_h - pad_top + i * dil_h;
+        int ix = ox * stride_w - pad_left + j * dil_w;
+        if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) return -1;
+        return ((b * in_h + iy) * in_w + ix) * in_c;
+    }
+
+    // The output coordinate whose window position i (or j) reads input coordinate `input`, or -1.
+    ANNONET_HD static int output_of(int input, int pad, int i, int dilation, int stride, int outputs) {
+        int t = input + pad - i * dilation;
+        if (t < 0 || t % stride != 0 || t / stride >= outputs) return -1;
+        return t / stride;
+    }
+};
+
+// An NHWC index taken apart: sample b, row y, column x, channel c.
+struct Pixel {
+    long long b;
+    int y, x, c;
+
+    ANNONET_HD static Pixel of(long long index, int height, int width, int channels) {
+        long long pixel = index / channels;
+        return Pixel{pixel / ((long long)width * height), (int)((pixel / width) % height), (int)(pixel % width),
+                     (int)(index % channels)};
+    }
+};
+
+// f(oy, ox, i, j) for every output position whose window reads input pixel `in`, at window place
+// (i, j): the gathers of the backward passes, one thread per input value.
+template <typename F>
+ANNONET_HD void windows_reading(const Window& w, const Pixel& in, F f) {
+    for (int i = 0; i < w.win_h; i++) {
+        int oy = Window::output_of(in.y, w.pad_top, i, w.dil_h, w.stride_h, w.out_h);
+        if (oy < 0) continue;
+        for (int j = 0; j < w.win_w; j++) {
+            int ox = Window::output_of(in.x, w.pad_left, j, w.dil_w, w.stride_w, w.out_w);
+            if (ox >= 0) f(oy, ox, i, j);
+        }
+    }
+}
+
+// A window handed over from Java as 14 ints in host memory, in Window2D's component order.
+inline Window window_at(long long address) {
+    const int* v = reinterpret_cast<const int*>(address);
+    return Window{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13]};
+}
+
+constexpr int POOL_MAX = 0, POOL_AVERAGE = 1;  // PoolingKind's order
+
+}  // namespace annonet
