@@ -79,36 +79,19 @@ ANNONET_AVX2 inline void activation_backward_rows_avx2(int kind, float lower, fl
 }
 #endif
 
-// rows(r0, r1, avx2) over chunks of rows: on the calling thread for a small layer, else on the pool.
-template <typename Rows>
-inline void in_row_chunks(int rows, int cols, Rows rows_job) {
-    int rows_per_chunk = cols >= ACTIVATION_CHUNK ? 1 : (int)(ACTIVATION_CHUNK / (cols > 0 ? cols : 1));
-    int chunks = (rows + rows_per_chunk - 1) / rows_per_chunk;
-    auto job = [&](int chunk, int) {
-        int r0 = chunk * rows_per_chunk;
-        rows_job(r0, r0 + rows_per_chunk < rows ? r0 + rows_per_chunk : rows, has_avx2());
-    };
-    if (chunks <= 1) {
-        if (chunks == 1) job(0, 0);
-    } else {
-        shared_workers().run(job, chunks);
-    }
-}
-
 // kind is an ActivationKind (Activation.Kind's ordinal); a zero bias address means no bias.
 inline void bias_activation_at(int kind, float lower, float upper, int rows, int cols, long long z_address,
                                long long bias_address, long long y_address) {
     float* z = (float*)(intptr_t)z_address;
     const float* bias = (const float*)(intptr_t)bias_address;
     float* y = (float*)(intptr_t)y_address;
-    in_row_chunks(rows, cols, [&](int r0, int r1, bool avx2) {
+    in_row_chunks(rows, cols, ACTIVATION_CHUNK, [&](int r0, int r1) {
 #if defined(__x86_64__)
-        if (avx2) {
+        if (has_avx2()) {
             bias_activation_rows_avx2(kind, lower, upper, r0, r1, cols, z, bias, y);
             return;
         }
 #endif
-        (void)avx2;
         bias_activation_rows(kind, lower, upper, r0, r1, cols, z, bias, y);
     });
 }
@@ -120,14 +103,13 @@ inline void activation_backward_at(int kind, float lower, float upper, int rows,
     const float* y = (const float*)(intptr_t)y_address;
     const float* dy = (const float*)(intptr_t)dy_address;
     float* dz = (float*)(intptr_t)dz_address;
-    in_row_chunks(rows, cols, [&](int r0, int r1, bool avx2) {
+    in_row_chunks(rows, cols, ACTIVATION_CHUNK, [&](int r0, int r1) {
 #if defined(__x86_64__)
-        if (avx2) {
+        if (has_avx2()) {
             activation_backward_rows_avx2(kind, lower, upper, r0, r1, cols, z, y, dy, dz);
             return;
         }
 #endif
-        (void)avx2;
         activation_backward_rows(kind, lower, upper, r0, r1, cols, z, y, dy, dz);
     });
 }

@@ -15,19 +15,11 @@ constexpr long long LSTM_CHUNK = 2048;
 // cell(b, j) for every cell of rows [0, batch), rows shared out over the pool in chunks.
 template <typename Cell>
 inline void each_cell(int batch, int units, Cell cell) {
-    int rows_per_chunk = units >= LSTM_CHUNK ? 1 : (int)(LSTM_CHUNK / (units > 0 ? units : 1));
-    int chunks = (batch + rows_per_chunk - 1) / rows_per_chunk;
-    auto job = [&](int chunk, int) {
-        int b1 = (chunk + 1) * rows_per_chunk < batch ? (chunk + 1) * rows_per_chunk : batch;
-        for (int b = chunk * rows_per_chunk; b < b1; b++) {
+    in_row_chunks(batch, units, LSTM_CHUNK, [&](int b0, int b1) {
+        for (int b = b0; b < b1; b++) {
             for (int j = 0; j < units; j++) cell(b, j);
         }
-    };
-    if (chunks <= 1) {
-        if (chunks == 1) job(0, 0);
-    } else {
-        shared_workers().run(job, chunks);
-    }
+    });
 }
 
 // Step t forward (LstmCells.forward); addresses are those of the bias, the workspace and y.

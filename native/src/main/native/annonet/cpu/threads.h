@@ -156,6 +156,24 @@ inline Workers& shared_workers() {
     return shared ? *shared : alone;
 }
 
+// rows_job(r0, r1) over [0, rows) in chunks of about values_per_chunk values (row_width a row), shared
+// out on the pool; on the calling thread alone when it is all one chunk, where a hand-over would
+// cost about as much as it saves.
+template <typename RowsJob>
+inline void in_row_chunks(int rows, long long row_width, long long values_per_chunk, RowsJob rows_job) {
+    int rows_per_chunk = row_width >= values_per_chunk ? 1 : (int)(values_per_chunk / (row_width > 0 ? row_width : 1));
+    int chunks = (rows + rows_per_chunk - 1) / rows_per_chunk;
+    auto job = [&](int chunk, int) {
+        int r0 = chunk * rows_per_chunk;
+        rows_job(r0, r0 + rows_per_chunk < rows ? r0 + rows_per_chunk : rows);
+    };
+    if (chunks <= 1) {
+        if (chunks == 1) job(0, 0);
+    } else {
+        shared_workers().run(job, chunks);
+    }
+}
+
 // OpenBLAS's callback: its jobs wait for one another while they run (a GEMM's threads exchange
 // packed panels), so each must have a thread of its own at once: job i runs on participant i, never
 // two jobs in turn on one thread. More jobs than participants (OpenBLAS's thread count raised past
