@@ -82,6 +82,10 @@ ANNONET_HD uint64_t splitmix64(uint64_t z) {
     return z ^ (z >> 31);
 }
 
+// DropoutMask.threshold: uniforms below round(rate · 65536) are dropped (rate is in [0, 1)). A
+// constant expression, so that a network's generated kernels can fix it at compile time.
+constexpr int dropout_threshold(double rate) { return (int)(rate * 65536 + 0.5); }
+
 // DropoutMask.base: the part of every hash of one (seed, step).
 ANNONET_HD uint64_t dropout_base(uint64_t seed, uint64_t step) {
     return seed * 0x9E3779B97F4A7C15ull + step * 0xBF58476D1CE4E5B9ull;

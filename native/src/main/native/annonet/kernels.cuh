@@ -72,21 +72,17 @@ inline int gemm(long long handle, bool transpose_a, bool transpose_b, int m, int
     return status == 0 ? 0 : fail(-1100 - status, "cublasSgemm", "cuBLAS reported an error (status in the code)");
 }
 
-// z += bias per row (skipped when bias is 0), then y = f(z); softmax normalizes each row.
-inline int bias_activation(long long handle, int kind, float lower, float upper, int rows, int cols,
-                           long long z_address, long long bias_address, long long y_address) {
+// Cols, Kind, Threshold and Count below are int (long long for Count) in the generic kernels and
+// fixed<N> (std::integral_constant) in a network's generated kernels, where the processor knows them:
+// the same bodies, with the divisions, switches and loop bounds folded at compile time.
+
+// z += bias per row (skipped when bias is 0), then y = f(z) for an element-wise f.
+template <typename Kind, typename Cols>
+inline int bias_activation_elements(long long handle, Kind kind, float lower, float upper, int rows, Cols cols,
+                                    long long z_address, long long bias_address, long long y_address) {
     float* z = at<float>(z_address);
     const float* bias = at<const float>(bias_address);
     float* y = at<float>(y_address);
-    if (kind == SOFTMAX) {
-        return for_each(handle, rows, [=] ANNONET_LAMBDA(long long r) {
-            float* z_row = z + r * cols;
-            if (bias) {
-                for (int c = 0; c < cols; c++) z_row[c] += bias[c];
-            }
-            softmax_row(cols, z_row, y + r * cols);
-        }, "bias_activation (softmax)");
-    }
     return for_each(handle, (long long)rows * cols, [=] ANNONET_LAMBDA(long long i) {
         float value = z[i];
         if (bias) {
@@ -97,28 +93,67 @@ inline int bias_activation(long long handle, int kind, float lower, float upper,
     }, "bias_activation");
 }
 
-// dz = dy ⊙ f'(z); softmax: the row-wise Jacobian product from y. dz may be dy.
-inline int activation_backward(long long handle, int kind, float lower, float upper, int rows, int cols,
-                               long long z_address, long long y_address, long long dy_address, long long dz_address) {
+// z += bias per row (skipped when bias is 0), then y = softmax(z) row by row.
+template <typename Cols>
+inline int bias_softmax_rows(long long handle, int rows, Cols cols, long long z_address, long long bias_address,
+                             long long y_address) {
+    float* z = at<float>(z_address);
+    const float* bias = at<const float>(bias_address);
+    float* y = at<float>(y_address);
+    return for_each(handle, rows, [=] ANNONET_LAMBDA(long long r) {
+        float* z_row = z + r * cols;
+        if (bias) {
+            for (int c = 0; c < cols; c++) z_row[c] += bias[c];
+        }
+        softmax_row(cols, z_row, y + r * cols);
+    }, "bias_activation (softmax)");
+}
+
+inline int bias_activation(long long handle, int kind, float lower, float upper, int rows, int cols,
+                           long long z_address, long long bias_address, long long y_address) {
+    if (kind == SOFTMAX) return bias_softmax_rows(handle, rows, cols, z_address, bias_address, y_address);
+    return bias_activation_elements(handle, kind, lower, upper, rows, cols, z_address, bias_address, y_address);
+}
+
+// dz = dy ⊙ f'(z) for an element-wise f. dz may be dy.
+template <typename Kind, typename Cols>
+inline int activation_backward_elements(long long handle, Kind kind, float lower, float upper, int rows, Cols cols,
+                                        long long z_address, long long y_address, long long dy_address,
+                                        long long dz_address) {
     const float* z = at<const float>(z_address);
     const float* y = at<const float>(y_address);
     const float* dy = at<const float>(dy_address);
     float* dz = at<float>(dz_address);
-    if (kind == SOFTMAX) {
-        return for_each(handle, rows, [=] ANNONET_LAMBDA(long long r) {
-            softmax_backward_row(cols, y + r * cols, dy + r * cols, dz + r * cols);
-        }, "activation_backward (softmax)");
-    }
     return for_each(handle, (long long)rows * cols, [=] ANNONET_LAMBDA(long long i) {
         dz[i] = dy[i] * activation_derivative(kind, lower, upper, z[i], y[i]);
     }, "activation_backward");
+}
+
+// dz = the row-wise softmax Jacobian product from y and dy. dz may be dy.
+template <typename Cols>
+inline int softmax_backward_rows(long long handle, int rows, Cols cols, long long y_address, long long dy_address,
+                                 long long dz_address) {
+    const float* y = at<const float>(y_address);
+    const float* dy = at<const float>(dy_address);
+    float* dz = at<float>(dz_address);
+    return for_each(handle, rows, [=] ANNONET_LAMBDA(long long r) {
+        softmax_backward_row(cols, y + r * cols, dy + r * cols, dz + r * cols);
+    }, "activation_backward (softmax)");
+}
+
+inline int activation_backward(long long handle, int kind, float lower, float upper, int rows, int cols,
+                               long long z_address, long long y_address, long long dy_address, long long dz_address) {
+    if (kind == SOFTMAX) return softmax_backward_rows(handle, rows, cols, y_address, dy_address, dz_address);
+    return activation_backward_elements(handle, kind, lower, upper, rows, cols, z_address, y_address, dy_address,
+                                        dz_address);
 }
 
 // sums[j] = Σ_i x[i][j]: a block per column, its threads splitting the rows. One thread per column
 // would leave a 32-column convolution's bias gradient (rows = batch × positions, 86,528 for the
 // course's CNN) to a single warp walking every row, and a Dense layer's 512 columns at batch 1024 to
 // 16 warps walking 1,024 rows each: too few loads in flight to keep the memory busy.
-inline int column_sums(long long handle, int rows, int cols, long long x_address, long long sums_address) {
+template <typename Cols>
+inline int column_sums(long long handle, int rows, Cols cols, long long x_address, long long sums_address) {
     const float* x = at<const float>(x_address);
     float* sums = at<float>(sums_address);
     return for_each_block(handle, cols, [=] ANNONET_LAMBDA(long long j) {
@@ -131,7 +166,8 @@ inline int column_sums(long long handle, int rows, int cols, long long x_address
 
 // y = keep ? x · scale : 0 with DropoutMask's mask of (seed, step). The step is read from
 // step_address when it is not 0: a recorded graph reads the current step from device memory.
-inline int dropout(long long handle, int threshold, float scale, long long seed, long long step,
+template <typename Threshold>
+inline int dropout(long long handle, Threshold threshold, float scale, long long seed, long long step,
                    long long step_address, long long count, long long x_address, long long y_address) {
     const float* x = at<const float>(x_address);
     float* y = at<float>(y_address);
@@ -146,7 +182,8 @@ inline int dropout(long long handle, int threshold, float scale, long long seed,
 
 // The loss summed over rows into *result (a double); the gradient times scale (with respect to z
 // when fused) into gradient unless it is 0. Targets are target_width values a row.
-inline int loss(long long handle, int kind, bool fused, int rows, int cols, long long output_address,
+template <typename Cols>
+inline int loss(long long handle, int kind, bool fused, int rows, Cols cols, long long output_address,
                 long long targets_address, int target_width, long long gradient_address, float scale,
                 long long result_address) {
     const float* output = at<const float>(output_address);
@@ -159,7 +196,8 @@ inline int loss(long long handle, int kind, bool fused, int rows, int cols, long
 }
 
 // The number of correct predictions into *result (a double).
-inline int count_correct(long long handle, int kind, int rows, int cols, long long y_address,
+template <typename Cols>
+inline int count_correct(long long handle, int kind, int rows, Cols cols, long long y_address,
                          long long targets_address, int target_width, long long result_address) {
     const float* y = at<const float>(y_address);
     const float* targets = at<const float>(targets_address);
@@ -170,7 +208,8 @@ inline int count_correct(long long handle, int kind, int rows, int cols, long lo
 
 // ---- optimizers over the contiguous trainable parameters ------------------------------------------
 
-inline int sgd(long long handle, long long count, long long w_address, long long g_address, long long v_address,
+template <typename Count>
+inline int sgd(long long handle, Count count, long long w_address, long long g_address, long long v_address,
                float learning_rate, float momentum, bool nesterov) {
     float* w = at<float>(w_address);
     const float* g = at<const float>(g_address);
@@ -180,7 +219,8 @@ inline int sgd(long long handle, long long count, long long w_address, long long
     }, "sgd");
 }
 
-inline int rmsprop(long long handle, long long count, long long w_address, long long g_address, long long v_address,
+template <typename Count>
+inline int rmsprop(long long handle, Count count, long long w_address, long long g_address, long long v_address,
                    float learning_rate, float rho, float epsilon) {
     float* w = at<float>(w_address);
     const float* g = at<const float>(g_address);
@@ -191,7 +231,8 @@ inline int rmsprop(long long handle, long long count, long long w_address, long 
 }
 
 // Adam at step t (1-based), read from t_address when it is not 0 (a recorded graph).
-inline int adam(long long handle, long long count, long long w_address, long long g_address, long long m_address,
+template <typename Count>
+inline int adam(long long handle, Count count, long long w_address, long long g_address, long long m_address,
                 long long v_address, float learning_rate, float beta1, float beta2, float epsilon, long long t,
                 long long t_address) {
     float* w = at<float>(w_address);

@@ -18,6 +18,14 @@ namespace annonet {
 template <typename T>
 inline T* at(long long address) { return reinterpret_cast<T*>(address); }
 
+// A size or kind known when the code is compiled: a network's generated kernels pass fixed<512>()
+// where the generic kernels pass an int, and the compiler folds it into the kernel's body.
+// (std::integral_constant would do, but its conversion is not a device function.)
+template <long long N>
+struct fixed {
+    ANNONET_HD constexpr operator long long() const { return N; }
+};
+
 #ifdef __CUDACC__
 template <typename Body>
 __global__ void for_each_kernel(long long count, Body body) {
