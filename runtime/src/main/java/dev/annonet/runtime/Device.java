@@ -1,6 +1,7 @@
 package dev.annonet.runtime;
 
 import dev.annonet.cuda.CudaLibrary;
+import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.cpu.CpuBackend;
 import dev.annonet.runtime.backend.cuda.CudaBackend;
@@ -32,16 +33,18 @@ public final class Device {
     private final int ordinal;
     private final boolean tf32;
     private final boolean stepGraphs;
+    private final boolean networkKernels;
 
     private Device(Kind kind, int ordinal, boolean tf32) {
-        this(kind, ordinal, tf32, true);
+        this(kind, ordinal, tf32, true, true);
     }
 
-    private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs) {
+    private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs, boolean networkKernels) {
         this.kind = kind;
         this.ordinal = ordinal;
         this.tf32 = tf32;
         this.stepGraphs = stepGraphs;
+        this.networkKernels = networkKernels;
     }
 
     /** The fast CPU backend (float32, OpenBLAS). Fails when OpenBLAS cannot load on this platform. */
@@ -97,7 +100,7 @@ public final class Device {
         if (kind != Kind.CUDA) {
             throw new IllegalStateException("TF32 is a GPU setting; " + this + " is not a GPU");
         }
-        return new Device(Kind.CUDA, ordinal, true, stepGraphs);
+        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels);
     }
 
     /**
@@ -106,10 +109,24 @@ public final class Device {
      * debugging and for measuring what the graphs buy.
      */
     public Device withoutStepGraphs() {
+        requireCuda("step graphs");
+        return new Device(kind, ordinal, tf32, false, networkKernels);
+    }
+
+    /**
+     * This GPU running annonet-native's generic kernels even where the network's own, specialized
+     * to its constants, were built (see the README's "On a GPU"): to compare the two, or to rule
+     * the generated ones out while debugging.
+     */
+    public Device withGenericKernels() {
+        requireCuda("the choice of kernels");
+        return new Device(kind, ordinal, tf32, stepGraphs, false);
+    }
+
+    private void requireCuda(String setting) {
         if (kind != Kind.CUDA && kind != Kind.CUDA_HOST_EXECUTOR) {
-            throw new IllegalStateException("step graphs are a GPU setting; " + this + " is not a GPU");
+            throw new IllegalStateException(setting + " is a GPU setting; " + this + " is not a GPU");
         }
-        return new Device(kind, ordinal, tf32, false);
     }
 
     /**
@@ -123,13 +140,17 @@ public final class Device {
         return AUTO;
     }
 
+    private NetworkKernels kernels(NetworkLayout layout) {
+        return networkKernels ? layout.cudaKernels() : NetworkKernels.generic();
+    }
+
     /** A new backend for one model, which closes it with the model. */
     Backend newBackend(NetworkLayout layout) {
         return switch (kind) {
             case CPU -> new CpuBackend();
             case REFERENCE -> new ReferenceBackend();
-            case CUDA -> CudaBackend.onDevice(ordinal, tf32, stepGraphs);
-            case CUDA_HOST_EXECUTOR -> CudaBackend.hostExecutor(stepGraphs);
+            case CUDA -> CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout));
+            case CUDA_HOST_EXECUTOR -> CudaBackend.hostExecutor(stepGraphs, kernels(layout));
             case AUTO -> chooseBackend(layout);
         };
     }
@@ -140,7 +161,7 @@ public final class Device {
         String gpuProblem = gpuProblem(layout);
         if (gpuProblem == null) {
             try {
-                Backend gpu = CudaBackend.onDevice(0, false, true);
+                Backend gpu = CudaBackend.onDevice(0, false, true, layout.cudaKernels());
                 report(System.Logger.Level.INFO, "Device.auto() chose cuda:0 for " + layout.name() + ": "
                         + CudaBackend.describe(0) + ", " + multiplyAddsPerSample(layout) + " multiply-adds per sample");
                 return gpu;
@@ -202,10 +223,14 @@ public final class Device {
         return switch (kind) {
             case CPU -> "cpu";
             case REFERENCE -> "reference";
-            case CUDA -> "cuda:" + ordinal + (tf32 ? " (tf32)" : "") + (stepGraphs ? "" : " (no step graphs)");
-            case CUDA_HOST_EXECUTOR -> "cuda host executor" + (stepGraphs ? "" : " (no step graphs)");
+            case CUDA -> "cuda:" + ordinal + (tf32 ? " (tf32)" : "") + cudaSettings();
+            case CUDA_HOST_EXECUTOR -> "cuda host executor" + cudaSettings();
             case AUTO -> "auto";
         };
+    }
+
+    private String cudaSettings() {
+        return (stepGraphs ? "" : " (no step graphs)") + (networkKernels ? "" : " (generic kernels)");
     }
 
     /** Starts a CPU backend once, on first use: {@code PROBLEM} says why it cannot start, or is null. */

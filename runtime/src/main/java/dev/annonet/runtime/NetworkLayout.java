@@ -1,10 +1,12 @@
 package dev.annonet.runtime;
 
+import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.dsl.Activation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * What a generated model tells the runtime about its network, all of it decided at compile time:
@@ -108,6 +110,7 @@ public final class NetworkLayout {
     private final int trainableSize;
     private final int parameterSize;
     private final List<LayerRow> layers;
+    private final Supplier<NetworkKernels> cudaKernels;
 
     private NetworkLayout(Builder b) {
         this.name = b.name;
@@ -119,6 +122,7 @@ public final class NetworkLayout {
         this.activationSize = b.activationSize;
         this.parameters = List.copyOf(b.parameters);
         this.layers = List.copyOf(b.layers);
+        this.cudaKernels = b.cudaKernels;
         int trainable = 0;
         int updated = 0; // trainable and state
         int total = 0;
@@ -194,6 +198,15 @@ public final class NetworkLayout {
         return parameterSize;
     }
 
+    /**
+     * The network's CUDA kernels, specialized to its constants ({@code <Network>CudaKernels}, which
+     * the processor writes); the generic kernels when none were declared. Their library may still
+     * be missing: see {@link NetworkKernels#loadProblem()}.
+     */
+    public NetworkKernels cudaKernels() {
+        return cudaKernels.get();
+    }
+
     public List<LayerRow> layers() {
         return layers;
     }
@@ -217,6 +230,7 @@ public final class NetworkLayout {
         private int activationSize;
         private final List<Parameter> parameters = new ArrayList<>();
         private final List<LayerRow> layers = new ArrayList<>();
+        private Supplier<NetworkKernels> cudaKernels = NetworkKernels::generic;
 
         private Builder(String name) {
             this.name = name;
@@ -238,6 +252,12 @@ public final class NetworkLayout {
             this.output = new Port(name, offset, shape.clone());
             this.outputActivation = activation;
             this.outputPreActivationOffset = preActivationOffset;
+            return this;
+        }
+
+        /** The network's generated CUDA kernels, made only when a CUDA backend starts. */
+        public Builder cudaKernels(Supplier<NetworkKernels> kernels) {
+            this.cudaKernels = Objects.requireNonNull(kernels, "kernels");
             return this;
         }
 

@@ -83,6 +83,10 @@ class DeviceTest {
         assertEquals("cpu", Device.cpu().toString());
         assertEquals("reference", Device.reference().toString());
         assertEquals("cuda host executor", Device.cudaHostExecutor().toString());
+        assertEquals("cuda host executor (no step graphs) (generic kernels)",
+                Device.cudaHostExecutor().withoutStepGraphs().withGenericKernels().toString());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Device.cpu().withGenericKernels());
+        assertEquals("the choice of kernels is a GPU setting; cpu is not a GPU", e.getMessage());
         try (HandScheduledMlp model = HandScheduledMlp.create(Device.cpu(), 1, 2, 3, 2, 0)) {
             assertEquals("cpu", model.backend.name());
             assertEquals("HandScheduledMlp on cpu", model.toString());

@@ -1,6 +1,7 @@
 package dev.annonet.runtime.backend.cuda;
 
 import dev.annonet.cuda.CudaLibrary;
+import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.runtime.backend.AccuracyKind;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Backend;
@@ -20,6 +21,7 @@ import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The CUDA backend: float32 values in device memory, annonet's kernels ({@code native/src/main/native})
@@ -49,9 +51,12 @@ public final class CudaBackend implements Backend, StepReplay {
     private static final System.Logger LOG = System.getLogger("dev.annonet.runtime");
     /** Distinct batch sizes whose recorded steps are kept: a fit uses one, plus its last partial batch. */
     private static final int RECORDED_STEPS = 4;
+    private static final Set<String> UNLOADED_KERNELS_REPORTED = ConcurrentHashMap.newKeySet();
 
     private final long context;
     private final String name;
+    // The network's generated kernels where its library loaded, else annonet-native's generic ones.
+    private final NetworkKernels kernels;
     private final boolean stepGraphs;
     private final List<CudaMemory> memories = new ArrayList<>();
     private final PinnedStaging staging;
@@ -81,9 +86,10 @@ public final class CudaBackend implements Backend, StepReplay {
     private int captureFailures;
     private boolean closed;
 
-    private CudaBackend(long context, String name, boolean stepGraphs) {
+    private CudaBackend(long context, String name, boolean stepGraphs, NetworkKernels kernels) {
         this.context = context;
         this.name = name;
+        this.kernels = kernels;
         this.stepGraphs = stepGraphs;
         this.staging = new PinnedStaging(this);
         this.results = checked(CudaLibrary.memoryAllocate(context, RESULT_SLOTS * Double.BYTES), "allocating result slots");
@@ -103,9 +109,10 @@ public final class CudaBackend implements Backend, StepReplay {
      * A backend on GPU {@code ordinal}; {@code tf32} lets cuBLAS use TF32 tensor cores (faster,
      * about 10 mantissa bits). Fails with a message naming what is missing: the native library,
      * nvcc at build time, a driver, the GPU, or cuBLAS. Without {@code stepGraphs} every kernel is
-     * launched as it is called ({@link #stepReplay()} is null).
+     * launched as it is called ({@link #stepReplay()} is null). Runs {@code networkKernels} where
+     * their library loads, else the generic kernels, saying so once in the log.
      */
-    public static CudaBackend onDevice(int ordinal, boolean tf32, boolean stepGraphs) {
+    public static CudaBackend onDevice(int ordinal, boolean tf32, boolean stepGraphs, NetworkKernels networkKernels) {
         String problem = deviceProblem(ordinal);
         if (problem != null) {
             throw new IllegalStateException(problem);
@@ -115,21 +122,51 @@ public final class CudaBackend implements Backend, StepReplay {
             throw new IllegalStateException("the CUDA backend cannot start on GPU " + ordinal + ": " + CudaLibrary.lastError());
         }
         return new CudaBackend(context, "cuda:" + ordinal + (tf32 ? " (tf32)" : "") + (stepGraphs ? "" : " (no step graphs)"),
-                stepGraphs);
+                stepGraphs, loadable(networkKernels));
+    }
+
+    /** A backend on GPU {@code ordinal} with the generic kernels. */
+    public static CudaBackend onDevice(int ordinal, boolean tf32, boolean stepGraphs) {
+        return onDevice(ordinal, tf32, stepGraphs, NetworkKernels.generic());
     }
 
     /**
      * The host executor: this backend's code and kernels, run as loops on the CPU over host memory.
      * With {@code stepGraphs} it runs a training step in recording mode every time (it cannot keep
-     * a recording), so that mode's bookkeeping is what gets checked.
+     * a recording), so that mode's bookkeeping is what gets checked. {@code networkKernels} as for
+     * {@link #onDevice(int, boolean, boolean, NetworkKernels)}.
      */
-    public static CudaBackend hostExecutor(boolean stepGraphs) {
+    public static CudaBackend hostExecutor(boolean stepGraphs, NetworkKernels networkKernels) {
         String problem = CudaLibrary.load();
         if (problem != null) {
             throw new IllegalStateException(problem);
         }
         return new CudaBackend(CudaLibrary.contextCreate(-1, false),
-                "cuda host executor" + (stepGraphs ? "" : " (no step graphs)"), stepGraphs);
+                "cuda host executor" + (stepGraphs ? "" : " (no step graphs)"), stepGraphs, loadable(networkKernels));
+    }
+
+    /** The host executor with the generic kernels. */
+    public static CudaBackend hostExecutor(boolean stepGraphs) {
+        return hostExecutor(stepGraphs, NetworkKernels.generic());
+    }
+
+    /** {@code wanted} when its library loads, else the generic kernels, with the reason logged once. */
+    private static NetworkKernels loadable(NetworkKernels wanted) {
+        String problem = wanted.loadProblem();
+        if (problem == null) {
+            return wanted;
+        }
+        if (UNLOADED_KERNELS_REPORTED.add(wanted.description())) {
+            LOG.log(System.Logger.Level.INFO, wanted.description() + " are not available, so annonet-native's generic"
+                    + " kernels run instead (" + problem + "). To build them, add annonet's nvcc recipe to the module"
+                    + " (README, \"On a GPU\").");
+        }
+        return NetworkKernels.generic();
+    }
+
+    /** The kernels this backend runs: its network's own, or the generic ones. */
+    public NetworkKernels kernels() {
+        return kernels;
     }
 
     /** Null when GPU {@code ordinal} can be used, else why not (without starting cuBLAS). */
@@ -285,7 +322,7 @@ public final class CudaBackend implements Backend, StepReplay {
     public void biasActivation(ActivationFunction f, int rows, int cols,
                                Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
         KernelArguments.checkBiasActivation(f, rows, cols, z, zOffset, bias, biasOffset, y, yOffset);
-        check(CudaLibrary.biasActivation(context, activationCode(f), (float) f.lower(), (float) f.upper(), rows, cols,
+        checkKernel(kernels.biasActivation(context, activationCode(f), (float) f.lower(), (float) f.upper(), rows, cols,
                 cuda(z).at(zOffset), bias == null ? 0 : cuda(bias).at(biasOffset), cuda(y).at(yOffset)),
                 "biasActivation");
     }
@@ -294,7 +331,7 @@ public final class CudaBackend implements Backend, StepReplay {
     public void activationBackward(ActivationFunction f, int rows, int cols, Memory z, int zOffset,
                                    Memory y, int yOffset, Memory dy, int dyOffset, Memory dz, int dzOffset) {
         KernelArguments.checkActivationBackward(f, rows, cols, z, zOffset, y, yOffset, dy, dyOffset, dz, dzOffset);
-        check(CudaLibrary.activationBackward(context, activationCode(f), (float) f.lower(), (float) f.upper(), rows, cols,
+        checkKernel(kernels.activationBackward(context, activationCode(f), (float) f.lower(), (float) f.upper(), rows, cols,
                 cuda(z).at(zOffset), cuda(y).at(yOffset), cuda(dy).at(dyOffset), cuda(dz).at(dzOffset)),
                 "activationBackward");
     }
@@ -303,7 +340,7 @@ public final class CudaBackend implements Backend, StepReplay {
     public void columnSums(int rows, int cols, Memory x, int xOffset, Memory sums, int sumsOffset) {
         KernelArguments.check("columnSums", "x", x, xOffset, rows, cols);
         KernelArguments.check("columnSums", "sums", sums, sumsOffset, cols);
-        check(CudaLibrary.columnSums(context, rows, cols, cuda(x).at(xOffset), cuda(sums).at(sumsOffset)), "columnSums");
+        checkKernel(kernels.columnSums(context, rows, cols, cuda(x).at(xOffset), cuda(sums).at(sumsOffset)), "columnSums");
     }
 
     // ---- dropout ------------------------------------------------------------------------------------
@@ -323,7 +360,7 @@ public final class CudaBackend implements Backend, StepReplay {
 
     /** A recording reads the step from the counters, which each replay sets. */
     private void launchDropout(String what, double rate, long seed, long step, int count, long x, long y) {
-        check(CudaLibrary.dropout(context, DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step,
+        checkKernel(kernels.dropout(context, DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step,
                 recording ? counters : 0, count, x, y), what);
     }
 
@@ -493,7 +530,7 @@ public final class CudaBackend implements Backend, StepReplay {
                               long gradient, float scale) {
         int slot = resultSlot();
         int targetWidth = kind == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY ? 1 : cols;
-        check(CudaLibrary.loss(context, lossCode(kind), fused, rows, cols, output, targets, targetWidth, gradient, scale,
+        checkKernel(kernels.loss(context, lossCode(kind), fused, rows, cols, output, targets, targetWidth, gradient, scale,
                 results + (long) slot * Double.BYTES), "loss");
         return recording ? Double.NaN : readResult(slot);
     }
@@ -504,7 +541,7 @@ public final class CudaBackend implements Backend, StepReplay {
         KernelArguments.checkCountCorrect(kind, rows, cols, y, yOffset, targets, targetsOffset);
         int slot = resultSlot();
         int targetWidth = kind == AccuracyKind.SPARSE_CATEGORICAL ? 1 : cols;
-        check(CudaLibrary.countCorrect(context, accuracyCode(kind), rows, cols, cuda(y).at(yOffset),
+        checkKernel(kernels.countCorrect(context, accuracyCode(kind), rows, cols, cuda(y).at(yOffset),
                 cuda(targets).at(targetsOffset), targetWidth, results + (long) slot * Double.BYTES), "countCorrect");
         return recording ? -1 : (long) readResult(slot);
     }
@@ -533,7 +570,7 @@ public final class CudaBackend implements Backend, StepReplay {
     public void sgd(int count, Memory weights, Memory gradients, Memory velocity,
                     float learningRate, float momentum, boolean nesterov) {
         KernelArguments.checkOptimizer("sgd", count, weights, gradients, momentum == 0 ? null : velocity, null);
-        check(CudaLibrary.sgd(context, count, cuda(weights).at(0), cuda(gradients).at(0),
+        checkKernel(kernels.sgd(context, count, cuda(weights).at(0), cuda(gradients).at(0),
                 momentum == 0 ? 0 : cuda(velocity).at(0), learningRate, momentum, nesterov), "sgd");
     }
 
@@ -541,7 +578,7 @@ public final class CudaBackend implements Backend, StepReplay {
     public void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
                         float learningRate, float rho, float epsilon) {
         KernelArguments.checkOptimizer("rmsprop", count, weights, gradients, velocity, null);
-        check(CudaLibrary.rmsprop(context, count, cuda(weights).at(0), cuda(gradients).at(0), cuda(velocity).at(0),
+        checkKernel(kernels.rmsprop(context, count, cuda(weights).at(0), cuda(gradients).at(0), cuda(velocity).at(0),
                 learningRate, rho, epsilon), "rmsprop");
     }
 
@@ -550,7 +587,7 @@ public final class CudaBackend implements Backend, StepReplay {
     public void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
                      float learningRate, float beta1, float beta2, float epsilon, long t) {
         KernelArguments.checkOptimizer("adam", count, weights, gradients, m, v);
-        check(CudaLibrary.adam(context, count, cuda(weights).at(0), cuda(gradients).at(0), cuda(m).at(0), cuda(v).at(0),
+        checkKernel(kernels.adam(context, count, cuda(weights).at(0), cuda(gradients).at(0), cuda(m).at(0), cuda(v).at(0),
                 learningRate, beta1, beta2, epsilon, t, recording ? counters + Long.BYTES : 0), "adam");
     }
 
@@ -792,6 +829,14 @@ public final class CudaBackend implements Backend, StepReplay {
     void check(int status, String what) {
         if (status != 0) {
             throw new IllegalStateException(name + ": " + what + " failed: " + CudaLibrary.lastError());
+        }
+    }
+
+    /** As {@link #check}, for a call into {@link #kernels}, whose library keeps its own last error. */
+    private void checkKernel(int status, String what) {
+        if (status != 0) {
+            throw new IllegalStateException(name + ": " + what + " (" + kernels.description() + ") failed: "
+                    + kernels.lastError());
         }
     }
 
