@@ -89,6 +89,7 @@ public final class MnistMlpModel extends Model implements MnistMlp {
             .layer("hidden", "Dense", 401920, 512)
             .layer("dropout", "Dropout", 0, 512)
             .layer("output", "Dense", 5130, 10)
+            .cudaKernels(MnistMlpCudaKernels::new)
             .build();
 
     private final DenseLayer hiddenLayer;

@@ -56,6 +56,7 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
             .fixed("or.bias", OR_BIAS, new float[] {-0.5f}, 1)
             .layer("x", "InputLayer", 0, 2)
             .layer("or", "Dense", 3, 1)
+            .cudaKernels(PerceptronOrCudaKernels::new)
             .build();
 
     private final DenseLayer orLayer;

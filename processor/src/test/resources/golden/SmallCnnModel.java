@@ -150,6 +150,7 @@ public final class SmallCnnModel extends Model implements SmallCnn {
             .layer("pool", "MaxPooling2D", 0, 2, 2, 4)
             .layer("flat", "Flatten", 0, 16)
             .layer("output", "Dense", 51, 3)
+            .cudaKernels(SmallCnnCudaKernels::new)
             .build();
 
     private final WeightedLayer convLayer;

@@ -10,8 +10,11 @@ import dev.annonet.processor.read.LayerAnnotations;
 import dev.annonet.processor.read.NetworkReader;
 import dev.annonet.processor.read.NetworkSpec;
 import dev.annonet.processor.read.Source;
+import dev.annonet.processor.plan.NetworkPlan;
 import dev.annonet.processor.write.ModelWriter;
+import dev.annonet.processor.write.NetworkKernelsWriter;
 import java.io.IOException;
+import java.io.Writer;
 import java.util.Optional;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
@@ -22,6 +25,8 @@ import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
+import javax.tools.FileObject;
+import javax.tools.StandardLocation;
 
 /**
  * Compiles {@code @Network} interfaces into model classes: read the declaration, check it,
@@ -30,10 +35,20 @@ import javax.tools.Diagnostic;
  */
 @AutoService(Processor.class)
 public final class NetworkProcessor extends AbstractProcessor {
+    private static final String CUDA_LIBRARY_OPTION = "annonet.cudaLibrary";
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
         return Set.of(Network.class.getPackageName() + ".*");
+    }
+
+    /**
+     * {@code -Aannonet.cudaLibrary=NAME} builds every network's CUDA kernels of a module into one
+     * library (one nvcc run); by default each network has its own, {@code jni<Network>CudaKernels}.
+     */
+    @Override
+    public Set<String> getSupportedOptions() {
+        return Set.of(CUDA_LIBRARY_OPTION);
     }
 
     @Override
@@ -65,7 +80,21 @@ public final class NetworkProcessor extends AbstractProcessor {
         Optional<CheckedNetwork> checked = NetworkChecker.check(spec.get(), diagnostics);
         diagnostics.errors().forEach(error -> report(error.source(), error.message()));
         if (checked.isPresent()) {
-            ModelWriter.write(Planner.plan(checked.get())).writeTo(processingEnv.getFiler());
+            NetworkPlan plan = Planner.plan(checked.get());
+            ModelWriter.write(plan).writeTo(processingEnv.getFiler());
+            writeCudaKernels(plan, type);
+        }
+    }
+
+    /** The network's CUDA header, beside its sources (nvcc reads it from there), and its JavaCPP binding. */
+    private void writeCudaKernels(NetworkPlan plan, TypeElement type) throws IOException {
+        NetworkKernelsWriter kernels = NetworkKernelsWriter.of(plan, processingEnv.getOptions().get(CUDA_LIBRARY_OPTION));
+        kernels.binding().writeTo(processingEnv.getFiler());
+        String packageName = processingEnv.getElementUtils().getPackageOf(type).getQualifiedName().toString();
+        FileObject header = processingEnv.getFiler().createResource(StandardLocation.SOURCE_OUTPUT, packageName,
+                kernels.headerName(), type);
+        try (Writer writer = header.openWriter()) {
+            writer.write(kernels.header());
         }
     }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.tools.JavaFileObject;
+import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,17 @@ class GoldenSourceTest {
     @Test
     void mnistMlp() throws IOException {
         assertGolden(Networks.mnistMlp(), "MnistMlpModel");
+    }
+
+    /** The MLP's CUDA kernels: the header with its launchers, and their JavaCPP binding. */
+    @Test
+    void mnistMlpCudaKernels() throws IOException {
+        Compilation compilation = Networks.compile(Networks.mnistMlp());
+        assertThat(compilation).succeededWithoutWarnings();
+        assertGolden(Networks.generatedSource(compilation, "example.MnistMlpCudaKernels"), "MnistMlpCudaKernels.java");
+        JavaFileObject header = compilation.generatedFile(StandardLocation.SOURCE_OUTPUT, "example", "MnistMlpCudaKernels.cuh")
+                .orElseThrow();
+        assertGolden(header.getCharContent(true).toString(), "MnistMlpCudaKernels.cuh");
     }
 
     @Test
@@ -42,8 +54,11 @@ class GoldenSourceTest {
     private static void assertGolden(JavaFileObject declaration, String model) throws IOException {
         Compilation compilation = Networks.compile(declaration);
         assertThat(compilation).succeededWithoutWarnings();
-        String generated = Networks.generatedSource(compilation, "example." + model);
-        Path golden = GOLDEN.resolve(model + ".java");
+        assertGolden(Networks.generatedSource(compilation, "example." + model), model + ".java");
+    }
+
+    private static void assertGolden(String generated, String file) throws IOException {
+        Path golden = GOLDEN.resolve(file);
         if (UPDATE) {
             Files.writeString(golden, generated);
         }

@@ -126,7 +126,7 @@ public final class ModelWriter {
         return FieldSpec.builder(type, names.of(dottedName), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL);
     }
 
-    /** What the runtime is told: ports, arena size, parameters (trainable first) and summary rows. */
+    /** What the runtime is told: ports, arena size, parameters (trainable first), summary rows and the CUDA kernels. */
     private FieldSpec layout() {
         CodeBlock.Builder layout = CodeBlock.builder()
                 .add("$T.builder($S)$>$>", NETWORK_LAYOUT, plan.declaration().getSimpleName().toString())
@@ -144,7 +144,8 @@ public final class ModelWriter {
         for (LayerEntry layer : plan.layers()) {
             layout.add("\n.layer($S, $S, $L, $L)", layer.name(), layer.kerasType(), layer.parameterCount(), dims(layer.shape()));
         }
-        layout.add("\n.build()$<$<");
+        layout.add("\n.cudaKernels($T::new)", NetworkKernelsWriter.bindingName(plan.declaration()))
+                .add("\n.build()$<$<");
         return FieldSpec.builder(NETWORK_LAYOUT, LAYOUT, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .initializer(layout.build())
                 .build();
