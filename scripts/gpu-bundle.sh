@@ -36,6 +36,8 @@ cp dsl-annotations/target/annonet-dsl-annotations-*.jar native/target/annonet-na
     runtime/target/annonet-runtime-*.jar samples/target/annonet-samples-*.jar "$OUT/lib/"
 unzip -l "$OUT"/lib/annonet-native-*.jar | grep -q 'linux-x86_64/libjniCudaLibrary.so' \
     || { echo "gpu-bundle: the native jar has no CUDA library" >&2; exit 2; }
+unzip -l "$OUT"/lib/annonet-samples-*.jar | grep -q 'linux-x86_64/libjniAnnonetSamplesKernels.so' \
+    || { echo "gpu-bundle: the samples jar has no library of the networks' own CUDA kernels" >&2; exit 2; }
 mvn -q -B dependency:copy -Dartifact=$JUNIT_CONSOLE -DoutputDirectory="$ROOT/$OUT"
 mv "$OUT"/junit-platform-console-standalone-*.jar "$OUT/junit-console.jar"
 

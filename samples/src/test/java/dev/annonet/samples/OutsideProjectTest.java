@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A user's Maven project, written as the README shows (annotations and runtime as dependencies,
- * the processor in annotationProcessorPaths), compiles a declaration against the artifacts that
- * {@code mvn install} put in the local repository, and trains it.
+ * the processor in annotationProcessorPaths, and the recipe of "On a GPU" for the network's CUDA
+ * kernels), compiles a declaration against the artifacts that {@code mvn install} put in the local
+ * repository, builds its kernels with nvcc where nvcc is installed, and trains it.
  *
  * <p>It needs those artifacts installed by the same build: run the README's test command,
  * {@code mvn install}; under {@code mvn test} it fails and says so.
@@ -57,6 +58,13 @@ class OutsideProjectTest {
         assertTrue(Files.exists(project.resolve("target/generated-sources/annotations/example/OrGateModel.java")),
                 "the processor wrote no model:\n" + log);
         assertTrue(log.contains("outside-project accuracy=1.0"), "the outside model did not learn OR:\n" + log);
+        assertTrue(log.contains(nvccOnPath() ? "outside-project kernels=built" : "nvcc is not on the PATH"),
+                "the README's recipe for the network's CUDA kernels did not do its part:\n" + log);
+    }
+
+    private static boolean nvccOnPath() {
+        String path = System.getenv("PATH");
+        return path != null && Arrays.stream(path.split(":")).anyMatch(dir -> Files.isExecutable(Path.of(dir, "nvcc")));
     }
 
     private static void copyTemplate(Path target) throws IOException {

@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
 
 /**
  * The GPU benchmark: the course's MNIST MLP and the samples' convnet trained on GPU 0 by annonet,
- * with each step replayed as a CUDA graph and with every kernel launched on its own, next to
+ * with each step replayed as a CUDA graph (with the network's own kernels, and with annonet-native's
+ * generic ones) and with every kernel launched on its own, next to
  * PyTorch eager and PyTorch replaying a CUDA graph (scripts/pytorch/bench_mnist_gpu.py), at batch
  * 128 and 1024, on the same digits and with the same loop, annonet's fit: the training set copied
  * to the device once, a new order each epoch, each batch gathered on the device, trained on, and
@@ -117,6 +118,8 @@ public final class GpuBench {
             List<Row> rows = new ArrayList<>();
             for (int batch : batches) {
                 rows.add(new Row(batch, "annonet, step as CUDA graph", stepMicros(network, Device.cuda(0), mnist, batch, epochs)));
+                rows.add(new Row(batch, "annonet, graph, generic kernels",
+                        stepMicros(network, Device.cuda(0).withGenericKernels(), mnist, batch, epochs)));
                 rows.add(new Row(batch, "annonet, kernel by kernel",
                         stepMicros(network, Device.cuda(0).withoutStepGraphs(), mnist, batch, epochs)));
             }

@@ -18,5 +18,7 @@ public final class TrainOr {
             Evaluation score = model.evaluate(x, y);
             System.out.println("outside-project accuracy=" + score.get("accuracy"));
         }
+        String problem = new OrGateCudaKernels().loadProblem();
+        System.out.println("outside-project kernels=" + (problem == null ? "built" : problem));
     }
 }
