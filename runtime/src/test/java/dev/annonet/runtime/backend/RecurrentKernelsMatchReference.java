@@ -25,17 +25,31 @@ public abstract class RecurrentKernelsMatchReference {
     @ParameterizedTest(name = "returnSequences={0}")
     @ValueSource(booleans = {false, true})
     void lstmForwardAndBackward(boolean returnSequences) {
-        lstmMatches(5, 7, 6, 8, returnSequences);
+        lstmMatches(5, 7, 6, 8, returnSequences, 0.5);
+    }
+
+    /** 12 units: the CPU kernels' eight-cell vector lanes and the scalar cells after them, in one row. */
+    @ParameterizedTest(name = "returnSequences={0}")
+    @ValueSource(booleans = {false, true})
+    void lstmWithUnitsPastTheLastFullLane(boolean returnSequences) {
+        lstmMatches(5, 4, 3, 12, returnSequences, 0.5);
+    }
+
+    /** Weights that push the gates' pre-activations far past ±10: exp and tanh at the ends of their range. */
+    @ParameterizedTest(name = "returnSequences={0}")
+    @ValueSource(booleans = {false, true})
+    void lstmWithSaturatedGates(boolean returnSequences) {
+        lstmMatches(6, 3, 4, 16, returnSequences, 20);
     }
 
     /** Enough cells per step that a backend may split them over threads (the CPU kernels do past 2,048). */
     @ParameterizedTest(name = "returnSequences={0}")
     @ValueSource(booleans = {false, true})
     void lstmOverManyRows(boolean returnSequences) {
-        lstmMatches(40, 3, 5, 64, returnSequences);
+        lstmMatches(40, 3, 5, 64, returnSequences, 0.5);
     }
 
-    private void lstmMatches(int batch, int steps, int inputs, int units, boolean returnSequences) {
+    private void lstmMatches(int batch, int steps, int inputs, int units, boolean returnSequences, double weightRange) {
         int pad = 3;
         int xSize = batch * steps * inputs;
         int ySize = batch * (returnSequences ? steps : 1) * units;
@@ -47,7 +61,7 @@ public abstract class RecurrentKernelsMatchReference {
         int yAt = workspaceAt + workspaceSize;
         Twin arena = pair.twin(pair.uniform(yAt + ySize, -1, 1));
         Twin gradients = pair.twin(pair.uniform(yAt + ySize, -1, 1)); // the upstream gradient at y, stale values elsewhere
-        Twin parameters = pair.twin(pair.uniform(pad + weightCount, -0.5, 0.5));
+        Twin parameters = pair.twin(pair.uniform(pad + weightCount, -weightRange, weightRange));
         Twin parameterGradients = pair.twin(pair.uniform(pad + weightCount, -1, 1));
         pair.onBoth((backend, side) -> {
             backend.lstm(batch, steps, inputs, units, returnSequences, side.apply(arena), xAt,
