@@ -70,6 +70,10 @@ public final class CpuKernels {
     public static native void activationBackward(int kind, float lower, float upper, int rows, int cols, long z, long y,
                                                  long dy, long dz);
 
+    /** sums[c] = Σ_r x[r][c] over {@code rows} rows of {@code cols} values: a bias's gradient. */
+    @Name("column_sums_at")
+    public static native void columnSums(int rows, int cols, long x, long sums);
+
     /**
      * LSTM step {@code t} forward over every cell (lstm_cell.cuh), as {@code LstmCells.forward}:
      * the addresses of the bias, of the workspace's start and of y's.
@@ -93,6 +97,17 @@ public final class CpuKernels {
     /** dx of {@link #pool2d} from dy (window.cuh's pooled_gradient; max: to each window's first maximum). */
     @Name("pool2d_backward_at")
     public static native void pool2dBackward(int kind, long window, int batch, long x, long dy, long dx);
+
+    /**
+     * A convolution's columns from x: each output position's window as one row of (kh, kw, cin)
+     * values, zeros in the padding; {@code window} as {@link #pool2d}'s.
+     */
+    @Name("im2col_at")
+    public static native void im2col(long window, int batch, long x, long columns);
+
+    /** dx (overwritten) from a convolution's column gradients: each value added onto the input it came from. */
+    @Name("col2im_at")
+    public static native void col2im(long window, int batch, long columns, long dx);
 
     /** RMSprop over {@code count} parameters in place, on the shared pool (element_math.cuh's rmsprop_element). */
     @Name("rmsprop_at")

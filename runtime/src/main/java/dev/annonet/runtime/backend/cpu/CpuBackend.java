@@ -378,6 +378,10 @@ public final class CpuBackend extends ElementsBackend {
     public void columnSums(int rows, int cols, Memory x, int xOffset, Memory sums, int sumsOffset) {
         KernelArguments.check("columnSums", "x", x, xOffset, rows, cols);
         KernelArguments.check("columnSums", "sums", sums, sumsOffset, cols);
+        if (nativeKernels) { // a convolution's bias gradient: 86,528 short rows, each copied to the heap by the loop below
+            CpuKernels.columnSums(rows, cols, cpu(x).address(xOffset), cpu(sums).address(sumsOffset));
+            return;
+        }
         FloatBuffer xb = cpu(x).buffer;
         float[] row = tiles.first;
         float[] total = tiles.second;
@@ -447,7 +451,11 @@ public final class CpuBackend extends ElementsBackend {
     public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                        Memory columns, int columnsOffset, Memory z, int zOffset) {
         ImageKernelArguments.checkConv2d(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset, z, zOffset);
-        Im2Col.gather(window, batch, cpu(x).buffer, xOffset, cpu(columns).buffer, columnsOffset);
+        if (nativeKernels) { // the Java gather and scatter took a quarter of the CNN sample's step
+            CpuKernels.im2col(windowArguments.address(window), batch, cpu(x).address(xOffset), cpu(columns).address(columnsOffset));
+        } else {
+            Im2Col.gather(window, batch, cpu(x).buffer, xOffset, cpu(columns).buffer, columnsOffset);
+        }
         matmul(false, false, batch * window.outputPositions(), window.outputChannels(), window.patchSize(),
                 columns, columnsOffset, kernel, kernelOffset, z, zOffset, false);
     }
@@ -468,7 +476,12 @@ public final class CpuBackend extends ElementsBackend {
         if (dx != null) {
             matmul(false, true, rows, window.patchSize(), window.outputChannels(),
                     dz, dzOffset, kernel, kernelOffset, dColumns, dColumnsOffset, false);
-            im2col.scatter(window, batch, cpu(dColumns).buffer, dColumnsOffset, cpu(dx).buffer, dxOffset);
+            if (nativeKernels) {
+                CpuKernels.col2im(windowArguments.address(window), batch, cpu(dColumns).address(dColumnsOffset),
+                        cpu(dx).address(dxOffset));
+            } else {
+                im2col.scatter(window, batch, cpu(dColumns).buffer, dColumnsOffset, cpu(dx).buffer, dxOffset);
+            }
         }
     }
 
