@@ -3,6 +3,7 @@ package dev.annonet.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.sun.management.ThreadMXBean;
+import dev.annonet.samples.xor.XorNetworkModel;
 import java.lang.management.ManagementFactory;
 import java.util.Random;
 import java.util.function.Function;
@@ -15,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A training step, after warm-up, allocates nothing: no Java heap (the thread's allocation counter)
  * and no native memory (JavaCPP's count of bytes allocated and not freed). Dense with dropout on
- * the reference and CPU backends and the CUDA host executor; Conv2D, BatchNormalization and MaxPooling2D, and a stacked LSTM, on the CPU. It
+ * the reference and CPU backends and the CUDA host executor (also through a network's own
+ * generated kernels); Conv2D, BatchNormalization and MaxPooling2D, and a stacked LSTM, on the CPU. It
  * lives in the runtime's package to call the trainer's step directly, without the progress output.
  */
 class AllocationTest {
@@ -25,10 +27,13 @@ class AllocationTest {
         Function<Device, Model> mlp = device -> SmallMlpModel.create(device, 1);
         Function<Device, Model> cnn = device -> SmallCnnModel.create(device, 1);
         Function<Device, Model> lstm = device -> StackedLstmModel.create(device, 1);
+        Function<Device, Model> xor = device -> XorNetworkModel.create(device, 1);
         return Stream.of(
                 Arguments.of("SmallMlp", mlp, Device.cpu(), 20, 4),
                 Arguments.of("SmallMlp", mlp, Device.reference(), 20, 4),
                 Arguments.of("SmallMlp", mlp, Device.cudaHostExecutor(), 20, 4),
+                // a sample network, so its own generated CUDA kernels run (the tests' networks run the generic ones)
+                Arguments.of("XorNetwork", xor, Device.cudaHostExecutor(), 2, 1),
                 Arguments.of("SmallCnn", cnn, Device.cpu(), 8 * 8 * 2, 3),
                 Arguments.of("StackedLstm", lstm, Device.cpu(), 5 * 4, 4));
     }
