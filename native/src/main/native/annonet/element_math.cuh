@@ -91,13 +91,18 @@ ANNONET_HD uint64_t dropout_base(uint64_t seed, uint64_t step) {
     return seed * 0x9E3779B97F4A7C15ull + step * 0xBF58476D1CE4E5B9ull;
 }
 
-// y[i] = x[i] · scale when element i's 16-bit uniform is at least threshold, else 0: one 64-bit
-// hash of (seed, step, i / 4) gives the uniforms of four elements (DropoutMask.keep).
+// DropoutMask.groupHash: one 64-bit hash of (seed, step, group) holds the 16-bit uniforms of the
+// group's four elements (DropoutMask.lane).
+ANNONET_HD uint64_t dropout_group_hash(uint64_t base, uint64_t group) {
+    return splitmix64(base + group * 0x94D049BB133111EBull);
+}
+
+ANNONET_HD int dropout_lane(uint64_t hash, int lane) { return (int)((hash >> (16 * lane)) & 0xFFFF); }
+
+// y[i] = x[i] · scale when element i's 16-bit uniform is at least threshold, else 0 (DropoutMask.keep).
 ANNONET_HD float dropout_element(uint64_t base, int threshold, float scale, long long index, float x) {
-    uint64_t group = (uint64_t)(index >> 2);
-    uint64_t hash = splitmix64(base + group * 0x94D049BB133111EBull);
-    int lane = (int)((hash >> (16 * (index & 3))) & 0xFFFF);
-    return lane >= threshold ? x * scale : 0.0f;
+    uint64_t hash = dropout_group_hash(base, (uint64_t)(index >> 2));
+    return dropout_lane(hash, (int)(index & 3)) >= threshold ? x * scale : 0.0f;
 }
 
 // ---- losses (LossKernels) --------------------------------------------------------------------------

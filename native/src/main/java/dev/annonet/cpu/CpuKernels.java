@@ -14,7 +14,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * called then.
  */
 @Platform(include = {"annonet/cpu/threads.h", "annonet/cpu/sparse_products.h", "annonet/cpu/activations.h",
-        "annonet/cpu/lstm_cells.h", "annonet/cpu/images.h", "annonet/cpu/optimizers.h"}, link = "dl")
+        "annonet/cpu/lstm_cells.h", "annonet/cpu/images.h", "annonet/cpu/optimizers.h", "annonet/cpu/dropout.h"}, link = "dl")
 @Namespace("annonet::cpu")
 public final class CpuKernels {
     private CpuKernels() {
@@ -69,6 +69,13 @@ public final class CpuKernels {
     @Name("activation_backward_at")
     public static native void activationBackward(int kind, float lower, float upper, int rows, int cols, long z, long y,
                                                  long dy, long dz);
+
+    /**
+     * y = x · (kept ? scale : 0) over {@code count} values with DropoutMask's mask of (seed, step)
+     * (element_math.cuh's); y may be x. With dy and dx, the backward pass.
+     */
+    @Name("dropout_at")
+    public static native void dropout(int threshold, float scale, long seed, long step, long count, long x, long y);
 
     /** sums[c] = Σ_r x[r][c] over {@code rows} rows of {@code cols} values: a bias's gradient. */
     @Name("column_sums_at")
