@@ -12,10 +12,6 @@
 namespace annonet {
 namespace cpu {
 
-// Values per chunk of rows handed to a thread: smaller layers stay on the calling thread, where a
-// hand-over would cost about as much as it saves.
-constexpr long long ACTIVATION_CHUNK = 32768;
-
 // Rows [r0, r1): z += bias (unless bias is null), y = f(z); y may be z. f is a function object,
 // so that RELU's and LINEAR's loops vectorize instead of switching on the kind per value.
 template <typename F>
@@ -106,7 +102,7 @@ inline void bias_activation_at(int kind, float lower, float upper, int rows, int
     float* z = (float*)(intptr_t)z_address;
     const float* bias = (const float*)(intptr_t)bias_address;
     float* y = (float*)(intptr_t)y_address;
-    in_row_chunks(rows, cols, ACTIVATION_CHUNK, [&](int r0, int r1) {
+    in_row_chunks(rows, cols, ELEMENT_CHUNK, [&](int r0, int r1) {
 #if defined(__x86_64__)
         if (has_avx2()) {
             bias_activation_rows_avx2(kind, lower, upper, r0, r1, cols, z, bias, y);
@@ -124,7 +120,7 @@ inline void activation_backward_at(int kind, float lower, float upper, int rows,
     const float* y = (const float*)(intptr_t)y_address;
     const float* dy = (const float*)(intptr_t)dy_address;
     float* dz = (float*)(intptr_t)dz_address;
-    in_row_chunks(rows, cols, ACTIVATION_CHUNK, [&](int r0, int r1) {
+    in_row_chunks(rows, cols, ELEMENT_CHUNK, [&](int r0, int r1) {
 #if defined(__x86_64__)
         if (has_avx2()) {
             activation_backward_rows_avx2(kind, lower, upper, r0, r1, cols, z, y, dy, dz);

@@ -1,12 +1,11 @@
 // Dropout for the CPU backend: element_math.cuh's mask (the CUDA kernels' own: one SplitMix64 hash
 // per group of four values), a group at a time, groups shared out over the pool. The Java loop it
-// replaces copied the values through heap tiles: about a sixth of the MNIST MLP's training step.
+// replaces copied the values through heap tiles: about an eighth of the MNIST MLP's training step.
 #pragma once
 
 #include <cstdint>
 
 #include "../element_math.cuh"
-#include "activations.h"
 #include "threads.h"
 
 namespace annonet {
@@ -20,7 +19,7 @@ inline void dropout_at(int threshold, float scale, long long seed, long long ste
     float* y = (float*)(intptr_t)y_address;
     uint64_t base = dropout_base((uint64_t)seed, (uint64_t)step);
     int groups = (int)((count + 3) / 4);
-    in_row_chunks(groups, 4, ACTIVATION_CHUNK, [&](int g0, int g1) {
+    in_row_chunks(groups, 4, ELEMENT_CHUNK, [&](int g0, int g1) {
         for (int g = g0; g < g1; g++) {
             uint64_t hash = dropout_group_hash(base, (uint64_t)g);
             long long first = 4LL * g;

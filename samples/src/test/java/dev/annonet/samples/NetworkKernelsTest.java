@@ -98,7 +98,8 @@ class NetworkKernelsTest {
         Tensor images = MNIST.trainImages();
         int[] shape = images.shape().clone();
         shape[0] = to - from;
-        int sampleSize = images.toArray().length / images.samples();
-        return Tensor.of(Arrays.copyOfRange(images.toArray(), from * sampleSize, to * sampleSize), shape);
+        float[] values = images.toArray();
+        int sampleSize = values.length / images.samples();
+        return Tensor.of(Arrays.copyOfRange(values, from * sampleSize, to * sampleSize), shape);
     }
 }

@@ -338,7 +338,7 @@ public final class CpuBackend extends ElementsBackend {
      */
     private void applyDropout(double rate, long seed, long step, int count,
                               CpuMemory input, int inOffset, CpuMemory output, int outOffset) {
-        if (nativeKernels) { // the loop below was about a sixth of the MNIST MLP's training step
+        if (nativeKernels) { // the loop below was about an eighth of the MNIST MLP's training step
             CpuKernels.dropout(DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step, count,
                     input.address(inOffset), output.address(outOffset));
             return;
@@ -458,7 +458,7 @@ public final class CpuBackend extends ElementsBackend {
     public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                        Memory columns, int columnsOffset, Memory z, int zOffset) {
         ImageKernelArguments.checkConv2d(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset, z, zOffset);
-        if (nativeKernels) { // the Java gather and scatter took a quarter of the CNN sample's step
+        if (nativeKernels) { // the Java gather and scatter took about a seventh of the CNN sample's step
             CpuKernels.im2col(windowArguments.address(window), batch, cpu(x).address(xOffset), cpu(columns).address(columnsOffset));
         } else {
             Im2Col.gather(window, batch, cpu(x).buffer, xOffset, cpu(columns).buffer, columnsOffset);
