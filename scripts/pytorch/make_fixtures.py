@@ -36,8 +36,11 @@ RMSPROP = dict(lr=1e-3, rho=0.9, epsilon=1e-7)
 ADAM = dict(lr=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-7)
 
 
+MASK32 = (1 << 32) - 1
+
+
 def mix(z):
-    """SplitMix64's finalizer, as SplitMix64.mix."""
+    """SplitMix64's finalizer, as Seeds.mix."""
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
     return z ^ (z >> 31)
@@ -48,16 +51,36 @@ def layer_seed(model_seed, layer_index):
     return mix((model_seed + (layer_index + 1) * 0x9E3779B97F4A7C15) & MASK64)
 
 
+def philox4x32_10(counter, key):
+    """Philox4x32-10, as Philox4x32.block: four 32-bit words of a 4-word counter and a 2-word key."""
+    c0, c1, c2, c3 = counter
+    k0, k1 = key
+    for round_index in range(10):
+        if round_index > 0:
+            k0, k1 = (k0 + 0x9E3779B9) & MASK32, (k1 + 0xBB67AE85) & MASK32
+        product0, product1 = 0xD2511F53 * c0, 0xCD9E8D57 * c2
+        c0, c1, c2, c3 = ((product1 >> 32) ^ c1 ^ k0, product1 & MASK32,
+                          (product0 >> 32) ^ c3 ^ k1, product0 & MASK32)
+    return c0, c1, c2, c3
+
+
+# Random123's published answers (its tests/kat_vectors): the mirror must agree before it is used.
+assert philox4x32_10((0, 0, 0, 0), (0, 0)) == (0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8)
+assert philox4x32_10((0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344), (0xA4093822, 0x299F31D0)) == \
+    (0xD16CFE09, 0x94FDCCEB, 0x5001E420, 0x24126EA1)
+
+
 def dropout_threshold(rate):
     """DropoutMask.threshold: uniforms below it are dropped."""
     return int(round(rate * 65536))
 
 
 def keep(seed, step, index, rate):
-    """DropoutMask.keep: one hash per group of four elements, a 16-bit uniform per element."""
-    base = (seed * 0x9E3779B97F4A7C15 + step * 0xBF58476D1CE4E5B9) & MASK64
-    group_hash = mix((base + (index // 4) * 0x94D049BB133111EB) & MASK64)
-    return (group_hash >> (16 * (index % 4))) & 0xFFFF >= dropout_threshold(rate)
+    """DropoutMask.keep: one Philox block per group of eight elements, a 16-bit uniform per element."""
+    group = index // 8
+    block = philox4x32_10((group & MASK32, group >> 32, step & MASK32, step >> 32), (seed & MASK32, seed >> 32))
+    lane = index % 8
+    return (block[lane // 2] >> (16 * (lane % 2))) & 0xFFFF >= dropout_threshold(rate)
 
 
 def dropout_scale(rate):

@@ -74,35 +74,56 @@ ANNONET_HD void softmax_backward_row(int cols, const float* y, const float* dy, 
     for (int c = 0; c < cols; c++) dz[c] = y[c] * (dy[c] - dot);
 }
 
-// ---- dropout (DropoutMask, SplitMix64) ------------------------------------------------------------
+// ---- dropout (DropoutMask, Philox4x32) -------------------------------------------------------------
 
-ANNONET_HD uint64_t splitmix64(uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+// Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011), the
+// counter-based generator cuRAND and PyTorch's CUDA dropout use: 128 random bits that are a pure
+// function of a 128-bit counter and a 64-bit key (Philox4x32.block).
+struct PhiloxBlock {
+    uint32_t word[4];
+};
+
+ANNONET_HD PhiloxBlock philox4x32_10(uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1) {
+    for (int round = 0; round < 10; round++) {
+        if (round > 0) {
+            k0 += 0x9E3779B9u;
+            k1 += 0xBB67AE85u;
+        }
+        uint64_t product0 = (uint64_t)0xD2511F53u * c0;
+        uint64_t product1 = (uint64_t)0xCD9E8D57u * c2;
+        uint32_t n0 = (uint32_t)(product1 >> 32) ^ c1 ^ k0;
+        uint32_t n2 = (uint32_t)(product0 >> 32) ^ c3 ^ k1;
+        c1 = (uint32_t)product1;
+        c3 = (uint32_t)product0;
+        c0 = n0;
+        c2 = n2;
+    }
+    return PhiloxBlock{{c0, c1, c2, c3}};
 }
 
 // DropoutMask.threshold: uniforms below round(rate · 65536) are dropped (rate is in [0, 1)). A
 // constant expression, so that a network's generated kernels can fix it at compile time.
 constexpr int dropout_threshold(double rate) { return (int)(rate * 65536 + 0.5); }
 
-// DropoutMask.base: the part of every hash of one (seed, step).
-ANNONET_HD uint64_t dropout_base(uint64_t seed, uint64_t step) {
-    return seed * 0x9E3779B97F4A7C15ull + step * 0xBF58476D1CE4E5B9ull;
+// Elements that share one Philox block: eight 16-bit uniforms in its 128 bits (DropoutMask.GROUP).
+constexpr int DROPOUT_GROUP = 8;
+
+// DropoutMask.block: the block of group `group` at (seed, step); the key is the seed, the counter
+// the group and the step.
+ANNONET_HD PhiloxBlock dropout_block(uint64_t seed, uint64_t step, uint64_t group) {
+    return philox4x32_10((uint32_t)group, (uint32_t)(group >> 32), (uint32_t)step, (uint32_t)(step >> 32),
+                         (uint32_t)seed, (uint32_t)(seed >> 32));
 }
 
-// DropoutMask.groupHash: one 64-bit hash of (seed, step, group) holds the 16-bit uniforms of the
-// group's four elements (DropoutMask.lane).
-ANNONET_HD uint64_t dropout_group_hash(uint64_t base, uint64_t group) {
-    return splitmix64(base + group * 0x94D049BB133111EBull);
+// DropoutMask.lane: the 16-bit uniform of lane 0 to 7 of a block.
+ANNONET_HD int dropout_lane(const PhiloxBlock& block, int lane) {
+    return (int)((block.word[lane >> 1] >> (16 * (lane & 1))) & 0xFFFFu);
 }
-
-ANNONET_HD int dropout_lane(uint64_t hash, int lane) { return (int)((hash >> (16 * lane)) & 0xFFFF); }
 
 // y[i] = x[i] · scale when element i's 16-bit uniform is at least threshold, else 0 (DropoutMask.keep).
-ANNONET_HD float dropout_element(uint64_t base, int threshold, float scale, long long index, float x) {
-    uint64_t hash = dropout_group_hash(base, (uint64_t)(index >> 2));
-    return dropout_lane(hash, (int)(index & 3)) >= threshold ? x * scale : 0.0f;
+ANNONET_HD float dropout_element(uint64_t seed, uint64_t step, int threshold, float scale, long long index, float x) {
+    PhiloxBlock block = dropout_block(seed, step, (uint64_t)(index / DROPOUT_GROUP));
+    return dropout_lane(block, (int)(index % DROPOUT_GROUP)) >= threshold ? x * scale : 0.0f;
 }
 
 // ---- losses (LossKernels) --------------------------------------------------------------------------

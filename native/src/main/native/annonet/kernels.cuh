@@ -173,8 +173,8 @@ inline int dropout(long long handle, Threshold threshold, float scale, long long
     float* y = at<float>(y_address);
     const long long* step_slot = at<const long long>(step_address);
     return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) {
-        uint64_t base = dropout_base((uint64_t)seed, (uint64_t)(step_slot ? *step_slot : step));
-        y[i] = dropout_element(base, threshold, scale, i, x[i]);
+        uint64_t current_step = (uint64_t)(step_slot ? *step_slot : step);
+        y[i] = dropout_element((uint64_t)seed, current_step, threshold, scale, i, x[i]);
     }, "dropout");
 }
 

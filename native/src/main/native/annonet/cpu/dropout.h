@@ -1,5 +1,5 @@
-// Dropout for the CPU backend: element_math.cuh's mask (the CUDA kernels' own: one SplitMix64 hash
-// per group of four values), a group at a time, groups shared out over the pool. The Java loop it
+// Dropout for the CPU backend: element_math.cuh's mask (the CUDA kernels' own: one Philox block per
+// group of eight values), a group at a time, groups shared out over the pool. The Java loop it
 // replaces copied the values through heap tiles: about an eighth of the MNIST MLP's training step.
 #pragma once
 
@@ -17,14 +17,13 @@ inline void dropout_at(int threshold, float scale, long long seed, long long ste
                        long long y_address) {
     const float* x = (const float*)(intptr_t)x_address;
     float* y = (float*)(intptr_t)y_address;
-    uint64_t base = dropout_base((uint64_t)seed, (uint64_t)step);
-    int groups = (int)((count + 3) / 4);
-    in_row_chunks(groups, 4, ELEMENT_CHUNK, [&](int g0, int g1) {
+    int groups = (int)((count + DROPOUT_GROUP - 1) / DROPOUT_GROUP);
+    in_row_chunks(groups, DROPOUT_GROUP, ELEMENT_CHUNK, [&](int g0, int g1) {
         for (int g = g0; g < g1; g++) {
-            uint64_t hash = dropout_group_hash(base, (uint64_t)g);
-            long long first = 4LL * g;
-            for (int lane = 0; lane < 4 && first + lane < count; lane++) {
-                y[first + lane] = x[first + lane] * (dropout_lane(hash, lane) >= threshold ? scale : 0.0f);
+            PhiloxBlock block = dropout_block((uint64_t)seed, (uint64_t)step, (uint64_t)g);
+            long long first = (long long)DROPOUT_GROUP * g;
+            for (int lane = 0; lane < DROPOUT_GROUP && first + lane < count; lane++) {
+                y[first + lane] = x[first + lane] * (dropout_lane(block, lane) >= threshold ? scale : 0.0f);
             }
         }
     });

@@ -9,11 +9,16 @@ public final class DropoutKernels {
     private DropoutKernels() {
     }
 
+    /** {@code block} holds a mask block's words between calls ({@link Philox4x32#WORDS} of them). */
     public static void apply(double rate, long seed, long step, int count,
-                             Elements input, int inputOffset, Elements output, int outputOffset) {
+                             Elements input, int inputOffset, Elements output, int outputOffset, int[] block) {
         double scale = DropoutMask.scale(rate);
+        int threshold = DropoutMask.threshold(rate);
         for (int i = 0; i < count; i++) {
-            boolean keep = DropoutMask.keep(seed, step, i, rate);
+            if (i % DropoutMask.GROUP == 0) {
+                DropoutMask.block(seed, step, i / DropoutMask.GROUP, block);
+            }
+            boolean keep = DropoutMask.lane(block, i % DropoutMask.GROUP) >= threshold;
             output.set(outputOffset + i, keep ? input.get(inputOffset + i) * scale : 0);
         }
     }

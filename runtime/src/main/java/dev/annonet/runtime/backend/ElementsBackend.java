@@ -8,6 +8,8 @@ import java.util.Objects;
  * reference backend uses them all; a fast backend overrides the ones it specializes.
  */
 public abstract class ElementsBackend implements Backend {
+    /** The words of a dropout mask's block, reused by every dropout call so a step allocates nothing. */
+    protected final int[] dropoutBlock = new int[Philox4x32.WORDS];
 
     /** {@code memory} as this backend's own, or an exception saying why it is not. */
     protected abstract Elements elements(Memory memory);
@@ -51,14 +53,14 @@ public abstract class ElementsBackend implements Backend {
     @Override
     public void dropout(double rate, long seed, long step, int count, Memory x, int xOffset, Memory y, int yOffset) {
         KernelArguments.checkDropout(rate, count, x, xOffset, y, yOffset);
-        DropoutKernels.apply(rate, seed, step, count, elements(x), xOffset, elements(y), yOffset);
+        DropoutKernels.apply(rate, seed, step, count, elements(x), xOffset, elements(y), yOffset, dropoutBlock);
     }
 
     @Override
     public void dropoutBackward(double rate, long seed, long step, int count,
                                 Memory dy, int dyOffset, Memory dx, int dxOffset) {
         KernelArguments.checkDropout(rate, count, dy, dyOffset, dx, dxOffset);
-        DropoutKernels.apply(rate, seed, step, count, elements(dy), dyOffset, elements(dx), dxOffset);
+        DropoutKernels.apply(rate, seed, step, count, elements(dy), dyOffset, elements(dx), dxOffset, dropoutBlock);
     }
 
     @Override

@@ -196,13 +196,18 @@ public abstract class DenseKernelsMatchReference {
         pair.assertMatches(arena, "dropout forward, then backward in place");
     }
 
-    /** A count past a multiple of four, large enough that a backend may split it over threads (the CPU kernels do). */
+    /**
+     * A count past a multiple of eight, large enough that a backend may split it over threads (the
+     * CPU kernels do), with a seed and a step whose high words count (as a model's derived seeds do).
+     */
     @Test
     void dropoutOverManyValues() {
         int count = 70_001;
+        long seed = 0x9E3779B97F4A7C15L;
+        long step = (5L << 32) + 11;
         Twin x = pair.uniformTwin(count, -1, 1);
         Twin y = pair.uniformTwin(count + 3, 2, 3); // values dropout must leave alone past count
-        pair.onBoth((backend, side) -> backend.dropout(0.5, 3, 11, count, side.apply(x), 0, side.apply(y), 0));
+        pair.onBoth((backend, side) -> backend.dropout(0.5, seed, step, count, side.apply(x), 0, side.apply(y), 0));
         pair.assertMatches(y, "dropout over " + count + " values, and nothing after them");
     }
 

@@ -316,7 +316,7 @@ public final class CpuBackend extends ElementsBackend {
         }
     }
 
-    // ---- dropout: the shared mask, a quarter hash per value and no branches -------------------
+    // ---- dropout: the shared mask, an eighth of a Philox block per value and no branches ------
 
     @Override
     public void dropout(double rate, long seed, long step, int count, Memory x, int xOffset, Memory y, int yOffset) {
@@ -332,9 +332,10 @@ public final class CpuBackend extends ElementsBackend {
     }
 
     /**
-     * {@code out = in · (kept ? scale : 0)} with {@link DropoutMask}'s mask, one hash per group of
-     * four values: natively, or (without the native kernels) through heap tiles. The keep test is arithmetic, not a branch: a branch on a
-     * random mask mispredicts at the drop rate and cost more than the hashing.
+     * {@code out = in · (kept ? scale : 0)} with {@link DropoutMask}'s mask, one Philox block per
+     * group of eight values: natively, or (without the native kernels) through heap tiles. The keep
+     * test is arithmetic, not a branch: a branch on a random mask mispredicts at the drop rate and
+     * cost more than drawing the mask.
      */
     private void applyDropout(double rate, long seed, long step, int count,
                               CpuMemory input, int inOffset, CpuMemory output, int outOffset) {
@@ -345,7 +346,6 @@ public final class CpuBackend extends ElementsBackend {
         }
         FloatBuffer in = input.buffer;
         FloatBuffer out = output.buffer;
-        long base = DropoutMask.base(seed, step);
         int lastDropped = DropoutMask.threshold(rate) - 1;
         float scale = (float) DropoutMask.scale(rate);
         float[] values = tiles.first;
@@ -354,10 +354,10 @@ public final class CpuBackend extends ElementsBackend {
             in.get(inOffset + start, values, 0, length);
             int group = start / DropoutMask.GROUP; // LENGTH is a multiple of GROUP: tiles start on a group
             for (int i = 0; i < length; i += DropoutMask.GROUP, group++) {
-                long hash = DropoutMask.groupHash(base, group);
+                DropoutMask.block(seed, step, group, dropoutBlock);
                 for (int lane = 0; lane < DropoutMask.GROUP && i + lane < length; lane++) {
                     // (lastDropped - uniform) >>> 31 is 1 exactly when uniform >= threshold.
-                    int kept = (lastDropped - DropoutMask.lane(hash, lane)) >>> 31;
+                    int kept = (lastDropped - DropoutMask.lane(dropoutBlock, lane)) >>> 31;
                     values[i + lane] *= scale * kept;
                 }
             }
