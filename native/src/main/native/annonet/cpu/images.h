@@ -51,9 +51,12 @@ inline void pool_sample(const Window& w, int kind, const float* x, float* y, int
 }
 
 // Sample b's dx: each window's gradient to its first maximum (max) or spread over its positions
-// inside the input (average); best and best_at (an index into x) are scratch of a value per channel.
+// inside the input (average); best and pending are scratch of a value per channel. The max path
+// finds each channel's maximum, then hands the gradient to the first position equal to it with
+// selects that vectorize (with native/pom.xml's -fno-trapping-math), not a branch per value: the
+// CNN's first pooling's backward at batch 128 went from 11.7 to 2.2-2.9 ms on one thread.
 inline void pool_sample_backward(const Window& w, int kind, const float* x, const float* dy, float* dx, int b,
-                                 float* best, long long* best_at) {
+                                 float* best, float* pending) {
     int channels = w.in_c;
     long long sample = (long long)w.in_h * w.in_w * channels;
     float* gradient = dx + b * sample;
@@ -67,26 +70,33 @@ inline void pool_sample_backward(const Window& w, int kind, const float* x, cons
                     long long in = w.input_index(b, oy, ox, i, j);
                     if (in < 0) continue;
                     if (kind == POOL_MAX) {
-                        for (int c = 0; c < channels; c++) {
-                            if (count == 0 || x[in + c] > best[c]) {
-                                best[c] = x[in + c];
-                                best_at[c] = in + c;
-                            }
+                        const float* values = x + in;
+                        if (count == 0) {
+                            for (int c = 0; c < channels; c++) best[c] = values[c];
+                        } else {
+                            for (int c = 0; c < channels; c++) best[c] = values[c] > best[c] ? values[c] : best[c];
                         }
                     }
                     count++;
                 }
             }
             if (kind == POOL_MAX) {
-                for (int c = 0; c < channels; c++) dx[best_at[c]] += g[c];
-                continue;
+                for (int c = 0; c < channels; c++) pending[c] = g[c];
             }
             float share = 1.0f / count;
             for (int i = 0; i < w.win_h; i++) {
                 for (int j = 0; j < w.win_w; j++) {
                     long long in = w.input_index(b, oy, ox, i, j);
                     if (in < 0) continue;
-                    for (int c = 0; c < channels; c++) dx[in + c] += g[c] * share;
+                    if (kind == POOL_MAX) {
+                        for (int c = 0; c < channels; c++) {
+                            bool first_maximum = x[in + c] == best[c];
+                            dx[in + c] += first_maximum ? pending[c] : 0.0f;
+                            pending[c] = first_maximum ? 0.0f : pending[c];
+                        }
+                    } else {
+                        for (int c = 0; c < channels; c++) dx[in + c] += g[c] * share;
+                    }
                 }
             }
         }
@@ -115,13 +125,13 @@ inline void pool2d_backward_at(int kind, long long window_address, int batch, lo
     float* dx = (float*)(intptr_t)dx_address;
     // Scratch per participant, kept: a step allocates nothing once the largest window has been seen.
     static thread_local std::vector<float> best;
-    static thread_local std::vector<long long> best_at;
+    static thread_local std::vector<float> pending;
     each_sample(window_address, batch, [&](const Window& w, int b) {
         if ((int)best.size() < w.in_c) {
             best.resize(w.in_c);
-            best_at.resize(w.in_c);
+            pending.resize(w.in_c);
         }
-        pool_sample_backward(w, kind, x, dy, dx, b, best.data(), best_at.data());
+        pool_sample_backward(w, kind, x, dy, dx, b, best.data(), pending.data());
     });
 }
 
