@@ -1,5 +1,6 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.BackendPair.Twin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,32 @@ public abstract class ImageKernelsMatchReference {
                 backend.pool2dBackward(kind, w, BATCH, a, x, a, dy, a, dx);
             });
             pair.assertMatches(arena, kind + " pooling " + w);
+        }
+    }
+
+    /**
+     * Max pooling after ReLU, as in the CNN sample: windows of zeros tie, and the whole gradient
+     * goes to the first of the tied positions (every position of a window taking it would pass the
+     * test above, whose uniform inputs never tie).
+     */
+    @Test
+    void maxPoolingGivesATiedWindowsGradientToItsFirstMaximum() {
+        ActivationFunction relu = ActivationFunction.of(Activation.Kind.RELU);
+        Window2D disjoint = Window2D.input(26, 26, 32).window(2, 2).strides(2, 2).output(13, 13, 32);
+        Window2D overlapping = Window2D.input(5, 5, 3).window(3, 3).output(3, 3, 3);
+        for (Window2D w : new Window2D[] {disjoint, overlapping}) {
+            int x = 3;
+            int y = x + BATCH * w.inputSize();
+            int dy = y + BATCH * w.outputSize();
+            int dx = dy + BATCH * w.outputSize();
+            Twin arena = pair.uniformTwin(dx + BATCH * w.inputSize(), -1, 1);
+            pair.onBoth((backend, side) -> {
+                Memory a = side.apply(arena);
+                backend.biasActivation(relu, BATCH, w.inputSize(), a, x, null, 0, a, x);
+                backend.pool2d(PoolingKind.MAX, w, BATCH, a, x, a, y);
+                backend.pool2dBackward(PoolingKind.MAX, w, BATCH, a, x, a, dy, a, dx);
+            });
+            pair.assertMatches(arena, "max pooling after relu " + w);
         }
     }
 
