@@ -61,25 +61,17 @@ public abstract class ImageKernelsMatchReference {
         }
     }
 
+    private static final Window2D PADDED_POOL = Window2D.input(7, 6, 4).window(3, 2).strides(2, 2).padding(1, 0)
+            .output(4, 3, 4);
+    private static final Window2D OVERLAPPING_POOL = Window2D.input(5, 5, 3).window(3, 3).output(3, 3, 3); // gradients add up
+    // The CNN sample's first pooling: enough values that a backend may split them over threads.
+    private static final Window2D SAMPLE_POOL = Window2D.input(26, 26, 32).window(2, 2).strides(2, 2).output(13, 13, 32);
+
     @ParameterizedTest
     @EnumSource(PoolingKind.class)
     void pooling(PoolingKind kind) {
-        Window2D padded = Window2D.input(7, 6, 4).window(3, 2).strides(2, 2).padding(1, 0).output(4, 3, 4);
-        Window2D overlapping = Window2D.input(5, 5, 3).window(3, 3).output(3, 3, 3); // stride 1: gradients add up
-        // The CNN sample's first pooling: enough values that a backend may split them over threads.
-        Window2D large = Window2D.input(26, 26, 32).window(2, 2).strides(2, 2).output(13, 13, 32);
-        for (Window2D w : new Window2D[] {padded, overlapping, large}) {
-            int x = 3;
-            int y = x + BATCH * w.inputSize();
-            int dy = y + BATCH * w.outputSize();
-            int dx = dy + BATCH * w.outputSize();
-            Twin arena = pair.uniformTwin(dx + BATCH * w.inputSize(), -1, 1);
-            pair.onBoth((backend, side) -> {
-                Memory a = side.apply(arena);
-                backend.pool2d(kind, w, BATCH, a, x, a, y);
-                backend.pool2dBackward(kind, w, BATCH, a, x, a, dy, a, dx);
-            });
-            pair.assertMatches(arena, kind + " pooling " + w);
+        for (Window2D w : new Window2D[] {PADDED_POOL, OVERLAPPING_POOL, SAMPLE_POOL}) {
+            poolingForwardAndBackward(kind, w, null);
         }
     }
 
@@ -91,22 +83,27 @@ public abstract class ImageKernelsMatchReference {
     @Test
     void maxPoolingGivesATiedWindowsGradientToItsFirstMaximum() {
         ActivationFunction relu = ActivationFunction.of(Activation.Kind.RELU);
-        Window2D disjoint = Window2D.input(26, 26, 32).window(2, 2).strides(2, 2).output(13, 13, 32);
-        Window2D overlapping = Window2D.input(5, 5, 3).window(3, 3).output(3, 3, 3);
-        for (Window2D w : new Window2D[] {disjoint, overlapping}) {
-            int x = 3;
-            int y = x + BATCH * w.inputSize();
-            int dy = y + BATCH * w.outputSize();
-            int dx = dy + BATCH * w.outputSize();
-            Twin arena = pair.uniformTwin(dx + BATCH * w.inputSize(), -1, 1);
-            pair.onBoth((backend, side) -> {
-                Memory a = side.apply(arena);
-                backend.biasActivation(relu, BATCH, w.inputSize(), a, x, null, 0, a, x);
-                backend.pool2d(PoolingKind.MAX, w, BATCH, a, x, a, y);
-                backend.pool2dBackward(PoolingKind.MAX, w, BATCH, a, x, a, dy, a, dx);
-            });
-            pair.assertMatches(arena, "max pooling after relu " + w);
+        for (Window2D w : new Window2D[] {OVERLAPPING_POOL, SAMPLE_POOL}) {
+            poolingForwardAndBackward(PoolingKind.MAX, w, relu);
         }
+    }
+
+    /** Pooling and its backward over uniform inputs, first passed through {@code before} unless it is null. */
+    private void poolingForwardAndBackward(PoolingKind kind, Window2D w, ActivationFunction before) {
+        int x = 3;
+        int y = x + BATCH * w.inputSize();
+        int dy = y + BATCH * w.outputSize();
+        int dx = dy + BATCH * w.outputSize();
+        Twin arena = pair.uniformTwin(dx + BATCH * w.inputSize(), -1, 1);
+        pair.onBoth((backend, side) -> {
+            Memory a = side.apply(arena);
+            if (before != null) {
+                backend.biasActivation(before, BATCH, w.inputSize(), a, x, null, 0, a, x);
+            }
+            backend.pool2d(kind, w, BATCH, a, x, a, y);
+            backend.pool2dBackward(kind, w, BATCH, a, x, a, dy, a, dx);
+        });
+        pair.assertMatches(arena, kind + " pooling " + (before == null ? "" : "after " + before + " ") + w);
     }
 
     @Test
