@@ -73,7 +73,7 @@ inline int gemm(long long handle, bool transpose_a, bool transpose_b, int m, int
 }
 
 // Cols, Kind, Threshold and Count below are int (long long for Count) in the generic kernels and
-// fixed<N> (std::integral_constant) in a network's generated kernels, where the processor knows them:
+// fixed<N> (launch.cuh) in a network's generated kernels, where the processor knows them:
 // the same bodies, with the divisions, switches and loop bounds folded at compile time.
 
 // z += bias per row (skipped when bias is 0), then y = f(z) for an element-wise f.
@@ -165,7 +165,9 @@ inline int column_sums(long long handle, int rows, Cols cols, long long x_addres
 // ---- dropout ---------------------------------------------------------------------------------------
 
 // y = keep ? x · scale : 0 with DropoutMask's mask of (seed, step). The step is read from
-// step_address when it is not 0: a recorded graph reads the current step from device memory.
+// step_address when it is not 0: a recorded graph reads the current step from device memory. Each
+// thread draws its own element's Philox block, as its group's seven other threads do: the price of
+// one coalesced value per thread (a block per thread, eight values each, is not yet measured on a GPU).
 template <typename Threshold>
 inline int dropout(long long handle, Threshold threshold, float scale, long long seed, long long step,
                    long long step_address, long long count, long long x_address, long long y_address) {

@@ -156,8 +156,8 @@ inline Workers& shared_workers() {
     return shared ? *shared : alone;
 }
 
-// Values per chunk handed to a thread by the element-wise kernels (activations, dropout): smaller
-// layers stay on the calling thread, where a hand-over would cost about as much as it saves.
+// Values per chunk handed to a thread by the element-wise kernels (activations, dropout), so that
+// smaller layers stay on the calling thread (in_row_chunks).
 constexpr long long ELEMENT_CHUNK = 32768;
 
 // rows_job(r0, r1) over [0, rows) in chunks of about values_per_chunk values (row_width a row), shared

@@ -9,7 +9,9 @@ import org.bytedeco.javacpp.annotation.Platform;
  * The JavaCPP binding of annonet's CPU kernels ({@code src/main/native/annonet/cpu}): one pool of
  * threads shared with OpenBLAS, products whose left operand is mostly zeros, computed from its
  * nonzeros on that pool (AVX2 and FMA where the processor has them), a dense layer's bias and
- * activation in one pass, an LSTM step's cells, pooling, and the optimizers' updates on that pool. Built by the host C++ compiler on every machine; addresses travel as {@code long}s.
+ * activation in one pass and its backward, dropout, bias gradients, an LSTM step's cells, pooling,
+ * im2col and its scatter, and the optimizers' updates on that pool. Built by the host C++ compiler
+ * on every machine; addresses travel as {@code long}s.
  * {@link #load()} says why the library cannot load instead of throwing; nothing else here may be
  * called then.
  */
@@ -95,13 +97,13 @@ public final class CpuKernels {
                                                 long workspace, long dy, long dWorkspace);
 
     /**
-     * Max ({@code kind} 0) or average (1) pooling of {@code batch} NHWC samples (window.cuh's pooled):
+     * Max ({@code kind} 0) or average (1) pooling of {@code batch} NHWC samples (cpu/images.h):
      * {@code window} is the address of the window's 14 ints in Window2D's component order.
      */
     @Name("pool2d_at")
     public static native void pool2d(int kind, long window, int batch, long x, long y);
 
-    /** dx of {@link #pool2d} from dy (window.cuh's pooled_gradient; max: to each window's first maximum). */
+    /** dx of {@link #pool2d} from dy (cpu/images.h; max: to each window's first maximum). */
     @Name("pool2d_backward_at")
     public static native void pool2dBackward(int kind, long window, int batch, long x, long dy, long dx);
 

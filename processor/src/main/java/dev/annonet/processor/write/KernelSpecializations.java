@@ -70,11 +70,15 @@ final class KernelSpecializations {
     }
 
     private static void activated(Map<List<Object>, Activated> found, Activation.Kind kind, int cols, String layer) {
-        found.computeIfAbsent(List.of(kind, cols), key -> new Activated(kind, cols, new ArrayList<>())).layers().add(layer);
+        named(found.computeIfAbsent(List.of(kind, cols), key -> new Activated(kind, cols, new ArrayList<>())).layers(), layer);
     }
 
     private static void sized(Map<String, Sized> found, String value, String layer) {
-        List<String> layers = found.computeIfAbsent(value, key -> new Sized(value, new ArrayList<>())).layers();
+        named(found.computeIfAbsent(value, key -> new Sized(value, new ArrayList<>())).layers(), layer);
+    }
+
+    /** Adds {@code layer} to a call's layers once, however many of its ops (a branch's two sides) make the call. */
+    private static void named(List<String> layers, String layer) {
         if (!layers.contains(layer)) {
             layers.add(layer);
         }
