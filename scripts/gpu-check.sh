@@ -75,10 +75,12 @@ echo; echo "== the native library and the GPU"
 
 if (( ${#PROFILE[@]} )); then
     command -v ncu >/dev/null || { echo "gpu-check: --profile needs Nsight Compute's ncu on the PATH" >&2; exit 2; }
-    echo; echo "== GPU time of each kernel: ${PROFILE[0]} at batch ${PROFILE[1]} (the first 400 launches)"
-    # Two epochs of the graph-replayed fit then the kernel-by-kernel one; ncu times each kernel alone.
-    timeout "$PHASE_LIMIT" ncu --metrics gpu__time_duration.sum,launch__grid_size,launch__block_size \
-        --print-summary per-kernel --launch-count 400 \
+    echo; echo "== GPU time of each kernel: ${PROFILE[0]} at batch ${PROFILE[1]} (200 launches after the first 100)"
+    # Two epochs of the graph-replayed fit then the kernel-by-kernel one; ncu times each kernel alone,
+    # at the clocks the card runs at (--clock-control none: the lease must leave its settings alone).
+    # Skipping the first launches leaves the uploads and the first step's one-time work out.
+    timeout "$PHASE_LIMIT" ncu --clock-control none --metrics gpu__time_duration.sum,launch__grid_size,launch__block_size \
+        --print-summary per-kernel --launch-skip 100 --launch-count 200 \
         "$JAVA" -cp "$CP" dev.annonet.samples.bench.GpuBench --network "${PROFILE[0]}" --batch "${PROFILE[1]}" \
         --epochs 2 --no-pytorch
     exit $?
