@@ -11,10 +11,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Whole training steps of another backend against the CPU backend from the same weights, data and
  * seed: dropout, loss, backward and the optimizer update, over two epochs whose last batch is
- * partial (so two batch sizes are recorded and replayed on a backend that records steps). Weights
- * and the history agree to a relative 1e-4.
+ * partial (so two batch sizes are recorded and replayed on a backend that records steps). The
+ * history agrees to a relative 1e-4, the weights to 1e-3 (see {@link #WEIGHT_TOLERANCE}).
  */
 public abstract class TrainingMatchesCpu {
+    /**
+     * Adam divides each gradient by its own running magnitude, so a weight whose gradients nearly
+     * cancel moves by an amount that the summation order decides: after these 14 steps the CPU
+     * backend's own hidden.kernel[295] reads 0.0082980 on a 2-vCPU AVX2 machine and 0.0082988 on
+     * the 16-core GPU machine (1e-4 apart), the GPU's 0.0082977. A wrong kernel is off by far more.
+     */
+    private static final double WEIGHT_TOLERANCE = 1e-3;
+
     /** The device under test. */
     protected abstract Device device();
 
@@ -34,7 +42,7 @@ public abstract class TrainingMatchesCpu {
                     expected.output().weight("kernel"), expected.output().weight("bias"))) {
                 String name = weights.name().substring(weights.name().indexOf('.') + 1);
                 Weights other = (weights.name().startsWith("hidden") ? actual.hidden() : actual.output()).weight(name);
-                assertClose(weights.toArray(), other.toArray(), weights.name());
+                assertWeightsClose(weights.toArray(), other.toArray(), weights.name());
             }
         }
     }
@@ -51,7 +59,7 @@ public abstract class TrainingMatchesCpu {
                 train(model, "adam", x, y);
                 train(model, "nesterov", x, y);
             }
-            assertClose(expected.hidden().weight("kernel").toArray(), actual.hidden().weight("kernel").toArray(),
+            assertWeightsClose(expected.hidden().weight("kernel").toArray(), actual.hidden().weight("kernel").toArray(),
                     "hidden.kernel after adam, then nesterov");
         }
     }
@@ -72,10 +80,10 @@ public abstract class TrainingMatchesCpu {
             e[i] = expected.get(i).floatValue();
             a[i] = actual.get(i).floatValue();
         }
-        assertClose(e, a, what);
+        BackendPair.assertClose(e, "cpu", a, device().toString(), what);
     }
 
-    private void assertClose(float[] expected, float[] actual, String what) {
-        BackendPair.assertClose(expected, "cpu", actual, device().toString(), what);
+    private void assertWeightsClose(float[] expected, float[] actual, String what) {
+        BackendPair.assertClose(expected, "cpu", actual, device().toString(), WEIGHT_TOLERANCE, what);
     }
 }

@@ -93,7 +93,7 @@ public final class BackendPair implements AutoCloseable {
     }
 
     private void assertClose(float[] exact, float[] actual, String what) {
-        assertClose(exact, "reference", actual, fast.name(), what);
+        assertClose(exact, "reference", actual, fast.name(), TOLERANCE, what);
     }
 
     /**
@@ -101,6 +101,12 @@ public final class BackendPair implements AutoCloseable {
      * expected value for values that cancelled to near zero; the message names both sources.
      */
     public static void assertClose(float[] expected, String expectedName, float[] actual, String actualName, String what) {
+        assertClose(expected, expectedName, actual, actualName, TOLERANCE, what);
+    }
+
+    /** As above, within a relative {@code tolerance}. */
+    public static void assertClose(float[] expected, String expectedName, float[] actual, String actualName,
+                                   double tolerance, String what) {
         if (expected.length != actual.length) {
             fail(what + ": " + actual.length + " values on " + actualName + ", " + expected.length + " on " + expectedName);
         }
@@ -110,7 +116,7 @@ public final class BackendPair implements AutoCloseable {
         }
         for (int i = 0; i < expected.length; i++) {
             double scale = Math.max(Math.abs(expected[i]), 1e-2 * largest);
-            if (!(Math.abs(actual[i] - expected[i]) <= TOLERANCE * scale)) {
+            if (!(Math.abs(actual[i] - expected[i]) <= tolerance * scale)) {
                 fail(what + "[" + i + "]: " + actualName + " " + actual[i] + ", " + expectedName + " " + expected[i]);
             }
         }
