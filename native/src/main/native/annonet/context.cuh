@@ -35,6 +35,9 @@ constexpr int BLAS_DEFAULT_MATH = 0, BLAS_TF32_TENSOR_OP_MATH = 3;
 // cuBLAS needs a workspace it does not allocate itself while a graph is recorded; 32 MiB is what
 // NVIDIA recommends for Hopper.
 constexpr size_t BLAS_WORKSPACE_BYTES = 32u << 20;
+// Partial sums of the reductions that split their rows over blocks (column_sums), in a buffer made
+// with the context because nothing may be allocated while a graph records: 1 MiB of doubles.
+constexpr long long REDUCTION_SCRATCH_DOUBLES = 1 << 17;
 
 struct Blas {
     void* library = nullptr;
@@ -55,6 +58,7 @@ struct Context {
     Blas blas;
     BlasHandle blas_handle = nullptr;
     void* blas_workspace = nullptr;
+    double* reduction_scratch = nullptr;
     bool recording_graph = false;
 };
 
@@ -162,6 +166,7 @@ inline void context_destroy(long long handle) {
         cudaStreamSynchronize(c->stream);
         if (c->blas_handle) c->blas.destroy(c->blas_handle);
         if (c->blas_workspace) cudaFree(c->blas_workspace);
+        if (c->reduction_scratch) cudaFree(c->reduction_scratch);
         if (c->stream) cudaStreamDestroy(c->stream);
     }
 #endif
@@ -179,6 +184,8 @@ inline long long context_create(int ordinal, bool tf32) {
     long long handle = reinterpret_cast<long long>(c);
     if (check(cudaSetDevice(ordinal), "cudaSetDevice")
         || check(cudaStreamCreateWithFlags(&c->stream, cudaStreamNonBlocking), "cudaStreamCreate")
+        || check(cudaMalloc(&c->reduction_scratch, REDUCTION_SCRATCH_DOUBLES * sizeof(double)),
+                 "cudaMalloc (reduction scratch)")
         || load_blas(c->blas)) {
         context_destroy(handle);
         return 0;

@@ -18,13 +18,13 @@ inline int im2col(long long handle, Window w, int batch, long long x_address, lo
     float* columns = at<float>(columns_address);
     long long patch = w.patch();
     return for_each(handle, (long long)batch * w.positions() * patch, [=] ANNONET_LAMBDA(long long index) {
-        long long row = index / patch;
-        int p = (int)(index % patch);
-        long long b = row / w.positions();
-        int position = (int)(row % w.positions());
+        Quotient row = divide(index, (int)patch);
+        Quotient sample = divide(row.quotient, w.positions());
+        int p = row.remainder;
+        int position = sample.remainder;
         int i = p / (w.win_w * w.in_c);
         int j = (p / w.in_c) % w.win_w;
-        long long in = w.input_index(b, position / w.out_w, position % w.out_w, i, j);
+        long long in = w.input_index(sample.quotient, position / w.out_w, position % w.out_w, i, j);
         columns[index] = in < 0 ? 0.0f : x[in + p % w.in_c];
     }, "im2col");
 }

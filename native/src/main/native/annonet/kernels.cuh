@@ -5,6 +5,8 @@
 // function returns 0 or an error code with a message in last_error(). Row-major, as in Java.
 #pragma once
 
+#include <algorithm>
+
 #include "element_math.cuh"
 #include "launch.cuh"
 
@@ -148,17 +150,91 @@ inline int activation_backward(long long handle, int kind, float lower, float up
                                         dz_address);
 }
 
-// sums[j] = Σ_i x[i][j]: a block per column, its threads splitting the rows. One thread per column
-// would leave a 32-column convolution's bias gradient (rows = batch × positions, 86,528 for the
-// course's CNN) to a single warp walking every row, and a Dense layer's 512 columns at batch 1024 to
-// 16 warps walking 1,024 rows each: too few loads in flight to keep the memory busy.
+// sums[j] = Σ_i x[i][j], in double: the bias gradients. On a GPU the rows are split over blocks,
+// whose partial sums a second kernel adds in a fixed order (deterministic, no atomics). A block per
+// column instead read one value of each 128-byte row (32 columns) and left the row's other values to
+// 31 other blocks: 1.14 ms for the CNN's first convolution at batch 1024 on an H200, 88 MB read 32 times.
+#ifdef __CUDACC__
+// Block (p, q): rows [p·span, (p+1)·span) of the columns [q·256, q·256 + 256). Under 256 columns its
+// threads read `lanes` rows at a time, consecutive threads consecutive values (coalesced), and the
+// lanes are added in shared memory. One block along the rows writes the sums itself.
+template <typename Cols>
+__global__ void column_partial_sums_kernel(long long rows, Cols cols, long long span, const float* x, double* partials,
+                                           float* sums) {
+    __shared__ double lane_sums[THREADS_PER_BLOCK];
+    const int tile = cols < THREADS_PER_BLOCK ? (int)cols : THREADS_PER_BLOCK;
+    const int lanes = THREADS_PER_BLOCK / tile;
+    const int lane = threadIdx.x / tile;
+    const long long j = (long long)blockIdx.y * tile + threadIdx.x % tile;
+    const long long first = blockIdx.x * span;
+    const long long last = first + span < rows ? first + span : rows;
+    double sum = 0.0;
+    if (lane < lanes && j < cols) {
+#pragma unroll 4
+        for (long long r = first + lane; r < last; r += lanes) sum += x[r * cols + j];
+    }
+    lane_sums[threadIdx.x] = sum;
+    __syncthreads();
+    if (threadIdx.x < tile && j < cols) {
+        double total = 0.0;
+        for (int k = 0; k < lanes; k++) total += lane_sums[k * tile + threadIdx.x];
+        if (gridDim.x == 1) {
+            sums[j] = (float)total;
+        } else {
+            partials[blockIdx.x * (long long)cols + j] = total;
+        }
+    }
+}
+
+// sums[j] = Σ_p partials[p][j] in p's order, a block per column.
+template <typename Cols>
+__global__ void column_sums_of_partials_kernel(int count, Cols cols, const double* partials, float* sums) {
+    for (long long j = blockIdx.x; j < cols; j += gridDim.x) {
+        double total = block_sum(count, [=](long long p) { return partials[p * cols + j]; });
+        if (threadIdx.x == 0) sums[j] = (float)total;
+    }
+}
+#endif
+
+// How column_sums splits a matrix: `partials` blocks along the rows (`span` rows each), `tiles` along
+// the columns. About eight values a thread keeps many loads in flight; the partials fit the scratch.
+struct ColumnSplit {
+    long long partials, tiles, span;
+
+    static ColumnSplit of(long long rows, long long cols) {
+        long long tiles = (cols + THREADS_PER_BLOCK - 1) / THREADS_PER_BLOCK;
+        long long tile = cols < THREADS_PER_BLOCK ? cols : THREADS_PER_BLOCK;
+        long long partials = rows * tile / (8 * THREADS_PER_BLOCK);
+        partials = std::min(partials, std::min(MAX_BLOCKS / tiles, REDUCTION_SCRATCH_DOUBLES / cols));
+        if (partials < 1) partials = 1;
+        long long span = (rows + partials - 1) / partials;
+        return ColumnSplit{span > 0 ? (rows + span - 1) / span : 1, tiles, span};
+    }
+};
+
 template <typename Cols>
 inline int column_sums(long long handle, int rows, Cols cols, long long x_address, long long sums_address) {
     const float* x = at<const float>(x_address);
     float* sums = at<float>(sums_address);
-    return for_each_block(handle, cols, [=] ANNONET_LAMBDA(long long j) {
-        double sum = block_sum(rows, [=](long long r) { return (double)x[r * cols + j]; });
-        if (block_thread() == 0) sums[j] = (float)sum;
+    double* partials = context(handle)->reduction_scratch;
+    return run_indexed(handle, cols, [=](long long j) {
+        double sum = 0.0;
+        for (long long r = 0; r < rows; r++) sum += x[r * cols + j];
+        sums[j] = (float)sum;
+    }, [=](void* stream) {
+#ifdef __CUDACC__
+        ColumnSplit split = ColumnSplit::of(rows, cols);
+        column_partial_sums_kernel<<<dim3((unsigned)split.partials, (unsigned)split.tiles), THREADS_PER_BLOCK, 0,
+                                     (cudaStream_t)stream>>>(rows, cols, split.span, x, partials, sums);
+        if (split.partials > 1) {
+            long long blocks = (long long)cols < MAX_BLOCKS ? (long long)cols : MAX_BLOCKS;
+            column_sums_of_partials_kernel<<<(unsigned)blocks, THREADS_PER_BLOCK, 0, (cudaStream_t)stream>>>(
+                (int)split.partials, cols, partials, sums);
+        }
+#else
+        (void)stream;
+        (void)partials;
+#endif
     }, "column_sums");
 }
 

@@ -29,15 +29,32 @@ struct Window {
     }
 };
 
+// n / d and n % d for n ≥ 0 and d > 0, in 32 bits when n fits (every index of an MNIST-sized batch):
+// a GPU divides 64-bit integers in a software routine several times longer.
+struct Quotient {
+    long long quotient;
+    int remainder;
+};
+
+ANNONET_HD Quotient divide(long long n, int d) {
+    if (n <= 0xFFFFFFFFll) {
+        unsigned q = (unsigned)n / (unsigned)d;
+        return Quotient{q, (int)((unsigned)n - q * (unsigned)d)};
+    }
+    long long q = n / d;
+    return Quotient{q, (int)(n - q * d)};
+}
+
 // An NHWC index taken apart: sample b, row y, column x, channel c.
 struct Pixel {
     long long b;
     int y, x, c;
 
     ANNONET_HD static Pixel of(long long index, int height, int width, int channels) {
-        long long pixel = index / channels;
-        return Pixel{pixel / ((long long)width * height), (int)((pixel / width) % height), (int)(pixel % width),
-                     (int)(index % channels)};
+        Quotient pixel = divide(index, channels);
+        Quotient row = divide(pixel.quotient, width);
+        Quotient sample = divide(row.quotient, height);
+        return Pixel{sample.quotient, sample.remainder, row.remainder, pixel.remainder};
     }
 };
 

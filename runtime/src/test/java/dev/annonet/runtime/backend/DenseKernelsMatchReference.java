@@ -183,6 +183,19 @@ public abstract class DenseKernelsMatchReference {
         pair.assertMatches(arena, "column sums");
     }
 
+    /**
+     * Shapes that make a GPU split the rows over blocks: the CNN's first bias gradient at batch 128,
+     * columns that do not divide a block's 256 threads, more columns than threads, and more columns
+     * than its partial sums have room for. Compared in norm: the CPU backend adds 86,528 rows in float.
+     */
+    @ParameterizedTest
+    @CsvSource({"86528, 32", "20000, 10", "700, 300", "3, 140000"})
+    void columnSumsOverManyRows(int rows, int cols) {
+        Twin arena = pair.uniformTwin(rows * cols + cols, -1, 1);
+        pair.onBoth((backend, side) -> backend.columnSums(rows, cols, side.apply(arena), 0, side.apply(arena), rows * cols));
+        pair.assertMatchesInNorm(arena, "column sums of " + rows + " rows", rows * cols, cols);
+    }
+
     // ---- dropout ------------------------------------------------------------------------------
 
     @Test
