@@ -34,9 +34,10 @@ mvn -q -B -pl samples dependency:copy-dependencies -DincludeScope=test -DoutputD
     -DexcludeGroupIds=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian,com.google.testing.compile,dev.annonet
 cp dsl-annotations/target/annonet-dsl-annotations-*.jar native/target/annonet-native-*.jar \
     runtime/target/annonet-runtime-*.jar samples/target/annonet-samples-*.jar "$OUT/lib/"
-unzip -l "$OUT"/lib/annonet-native-*.jar | grep -q 'linux-x86_64/libjniCudaLibrary.so' \
+# grep without -q reads the whole listing: -q's early exit would kill unzip, and pipefail would fail the test.
+unzip -l "$OUT"/lib/annonet-native-*.jar | grep 'linux-x86_64/libjniCudaLibrary.so' >/dev/null \
     || { echo "gpu-bundle: the native jar has no CUDA library" >&2; exit 2; }
-unzip -l "$OUT"/lib/annonet-samples-*.jar | grep -q 'linux-x86_64/libjniAnnonetSamplesKernels.so' \
+unzip -l "$OUT"/lib/annonet-samples-*.jar | grep 'linux-x86_64/libjniAnnonetSamplesKernels.so' >/dev/null \
     || { echo "gpu-bundle: the samples jar has no library of the networks' own CUDA kernels" >&2; exit 2; }
 mvn -q -B dependency:copy -Dartifact=$JUNIT_CONSOLE -DoutputDirectory="$ROOT/$OUT"
 mv "$OUT"/junit-platform-console-standalone-*.jar "$OUT/junit-console.jar"
