@@ -11,6 +11,17 @@ struct Window {
     int in_h, in_w, in_c, win_h, win_w, stride_h, stride_w, dil_h, dil_w, pad_top, pad_left, out_h, out_w, out_c;
 
     ANNONET_HD int positions() const { return out_h * out_w; }
+
+    // No input read by two windows: a stride of at least the window, without dilation's gaps.
+    ANNONET_HD bool disjoint() const {
+        return dil_h == 1 && dil_w == 1 && stride_h >= win_h && stride_w >= win_w;
+    }
+
+    // Disjoint windows that read every input: tiled edge to edge, no padding, nothing left over.
+    ANNONET_HD bool covers_input() const {
+        return disjoint() && stride_h == win_h && stride_w == win_w && pad_top == 0 && pad_left == 0
+            && out_h * win_h == in_h && out_w * win_w == in_w;
+    }
     ANNONET_HD int patch() const { return win_h * win_w * in_c; }
 
     // Channel 0 of window position (i, j) at output (oy, ox) of sample b, or -1 in the padding.

@@ -66,11 +66,16 @@ public abstract class ImageKernelsMatchReference {
     private static final Window2D OVERLAPPING_POOL = Window2D.input(5, 5, 3).window(3, 3).output(3, 3, 3); // gradients add up
     // The CNN sample's first pooling: enough values that a backend may split them over threads.
     private static final Window2D SAMPLE_POOL = Window2D.input(26, 26, 32).window(2, 2).strides(2, 2).output(13, 13, 32);
+    // Disjoint windows that leave inputs unread, whose gradient is zero: the sample's second pooling
+    // (its last row and column), and padded windows with gaps between them (rows 1 and 4).
+    private static final Window2D LEFTOVER_POOL = Window2D.input(11, 11, 64).window(2, 2).strides(2, 2).output(5, 5, 64);
+    private static final Window2D GAPPED_POOL = Window2D.input(5, 7, 3).window(2, 2).strides(3, 2).padding(1, 1)
+            .output(2, 4, 3);
 
     @ParameterizedTest
     @EnumSource(PoolingKind.class)
     void pooling(PoolingKind kind) {
-        for (Window2D w : new Window2D[] {PADDED_POOL, OVERLAPPING_POOL, SAMPLE_POOL}) {
+        for (Window2D w : new Window2D[] {PADDED_POOL, OVERLAPPING_POOL, SAMPLE_POOL, LEFTOVER_POOL, GAPPED_POOL}) {
             poolingForwardAndBackward(kind, w, null);
         }
     }
@@ -83,7 +88,7 @@ public abstract class ImageKernelsMatchReference {
     @Test
     void maxPoolingGivesATiedWindowsGradientToItsFirstMaximum() {
         ActivationFunction relu = ActivationFunction.of(Activation.Kind.RELU);
-        for (Window2D w : new Window2D[] {OVERLAPPING_POOL, SAMPLE_POOL}) {
+        for (Window2D w : new Window2D[] {OVERLAPPING_POOL, SAMPLE_POOL, LEFTOVER_POOL}) {
             poolingForwardAndBackward(PoolingKind.MAX, w, relu);
         }
     }
