@@ -19,14 +19,14 @@ inline int im2col(long long handle, Window w, int batch, long long x_address, lo
     float* columns = at<float>(columns_address);
     long long patch = w.patch();
     return for_each(handle, (long long)batch * w.positions() * patch, [=] ANNONET_LAMBDA(long long index) {
-        Quotient row = divide(index, (int)patch);
-        Quotient sample = divide(row.quotient, w.positions());
-        int p = row.remainder;
-        int position = sample.remainder;
-        int i = p / (w.win_w * w.in_c);
-        int j = (p / w.in_c) % w.win_w;
-        long long in = w.input_index(sample.quotient, position / w.out_w, position % w.out_w, i, j);
-        columns[index] = in < 0 ? 0.0f : x[in + p % w.in_c];
+        Quotient row = w.by_patch.divide(index);               // (batch row, place in the patch)
+        Quotient sample = w.by_positions.divide(row.quotient);  // (b, output position)
+        Quotient output = w.by_out_w.divide(sample.remainder);  // (oy, ox)
+        Quotient channel = w.by_in_c.divide(row.remainder);     // (i·win_w + j, ci)
+        Quotient place = w.by_win_w.divide(channel.quotient);   // (i, j)
+        long long in = w.input_index(sample.quotient, (int)output.quotient, output.remainder, (int)place.quotient,
+                                     place.remainder);
+        columns[index] = in < 0 ? 0.0f : x[in + channel.remainder];
     }, "im2col");
 }
 
@@ -36,7 +36,7 @@ inline int col2im(long long handle, Window w, int batch, long long d_columns_add
     float* dx = at<float>(dx_address);
     long long patch = w.patch();
     return for_each(handle, (long long)batch * w.in_h * w.in_w * w.in_c, [=] ANNONET_LAMBDA(long long index) {
-        Pixel in = Pixel::of(index, w.in_h, w.in_w, w.in_c);
+        Pixel in = w.input_pixel(index);
         float sum = 0.0f;
         windows_reading(w, in, [&](int oy, int ox, int i, int j) {
             long long row = in.b * w.positions() + (long long)oy * w.out_w + ox;
@@ -94,7 +94,7 @@ ANNONET_HD long long window_argmax(const Window& w, const float* x, long long b,
 // Output value `index` (b, oy, ox, c) of a pooling: its window's first maximum, or its average over
 // the positions inside the input.
 ANNONET_HD float pooled(const Window& w, int kind, const float* x, long long index) {
-    Pixel out = Pixel::of(index, w.out_h, w.out_w, w.in_c);
+    Pixel out = w.output_pixel(index);
     long long b = out.b;
     int oy = out.y, ox = out.x, c = out.c;
     if (kind == POOL_MAX) {
@@ -117,7 +117,7 @@ ANNONET_HD float pooled(const Window& w, int kind, const float* x, long long ind
 
 // dx of input value `index`: the gradients of the windows that took it (MAX: as their first maximum).
 ANNONET_HD float pooled_gradient(const Window& w, int kind, const float* x, const float* dy, long long index) {
-    Pixel in = Pixel::of(index, w.in_h, w.in_w, w.in_c);
+    Pixel in = w.input_pixel(index);
     long long here = index - in.c;
     float sum = 0.0f;
     windows_reading(w, in, [&](int oy, int ox, int, int) {
@@ -162,7 +162,7 @@ inline int pool2d_backward(long long handle, int kind, long long window_address,
         if (status) return status;
     }
     return for_each(handle, (long long)batch * w.positions() * w.in_c, [=] ANNONET_LAMBDA(long long index) {
-        Pixel out = Pixel::of(index, w.out_h, w.out_w, w.in_c);
+        Pixel out = w.output_pixel(index);
         int inside;
         long long argmax = window_argmax(w, x, out.b, out.y, out.x, out.c, &inside);
         float g = dy[index];
@@ -182,7 +182,7 @@ inline int zero_pad2d(long long handle, long long window_address, int batch, lon
     const float* x = at<const float>(x_address);
     float* y = at<float>(y_address);
     return for_each(handle, (long long)batch * w.positions() * w.in_c, [=] ANNONET_LAMBDA(long long index) {
-        Pixel out = Pixel::of(index, w.out_h, w.out_w, w.in_c);
+        Pixel out = w.output_pixel(index);
         long long in = w.input_index(out.b, out.y, out.x, 0, 0);
         y[index] = in < 0 ? 0.0f : x[in + out.c];
     }, "zero_pad2d");
@@ -194,9 +194,9 @@ inline int zero_pad2d_backward(long long handle, long long window_address, int b
     const float* dy = at<const float>(dy_address);
     float* dx = at<float>(dx_address);
     return for_each(handle, (long long)batch * w.in_h * w.in_w * w.in_c, [=] ANNONET_LAMBDA(long long index) {
-        Pixel in = Pixel::of(index, w.in_h, w.in_w, w.in_c);
-        int oy = Window::output_of(in.y, w.pad_top, 0, 1, w.stride_h, w.out_h);
-        int ox = Window::output_of(in.x, w.pad_left, 0, 1, w.stride_w, w.out_w);
+        Pixel in = w.input_pixel(index);
+        int oy = Window::output_of(in.y, w.pad_top, 0, 1, w.by_stride_h, w.out_h);
+        int ox = Window::output_of(in.x, w.pad_left, 0, 1, w.by_stride_w, w.out_w);
         dx[index] = dy[((in.b * w.out_h + oy) * w.out_w + ox) * w.in_c + in.c];
     }, "zero_pad2d_backward");
 }
