@@ -9,6 +9,8 @@
 #   scripts/gpu-check.sh [--epochs N]           # there: tests, the samples, the bench (about a minute)
 #   scripts/gpu-check.sh --profile cnn 1024     # there: instead, each kernel's GPU time in one network's
 #                                               # steps at one batch size (Nsight Compute's ncu)
+#   scripts/gpu-check.sh --memcheck             # there: instead, the GPU tests under compute-sanitizer's
+#                                               # memcheck (out-of-bounds and misaligned accesses)
 #
 # GPU_CHECK_PHASE_LIMIT (seconds, default 600) bounds each JVM it starts.
 #
@@ -18,11 +20,13 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 EPOCHS=10
 PROFILE=()
+MEMCHECK=false
 case "${1:-}" in
     --epochs) EPOCHS=$2 ;;
     --profile) PROFILE=("$2" "$3") ;;
+    --memcheck) MEMCHECK=true ;;
     "") ;;
-    *) echo "usage: scripts/gpu-check.sh [--epochs N | --profile mlp|cnn BATCH]" >&2; exit 2 ;;
+    *) echo "usage: scripts/gpu-check.sh [--epochs N | --profile mlp|cnn BATCH | --memcheck]" >&2; exit 2 ;;
 esac
 PHASE_LIMIT=${GPU_CHECK_PHASE_LIMIT:-600} # seconds for each JVM, so that a hang cannot eat a lease
 
@@ -84,6 +88,18 @@ if (( ${#PROFILE[@]} )); then
         "$JAVA" -cp "$CP" dev.annonet.samples.bench.GpuBench --network "${PROFILE[0]}" --batch "${PROFILE[1]}" \
         --epochs 2 --no-pytorch
     exit $?
+fi
+if $MEMCHECK; then
+    command -v compute-sanitizer >/dev/null || { echo "gpu-check: --memcheck needs compute-sanitizer on the PATH" >&2; exit 2; }
+    echo; echo "== GPU tests under compute-sanitizer memcheck, one JVM per class"
+    status=0
+    while read -r class; do
+        # --check-device-heap no: the kernels allocate nothing on the device heap.
+        timeout "$PHASE_LIMIT" compute-sanitizer --tool memcheck --error-exitcode 3 --print-limit 20 --check-device-heap no \
+            "$JAVA" -jar "$B/junit-console.jar" execute -cp "$TESTS:$CP" --select-class "$class" --include-tag gpu \
+            --details=summary --disable-banner --disable-ansi-colors </dev/null || { status=1; echo "gpu-check: memcheck: $class"; }
+    done < "$B/gpu-test-classes.txt"
+    exit $status
 fi
 timeout "$PHASE_LIMIT" "$JAVA" -jar "$B/junit-console.jar" execute -cp "$TESTS:$CP" \
     --select-class dev.annonet.cuda.CudaLibraryTest --details=summary --disable-banner --disable-ansi-colors
