@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Whole training steps of another backend against the CPU backend from the same weights, data and
  * seed: dropout, loss, backward and the optimizer update, over two epochs whose last batch is
  * partial (so two batch sizes are recorded and replayed on a backend that records steps). The
- * history agrees to a relative 1e-4, the weights to 1e-3 (see {@link #WEIGHT_TOLERANCE}).
+ * history agrees to a relative 1e-4; each weight tensor to 1e-4 in norm, each weight to 1e-3 (see
+ * {@link #WEIGHT_TOLERANCE}).
  */
 public abstract class TrainingMatchesCpu {
     /**
@@ -84,6 +85,7 @@ public abstract class TrainingMatchesCpu {
     }
 
     private void assertWeightsClose(float[] expected, float[] actual, String what) {
+        BackendPair.assertCloseInNorm(expected, actual, what + " on " + device() + " against cpu");
         BackendPair.assertClose(expected, "cpu", actual, device().toString(), WEIGHT_TOLERANCE, what);
     }
 }

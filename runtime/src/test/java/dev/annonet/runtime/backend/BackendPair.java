@@ -74,14 +74,19 @@ public final class BackendPair implements AutoCloseable {
     /** A region of the twin as a whole: the norm of the difference relative to the reference's norm. */
     public void assertMatchesInNorm(Twin twin, String what, int offset, int count) {
         float[][] values = download(twin, offset, count);
+        assertCloseInNorm(values[1], values[0], what + " on " + fast.name());
+    }
+
+    /** The norm of the difference relative to the expected values' norm, below 1e-4. */
+    public static void assertCloseInNorm(float[] expected, float[] actual, String what) {
         double difference = 0;
         double norm = 0;
-        for (int i = 0; i < count; i++) {
-            difference += Math.pow((double) values[0][i] - values[1][i], 2);
-            norm += Math.pow(values[1][i], 2);
+        for (int i = 0; i < expected.length; i++) {
+            difference += Math.pow((double) actual[i] - expected[i], 2);
+            norm += Math.pow(expected[i], 2);
         }
         double relative = Math.sqrt(difference) / Math.max(Math.sqrt(norm), Double.MIN_NORMAL);
-        assertTrue(relative < TOLERANCE, what + " on " + fast.name() + ": relative error " + relative);
+        assertTrue(relative < TOLERANCE, what + ": relative error " + relative);
     }
 
     private float[][] download(Twin twin, int offset, int count) {
