@@ -35,9 +35,10 @@ constexpr int BLAS_DEFAULT_MATH = 0, BLAS_TF32_TENSOR_OP_MATH = 3;
 // cuBLAS needs a workspace it does not allocate itself while a graph is recorded; 32 MiB is what
 // NVIDIA recommends for Hopper.
 constexpr size_t BLAS_WORKSPACE_BYTES = 32u << 20;
-// Partial sums of the reductions that split their rows over blocks (column_sums), in a buffer made
-// with the context because nothing may be allocated while a graph records: 1 MiB of doubles.
-constexpr long long REDUCTION_SCRATCH_DOUBLES = 1 << 17;
+// Partial sums of the reductions that split their rows over blocks (column_sums, column_products),
+// in a buffer made with the context because nothing may be allocated while a graph records: 4 MiB
+// of doubles, room for about 1,800 partial 9 × 32 kernel gradients (the CNN's first convolution).
+constexpr long long REDUCTION_SCRATCH_DOUBLES = 1 << 19;
 
 struct Blas {
     void* library = nullptr;

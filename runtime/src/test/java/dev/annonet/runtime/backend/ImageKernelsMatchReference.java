@@ -33,7 +33,11 @@ public abstract class ImageKernelsMatchReference {
             Window2D.input(9, 9, 2).window(3, 3).dilation(2, 2).padding(2, 2).output(9, 9, 3),
             Window2D.input(6, 7, 1).window(5, 2).strides(1, 3).padding(2, 0).output(6, 2, 2),
             // SAME at stride 1: the last window of each row reaches past the input's right edge
-            Window2D.input(5, 6, 2).window(3, 3).padding(1, 1).output(5, 6, 4)};
+            Window2D.input(5, 6, 2).window(3, 3).padding(1, 1).output(5, 6, 4),
+            // The CNN sample's two: the first's kernel gradient (9 × 32 over 2,028 rows) is split over
+            // blocks on a GPU; the second's (288 × 64) is too wide for that and stays a GEMM.
+            Window2D.input(28, 28, 1).window(3, 3).output(26, 26, 32),
+            Window2D.input(13, 13, 32).window(3, 3).output(11, 11, 64)};
         for (Window2D w : windows) {
             int columns = BATCH * w.outputPositions() * w.patchSize();
             // arena: [pad | x | kernel | columns | z | dz | dColumns | dKernel | dx]
