@@ -245,10 +245,11 @@ inline int column_sums(long long handle, int rows, Cols cols, long long x_addres
 
 // out (a_cols × b_cols) = aᵀ · b over many rows and few outputs, in double: a convolution's kernel
 // gradient, columnsᵀ · dz. For the CNN's first convolution (9 × 32 outputs over 692,224 rows at
-// batch 1024) cuBLAS's split-K GEMM took 135 µs on an H200, four times its operands' copy time:
-// each 64 × 64 tile was mostly padding. Blocks take row ranges in tiles of PRODUCT_TILE_ROWS rows
-// staged in shared memory, each thread up to PRODUCT_OUTPUTS_PER_THREAD outputs; the partial
-// products are added as column_sums adds its partial sums.
+// batch 1024) cuBLAS's split-K GEMM, its 32 × 32 tiles mostly padding, took 123 µs on an H200; this
+// takes 103 µs. Blocks take row ranges in tiles of PRODUCT_TILE_ROWS rows staged in shared memory,
+// each thread up to PRODUCT_OUTPUTS_PER_THREAD outputs; the partial products are added as
+// column_sums adds its partial sums. The operands' copy time is about 30 µs: larger tiles, more
+// bytes in flight per barrier, are the next step.
 constexpr int PRODUCT_MAX_COLS = 64, PRODUCT_TILE_ROWS = 32, PRODUCT_OUTPUTS_PER_THREAD = 4;
 
 // Whether column_products takes a product of this shape (else a GEMM does).
