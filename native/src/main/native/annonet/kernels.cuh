@@ -155,6 +155,16 @@ inline int activation_backward(long long handle, int kind, float lower, float up
 // column instead read one value of each 128-byte row (32 columns) and left the row's other values to
 // 31 other blocks: 1.14 ms for the CNN's first convolution at batch 1024 on an H200, 88 MB read 32 times.
 #ifdef __CUDACC__
+// A block's result `index` of a split reduction: the final value when one block took every row,
+// else its partial, which add_partials adds up.
+__device__ inline void store_partial(double total, long long index, long long outputs, double* partials, float* out) {
+    if (gridDim.x == 1) {
+        out[index] = (float)total;
+    } else {
+        partials[blockIdx.x * outputs + index] = total;
+    }
+}
+
 // Block (p, q): rows [p·span, (p+1)·span) of the columns [q·256, q·256 + 256). Under 256 columns its
 // threads read `lanes` rows at a time, consecutive threads consecutive values (coalesced), and the
 // lanes are added in shared memory. One block along the rows writes the sums itself.
@@ -178,11 +188,7 @@ __global__ void column_partial_sums_kernel(long long rows, Cols cols, long long 
     if (threadIdx.x < tile && j < cols) {
         double total = 0.0;
         for (int k = 0; k < lanes; k++) total += lane_sums[k * tile + threadIdx.x];
-        if (gridDim.x == 1) {
-            sums[j] = (float)total;
-        } else {
-            partials[blockIdx.x * (long long)cols + j] = total;
-        }
+        store_partial(total, j, cols, partials, sums);
     }
 }
 
@@ -290,11 +296,7 @@ __global__ void column_product_partials_kernel(long long rows, int a_cols, int b
     for (int k = 0; k < PRODUCT_OUTPUTS_PER_THREAD; k++) {
         int o = threadIdx.x + k * THREADS_PER_BLOCK;
         if (o >= outputs) break;
-        if (gridDim.x == 1) {
-            out[o] = (float)sums[k];
-        } else {
-            partials[blockIdx.x * (long long)outputs + o] = sums[k];
-        }
+        store_partial(sums[k], o, outputs, partials, out);
     }
 }
 #endif
