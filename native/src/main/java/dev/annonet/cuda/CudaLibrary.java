@@ -123,6 +123,7 @@ public final class CudaLibrary {
     @Name("fill")
     public static native int fill(long context, long count, long x, float value);
 
+    /** {@code indices} holds {@code rows} int32 row numbers. */
     @Name("gather_rows")
     public static native int gatherRows(long context, int rows, int width, long source, long indices, long target);
 

@@ -289,6 +289,12 @@ public final class CudaBackend implements Backend, StepReplay {
                 (long) count * Float.BYTES, CudaLibrary.DEVICE_TO_DEVICE), "copy");
     }
 
+    @Override
+    public void uploadIndices(int[] source, int sourceOffset, Memory target, int targetOffset, int count) {
+        KernelArguments.check("uploadIndices", "target", target, targetOffset, count);
+        staging.uploadInts(source, sourceOffset, cuda(target).at(targetOffset), count);
+    }
+
     /** Indices are not checked here (that would wait for the GPU): fit makes them from a valid order. */
     @Override
     public void gatherRows(int rows, int width, Memory source, Memory indices, int indicesOffset,
