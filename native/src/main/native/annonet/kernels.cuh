@@ -71,7 +71,7 @@ inline int gemm(long long handle, bool transpose_a, bool transpose_b, int m, int
         return 0;
     }
     int status = c->blas.sgemm(c->blas_handle, op_b, op_a, n, m, k, &one, b, ldb, a, lda, &beta, out, n);
-    return status == 0 ? 0 : fail(-1100 - status, "cublasSgemm", "cuBLAS reported an error (status in the code)");
+    return status == 0 ? 0 : fail_blas(status, "cublasSgemm");
 }
 
 // Cols, Kind, Threshold and Count below are int (long long for Count) in the generic kernels and

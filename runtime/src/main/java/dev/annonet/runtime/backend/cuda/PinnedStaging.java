@@ -43,21 +43,27 @@ final class PinnedStaging implements AutoCloseable {
 
     /** Copies {@code count} values from the host array to the device address, asynchronously. */
     void upload(float[] source, int sourceOffset, long target, int count) {
-        for (int done = 0; done < count; done += bufferValues) {
-            int piece = Math.min(bufferValues, count - done);
-            int buffer = take();
-            floatViews[buffer].put(0, source, sourceOffset + done, piece);
-            send(buffer, target, done, piece);
-        }
+        uploadValues(source, sourceOffset, target, count);
     }
 
     /** Copies {@code count} int32 values from the host array to the device address, asynchronously. */
     void uploadInts(int[] source, int sourceOffset, long target, int count) {
+        uploadValues(source, sourceOffset, target, count);
+    }
+
+    /** {@code source} is a float[] or an int[]: four bytes a value either way. */
+    private void uploadValues(Object source, int sourceOffset, long target, int count) {
         for (int done = 0; done < count; done += bufferValues) {
             int piece = Math.min(bufferValues, count - done);
             int buffer = take();
-            intViews[buffer].put(0, source, sourceOffset + done, piece);
-            send(buffer, target, done, piece);
+            if (source instanceof float[] floats) {
+                floatViews[buffer].put(0, floats, sourceOffset + done, piece);
+            } else {
+                intViews[buffer].put(0, (int[]) source, sourceOffset + done, piece);
+            }
+            backend.check(CudaLibrary.copyAsync(backend.context(), target + (long) done * Float.BYTES, addresses[buffer],
+                    (long) piece * Float.BYTES, CudaLibrary.HOST_TO_DEVICE), "upload");
+            backend.check(CudaLibrary.eventRecord(backend.context(), events[buffer]), "upload");
         }
     }
 
@@ -71,13 +77,6 @@ final class PinnedStaging implements AutoCloseable {
             backend.check(CudaLibrary.synchronize(backend.context()), "download");
             floatViews[buffer].get(0, target, targetOffset + done, piece);
         }
-    }
-
-    /** Enqueues the copy of a buffer's first {@code piece} values to value {@code done} of {@code target}. */
-    private void send(int buffer, long target, int done, int piece) {
-        backend.check(CudaLibrary.copyAsync(backend.context(), target + (long) done * Float.BYTES, addresses[buffer],
-                (long) piece * Float.BYTES, CudaLibrary.HOST_TO_DEVICE), "upload");
-        backend.check(CudaLibrary.eventRecord(backend.context(), events[buffer]), "upload");
     }
 
     /** The next buffer, once its previous copy is done. */
