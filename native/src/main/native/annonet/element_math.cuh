@@ -32,7 +32,7 @@ constexpr double CLIP_EPSILON = 1e-7;
 
 ANNONET_HD float activate(int kind, float lower, float upper, float x) {
     switch (kind) {
-        case RELU: return x > 0.0f ? x : 0.0f;
+        case RELU: return x > 0.0f || x != x ? x : 0.0f;  // NaN stays NaN, as in Keras and PyTorch
         case SIGMOID: return 1.0f / (1.0f + expf(-x));
         case TANH: return tanhf(x);
         case HEAVISIDE: return x >= lower ? 1.0f : 0.0f;

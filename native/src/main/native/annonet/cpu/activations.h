@@ -31,7 +31,7 @@ inline void bias_rows(int r0, int r1, int cols, float* z, const float* bias, flo
 inline void bias_activation_rows(int kind, float lower, float upper, int r0, int r1, int cols, float* z,
                                  const float* bias, float* y) {
     switch (kind) {
-        case RELU: bias_rows(r0, r1, cols, z, bias, y, [](float x) { return x > 0.0f ? x : 0.0f; }); break;
+        case RELU: bias_rows(r0, r1, cols, z, bias, y, [](float x) { return x > 0.0f || x != x ? x : 0.0f; }); break;
         case LINEAR: bias_rows(r0, r1, cols, z, bias, y, [](float x) { return x; }); break;
         case SOFTMAX:
             bias_rows(r0, r1, cols, z, bias, z, [](float x) { return x; });

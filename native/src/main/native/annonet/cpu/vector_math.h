@@ -13,9 +13,10 @@ namespace annonet {
 namespace cpu {
 
 // e^x = 2^n · e^r with n = round(x / ln 2) and |r| ≤ ln 2 / 2 (ln 2 split in two, so r is exact), e^r
-// by its degree-7 Taylor-like polynomial. x is clamped to where e^x is a normal float.
+// by its degree-7 Taylor-like polynomial. x is clamped to where e^x is a normal float; x is each
+// min/max's second operand, which the instruction returns when either is NaN, so NaN stays NaN.
 ANNONET_AVX2 inline __m256 exp8(__m256 x) {
-    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.33f)), _mm256_set1_ps(88.37f));
+    x = _mm256_min_ps(_mm256_set1_ps(88.37f), _mm256_max_ps(_mm256_set1_ps(-87.33f), x));
     __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);

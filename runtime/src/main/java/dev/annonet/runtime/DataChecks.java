@@ -36,14 +36,21 @@ final class DataChecks {
         }
     }
 
-    /** Every value is a finite number: one NaN would silently poison every weight it reaches. */
+    /**
+     * Every value is a finite number. One NaN would silently poison every weight it reaches in
+     * training, and in inference the backends' activations do not all carry it alike (ReLU maps
+     * it to 0), so predict rejects it as fit does.
+     */
     static void requireFinite(String what, Tensor t) {
-        float[] values = t.values();
+        requireFinite(what, t.values(), t.sampleSize());
+    }
+
+    /** {@link #requireFinite(String, Tensor)} over samples of {@code width} values. */
+    static void requireFinite(String what, float[] values, int width) {
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
-                int width = t.sampleSize();
                 throw new IllegalArgumentException(what + " holds " + values[i] + " at sample " + i / width
-                        + ", value " + i % width + "; only finite numbers can be trained on");
+                        + ", value " + i % width + "; a network takes only finite numbers");
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.annonet.runtime;
 
+import dev.annonet.runtime.callbacks.Callback;
 import java.io.PrintStream;
 import java.util.Objects;
 
@@ -17,6 +18,7 @@ public final class Fit {
     private Tensor validationY;
     private boolean shuffle = true;
     private PrintStream output = System.out;
+    private Callback[] callbacks = new Callback[0];
 
     private Fit() {
     }
@@ -75,6 +77,16 @@ public final class Fit {
         return this;
     }
 
+    /** Called as training goes ({@code dev.annonet.runtime.callbacks}), in this order; replaces those given before. */
+    public Fit callbacks(Callback... callbacks) {
+        Callback[] copy = callbacks.clone();
+        for (int i = 0; i < copy.length; i++) {
+            Objects.requireNonNull(copy[i], "callback " + i);
+        }
+        this.callbacks = copy;
+        return this;
+    }
+
     int batchSize() {
         return batchSize;
     }
@@ -105,5 +117,9 @@ public final class Fit {
 
     PrintStream output() {
         return output;
+    }
+
+    Callback[] callbacks() {
+        return callbacks.clone();
     }
 }

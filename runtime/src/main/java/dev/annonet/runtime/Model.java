@@ -48,6 +48,8 @@ public abstract class Model implements AutoCloseable {
     // Kept across compiles so recompiling reuses (and zeroes) the buffers instead of allocating more.
     private Memory[] optimizerState = new Memory[0];
     private Trainer trainer;
+    /** The parameters as an epoch began, allocated by the first fit: what fit restores when a loss is not finite. */
+    private Memory finiteWeights;
     private long step;
     private boolean closed;
 
@@ -136,14 +138,14 @@ public abstract class Model implements AutoCloseable {
 
     /**
      * Configures training: the optimizer (its state starts fresh), the loss and the metrics. Call
-     * again to change them; the weights are kept.
+     * again to change them; the weights are kept. Everything is checked first: a compile that
+     * throws leaves the model as it was, its previous configuration and optimizer state included.
      */
     public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
         requireOpen();
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(loss, "loss");
-        trainer = new Trainer(this, arena, optimizer, loss, metrics,
-                optimizerState(optimizer.stateBuffers()), Seeds.mix(seed, Seeds.SHUFFLE_STREAM));
+        trainer = new Trainer(this, arena, optimizer, loss, metrics, Seeds.mix(seed, Seeds.SHUFFLE_STREAM));
     }
 
     /**
@@ -185,6 +187,7 @@ public abstract class Model implements AutoCloseable {
     public Tensor predict(Tensor x, int batchSize) {
         requireOpen();
         DataChecks.requireInputs("x", x, layout.input());
+        DataChecks.requireFinite("x", x);
         if (layout.inputIndexLimit() > 0) {
             DataChecks.requireIndices("x", x, layout.input(), layout.inputIndexLimit());
         }
@@ -312,6 +315,7 @@ public abstract class Model implements AutoCloseable {
             throw new IllegalArgumentException("input '" + input.name() + "' takes " + input.size()
                     + " values (shape " + Summary.batchShape(input.shape()) + "), but the sample has " + sample.length);
         }
+        DataChecks.requireFinite(input.name(), sample, sample.length);
         arena.loadInputs(sample, null, 0, 1);
         forward(1, false);
         float[] output = new float[layout.output().size()];
@@ -387,6 +391,31 @@ public abstract class Model implements AutoCloseable {
         step++;
     }
 
+    /** Copies the parameters aside, as they are when an epoch begins. */
+    void keepFiniteWeights() {
+        if (finiteWeights == null) {
+            finiteWeights = backend.allocate(layout.parameterSize());
+        }
+        backend.copy(parameters, 0, finiteWeights, 0, layout.parameterSize());
+    }
+
+    /** Puts back the parameters {@link #keepFiniteWeights} copied aside. */
+    void restoreFiniteWeights() {
+        backend.copy(finiteWeights, 0, parameters, 0, layout.parameterSize());
+    }
+
+    /** Whether every parameter is a finite number (reads them all back: for failures, not for steps). */
+    boolean weightsFinite() {
+        float[] values = new float[layout.parameterSize()];
+        readParameters(0, values, 0, values.length);
+        for (float value : values) {
+            if (!Float.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void readParameters(int offset, float[] into, int intoOffset, int count) {
         requireOpen();
         backend.download(parameters, offset, into, intoOffset, count);
@@ -421,7 +450,7 @@ public abstract class Model implements AutoCloseable {
     }
 
     /** {@code buffers} zeroed optimizer state buffers, reusing those of an earlier compile. */
-    private Memory[] optimizerState(int buffers) {
+    Memory[] freshOptimizerState(int buffers) {
         if (optimizerState.length < buffers) {
             Memory[] grown = Arrays.copyOf(optimizerState, buffers);
             for (int i = optimizerState.length; i < buffers; i++) {

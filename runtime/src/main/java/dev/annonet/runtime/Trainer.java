@@ -6,6 +6,8 @@ import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.StepReplay;
+import dev.annonet.runtime.callbacks.Callback;
+import dev.annonet.runtime.callbacks.Training;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -48,16 +50,24 @@ final class Trainer {
     private int pendingRows = -1;
     private double stepLoss;
     private long updates;
+    /** Where fit is, for the message when a loss is not finite; {@code fitHistory} is null outside fit. */
+    private History fitHistory;
+    private int epochNumber;
+    private int batchNumber;
+    private int pendingBatchNumber;
 
-    Trainer(Model model, Arena arena, Optimizer optimizer, Loss loss, Metric[] metrics,
-            Memory[] optimizerState, long shuffleSeed) {
+    /**
+     * Checks the configuration before it changes anything ({@code compile} is atomic: a bad metric
+     * leaves the model's optimizer state and recordings as they were), then takes fresh optimizer
+     * state from the model.
+     */
+    Trainer(Model model, Arena arena, Optimizer optimizer, Loss loss, Metric[] metrics, long shuffleSeed) {
         NetworkLayout layout = model.layout();
         NetworkLayout.Port output = layout.output();
         this.model = model;
         this.arena = arena;
         this.backend = model.backend;
         this.optimizer = optimizer;
-        this.optimizerState = optimizerState;
         this.loss = loss.kind();
         this.fused = fusable(layout.outputActivation(), loss.kind());
         this.outputOffset = output.offset();
@@ -69,10 +79,6 @@ final class Trainer {
         this.names = new String[1 + metrics.length];
         this.accuracies = new AccuracyKind[metrics.length];
         this.stepCorrect = new long[metrics.length];
-        this.replay = backend.stepReplay();
-        if (replay != null) {
-            replay.startOver(); // recordings ran the previous compile's loss and optimizer
-        }
         names[0] = "loss";
         for (int m = 0; m < metrics.length; m++) {
             Metric metric = Objects.requireNonNull(metrics[m], "metric");
@@ -90,6 +96,11 @@ final class Trainer {
             this.targetWidth = output.size();
             this.targetMeaning = (loss.kind() == LossKind.CATEGORICAL_CROSSENTROPY ? "one-hot rows (Labels.oneHot) for " : "")
                     + outputName + " with " + loss.name();
+        }
+        this.optimizerState = model.freshOptimizerState(optimizer.stateBuffers());
+        this.replay = backend.stepReplay();
+        if (replay != null) {
+            replay.startOver(); // recordings ran the previous compile's loss and optimizer
         }
     }
 
@@ -116,23 +127,37 @@ final class Trainer {
         int[] order = options.shuffle() ? identity(samples) : null;
         Tally training = new Tally(accuracies.length);
         Tally validation = new Tally(accuracies.length);
-        History history = new History(historyNames(validating));
+        List<String> historyNames = historyNames(validating);
+        History history = new History(historyNames);
+        Callback[] callbacks = options.callbacks();
+        Run run = new Run(options.epochs(), steps, history);
+        LogValues batchLogs = new LogValues(Arrays.asList(names));
+        LogValues epochLogs = new LogValues(historyNames);
         ProgressBar progress = new ProgressBar(options.output(), options.verbose(), options.epochs(), steps, names, System::nanoTime,
                 ProgressBar.isInteractive(options.output()));
         arena.reserve(batchSize);
+        collectPending(training); // left by an earlier fit that failed mid-epoch: dropped with the reset
+        fitHistory = history;
         try (ResidentData resident = ResidentData.of(backend, x, y, targetWidth)) {
-            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+            for (Callback callback : callbacks) {
+                callback.onTrainBegin(run);
+            }
+            for (int epoch = 1; epoch <= options.epochs() && !run.stopping(); epoch++) {
                 if (order != null) {
                     shuffle(order);
                 }
                 if (resident != null) {
                     resident.order(order);
                 }
+                epochNumber = epoch;
+                model.keepFiniteWeights();
+                for (Callback callback : callbacks) {
+                    callback.onEpochBegin(run, epoch);
+                }
                 progress.startEpoch(epoch);
-                collectPending(training); // left by an earlier fit that failed mid-epoch: dropped with the reset
                 training.reset();
                 long start = System.nanoTime();
-                for (int step = 0; step < steps; step++) {
+                for (int step = 0; step < steps && !run.stopping(); step++) {
                     int from = step * batchSize;
                     int batch = Math.min(batchSize, samples - from);
                     if (resident != null) {
@@ -141,20 +166,78 @@ final class Trainer {
                         arena.loadInputs(x.values(), order, from, batch);
                         arena.loadTargets(y.values(), targetWidth, order, from, batch);
                     }
+                    batchNumber = step + 1;
                     trainLoadedBatch(batch, training);
                     progress.stepDone(step + 1, training);
+                    for (Callback callback : callbacks) {
+                        callback.onBatchEnd(run, epoch, step + 1, batchLogs.set(0, training));
+                    }
                 }
                 collectPending(training);
                 history.recordEpochSeconds((System.nanoTime() - start) * 1e-9);
                 record(history, "", training);
+                epochLogs.set(0, training);
                 if (validating) {
                     evaluate(validationX, validationY, options.batchSize(), validation);
                     record(history, "val_", validation);
+                    epochLogs.set(names.length, validation);
                 }
                 progress.endEpoch(training, validating ? validation : null);
+                for (Callback callback : callbacks) {
+                    callback.onEpochEnd(run, epoch, epochLogs);
+                }
             }
+            for (Callback callback : callbacks) {
+                callback.onTrainEnd(run);
+            }
+        } finally {
+            fitHistory = null;
         }
         return history;
+    }
+
+    /** One {@code fit} as its callbacks see it. */
+    private final class Run implements Training {
+        private final int epochs;
+        private final int steps;
+        private final History history;
+        private boolean stopping;
+
+        Run(int epochs, int steps, History history) {
+            this.epochs = epochs;
+            this.steps = steps;
+            this.history = history;
+        }
+
+        @Override
+        public Model model() {
+            return model;
+        }
+
+        @Override
+        public int epochs() {
+            return epochs;
+        }
+
+        @Override
+        public int stepsPerEpoch() {
+            return steps;
+        }
+
+        @Override
+        public History history() {
+            return history;
+        }
+
+        @Override
+        public void stop() {
+            stopping = true;
+        }
+
+        @Override
+        public boolean stopping() {
+            return stopping;
+        }
     }
 
     Evaluation evaluate(Tensor x, Tensor y, int batchSize) {
@@ -183,7 +266,8 @@ final class Trainer {
     /**
      * The step on the batch already in the arena. A replayed step's results reach the tally one
      * step late: they are collected after the next step is enqueued, so the GPU never waits for the
-     * host between steps; {@link #collectPending} takes the last ones at the end of an epoch.
+     * host between steps; {@link #collectPending} takes the last ones at the end of an epoch. A
+     * loss that is not finite stops training ({@link #requireFiniteLoss}).
      */
     private void trainLoadedBatch(int batch, Tally tally) {
         int rows = batch * rowsPerSample;
@@ -191,13 +275,42 @@ final class Trainer {
         if (replay == null) {
             runStep(batch);
             addStep(tally, rows);
+            requireFiniteLoss(batchNumber);
         } else {
             recordedBatch = batch;
             replay.replay(batch, model.step(), updates, recordStep);
             collectPending(tally);
             pendingRows = rows;
+            pendingBatchNumber = batchNumber;
         }
         model.advanceStep();
+    }
+
+    /**
+     * Ends {@code fit} when batch {@code batchNumber}'s loss is NaN or infinite. The weights that
+     * gave it are suspect, and the update after it spoiled them and the optimizer's state, so the
+     * weights go back to those of the epoch's start, the last that led to finite losses, and the
+     * optimizer's state starts afresh. (A replayed step's loss arrives a step late, after the next
+     * update: the same rule covers it.)
+     */
+    private void requireFiniteLoss(int batchNumber) {
+        if (fitHistory == null || Double.isFinite(stepLoss)) {
+            return;
+        }
+        if (replay != null) {
+            replay.startOver(); // the step enqueued after this one is dropped with its results
+        }
+        model.restoreFiniteWeights();
+        for (Memory buffer : optimizerState) {
+            backend.fill(buffer, 0, trainableSize, 0f);
+        }
+        String kept = model.weightsFinite()
+                ? "the weights it had when epoch " + epochNumber + " began (the optimizer's state starts afresh)"
+                : "no finite weights: an update whose loss was finite had already made them overflow before epoch " + epochNumber;
+        throw new LossNotFiniteException(model.name() + ": the loss became " + stepLoss + " at epoch " + epochNumber
+                + ", batch " + batchNumber + "; training stopped, and the model keeps " + kept
+                + ". A smaller learning rate, or inputs scaled to small values, usually prevent this.",
+                epochNumber, batchNumber, fitHistory);
     }
 
     /** Adds the results of the replayed step not yet collected, if there is one, to {@code tally}. */
@@ -212,6 +325,7 @@ final class Trainer {
         }
         addStep(tally, pendingRows);
         pendingRows = -1;
+        requireFiniteLoss(pendingBatchNumber);
     }
 
     private void addStep(Tally tally, int rows) {

@@ -97,11 +97,11 @@ class BadInputTest {
         compile();
         float[] withNaN = X.toArray();
         withNaN[3] = Float.NaN;
-        assertRejected("x holds NaN at sample 1, value 1; only finite numbers can be trained on",
+        assertRejected("x holds NaN at sample 1, value 1; a network takes only finite numbers",
                 () -> model.fit(Tensor.of(withNaN, 4, 2), Y, Fit.options().verbose(0)));
         float[] withInfinity = Y.toArray();
         withInfinity[11] = Float.NEGATIVE_INFINITY;
-        assertRejected("y holds -Infinity at sample 3, value 2; only finite numbers can be trained on",
+        assertRejected("y holds -Infinity at sample 3, value 2; a network takes only finite numbers",
                 () -> model.evaluate(X, Tensor.of(withInfinity, 4, 3)));
     }
 

@@ -25,7 +25,7 @@ public record ActivationFunction(Activation.Kind kind, double lower, double uppe
     public double apply(double x) {
         return switch (kind) {
             case LINEAR -> x;
-            case RELU -> x > 0 ? x : 0;
+            case RELU -> x > 0 || Double.isNaN(x) ? x : 0; // NaN stays NaN, as in Keras and PyTorch
             case SIGMOID -> 1 / (1 + Math.exp(-x));
             case TANH -> Math.tanh(x);
             case HEAVISIDE -> x >= lower ? 1 : 0;

@@ -89,7 +89,8 @@ public final class BackendPair implements AutoCloseable {
         assertTrue(relative < TOLERANCE, what + ": relative error " + relative);
     }
 
-    private float[][] download(Twin twin, int offset, int count) {
+    /** {@code count} values from {@code offset}: the fast backend's first, the reference's second. */
+    public float[][] download(Twin twin, int offset, int count) {
         float[] fastValues = new float[count];
         float[] exact = new float[count];
         fast.download(twin.fast(), offset, fastValues, 0, count);

@@ -1,5 +1,6 @@
 package dev.annonet.runtime.backend;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,6 +137,26 @@ public abstract class DenseKernelsMatchReference {
             backend.activationBackward(f, rows, cols, a, z, a, y, a, dy, a, dy);
         });
         pair.assertMatches(arena, f + " without bias, backward in place");
+    }
+
+    /** NaN stays NaN where the reference keeps it, also in vectorized exp, sigmoid and tanh. */
+    @ParameterizedTest
+    @MethodSource("dev.annonet.runtime.backend.TestData#activations")
+    void nanIsCarriedAsTheReferenceCarriesIt(ActivationFunction f) {
+        int rows = 3;
+        int cols = 24;
+        float[] values = pair.uniform(rows * cols, -3, 3);
+        for (int i = 0; i < values.length; i += 7) {
+            values[i] = Float.NaN;
+        }
+        Twin z = pair.twin(values);
+        Twin y = pair.twin(new float[rows * cols]);
+        pair.onBoth((backend, side) -> backend.biasActivation(f, rows, cols, side.apply(z), 0, null, 0, side.apply(y), 0));
+        float[][] results = pair.download(y, 0, rows * cols);
+        for (int i = 0; i < rows * cols; i++) {
+            assertEquals(Float.isNaN(results[1][i]), Float.isNaN(results[0][i]),
+                    f + "[" + i + "]: reference " + results[1][i] + ", " + fast.name() + " " + results[0][i]);
+        }
     }
 
     /** Enough rows that a backend may split them over threads (the CPU kernels do past 32,768 values). */

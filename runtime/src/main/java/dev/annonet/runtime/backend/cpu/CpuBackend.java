@@ -224,7 +224,7 @@ public final class CpuBackend extends ElementsBackend {
             case RELU -> {
                 for (int i = 0; i < count; i++) {
                     float v = z.get(zOffset + i);
-                    y.put(yOffset + i, v > 0 ? v : 0);
+                    y.put(yOffset + i, v > 0 || Float.isNaN(v) ? v : 0);
                 }
             }
             case SIGMOID -> {
