@@ -18,7 +18,8 @@ import java.util.Objects;
  * step.
  *
  * <p>Events are framed in memory and reach the file only on {@link #flush} (and {@link #close}),
- * appended in one write. A write that fails is cut back off the file, so the file never holds
+ * appended in one write; the file is open only during that write, so a writer that is never
+ * closed holds nothing open. A write that fails is cut back off the file, so the file never holds
  * half a record while this writer lives; a process killed in the middle of a write can leave a
  * torn last record, which TensorBoard's reader takes for the end of the file. Not thread-safe.
  */
@@ -38,13 +39,11 @@ public final class EventFileWriter implements AutoCloseable {
     private static final int VALUE_HISTO = 5;
 
     private final Path file;
-    private final FileChannel channel;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private boolean closed;
 
-    private EventFileWriter(Path file, FileChannel channel) {
+    private EventFileWriter(Path file) {
         this.file = file;
-        this.channel = channel;
     }
 
     /**
@@ -57,22 +56,16 @@ public final class EventFileWriter implements AutoCloseable {
         String name = "events.out.tfevents." + System.currentTimeMillis() / 1000 + "." + hostname();
         for (int suffix = 0; ; suffix++) {
             Path file = runDirectory.resolve(suffix == 0 ? name : name + "." + suffix);
-            FileChannel channel;
             try {
-                channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Files.createFile(file);
             } catch (FileAlreadyExistsException e) {
                 continue; // another writer took this name in the same second
             }
-            EventFileWriter writer = new EventFileWriter(file, channel);
-            try {
-                writer.append(writer.event(0).stringField(EVENT_FILE_VERSION, FILE_VERSION)
-                        .messageField(EVENT_SOURCE_METADATA, new ProtoEncoder().stringField(SOURCE_METADATA_WRITER, "annonet")));
-                writer.flush();
-                return writer;
-            } catch (IOException e) {
-                channel.close();
-                throw e;
-            }
+            EventFileWriter writer = new EventFileWriter(file);
+            writer.append(writer.event(0).stringField(EVENT_FILE_VERSION, FILE_VERSION)
+                    .messageField(EVENT_SOURCE_METADATA, new ProtoEncoder().stringField(SOURCE_METADATA_WRITER, "annonet")));
+            writer.flush();
+            return writer;
         }
     }
 
@@ -104,35 +97,34 @@ public final class EventFileWriter implements AutoCloseable {
         if (pending.size() == 0) {
             return;
         }
-        long sizeBefore = channel.size();
         ByteBuffer records = ByteBuffer.wrap(pending.toByteArray());
-        try {
-            channel.position(sizeBefore);
-            while (records.hasRemaining()) {
-                channel.write(records);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            long sizeBefore = channel.size();
+            try {
+                channel.position(sizeBefore);
+                while (records.hasRemaining()) {
+                    channel.write(records);
+                }
+            } catch (IOException e) {
+                try {
+                    channel.truncate(sizeBefore);
+                } catch (IOException truncation) {
+                    e.addSuppressed(truncation);
+                }
+                throw e;
             }
         } catch (IOException e) {
-            try {
-                channel.truncate(sizeBefore);
-            } catch (IOException truncation) {
-                e.addSuppressed(truncation);
-            }
             throw new IOException("cannot write TensorBoard events to " + file + ": " + e.getMessage(), e);
         }
         pending.reset();
     }
 
-    /** Flushes the remaining events and closes the file. */
+    /** Flushes the remaining events; the writer takes no more. */
     @Override
     public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        try {
+        if (!closed) {
             flush();
-        } finally {
             closed = true;
-            channel.close();
         }
     }
 

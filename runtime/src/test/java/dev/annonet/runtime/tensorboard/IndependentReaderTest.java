@@ -2,53 +2,28 @@ package dev.annonet.runtime.tensorboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * Event files as a reader that is not ours sees them: scripts/tensorboard/read_events.py checks
- * every record's two CRCs with its own CRC32C and parses every event with Debian's
- * python3-protobuf and TensorBoard's field numbers. Without /usr/bin/python3 and its protobuf
- * module the test is skipped, saying so, except under CI (CI=true), where that is a failure.
- */
+/** Event files as scripts/tensorboard/read_events.py, a reader that is not ours, sees them. */
 class IndependentReaderTest {
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final Path SCRIPT = Path.of("..", "scripts", "tensorboard", "read_events.py").toAbsolutePath().normalize();
     private static final Pattern LINE = Pattern.compile("\\{\"file\": \"([^\"]+)\", (.*), \"wall_time\": ([0-9.e+]+)}");
 
     @TempDir
     Path logDir;
 
     @BeforeAll
-    static void requirePythonProtobuf() throws IOException, InterruptedException {
-        assertTrue(Files.isRegularFile(SCRIPT), "the reader script is missing: " + SCRIPT);
-        String missing = null;
-        if (!Files.isExecutable(PYTHON)) {
-            missing = PYTHON + " is missing";
-        } else if (run(List.of(PYTHON.toString(), "-c", "import google.protobuf")).status != 0) {
-            missing = PYTHON + " has no protobuf module";
-        }
-        if (missing != null) {
-            String why = missing + ": install Debian's python3-protobuf (apt-get install -y python3-protobuf) to read the"
-                    + " event files with a reader that is not annonet's";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(why);
-            }
-            Assumptions.abort(why);
-        }
+    static void requireReader() throws IOException, InterruptedException {
+        PythonEventReader.requireAvailable();
     }
 
     @Test
@@ -69,7 +44,7 @@ class IndependentReaderTest {
         long after = System.currentTimeMillis() / 1000 + 1;
         assertTrue(file.getFileName().toString().startsWith("events.out.tfevents." ), file.toString());
 
-        List<String> events = read(logDir);
+        List<String> events = PythonEventReader.events(logDir);
 
         assertEquals(List.of(
                 "\"file_version\": \"brain.Event:2\", \"source_metadata\": {\"writer\": \"annonet\"}, \"step\": 0",
@@ -92,12 +67,12 @@ class IndependentReaderTest {
             writer.flush();
             writer.scalar("epoch_loss", 1, 1);
 
-            List<String> events = read(logDir);
+            List<String> events = PythonEventReader.events(logDir);
 
             assertEquals(2, events.size(), String.join("\n", events));
             assertTrue(events.get(1).contains("\"simple_value\": 2.0"), events.get(1));
         }
-        assertEquals(3, read(logDir).size());
+        assertEquals(3, PythonEventReader.events(logDir).size());
     }
 
     @Test
@@ -111,17 +86,11 @@ class IndependentReaderTest {
         bytes[bytes.length - 5] ^= 1; // the scalar's last byte, just before its data CRC
         Files.write(file, bytes);
 
-        Result result = run(List.of(PYTHON.toString(), SCRIPT.toString(), file.toString()));
+        PythonEventReader.Result result = PythonEventReader.run(
+                PythonEventReader.PYTHON.toString(), PythonEventReader.SCRIPT.toString(), file.toString());
 
-        assertEquals(1, result.status, result.output);
-        assertTrue(result.output.contains("the data CRC of the record at byte "), result.output);
-    }
-
-    /** The events the script prints, one JSON line each; a failure shows what it said. */
-    private static List<String> read(Path logDir) throws IOException, InterruptedException {
-        Result result = run(List.of(PYTHON.toString(), SCRIPT.toString(), logDir.toString()));
-        assertEquals(0, result.status, "read_events.py failed:\n" + result.output);
-        return result.output.lines().toList();
+        assertEquals(1, result.status(), result.output());
+        assertTrue(result.output().contains("the data CRC of the record at byte "), result.output());
     }
 
     /** Each line without its file and wall time, after checking that they are this file and now. */
@@ -136,18 +105,5 @@ class IndependentReaderTest {
             rest.add(m.group(2));
         }
         return rest;
-    }
-
-    private record Result(int status, String output) {
-    }
-
-    private static Result run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail(String.join(" ", command) + " did not finish in 60 seconds");
-        }
-        return new Result(process.exitValue(), output);
     }
 }

@@ -60,11 +60,11 @@ public final class MnistLstmSample {
                 model.summary();
             }
             model.compile(Optimizers.adam(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
-            History history = model.fit(xTrain, yTrain, Fit.options()
+            History history = model.fit(xTrain, yTrain, MnistMlpSample.withTensorBoard(Fit.options()
                     .batchSize(options.batchSize())
                     .epochs(options.epochs())
                     .verbose(options.verbose())
-                    .validationData(xTest, yTest));
+                    .validationData(xTest, yTest), options));
             MnistMlpSample.writeCurves(history, options);
             return model.evaluate(xTest, yTest);
         }

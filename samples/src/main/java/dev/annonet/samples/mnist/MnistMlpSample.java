@@ -9,17 +9,21 @@ import dev.annonet.runtime.Losses;
 import dev.annonet.runtime.Metrics;
 import dev.annonet.runtime.Optimizers;
 import dev.annonet.runtime.Tensor;
+import dev.annonet.runtime.callbacks.TensorBoard;
 import dev.annonet.runtime.data.Mnist;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
  * The course's MNIST MLP: Dense(512, relu) → Dropout(0.2) → Dense(10, softmax), RMSprop,
  * categorical cross-entropy, batch 128, 20 epochs, validation on the held-out digits, then
  * evaluation. It trains on the embedded 10k subset unless {@code --data DIR} names a directory
- * with the full MNIST IDX files.
+ * with the full MNIST IDX files, and leaves its training curves ({@code curves.png}) and a
+ * TensorBoard run in {@code --logs DIR} (default {@code target/mnist-mlp}).
  */
 public final class MnistMlpSample {
     private static final String USAGE = """
@@ -82,6 +86,9 @@ public final class MnistMlpSample {
             }
             if (data != null && !Files.isDirectory(data)) {
                 throw new IllegalArgumentException("--data " + data + " is not a directory");
+            }
+            if (logs != null && Files.exists(logs) && !Files.isDirectory(logs)) {
+                throw new IllegalArgumentException("--logs " + logs + " is not a directory");
             }
             return new Options(data, epochs, batchSize, device == null ? Device.auto() : device, seed, verbose, logs);
         }
@@ -147,14 +154,28 @@ public final class MnistMlpSample {
                 model.summary();
             }
             model.compile(Optimizers.rmsprop(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
-            History history = model.fit(mnist.trainImages(), yTrain, Fit.options()
+            History history = model.fit(mnist.trainImages(), yTrain, withTensorBoard(Fit.options()
                     .batchSize(options.batchSize())
                     .epochs(options.epochs())
                     .verbose(options.verbose())
-                    .validationData(mnist.testImages(), yTest));
+                    .validationData(mnist.testImages(), yTest), options));
             writeCurves(history, options);
             return model.evaluate(mnist.testImages(), yTest);
         }
+    }
+
+    /**
+     * {@code fit} with a {@link TensorBoard} callback writing a new run under the options' logs
+     * directory ({@code tensorboard/<date>-<time>}), if any, and says where; else {@code fit} as it is.
+     */
+    public static Fit withTensorBoard(Fit fit, Options options) {
+        if (options.logs() == null) {
+            return fit;
+        }
+        Path runs = options.logs().resolve("tensorboard").toAbsolutePath();
+        Path run = runs.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+        System.out.println("TensorBoard run: " + run + " (tensorboard --logdir " + runs + ")");
+        return fit.callbacks(new TensorBoard(run));
     }
 
     /**

@@ -28,6 +28,7 @@ class MnistMlpSampleOptionsTest {
         assertEquals("unknown option --speed", error("--speed", "1"));
         assertEquals("--data needs a value", error("--data"));
         assertEquals("--data /no/such/dir is not a directory", error("--data", "/no/such/dir"));
+        assertEquals("--logs pom.xml is not a directory", error("--logs", "pom.xml"));
     }
 
     @Test
