@@ -14,22 +14,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What the TensorBoard callback writes, read back by the independent reader. */
+@ExtendWith(PythonEventReader.class)
 class TensorBoardCallbackTest {
     private static final Tensor X = TestData.uniform(40, 2, 3);
     private static final Tensor Y = Labels.oneHot(TestData.labels(40, 3, 4), 3);
 
     @TempDir
     Path logDir;
-
-    @BeforeAll
-    static void requireReader() throws IOException, InterruptedException {
-        PythonEventReader.requireAvailable();
-    }
 
     @Test
     void writesHistorysValuesTheLearningRateAndEachWeightsHistogram() throws Exception {

@@ -3,28 +3,23 @@ package dev.annonet.runtime.tensorboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Event files as scripts/tensorboard/read_events.py, a reader that is not ours, sees them. */
+@ExtendWith(PythonEventReader.class)
 class IndependentReaderTest {
     private static final Pattern LINE = Pattern.compile("\\{\"file\": \"([^\"]+)\", (.*), \"wall_time\": ([0-9.e+]+)}");
 
     @TempDir
     Path logDir;
-
-    @BeforeAll
-    static void requireReader() throws IOException, InterruptedException {
-        PythonEventReader.requireAvailable();
-    }
 
     @Test
     void readsEveryScalarAndHistogramWithTheirSteps() throws Exception {

@@ -15,14 +15,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * scripts/tensorboard/read_events.py, the reader that is not ours: it checks every record's two
  * CRCs with its own CRC32C and parses every event with Debian's python3-protobuf and TensorBoard's
  * field numbers, printing one JSON line per event. Without /usr/bin/python3 and its protobuf
- * module a test is skipped, saying so, except under CI (CI=true), where that is a failure.
+ * module a test class that uses it ({@code @ExtendWith(PythonEventReader.class)}) is skipped,
+ * saying so, except under CI (CI=true), where that is a failure.
  */
-public final class PythonEventReader {
+public final class PythonEventReader implements BeforeAllCallback {
     static final Path PYTHON = Path.of("/usr/bin/python3");
     static final Path SCRIPT = Path.of("..", "scripts", "tensorboard", "read_events.py").toAbsolutePath().normalize();
     private static final Pattern SCALAR = Pattern.compile(
@@ -30,15 +33,17 @@ public final class PythonEventReader {
     private static final Pattern HISTOGRAM = Pattern.compile(
             "\"step\": (\\d+), \"summary\": \\[\\{\"histo\": \\{.*\"num\": ([^,]+), \"sum\": ([^,]+), .*\"tag\": \"([^\"]+)\"}]");
 
-    private PythonEventReader() {
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException, InterruptedException {
+        requireAvailable();
     }
 
     /** The process's exit status and what it printed, stdout and stderr together. */
     record Result(int status, String output) {
     }
 
-    /** Skips the calling test (fails it under CI) when the script cannot run here. */
-    public static void requireAvailable() throws IOException, InterruptedException {
+    /** Skips the calling tests (fails them under CI) when the script cannot run here. */
+    private static void requireAvailable() throws IOException, InterruptedException {
         assertTrue(Files.isRegularFile(SCRIPT), "the reader script is missing: " + SCRIPT);
         String missing = null;
         if (!Files.isExecutable(PYTHON)) {
