@@ -1,6 +1,7 @@
 package dev.annonet.runtime;
 
 import dev.annonet.runtime.io.AtomicFiles;
+import java.awt.AWTError;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -62,6 +63,9 @@ final class Curves {
             for (int i = 0; i < charts.size(); i++) {
                 charts.get(i).draw(graphics, new Rectangle2D.Double(i * PANEL_WIDTH, 0, PANEL_WIDTH, PANEL_HEIGHT));
             }
+        } catch (RuntimeException | LinkageError | AWTError e) {
+            // Java 2D's text needs fontconfig and a font; a machine without them fails deep inside
+            throw new IOException("cannot draw the curves for " + png + " (Java 2D needs fontconfig and a font): " + e, e);
         } finally {
             graphics.dispose();
         }
