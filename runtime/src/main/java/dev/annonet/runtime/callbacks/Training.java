@@ -23,4 +23,13 @@ public interface Training {
 
     /** Whether a callback has asked to stop. */
     boolean stopping();
+
+    /** The learning rate of the optimizer's next update (Keras's {@code optimizer.learning_rate}). */
+    float learningRate();
+
+    /**
+     * Sets the learning rate from the next update on; the optimizer's state (momentum, moments, its
+     * update count) stays as it is. The rate must be 0 or more and finite. A checkpoint keeps it.
+     */
+    void learningRate(float rate);
 }

@@ -28,7 +28,7 @@ class CudaStepReplayTest {
 
             replayWithY(backend, y, 1, step);
             replayWithY(backend, y, 2, step);
-            IllegalStateException full = assertThrows(IllegalStateException.class, () -> backend.replay(1, 0, 1, () -> {
+            IllegalStateException full = assertThrows(IllegalStateException.class, () -> backend.replay(1, 0, 1, 0.01f, () -> {
                 throw new AssertionError("a full queue must refuse before running anything");
             }));
             assertEquals("collect the results of the oldest replayed step before replaying another", full.getMessage());
@@ -48,6 +48,6 @@ class CudaStepReplayTest {
 
     private static void replayWithY(CudaBackend backend, Memory y, float value, Runnable step) {
         backend.upload(new float[] {value, value}, 0, y, 0, 2);
-        backend.replay(1, 0, 1, step);
+        backend.replay(1, 0, 1, 0.01f, step);
     }
 }
