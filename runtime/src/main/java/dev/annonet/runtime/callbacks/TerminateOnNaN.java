@@ -9,6 +9,10 @@ import java.util.Objects;
  * instead, the last epoch's losses not finite. Either way the model goes back to the weights it had
  * when that epoch began, and the optimizer's state starts afresh (the updates after the failed
  * batch spoiled them).
+ *
+ * <p>{@code fit} itself watches each step's loss and stops; this callback then says so. (Batch
+ * logs alone cannot tell: on a GPU they lag a step, and hold NaN for want of any value after the
+ * first batch.)
  */
 public final class TerminateOnNaN implements Callback {
     private final PrintStream output;
@@ -25,9 +29,8 @@ public final class TerminateOnNaN implements Callback {
 
     @Override
     public void onBatchEnd(Training training, int epoch, int batch, Logs logs) {
-        if (!Double.isFinite(logs.get("loss"))) {
+        if (training.stopping() && !Double.isFinite(logs.get("loss"))) {
             output.println("Batch " + batch + ": Invalid loss, terminating training");
-            training.stop();
         }
     }
 }
