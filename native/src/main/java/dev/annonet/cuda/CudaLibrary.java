@@ -163,7 +163,8 @@ public final class CudaLibrary {
 
     @Name("adam")
     public static native int adam(long context, long count, long weights, long gradients, long m, long v,
-                                  float learningRate, long learningRateAddress, float beta1, float beta2, float epsilon, long t, long tAddress);
+                                  float learningRate, long learningRateAddress, float beta1, float beta2, float epsilon,
+                                  long t, long tAddress);
 
     // ---- the convolution family (image_kernels.cuh); a window is 14 ints at an address, Window2D's order
 

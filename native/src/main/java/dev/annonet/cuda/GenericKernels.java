@@ -75,6 +75,7 @@ final class GenericKernels implements NetworkKernels {
     @Override
     public int adam(long context, long count, long weights, long gradients, long m, long v,
                     float learningRate, long learningRateAddress, float beta1, float beta2, float epsilon, long t, long tAddress) {
-        return CudaLibrary.adam(context, count, weights, gradients, m, v, learningRate, learningRateAddress, beta1, beta2, epsilon, t, tAddress);
+        return CudaLibrary.adam(context, count, weights, gradients, m, v, learningRate, learningRateAddress,
+                beta1, beta2, epsilon, t, tAddress);
     }
 }

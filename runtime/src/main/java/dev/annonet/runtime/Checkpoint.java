@@ -80,7 +80,8 @@ final class Checkpoint {
                 if (entry == null) {
                     problems.add("'" + name + "' is missing");
                 } else if (!Arrays.equals(entry.shape(), p.shape())) {
-                    problems.add("'" + name + "' has shape " + Arrays.toString(entry.shape()) + ", not " + Arrays.toString(p.shape()));
+                    problems.add("'" + name + "' has shape " + Arrays.toString(entry.shape()) + ", not "
+                            + Arrays.toString(p.shape()));
                 }
             }
         }

@@ -330,7 +330,6 @@ public abstract class Model implements AutoCloseable {
      * replaced atomically: a crash leaves the old file or the new one, never half of one.
      */
     public void save(Path file) throws IOException {
-        requireOpen();
         SafeTensors.write(file, weightEntries(), Map.of("format", "annonet", "network", layout.name()));
     }
 

@@ -9,11 +9,11 @@ import dev.annonet.runtime.backend.StepReplay;
 import dev.annonet.runtime.callbacks.Callback;
 import dev.annonet.runtime.callbacks.TerminateOnNaN;
 import dev.annonet.runtime.callbacks.Training;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -338,13 +338,13 @@ final class Trainer {
         for (Memory buffer : optimizerState) {
             backend.fill(buffer, 0, trainableSize, 0f);
         }
-        String kept = model.weightsFinite()
-                ? "the weights it had when epoch " + epochNumber + " began (the optimizer's state starts afresh)"
-                : "no finite weights: an update whose loss was finite had already made them overflow before epoch " + epochNumber;
         if (terminateOnNaN) {
             fitRun.stop();
             return false;
         }
+        String kept = model.weightsFinite()
+                ? "the weights it had when epoch " + epochNumber + " began (the optimizer's state starts afresh)"
+                : "no finite weights: an update whose loss was finite had already made them overflow before epoch " + epochNumber;
         throw new LossNotFiniteException(model.name() + ": the loss became " + stepLoss + " at epoch " + epochNumber
                 + ", batch " + batchNumber + "; training stopped, and the model keeps " + kept
                 + ". A smaller learning rate, or inputs scaled to small values, usually prevent this.",

@@ -1,6 +1,9 @@
 package dev.annonet.runtime;
 
-/** Every weight of a model at one moment, on the host: made by {@link Model#copyWeights()}, put back by {@link Model#restoreWeights}. */
+/**
+ * Every weight of a model at one moment, on the host: made by {@link Model#copyWeights()}, put back
+ * by {@link Model#restoreWeights(WeightSnapshot)}.
+ */
 public final class WeightSnapshot {
     private final String network;
     private final float[] values;

@@ -71,7 +71,7 @@ class CallbacksInFitTest {
         try (HandScheduledMlp model = model(Device.cpu())) {
             ModelCheckpoint every = new ModelCheckpoint(directory.resolve("w-{epoch}-{loss:.3f}.safetensors").toString())
                     .saveWeightsOnly(true);
-            ModelCheckpoint best = new ModelCheckpoint(directory.resolve("best.safetensors").toString())
+            ModelCheckpoint best = new ModelCheckpoint(directory.resolve("best").resolve("best.safetensors").toString())
                     .monitor("val_loss").saveBestOnly(true);
             WeightsByEpoch seen = new WeightsByEpoch();
             History history = model.fit(X, Y, Fit.options().batchSize(8).epochs(3).verbose(0).validationData(X, Y)

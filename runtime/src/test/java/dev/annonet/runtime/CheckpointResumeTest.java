@@ -140,7 +140,8 @@ class CheckpointResumeTest {
                             .replace("'optimizer.velocity.output.kernel' is missing; ", "")
                             .replace("'optimizer.velocity.output.bias' is missing; ", ""));
             assertEquals(weights + " is not an annonet checkpoint (Model.saveCheckpoint writes them; a file of weights alone"
-                    + " loads with Model.load)", assertThrows(IllegalArgumentException.class, () -> model.loadCheckpoint(weights)).getMessage());
+                    + " loads with Model.load)",
+                    assertThrows(IllegalArgumentException.class, () -> model.loadCheckpoint(weights)).getMessage());
             assertArrayEquals(before, model.copyWeights().values());
         }
         try (HandScheduledMlp wider = HandScheduledMlp.create(Device.cpu(), 5, 3, 7, 3, DROPOUT)) {

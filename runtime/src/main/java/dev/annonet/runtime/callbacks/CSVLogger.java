@@ -28,7 +28,8 @@ public final class CSVLogger implements Callback {
         this.file = Objects.requireNonNull(file, "file");
         this.separator = Objects.requireNonNull(separator, "separator");
         if (separator.isEmpty() || separator.contains("\n")) {
-            throw new IllegalArgumentException("CSVLogger: the separator must be non-empty and on one line, was '" + separator + "'");
+            throw new IllegalArgumentException("CSVLogger: the separator must be non-empty and on one line, was '"
+                    + separator + "'");
         }
         this.append = append;
     }

@@ -2,6 +2,7 @@ package dev.annonet.runtime.callbacks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  * By default it writes a whole training checkpoint ({@code Model.saveCheckpoint}), which
  * {@code Fit.resumeFrom} goes on from; with {@link #saveWeightsOnly} the weights alone
  * ({@code Model.save}). With {@link #saveBestOnly} it saves only when the monitored quantity
- * (default {@code val_loss}, mode auto) improves on the best so far. Files are written atomically.
+ * (default {@code val_loss}, mode auto) improves on the best so far. Files are written atomically,
+ * their directory made when missing.
  *
  * <p>A field names {@code epoch} (an integer) or a value of the logs (a double); its format is
  * Python's {@code [0][width][.precision][d|f|e|g]}. A field the logs lack stops fit at the first
@@ -87,6 +89,9 @@ public final class ModelCheckpoint implements Callback {
         }
         Path file = Path.of(fileName(epoch, logs));
         try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent()); // as Keras makes the directory
+            }
             if (saveWeightsOnly) {
                 training.model().save(file);
             } else {

@@ -253,7 +253,8 @@ class CallbacksTest {
         assertEquals("ModelCheckpoint: 'ckpt-{epoch:x}' has a field that is not {name} or {name:format} with a format such as"
                 + " 02d or .4f", assertThrows(IllegalArgumentException.class, () -> new ModelCheckpoint("ckpt-{epoch:x}")).getMessage());
         assertEquals("ModelCheckpoint: 'c{loss:d}' formats 'loss', a decimal value, as an integer; use a format such as .4f",
-                assertThrows(IllegalArgumentException.class, () -> new ModelCheckpoint("c{loss:d}").fileName(1, logs("loss", 1))).getMessage());
+                assertThrows(IllegalArgumentException.class,
+                        () -> new ModelCheckpoint("c{loss:d}").fileName(1, logs("loss", 1))).getMessage());
     }
 
     @Test
@@ -278,7 +279,8 @@ class CallbacksTest {
     @Test
     void csvLoggerNamesTheFileItCannotWrite() {
         Path file = directory.resolve("missing").resolve("log.csv");
-        UncheckedIOException failure = assertThrows(UncheckedIOException.class, () -> new CSVLogger(file).onTrainBegin(new FakeTraining(1, 1f)));
+        UncheckedIOException failure = assertThrows(UncheckedIOException.class,
+                () -> new CSVLogger(file).onTrainBegin(new FakeTraining(1, 1f)));
         assertTrue(failure.getMessage().startsWith("CSVLogger could not write " + file + ": "), failure.getMessage());
     }
 
