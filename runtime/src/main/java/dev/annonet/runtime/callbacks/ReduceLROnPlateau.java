@@ -53,7 +53,7 @@ public final class ReduceLROnPlateau implements Callback {
         return this;
     }
 
-    /** Epochs after a reduction during which the plateau is not watched. */
+    /** Epochs after a reduction during which the plateau is not watched (the last of them is, as in Keras). */
     public ReduceLROnPlateau cooldown(int cooldown) {
         if (cooldown < 0) {
             throw new IllegalArgumentException("ReduceLROnPlateau: cooldown must be 0 or more, was " + cooldown);
@@ -82,15 +82,15 @@ public final class ReduceLROnPlateau implements Callback {
     @Override
     public void onEpochEnd(Training training, int epoch, Logs logs) {
         double current = monitor.value(logs);
-        boolean coolingDown = cooldownLeft > 0;
-        if (coolingDown) {
+        if (cooldownLeft > 0) {
             cooldownLeft--;
             wait = 0;
         }
+        // As Keras: the cooldown's last epoch already counts towards the patience.
         if (monitor.improves(current, best)) {
             best = current;
             wait = 0;
-        } else if (!coolingDown && ++wait >= patience) {
+        } else if (cooldownLeft == 0 && ++wait >= patience) {
             float rate = training.learningRate();
             if (rate > minLr) {
                 training.learningRate(Math.max(rate * factor, minLr));

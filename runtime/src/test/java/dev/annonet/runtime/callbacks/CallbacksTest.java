@@ -164,15 +164,15 @@ class CallbacksTest {
 
     @Test
     void reduceLrOnPlateauMultipliesTheRateAfterPatienceAndCoolsDown() {
-        ReduceLROnPlateau reduce = new ReduceLROnPlateau().factor(0.5f).patience(1).cooldown(1);
+        ReduceLROnPlateau reduce = new ReduceLROnPlateau().factor(0.5f).patience(1).cooldown(2);
         FakeTraining training = new FakeTraining(1, 0.1f);
         reduce.onTrainBegin(training);
         List<Float> rates = new ArrayList<>();
-        for (int epoch = 1; epoch <= 5; epoch++) {
+        for (int epoch = 1; epoch <= 6; epoch++) {
             reduce.onEpochEnd(training, epoch, logs("val_loss", 1.0));
             rates.add(training.learningRate());
         }
-        assertEquals(List.of(0.1f, 0.05f, 0.05f, 0.025f, 0.025f), rates);
+        assertEquals(List.of(0.1f, 0.05f, 0.05f, 0.025f, 0.025f, 0.0125f), rates);
         assertFalse(training.stopping());
     }
 
