@@ -3,6 +3,7 @@ package dev.annonet.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.runtime.callbacks.CSVLogger;
@@ -87,6 +88,39 @@ class CallbacksInFitTest {
                 loaded.load(expected.get(1));
                 assertArrayEquals(seen.weights.get(1), loaded.copyWeights().values());
             }
+        }
+    }
+
+    @Test
+    void anInitialEpochNumbersTheEpochsOnAsKerasDoes() {
+        try (HandScheduledMlp model = model(Device.cpu())) {
+            List<Integer> epochs = new ArrayList<>();
+            Callback recorder = new Callback() {
+                @Override
+                public void onEpochBegin(Training training, int epoch) {
+                    epochs.add(epoch);
+                }
+            };
+            History history = model.fit(X, Y, Fit.options().batchSize(8).epochs(4).initialEpoch(1).verbose(0).callbacks(recorder));
+            assertEquals(List.of(2, 3, 4), epochs);
+            assertEquals(3, history.epochs());
+        }
+    }
+
+    @Test
+    void aCallbackSetsTheLearningRateWithinBounds() {
+        try (HandScheduledMlp model = model(Device.cpu())) {
+            Callback negative = new Callback() {
+                @Override
+                public void onTrainBegin(Training training) {
+                    assertEquals(0.1f, training.learningRate());
+                    training.learningRate(0f); // a schedule may end at 0
+                    training.learningRate(-1f);
+                }
+            };
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> model.fit(X, Y, Fit.options().epochs(1).verbose(0).callbacks(negative)));
+            assertEquals("learning rate must be 0 or more and finite, was -1.0", e.getMessage());
         }
     }
 

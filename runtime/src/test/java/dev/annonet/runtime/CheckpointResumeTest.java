@@ -91,6 +91,22 @@ class CheckpointResumeTest {
     }
 
     @Test
+    void resumingATrainingThatIsDoneRunsNoEpochAndKeepsTheCheckpointsWeights() throws IOException {
+        Path file = directory.resolve("done.safetensors");
+        float[] saved;
+        try (HandScheduledMlp model = compiled(Device.cpu(), 3)) {
+            model.fit(X, Y, options(2));
+            model.saveCheckpoint(file);
+            saved = model.copyWeights().values();
+        }
+        try (HandScheduledMlp model = compiled(Device.cpu(), 4)) {
+            assertEquals(2, model.loadCheckpoint(file));
+            assertEquals(0, model.fit(X, Y, options(2).resumeFrom(file)).epochs());
+            assertArrayEquals(saved, model.copyWeights().values());
+        }
+    }
+
+    @Test
     void theCheckpointNamesItsContentsInItsHeader() throws IOException {
         Path file = directory.resolve("state.safetensors");
         try (HandScheduledMlp model = compiled(Device.cpu(), 3)) {
