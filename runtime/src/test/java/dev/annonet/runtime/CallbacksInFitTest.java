@@ -107,6 +107,32 @@ class CallbacksInFitTest {
         }
     }
 
+    /** Every backend, the CUDA code both replaying recorded steps and running kernel by kernel. */
+    static Stream<Device> devices() {
+        return Stream.of(Device.reference(), Device.cpu(), Device.cudaHostExecutor(), Device.cudaHostExecutor().withoutStepGraphs());
+    }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void settingTheRateKeepsTheOptimizersState(Device device) {
+        Callback sameRate = new Callback() {
+            @Override
+            public void onBatchEnd(Training training, int epoch, int batch, Logs logs) {
+                training.learningRate(training.learningRate());
+            }
+        };
+        float[][] weights = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            try (HandScheduledMlp model = HandScheduledMlp.create(device, 4, 2, 6, 3, 0.2)) {
+                model.compile(Optimizers.adam(0.01f), Losses.categoricalCrossentropy());
+                Fit options = Fit.options().batchSize(8).epochs(2).verbose(0);
+                model.fit(X, Y, run == 0 ? options : options.callbacks(sameRate));
+                weights[run] = model.copyWeights().values();
+            }
+        }
+        assertArrayEquals(weights[0], weights[1], "Adam's moments and update count went on as if the rate had not been set");
+    }
+
     @Test
     void aCallbackSetsTheLearningRateWithinBounds() {
         try (HandScheduledMlp model = model(Device.cpu())) {
