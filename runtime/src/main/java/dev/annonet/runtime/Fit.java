@@ -106,7 +106,9 @@ public final class Fit {
     /**
      * Resumes from a checkpoint that {@link Model#saveCheckpoint} (or {@code ModelCheckpoint})
      * wrote: fit first loads it ({@link Model#loadCheckpoint}) and goes on from the epoch after the
-     * one it holds, which replaces {@link #initialEpoch}.
+     * one it holds, which replaces {@link #initialEpoch}. A file that cannot be read ends fit with an
+     * {@link java.io.UncheckedIOException}, one that does not fit the model with an
+     * {@link IllegalArgumentException}, both naming the file, before anything changes.
      */
     public Fit resumeFrom(Path checkpoint) {
         this.resumeFrom = Objects.requireNonNull(checkpoint, "checkpoint");

@@ -9,7 +9,7 @@ public interface Training {
     /** The model being trained. */
     Model model();
 
-    /** The epochs {@code fit} was asked for. */
+    /** The number of the last epoch {@code fit} runs to ({@code Fit.epochs}; epochs count on from {@code Fit.initialEpoch}). */
     int epochs();
 
     /** Batches in one epoch. */
