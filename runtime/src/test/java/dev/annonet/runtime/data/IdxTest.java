@@ -89,20 +89,19 @@ class IdxTest {
 
     @Test
     void everyFlippedBitOfTheCompressedDataOrTrailerIsCaughtOrHarmless() throws IOException {
-        int[] labels = new Random(17).ints(600, 0, 10).toArray();
+        int[] labels = new Random(17).ints(300, 0, 10).toArray();
         byte[] zipped = gzip(labels(labels));
-        Path file = directory.resolve("flipped.gz");
         int caught = 0;
         // After the 10-byte header (whose time and OS bytes nothing checks): the deflate data, then CRC-32 and length.
         for (int position = 10; position < zipped.length; position++) {
             for (int bit = 0; bit < 8; bit++) {
                 byte[] flipped = zipped.clone();
                 flipped[position] ^= (byte) (1 << bit);
-                Files.write(file, flipped);
                 try {
-                    assertArrayEquals(labels, Idx.readLabels(file), "a flip at byte " + position + " bit " + bit + " changed the labels");
+                    assertArrayEquals(labels, Idx.readLabels(new ByteArrayInputStream(flipped), "flipped.gz"),
+                            "a flip at byte " + position + " bit " + bit + " changed the labels");
                 } catch (IOException e) {
-                    assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+                    assertTrue(e.getMessage().startsWith("flipped.gz"), e.getMessage());
                     caught++;
                 }
             }
