@@ -120,7 +120,8 @@ final class CheckedGzipInputStream extends InputStream {
         if (first != 0x1f || second != 0x8b) {
             throw new ZipException(members == 0
                     ? source + ": not gzip data (it starts with " + String.format("0x%02x 0x%02x", first, second) + ")"
-                    : source + ": unexpected bytes after the end of its gzip data (neither the end of the file nor another gzip member)");
+                    : source + ": unexpected bytes after the end of its gzip data"
+                            + " (neither the end of the file nor another gzip member)");
         }
         int method = headerByte(headerCrc);
         if (method != DEFLATE) {

@@ -146,7 +146,7 @@ final class Json {
         while (position < text.length()) {
             char c = text.charAt(position++);
             if (c == '"') {
-                return out.toString();
+                return wellFormed(out.toString());
             }
             if (c < 0x20) {
                 throw error(String.format("control character U+%04X in a string", (int) c));
@@ -177,6 +177,19 @@ final class Json {
             }
         }
         throw error("unterminated string");
+    }
+
+    /** {@code s} when its escapes made no unpaired surrogate, which no UTF-8 file could hold. */
+    private String wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw error(String.format("unpaired surrogate \\u%04x in a string", (int) c));
+            }
+        }
+        return s;
     }
 
     private Object number() {

@@ -80,14 +80,16 @@ public final class SafeTensors {
         byte[] headerBytes = header(entries, metadata);
         Path target = regularFileBehind(file);
         Path directory = target.getParent();
-        Path temporary = directory.resolve("." + target.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+        Path temporary = directory.resolve("." + target.getFileName() + "."
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
         try {
             Files.createDirectories(directory);
             PosixFileAttributes existing = posixAttributes(target);
             FileAttribute<?>[] permissions = existing == null
                     ? new FileAttribute<?>[0]
                     : new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(existing.permissions())};
-            try (FileChannel channel = FileChannel.open(temporary, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), permissions)) {
+            Set<StandardOpenOption> createNew = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try (FileChannel channel = FileChannel.open(temporary, createNew, permissions)) {
                 writeFully(channel, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, headerBytes.length));
                 writeFully(channel, ByteBuffer.wrap(headerBytes));
                 ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
@@ -189,7 +191,10 @@ public final class SafeTensors {
         return Files.readAttributes(target, PosixFileAttributes.class);
     }
 
-    /** Gives the replacement the replaced file's permissions exactly (creation applied the umask) and, where allowed, its owner and group. */
+    /**
+     * Gives the replacement the replaced file's permissions exactly (its creation applied the
+     * umask) and, where this process may, its owner and group.
+     */
     private static void keepOwnership(Path temporary, PosixFileAttributes existing) throws IOException {
         PosixFileAttributeView view = Files.getFileAttributeView(temporary, PosixFileAttributeView.class);
         view.setPermissions(existing.permissions());
@@ -382,7 +387,8 @@ public final class SafeTensors {
         ByteBuffer bytes = ByteBuffer.allocate(length);
         while (bytes.hasRemaining()) {
             if (channel.read(bytes, position + bytes.position()) < 0) {
-                throw new EOFException(where + " is truncated: it ended at byte " + (position + bytes.position()) + " while being read");
+                throw new EOFException(where + " is truncated: it ended at byte " + (position + bytes.position())
+                        + " while being read");
             }
         }
         return bytes.flip();

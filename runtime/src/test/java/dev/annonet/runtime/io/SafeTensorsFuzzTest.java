@@ -38,14 +38,16 @@ class SafeTensorsFuzzTest {
     }
 
     @FuzzTest
-    @DictionaryEntries({"{\"", "\":{\"dtype\":\"F32\",\"shape\":[", "],\"data_offsets\":[", "]}", "\"__metadata__\":{", "\"F16\"", "\\u"})
+    @DictionaryEntries({"{\"", "\":{\"dtype\":\"F32\",\"shape\":[", "],\"data_offsets\":[", "]}",
+        "\"__metadata__\":{", "\"F16\"", "\\u"})
     void anyFile(byte[] bytes) throws IOException {
         Path file = Files.write(dir.resolve("any.safetensors"), bytes);
         SafeTensors.Contents contents;
         try {
             contents = SafeTensors.read(file);
         } catch (IOException e) {
-            assertTrue(e.getMessage() != null && e.getMessage().startsWith(file.toString()), () -> "the error does not name the file: " + e);
+            assertTrue(e.getMessage() != null && e.getMessage().startsWith(file.toString()),
+                    () -> "the error does not name the file: " + e);
             return;
         }
         Path copy = dir.resolve("copy.safetensors");

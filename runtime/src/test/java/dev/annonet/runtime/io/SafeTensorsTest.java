@@ -145,15 +145,19 @@ class SafeTensorsTest {
                 + "\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}", new float[0]), "duplicate key \"a\"");
         assertRejected(writeRaw("{\"a\":{\"dtype\":\"F32\",\"shape\":[01],\"data_offsets\":[0,4]}}", new float[1]), "bad number 01");
         assertRejected(writeRaw("{\"a\\u12G4\":{}}", new float[0]), "bad \\u escape");
+        assertRejected(writeRaw("{\"a\\ud800\":{}}", new float[0]), "unpaired surrogate \\ud800 in a string");
+        assertRejected(writeRaw("{\"\\udc00\\ud800\":{}}", new float[0]), "unpaired surrogate \\udc00 in a string");
         assertRejected(writeRaw("{\"a\nb\":{}}", new float[0]), "control character U+000A in a string");
     }
 
     @Test
     void emptyTensorsAndScalarsAreWellFormed() throws IOException {
-        Path file = writeRaw("{\"empty\":{\"dtype\":\"F32\",\"shape\":[2,0],\"data_offsets\":[0,0]},"
+        Path file = writeRaw("{\"\\ud83d\\ude00\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},"
+                + "\"empty\":{\"dtype\":\"F32\",\"shape\":[2,0],\"data_offsets\":[0,0]},"
                 + "\"scalar\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}", new float[] {7});
         SafeTensors.Contents contents = SafeTensors.read(file);
         assertArrayEquals(new float[0], contents.get("empty").values());
+        assertArrayEquals(new int[] {0}, contents.get("\ud83d\ude00").shape(), "a surrogate pair escaped is one character");
         assertArrayEquals(new int[0], contents.get("scalar").shape());
         assertArrayEquals(new float[] {7}, contents.get("scalar").values());
     }
