@@ -5,6 +5,7 @@ import dev.annonet.runtime.io.FileErrors;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -90,8 +91,13 @@ public final class Idx {
     }
 
     private static <T> T read(InputStream in, String source, int magic, String kind, Decoder<T> decoder) throws IOException {
-        try {
-            DataInputStream data = new DataInputStream(decompressed(in, source));
+        // Closing the decompressed stream releases its inflater at once; the caller's stream stays open.
+        InputStream leftOpen = new FilterInputStream(in) {
+            @Override
+            public void close() {
+            }
+        };
+        try (DataInputStream data = new DataInputStream(decompressed(leftOpen, source))) {
             int[] dimensions = header(data, source, magic, kind);
             byte[] values = body(data, source, count(dimensions, source));
             if (data.read() != -1) {
