@@ -332,7 +332,9 @@ public abstract class Model implements AutoCloseable {
     /**
      * Writes every weight, trainable and fixed, to a safetensors file (readable by PyTorch and the
      * Hugging Face tools), named as the layers name them ({@code hidden.kernel}). The file is
-     * replaced atomically: a crash leaves the old file or the new one, never half of one.
+     * replaced atomically: a crash leaves the old file or the new one, never half of one. It keeps
+     * its permissions, a symbolic link is written through to its target, and a directory or device
+     * is never replaced ({@link SafeTensors#write}).
      */
     public void save(Path file) throws IOException {
         SafeTensors.write(file, weightEntries(), Map.of("format", "annonet", "network", layout.name()));

@@ -3,11 +3,14 @@ package dev.annonet.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.io.SafeTensors;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,6 +37,19 @@ class SaveLoadTest {
         assertEquals(List.of("hidden.kernel", "hidden.bias", "output.kernel", "output.bias"), List.copyOf(contents.entries().keySet()));
         assertArrayEquals(new int[] {4, 6}, contents.get("hidden.kernel").shape());
         assertEquals("HandScheduledMlp", contents.metadata().get("network"));
+    }
+
+    @Test
+    void saveKeepsTheFilesModeAndALinkStaysALink() throws IOException {
+        Path target = Files.write(dir.resolve("run-1.safetensors"), new byte[] {1});
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        Path link = Files.createSymbolicLink(dir.resolve("latest.safetensors"), target.getFileName());
+        try (HandScheduledMlp model = HandScheduledMlp.create(Device.cpu(), 3, 4, 6, 3, 0.2)) {
+            model.save(link);
+            model.load(link);
+        }
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
     }
 
     @Test

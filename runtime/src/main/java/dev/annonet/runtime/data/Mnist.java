@@ -25,11 +25,14 @@ public record Mnist(Tensor trainImages, int[] trainLabels, Tensor testImages, in
         InputStream open(String fileName) throws IOException;
     }
 
-    /** Loads the four files, each gzipped ({@code .gz}) or plain, from {@code directory}. */
+    /**
+     * Loads the four files, each gzipped ({@code .gz}) or plain, from {@code directory}. A file
+     * that is malformed (see {@link Idx}) is an error naming it.
+     */
     public static Mnist load(Path directory) throws IOException {
         return load(name -> {
             Path file = directory.resolve(name);
-            return Files.isRegularFile(file) ? Files.newInputStream(file) : null;
+            return Files.exists(file) ? Files.newInputStream(file) : null;
         }, directory + File.separator);
     }
 
@@ -55,22 +58,19 @@ public record Mnist(Tensor trainImages, int[] trainLabels, Tensor testImages, in
         T read(InputStream in, String source) throws IOException;
     }
 
+    /** Reads the gzipped file if there is one, else the plain one; errors name the one read. */
     private static <T> T read(Opener opener, String where, String name, Reader<T> reader) throws IOException {
-        try (InputStream in = open(opener, where, name)) {
-            return reader.read(in, where + name);
+        try (InputStream gzipped = opener.open(name + ".gz")) {
+            if (gzipped != null) {
+                return reader.read(gzipped, where + name + ".gz");
+            }
         }
-    }
-
-    /** The gzipped file if there is one, else the plain one. */
-    private static InputStream open(Opener opener, String where, String name) throws IOException {
-        InputStream in = opener.open(name + ".gz");
-        if (in == null) {
-            in = opener.open(name);
+        try (InputStream plain = opener.open(name)) {
+            if (plain == null) {
+                throw new NoSuchFileException(where + name + ".gz", null, "neither it nor " + where + name + " exists");
+            }
+            return reader.read(plain, where + name);
         }
-        if (in == null) {
-            throw new NoSuchFileException(where + name + ".gz", null, "neither it nor " + where + name + " exists");
-        }
-        return in;
     }
 
     private static void requireSameCount(String imagesName, Tensor images, String labelsName, int[] labels) throws IOException {

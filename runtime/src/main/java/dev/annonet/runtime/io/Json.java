@@ -4,15 +4,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * The small JSON subset that safetensors headers use: objects, arrays, strings, integers (as
- * Long), other numbers (as Double), true/false/null. Strict: anything else is an error with its
- * position, so a corrupt header is reported, never half-read.
+ * JSON as safetensors headers use it: objects, arrays, strings, integers (as Long), other
+ * numbers (as Double), true/false/null. Strict: anything else, a duplicate key, or nesting
+ * deeper than {@link #MAX_DEPTH} is an error with its position, so a corrupt header is reported,
+ * never half-read, and no header can exhaust the stack.
  */
 final class Json {
+    /** Far more than a safetensors header needs (three levels), far less than the stack allows. */
+    static final int MAX_DEPTH = 64;
+    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+    private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]*)");
+    private static final Pattern HEX4 = Pattern.compile("[0-9a-fA-F]{4}");
+
     private final String text;
     private int position;
+    private int depth;
 
     private Json(String text) {
         this.text = text;
@@ -27,6 +36,11 @@ final class Json {
             throw json.error("unexpected text after the header object");
         }
         return object;
+    }
+
+    /** {@code s}, cut short for an error message: a corrupt header can hold a name of megabytes. */
+    static String excerpt(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
     static String quote(String s) {
@@ -70,10 +84,12 @@ final class Json {
 
     private Map<String, Object> object() {
         expect('{');
+        enter();
         Map<String, Object> object = new LinkedHashMap<>();
         skipWhitespace();
         if (peek('}')) {
             position++;
+            depth--;
             return object;
         }
         while (true) {
@@ -82,13 +98,14 @@ final class Json {
             skipWhitespace();
             expect(':');
             if (object.put(key, value()) != null) {
-                throw error("duplicate key \"" + key + "\"");
+                throw error("duplicate key " + quote(excerpt(key)));
             }
             skipWhitespace();
             if (peek(',')) {
                 position++;
             } else {
                 expect('}');
+                depth--;
                 return object;
             }
         }
@@ -96,10 +113,12 @@ final class Json {
 
     private List<Object> array() {
         expect('[');
+        enter();
         List<Object> array = new ArrayList<>();
         skipWhitespace();
         if (peek(']')) {
             position++;
+            depth--;
             return array;
         }
         while (true) {
@@ -109,8 +128,15 @@ final class Json {
                 position++;
             } else {
                 expect(']');
+                depth--;
                 return array;
             }
+        }
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw error("objects and arrays nested deeper than " + MAX_DEPTH + " levels");
         }
     }
 
@@ -120,7 +146,10 @@ final class Json {
         while (position < text.length()) {
             char c = text.charAt(position++);
             if (c == '"') {
-                return out.toString();
+                return wellFormed(out.toString());
+            }
+            if (c < 0x20) {
+                throw error(String.format("control character U+%04X in a string", (int) c));
             }
             if (c != '\\') {
                 out.append(c);
@@ -138,20 +167,29 @@ final class Json {
                 case 'r' -> out.append('\r');
                 case 't' -> out.append('\t');
                 case 'u' -> {
-                    if (position + 4 > text.length()) {
-                        throw error("truncated \\u escape");
-                    }
-                    try {
-                        out.append((char) Integer.parseInt(text.substring(position, position + 4), 16));
-                    } catch (NumberFormatException e) {
+                    if (position + 4 > text.length() || !HEX4.matcher(text.substring(position, position + 4)).matches()) {
                         throw error("bad \\u escape");
                     }
+                    out.append((char) Integer.parseInt(text.substring(position, position + 4), 16));
                     position += 4;
                 }
                 default -> throw error("bad escape \\" + escaped);
             }
         }
         throw error("unterminated string");
+    }
+
+    /** {@code s} when its escapes made no unpaired surrogate, which no UTF-8 file could hold. */
+    private String wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw error(String.format("unpaired surrogate \\u%04x in a string", (int) c));
+            }
+        }
+        return s;
     }
 
     private Object number() {
@@ -163,10 +201,16 @@ final class Json {
         if (token.isEmpty()) {
             throw error("unexpected character '" + text.charAt(start) + "'");
         }
+        if (!NUMBER.matcher(token).matches()) {
+            throw error("bad number " + excerpt(token));
+        }
+        if (!INTEGER.matcher(token).matches()) {
+            return Double.parseDouble(token);
+        }
         try {
-            return token.matches("-?\\d+") ? (Object) Long.parseLong(token) : (Object) Double.parseDouble(token);
+            return Long.parseLong(token);
         } catch (NumberFormatException e) {
-            throw error("bad number " + token);
+            throw error("integer " + excerpt(token) + " does not fit 64 bits");
         }
     }
 
@@ -190,7 +234,7 @@ final class Json {
     }
 
     private void skipWhitespace() {
-        while (position < text.length() && Character.isWhitespace(text.charAt(position))) {
+        while (position < text.length() && " \t\n\r".indexOf(text.charAt(position)) >= 0) {
             position++;
         }
     }

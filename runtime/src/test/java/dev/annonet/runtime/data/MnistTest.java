@@ -64,6 +64,23 @@ class MnistTest {
                 + directory.resolve("train-labels-idx1-ubyte") + " holds 1 labels"), e.getMessage());
     }
 
+    @Test
+    void aCorruptGzippedFileIsNamedWithItsSuffix() throws IOException {
+        byte[] zipped = IdxTest.gzip(IdxTest.images(1, 1, 1, 0));
+        zipped[zipped.length - 8] ^= 1;
+        Files.write(directory.resolve("train-images-idx3-ubyte.gz"), zipped);
+        IOException e = assertThrows(IOException.class, () -> Mnist.load(directory));
+        assertTrue(e.getMessage().startsWith(directory.resolve("train-images-idx3-ubyte.gz") + ": corrupt gzip data: member 1's CRC-32"),
+                e.getMessage());
+    }
+
+    @Test
+    void aDirectoryInAFilesPlaceIsNamed() throws IOException {
+        Files.createDirectory(directory.resolve("train-images-idx3-ubyte"));
+        IOException e = assertThrows(IOException.class, () -> Mnist.load(directory));
+        assertEquals(directory.resolve("train-images-idx3-ubyte") + ": Is a directory", e.getMessage());
+    }
+
     /** The real subset, when this machine has it. */
     @Test
     void readsTheSharedMnistSubsetWhenPresent() throws IOException {

@@ -104,6 +104,102 @@ class SafeTensorsTest {
         assertEquals("k: shape [2, 2] holds 4 values but 3 were given", e.getMessage());
     }
 
+    @Test
+    void deepNestingIsAnErrorNotAStackOverflow() throws IOException {
+        Path file = writeRaw("{\"x\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}", new float[0]);
+        assertRejected(file, "unreadable safetensors header: objects and arrays nested deeper than 64 levels at character 69");
+    }
+
+    @Test
+    void shapesTooLargeForAnArrayAreAnErrorNotAnOverflow() throws IOException {
+        for (String shape : new String[] {"[10000000000]", "[0,10000000000]", "[65536,65536,65536]", "[2147483647]"}) {
+            Path file = writeRaw("{\"x\":{\"dtype\":\"F32\",\"shape\":" + shape + ",\"data_offsets\":[0,4]}}", new float[] {1});
+            assertRejected(file, "tensor 'x''s shape " + shape.replace(",", ", ") + " holds more values than one array can (2147483639)");
+        }
+        Path exponent = writeRaw("{\"x\":{\"dtype\":\"F32\",\"shape\":[1e10],\"data_offsets\":[0,4]}}", new float[] {1});
+        assertRejected(exponent, "tensor 'x' has a bad shape [1.0E10]: each must be a non-negative integer");
+        Path negative = writeRaw("{\"x\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", new float[] {1});
+        assertRejected(negative, "tensor 'x' has a bad shape [-1]: each must be a non-negative integer");
+        Path tooLong = writeRaw("{\"x\":{\"dtype\":\"F32\",\"shape\":[99999999999999999999],\"data_offsets\":[0,4]}}", new float[] {1});
+        assertRejected(tooLong, "integer 99999999999999999999 does not fit 64 bits");
+    }
+
+    @Test
+    void anAbsurdHeaderLengthIsCheckedAgainstTheFileBeforeAnythingIsAllocated() throws IOException {
+        for (long length : new long[] {Long.MAX_VALUE, -1, 101L << 20, 100, 1, 0}) {
+            ByteBuffer bytes = ByteBuffer.allocate(8 + 16).order(ByteOrder.LITTLE_ENDIAN).putLong(length);
+            Path file = Files.write(dir.resolve("length.safetensors"), bytes.array());
+            assertRejected(file, "not a safetensors file (header length " + Long.toUnsignedString(length) + " does not fit a file of 24 bytes");
+        }
+    }
+
+    @Test
+    void theHeaderMustBeUtf8JsonStartingWithABrace() throws IOException {
+        byte[] latin1 = "{\"caf\u00e9\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}".getBytes(StandardCharsets.ISO_8859_1);
+        Path file = Files.write(dir.resolve("latin1.safetensors"), ByteBuffer.allocate(8 + latin1.length)
+                .order(ByteOrder.LITTLE_ENDIAN).putLong(latin1.length).put(latin1).array());
+        assertRejected(file, ": its safetensors header is not valid UTF-8");
+        assertRejected(writeRaw(" {}", new float[0]), ": its safetensors header does not start with '{'");
+        assertRejected(writeRaw("{} x", new float[0]), "unexpected text after the header object at character 3");
+        assertRejected(writeRaw("{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}", new float[0]), "duplicate key \"a\"");
+        assertRejected(writeRaw("{\"a\":{\"dtype\":\"F32\",\"shape\":[01],\"data_offsets\":[0,4]}}", new float[1]), "bad number 01");
+        assertRejected(writeRaw("{\"a\\u12G4\":{}}", new float[0]), "bad \\u escape");
+        assertRejected(writeRaw("{\"a\\ud800\":{}}", new float[0]), "unpaired surrogate \\ud800 in a string");
+        assertRejected(writeRaw("{\"\\udc00\\ud800\":{}}", new float[0]), "unpaired surrogate \\udc00 in a string");
+        assertRejected(writeRaw("{\"a\nb\":{}}", new float[0]), "control character U+000A in a string");
+    }
+
+    @Test
+    void emptyTensorsAndScalarsAreWellFormed() throws IOException {
+        Path file = writeRaw("{\"\\ud83d\\ude00\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},"
+                + "\"empty\":{\"dtype\":\"F32\",\"shape\":[2,0],\"data_offsets\":[0,0]},"
+                + "\"scalar\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}", new float[] {7});
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        assertArrayEquals(new float[0], contents.get("empty").values());
+        assertArrayEquals(new int[] {0}, contents.get("\ud83d\ude00").shape(), "a surrogate pair escaped is one character");
+        assertArrayEquals(new int[0], contents.get("scalar").shape());
+        assertArrayEquals(new float[] {7}, contents.get("scalar").values());
+    }
+
+    @Test
+    void theTensorsMustCoverTheDataExactly() throws IOException {
+        String a = "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}";
+        assertRejected(writeRaw("{" + a + ",\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", new float[3]),
+                ": tensors 'a' and 'b' overlap in the data section (bytes 4 to 8)");
+        assertRejected(writeRaw("{\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", new float[2]),
+                ": data bytes 0 to 4 belong to no tensor");
+        assertRejected(writeRaw("{" + a + "}", new float[3]), ": 4 bytes follow the last tensor's data");
+        assertRejected(writeRaw("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}", new float[2]),
+                "tensor 'a' of shape [2] needs 8 bytes but its data_offsets are [8, 0] in 8 data bytes");
+        assertRejected(writeRaw("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8,8]}}", new float[2]),
+                "tensor 'a' has 3 data_offsets, expected 2");
+    }
+
+    @Test
+    void malformedEntriesAndMetadataAreNamed() throws IOException {
+        assertRejected(writeRaw("{\"__metadata__\":{\"epochs\":3}}", new float[0]), ": metadata 'epochs' is not a string");
+        assertRejected(writeRaw("{\"__metadata__\":[]}", new float[0]), ": header entry '__metadata__' is not an object");
+        assertRejected(writeRaw("{\"x\":[]}", new float[0]), ": header entry 'x' is not an object");
+        assertRejected(writeRaw("{\"x\":{\"shape\":[0],\"data_offsets\":[0,0]}}", new float[0]), ": tensor 'x' has no dtype string");
+        assertRejected(writeRaw("{\"x\":{\"dtype\":\"F32\",\"data_offsets\":[0,0]}}", new float[0]), ": tensor 'x' has no shape list");
+        String longName = "n".repeat(10_000);
+        assertRejected(writeRaw("{\"" + longName + "\":{\"dtype\":\"I8\",\"shape\":[0],\"data_offsets\":[0,0]}}", new float[0]),
+                ": tensor '" + "n".repeat(57) + "...' has dtype I8; annonet reads F32 only");
+    }
+
+    @Test
+    void aDirectoryIsNamed() {
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(dir));
+        assertEquals(dir + ": is a directory, not a safetensors file", e.getMessage());
+    }
+
+    private static void assertRejected(Path file, String expected) {
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(file));
+        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
     private Path writeRaw(String header, float[] data) throws IOException {
         byte[] headerBytes = header.getBytes(StandardCharsets.UTF_8);
         ByteBuffer buffer = ByteBuffer.allocate(8 + headerBytes.length + 4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
