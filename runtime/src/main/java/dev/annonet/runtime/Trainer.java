@@ -1,7 +1,6 @@
 package dev.annonet.runtime;
 
 import dev.annonet.dsl.Activation;
-import dev.annonet.runtime.backend.AccuracyKind;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.Memory;
@@ -30,7 +29,11 @@ final class Trainer {
     /** Whether the loss works on the output activation's input and skips that activation's backward. */
     private final boolean fused;
     private final String[] names;
-    private final AccuracyKind[] accuracies;
+    private final MetricCounts[] metrics;
+    /** Where each metric's counts start in {@link #stepCounts}, and (last) their total. */
+    private final int[] countOffsets;
+    /** Each metric's first result in a recorded step (the loss is result 0). */
+    private final int[] firstResults;
     private final int outputOffset;
     private final int preActivationOffset;
     /** The loss sees the output as rows of its last axis. */
@@ -44,7 +47,7 @@ final class Trainer {
     private final StepReplay replay;
     /** What a recording runs: the step on {@code recordedBatch} samples (a field, so no lambda per step). */
     private final Runnable recordStep = () -> runStep(this.recordedBatch);
-    private final long[] stepCorrect;
+    private final long[] stepCounts;
     private int recordedBatch;
     /** Rows of the replayed step whose results are still to be collected, or -1. */
     private int pendingRows = -1;
@@ -77,17 +80,28 @@ final class Trainer {
         this.trainableSize = layout.trainableSize();
         this.shuffleRandom = new SplittableRandom(shuffleSeed);
         this.names = new String[1 + metrics.length];
-        this.accuracies = new AccuracyKind[metrics.length];
-        this.stepCorrect = new long[metrics.length];
+        this.metrics = new MetricCounts[metrics.length];
+        this.firstResults = new int[metrics.length];
         names[0] = "loss";
+        int results = 1;
         for (int m = 0; m < metrics.length; m++) {
             Metric metric = Objects.requireNonNull(metrics[m], "metric");
             if (Arrays.asList(names).contains(metric.name())) {
-                throw new IllegalArgumentException("metric '" + metric.name() + "' is given twice");
+                throw new IllegalArgumentException("metric '" + metric.name() + "' is given twice (Metric.named gives"
+                        + " one of them another name)");
             }
             names[1 + m] = metric.name();
-            accuracies[m] = metric.accuracyFor(loss.kind(), columns);
+            this.metrics[m] = metric.bind(loss, columns);
+            firstResults[m] = results;
+            results += this.metrics[m].results();
         }
+        if (results > StepReplay.MAX_RESULTS) {
+            throw new IllegalArgumentException("the metrics " + Arrays.asList(metrics) + " count " + (results - 1)
+                    + " values a step, more than the " + (StepReplay.MAX_RESULTS - 1) + " a step may (an AUC counts two"
+                    + " a threshold)");
+        }
+        this.countOffsets = MetricCounts.offsets(this.metrics);
+        this.stepCounts = new long[countOffsets[metrics.length]];
         String outputName = "output '" + output.name() + "' of shape " + Summary.batchShape(output.shape());
         if (loss.kind() == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY) {
             this.targetWidth = rowsPerSample;
@@ -125,8 +139,8 @@ final class Trainer {
         int batchSize = Math.min(options.batchSize(), samples);
         int steps = (samples + batchSize - 1) / batchSize;
         int[] order = options.shuffle() ? identity(samples) : null;
-        Tally training = new Tally(accuracies.length);
-        Tally validation = new Tally(accuracies.length);
+        Tally training = newTally();
+        Tally validation = newTally();
         List<String> historyNames = historyNames(validating);
         History history = new History(historyNames);
         Callback[] callbacks = options.callbacks();
@@ -242,13 +256,18 @@ final class Trainer {
 
     Evaluation evaluate(Tensor x, Tensor y, int batchSize) {
         checkData("x", x, "y", y);
-        Tally tally = new Tally(accuracies.length);
+        Tally tally = newTally();
         evaluate(x, y, batchSize, tally);
         Map<String, Double> values = new LinkedHashMap<>();
         for (int i = 0; i < names.length; i++) {
             values.put(names[i], tally.value(i));
         }
         return new Evaluation(values);
+    }
+
+    /** Running sums for this configuration's loss and metrics. */
+    Tally newTally() {
+        return new Tally(metrics);
     }
 
     /**
@@ -320,8 +339,8 @@ final class Trainer {
         }
         replay.collect();
         stepLoss = replay.result(0);
-        for (int m = 0; m < accuracies.length; m++) {
-            stepCorrect[m] = (long) replay.result(1 + m);
+        for (int m = 0; m < metrics.length; m++) {
+            metrics[m].collect(replay, firstResults[m], pendingRows, stepCounts, countOffsets[m]);
         }
         addStep(tally, pendingRows);
         pendingRows = -1;
@@ -330,14 +349,12 @@ final class Trainer {
 
     private void addStep(Tally tally, int rows) {
         tally.addLoss(stepLoss, rows);
-        for (int m = 0; m < accuracies.length; m++) {
-            tally.addCorrect(m, stepCorrect[m], accuracies[m] == AccuracyKind.BINARY ? (long) rows * columns : rows);
-        }
+        tally.addCounts(stepCounts);
     }
 
     /**
      * The kernels of one step, on the batch in the arena: its loss goes to {@code stepLoss} and its
-     * correct counts to {@code stepCorrect} (while a step records, the backend keeps them instead).
+     * metrics' counts to {@code stepCounts} (while a step records, the backend keeps them instead).
      */
     private void runStep(int batch) {
         model.forward(batch, true);
@@ -347,10 +364,7 @@ final class Trainer {
         stepLoss = backend.loss(loss, fused, rows, columns,
                 activations, outputOffset * batch, activations, preActivationOffset * batch, arena.targets(), 0,
                 model.activationGradients(), gradientOffset * batch, 1f / rows);
-        for (int m = 0; m < accuracies.length; m++) {
-            stepCorrect[m] = backend.countCorrect(accuracies[m], rows, columns, activations, outputOffset * batch,
-                    arena.targets(), 0);
-        }
+        countMetrics(batch, rows);
         model.backward(batch, fused);
         optimizer.update(backend, trainableSize, model.parameters(), model.gradients(), optimizerState, updates);
     }
@@ -370,15 +384,16 @@ final class Trainer {
             int rows = batch * rowsPerSample;
             tally.addLoss(backend.lossValue(loss, fused, rows, columns, activations, outputOffset * batch,
                     activations, preActivationOffset * batch, arena.targets(), 0), rows);
-            countCorrect(batch, rows, tally);
+            countMetrics(batch, rows);
+            tally.addCounts(stepCounts);
         }
     }
 
-    private void countCorrect(int batch, int rows, Tally tally) {
-        for (int m = 0; m < accuracies.length; m++) {
-            long correct = backend.countCorrect(accuracies[m], rows, columns,
-                    model.activations(), outputOffset * batch, arena.targets(), 0);
-            tally.addCorrect(m, correct, accuracies[m] == AccuracyKind.BINARY ? (long) rows * columns : rows);
+    /** The metrics' counts of the batch in the arena, after its forward pass, into {@code stepCounts}. */
+    private void countMetrics(int batch, int rows) {
+        for (int m = 0; m < metrics.length; m++) {
+            metrics[m].count(backend, rows, columns, model.activations(), outputOffset * batch, arena.targets(),
+                    stepCounts, countOffsets[m]);
         }
     }
 

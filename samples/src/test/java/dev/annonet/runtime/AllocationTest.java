@@ -80,7 +80,7 @@ class AllocationTest {
         Tensor targets = Labels.oneHot(labels, classes);
         model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy());
         Trainer trainer = model.trainer();
-        Tally tally = new Tally(1);
+        Tally tally = trainer.newTally();
         long heap = -1;
         long nativeHeld = -1;
         for (int round = 0; round < 5 && (heap != 0 || nativeHeld != 0); round++) {
