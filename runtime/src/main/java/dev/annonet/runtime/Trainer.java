@@ -1,6 +1,7 @@
 package dev.annonet.runtime;
 
 import dev.annonet.dsl.Activation;
+import dev.annonet.runtime.backend.AccuracyKind;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.Memory;
@@ -48,6 +49,8 @@ final class Trainer {
     /** What a recording runs: the step on {@code recordedBatch} samples (a field, so no lambda per step). */
     private final Runnable recordStep = () -> runStep(this.recordedBatch);
     private final long[] stepCounts;
+    /** Host copies of a batch's outputs, for the confusion matrix; grown as needed. */
+    private float[] outputs;
     private int recordedBatch;
     /** Rows of the replayed step whose results are still to be collected, or -1. */
     private int pendingRows = -1;
@@ -192,7 +195,7 @@ final class Trainer {
                 record(history, "", training);
                 epochLogs.set(0, training);
                 if (validating) {
-                    evaluate(validationX, validationY, options.batchSize(), validation);
+                    evaluate(validationX, validationY, options.batchSize(), validation, null, null);
                     record(history, "val_", validation);
                     epochLogs.set(names.length, validation);
                 }
@@ -254,15 +257,37 @@ final class Trainer {
         }
     }
 
-    Evaluation evaluate(Tensor x, Tensor y, int batchSize) {
+    /** Keras's evaluate: the loss, the metrics and the confusion matrix, with a progress bar at verbose 1 or 2. */
+    Evaluation evaluate(Tensor x, Tensor y, int batchSize, int verbose) {
         checkData("x", x, "y", y);
         Tally tally = newTally();
-        evaluate(x, y, batchSize, tally);
+        int classes = ConfusionMatrix.classesOf(Metrics.accuracy().accuracyFor(loss, columns), columns);
+        ConfusionMatrix confusion = classes <= ConfusionMatrix.MAX_CLASSES ? new ConfusionMatrix(classes) : null;
+        ProgressBar progress = ProgressBar.pass(System.out, verbose, steps(x.samples(), batchSize), names);
+        progress.startEpoch(1);
+        evaluate(x, y, batchSize, tally, confusion, progress);
+        progress.endEpoch(tally, null);
         Map<String, Double> values = new LinkedHashMap<>();
         for (int i = 0; i < names.length; i++) {
             values.put(names[i], tally.value(i));
         }
-        return new Evaluation(values);
+        return new Evaluation(values, confusion);
+    }
+
+    /** The outputs of the batch in the arena read back and counted against its targets ({@code from}: its first sample). */
+    private void countConfusion(ConfusionMatrix confusion, Tensor y, int batch, int from) {
+        AccuracyKind kind = Metrics.accuracy().accuracyFor(loss, columns);
+        int outputSize = rowsPerSample * columns;
+        if (outputs == null || outputs.length < batch * outputSize) {
+            outputs = new float[batch * outputSize];
+        }
+        arena.readOutputs(batch, outputs, 0);
+        confusion.add(kind, batch * rowsPerSample, columns, outputs, y.values(), from * targetWidth);
+    }
+
+    private static int steps(int samples, int batchSize) {
+        int size = Math.min(batchSize, samples);
+        return (samples + size - 1) / size;
     }
 
     /** Running sums for this configuration's loss and metrics. */
@@ -369,8 +394,12 @@ final class Trainer {
         optimizer.update(backend, trainableSize, model.parameters(), model.gradients(), optimizerState, updates);
     }
 
-    /** Adds the loss and metrics of {@code x} and {@code y}, run in inference mode, to a reset {@code tally}. */
-    private void evaluate(Tensor x, Tensor y, int batchSize, Tally tally) {
+    /**
+     * Adds the loss and metrics of {@code x} and {@code y}, run in inference mode, to a reset
+     * {@code tally}, and to {@code confusion} unless it is null; {@code progress} (or null) is told
+     * of each batch.
+     */
+    private void evaluate(Tensor x, Tensor y, int batchSize, Tally tally, ConfusionMatrix confusion, ProgressBar progress) {
         tally.reset();
         int samples = x.samples();
         int size = Math.min(batchSize, samples);
@@ -386,6 +415,12 @@ final class Trainer {
                     activations, preActivationOffset * batch, arena.targets(), 0), rows);
             countMetrics(batch, rows);
             tally.addCounts(stepCounts);
+            if (confusion != null) {
+                countConfusion(confusion, y, batch, from);
+            }
+            if (progress != null) {
+                progress.stepDone(from / size + 1, tally);
+            }
         }
     }
 

@@ -1,15 +1,17 @@
 package dev.annonet.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.runtime.backend.AccuracyKind;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
-/** What fit prints at each verbosity. */
+/** What fit, evaluate and predict print at each verbosity. */
 class ProgressTest {
     private static final String VALUE = "\\d+\\.\\d{4}";
     private static final String PER_STEP = "\\d+(us|ms|s)/step";
@@ -98,6 +100,39 @@ class ProgressTest {
         }
         progress.endEpoch(tally, null);
         assertEquals("Epoch 1/1\n10/10 [==============================] - 1s 100ms/step - loss: 0.2500\n", output());
+    }
+
+    @Test
+    void evaluateAndPredictDrawOneBarWithoutAnEpochLine() {
+        int[] labels = new int[150];
+        Tensor x = TestData.threeBlobs(labels);
+        Tensor y = Labels.oneHot(labels, 3);
+        PrintStream console = System.out;
+        try (HandScheduledMlp model = HandScheduledMlp.create(Device.reference(), 1, 2, 4, 3, 0)) {
+            model.compile(Optimizers.sgd(), Losses.categoricalCrossentropy(), Metrics.accuracy());
+            System.setOut(out);
+            model.evaluate(x, y, 40);
+            model.predict(x, 40);
+            assertEquals("", output(), "the overloads without verbose stay silent");
+            Evaluation score = model.evaluate(x, y, 40, 1);
+            model.predict(x, 40, 1);
+            model.evaluate(x, y, 40, 2);
+            model.predict(x, 40, 2);
+            model.evaluate(x, y, 40, 0);
+            model.predict(x, 40, 0);
+            String[] lines = output().split("\n");
+            assertEquals(4, lines.length, output());
+            String values = " - loss: " + VALUE + " - accuracy: " + VALUE;
+            assertTrue(lines[0].matches("4/4 \\[={30}\\] - \\d+s " + PER_STEP + values), lines[0]);
+            assertTrue(lines[0].endsWith(String.format(Locale.ROOT, "accuracy: %.4f", score.get("accuracy"))), lines[0]);
+            assertTrue(lines[1].matches("4/4 \\[={30}\\] - \\d+s " + PER_STEP), lines[1]);
+            assertTrue(lines[2].matches("4/4 - \\d+s " + PER_STEP + values), lines[2]);
+            assertTrue(lines[3].matches("4/4 - \\d+s " + PER_STEP), lines[3]);
+            IllegalArgumentException verbose = assertThrows(IllegalArgumentException.class, () -> model.predict(x, 40, 3));
+            assertEquals("verbose must be 0, 1 or 2, was 3", verbose.getMessage());
+        } finally {
+            System.setOut(console);
+        }
     }
 
     private void fit(int verbose, boolean validation) {
