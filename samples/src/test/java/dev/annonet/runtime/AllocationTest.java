@@ -78,7 +78,8 @@ class AllocationTest {
         }
         Tensor inputs = Tensor.of(x, samples, inputSize);
         Tensor targets = Labels.oneHot(labels, classes);
-        model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy());
+        model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy(),
+                Metrics.topKCategoricalAccuracy(2), Metrics.precision(), Metrics.recall(), Metrics.auc());
         Trainer trainer = model.trainer();
         Tally tally = trainer.newTally();
         long heap = -1;
