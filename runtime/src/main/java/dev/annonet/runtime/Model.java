@@ -228,7 +228,8 @@ public abstract class Model implements AutoCloseable {
         batchSize = Math.min(batchSize, samples);
         arena.reserve(batchSize);
         int steps = samples == 0 ? 0 : (samples + batchSize - 1) / batchSize;
-        ProgressBar progress = ProgressBar.pass(System.out, steps == 0 ? 0 : verbose, steps, new String[0]); // no bar for nothing
+        // An empty x has no batches: no bar to draw.
+        ProgressBar progress = ProgressBar.pass(System.out, steps == 0 ? 0 : verbose, steps, new String[0]);
         progress.startEpoch(1);
         for (int from = 0; from < samples; from += batchSize) {
             int batch = Math.min(batchSize, samples - from);

@@ -105,6 +105,15 @@ class MetricsTest {
         double auc = value(Metrics.auc().withNumThresholds(3), Losses.binaryCrossentropy(), 1,
                 new float[] {0, 0.5f, 0.3f, 0.9f}, new float[] {0, 0, 1, 1});
         assertEquals(0.75, auc, 1e-15);
+        // With Keras's 200 thresholds the four scores fall in buckets 0, 99, 59 and 179, all apart, so
+        // the area is exact: of the 4 (positive, negative) pairs, 3 are ordered right.
+        double fine = value(Metrics.auc(), Losses.binaryCrossentropy(), 1,
+                new float[] {0, 0.5f, 0.3f, 0.9f}, new float[] {0, 0, 1, 1});
+        assertEquals(0.75, fine, 1e-15);
+        // 0.3 and 0.301 share bucket 59: the pair gets half credit, 3.5 / 4 where the exact area is 3 / 4.
+        double shared = value(Metrics.auc(), Losses.binaryCrossentropy(), 1,
+                new float[] {0, 0.301f, 0.3f, 0.9f}, new float[] {0, 0, 1, 1});
+        assertEquals(0.875, shared, 1e-15);
     }
 
     /**
