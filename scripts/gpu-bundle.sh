@@ -26,7 +26,7 @@ rm -rf "$OUT" build/gpu-bundle.tar.xz
 mkdir -p "$OUT/lib" "$OUT/tests" "$OUT/scripts/pytorch"
 
 echo "gpu-bundle: jlink'ing a Java runtime"
-"$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.management,jdk.unsupported,java.xml \
+"$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.management,jdk.unsupported,java.xml,java.desktop \
     --strip-debug --no-header-files --no-man-pages --output "$OUT/jre"
 
 echo "gpu-bundle: collecting jars"

@@ -10,7 +10,8 @@
 #   scripts/gpu-check.sh --profile cnn 1024     # there: instead, each kernel's GPU time in one network's
 #                                               # steps at one batch size (Nsight Compute's ncu)
 #   scripts/gpu-check.sh --memcheck             # there: instead, the GPU tests under compute-sanitizer's
-#                                               # memcheck (out-of-bounds and misaligned accesses)
+#                                               # memcheck (out-of-bounds and misaligned accesses), racecheck
+#                                               # (shared-memory races) and synccheck (misused __syncthreads)
 #
 # GPU_CHECK_PHASE_LIMIT (seconds, default 600) bounds each JVM it starts.
 #
@@ -91,16 +92,20 @@ if (( ${#PROFILE[@]} )); then
 fi
 if $MEMCHECK; then
     command -v compute-sanitizer >/dev/null || { echo "gpu-check: --memcheck needs compute-sanitizer on the PATH" >&2; exit 2; }
-    echo; echo "== GPU tests under compute-sanitizer memcheck, one JVM per class"
-    # GpuAllocationTest compares the device's free memory before and after steps, which the
-    # sanitizer's own allocations change: it runs in the plain check only.
     status=0
-    while read -r class; do
-        # --check-device-heap no: the kernels allocate nothing on the device heap.
-        timeout "$PHASE_LIMIT" compute-sanitizer --tool memcheck --error-exitcode 3 --print-limit 20 --check-device-heap no \
-            "$JAVA" -jar "$B/junit-console.jar" execute -cp "$TESTS:$CP" --select-class "$class" --include-tag gpu \
-            --details=summary --disable-banner --disable-ansi-colors </dev/null || { status=1; echo "gpu-check: memcheck: $class"; }
-    done < <(grep -v '\.GpuAllocationTest$' "$B/gpu-test-classes.txt")
+    for tool in memcheck racecheck synccheck; do
+        echo; echo "== GPU tests under compute-sanitizer $tool, one JVM per class"
+        options=(--tool "$tool" --error-exitcode 3 --print-limit 20)
+        # The kernels allocate nothing on the device heap.
+        [[ $tool == memcheck ]] && options+=(--check-device-heap no)
+        # GpuAllocationTest compares the device's free memory before and after steps, which the
+        # sanitizer's own allocations change: it runs in the plain check only.
+        while read -r class; do
+            timeout "$PHASE_LIMIT" compute-sanitizer "${options[@]}" \
+                "$JAVA" -jar "$B/junit-console.jar" execute -cp "$TESTS:$CP" --select-class "$class" --include-tag gpu \
+                --details=summary --disable-banner --disable-ansi-colors </dev/null || { status=1; echo "gpu-check: $tool: $class"; }
+        done < <(grep -v '\.GpuAllocationTest$' "$B/gpu-test-classes.txt")
+    done
     exit $status
 fi
 timeout "$PHASE_LIMIT" "$JAVA" -jar "$B/junit-console.jar" execute -cp "$TESTS:$CP" \

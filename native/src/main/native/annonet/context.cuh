@@ -7,6 +7,7 @@
 // bookkeeping are tested on machines without a GPU, and it is all a build without nvcc contains.
 #pragma once
 
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -63,8 +64,11 @@ struct Context {
     bool recording_graph = false;
 };
 
+// Room for a message and the dlopen/dlsym texts it quotes.
+constexpr int ERROR_BYTES = 1024;
+
 inline char* error_buffer() {
-    static thread_local char message[512];
+    static thread_local char message[ERROR_BYTES];
     return message;
 }
 
@@ -72,8 +76,33 @@ inline char* error_buffer() {
 inline const char* last_error() { return error_buffer(); }
 
 inline int fail(int code, const char* what, const char* detail) {
-    snprintf(error_buffer(), 512, "%s: %s", what, detail);
+    snprintf(error_buffer(), ERROR_BYTES, "%s: %s", what, detail);
     return code;
+}
+
+// cublasStatus_t's names (cublas_api.h; the values have not changed since CUDA 6), so a failure
+// reads "CUBLAS_STATUS_EXECUTION_FAILED" even where cuBLAS could not be asked.
+inline const char* blas_status_name(int status) {
+    switch (status) {
+        case 0: return "CUBLAS_STATUS_SUCCESS";
+        case 1: return "CUBLAS_STATUS_NOT_INITIALIZED";
+        case 3: return "CUBLAS_STATUS_ALLOC_FAILED";
+        case 7: return "CUBLAS_STATUS_INVALID_VALUE";
+        case 8: return "CUBLAS_STATUS_ARCH_MISMATCH";
+        case 11: return "CUBLAS_STATUS_MAPPING_ERROR";
+        case 13: return "CUBLAS_STATUS_EXECUTION_FAILED";
+        case 14: return "CUBLAS_STATUS_INTERNAL_ERROR";
+        case 15: return "CUBLAS_STATUS_NOT_SUPPORTED";
+        case 16: return "CUBLAS_STATUS_LICENSE_ERROR";
+        default: return "an unknown cuBLAS status";
+    }
+}
+
+// "cublasSgemm: CUBLAS_STATUS_EXECUTION_FAILED (cuBLAS status 13)", with code -1100 - status.
+inline int fail_blas(int status, const char* what) {
+    char detail[96];
+    snprintf(detail, sizeof detail, "%s (cuBLAS status %d)", blas_status_name(status), status);
+    return fail(-1100 - status, what, detail);
 }
 
 #ifdef __CUDACC__
@@ -83,7 +112,37 @@ inline int check(cudaError_t status, const char* what) {
 }
 #endif
 
-inline Context* context(long long handle) { return reinterpret_cast<Context*>(handle); }
+// Makes GPU `ordinal` the calling thread's current device unless it already is. Every entry point
+// that takes a context reaches it through context(), so a model used from any thread, or two
+// models on two GPUs, allocate and launch on their own device: the current device is per thread.
+inline void make_current(int ordinal) {
+#ifdef __CUDACC__
+    int current = -1;
+    if (cudaGetDevice(&current) != cudaSuccess || current != ordinal) cudaSetDevice(ordinal);
+#else
+    (void)ordinal;
+#endif
+}
+
+inline Context* context(long long handle) {
+    Context* c = reinterpret_cast<Context*>(handle);
+    if (c && c->ordinal >= 0) make_current(c->ordinal);
+    return c;
+}
+
+// The device the calling thread has current after context() for this handle: the context's GPU, or
+// -1 for the host executor (which has none). What the device guard promises, for tests.
+inline int context_device(long long handle) {
+    Context* c = context(handle);
+    if (c->ordinal < 0) return -1;
+#ifdef __CUDACC__
+    int current = -1;
+    if (check(cudaGetDevice(&current), "cudaGetDevice")) return -1;
+    return current;
+#else
+    return -1;
+#endif
+}
 
 // ---- devices ---------------------------------------------------------------------------------------
 
@@ -122,7 +181,7 @@ inline const char* device_description(int ordinal) {
         fail((int)status, "cudaGetDeviceProperties", cudaGetErrorString(status));
         return error_buffer();
     }
-    snprintf(error_buffer(), 512, "%s (sm_%d%d, %zu GiB)", properties.name, properties.major, properties.minor,
+    snprintf(error_buffer(), ERROR_BYTES, "%s (sm_%d%d, %zu GiB)", properties.name, properties.major, properties.minor,
              properties.totalGlobalMem >> 30);
     return error_buffer();
 #else
@@ -131,31 +190,112 @@ inline const char* device_description(int ordinal) {
 #endif
 }
 
+// The device's compute capability as major * 10 + minor (75 for a T4, 90 for an H100), or minus
+// the CUDA error that prevents reading it, or -1000 when this library was built without nvcc.
+inline int device_compute_capability(int ordinal) {
+#ifdef __CUDACC__
+    int major = 0, minor = 0;
+    cudaError_t status = cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, ordinal);
+    if (status == cudaSuccess) status = cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, ordinal);
+    if (status != cudaSuccess) {
+        fail((int)status, "cudaDeviceGetAttribute", cudaGetErrorString(status));
+        return -(int)status;
+    }
+    return major * 10 + minor;
+#else
+    (void)ordinal;
+    fail(-1000, "device_compute_capability", "this build of annonet's native library was compiled without nvcc");
+    return -1000;
+#endif
+}
+
+#define ANNONET_STRING(...) #__VA_ARGS__
+#define ANNONET_EXPANDED_STRING(...) ANNONET_STRING(__VA_ARGS__)
+
+// The architectures whose code the including library holds, as nvcc's __CUDA_ARCH_LIST__ gives them
+// ("750,800,860,890,900": one per -gencode arch=compute_XY), so the list has one source, the
+// -gencode options of the build; "" without nvcc. Each has SASS for its GPUs (sm_XY), and by the
+// build's rule the newest has PTX too (code=compute_XY), which GPUs newer than it compile when they
+// load it (CudaTargets reads the list so).
+inline const char* cuda_architectures() {
+#ifdef __CUDA_ARCH_LIST__
+    return ANNONET_EXPANDED_STRING(__CUDA_ARCH_LIST__);
+#else
+    return "";
+#endif
+}
+
+// ---- the context's layout, which a network's separately built kernel library reads ----------------
+
+// Raised whenever Context or the meaning of a kernel's arguments changes. A network's library
+// compiles these headers as they were when it was built, and reads the Context that annonet-native
+// made: both libraries report context_layout() and the backend compares them before it runs a
+// network's kernels.
+constexpr int CONTEXT_ABI_VERSION = 2;
+
+// "annonet context abi 2, cuda: 96 bytes, ordinal@0 stream@8 ..." for the Context this code was compiled with.
+inline const char* context_layout() {
+#ifdef __CUDACC__
+    constexpr const char* build = "cuda";
+    constexpr size_t stream_offset = offsetof(Context, stream);
+#else
+    constexpr const char* build = "host";
+    constexpr size_t stream_offset = 0;  // no stream field
+#endif
+    static char layout[256];
+    static const int written = snprintf(
+        layout, sizeof layout,
+        "annonet context abi %d, %s: %zu bytes, ordinal@%zu stream@%zu blas@%zu blas_handle@%zu reduction_scratch@%zu",
+        CONTEXT_ABI_VERSION, build, sizeof(Context), offsetof(Context, ordinal), stream_offset, offsetof(Context, blas),
+        offsetof(Context, blas_handle), offsetof(Context, reduction_scratch));
+    (void)written;
+    return layout;
+}
+
 // ---- contexts --------------------------------------------------------------------------------------
 
 inline int load_blas(Blas& blas) {
     // CUDA 13's cuBLAS first; 12's has the same entry points and is what a CUDA 12 PyTorch ships.
     const char* names[] = {"libcublas.so.13", "libcublas.so.12", "libcublas.so"};
+    char reasons[384] = "";
     for (const char* name : names) {
         blas.library = dlopen(name, RTLD_NOW | RTLD_LOCAL);
         if (blas.library) break;
+        const char* reason = dlerror();
+        size_t used = strlen(reasons);
+        snprintf(reasons + used, sizeof reasons - used, "%s%s", used ? "; " : "", reason ? reason : name);
     }
     if (!blas.library) {
-        return fail(-1001, "cuBLAS (libcublas.so.13 or .12) was not found",
-                    "install CUDA 13's cuBLAS (the cuda-toolkit's libcublas, or pip's nvidia-cublas) and put "
-                    "the folder holding libcublas.so.13 on LD_LIBRARY_PATH");
+        char detail[ERROR_BYTES - 64];
+        snprintf(detail, sizeof detail,
+                 "install CUDA 13's cuBLAS (the cuda-toolkit's libcublas, or pip's nvidia-cublas) and put the folder "
+                 "holding libcublas.so.13 on LD_LIBRARY_PATH (dlopen: %s)", reasons);
+        return fail(-1001, "cuBLAS (libcublas.so.13 or .12) was not found", detail);
     }
-    blas.create = (BlasCreate)dlsym(blas.library, "cublasCreate_v2");
-    blas.destroy = (BlasDestroy)dlsym(blas.library, "cublasDestroy_v2");
-    blas.set_stream = (BlasSetStream)dlsym(blas.library, "cublasSetStream_v2");
-    blas.set_math_mode = (BlasSetMathMode)dlsym(blas.library, "cublasSetMathMode");
-    blas.set_workspace = (BlasSetWorkspace)dlsym(blas.library, "cublasSetWorkspace_v2");
-    blas.sgemm = (BlasSgemm)dlsym(blas.library, "cublasSgemm_v2");
-    if (!blas.create || !blas.destroy || !blas.set_stream || !blas.set_math_mode || !blas.set_workspace
-        || !blas.sgemm) {
-        return fail(-1002, "cuBLAS was found but lacks an entry point annonet needs", dlerror());
+    struct Entry {
+        void** slot;
+        const char* name;
+    } entries[] = {{(void**)&blas.create, "cublasCreate_v2"},       {(void**)&blas.destroy, "cublasDestroy_v2"},
+                   {(void**)&blas.set_stream, "cublasSetStream_v2"}, {(void**)&blas.set_math_mode, "cublasSetMathMode"},
+                   {(void**)&blas.set_workspace, "cublasSetWorkspace_v2"}, {(void**)&blas.sgemm, "cublasSgemm_v2"}};
+    for (const Entry& entry : entries) {
+        dlerror();
+        *entry.slot = dlsym(blas.library, entry.name);
+        if (!*entry.slot) {
+            const char* reason = dlerror();
+            return fail(-1002, "cuBLAS was found but lacks an entry point annonet needs", reason ? reason : entry.name);
+        }
     }
     return 0;
+}
+
+// "" when cuBLAS loads with every entry point annonet uses, else why not (dlopen's and dlsym's own
+// words included): what DeviceQuery reports, without a GPU.
+inline const char* blas_load_problem() {
+    Blas blas;
+    int status = load_blas(blas);
+    if (blas.library) dlclose(blas.library);
+    return status ? last_error() : "";
 }
 
 inline void context_destroy(long long handle) {
@@ -163,7 +303,6 @@ inline void context_destroy(long long handle) {
     if (!c) return;
 #ifdef __CUDACC__
     if (c->ordinal >= 0) {
-        cudaSetDevice(c->ordinal);
         cudaStreamSynchronize(c->stream);
         if (c->blas_handle) c->blas.destroy(c->blas_handle);
         if (c->blas_workspace) cudaFree(c->blas_workspace);
@@ -191,17 +330,25 @@ inline long long context_create(int ordinal, bool tf32) {
         context_destroy(handle);
         return 0;
     }
-    if (c->blas.create(&c->blas_handle) != 0) {
+    int status = c->blas.create(&c->blas_handle);
+    if (status != 0) {
         c->blas_handle = nullptr;
-        fail(-1003, "cublasCreate", "cuBLAS could not start on this device");
+        fail_blas(status, "cublasCreate (cuBLAS could not start on this device)");
         context_destroy(handle);
         return 0;
     }
-    if (check(cudaMalloc(&c->blas_workspace, BLAS_WORKSPACE_BYTES), "cudaMalloc (cuBLAS workspace)")
-        || c->blas.set_stream(c->blas_handle, c->stream) != 0
-        || c->blas.set_workspace(c->blas_handle, c->blas_workspace, BLAS_WORKSPACE_BYTES) != 0
-        || c->blas.set_math_mode(c->blas_handle, tf32 ? BLAS_TF32_TENSOR_OP_MATH : BLAS_DEFAULT_MATH) != 0) {
-        fail(-1004, "cuBLAS setup", "setting the stream, workspace or math mode failed");
+    if (check(cudaMalloc(&c->blas_workspace, BLAS_WORKSPACE_BYTES), "cudaMalloc (cuBLAS workspace)")) {
+        context_destroy(handle);
+        return 0;
+    }
+    if ((status = c->blas.set_stream(c->blas_handle, c->stream)) != 0) {
+        fail_blas(status, "cublasSetStream");
+    } else if ((status = c->blas.set_workspace(c->blas_handle, c->blas_workspace, BLAS_WORKSPACE_BYTES)) != 0) {
+        fail_blas(status, "cublasSetWorkspace");
+    } else if ((status = c->blas.set_math_mode(c->blas_handle, tf32 ? BLAS_TF32_TENSOR_OP_MATH : BLAS_DEFAULT_MATH)) != 0) {
+        fail_blas(status, "cublasSetMathMode");
+    }
+    if (status != 0) {
         context_destroy(handle);
         return 0;
     }

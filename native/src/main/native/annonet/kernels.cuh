@@ -20,12 +20,12 @@ inline int fill(long long handle, long long count, long long x_address, float va
 }
 
 // Rows indices[0 .. rows) of source (rows of width values) into consecutive rows of target: a
-// shuffled batch gathered from a training set kept on the device. Indices are whole numbers
-// stored as floats, checked on the host when the order was made.
+// shuffled batch gathered from a training set kept on the device. Indices are int32 (a float holds
+// whole numbers exactly only up to 2^24), checked on the host when the order was made.
 inline int gather_rows(long long handle, int rows, int width, long long source_address, long long indices_address,
                        long long target_address) {
     const float* source = at<const float>(source_address);
-    const float* indices = at<const float>(indices_address);
+    const int* indices = at<const int>(indices_address);
     float* target = at<float>(target_address);
     return for_each(handle, (long long)rows * width, [=] ANNONET_LAMBDA(long long i) {
         long long row = (long long)indices[i / width];
@@ -71,7 +71,7 @@ inline int gemm(long long handle, bool transpose_a, bool transpose_b, int m, int
         return 0;
     }
     int status = c->blas.sgemm(c->blas_handle, op_b, op_a, n, m, k, &one, b, ldb, a, lda, &beta, out, n);
-    return status == 0 ? 0 : fail(-1100 - status, "cublasSgemm", "cuBLAS reported an error (status in the code)");
+    return status == 0 ? 0 : fail_blas(status, "cublasSgemm");
 }
 
 // Cols, Kind, Threshold and Count below are int (long long for Count) in the generic kernels and

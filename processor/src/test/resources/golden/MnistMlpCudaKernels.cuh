@@ -27,6 +27,12 @@ inline long long launches() { return specialized_launches.load(std::memory_order
 
 inline const char* last_error() { return annonet::last_error(); }
 
+// What this library was built with, which the backend checks against annonet-native:
+// the layout of the context it reads, and the GPUs it has code for.
+inline const char* context_layout() { return annonet::context_layout(); }
+
+inline const char* cuda_architectures() { return annonet::cuda_architectures(); }
+
 inline int bias_activation(long long handle, int kind, float lower, float upper, int rows, int cols,
                            long long z, long long bias, long long y) {
     // hidden: @Dense(units = 512, activation = RELU), image (784) -> (512)

@@ -22,7 +22,7 @@ import org.bytedeco.javacpp.annotation.Platform;
 @Namespace("annonet_example_MnistMlpCudaKernels")
 public final class MnistMlpCudaKernels implements NetworkKernels {
     private static final String LOAD_PROBLEM = Libraries.load(MnistMlpCudaKernels.class, "MnistMlp's CUDA kernels",
-            MnistMlpCudaKernels::nativeLaunches);
+            MnistMlpCudaKernels::nativeContextLayout);
 
     @Override
     public String description() {
@@ -32,6 +32,16 @@ public final class MnistMlpCudaKernels implements NetworkKernels {
     @Override
     public String loadProblem() {
         return LOAD_PROBLEM;
+    }
+
+    @Override
+    public String contextLayout() {
+        return nativeContextLayout();
+    }
+
+    @Override
+    public String cudaArchitectures() {
+        return nativeCudaArchitectures();
     }
 
     @Override
@@ -102,6 +112,12 @@ public final class MnistMlpCudaKernels implements NetworkKernels {
 
     @Name("last_error")
     private static native String nativeLastError();
+
+    @Name("context_layout")
+    private static native String nativeContextLayout();
+
+    @Name("cuda_architectures")
+    private static native String nativeCudaArchitectures();
 
     @Name("bias_activation")
     private static native int nativeBiasActivation(long context, int kind, float lower, float upper,

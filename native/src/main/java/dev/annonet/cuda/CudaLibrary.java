@@ -44,6 +44,32 @@ public final class CudaLibrary {
     @Name("device_description")
     public static native String deviceDescription(int ordinal);
 
+    /** The GPU's compute capability as major · 10 + minor (75 for a T4), or minus the CUDA error that prevents reading it. */
+    @Name("device_compute_capability")
+    public static native int deviceComputeCapability(int ordinal);
+
+    /**
+     * The architectures this library holds GPU code for, as nvcc's {@code __CUDA_ARCH_LIST__}
+     * ("750,800,860,890,900"); empty without nvcc. {@link CudaTargets} reads it.
+     */
+    @Name("cuda_architectures")
+    public static native String cudaArchitectures();
+
+    /**
+     * The layout of the native context this library was compiled with (an ABI version, sizes and
+     * offsets): a network's kernel library, built apart, must report the same ({@link NetworkKernels#contextLayout()}).
+     */
+    @Name("context_layout")
+    public static native String contextLayout();
+
+    /** Empty when cuBLAS loads with every entry point annonet uses, else why not (dlopen's and dlsym's words). */
+    @Name("blas_load_problem")
+    public static native String blasLoadProblem();
+
+    /** The name of a cuBLAS status ({@code cublasStatus_t}): 13 is "CUBLAS_STATUS_EXECUTION_FAILED". */
+    @Name("blas_status_name")
+    public static native String blasStatusName(int status);
+
     /** The message of the last failure on this thread. */
     @Name("last_error")
     public static native String lastError();
@@ -54,6 +80,13 @@ public final class CudaLibrary {
 
     @Name("context_destroy")
     public static native void contextDestroy(long context);
+
+    /**
+     * The device the calling thread has current once an entry point took this context: its GPU on
+     * any thread (every entry point makes it current), -1 for the host executor.
+     */
+    @Name("context_device")
+    public static native int contextDevice(long context);
 
     /** Bytes of the context's GPU in use (by any process); -1 on the host executor or on failure. */
     @Name("device_memory_used")
@@ -124,6 +157,7 @@ public final class CudaLibrary {
     @Name("fill")
     public static native int fill(long context, long count, long x, float value);
 
+    /** {@code indices} holds {@code rows} int32 row numbers. */
     @Name("gather_rows")
     public static native int gatherRows(long context, int rows, int width, long source, long indices, long target);
 

@@ -16,15 +16,21 @@ public final class DeviceQuery {
             System.out.println(problem);
             System.exit(2);
         }
+        CudaTargets targets = CudaTargets.parse(CudaLibrary.cudaArchitectures());
         System.out.println("annonet native library: " + (CudaLibrary.compiledWithCuda()
-                ? "CUDA kernels compiled by nvcc" : "host executor only (built without nvcc)"));
+                ? "CUDA kernels compiled by nvcc for " + targets : "host executor only (built without nvcc)"));
+        String blasProblem = CudaLibrary.blasLoadProblem();
+        System.out.println("cuBLAS: " + (blasProblem.isEmpty() ? "loads" : blasProblem));
         int count = CudaLibrary.deviceCount();
         if (count <= 0) {
             System.out.println("no GPU: " + (count == 0 ? "the driver reports none" : CudaLibrary.lastError()));
             System.exit(2);
         }
         for (int i = 0; i < count; i++) {
-            System.out.println("GPU " + i + ": " + CudaLibrary.deviceDescription(i));
+            int capability = CudaLibrary.deviceComputeCapability(i);
+            String unsupported = capability < 0 ? CudaLibrary.lastError() : targets.problem(capability);
+            System.out.println("GPU " + i + ": " + CudaLibrary.deviceDescription(i)
+                    + (unsupported == null ? "" : ": not supported: " + unsupported));
         }
     }
 }

@@ -18,6 +18,16 @@ final class GenericKernels implements NetworkKernels {
     }
 
     @Override
+    public String contextLayout() {
+        return CudaLibrary.contextLayout();
+    }
+
+    @Override
+    public String cudaArchitectures() {
+        return CudaLibrary.cudaArchitectures();
+    }
+
+    @Override
     public long specializedLaunches() {
         return 0;
     }

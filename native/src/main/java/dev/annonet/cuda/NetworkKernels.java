@@ -20,6 +20,16 @@ public interface NetworkKernels {
     /** Null when the library loaded, else why not (then no other method may be called). */
     String loadProblem();
 
+    /**
+     * The layout of annonet's native context that these kernels were compiled against ({@link
+     * CudaLibrary#contextLayout()} of the headers they were built with): they read the context
+     * annonet-native makes, so the backend runs them only where the two layouts are the same.
+     */
+    String contextLayout();
+
+    /** The GPU architectures these kernels were compiled for, as {@link CudaLibrary#cudaArchitectures()} gives them. */
+    String cudaArchitectures();
+
     /** How many calls so far ran a kernel specialized to the network's constants (0 for the generic kernels). */
     long specializedLaunches();
 

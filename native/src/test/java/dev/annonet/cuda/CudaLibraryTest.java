@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
@@ -35,6 +42,58 @@ class CudaLibraryTest {
             assertEquals(-1000, CudaLibrary.deviceCount());
             assertEquals(0L, CudaLibrary.contextCreate(0, false));
             assertTrue(CudaLibrary.lastError().contains("without nvcc"), CudaLibrary.lastError());
+        }
+    }
+
+    @Test
+    void reportsTheArchitecturesOfTheParentPomsGencodeList() throws IOException {
+        String pom = Files.readString(Path.of("../pom.xml"));
+        Matcher gencode = Pattern.compile("-gencode=arch=compute_(\\d+),code=sm_\\d+").matcher(pom);
+        List<String> listed = new ArrayList<>();
+        while (gencode.find()) {
+            listed.add(gencode.group(1) + "0");
+        }
+        assertTrue(listed.contains("750"), "sm_75 (T4) ships: " + listed);
+        assertEquals(CudaLibrary.compiledWithCuda() ? String.join(",", listed) : "", CudaLibrary.cudaArchitectures());
+        Matcher ptx = Pattern.compile("-gencode=arch=compute_(\\d+),code=compute_\\d+").matcher(pom);
+        List<String> ptxListed = new ArrayList<>();
+        while (ptx.find()) {
+            ptxListed.add(ptx.group(1) + "0");
+        }
+        assertEquals(List.of(listed.get(listed.size() - 1)), ptxListed, "CudaTargets reads PTX for the newest architecture alone");
+    }
+
+    @Test
+    void describesItsContextLayout() {
+        String layout = CudaLibrary.contextLayout();
+        assertTrue(layout.startsWith("annonet context abi ") && layout.contains(CudaLibrary.compiledWithCuda() ? "cuda" : "host"),
+                layout);
+        assertEquals(layout, NetworkKernels.generic().contextLayout());
+    }
+
+    @Test
+    void namesCublasStatusesAndSaysWhyCublasDoesNotLoad() {
+        assertEquals("CUBLAS_STATUS_EXECUTION_FAILED", CudaLibrary.blasStatusName(13));
+        assertEquals("CUBLAS_STATUS_NOT_SUPPORTED", CudaLibrary.blasStatusName(15));
+        assertEquals("an unknown cuBLAS status", CudaLibrary.blasStatusName(99));
+        String problem = CudaLibrary.blasLoadProblem();
+        // Where cuBLAS is not installed (this build machine), dlopen's own words come with the advice.
+        assertTrue(problem.isEmpty() || problem.contains("LD_LIBRARY_PATH") && problem.contains("dlopen: libcublas.so.13"),
+                problem);
+    }
+
+    @Test
+    void theHostExecutorsContextHasNoDeviceOnAnyThread() throws Exception {
+        long context = CudaLibrary.contextCreate(-1, false);
+        try {
+            int[] seen = {0};
+            Thread other = new Thread(() -> seen[0] = CudaLibrary.contextDevice(context));
+            other.start();
+            other.join();
+            assertEquals(-1, seen[0]);
+            assertEquals(-1, CudaLibrary.contextDevice(context));
+        } finally {
+            CudaLibrary.contextDestroy(context);
         }
     }
 

@@ -33,15 +33,16 @@ final class Arena {
         allocate(capacity);
     }
 
-    /** Makes room for batches of {@code batch} samples. */
+    /** Makes room for batches of {@code batch} samples, freeing the memory it outgrows. */
     void reserve(int batch) {
         if (batch > capacity) {
+            backend.release(activations);
+            backend.release(activationGradients);
+            backend.release(targets);
             allocate(batch);
         }
     }
 
-    // The backend has no free: memory replaced here is reclaimed when the backend closes. Growth
-    // happens once per larger batch size, so what is held stays bounded by a few capacities.
     private void allocate(int batch) {
         capacity = batch;
         activations = backend.allocate(Math.multiplyExact(activationsPerSample, batch));

@@ -64,8 +64,9 @@ public final class Device {
 
     /**
      * GPU {@code ordinal} (float32; see {@link #withTf32()}). Fails with the reason when it cannot be
-     * used: no GPU or driver, a native library built without nvcc. A missing cuBLAS is reported when
-     * a model is created on it.
+     * used: no GPU or driver, a native library built without nvcc, a GPU whose compute capability
+     * the library has no code for (named with the targets it has). A missing cuBLAS is reported
+     * when a model is created on it.
      */
     public static Device cuda(int ordinal) {
         String problem = CudaBackend.deviceProblem(ordinal);
@@ -131,10 +132,10 @@ public final class Device {
 
     /**
      * The best device for each model, chosen when the model is created: the first GPU when there is
-     * one, it has kernels for every layer, and the network does enough work per sample to pay for
-     * launching kernels (at least 100,000 multiply-adds per sample in a forward pass); otherwise the
-     * CPU backend, or the reference backend when OpenBLAS cannot load. Each choice and its reason are
-     * logged once per process.
+     * one, the native library has code for its compute capability, it has kernels for every layer,
+     * and the network does enough work per sample to pay for launching kernels (at least 100,000
+     * multiply-adds per sample in a forward pass); otherwise the CPU backend, or the reference
+     * backend when OpenBLAS cannot load. Each choice and its reason are logged once per process.
      */
     public static Device auto() {
         return AUTO;

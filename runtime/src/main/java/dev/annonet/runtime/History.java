@@ -1,5 +1,7 @@
 package dev.annonet.runtime;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -49,6 +51,15 @@ public final class History {
     /** The number of epochs trained. */
     public int epochs() {
         return values.values().iterator().next().size();
+    }
+
+    /**
+     * Draws the loss and each metric epoch by epoch, training and validation values together (one
+     * panel per quantity, 640 × 480 pixels each, side by side), into the PNG file {@code png}. The
+     * file is replaced atomically and its directory created; no display is needed.
+     */
+    public void plot(Path png) throws IOException {
+        Curves.write(this, png);
     }
 
     @Override

@@ -136,6 +136,11 @@ public abstract class Model implements AutoCloseable {
         return layout.parameterSize() - layout.trainableSize();
     }
 
+    /** Every weight tensor, trainable and fixed, in layout order, named as {@link #save} names them (Keras's {@code model.weights}). */
+    public List<Weights> weights() {
+        return layout.parameters().stream().map(p -> (Weights) new ParameterWeights(this, p)).toList();
+    }
+
     /**
      * Configures training: the optimizer (its state starts fresh), the loss and the metrics. Call
      * again to change them; the weights are kept. Everything is checked first: a compile that

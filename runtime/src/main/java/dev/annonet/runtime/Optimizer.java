@@ -15,12 +15,14 @@ public final class Optimizer {
     }
 
     private final String name;
+    private final float learningRate;
     private final String description;
     private final int stateBuffers;
     private final Update update;
 
-    Optimizer(String name, String description, int stateBuffers, Update update) {
+    Optimizer(String name, float learningRate, String description, int stateBuffers, Update update) {
         this.name = name;
+        this.learningRate = learningRate;
         this.description = description;
         this.stateBuffers = stateBuffers;
         this.update = update;
@@ -29,6 +31,11 @@ public final class Optimizer {
     /** Keras's name, e.g. {@code rmsprop}. */
     public String name() {
         return name;
+    }
+
+    /** The learning rate every update uses (Keras's {@code optimizer.learning_rate}). */
+    public float learningRate() {
+        return learningRate;
     }
 
     /** How many state buffers, each as large as the trainable parameters, an update needs. */

@@ -17,7 +17,7 @@ public final class Optimizers {
     public static Optimizer sgd(float learningRate, float momentum, boolean nesterov) {
         float lr = learningRate(learningRate);
         float mu = fraction("momentum", momentum, true);
-        return new Optimizer("sgd", "SGD(learning_rate=" + lr + ", momentum=" + mu + ", nesterov=" + nesterov + ")", 1,
+        return new Optimizer("sgd", lr, "SGD(learning_rate=" + lr + ", momentum=" + mu + ", nesterov=" + nesterov + ")", 1,
                 (backend, count, weights, gradients, state, t) ->
                         backend.sgd(count, weights, gradients, state[0], lr, mu, nesterov));
     }
@@ -35,7 +35,7 @@ public final class Optimizers {
         float lr = learningRate(learningRate);
         float decay = fraction("rho", rho, false);
         float eps = epsilon(epsilon);
-        return new Optimizer("rmsprop", "RMSprop(learning_rate=" + lr + ", rho=" + decay + ", epsilon=" + eps + ")", 1,
+        return new Optimizer("rmsprop", lr, "RMSprop(learning_rate=" + lr + ", rho=" + decay + ", epsilon=" + eps + ")", 1,
                 (backend, count, weights, gradients, state, t) ->
                         backend.rmsprop(count, weights, gradients, state[0], lr, decay, eps));
     }
@@ -54,7 +54,7 @@ public final class Optimizers {
         float b1 = fraction("beta1", beta1, false);
         float b2 = fraction("beta2", beta2, false);
         float eps = epsilon(epsilon);
-        return new Optimizer("adam", "Adam(learning_rate=" + lr + ", beta_1=" + b1 + ", beta_2=" + b2 + ", epsilon=" + eps + ")", 2,
+        return new Optimizer("adam", lr, "Adam(learning_rate=" + lr + ", beta_1=" + b1 + ", beta_2=" + b2 + ", epsilon=" + eps + ")", 2,
                 (backend, count, weights, gradients, state, t) ->
                         backend.adam(count, weights, gradients, state[0], state[1], lr, b1, b2, eps, t));
     }

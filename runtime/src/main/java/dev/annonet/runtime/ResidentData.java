@@ -16,7 +16,7 @@ final class ResidentData implements AutoCloseable {
     private final Memory x;
     private final Memory y;
     private final Memory order;
-    private final float[] orderValues;
+    private final int[] orderIndices;
     private final int targetWidth;
 
     private ResidentData(Backend backend, Tensor x, Tensor y, int targetWidth) {
@@ -26,7 +26,7 @@ final class ResidentData implements AutoCloseable {
         this.x = backend.allocate(x.values().length);
         this.y = backend.allocate(y.values().length);
         this.order = backend.allocate(samples);
-        this.orderValues = new float[samples];
+        this.orderIndices = new int[samples];
         backend.upload(x.values(), 0, this.x, 0, x.values().length);
         backend.upload(y.values(), 0, this.y, 0, y.values().length);
     }
@@ -37,12 +37,12 @@ final class ResidentData implements AutoCloseable {
         return backend.keepsTrainingDataResident() && fits ? new ResidentData(backend, x, y, targetWidth) : null;
     }
 
-    /** The epoch's order of samples (in sequence when null). Sample numbers below 2^24 are exact as floats. */
+    /** The epoch's order of samples (in sequence when null), as 32-bit row numbers. */
     void order(int[] samples) {
-        for (int i = 0; i < orderValues.length; i++) {
-            orderValues[i] = samples == null ? i : samples[i];
+        for (int i = 0; i < orderIndices.length; i++) {
+            orderIndices[i] = samples == null ? i : samples[i];
         }
-        backend.upload(orderValues, 0, order, 0, orderValues.length);
+        backend.uploadIndices(orderIndices, 0, order, 0, orderIndices.length);
     }
 
     /** Gathers samples {@code order[from .. from + batch)} where the schedule reads its input and targets. */

@@ -232,6 +232,11 @@ final class Trainer {
         }
 
         @Override
+        public double learningRate() {
+            return optimizer.learningRate();
+        }
+
+        @Override
         public int epochs() {
             return epochs;
         }

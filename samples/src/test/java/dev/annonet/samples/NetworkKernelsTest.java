@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.runtime.Device;
 import dev.annonet.runtime.Fit;
@@ -44,6 +45,8 @@ class NetworkKernelsTest {
                 new XorNetworkCudaKernels(), new SingleUnitCudaKernels(), new PerceptronOrCudaKernels());
         for (NetworkKernels kernels : all) {
             assertNull(kernels.loadProblem(), kernels.description());
+            // Built in this build from the same headers, so the backend's layout check lets them run.
+            assertEquals(CudaLibrary.contextLayout(), kernels.contextLayout(), kernels.description());
         }
     }
 

@@ -116,7 +116,11 @@ public final class NetworkKernelsWriter {
                 .append("    return status;\n")
                 .append("}\n\n")
                 .append("inline long long launches() { return specialized_launches.load(std::memory_order_relaxed); }\n\n")
-                .append("inline const char* last_error() { return annonet::last_error(); }\n\n");
+                .append("inline const char* last_error() { return annonet::last_error(); }\n\n")
+                .append("// What this library was built with, which the backend checks against annonet-native:\n")
+                .append("// the layout of the context it reads, and the GPUs it has code for.\n")
+                .append("inline const char* context_layout() { return annonet::context_layout(); }\n\n")
+                .append("inline const char* cuda_architectures() { return annonet::cuda_architectures(); }\n\n");
         biasActivation(out);
         activationBackward(out);
         columnSums(out);
@@ -272,13 +276,15 @@ public final class NetworkKernelsWriter {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(NETWORK_KERNELS)
                 .addField(FieldSpec.builder(String.class, "LOAD_PROBLEM", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                        .initializer("$T.load($T.class, $S,$W$T::nativeLaunches)", LIBRARIES, binding,
+                        .initializer("$T.load($T.class, $S,$W$T::nativeContextLayout)", LIBRARIES, binding,
                                 network + "'s CUDA kernels", binding)
                         .build())
                 .addMethod(override("description", String.class)
                         .addStatement("return $S", network + "'s generated CUDA kernels (" + binding.simpleName() + ")")
                         .build())
                 .addMethod(override("loadProblem", String.class).addStatement("return LOAD_PROBLEM").build())
+                .addMethod(override("contextLayout", String.class).addStatement("return nativeContextLayout()").build())
+                .addMethod(override("cudaArchitectures", String.class).addStatement("return nativeCudaArchitectures()").build())
                 .addMethod(override("specializedLaunches", long.class).addStatement("return nativeLaunches()").build())
                 .addMethod(override("lastError", String.class).addStatement("return nativeLastError()").build());
         for (Launcher launcher : LAUNCHERS) {
@@ -291,6 +297,8 @@ public final class NetworkKernelsWriter {
         }
         type.addMethod(nativeMethod("nativeLaunches", "launches", TypeName.LONG).build());
         type.addMethod(nativeMethod("nativeLastError", "last_error", ClassName.get(String.class)).build());
+        type.addMethod(nativeMethod("nativeContextLayout", "context_layout", ClassName.get(String.class)).build());
+        type.addMethod(nativeMethod("nativeCudaArchitectures", "cuda_architectures", ClassName.get(String.class)).build());
         for (Launcher launcher : LAUNCHERS) {
             type.addMethod(nativeMethod(nativeName(launcher.java()), launcher.cpp(), TypeName.INT)
                     .addParameter(long.class, "context")

@@ -32,9 +32,15 @@ public interface Backend extends AutoCloseable {
     void copy(Memory source, int sourceOffset, Memory target, int targetOffset, int count);
 
     /**
+     * Writes {@code count} row numbers into {@code target} for {@link #gatherRows}, one in each value's
+     * slot, as 32-bit integers: a float holds whole numbers exactly only up to 2^24.
+     */
+    void uploadIndices(int[] source, int sourceOffset, Memory target, int targetOffset, int count);
+
+    /**
      * Rows {@code indices[indicesOffset .. indicesOffset + rows)} of {@code source} (rows of
      * {@code width} values) into consecutive rows of {@code target}: how fit gathers a shuffled batch
-     * from a training set kept in this backend's memory. Indices are whole numbers stored as values.
+     * from a training set kept in this backend's memory. The indices are those {@link #uploadIndices} wrote.
      */
     void gatherRows(int rows, int width, Memory source, Memory indices, int indicesOffset, Memory target, int targetOffset);
 

@@ -9,4 +9,14 @@ public interface Elements {
     double get(int index);
 
     void set(int index, double value);
+
+    /** The row number that {@link #setIndex} stored at {@code index}. */
+    default int getIndex(int index) {
+        return (int) get(index);
+    }
+
+    /** Stores a row number at {@code index}: exactly, where a float value could not hold it (above 2^24). */
+    default void setIndex(int index, int value) {
+        set(index, value);
+    }
 }

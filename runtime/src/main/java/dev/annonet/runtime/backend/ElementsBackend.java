@@ -19,6 +19,15 @@ public abstract class ElementsBackend implements Backend {
     }
 
     @Override
+    public void uploadIndices(int[] source, int sourceOffset, Memory target, int targetOffset, int count) {
+        KernelArguments.check("uploadIndices", "target", target, targetOffset, count);
+        Elements to = elements(target);
+        for (int i = 0; i < count; i++) {
+            to.setIndex(targetOffset + i, source[sourceOffset + i]);
+        }
+    }
+
+    @Override
     public void gatherRows(int rows, int width, Memory source, Memory indices, int indicesOffset,
                            Memory target, int targetOffset) {
         KernelArguments.check("gatherRows", "indices", indices, indicesOffset, rows);
@@ -27,7 +36,7 @@ public abstract class ElementsBackend implements Backend {
         Elements index = elements(indices);
         Elements to = elements(target);
         for (int r = 0; r < rows; r++) {
-            int row = KernelArguments.rowIndex("gatherRows", index.get(indicesOffset + r), source, width);
+            int row = KernelArguments.rowIndex("gatherRows", index.getIndex(indicesOffset + r), source, width);
             for (int c = 0; c < width; c++) {
                 to.set(targetOffset + r * width + c, from.get(row * width + c));
             }

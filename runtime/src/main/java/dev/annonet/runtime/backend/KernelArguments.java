@@ -24,11 +24,10 @@ public final class KernelArguments {
         }
     }
 
-    /** {@code value} as the index of a row of {@code width} values inside {@code source}, or an exception naming it. */
-    public static int rowIndex(Object kernel, double value, Memory source, int width) {
-        int row = (int) value;
-        if (row != value || row < 0 || (long) (row + 1) * width > source.size()) {
-            throw new IndexOutOfBoundsException(kernel + ": row index " + value + " is not a row of a source of "
+    /** {@code row}, when it is the index of a row of {@code width} values inside {@code source}, or an exception naming it. */
+    public static int rowIndex(Object kernel, int row, Memory source, int width) {
+        if (row < 0 || (long) (row + 1) * width > source.size()) {
+            throw new IndexOutOfBoundsException(kernel + ": row index " + row + " is not a row of a source of "
                     + source.size() / Math.max(width, 1) + " rows");
         }
         return row;

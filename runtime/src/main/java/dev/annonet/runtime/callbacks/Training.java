@@ -9,6 +9,9 @@ public interface Training {
     /** The model being trained. */
     Model model();
 
+    /** The learning rate of the optimizer the model was compiled with. */
+    double learningRate();
+
     /** The epochs {@code fit} was asked for. */
     int epochs();
 

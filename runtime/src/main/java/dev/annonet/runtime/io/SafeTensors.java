@@ -1,17 +1,12 @@
 package dev.annonet.runtime.io;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -79,38 +74,22 @@ public final class SafeTensors {
         }
         byte[] headerBytes = header.toString().getBytes(StandardCharsets.UTF_8);
 
-        Path target = file.toAbsolutePath();
-        Path directory = target.getParent();
-        Files.createDirectories(directory);
-        Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length);
-                out.write(length.array());
-                out.write(headerBytes);
-                ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-                for (Entry e : entries) {
-                    for (float v : e.values()) {
-                        if (!chunk.hasRemaining()) {
-                            out.write(chunk.array(), 0, chunk.position());
-                            chunk.clear();
-                        }
-                        chunk.putFloat(v);
+        AtomicFiles.write(file, out -> {
+            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length);
+            out.write(length.array());
+            out.write(headerBytes);
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (Entry e : entries) {
+                for (float v : e.values()) {
+                    if (!chunk.hasRemaining()) {
+                        out.write(chunk.array(), 0, chunk.position());
+                        chunk.clear();
                     }
+                    chunk.putFloat(v);
                 }
-                out.write(chunk.array(), 0, chunk.position());
             }
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+            out.write(chunk.array(), 0, chunk.position());
+        });
     }
 
     /** What a file holds: its entries in file order and its metadata. */

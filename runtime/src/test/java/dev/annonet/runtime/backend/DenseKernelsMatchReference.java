@@ -1,5 +1,6 @@
 package dev.annonet.runtime.backend;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,10 +51,29 @@ public abstract class DenseKernelsMatchReference {
     @Test
     void gatherRowsInAnOrder() {
         Twin source = pair.uniformTwin(7 * 5, -1, 1);
-        Twin order = pair.twin(new float[] {9, 6, 0, 3, 3, 2}); // offset 1: rows 6, 0, 3, 3, 2
+        Twin order = pair.twin(new float[6]);
         Twin target = pair.uniformTwin(2 + 5 * 5, -1, 1);
-        pair.onBoth((backend, side) -> backend.gatherRows(5, 5, side.apply(source), side.apply(order), 1, side.apply(target), 2));
+        pair.onBoth((backend, side) -> {
+            backend.uploadIndices(new int[] {8, 9, 6, 0, 3, 3, 2}, 1, side.apply(order), 0, 6); // offset 1: rows 6, 0, 3, 3, 2
+            backend.gatherRows(5, 5, side.apply(source), side.apply(order), 1, side.apply(target), 2);
+        });
         pair.assertMatches(target, "gathered rows");
+    }
+
+    @Test
+    void gatherRowsReadsRowNumbersAboveTwoToThe24Exactly() {
+        int rows = (1 << 24) + 2; // rows of one value: 64 MiB of floats
+        Memory source = fast.allocate(rows);
+        fast.upload(new float[] {1f, 2f}, 0, source, (1 << 24), 2);
+        Memory indices = fast.allocate(2);
+        // As floats, 2^24 + 1 would round to 2^24 and gather the wrong row.
+        fast.uploadIndices(new int[] {(1 << 24) + 1, 1 << 24}, 0, indices, 0, 2);
+        Memory target = fast.allocate(2);
+        fast.gatherRows(2, 1, source, indices, 0, target, 0);
+        float[] gathered = new float[2];
+        fast.download(target, 0, gathered, 0, 2);
+        assertArrayEquals(new float[] {2f, 1f}, gathered);
+        fast.release(source);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.annonet.samples.lstm;
 import dev.annonet.runtime.data.Mnist;
 import dev.annonet.runtime.Evaluation;
 import dev.annonet.runtime.Fit;
+import dev.annonet.runtime.History;
 import dev.annonet.runtime.Labels;
 import dev.annonet.runtime.Losses;
 import dev.annonet.runtime.Metrics;
@@ -11,16 +12,18 @@ import dev.annonet.runtime.Tensor;
 import dev.annonet.samples.mnist.EmbeddedMnist;
 import dev.annonet.samples.mnist.MnistMlpSample;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
  * MNIST with an LSTM: each image is a sequence of 28 rows of 28 pixels, LSTM(128) reads it and
  * Dense(10, softmax) classifies its last state; Adam, categorical cross-entropy, batch 128, 12
  * epochs on the embedded 8,000 digits, then evaluation on the 2,000 held-out ones. Options as the
- * MNIST MLP sample's: {@code --data DIR --epochs N --batch-size N --device auto|cpu|cuda|reference --seed N --verbose 0|1|2}.
+ * MNIST MLP sample's: {@code --data DIR --epochs N --batch-size N --device auto|cpu|cuda|reference --seed N --verbose 0|1|2 --logs DIR}.
  */
 public final class MnistLstmSample {
     static final int DEFAULT_EPOCHS = 12;
+    static final Path DEFAULT_LOGS = Path.of("target", "mnist-lstm");
 
     private MnistLstmSample() {
     }
@@ -28,11 +31,11 @@ public final class MnistLstmSample {
     public static void main(String[] args) throws IOException {
         MnistMlpSample.Options options;
         try {
-            options = MnistMlpSample.Options.parse(DEFAULT_EPOCHS, args);
+            options = MnistMlpSample.Options.parse(DEFAULT_EPOCHS, DEFAULT_LOGS, args);
         } catch (IllegalArgumentException e) {
             System.err.println((e.getMessage().isEmpty() ? "" : "error: " + e.getMessage() + "\n")
                     + "usage: MnistLstmSample [--data DIR] [--epochs N (default " + DEFAULT_EPOCHS + ")] [--batch-size N]"
-                    + " [--device auto|cpu|cuda|reference] [--seed N] [--verbose 0|1|2]");
+                    + " [--device auto|cpu|cuda|reference] [--seed N] [--verbose 0|1|2] [--logs DIR (default " + DEFAULT_LOGS + ")]");
             System.exit(e.getMessage().isEmpty() ? 0 : 2);
             return;
         }
@@ -57,11 +60,12 @@ public final class MnistLstmSample {
                 model.summary();
             }
             model.compile(Optimizers.adam(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
-            model.fit(xTrain, yTrain, Fit.options()
+            History history = model.fit(xTrain, yTrain, MnistMlpSample.withTensorBoard(Fit.options()
                     .batchSize(options.batchSize())
                     .epochs(options.epochs())
                     .verbose(options.verbose())
-                    .validationData(xTest, yTest));
+                    .validationData(xTest, yTest), options));
+            MnistMlpSample.writeCurves(history, options);
             return model.evaluate(xTest, yTest);
         }
     }

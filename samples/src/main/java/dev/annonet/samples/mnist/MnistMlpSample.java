@@ -3,42 +3,62 @@ package dev.annonet.samples.mnist;
 import dev.annonet.runtime.Device;
 import dev.annonet.runtime.Evaluation;
 import dev.annonet.runtime.Fit;
+import dev.annonet.runtime.History;
 import dev.annonet.runtime.Labels;
 import dev.annonet.runtime.Losses;
 import dev.annonet.runtime.Metrics;
 import dev.annonet.runtime.Optimizers;
 import dev.annonet.runtime.Tensor;
+import dev.annonet.runtime.callbacks.TensorBoard;
 import dev.annonet.runtime.data.Mnist;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
  * The course's MNIST MLP: Dense(512, relu) → Dropout(0.2) → Dense(10, softmax), RMSprop,
  * categorical cross-entropy, batch 128, 20 epochs, validation on the held-out digits, then
  * evaluation. It trains on the embedded 10k subset unless {@code --data DIR} names a directory
- * with the full MNIST IDX files.
+ * with the full MNIST IDX files, and leaves its training curves ({@code curves.png}) and a
+ * TensorBoard run in {@code --logs DIR} (default {@code target/mnist-mlp}).
  */
 public final class MnistMlpSample {
     private static final String USAGE = """
-            usage: MnistMlpSample [--data DIR] [--epochs N] [--batch-size N] [--device auto|cpu|cuda|reference] [--seed N] [--verbose 0|1|2]
+            usage: MnistMlpSample [--data DIR] [--epochs N] [--batch-size N] [--device auto|cpu|cuda|reference] [--seed N] [--verbose 0|1|2] [--logs DIR]
               --data DIR     a directory with train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],
                              t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz] (default: the embedded 10k subset)
+              --logs DIR     where the training curves (curves.png) and TensorBoard runs (tensorboard/) go
+                             (default: target/mnist-mlp)
               --epochs N     default 20;  --batch-size N  default 128;  --device  default auto;  --seed N  default 42""";
+    static final Path DEFAULT_LOGS = Path.of("target", "mnist-mlp");
 
     private MnistMlpSample() {
     }
 
-    /** The settings the command line may change; the defaults are the course's. */
-    public record Options(Path data, int epochs, int batchSize, Device device, long seed, int verbose) {
-        static Options parse(String... args) {
-            return parse(20, args);
+    /**
+     * The settings the command line may change; the defaults are the course's. {@code logs}: the
+     * directory for the training curves and TensorBoard runs, or null to write neither.
+     */
+    public record Options(Path data, int epochs, int batchSize, Device device, long seed, int verbose, Path logs) {
+        /** Options that write no logs. */
+        public Options(Path data, int epochs, int batchSize, Device device, long seed, int verbose) {
+            this(data, epochs, batchSize, device, seed, verbose, null);
         }
 
-        /** The options of {@code args}, {@code defaultEpochs} when they give no {@code --epochs}. */
-        public static Options parse(int defaultEpochs, String... args) {
+        static Options parse(String... args) {
+            return parse(20, DEFAULT_LOGS, args);
+        }
+
+        /**
+         * The options of {@code args}, {@code defaultEpochs} when they give no {@code --epochs} and
+         * {@code defaultLogs} no {@code --logs}.
+         */
+        public static Options parse(int defaultEpochs, Path defaultLogs, String... args) {
             Path data = null;
+            Path logs = defaultLogs;
             int epochs = defaultEpochs;
             int batchSize = 128;
             Device device = null;
@@ -55,6 +75,7 @@ public final class MnistMlpSample {
                 String value = args[++i];
                 switch (flag) {
                     case "--data" -> data = Path.of(value);
+                    case "--logs" -> logs = Path.of(value);
                     case "--epochs" -> epochs = positive(flag, value);
                     case "--batch-size" -> batchSize = positive(flag, value);
                     case "--seed" -> seed = number(flag, value);
@@ -66,7 +87,10 @@ public final class MnistMlpSample {
             if (data != null && !Files.isDirectory(data)) {
                 throw new IllegalArgumentException("--data " + data + " is not a directory");
             }
-            return new Options(data, epochs, batchSize, device == null ? Device.auto() : device, seed, verbose);
+            if (logs != null && Files.exists(logs) && !Files.isDirectory(logs)) {
+                throw new IllegalArgumentException("--logs " + logs + " is not a directory");
+            }
+            return new Options(data, epochs, batchSize, device == null ? Device.auto() : device, seed, verbose, logs);
         }
 
         /** A device that cannot start here is a bad option, reported with its reason, not a stack trace. */
@@ -130,12 +154,44 @@ public final class MnistMlpSample {
                 model.summary();
             }
             model.compile(Optimizers.rmsprop(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
-            model.fit(mnist.trainImages(), yTrain, Fit.options()
+            History history = model.fit(mnist.trainImages(), yTrain, withTensorBoard(Fit.options()
                     .batchSize(options.batchSize())
                     .epochs(options.epochs())
                     .verbose(options.verbose())
-                    .validationData(mnist.testImages(), yTest));
+                    .validationData(mnist.testImages(), yTest), options));
+            writeCurves(history, options);
             return model.evaluate(mnist.testImages(), yTest);
+        }
+    }
+
+    /**
+     * {@code fit} with a {@link TensorBoard} callback writing a new run under the options' logs
+     * directory ({@code tensorboard/<date>-<time>}), if any, and says where; else {@code fit} as it is.
+     */
+    public static Fit withTensorBoard(Fit fit, Options options) {
+        if (options.logs() == null) {
+            return fit;
+        }
+        Path runs = options.logs().resolve("tensorboard").toAbsolutePath();
+        Path run = runs.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+        System.out.println("TensorBoard run: " + run + " (tensorboard --logdir " + runs + ")");
+        return fit.callbacks(new TensorBoard(run));
+    }
+
+    /**
+     * Draws the curves of {@code history} to {@code curves.png} in the options' logs directory, if
+     * any, and says where; a file that cannot be written is reported, and the sample goes on.
+     */
+    public static void writeCurves(History history, Options options) {
+        if (options.logs() == null) {
+            return;
+        }
+        Path png = options.logs().resolve("curves.png").toAbsolutePath();
+        try {
+            history.plot(png);
+            System.out.println("Training curves: " + png);
+        } catch (IOException e) {
+            System.err.println("error: no training curves: " + e.getMessage());
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.annonet.runtime.backend.cuda.CudaBackend;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class MnistMlpSampleOptionsTest {
@@ -15,6 +16,8 @@ class MnistMlpSampleOptionsTest {
         assertEquals(20, options.epochs());
         assertEquals(128, options.batchSize());
         assertEquals(42, options.seed());
+        assertEquals(Path.of("target", "mnist-mlp"), options.logs());
+        assertEquals(Path.of("runs"), MnistMlpSample.Options.parse("--logs", "runs").logs());
     }
 
     @Test
@@ -25,6 +28,7 @@ class MnistMlpSampleOptionsTest {
         assertEquals("unknown option --speed", error("--speed", "1"));
         assertEquals("--data needs a value", error("--data"));
         assertEquals("--data /no/such/dir is not a directory", error("--data", "/no/such/dir"));
+        assertEquals("--logs pom.xml is not a directory", error("--logs", "pom.xml"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.annonet.runtime.backend.cuda;
 
 import dev.annonet.cuda.CudaLibrary;
+import dev.annonet.cuda.CudaTargets;
 import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.runtime.backend.AccuracyKind;
 import dev.annonet.runtime.backend.ActivationFunction;
@@ -53,6 +54,8 @@ public final class CudaBackend implements Backend, StepReplay {
     /** Distinct batch sizes whose recorded steps are kept: a fit uses one, plus its last partial batch. */
     private static final int RECORDED_STEPS = 4;
     private static final Set<String> UNLOADED_KERNELS_REPORTED = ConcurrentHashMap.newKeySet();
+    /** The compute capability that stands for the host executor, which runs code for any GPU. */
+    static final int HOST = -1;
 
     private final long context;
     private final String name;
@@ -123,7 +126,7 @@ public final class CudaBackend implements Backend, StepReplay {
             throw new IllegalStateException("the CUDA backend cannot start on GPU " + ordinal + ": " + CudaLibrary.lastError());
         }
         return new CudaBackend(context, "cuda:" + ordinal + (tf32 ? " (tf32)" : "") + (stepGraphs ? "" : " (no step graphs)"),
-                stepGraphs, loadable(networkKernels));
+                stepGraphs, runnable(networkKernels, CudaLibrary.deviceComputeCapability(ordinal)));
     }
 
     /** A backend on GPU {@code ordinal} with the generic kernels. */
@@ -143,7 +146,7 @@ public final class CudaBackend implements Backend, StepReplay {
             throw new IllegalStateException(problem);
         }
         return new CudaBackend(CudaLibrary.contextCreate(-1, false),
-                "cuda host executor" + (stepGraphs ? "" : " (no step graphs)"), stepGraphs, loadable(networkKernels));
+                "cuda host executor" + (stepGraphs ? "" : " (no step graphs)"), stepGraphs, runnable(networkKernels, HOST));
     }
 
     /** The host executor with the generic kernels. */
@@ -151,18 +154,42 @@ public final class CudaBackend implements Backend, StepReplay {
         return hostExecutor(stepGraphs, NetworkKernels.generic());
     }
 
-    /** {@code wanted} when its library loads, else the generic kernels, with the reason logged once. */
-    private static NetworkKernels loadable(NetworkKernels wanted) {
-        String problem = wanted.loadProblem();
+    /** {@code wanted} when it can run here, else the generic kernels, with the reason logged once. */
+    private static NetworkKernels runnable(NetworkKernels wanted, int capability) {
+        String problem = networkKernelsProblem(wanted, CudaLibrary.contextLayout(), capability);
         if (problem == null) {
             return wanted;
         }
-        if (UNLOADED_KERNELS_REPORTED.add(wanted.description())) {
-            LOG.log(System.Logger.Level.INFO, wanted.description() + " are not available, so annonet-native's generic"
-                    + " kernels run instead (" + problem + "). To build them, add annonet's nvcc recipe to the module"
-                    + " (README, \"On a GPU\").");
+        if (UNLOADED_KERNELS_REPORTED.add(wanted.description() + ": " + problem)) {
+            LOG.log(System.Logger.Level.INFO, wanted.description() + " cannot run here, so annonet-native's generic"
+                    + " kernels run instead: " + problem);
         }
         return NetworkKernels.generic();
+    }
+
+    /**
+     * Why a network's {@code kernels} cannot run with annonet-native's context of layout {@code
+     * nativeLayout} on a GPU of compute capability {@code capability} ({@link #HOST}: the host
+     * executor, which runs any), or null when they can.
+     */
+    static String networkKernelsProblem(NetworkKernels kernels, String nativeLayout, int capability) {
+        String problem = kernels.loadProblem();
+        if (problem != null) {
+            return problem + ". To build them, add annonet's nvcc recipe to the module (README, \"On a GPU\")";
+        }
+        String layout = kernels.contextLayout();
+        if (!layout.equals(nativeLayout)) {
+            return "they were built with another version of annonet's headers, whose context is \"" + layout
+                    + "\", but annonet-native's is \"" + nativeLayout + "\"; rebuild the module against this annonet-native";
+        }
+        if (capability != HOST) {
+            String unsupported = CudaTargets.parse(kernels.cudaArchitectures()).problem(capability);
+            if (unsupported != null) {
+                return "they have no code for this GPU: " + unsupported
+                        + "; add its -gencode option to the module's nvcc recipe (README, \"On a GPU\")";
+            }
+        }
+        return null;
     }
 
     /** The kernels this backend runs: its network's own, or the generic ones. */
@@ -186,7 +213,21 @@ public final class CudaBackend implements Backend, StepReplay {
         if (ordinal < 0 || ordinal >= count) {
             return "no GPU " + ordinal + ": this machine has " + count;
         }
-        return null;
+        int capability = CudaLibrary.deviceComputeCapability(ordinal);
+        if (capability < 0) {
+            return "the compute capability of GPU " + ordinal + " cannot be read: " + CudaLibrary.lastError();
+        }
+        return unsupportedProblem(ordinal, describe(ordinal), capability, CudaTargets.parse(CudaLibrary.cudaArchitectures()));
+    }
+
+    /**
+     * Null when annonet-native's {@code targets} run on GPU {@code ordinal} ({@code description}, of
+     * compute capability {@code capability}), else why not: a GPU the library has no code for would
+     * fail at its first kernel, inside fit.
+     */
+    static String unsupportedProblem(int ordinal, String description, int capability, CudaTargets targets) {
+        String problem = targets.problem(capability);
+        return problem == null ? null : "GPU " + ordinal + ", " + description + ", is not supported by annonet-native: " + problem;
     }
 
     /** The GPU's name, architecture and memory. */
@@ -288,6 +329,12 @@ public final class CudaBackend implements Backend, StepReplay {
         KernelArguments.check("copy", "target", target, targetOffset, count);
         check(CudaLibrary.copyAsync(context, cuda(target).at(targetOffset), cuda(source).at(sourceOffset),
                 (long) count * Float.BYTES, CudaLibrary.DEVICE_TO_DEVICE), "copy");
+    }
+
+    @Override
+    public void uploadIndices(int[] source, int sourceOffset, Memory target, int targetOffset, int count) {
+        KernelArguments.check("uploadIndices", "target", target, targetOffset, count);
+        staging.uploadInts(source, sourceOffset, cuda(target).at(targetOffset), count);
     }
 
     /** Indices are not checked here (that would wait for the GPU): fit makes them from a valid order. */
