@@ -375,41 +375,47 @@ inline int count_correct(long long handle, int kind, int rows, Cols cols, long l
 
 // ---- optimizers over the contiguous trainable parameters ------------------------------------------
 
+// Each optimizer reads its learning rate from learning_rate_address when it is not 0 (a recorded
+// graph, which a new rate then need not record again), as Adam reads its step t.
 template <typename Count>
 inline int sgd(long long handle, Count count, long long w_address, long long g_address, long long v_address,
-               float learning_rate, float momentum, bool nesterov) {
+               float learning_rate, long long learning_rate_address, float momentum, bool nesterov) {
     float* w = at<float>(w_address);
     const float* g = at<const float>(g_address);
     float* v = at<float>(v_address);
+    const float* rate_slot = at<const float>(learning_rate_address);
     return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) {
-        sgd_element(w + i, g + i, v ? v + i : nullptr, learning_rate, momentum, nesterov);
+        sgd_element(w + i, g + i, v ? v + i : nullptr, rate_slot ? *rate_slot : learning_rate, momentum, nesterov);
     }, "sgd");
 }
 
 template <typename Count>
 inline int rmsprop(long long handle, Count count, long long w_address, long long g_address, long long v_address,
-                   float learning_rate, float rho, float epsilon) {
+                   float learning_rate, long long learning_rate_address, float rho, float epsilon) {
     float* w = at<float>(w_address);
     const float* g = at<const float>(g_address);
     float* v = at<float>(v_address);
+    const float* rate_slot = at<const float>(learning_rate_address);
     return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) {
-        rmsprop_element(w + i, g + i, v + i, learning_rate, rho, epsilon);
+        rmsprop_element(w + i, g + i, v + i, rate_slot ? *rate_slot : learning_rate, rho, epsilon);
     }, "rmsprop");
 }
 
 // Adam at step t (1-based), read from t_address when it is not 0 (a recorded graph).
 template <typename Count>
 inline int adam(long long handle, Count count, long long w_address, long long g_address, long long m_address,
-                long long v_address, float learning_rate, float beta1, float beta2, float epsilon, long long t,
-                long long t_address) {
+                long long v_address, float learning_rate, long long learning_rate_address, float beta1, float beta2,
+                float epsilon, long long t, long long t_address) {
     float* w = at<float>(w_address);
     const float* g = at<const float>(g_address);
     float* m = at<float>(m_address);
     float* v = at<float>(v_address);
     const long long* t_slot = at<const long long>(t_address);
+    const float* rate_slot = at<const float>(learning_rate_address);
     return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) {
         double step = (double)(t_slot ? *t_slot : t);
-        float step_size = (float)(learning_rate * sqrt(1.0 - pow((double)beta2, step)) / (1.0 - pow((double)beta1, step)));
+        float rate = rate_slot ? *rate_slot : learning_rate;
+        float step_size = (float)(rate * sqrt(1.0 - pow((double)beta2, step)) / (1.0 - pow((double)beta1, step)));
         adam_element(w + i, g + i, m + i, v + i, step_size, beta1, beta2, epsilon);
     }, "adam");
 }

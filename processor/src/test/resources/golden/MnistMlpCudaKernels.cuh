@@ -108,33 +108,35 @@ inline int count_correct(long long handle, int kind, int rows, int cols, long lo
 
 // The optimizers, each one pass over the parameter buffer.
 inline int sgd(long long handle, long long count, long long w, long long g, long long v, float learning_rate,
-               float momentum, bool nesterov) {
+               long long learning_rate_address, float momentum, bool nesterov) {
     // the 407050 trainable parameters, one contiguous buffer
     if (count == 407050LL) {
-        return specialized(annonet::sgd(handle, fixed<407050LL>(), w, g, v, learning_rate, momentum,
-                                        nesterov));
+        return specialized(annonet::sgd(handle, fixed<407050LL>(), w, g, v, learning_rate,
+                                        learning_rate_address, momentum, nesterov));
     }
-    return annonet::sgd(handle, count, w, g, v, learning_rate, momentum, nesterov);
+    return annonet::sgd(handle, count, w, g, v, learning_rate, learning_rate_address, momentum, nesterov);
 }
 
 inline int rmsprop(long long handle, long long count, long long w, long long g, long long v,
-                   float learning_rate, float rho, float epsilon) {
+                   float learning_rate, long long learning_rate_address, float rho, float epsilon) {
     // the 407050 trainable parameters, one contiguous buffer
     if (count == 407050LL) {
-        return specialized(annonet::rmsprop(handle, fixed<407050LL>(), w, g, v, learning_rate, rho, epsilon));
+        return specialized(annonet::rmsprop(handle, fixed<407050LL>(), w, g, v, learning_rate,
+                                            learning_rate_address, rho, epsilon));
     }
-    return annonet::rmsprop(handle, count, w, g, v, learning_rate, rho, epsilon);
+    return annonet::rmsprop(handle, count, w, g, v, learning_rate, learning_rate_address, rho, epsilon);
 }
 
 inline int adam(long long handle, long long count, long long w, long long g, long long m, long long v,
-                float learning_rate, float beta1, float beta2, float epsilon, long long t,
-                long long t_address) {
+                float learning_rate, long long learning_rate_address, float beta1, float beta2, float epsilon,
+                long long t, long long t_address) {
     // the 407050 trainable parameters, one contiguous buffer
     if (count == 407050LL) {
-        return specialized(annonet::adam(handle, fixed<407050LL>(), w, g, m, v, learning_rate, beta1, beta2,
-                                         epsilon, t, t_address));
+        return specialized(annonet::adam(handle, fixed<407050LL>(), w, g, m, v, learning_rate,
+                                         learning_rate_address, beta1, beta2, epsilon, t, t_address));
     }
-    return annonet::adam(handle, count, w, g, m, v, learning_rate, beta1, beta2, epsilon, t, t_address);
+    return annonet::adam(handle, count, w, g, m, v, learning_rate, learning_rate_address, beta1, beta2,
+                         epsilon, t, t_address);
 }
 
 }  // namespace annonet_example_MnistMlpCudaKernels

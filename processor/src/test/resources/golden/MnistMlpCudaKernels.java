@@ -91,20 +91,21 @@ public final class MnistMlpCudaKernels implements NetworkKernels {
 
     @Override
     public int sgd(long context, long count, long weights, long gradients, long velocity,
-            float learningRate, float momentum, boolean nesterov) {
-        return nativeSgd(context, count, weights, gradients, velocity, learningRate, momentum, nesterov);
+            float learningRate, long learningRateAddress, float momentum, boolean nesterov) {
+        return nativeSgd(context, count, weights, gradients, velocity, learningRate, learningRateAddress, momentum, nesterov);
     }
 
     @Override
     public int rmsprop(long context, long count, long weights, long gradients, long velocity,
-            float learningRate, float rho, float epsilon) {
-        return nativeRmsprop(context, count, weights, gradients, velocity, learningRate, rho, epsilon);
+            float learningRate, long learningRateAddress, float rho, float epsilon) {
+        return nativeRmsprop(context, count, weights, gradients, velocity, learningRate, learningRateAddress, rho, epsilon);
     }
 
     @Override
     public int adam(long context, long count, long weights, long gradients, long m, long v,
-            float learningRate, float beta1, float beta2, float epsilon, long t, long tAddress) {
-        return nativeAdam(context, count, weights, gradients, m, v, learningRate, beta1, beta2, epsilon, t, tAddress);
+            float learningRate, long learningRateAddress, float beta1, float beta2, float epsilon,
+            long t, long tAddress) {
+        return nativeAdam(context, count, weights, gradients, m, v, learningRate, learningRateAddress, beta1, beta2, epsilon, t, tAddress);
     }
 
     @Name("launches")
@@ -144,14 +145,15 @@ public final class MnistMlpCudaKernels implements NetworkKernels {
 
     @Name("sgd")
     private static native int nativeSgd(long context, long count, long weights, long gradients,
-            long velocity, float learningRate, float momentum, boolean nesterov);
+            long velocity, float learningRate, long learningRateAddress, float momentum,
+            boolean nesterov);
 
     @Name("rmsprop")
     private static native int nativeRmsprop(long context, long count, long weights, long gradients,
-            long velocity, float learningRate, float rho, float epsilon);
+            long velocity, float learningRate, long learningRateAddress, float rho, float epsilon);
 
     @Name("adam")
     private static native int nativeAdam(long context, long count, long weights, long gradients,
-            long m, long v, float learningRate, float beta1, float beta2, float epsilon, long t,
-            long tAddress);
+            long m, long v, float learningRate, long learningRateAddress, float beta1, float beta2,
+            float epsilon, long t, long tAddress);
 }

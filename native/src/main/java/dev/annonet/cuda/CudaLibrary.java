@@ -198,15 +198,16 @@ public final class CudaLibrary {
 
     @Name("sgd")
     public static native int sgd(long context, long count, long weights, long gradients, long velocity,
-                                 float learningRate, float momentum, boolean nesterov);
+                                 float learningRate, long learningRateAddress, float momentum, boolean nesterov);
 
     @Name("rmsprop")
     public static native int rmsprop(long context, long count, long weights, long gradients, long velocity,
-                                     float learningRate, float rho, float epsilon);
+                                     float learningRate, long learningRateAddress, float rho, float epsilon);
 
     @Name("adam")
     public static native int adam(long context, long count, long weights, long gradients, long m, long v,
-                                  float learningRate, float beta1, float beta2, float epsilon, long t, long tAddress);
+                                  float learningRate, long learningRateAddress, float beta1, float beta2, float epsilon,
+                                  long t, long tAddress);
 
     // ---- the convolution family (image_kernels.cuh); a window is 14 ints at an address, Window2D's order
 

@@ -72,19 +72,20 @@ final class GenericKernels implements NetworkKernels {
 
     @Override
     public int sgd(long context, long count, long weights, long gradients, long velocity,
-                   float learningRate, float momentum, boolean nesterov) {
-        return CudaLibrary.sgd(context, count, weights, gradients, velocity, learningRate, momentum, nesterov);
+                   float learningRate, long learningRateAddress, float momentum, boolean nesterov) {
+        return CudaLibrary.sgd(context, count, weights, gradients, velocity, learningRate, learningRateAddress, momentum, nesterov);
     }
 
     @Override
     public int rmsprop(long context, long count, long weights, long gradients, long velocity,
-                       float learningRate, float rho, float epsilon) {
-        return CudaLibrary.rmsprop(context, count, weights, gradients, velocity, learningRate, rho, epsilon);
+                       float learningRate, long learningRateAddress, float rho, float epsilon) {
+        return CudaLibrary.rmsprop(context, count, weights, gradients, velocity, learningRate, learningRateAddress, rho, epsilon);
     }
 
     @Override
     public int adam(long context, long count, long weights, long gradients, long m, long v,
-                    float learningRate, float beta1, float beta2, float epsilon, long t, long tAddress) {
-        return CudaLibrary.adam(context, count, weights, gradients, m, v, learningRate, beta1, beta2, epsilon, t, tAddress);
+                    float learningRate, long learningRateAddress, float beta1, float beta2, float epsilon, long t, long tAddress) {
+        return CudaLibrary.adam(context, count, weights, gradients, m, v, learningRate, learningRateAddress,
+                beta1, beta2, epsilon, t, tAddress);
     }
 }

@@ -51,13 +51,13 @@ public interface NetworkKernels {
     int countCorrect(long context, int kind, int rows, int cols, long y, long targets, int targetWidth, long result);
 
     int sgd(long context, long count, long weights, long gradients, long velocity,
-            float learningRate, float momentum, boolean nesterov);
+            float learningRate, long learningRateAddress, float momentum, boolean nesterov);
 
     int rmsprop(long context, long count, long weights, long gradients, long velocity,
-                float learningRate, float rho, float epsilon);
+                float learningRate, long learningRateAddress, float rho, float epsilon);
 
     int adam(long context, long count, long weights, long gradients, long m, long v,
-             float learningRate, float beta1, float beta2, float epsilon, long t, long tAddress);
+             float learningRate, long learningRateAddress, float beta1, float beta2, float epsilon, long t, long tAddress);
 
     /** annonet-native's kernels, for any network: sizes and kinds read at run time. */
     static NetworkKernels generic() {

@@ -2,6 +2,7 @@ package dev.annonet.runtime;
 
 import dev.annonet.runtime.callbacks.Callback;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,8 @@ public final class Fit {
     private boolean shuffle = true;
     private PrintStream output = System.out;
     private Callback[] callbacks = new Callback[0];
+    private int initialEpoch;
+    private Path resumeFrom;
 
     private Fit() {
     }
@@ -87,6 +90,31 @@ public final class Fit {
         return this;
     }
 
+    /**
+     * The epochs already done (Keras's {@code initial_epoch}): training runs epochs
+     * {@code initialEpoch + 1} to {@link #epochs}, so {@code epochs} is the last epoch's number,
+     * not a count; none run when it is not above {@code initialEpoch}.
+     */
+    public Fit initialEpoch(int initialEpoch) {
+        if (initialEpoch < 0) {
+            throw new IllegalArgumentException("initialEpoch must be 0 or more, was " + initialEpoch);
+        }
+        this.initialEpoch = initialEpoch;
+        return this;
+    }
+
+    /**
+     * Resumes from a checkpoint that {@link Model#saveCheckpoint} (or {@code ModelCheckpoint})
+     * wrote: fit first loads it ({@link Model#loadCheckpoint}) and goes on from the epoch after the
+     * one it holds, which replaces {@link #initialEpoch}. A file that cannot be read ends fit with an
+     * {@link java.io.UncheckedIOException}, one that does not fit the model with an
+     * {@link IllegalArgumentException}, both naming the file, before anything changes.
+     */
+    public Fit resumeFrom(Path checkpoint) {
+        this.resumeFrom = Objects.requireNonNull(checkpoint, "checkpoint");
+        return this;
+    }
+
     int batchSize() {
         return batchSize;
     }
@@ -117,6 +145,15 @@ public final class Fit {
 
     PrintStream output() {
         return output;
+    }
+
+    int initialEpoch() {
+        return initialEpoch;
+    }
+
+    /** The checkpoint to resume from, or null. */
+    Path resumeFrom() {
+        return resumeFrom;
     }
 
     Callback[] callbacks() {

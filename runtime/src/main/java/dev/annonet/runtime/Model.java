@@ -39,7 +39,8 @@ public abstract class Model implements AutoCloseable {
 
     private final NetworkLayout layout;
     private final Device device;
-    private final long seed;
+    /** Initializes the weights; then keys dropout and the shuffle, so a checkpoint's replaces it. */
+    private long seed;
     private final Memory parameters;
     private final Memory gradients;
     private final Arena arena;
@@ -150,7 +151,7 @@ public abstract class Model implements AutoCloseable {
         requireOpen();
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(loss, "loss");
-        trainer = new Trainer(this, arena, optimizer, loss, metrics, Seeds.mix(seed, Seeds.SHUFFLE_STREAM));
+        trainer = new Trainer(this, arena, optimizer, loss, metrics, shuffleSeed());
     }
 
     /**
@@ -368,6 +369,11 @@ public abstract class Model implements AutoCloseable {
      * replaced atomically: a crash leaves the old file or the new one, never half of one.
      */
     public void save(Path file) throws IOException {
+        SafeTensors.write(file, weightEntries(), Map.of("format", "annonet", "network", layout.name()));
+    }
+
+    /** Every weight, named as {@link #save} names them, in layout order. */
+    List<SafeTensors.Entry> weightEntries() {
         requireOpen();
         List<SafeTensors.Entry> entries = new ArrayList<>();
         for (NetworkLayout.Parameter p : layout.parameters()) {
@@ -375,7 +381,7 @@ public abstract class Model implements AutoCloseable {
             readParameters(p.offset(), values, 0, values.length);
             entries.add(new SafeTensors.Entry(p.name(), p.shape(), values));
         }
-        SafeTensors.write(file, entries, Map.of("format", "annonet", "network", layout.name()));
+        return entries;
     }
 
     /**
@@ -387,9 +393,58 @@ public abstract class Model implements AutoCloseable {
     public void load(Path file) throws IOException {
         requireOpen();
         SafeTensors.Contents contents = SafeTensors.read(file);
+        List<String> problems = weightProblems(contents.entries());
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(file + " does not fit " + layout.name() + ": " + String.join("; ", problems));
+        }
+        restoreWeights(contents.entries());
+    }
+
+    /**
+     * Writes a training checkpoint: the weights, the optimizer's state, its learning rate, the
+     * epoch and the random streams' positions, in one safetensors file (its header's metadata says
+     * which network and optimizer), replaced atomically. {@link Fit#resumeFrom} goes on from it,
+     * in this process or another, bit for bit as if training had never stopped. Needs a compile.
+     */
+    public void saveCheckpoint(Path file) throws IOException {
+        Checkpoint.save(this, compiled("saveCheckpoint"), file);
+    }
+
+    /**
+     * Puts back what {@link #saveCheckpoint} wrote, into this model compiled with the same optimizer,
+     * and returns the checkpoint's epoch (for {@link Fit#initialEpoch}; {@link Fit#resumeFrom} does
+     * both). The model takes the checkpoint's seed for dropout and shuffling. Everything is checked
+     * first: a file from another network or optimizer changes nothing, and the message says why.
+     */
+    public int loadCheckpoint(Path file) throws IOException {
+        return Checkpoint.load(this, compiled("loadCheckpoint"), file);
+    }
+
+    /**
+     * A copy of every weight as it is now, which {@link #restoreWeights(WeightSnapshot)} puts back
+     * (Keras's {@code get_weights}; EarlyStopping keeps the best epoch's this way).
+     */
+    public WeightSnapshot copyWeights() {
+        float[] values = new float[layout.parameterSize()];
+        readParameters(0, values, 0, values.length);
+        return new WeightSnapshot(layout.name(), values);
+    }
+
+    /** Puts back weights that {@link #copyWeights()} copied from this network. */
+    public void restoreWeights(WeightSnapshot snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        if (!snapshot.network().equals(layout.name()) || snapshot.values().length != layout.parameterSize()) {
+            throw new IllegalArgumentException("these weights were copied from " + snapshot.network() + ", not "
+                    + layout.name());
+        }
+        writeParameters(snapshot.values(), 0);
+    }
+
+    /** What keeps {@code entries} (by name) from being this network's weights; empty when they are. */
+    List<String> weightProblems(Map<String, SafeTensors.Entry> entries) {
         List<String> problems = new ArrayList<>();
         for (NetworkLayout.Parameter p : layout.parameters()) {
-            SafeTensors.Entry entry = contents.entries().get(p.name());
+            SafeTensors.Entry entry = entries.get(p.name());
             if (entry == null) {
                 problems.add("'" + p.name() + "' is missing");
             } else if (!Arrays.equals(entry.shape(), p.shape())) {
@@ -399,19 +454,36 @@ public abstract class Model implements AutoCloseable {
                 problems.add("'" + p.name() + "' is fixed in the declaration and the file holds other values");
             }
         }
-        for (String name : contents.entries().keySet()) {
+        for (String name : entries.keySet()) {
             if (!parametersByName.containsKey(name)) {
                 problems.add("'" + name + "' is not a weight of " + layout.name());
             }
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(file + " does not fit " + layout.name() + ": " + String.join("; ", problems));
-        }
+        return problems;
+    }
+
+    /** Writes the weights of {@code entries}, which {@link #weightProblems} found fit. */
+    void restoreWeights(Map<String, SafeTensors.Entry> entries) {
         for (NetworkLayout.Parameter p : layout.parameters()) {
             if (!p.fixed()) {
-                writeParameters(contents.get(p.name()).values(), p.offset());
+                writeParameters(entries.get(p.name()).values(), p.offset());
             }
         }
+    }
+
+    long seed() {
+        return seed;
+    }
+
+    /** The seed of the epoch shuffle's streams. */
+    long shuffleSeed() {
+        return Seeds.mix(seed, Seeds.SHUFFLE_STREAM);
+    }
+
+    /** Goes on from a checkpoint's random streams: its seed (dropout, shuffle) and step (dropout). */
+    void resumeAt(long seed, long step) {
+        this.seed = seed;
+        this.step = step;
     }
 
     // ---- for the runtime's own classes -------------------------------------------------------

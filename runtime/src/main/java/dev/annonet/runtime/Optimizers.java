@@ -1,5 +1,7 @@
 package dev.annonet.runtime;
 
+import java.util.List;
+
 /** Keras's optimizers with Keras's default hyperparameters. */
 public final class Optimizers {
     private Optimizers() {
@@ -17,9 +19,10 @@ public final class Optimizers {
     public static Optimizer sgd(float learningRate, float momentum, boolean nesterov) {
         float lr = learningRate(learningRate);
         float mu = fraction("momentum", momentum, true);
-        return new Optimizer("sgd", lr, "SGD(learning_rate=" + lr + ", momentum=" + mu + ", nesterov=" + nesterov + ")", 1,
-                (backend, count, weights, gradients, state, t) ->
-                        backend.sgd(count, weights, gradients, state[0], lr, mu, nesterov));
+        return new Optimizer("sgd", "SGD(learning_rate=" + lr + ", momentum=" + mu + ", nesterov=" + nesterov + ")", lr,
+                List.of("momentum"),
+                (backend, count, weights, gradients, state, rate, t) ->
+                        backend.sgd(count, weights, gradients, state[0], rate, mu, nesterov));
     }
 
     /** RMSprop with learning rate 0.001, rho 0.9, epsilon 1e-7. */
@@ -35,9 +38,10 @@ public final class Optimizers {
         float lr = learningRate(learningRate);
         float decay = fraction("rho", rho, false);
         float eps = epsilon(epsilon);
-        return new Optimizer("rmsprop", lr, "RMSprop(learning_rate=" + lr + ", rho=" + decay + ", epsilon=" + eps + ")", 1,
-                (backend, count, weights, gradients, state, t) ->
-                        backend.rmsprop(count, weights, gradients, state[0], lr, decay, eps));
+        return new Optimizer("rmsprop", "RMSprop(learning_rate=" + lr + ", rho=" + decay + ", epsilon=" + eps + ")", lr,
+                List.of("velocity"),
+                (backend, count, weights, gradients, state, rate, t) ->
+                        backend.rmsprop(count, weights, gradients, state[0], rate, decay, eps));
     }
 
     /** Adam with learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
@@ -54,9 +58,10 @@ public final class Optimizers {
         float b1 = fraction("beta1", beta1, false);
         float b2 = fraction("beta2", beta2, false);
         float eps = epsilon(epsilon);
-        return new Optimizer("adam", lr, "Adam(learning_rate=" + lr + ", beta_1=" + b1 + ", beta_2=" + b2 + ", epsilon=" + eps + ")", 2,
-                (backend, count, weights, gradients, state, t) ->
-                        backend.adam(count, weights, gradients, state[0], state[1], lr, b1, b2, eps, t));
+        return new Optimizer("adam", "Adam(learning_rate=" + lr + ", beta_1=" + b1 + ", beta_2=" + b2 + ", epsilon=" + eps + ")",
+                lr, List.of("m", "v"),
+                (backend, count, weights, gradients, state, rate, t) ->
+                        backend.adam(count, weights, gradients, state[0], state[1], rate, b1, b2, eps, t));
     }
 
     private static float learningRate(float value) {

@@ -7,7 +7,10 @@ import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.StepReplay;
 import dev.annonet.runtime.callbacks.Callback;
+import dev.annonet.runtime.callbacks.TerminateOnNaN;
 import dev.annonet.runtime.callbacks.Training;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -43,7 +46,7 @@ final class Trainer {
     private final int targetWidth;
     private final String targetMeaning;
     private final int trainableSize;
-    private final SplittableRandom shuffleRandom;
+    private long shuffleSeed;
     /** The backend's step recorder, or null when it runs every kernel call as it comes. */
     private final StepReplay replay;
     /** What a recording runs: the step on {@code recordedBatch} samples (a field, so no lambda per step). */
@@ -56,8 +59,16 @@ final class Trainer {
     private int pendingRows = -1;
     private double stepLoss;
     private long updates;
-    /** Where fit is, for the message when a loss is not finite; {@code fitHistory} is null outside fit. */
-    private History fitHistory;
+    /** The rate the optimizer's next update uses: its own until a callback changes it. */
+    private float learningRate;
+    /** Epochs shuffled since compile: each epoch's order comes from its own stream, so a checkpoint need keep only this. */
+    private long shuffles;
+    /** The number of the last epoch done, as fit numbers them (a checkpoint's epoch). */
+    private int epochsDone;
+    /** Where fit is, for the message when a loss is not finite; {@code fitRun} is null outside fit. */
+    private Run fitRun;
+    /** Whether a loss that is not finite ends fit quietly ({@link TerminateOnNaN}) instead of throwing. */
+    private boolean terminateOnNaN;
     private int epochNumber;
     private int batchNumber;
     private int pendingBatchNumber;
@@ -81,7 +92,8 @@ final class Trainer {
         this.columns = output.shape()[output.shape().length - 1];
         this.rowsPerSample = output.size() / columns;
         this.trainableSize = layout.trainableSize();
-        this.shuffleRandom = new SplittableRandom(shuffleSeed);
+        this.shuffleSeed = shuffleSeed;
+        this.learningRate = optimizer.learningRate();
         this.names = new String[1 + metrics.length];
         this.metrics = new MetricCounts[metrics.length];
         this.firstResults = new int[metrics.length];
@@ -141,12 +153,20 @@ final class Trainer {
         int samples = x.samples();
         int batchSize = Math.min(options.batchSize(), samples);
         int steps = (samples + batchSize - 1) / batchSize;
-        int[] order = options.shuffle() ? identity(samples) : null;
+        int[] order = options.shuffle() ? new int[samples] : null;
         Tally training = newTally();
         Tally validation = newTally();
         List<String> historyNames = historyNames(validating);
         History history = new History(historyNames);
         Callback[] callbacks = options.callbacks();
+        int initialEpoch = options.initialEpoch();
+        if (options.resumeFrom() != null) {
+            try {
+                initialEpoch = Checkpoint.load(model, this, options.resumeFrom());
+            } catch (IOException e) {
+                throw new UncheckedIOException("resuming from " + options.resumeFrom() + ": " + e.getMessage(), e);
+            }
+        }
         Run run = new Run(options.epochs(), steps, history);
         LogValues batchLogs = new LogValues(Arrays.asList(names));
         LogValues epochLogs = new LogValues(historyNames);
@@ -154,12 +174,13 @@ final class Trainer {
                 ProgressBar.isInteractive(options.output()));
         arena.reserve(batchSize);
         collectPending(training); // left by an earlier fit that failed mid-epoch: dropped with the reset
-        fitHistory = history;
+        fitRun = run;
+        terminateOnNaN = Arrays.stream(callbacks).anyMatch(TerminateOnNaN.class::isInstance);
         try (ResidentData resident = ResidentData.of(backend, x, y, targetWidth)) {
             for (Callback callback : callbacks) {
                 callback.onTrainBegin(run);
             }
-            for (int epoch = 1; epoch <= options.epochs() && !run.stopping(); epoch++) {
+            for (int epoch = initialEpoch + 1; epoch <= options.epochs() && !run.stopping(); epoch++) {
                 if (order != null) {
                     shuffle(order);
                 }
@@ -200,6 +221,7 @@ final class Trainer {
                     epochLogs.set(names.length, validation);
                 }
                 progress.endEpoch(training, validating ? validation : null);
+                epochsDone = epoch;
                 for (Callback callback : callbacks) {
                     callback.onEpochEnd(run, epoch, epochLogs);
                 }
@@ -208,7 +230,7 @@ final class Trainer {
                 callback.onTrainEnd(run);
             }
         } finally {
-            fitHistory = null;
+            fitRun = null;
         }
         return history;
     }
@@ -229,11 +251,6 @@ final class Trainer {
         @Override
         public Model model() {
             return model;
-        }
-
-        @Override
-        public double learningRate() {
-            return optimizer.learningRate();
         }
 
         @Override
@@ -259,6 +276,16 @@ final class Trainer {
         @Override
         public boolean stopping() {
             return stopping;
+        }
+
+        @Override
+        public float learningRate() {
+            return learningRate;
+        }
+
+        @Override
+        public void learningRate(float rate) {
+            setLearningRate(rate);
         }
     }
 
@@ -327,10 +354,11 @@ final class Trainer {
             requireFiniteLoss(batchNumber);
         } else {
             recordedBatch = batch;
-            replay.replay(batch, model.step(), updates, recordStep);
-            collectPending(tally);
-            pendingRows = rows;
-            pendingBatchNumber = batchNumber;
+            replay.replay(batch, model.step(), updates, learningRate, recordStep);
+            if (collectPending(tally)) { // else the step just enqueued was dropped with the failed one
+                pendingRows = rows;
+                pendingBatchNumber = batchNumber;
+            }
         }
         model.advanceStep();
     }
@@ -340,11 +368,12 @@ final class Trainer {
      * gave it are suspect, and the update after it spoiled them and the optimizer's state, so the
      * weights go back to those of the epoch's start, the last that led to finite losses, and the
      * optimizer's state starts afresh. (A replayed step's loss arrives a step late, after the next
-     * update: the same rule covers it.)
+     * update: the same rule covers it.) With {@link TerminateOnNaN} among the callbacks, training
+     * stops after this batch instead, and false is returned.
      */
-    private void requireFiniteLoss(int batchNumber) {
-        if (fitHistory == null || Double.isFinite(stepLoss)) {
-            return;
+    private boolean requireFiniteLoss(int batchNumber) {
+        if (fitRun == null || Double.isFinite(stepLoss)) {
+            return true;
         }
         if (replay != null) {
             replay.startOver(); // the step enqueued after this one is dropped with its results
@@ -353,19 +382,26 @@ final class Trainer {
         for (Memory buffer : optimizerState) {
             backend.fill(buffer, 0, trainableSize, 0f);
         }
+        if (terminateOnNaN) {
+            fitRun.stop();
+            return false;
+        }
         String kept = model.weightsFinite()
                 ? "the weights it had when epoch " + epochNumber + " began (the optimizer's state starts afresh)"
                 : "no finite weights: an update whose loss was finite had already made them overflow before epoch " + epochNumber;
         throw new LossNotFiniteException(model.name() + ": the loss became " + stepLoss + " at epoch " + epochNumber
                 + ", batch " + batchNumber + "; training stopped, and the model keeps " + kept
                 + ". A smaller learning rate, or inputs scaled to small values, usually prevent this.",
-                epochNumber, batchNumber, fitHistory);
+                epochNumber, batchNumber, fitRun.history());
     }
 
-    /** Adds the results of the replayed step not yet collected, if there is one, to {@code tally}. */
-    void collectPending(Tally tally) {
+    /**
+     * Adds the results of the replayed step not yet collected, if there is one, to {@code tally};
+     * false when its loss was not finite and training stops ({@link #requireFiniteLoss}).
+     */
+    boolean collectPending(Tally tally) {
         if (pendingRows < 0) {
-            return;
+            return true;
         }
         replay.collect();
         stepLoss = replay.result(0);
@@ -374,7 +410,7 @@ final class Trainer {
         }
         addStep(tally, pendingRows);
         pendingRows = -1;
-        requireFiniteLoss(pendingBatchNumber);
+        return requireFiniteLoss(pendingBatchNumber);
     }
 
     private void addStep(Tally tally, int rows) {
@@ -396,7 +432,7 @@ final class Trainer {
                 model.activationGradients(), gradientOffset * batch, 1f / rows);
         countMetrics(batch, rows);
         model.backward(batch, fused);
-        optimizer.update(backend, trainableSize, model.parameters(), model.gradients(), optimizerState, updates);
+        optimizer.update(backend, trainableSize, model.parameters(), model.gradients(), optimizerState, learningRate, updates);
     }
 
     /**
@@ -470,21 +506,70 @@ final class Trainer {
         }
     }
 
-    private static int[] identity(int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
+    /**
+     * Fisher–Yates over the samples in order, from the epoch's own stream of the model's shuffle
+     * seed: a new order every epoch, the same for a seed, and the same after a resume.
+     */
+    private void shuffle(int[] order) {
+        SplittableRandom shuffleRandom = new SplittableRandom(Seeds.mix(shuffleSeed, shuffles++));
+        for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        return order;
-    }
-
-    /** Fisher–Yates, from the model's shuffle stream: a new order every epoch, the same for a seed. */
-    private void shuffle(int[] order) {
         for (int i = order.length - 1; i > 0; i--) {
             int j = shuffleRandom.nextInt(i + 1);
             int swap = order[i];
             order[i] = order[j];
             order[j] = swap;
         }
+    }
+
+    // ---- what a checkpoint holds of the training (Checkpoint) ----------------------------------
+
+    Optimizer optimizer() {
+        return optimizer;
+    }
+
+    Memory[] optimizerState() {
+        return optimizerState;
+    }
+
+    int trainableSize() {
+        return trainableSize;
+    }
+
+    float learningRate() {
+        return learningRate;
+    }
+
+    /** A rate of 0 is allowed here, unlike at compile: a schedule may decay to it (Keras's cosine decay does). */
+    void setLearningRate(float rate) {
+        if (!(rate >= 0 && Float.isFinite(rate))) {
+            throw new IllegalArgumentException("learning rate must be 0 or more and finite, was " + rate);
+        }
+        learningRate = rate;
+    }
+
+    long updates() {
+        return updates;
+    }
+
+    long shuffles() {
+        return shuffles;
+    }
+
+    int epochsDone() {
+        return epochsDone;
+    }
+
+    /**
+     * Continues a checkpoint's training: its counters, rate and the model's shuffle seed (the caller
+     * has restored the weights, the optimizer's state and the model's seed).
+     */
+    void resume(long updates, long shuffles, int epochsDone, float learningRate) {
+        this.shuffleSeed = model.shuffleSeed();
+        this.updates = updates;
+        this.shuffles = shuffles;
+        this.epochsDone = epochsDone;
+        this.learningRate = learningRate;
     }
 }

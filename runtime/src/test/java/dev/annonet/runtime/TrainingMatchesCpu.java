@@ -1,8 +1,12 @@
 package dev.annonet.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.annonet.runtime.backend.BackendPair;
+import dev.annonet.runtime.callbacks.Callback;
+import dev.annonet.runtime.callbacks.LearningRateSchedule;
+import dev.annonet.runtime.callbacks.LearningRateScheduler;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,13 +34,32 @@ public abstract class TrainingMatchesCpu {
     @ParameterizedTest
     @ValueSource(strings = {"adam", "rmsprop", "nesterov"})
     void stepsMatchTheCpuBackend(String optimizer) {
+        assertTrainsAsTheCpuBackend(optimizer);
+    }
+
+    /**
+     * A learning rate that changes from batch to batch (a warm-up, then step decay) reaches every
+     * update: a backend that replays recorded steps reads it from its memory, as the update count,
+     * instead of replaying the rate it recorded.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"adam", "rmsprop", "nesterov"})
+    void aScheduledLearningRateMatchesTheCpuBackend(String optimizer) {
+        History scheduled = assertTrainsAsTheCpuBackend(optimizer,
+                LearningRateScheduler.perBatch(LearningRateSchedule.warmup(4, 0.001f, LearningRateSchedule.stepDecay(0.02f, 0.5f, 3))));
+        History constant = assertTrainsAsTheCpuBackend(optimizer);
+        assertNotEquals(constant.get("loss"), scheduled.get("loss"));
+    }
+
+    /** Trains a model on the CPU backend and one on the device under test alike; returns the device's History. */
+    private History assertTrainsAsTheCpuBackend(String optimizer, Callback... callbacks) {
         int samples = 100;
         Tensor x = TestData.uniform(samples, 20, 3);
         Tensor y = Labels.oneHot(TestData.labels(samples, 5, 4), 5);
         try (HandScheduledMlp expected = HandScheduledMlp.create(Device.cpu(), 7, 20, 32, 5, 0.3);
              HandScheduledMlp actual = HandScheduledMlp.create(device(), 7, 20, 32, 5, 0.3)) {
-            History expectedHistory = train(expected, optimizer, x, y);
-            History actualHistory = train(actual, optimizer, x, y);
+            History expectedHistory = train(expected, optimizer, x, y, callbacks);
+            History actualHistory = train(actual, optimizer, x, y, callbacks);
             assertClose(expectedHistory.get("loss"), actualHistory.get("loss"), "loss");
             assertEquals(expectedHistory.get("accuracy"), actualHistory.get("accuracy"), "accuracy");
             for (String metric : List.of("top_k_categorical_accuracy", "precision", "recall", "auc")) {
@@ -48,6 +71,7 @@ public abstract class TrainingMatchesCpu {
                 Weights other = (weights.name().startsWith("hidden") ? actual.hidden() : actual.output()).weight(name);
                 assertWeightsClose(weights.toArray(), other.toArray(), weights.name());
             }
+            return actualHistory;
         }
     }
 
@@ -68,14 +92,14 @@ public abstract class TrainingMatchesCpu {
         }
     }
 
-    private static History train(HandScheduledMlp model, String optimizer, Tensor x, Tensor y) {
+    private static History train(HandScheduledMlp model, String optimizer, Tensor x, Tensor y, Callback... callbacks) {
         model.compile(switch (optimizer) {
             case "adam" -> Optimizers.adam(0.01f);
             case "rmsprop" -> Optimizers.rmsprop(0.01f);
             default -> Optimizers.sgd(0.05f, 0.9f, true);
         }, Losses.categoricalCrossentropy(), Metrics.accuracy(), Metrics.topKCategoricalAccuracy(2), Metrics.precision(),
                 Metrics.recall(), Metrics.auc());
-        return model.fit(x, y, Fit.options().batchSize(16).epochs(2).verbose(0));
+        return model.fit(x, y, Fit.options().batchSize(16).epochs(2).verbose(0).callbacks(callbacks));
     }
 
     private void assertClose(List<Double> expected, List<Double> actual, String what) {

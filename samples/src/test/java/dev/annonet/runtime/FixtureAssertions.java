@@ -30,13 +30,18 @@ final class FixtureAssertions {
      * wherever they run: in the module, or from the GPU check's bundle.
      */
     static SafeTensors.Contents fixture(String name) throws IOException {
+        return SafeTensors.read(fixturePath(name));
+    }
+
+    /** Where fixture {@code name} lies, for the readers that take a file. */
+    static Path fixturePath(String name) throws IOException {
         URL resource = FixtureAssertions.class.getResource("/fixtures/" + name);
         if (resource == null) {
             throw new IOException("fixture " + name + " is not on the test classpath (samples/src/test/resources/fixtures;"
-                    + " scripts/pytorch/make_fixtures.py writes it)");
+                    + " the scripts in scripts/pytorch write it)");
         }
         try {
-            return SafeTensors.read(Path.of(resource.toURI()));
+            return Path.of(resource.toURI());
         } catch (URISyntaxException e) {
             throw new IOException("fixture " + name + " at " + resource, e);
         }

@@ -49,11 +49,12 @@ public final class NetworkKernelsWriter {
             launcher("countCorrect", "count_correct", "int kind", "int rows", "int cols", "long y", "long targets",
                     "int targetWidth", "long result"),
             launcher("sgd", "sgd", "long count", "long weights", "long gradients", "long velocity", "float learningRate",
-                    "float momentum", "boolean nesterov"),
+                    "long learningRateAddress", "float momentum", "boolean nesterov"),
             launcher("rmsprop", "rmsprop", "long count", "long weights", "long gradients", "long velocity",
-                    "float learningRate", "float rho", "float epsilon"),
+                    "float learningRate", "long learningRateAddress", "float rho", "float epsilon"),
             launcher("adam", "adam", "long count", "long weights", "long gradients", "long m", "long v",
-                    "float learningRate", "float beta1", "float beta2", "float epsilon", "long t", "long tAddress"));
+                    "float learningRate", "long learningRateAddress", "float beta1", "float beta2", "float epsilon", "long t",
+                    "long tAddress"));
 
     private final NetworkPlan plan;
     private final KernelSpecializations kernels;
@@ -232,12 +233,15 @@ public final class NetworkKernelsWriter {
         List<String> parameters = List.of("the " + kernels.trainableCount + " trainable parameters, one contiguous buffer");
         String[][] optimizers = {
                 {"sgd(long long handle, long long count, long long w, long long g, long long v, float learning_rate,"
-                        + " float momentum, bool nesterov)", "sgd(handle, %s, w, g, v, learning_rate, momentum, nesterov)"},
+                        + " long long learning_rate_address, float momentum, bool nesterov)",
+                        "sgd(handle, %s, w, g, v, learning_rate, learning_rate_address, momentum, nesterov)"},
                 {"rmsprop(long long handle, long long count, long long w, long long g, long long v, float learning_rate,"
-                        + " float rho, float epsilon)", "rmsprop(handle, %s, w, g, v, learning_rate, rho, epsilon)"},
+                        + " long long learning_rate_address, float rho, float epsilon)",
+                        "rmsprop(handle, %s, w, g, v, learning_rate, learning_rate_address, rho, epsilon)"},
                 {"adam(long long handle, long long count, long long w, long long g, long long m, long long v,"
-                        + " float learning_rate, float beta1, float beta2, float epsilon, long long t, long long t_address)",
-                        "adam(handle, %s, w, g, m, v, learning_rate, beta1, beta2, epsilon, t, t_address)"}};
+                        + " float learning_rate, long long learning_rate_address, float beta1, float beta2, float epsilon,"
+                        + " long long t, long long t_address)",
+                        "adam(handle, %s, w, g, m, v, learning_rate, learning_rate_address, beta1, beta2, epsilon, t, t_address)"}};
         for (String[] optimizer : optimizers) {
             launcher(out, optimizer == optimizers[0] ? "The optimizers, each one pass over the parameter buffer." : null,
                     optimizer[0],

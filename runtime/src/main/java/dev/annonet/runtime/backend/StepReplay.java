@@ -3,7 +3,7 @@ package dev.annonet.runtime.backend;
 /**
  * A backend that records a whole training step once and replays it (CUDA graphs): one launch per
  * step instead of one per kernel. While a step records, the backend reads the values that change
- * from step to step (dropout's step, the optimizer's update count) from its own memory, which each
+ * from step to step (dropout's step, the optimizer's update count and learning rate) from its own memory, which each
  * replay sets, and the results of the step's loss and accuracy calls go to result slots, read
  * with {@link #result} after the replay.
  */
@@ -16,10 +16,11 @@ public interface StepReplay {
      * {@code record} when the key is new or when memory was allocated since it was recorded (a
      * recording holds addresses), and the copy of its results; returns without waiting for it, so
      * the host can prepare the next step while this one runs. {@code step} is the model's step
-     * (dropout masks) and {@code update} the optimizer's 1-based update count. At most two replayed
+     * (dropout masks), {@code update} the optimizer's 1-based update count and {@code learningRate}
+     * the optimizer's rate, so a schedule changes it without a new recording. At most two replayed
      * steps may wait to be {@link #collect collected}.
      */
-    void replay(int key, long step, long update, Runnable record);
+    void replay(int key, long step, long update, float learningRate, Runnable record);
 
     /** Waits for the oldest replayed step not yet collected; its results are then what {@link #result} reads. */
     void collect();

@@ -9,10 +9,7 @@ public interface Training {
     /** The model being trained. */
     Model model();
 
-    /** The learning rate of the optimizer the model was compiled with. */
-    double learningRate();
-
-    /** The epochs {@code fit} was asked for. */
+    /** The number of the last epoch {@code fit} runs to ({@code Fit.epochs}; epochs count on from {@code Fit.initialEpoch}). */
     int epochs();
 
     /** Batches in one epoch. */
@@ -26,4 +23,13 @@ public interface Training {
 
     /** Whether a callback has asked to stop. */
     boolean stopping();
+
+    /** The learning rate of the optimizer's next update (Keras's {@code optimizer.learning_rate}). */
+    float learningRate();
+
+    /**
+     * Sets the learning rate from the next update on; the optimizer's state (momentum, moments, its
+     * update count) stays as it is. The rate must be 0 or more and finite. A checkpoint keeps it.
+     */
+    void learningRate(float rate);
 }

@@ -18,7 +18,9 @@ import dev.annonet.runtime.backend.PoolingKind;
 import dev.annonet.runtime.backend.RecurrentKernels;
 import dev.annonet.runtime.backend.StepReplay;
 import dev.annonet.runtime.backend.Window2D;
+import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,9 @@ public final class CudaBackend implements Backend, StepReplay {
     private static final int RESULT_SLOTS = StepReplay.MAX_RESULTS;
     /** Replayed steps whose results may wait to be collected: one running while the next is prepared. */
     private static final int RESULT_COPIES = 2;
+    /** Where the learning rate lies among the counters a recorded step reads, and their size. */
+    private static final int LEARNING_RATE_OFFSET = 2 * Long.BYTES;
+    private static final int COUNTER_BYTES = 3 * Long.BYTES;
     /** Failed captures after which a backend runs its steps kernel by kernel for good. */
     private static final int CAPTURE_ATTEMPTS = 3;
     private static final System.Logger LOG = System.getLogger("dev.annonet.runtime");
@@ -74,10 +79,12 @@ public final class CudaBackend implements Backend, StepReplay {
     private long replayed;
     private long collected;
     private int collectedCopy = -1;
-    // The step and update counters a recorded step reads (two longs): on the device and pinned.
+    // What a recorded step reads each replay, on the device and pinned: the step and update
+    // counters (two longs), then the learning rate (a float in an 8-byte slot).
     private final long counters;
     private final long countersHost;
     private final LongBuffer countersView;
+    private final FloatBuffer learningRateView;
     private final long countersCopied;
     private final NativeWindow windowArguments = new NativeWindow();
     // Recorded steps by batch size; a key of 0 marks a free entry.
@@ -103,9 +110,11 @@ public final class CudaBackend implements Backend, StepReplay {
         for (int copy = 0; copy < RESULT_COPIES; copy++) {
             resultsCopied[copy] = checked(CudaLibrary.eventCreate(context), "creating an event");
         }
-        this.counters = checked(CudaLibrary.memoryAllocate(context, 2 * Long.BYTES), "allocating step counters");
-        this.countersHost = checked(CudaLibrary.pinnedAllocate(context, 2 * Long.BYTES), "allocating step counters");
+        this.counters = checked(CudaLibrary.memoryAllocate(context, COUNTER_BYTES), "allocating step counters");
+        this.countersHost = checked(CudaLibrary.pinnedAllocate(context, COUNTER_BYTES), "allocating step counters");
         this.countersView = PinnedStaging.bytes(countersHost, 2 * Long.BYTES).asLongBuffer();
+        this.learningRateView = PinnedStaging.bytes(countersHost, COUNTER_BYTES).position(LEARNING_RATE_OFFSET).slice()
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
         this.countersCopied = checked(CudaLibrary.eventCreate(context), "creating an event");
     }
 
@@ -655,7 +664,7 @@ public final class CudaBackend implements Backend, StepReplay {
                     float learningRate, float momentum, boolean nesterov) {
         KernelArguments.checkOptimizer("sgd", count, weights, gradients, momentum == 0 ? null : velocity, null);
         checkKernel(kernels.sgd(context, count, cuda(weights).at(0), cuda(gradients).at(0),
-                momentum == 0 ? 0 : cuda(velocity).at(0), learningRate, momentum, nesterov), "sgd");
+                momentum == 0 ? 0 : cuda(velocity).at(0), learningRate, learningRateAddress(), momentum, nesterov), "sgd");
     }
 
     @Override
@@ -663,16 +672,21 @@ public final class CudaBackend implements Backend, StepReplay {
                         float learningRate, float rho, float epsilon) {
         KernelArguments.checkOptimizer("rmsprop", count, weights, gradients, velocity, null);
         checkKernel(kernels.rmsprop(context, count, cuda(weights).at(0), cuda(gradients).at(0), cuda(velocity).at(0),
-                learningRate, rho, epsilon), "rmsprop");
+                learningRate, learningRateAddress(), rho, epsilon), "rmsprop");
     }
 
-    /** A recording reads the update count t from the counters, which each replay sets. */
+    /** A recording reads the update count t and the learning rate from the counters, which each replay sets. */
     @Override
     public void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
                      float learningRate, float beta1, float beta2, float epsilon, long t) {
         KernelArguments.checkOptimizer("adam", count, weights, gradients, m, v);
         checkKernel(kernels.adam(context, count, cuda(weights).at(0), cuda(gradients).at(0), cuda(m).at(0), cuda(v).at(0),
-                learningRate, beta1, beta2, epsilon, t, recording ? counters + Long.BYTES : 0), "adam");
+                learningRate, learningRateAddress(), beta1, beta2, epsilon, t, recording ? counters + Long.BYTES : 0), "adam");
+    }
+
+    /** Where a recording reads the learning rate, which each replay sets, so a new rate needs no new recording; else 0. */
+    private long learningRateAddress() {
+        return recording ? counters + LEARNING_RATE_OFFSET : 0;
     }
 
     // ---- recorded steps (CUDA graphs) ----------------------------------------------------------------
@@ -683,14 +697,15 @@ public final class CudaBackend implements Backend, StepReplay {
     }
 
     @Override
-    public void replay(int key, long step, long update, Runnable record) {
+    public void replay(int key, long step, long update, float learningRate, Runnable record) {
         checkOpen();
         if (replayed - collected == RESULT_COPIES) {
             throw new IllegalStateException("collect the results of the oldest replayed step before replaying another");
         }
         check(CudaLibrary.eventWait(context, countersCopied), "setting the step counters");
         countersView.put(0, step).put(1, update);
-        check(CudaLibrary.copyAsync(context, counters, countersHost, 2 * Long.BYTES, CudaLibrary.HOST_TO_DEVICE),
+        learningRateView.put(0, learningRate);
+        check(CudaLibrary.copyAsync(context, counters, countersHost, COUNTER_BYTES, CudaLibrary.HOST_TO_DEVICE),
                 "setting the step counters");
         check(CudaLibrary.eventRecord(context, countersCopied), "setting the step counters");
         long graph = recordedGraph(key);

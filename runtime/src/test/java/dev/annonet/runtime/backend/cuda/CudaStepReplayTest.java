@@ -1,5 +1,6 @@
 package dev.annonet.runtime.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -8,8 +9,9 @@ import dev.annonet.runtime.backend.Memory;
 import org.junit.jupiter.api.Test;
 
 /**
- * The replayed steps' result queue, on the host executor: results are collected oldest first, at
- * most two steps wait, and starting over drops what a previous configuration left uncollected.
+ * The replayed steps, on the host executor: results are collected oldest first, at most two steps
+ * wait, starting over drops what a previous configuration left uncollected, and the values that
+ * change from step to step come from the replay.
  */
 class CudaStepReplayTest {
 
@@ -28,7 +30,7 @@ class CudaStepReplayTest {
 
             replayWithY(backend, y, 1, step);
             replayWithY(backend, y, 2, step);
-            IllegalStateException full = assertThrows(IllegalStateException.class, () -> backend.replay(1, 0, 1, () -> {
+            IllegalStateException full = assertThrows(IllegalStateException.class, () -> backend.replay(1, 0, 1, 0.01f, () -> {
                 throw new AssertionError("a full queue must refuse before running anything");
             }));
             assertEquals("collect the results of the oldest replayed step before replaying another", full.getMessage());
@@ -46,8 +48,57 @@ class CudaStepReplayTest {
         }
     }
 
+    /**
+     * A recorded step's optimizers take the learning rate each replay sets, not the one they were
+     * called with while recording: a GPU replays the recording, so a new rate must come from memory.
+     */
+    @Test
+    void aRecordedOptimizerReadsTheRateTheReplaySets() {
+        try (CudaBackend backend = CudaBackend.hostExecutor(true)) {
+            Memory weights = backend.allocate(3);
+            Memory gradients = backend.allocate(3);
+            Memory m = backend.allocate(3);
+            Memory v = backend.allocate(3);
+            backend.upload(new float[] {1, 1, 1}, 0, gradients, 0, 3);
+            String[] optimizers = {"sgd", "rmsprop", "adam"};
+            float[][] expected = new float[optimizers.length][];
+            float[][] replayed = new float[optimizers.length][];
+            for (int o = 0; o < optimizers.length; o++) {
+                for (boolean recorded : new boolean[] {false, true}) {
+                    backend.upload(new float[] {1, 1, 1}, 0, weights, 0, 3);
+                    backend.fill(m, 0, 3, 0f);
+                    backend.fill(v, 0, 3, 0f);
+                    String optimizer = optimizers[o];
+                    if (recorded) { // recorded with a rate of 100, replayed with 0.5
+                        backend.replay(1, 0, 1, 0.5f, () -> update(backend, optimizer, 100f, weights, gradients, m, v));
+                        backend.collect();
+                    } else {
+                        update(backend, optimizer, 0.5f, weights, gradients, m, v);
+                    }
+                    float[] values = new float[3];
+                    backend.download(weights, 0, values, 0, 3);
+                    if (recorded) {
+                        replayed[o] = values;
+                    } else {
+                        expected[o] = values;
+                    }
+                }
+            }
+            assertArrayEquals(expected, replayed);
+        }
+    }
+
+    private static void update(CudaBackend backend, String optimizer, float rate, Memory weights, Memory gradients,
+                               Memory m, Memory v) {
+        switch (optimizer) {
+            case "sgd" -> backend.sgd(3, weights, gradients, m, rate, 0.9f, false);
+            case "rmsprop" -> backend.rmsprop(3, weights, gradients, m, rate, 0.9f, 1e-7f);
+            default -> backend.adam(3, weights, gradients, m, v, rate, 0.9f, 0.999f, 1e-7f, 1);
+        }
+    }
+
     private static void replayWithY(CudaBackend backend, Memory y, float value, Runnable step) {
         backend.upload(new float[] {value, value}, 0, y, 0, 2);
-        backend.replay(1, 0, 1, step);
+        backend.replay(1, 0, 1, 0.01f, step);
     }
 }
