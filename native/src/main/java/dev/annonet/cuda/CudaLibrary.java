@@ -15,7 +15,8 @@ import org.bytedeco.javacpp.annotation.Platform;
  * CUDA at all), else by the host C++ compiler with the host executor alone. {@link #load()} says
  * why it cannot load instead of throwing; nothing else here may be called then.
  */
-@Platform(include = {"annonet/context.cuh", "annonet/kernels.cuh", "annonet/image_kernels.cuh", "annonet/recurrent_kernels.cuh"},
+@Platform(include = {"annonet/context.cuh", "annonet/kernels.cuh", "annonet/image_kernels.cuh", "annonet/recurrent_kernels.cuh",
+        "annonet/metric_kernels.cuh"},
         link = "dl")
 @Namespace("annonet")
 public final class CudaLibrary {
@@ -186,6 +187,14 @@ public final class CudaLibrary {
     @Name("count_correct")
     public static native int countCorrect(long context, int kind, int rows, int cols, long y, long targets,
                                           int targetWidth, long result);
+
+    /**
+     * The counts of a MetricCounter (kind, k, threshold, classId, thresholds in its order) over
+     * {@code rows} rows of {@code cols} outputs into {@code counters} doubles at {@code result}.
+     */
+    @Name("count_metric")
+    public static native int countMetric(long context, int kind, int k, float threshold, int classId, int thresholds,
+                                         boolean sparse, int rows, int cols, long y, long targets, int counters, long result);
 
     @Name("sgd")
     public static native int sgd(long context, long count, long weights, long gradients, long velocity,

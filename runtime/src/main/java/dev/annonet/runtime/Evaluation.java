@@ -4,12 +4,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What {@link Model#evaluate} returns: the loss and each metric, by name. */
+/** What {@link Model#evaluate} returns: the loss and each metric, by name, and the confusion matrix. */
 public final class Evaluation {
     private final Map<String, Double> values;
+    private final ConfusionMatrix confusionMatrix;
 
-    Evaluation(Map<String, Double> values) {
+    /** {@code confusionMatrix}: null when the output has more than {@link ConfusionMatrix#MAX_CLASSES} classes. */
+    Evaluation(Map<String, Double> values, ConfusionMatrix confusionMatrix) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        this.confusionMatrix = confusionMatrix;
     }
 
     public double loss() {
@@ -23,6 +26,20 @@ public final class Evaluation {
             throw new IllegalArgumentException("no '" + name + "' in this evaluation; it holds " + values.keySet());
         }
         return value;
+    }
+
+    /**
+     * The counts of true class against predicted class over the evaluated samples, counted as
+     * {@code accuracy} counts them whatever the compiled metrics (for binary outputs, 2 × 2). The
+     * outputs are read back to the host batch by batch for it: on a GPU one copy and wait a batch,
+     * as evaluate's loss already takes. Kept for outputs of up to 1,024 classes.
+     */
+    public ConfusionMatrix confusionMatrix() {
+        if (confusionMatrix == null) {
+            throw new IllegalStateException("no confusion matrix: the output has more than " + ConfusionMatrix.MAX_CLASSES
+                    + " classes, and evaluate keeps none past that");
+        }
+        return confusionMatrix;
     }
 
     /** Loss first, then the metrics in compile order. */

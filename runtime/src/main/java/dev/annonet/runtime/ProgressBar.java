@@ -10,6 +10,8 @@ import java.util.function.LongSupplier;
  * {@code 63/63 [==============================] - 1s 9ms/step - loss: 0.2461 - accuracy: 0.9283}.
  * Verbose 2: one line per epoch. Verbose 0: nothing. As Keras does, the bar is only redrawn on
  * an interactive terminal; into a log or a pipe, verbose 1 writes each epoch's final line alone.
+ * A {@link #pass} (evaluate, predict) is one such epoch without its "Epoch" line; at verbose 2 its
+ * line starts with the steps, {@code 63/63 - 0s 2ms/step - loss: ...}.
  */
 final class ProgressBar {
     private static final long REDRAW_INTERVAL_NANOS = 50_000_000L;
@@ -42,6 +44,11 @@ final class ProgressBar {
         this.live = live;
     }
 
+    /** A bar over one pass of {@code steps} batches, with {@code names} as {@link #stepDone}'s tallies hold them. */
+    static ProgressBar pass(PrintStream out, int verbose, int steps, String[] names) {
+        return new ProgressBar(out, verbose, 0, steps, names, System::nanoTime, isInteractive(out));
+    }
+
     /** Whether {@code out} is a terminal that shows '\r' redraws: the console's own stream. */
     static boolean isInteractive(PrintStream out) {
         return out == System.out && System.console() != null;
@@ -52,12 +59,12 @@ final class ProgressBar {
         epochStart = nanoClock.getAsLong();
         lastDraw = epochStart;
         drawnLength = 0;
-        if (verbose == 1) {
+        if (verbose == 1 && epochs > 0) {
             out.println("Epoch " + epoch + "/" + epochs);
         }
     }
 
-    /** After step {@code step} (1-based) of the epoch: redraws the bar when it is due. */
+    /** After step {@code step} (1-based) of the epoch: redraws the bar when it is due; {@code training} may be null (predict). */
     void stepDone(int step, Tally training) {
         if (verbose != 1 || !live || step == steps) {
             return;
@@ -70,11 +77,13 @@ final class ProgressBar {
         double secondsPerStep = (now - epochStart) * 1e-9 / step;
         StringBuilder line = counter(step).append(bar(step))
                 .append(" - ETA: ").append(duration(secondsPerStep * (steps - step)));
-        appendValues(line, "", training);
+        if (training != null) {
+            appendValues(line, "", training);
+        }
         redraw(line, false);
     }
 
-    /** At the end of an epoch, with the validation tally or null. */
+    /** At the end of an epoch, with the validation tally or null ({@code training} too for predict). */
     void endEpoch(Tally training, Tally validation) {
         if (verbose == 0) {
             return;
@@ -82,9 +91,12 @@ final class ProgressBar {
         double seconds = (nanoClock.getAsLong() - epochStart) * 1e-9;
         StringBuilder line = verbose == 1
                 ? counter(steps).append(bar(steps)).append(" - ")
-                : new StringBuilder("Epoch ").append(epoch).append('/').append(epochs).append(" - ");
+                : epochs > 0 ? new StringBuilder("Epoch ").append(epoch).append('/').append(epochs).append(" - ")
+                : counter(steps).append(" - ");
         line.append(Math.round(seconds)).append("s ").append(perStep(seconds / steps));
-        appendValues(line, "", training);
+        if (training != null) {
+            appendValues(line, "", training);
+        }
         if (validation != null) {
             appendValues(line, "val_", validation);
         }

@@ -33,7 +33,11 @@ final class Trainer {
     /** Whether the loss works on the output activation's input and skips that activation's backward. */
     private final boolean fused;
     private final String[] names;
-    private final AccuracyKind[] accuracies;
+    private final MetricCounts[] metrics;
+    /** Where each metric's counts start in {@link #stepCounts}, and (last) their total. */
+    private final int[] countOffsets;
+    /** Each metric's first result in a recorded step (the loss is result 0). */
+    private final int[] firstResults;
     private final int outputOffset;
     private final int preActivationOffset;
     /** The loss sees the output as rows of its last axis. */
@@ -47,7 +51,9 @@ final class Trainer {
     private final StepReplay replay;
     /** What a recording runs: the step on {@code recordedBatch} samples (a field, so no lambda per step). */
     private final Runnable recordStep = () -> runStep(this.recordedBatch);
-    private final long[] stepCorrect;
+    private final long[] stepCounts;
+    /** Host copies of a batch's outputs, for the confusion matrix; grown as needed. */
+    private float[] outputs;
     private int recordedBatch;
     /** Rows of the replayed step whose results are still to be collected, or -1. */
     private int pendingRows = -1;
@@ -89,17 +95,28 @@ final class Trainer {
         this.shuffleSeed = shuffleSeed;
         this.learningRate = optimizer.learningRate();
         this.names = new String[1 + metrics.length];
-        this.accuracies = new AccuracyKind[metrics.length];
-        this.stepCorrect = new long[metrics.length];
+        this.metrics = new MetricCounts[metrics.length];
+        this.firstResults = new int[metrics.length];
         names[0] = "loss";
+        int results = 1;
         for (int m = 0; m < metrics.length; m++) {
             Metric metric = Objects.requireNonNull(metrics[m], "metric");
             if (Arrays.asList(names).contains(metric.name())) {
-                throw new IllegalArgumentException("metric '" + metric.name() + "' is given twice");
+                throw new IllegalArgumentException("metric '" + metric.name() + "' is given twice (Metric.named gives"
+                        + " one of them another name)");
             }
             names[1 + m] = metric.name();
-            accuracies[m] = metric.accuracyFor(loss.kind(), columns);
+            this.metrics[m] = metric.bind(loss, columns);
+            firstResults[m] = results;
+            results += this.metrics[m].results();
         }
+        if (results > StepReplay.MAX_RESULTS) {
+            throw new IllegalArgumentException("the metrics " + Arrays.asList(metrics) + " count " + (results - 1)
+                    + " values a step, more than the " + (StepReplay.MAX_RESULTS - 1) + " a step may (an AUC counts two"
+                    + " a threshold)");
+        }
+        this.countOffsets = MetricCounts.offsets(this.metrics);
+        this.stepCounts = new long[countOffsets[metrics.length]];
         String outputName = "output '" + output.name() + "' of shape " + Summary.batchShape(output.shape());
         if (loss.kind() == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY) {
             this.targetWidth = rowsPerSample;
@@ -137,8 +154,8 @@ final class Trainer {
         int batchSize = Math.min(options.batchSize(), samples);
         int steps = (samples + batchSize - 1) / batchSize;
         int[] order = options.shuffle() ? new int[samples] : null;
-        Tally training = new Tally(accuracies.length);
-        Tally validation = new Tally(accuracies.length);
+        Tally training = newTally();
+        Tally validation = newTally();
         List<String> historyNames = historyNames(validating);
         History history = new History(historyNames);
         Callback[] callbacks = options.callbacks();
@@ -199,7 +216,7 @@ final class Trainer {
                 record(history, "", training);
                 epochLogs.set(0, training);
                 if (validating) {
-                    evaluate(validationX, validationY, options.batchSize(), validation);
+                    evaluate(validationX, validationY, options.batchSize(), validation, null, null);
                     record(history, "val_", validation);
                     epochLogs.set(names.length, validation);
                 }
@@ -272,15 +289,42 @@ final class Trainer {
         }
     }
 
-    Evaluation evaluate(Tensor x, Tensor y, int batchSize) {
+    /** Keras's evaluate: the loss, the metrics and the confusion matrix, with a progress bar at verbose 1 or 2. */
+    Evaluation evaluate(Tensor x, Tensor y, int batchSize, int verbose) {
         checkData("x", x, "y", y);
-        Tally tally = new Tally(accuracies.length);
-        evaluate(x, y, batchSize, tally);
+        Tally tally = newTally();
+        int classes = ConfusionMatrix.classesOf(Metrics.accuracy().accuracyFor(loss, columns), columns);
+        ConfusionMatrix confusion = classes <= ConfusionMatrix.MAX_CLASSES ? new ConfusionMatrix(classes) : null;
+        ProgressBar progress = ProgressBar.pass(System.out, verbose, steps(x.samples(), batchSize), names);
+        progress.startEpoch(1);
+        evaluate(x, y, batchSize, tally, confusion, progress);
+        progress.endEpoch(tally, null);
         Map<String, Double> values = new LinkedHashMap<>();
         for (int i = 0; i < names.length; i++) {
             values.put(names[i], tally.value(i));
         }
-        return new Evaluation(values);
+        return new Evaluation(values, confusion);
+    }
+
+    /** The outputs of the batch in the arena read back and counted against its targets ({@code from}: its first sample). */
+    private void countConfusion(ConfusionMatrix confusion, Tensor y, int batch, int from) {
+        AccuracyKind kind = Metrics.accuracy().accuracyFor(loss, columns);
+        int outputSize = rowsPerSample * columns;
+        if (outputs == null || outputs.length < batch * outputSize) {
+            outputs = new float[batch * outputSize];
+        }
+        arena.readOutputs(batch, outputs, 0);
+        confusion.add(kind, batch * rowsPerSample, columns, outputs, y.values(), from * targetWidth);
+    }
+
+    private static int steps(int samples, int batchSize) {
+        int size = Math.min(batchSize, samples);
+        return (samples + size - 1) / size;
+    }
+
+    /** Running sums for this configuration's loss and metrics. */
+    Tally newTally() {
+        return new Tally(metrics);
     }
 
     /**
@@ -361,8 +405,8 @@ final class Trainer {
         }
         replay.collect();
         stepLoss = replay.result(0);
-        for (int m = 0; m < accuracies.length; m++) {
-            stepCorrect[m] = (long) replay.result(1 + m);
+        for (int m = 0; m < metrics.length; m++) {
+            metrics[m].collect(replay, firstResults[m], pendingRows, stepCounts, countOffsets[m]);
         }
         addStep(tally, pendingRows);
         pendingRows = -1;
@@ -371,14 +415,12 @@ final class Trainer {
 
     private void addStep(Tally tally, int rows) {
         tally.addLoss(stepLoss, rows);
-        for (int m = 0; m < accuracies.length; m++) {
-            tally.addCorrect(m, stepCorrect[m], accuracies[m] == AccuracyKind.BINARY ? (long) rows * columns : rows);
-        }
+        tally.addCounts(stepCounts);
     }
 
     /**
      * The kernels of one step, on the batch in the arena: its loss goes to {@code stepLoss} and its
-     * correct counts to {@code stepCorrect} (while a step records, the backend keeps them instead).
+     * metrics' counts to {@code stepCounts} (while a step records, the backend keeps them instead).
      */
     private void runStep(int batch) {
         model.forward(batch, true);
@@ -388,16 +430,17 @@ final class Trainer {
         stepLoss = backend.loss(loss, fused, rows, columns,
                 activations, outputOffset * batch, activations, preActivationOffset * batch, arena.targets(), 0,
                 model.activationGradients(), gradientOffset * batch, 1f / rows);
-        for (int m = 0; m < accuracies.length; m++) {
-            stepCorrect[m] = backend.countCorrect(accuracies[m], rows, columns, activations, outputOffset * batch,
-                    arena.targets(), 0);
-        }
+        countMetrics(batch, rows);
         model.backward(batch, fused);
         optimizer.update(backend, trainableSize, model.parameters(), model.gradients(), optimizerState, learningRate, updates);
     }
 
-    /** Adds the loss and metrics of {@code x} and {@code y}, run in inference mode, to a reset {@code tally}. */
-    private void evaluate(Tensor x, Tensor y, int batchSize, Tally tally) {
+    /**
+     * Adds the loss and metrics of {@code x} and {@code y}, run in inference mode, to a reset
+     * {@code tally}, and to {@code confusion} unless it is null; {@code progress} (or null) is told
+     * of each batch.
+     */
+    private void evaluate(Tensor x, Tensor y, int batchSize, Tally tally, ConfusionMatrix confusion, ProgressBar progress) {
         tally.reset();
         int samples = x.samples();
         int size = Math.min(batchSize, samples);
@@ -411,15 +454,22 @@ final class Trainer {
             int rows = batch * rowsPerSample;
             tally.addLoss(backend.lossValue(loss, fused, rows, columns, activations, outputOffset * batch,
                     activations, preActivationOffset * batch, arena.targets(), 0), rows);
-            countCorrect(batch, rows, tally);
+            countMetrics(batch, rows);
+            tally.addCounts(stepCounts);
+            if (confusion != null) {
+                countConfusion(confusion, y, batch, from);
+            }
+            if (progress != null) {
+                progress.stepDone(from / size + 1, tally);
+            }
         }
     }
 
-    private void countCorrect(int batch, int rows, Tally tally) {
-        for (int m = 0; m < accuracies.length; m++) {
-            long correct = backend.countCorrect(accuracies[m], rows, columns,
-                    model.activations(), outputOffset * batch, arena.targets(), 0);
-            tally.addCorrect(m, correct, accuracies[m] == AccuracyKind.BINARY ? (long) rows * columns : rows);
+    /** The metrics' counts of the batch in the arena, after its forward pass, into {@code stepCounts}. */
+    private void countMetrics(int batch, int rows) {
+        for (int m = 0; m < metrics.length; m++) {
+            metrics[m].count(backend, rows, columns, model.activations(), outputOffset * batch, arena.targets(),
+                    stepCounts, countOffsets[m]);
         }
     }
 

@@ -118,7 +118,7 @@ class BadInputTest {
     void compileChecksItsArguments() {
         assertThrows(NullPointerException.class, () -> model.compile(null, Losses.meanSquaredError()));
         assertThrows(NullPointerException.class, () -> model.compile(Optimizers.sgd(), null));
-        assertEquals("metric 'accuracy' is given twice", assertThrows(IllegalArgumentException.class,
+        assertEquals("metric 'accuracy' is given twice (Metric.named gives one of them another name)", assertThrows(IllegalArgumentException.class,
                 () -> model.compile(Optimizers.sgd(), Losses.meanSquaredError(), Metrics.accuracy(), Metrics.accuracy())).getMessage());
         assertEquals("learning rate must be positive and finite, was -1.0",
                 assertThrows(IllegalArgumentException.class, () -> Optimizers.adam(-1)).getMessage());

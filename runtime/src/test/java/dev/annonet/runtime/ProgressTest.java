@@ -1,14 +1,17 @@
 package dev.annonet.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.annonet.runtime.backend.AccuracyKind;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
-/** What fit prints at each verbosity. */
+/** What fit, evaluate and predict print at each verbosity. */
 class ProgressTest {
     private static final String VALUE = "\\d+\\.\\d{4}";
     private static final String PER_STEP = "\\d+(us|ms|s)/step";
@@ -52,9 +55,9 @@ class ProgressTest {
     void theRunningBarShowsProgressAndEta() {
         long[] now = {0};
         ProgressBar progress = new ProgressBar(out, 1, 20, 10, new String[] {"loss", "accuracy"}, () -> now[0], true);
-        Tally tally = new Tally(1);
+        Tally tally = new Tally(new MetricCounts[] {MetricCounts.accuracy(AccuracyKind.CATEGORICAL, 10)});
         tally.addLoss(2.5, 10);
-        tally.addCorrect(0, 9, 10);
+        tally.addCounts(new long[] {9, 10});
         progress.startEpoch(3);
         now[0] = 300_000_000L;
         progress.stepDone(3, tally);
@@ -72,7 +75,7 @@ class ProgressTest {
     void aShorterRedrawClearsTheLongerOneAndLongEtasReadAsClockTimes() {
         long[] now = {0};
         ProgressBar progress = new ProgressBar(out, 1, 1, 100, new String[] {"loss"}, () -> now[0], true);
-        Tally tally = new Tally(0);
+        Tally tally = new Tally(new MetricCounts[0]);
         tally.addLoss(1e-5, 1);
         progress.startEpoch(1);
         now[0] = 74_000_000_000L;
@@ -88,7 +91,7 @@ class ProgressTest {
     void intoALogTheBarIsWrittenOnceAnEpochWithoutRedraws() {
         long[] now = {0};
         ProgressBar progress = new ProgressBar(out, 1, 1, 10, new String[] {"loss"}, () -> now[0], false);
-        Tally tally = new Tally(0);
+        Tally tally = new Tally(new MetricCounts[0]);
         tally.addLoss(2.5, 10);
         progress.startEpoch(1);
         for (int step = 1; step <= 10; step++) {
@@ -97,6 +100,39 @@ class ProgressTest {
         }
         progress.endEpoch(tally, null);
         assertEquals("Epoch 1/1\n10/10 [==============================] - 1s 100ms/step - loss: 0.2500\n", output());
+    }
+
+    @Test
+    void evaluateAndPredictDrawOneBarWithoutAnEpochLine() {
+        int[] labels = new int[150];
+        Tensor x = TestData.threeBlobs(labels);
+        Tensor y = Labels.oneHot(labels, 3);
+        PrintStream console = System.out;
+        try (HandScheduledMlp model = HandScheduledMlp.create(Device.reference(), 1, 2, 4, 3, 0)) {
+            model.compile(Optimizers.sgd(), Losses.categoricalCrossentropy(), Metrics.accuracy());
+            System.setOut(out);
+            model.evaluate(x, y, 40);
+            model.predict(x, 40);
+            assertEquals("", output(), "the overloads without verbose stay silent");
+            Evaluation score = model.evaluate(x, y, 40, 1);
+            model.predict(x, 40, 1);
+            model.evaluate(x, y, 40, 2);
+            model.predict(x, 40, 2);
+            model.evaluate(x, y, 40, 0);
+            model.predict(x, 40, 0);
+            String[] lines = output().split("\n");
+            assertEquals(4, lines.length, output());
+            String values = " - loss: " + VALUE + " - accuracy: " + VALUE;
+            assertTrue(lines[0].matches("4/4 \\[={30}\\] - \\d+s " + PER_STEP + values), lines[0]);
+            assertTrue(lines[0].endsWith(String.format(Locale.ROOT, "accuracy: %.4f", score.get("accuracy"))), lines[0]);
+            assertTrue(lines[1].matches("4/4 \\[={30}\\] - \\d+s " + PER_STEP), lines[1]);
+            assertTrue(lines[2].matches("4/4 - \\d+s " + PER_STEP + values), lines[2]);
+            assertTrue(lines[3].matches("4/4 - \\d+s " + PER_STEP), lines[3]);
+            IllegalArgumentException verbose = assertThrows(IllegalArgumentException.class, () -> model.predict(x, 40, 3));
+            assertEquals("verbose must be 0, 1 or 2, was 3", verbose.getMessage());
+        } finally {
+            System.setOut(console);
+        }
     }
 
     private void fit(int verbose, boolean validation) {

@@ -62,6 +62,9 @@ public abstract class TrainingMatchesCpu {
             History actualHistory = train(actual, optimizer, x, y, callbacks);
             assertClose(expectedHistory.get("loss"), actualHistory.get("loss"), "loss");
             assertEquals(expectedHistory.get("accuracy"), actualHistory.get("accuracy"), "accuracy");
+            for (String metric : List.of("top_k_categorical_accuracy", "precision", "recall", "auc")) {
+                assertClose(expectedHistory.get(metric), actualHistory.get(metric), metric);
+            }
             for (Weights weights : List.of(expected.hidden().weight("kernel"), expected.hidden().weight("bias"),
                     expected.output().weight("kernel"), expected.output().weight("bias"))) {
                 String name = weights.name().substring(weights.name().indexOf('.') + 1);
@@ -94,7 +97,8 @@ public abstract class TrainingMatchesCpu {
             case "adam" -> Optimizers.adam(0.01f);
             case "rmsprop" -> Optimizers.rmsprop(0.01f);
             default -> Optimizers.sgd(0.05f, 0.9f, true);
-        }, Losses.categoricalCrossentropy(), Metrics.accuracy());
+        }, Losses.categoricalCrossentropy(), Metrics.accuracy(), Metrics.topKCategoricalAccuracy(2), Metrics.precision(),
+                Metrics.recall(), Metrics.auc());
         return model.fit(x, y, Fit.options().batchSize(16).epochs(2).verbose(0).callbacks(callbacks));
     }
 

@@ -78,9 +78,10 @@ class AllocationTest {
         }
         Tensor inputs = Tensor.of(x, samples, inputSize);
         Tensor targets = Labels.oneHot(labels, classes);
-        model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy());
+        model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy(),
+                Metrics.topKCategoricalAccuracy(2), Metrics.precision(), Metrics.recall(), Metrics.auc());
         Trainer trainer = model.trainer();
-        Tally tally = new Tally(1);
+        Tally tally = trainer.newTally();
         long heap = -1;
         long nativeHeld = -1;
         for (int round = 0; round < 5 && (heap != 0 || nativeHeld != 0); round++) {

@@ -196,6 +196,15 @@ public interface Backend extends AutoCloseable {
     long countCorrect(AccuracyKind kind, int rows, int cols,
                       Memory y, int yOffset, Memory targets, int targetsOffset);
 
+    /**
+     * The counts of {@code counter} over {@code rows} output rows of {@code cols} values, written to
+     * {@code counts[countsOffset .. countsOffset + counter.counters())} (overwritten, not added to).
+     * While a step records ({@link StepReplay}) nothing is written: the counts are results of the
+     * recorded step, {@code counter.counters()} of them in a row.
+     */
+    void countMetric(MetricCounter counter, int rows, int cols, Memory y, int yOffset,
+                     Memory targets, int targetsOffset, long[] counts, int countsOffset);
+
     // ---- optimizers: Keras's update formulas over the contiguous trainable parameters -----------
 
     /** {@code v = momentum·v - lr·g; w += nesterov ? momentum·v - lr·g : v}; plain SGD when momentum is 0. */

@@ -97,6 +97,13 @@ public abstract class ElementsBackend implements Backend {
         return LossKernels.countCorrect(kind, rows, cols, elements(y), yOffset, elements(targets), targetsOffset);
     }
 
+    @Override
+    public void countMetric(MetricCounter counter, int rows, int cols, Memory y, int yOffset,
+                            Memory targets, int targetsOffset, long[] counts, int countsOffset) {
+        KernelArguments.checkCountMetric(counter, rows, cols, y, yOffset, targets, targetsOffset, counts, countsOffset);
+        MetricKernels.count(counter, rows, cols, elements(y), yOffset, elements(targets), targetsOffset, counts, countsOffset);
+    }
+
     // ---- convolution family: the reference's plain loops (ImageKernels); fast backends override the hot ones
 
     @Override

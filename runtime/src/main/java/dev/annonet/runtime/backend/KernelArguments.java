@@ -106,6 +106,24 @@ public final class KernelArguments {
         check(kind, "accuracy targets", targets, targetsOffset, rows, targetsPerRow);
     }
 
+    /** Also that a confusion count's class is a column and that {@code counts} has room. */
+    public static void checkCountMetric(MetricCounter counter, int rows, int cols, Memory y, int yOffset,
+                                        Memory targets, int targetsOffset, long[] counts, int countsOffset) {
+        check(counter.kind(), "metric y", y, yOffset, rows, cols);
+        check(counter.kind(), "metric targets", targets, targetsOffset, rows, counter.targetWidth(cols));
+        if (counter.classId() >= cols) {
+            throw new IllegalArgumentException(counter.kind() + ": class " + counter.classId() + " is not a column of "
+                    + cols);
+        }
+        if (counts == null) {
+            throw new NullPointerException(counter.kind() + " counts are null");
+        }
+        if (countsOffset < 0 || countsOffset + counter.counters() > counts.length) {
+            throw new IndexOutOfBoundsException(counter.kind() + ": " + counter.counters() + " counts at " + countsOffset
+                    + " do not fit in " + counts.length);
+        }
+    }
+
     /** The optimizers' state buffers, where used (null otherwise), each hold {@code count} values. */
     public static void checkOptimizer(String optimizer, int count, Memory weights, Memory gradients,
                                       Memory firstState, Memory secondState) {

@@ -65,7 +65,7 @@ public final class LossKernels {
         return correct;
     }
 
-    private static int argmax(Elements values, int offset, int count) {
+    static int argmax(Elements values, int offset, int count) {
         int best = 0;
         for (int i = 1; i < count; i++) {
             if (values.get(offset + i) > values.get(offset + best)) {
@@ -76,7 +76,7 @@ public final class LossKernels {
     }
 
     /** A sparse target is a class index; a wrong one would silently read another class's value. */
-    private static int label(Elements targets, int index, int cols, int row) {
+    static int label(Elements targets, int index, int cols, int row) {
         double value = targets.get(index);
         int label = (int) value;
         if (label != value || label < 0 || label >= cols) {

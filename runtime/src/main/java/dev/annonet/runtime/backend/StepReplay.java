@@ -8,6 +8,8 @@ package dev.annonet.runtime.backend;
  * with {@link #result} after the replay.
  */
 public interface StepReplay {
+    /** The most results a recorded step may have: a loss and the counts of a compile's metrics. */
+    int MAX_RESULTS = 4096;
 
     /**
      * Enqueues the step recorded under {@code key} (the batch size), first recording it by running
@@ -30,8 +32,9 @@ public interface StepReplay {
     void startOver();
 
     /**
-     * The result of the {@code index}-th {@link Backend#loss} or {@link Backend#countCorrect} call of
-     * the recorded step, in the order the step made them, from the step last collected.
+     * Result {@code index} of the step last collected: the results of the recorded step's
+     * {@link Backend#loss}, {@link Backend#countCorrect} and {@link Backend#countMetric} calls, in
+     * the order the step made them, one each, or {@code counter.counters()} for a countMetric.
      */
     double result(int index);
 }

@@ -28,6 +28,14 @@ public abstract class FastBackendContracts {
     }
 
     @Nested
+    class MetricCounts extends MetricKernelsMatchReference {
+        @Override
+        protected Backend newFastBackend() {
+            return FastBackendContracts.this.newFastBackend();
+        }
+    }
+
+    @Nested
     class Recurrent extends RecurrentKernelsMatchReference {
         @Override
         protected Backend newFastBackend() {

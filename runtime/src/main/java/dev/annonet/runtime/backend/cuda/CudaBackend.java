@@ -12,6 +12,7 @@ import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.LstmCells;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.MetricCounter;
 import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
 import dev.annonet.runtime.backend.RecurrentKernels;
@@ -45,8 +46,8 @@ public final class CudaBackend implements Backend, StepReplay {
     private static final Set<String> LAYER_TYPES = Set.of("InputLayer", "Dense", "Activation", "Dropout", "Flatten", "Reshape",
             "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling2D", "ZeroPadding2D",
             "BatchNormalization", "LSTM", "Embedding");
-    /** Result slots of one recorded step: its loss and one per accuracy metric. */
-    private static final int RESULT_SLOTS = 16;
+    /** Result slots of one recorded step: its loss and its metrics' counts. */
+    private static final int RESULT_SLOTS = StepReplay.MAX_RESULTS;
     /** Replayed steps whose results may wait to be collected: one running while the next is prepared. */
     private static final int RESULT_COPIES = 2;
     /** Where the learning rate lies among the counters a recorded step reads, and their size. */
@@ -68,8 +69,8 @@ public final class CudaBackend implements Backend, StepReplay {
     private final boolean stepGraphs;
     private final List<CudaMemory> memories = new ArrayList<>();
     private final PinnedStaging staging;
-    // Results of loss and countCorrect (doubles): on the device, and pinned on the host as one slot
-    // for eager calls, then RESULT_COPIES copies of a replayed step's, each marked by an event.
+    // Results of loss, countCorrect and countMetric (doubles): on the device, and pinned on the host as
+    // the slots of eager calls, then RESULT_COPIES copies of a replayed step's, each marked by an event.
     private final long results;
     private final long resultsHost;
     private final DoubleBuffer resultsView;
@@ -602,15 +603,44 @@ public final class CudaBackend implements Backend, StepReplay {
         return recording ? -1 : (long) readResult(slot);
     }
 
+    /**
+     * The counts of one batch in one kernel and, eagerly, one copy back: a recorded step's go to its
+     * result slots instead and reach the host with its loss, a step later (no wait for the GPU).
+     */
+    @Override
+    public void countMetric(MetricCounter counter, int rows, int cols, Memory y, int yOffset,
+                            Memory targets, int targetsOffset, long[] counts, int countsOffset) {
+        KernelArguments.checkCountMetric(counter, rows, cols, y, yOffset, targets, targetsOffset, counts, countsOffset);
+        int counters = counter.counters();
+        int slot = resultSlots(counters);
+        check(CudaLibrary.countMetric(context, counter.kind().ordinal(), counter.k(), counter.threshold(), counter.classId(),
+                counter.thresholds(), counter.sparseTargets(), rows, cols, cuda(y).at(yOffset), cuda(targets).at(targetsOffset),
+                counters, results + (long) slot * Double.BYTES), "countMetric");
+        if (!recording) {
+            copyResults(counters);
+            for (int i = 0; i < counters; i++) {
+                counts[countsOffset + i] = (long) resultsView.get(i);
+            }
+        }
+    }
+
     /** A recording gives each result its own slot, in call order; an eager call uses slot 0. */
     private int resultSlot() {
+        return resultSlots(1);
+    }
+
+    /** {@code count} consecutive slots: a recording's next ones, or from slot 0 for an eager call. */
+    private int resultSlots(int count) {
         if (!recording) {
             return 0;
         }
-        if (resultCursor == RESULT_SLOTS) {
-            throw new IllegalStateException("a recorded step may compute at most " + RESULT_SLOTS + " losses and metrics");
+        if (resultCursor + count > RESULT_SLOTS) {
+            throw new IllegalStateException("a recorded step may compute at most " + RESULT_SLOTS
+                    + " results (losses and metric counts)");
         }
-        return resultCursor++;
+        int first = resultCursor;
+        resultCursor += count;
+        return first;
     }
 
     private double readResult(int slot) {
@@ -618,6 +648,13 @@ public final class CudaBackend implements Backend, StepReplay {
                 CudaLibrary.DEVICE_TO_HOST), "reading a result");
         check(CudaLibrary.synchronize(context), "reading a result");
         return resultsView.get(0);
+    }
+
+    /** Slots 0 .. count of an eager call into the pinned slots, waiting for them. */
+    private void copyResults(int count) {
+        check(CudaLibrary.copyAsync(context, resultsHost, results, (long) count * Double.BYTES,
+                CudaLibrary.DEVICE_TO_HOST), "reading results");
+        check(CudaLibrary.synchronize(context), "reading results");
     }
 
     // ---- optimizers ---------------------------------------------------------------------------------
