@@ -3,6 +3,7 @@ package dev.annonet.runtime;
 import dev.annonet.dsl.Layer;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.data.Dataset;
 import dev.annonet.runtime.io.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -156,6 +157,15 @@ public abstract class Model implements AutoCloseable {
         return compiled("fit").fit(x, y, Objects.requireNonNull(options, "options"));
     }
 
+    /**
+     * Trains on a {@link Dataset}, which may be larger than memory: each batch is read on a
+     * background thread while the previous step runs, in a new order every epoch when shuffling.
+     * A read that fails ends fit with an {@link java.io.UncheckedIOException} naming the file.
+     */
+    public History fit(Dataset data, Fit options) {
+        return compiled("fit").fit(data, Objects.requireNonNull(options, "options"));
+    }
+
     /** {@link #fit(Tensor, Tensor, Fit)} with one row per sample. */
     public History fit(float[][] x, float[][] y, Fit options) {
         return fit(Tensor.of(x), Tensor.of(y), options);
@@ -172,6 +182,15 @@ public abstract class Model implements AutoCloseable {
             throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
         }
         return compiled.evaluate(x, y, batchSize);
+    }
+
+    /** The loss and metrics over a {@link Dataset}, read in batches of {@code batchSize}, without dropout. */
+    public Evaluation evaluate(Dataset data, int batchSize) {
+        Trainer compiled = compiled("evaluate");
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
+        }
+        return compiled.evaluate(data, batchSize);
     }
 
     public Evaluation evaluate(float[][] x, float[][] y) {
