@@ -180,7 +180,9 @@ final class StreamedBatches implements BatchSource {
         for (int i = 0; i < batch; i++) {
             slot.samples[i] = first + (passOrder == null ? from + i : passOrder[from + i]);
         }
-        data.read(slot.samples, batch, slot.inputs, slot.stored);
+        synchronized (data) { // a validation split's reader reads the same dataset
+            data.read(slot.samples, batch, slot.inputs, slot.stored);
+        }
         int inputWidth = data.inputWidth();
         for (int i = 0; i < batch * inputWidth; i++) {
             if (!Float.isFinite(slot.inputs[i])) {
