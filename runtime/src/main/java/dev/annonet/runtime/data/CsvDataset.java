@@ -243,8 +243,7 @@ public final class CsvDataset implements Dataset {
                     position++;
                 }
             }
-            lines.starts = Arrays.copyOf(lines.starts, Math.max(lines.starts.length, lines.count + 1));
-            lines.starts[lines.count] = lines.end;
+            lines.starts[lines.count] = lines.end; // add keeps a free slot after the last line
             return lines;
         }
 
