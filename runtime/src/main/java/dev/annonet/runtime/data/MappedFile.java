@@ -19,21 +19,28 @@ final class MappedFile {
     private final Path path;
     private final long size;
     private final int longestRead;
+    private final long window;
     private final MappedByteBuffer[] windows;
 
     MappedFile(Path path, int longestRead) throws IOException {
-        if (longestRead <= 0 || longestRead > WINDOW) {
-            throw new IllegalArgumentException("reads of " + longestRead + " bytes cannot be mapped");
+        this(path, longestRead, WINDOW);
+    }
+
+    /** With windows of {@code window} bytes: small ones let tests cross their edges. */
+    MappedFile(Path path, int longestRead, long window) throws IOException {
+        if (longestRead <= 0 || longestRead > window) {
+            throw new IllegalArgumentException("reads of " + longestRead + " bytes cannot be mapped in windows of " + window);
         }
         this.path = path;
         this.longestRead = longestRead;
+        this.window = window;
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             this.size = channel.size();
-            int count = (int) Math.max(1, (size + WINDOW - 1) / WINDOW);
+            int count = Math.toIntExact(Math.max(1, (size + window - 1) / window));
             this.windows = new MappedByteBuffer[count];
             for (int i = 0; i < count; i++) {
-                long start = i * WINDOW;
-                windows[i] = channel.map(FileChannel.MapMode.READ_ONLY, start, Math.min(size - start, WINDOW + longestRead));
+                long start = i * window;
+                windows[i] = channel.map(FileChannel.MapMode.READ_ONLY, start, Math.min(size - start, window + longestRead));
             }
         }
     }
@@ -51,11 +58,11 @@ final class MappedFile {
         if (length > longestRead || position < 0 || position + length > size) {
             throw new IOException(path + ": " + length + " bytes at byte " + position + " lie outside its " + size + " bytes");
         }
-        windows[(int) (position / WINDOW)].get((int) (position % WINDOW), into, offset, length);
+        windows[(int) (position / window)].get((int) (position % window), into, offset, length);
     }
 
     /** The byte at {@code position}. */
     int read(long position) {
-        return windows[(int) (position / WINDOW)].get((int) (position % WINDOW)) & 0xff;
+        return windows[(int) (position / window)].get((int) (position % window)) & 0xff;
     }
 }
