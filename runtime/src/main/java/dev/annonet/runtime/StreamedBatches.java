@@ -19,10 +19,12 @@ final class StreamedBatches implements BatchSource {
     static final int SLOTS = 3;
 
     /**
-     * What the loss takes as targets: {@code width} values a sample, class indices below
-     * {@code classes} when {@code sparse}, one-hot rows of {@code classes} values otherwise.
+     * What the model takes: inputs of {@code inputWidth} values (whole numbers below
+     * {@code inputIndexLimit} when it is positive: the input feeds an Embedding), and targets as
+     * the loss takes them: {@code width} values a sample, class indices below {@code classes}
+     * when {@code sparse}, one-hot rows of {@code classes} values otherwise.
      */
-    record TargetFormat(int width, boolean sparse, int classes) {
+    record Format(int inputWidth, int inputIndexLimit, int width, boolean sparse, int classes) {
     }
 
     private static final class Slot {
@@ -34,7 +36,7 @@ final class StreamedBatches implements BatchSource {
         final float[] targets;
         final float[] weights;
 
-        Slot(int batchSize, Dataset data, TargetFormat format, boolean converts, boolean weighted) {
+        Slot(int batchSize, Dataset data, Format format, boolean converts, boolean weighted) {
             samples = new long[batchSize];
             inputs = new float[batchSize * data.inputWidth()];
             stored = new float[batchSize * data.targetWidth()];
@@ -47,7 +49,7 @@ final class StreamedBatches implements BatchSource {
     private final long first;
     private final int count;
     private final int batchSize;
-    private final TargetFormat format;
+    private final Format format;
     /** The loss weight of each class, or null for none. */
     private final double[] classWeights;
     /** Whether class-index targets become one-hot rows. */
@@ -64,19 +66,18 @@ final class StreamedBatches implements BatchSource {
     private long consumed;
 
     /**
-     * Checks that {@code data} fits the model (inputs of {@code inputWidth} values, targets that
-     * become {@code format}) and starts the reader, which waits for the first pass.
+     * Checks that {@code data} fits the model ({@code format}) and starts the reader, which waits
+     * for the first pass.
      */
-    StreamedBatches(Dataset data, long first, int count, int batchSize, int inputWidth, TargetFormat format,
-                    double[] classWeights) {
+    StreamedBatches(Dataset data, long first, int count, int batchSize, Format format, double[] classWeights) {
         this.data = data;
         this.first = first;
         this.count = count;
         this.batchSize = Math.min(batchSize, count);
         this.format = format;
         this.classWeights = classWeights;
-        if (data.inputWidth() != inputWidth) {
-            throw new IllegalArgumentException(data.source() + ": the model's input takes " + inputWidth
+        if (data.inputWidth() != format.inputWidth()) {
+            throw new IllegalArgumentException(data.source() + ": the model's input takes " + format.inputWidth()
                     + " values per sample, but the dataset's samples hold " + data.inputWidth());
         }
         int classes = data.classes();
@@ -183,14 +184,25 @@ final class StreamedBatches implements BatchSource {
         synchronized (data) { // a validation split's reader reads the same dataset
             data.read(slot.samples, batch, slot.inputs, slot.stored);
         }
-        int inputWidth = data.inputWidth();
-        for (int i = 0; i < batch * inputWidth; i++) {
-            if (!Float.isFinite(slot.inputs[i])) {
-                throw new IOException(data.source() + ": sample " + slot.samples[i / inputWidth] + " holds "
-                        + slot.inputs[i] + " at value " + i % inputWidth + "; a network takes only finite numbers");
+        checkInputs(slot, batch);
+        convertTargets(slot, batch);
+    }
+
+    /** The checks fit makes of tensors before training, made of each batch as it is read. */
+    private void checkInputs(Slot slot, int batch) throws IOException {
+        int width = format.inputWidth();
+        int limit = format.inputIndexLimit();
+        for (int i = 0; i < batch * width; i++) {
+            float v = slot.inputs[i];
+            if (!Float.isFinite(v)) {
+                throw new IOException(data.source() + ": sample " + slot.samples[i / width] + " holds " + v + " at value "
+                        + i % width + "; a network takes only finite numbers");
+            }
+            if (limit > 0 && !(v >= 0 && v < limit && v == Math.rint(v))) {
+                throw new IOException(data.source() + ": sample " + slot.samples[i / width] + " holds " + v + " at value "
+                        + i % width + ", but the input feeds an Embedding and takes whole numbers in [0, " + limit + ")");
             }
         }
-        convertTargets(slot, batch);
     }
 
     /**

@@ -174,8 +174,9 @@ final class Trainer {
 
     private StreamedBatches streamed(Dataset data, long first, int count, int batchSize, double[] classWeights) {
         boolean sparse = loss == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY;
-        return new StreamedBatches(data, first, count, batchSize, model.layout().input().size(),
-                new StreamedBatches.TargetFormat(targetWidth, sparse, columns), classWeights);
+        NetworkLayout layout = model.layout();
+        return new StreamedBatches(data, first, count, batchSize, new StreamedBatches.Format(layout.input().size(),
+                layout.inputIndexLimit(), targetWidth, sparse, columns), classWeights);
     }
 
     /** A dataset's sample count, which fit's per-epoch order of samples (an int[]) must be able to hold. */
