@@ -224,11 +224,58 @@ public abstract class Model implements AutoCloseable {
             forward(batch, false);
             arena.readOutputs(batch, outputs, from * outputSize);
         }
+        return Tensor.of(outputs, outputShape(samples));
+    }
+
+    /** (samples, output shape...). */
+    private int[] outputShape(int samples) {
         int[] outputShape = layout.output().shape();
         int[] shape = new int[outputShape.length + 1];
         shape[0] = samples;
         System.arraycopy(outputShape, 0, shape, 1, outputShape.length);
-        return Tensor.of(outputs, shape);
+        return shape;
+    }
+
+    /**
+     * The outputs for the samples of a {@link Dataset}, read {@code batchSize} at a time on this
+     * thread (its targets are read and ignored): a tensor of shape (samples, output shape...),
+     * which must fit in one array. A read that fails is an {@link IOException} naming the file.
+     */
+    public Tensor predict(Dataset data, int batchSize) throws IOException {
+        requireOpen();
+        Objects.requireNonNull(data, "dataset");
+        NetworkLayout.Port input = layout.input();
+        if (data.inputWidth() != input.size()) {
+            throw new IllegalArgumentException(data.source() + ": input '" + input.name() + "' takes " + input.size()
+                    + " values per sample, but the dataset's samples hold " + data.inputWidth());
+        }
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, but is " + batchSize);
+        }
+        int outputSize = layout.output().size();
+        if (data.size() > (Integer.MAX_VALUE - 8) / outputSize) {
+            throw new IllegalArgumentException(data.source() + " holds " + data.size() + " samples: their outputs, "
+                    + outputSize + " values each, do not fit in one tensor; predict part of them at a time");
+        }
+        int samples = (int) data.size();
+        float[] outputs = new float[samples * outputSize];
+        int size = Math.max(1, Math.min(batchSize, samples));
+        long[] indices = new long[size];
+        float[] inputs = new float[size * input.size()];
+        float[] targets = new float[size * data.targetWidth()];
+        arena.reserve(size);
+        for (int from = 0; from < samples; from += size) {
+            int batch = Math.min(size, samples - from);
+            for (int i = 0; i < batch; i++) {
+                indices[i] = from + i;
+            }
+            data.read(indices, batch, inputs, targets);
+            StreamedBatches.checkInputs(data, indices, inputs, batch, input.size(), layout.inputIndexLimit());
+            arena.loadInputs(inputs, null, 0, batch);
+            forward(batch, false);
+            arena.readOutputs(batch, outputs, from * outputSize);
+        }
+        return Tensor.of(outputs, outputShape(samples));
     }
 
     /** The outputs for samples given one per row, one flattened output per row. */

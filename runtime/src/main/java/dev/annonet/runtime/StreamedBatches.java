@@ -63,6 +63,8 @@ final class StreamedBatches implements BatchSource {
     private int[] order;
     private volatile boolean closing;
     private volatile Throwable failure;
+    /** The number (counted over all passes, like {@code consumed}) of the batch whose read failed. */
+    private long failedBatch;
     private long consumed;
 
     /**
@@ -119,7 +121,7 @@ final class StreamedBatches implements BatchSource {
     public void load(Arena arena, int from, int batch) {
         filled.acquireUninterruptibly();
         Throwable failed = failure;
-        if (failed != null) {
+        if (failed != null && consumed == failedBatch) { // the batches read before it are taken first
             filled.release(); // a later load fails alike
             throw failed instanceof IOException io ? new UncheckedIOException(io.getMessage(), io)
                     : new IllegalStateException("reading " + data.source() + " failed: " + failed, failed);
@@ -172,7 +174,8 @@ final class StreamedBatches implements BatchSource {
                 }
             }
         } catch (Throwable t) {
-            failure = t;
+            failedBatch = produced - 1;
+            failure = t; // after failedBatch: this volatile write publishes it
             filled.release();
         }
     }
@@ -184,23 +187,26 @@ final class StreamedBatches implements BatchSource {
         synchronized (data) { // a validation split's reader reads the same dataset
             data.read(slot.samples, batch, slot.inputs, slot.stored);
         }
-        checkInputs(slot, batch);
+        checkInputs(data, slot.samples, slot.inputs, batch, format.inputWidth(), format.inputIndexLimit());
         convertTargets(slot, batch);
     }
 
-    /** The checks fit makes of tensors before training, made of each batch as it is read. */
-    private void checkInputs(Slot slot, int batch) throws IOException {
-        int width = format.inputWidth();
-        int limit = format.inputIndexLimit();
+    /**
+     * The checks fit makes of tensors before training, made of each batch of a dataset as it is
+     * read: {@code batch} samples' inputs of {@code width} values, whole numbers below
+     * {@code indexLimit} when it is positive.
+     */
+    static void checkInputs(Dataset data, long[] samples, float[] inputs, int batch, int width, int indexLimit)
+            throws IOException {
         for (int i = 0; i < batch * width; i++) {
-            float v = slot.inputs[i];
+            float v = inputs[i];
             if (!Float.isFinite(v)) {
-                throw new IOException(data.source() + ": sample " + slot.samples[i / width] + " holds " + v + " at value "
+                throw new IOException(data.source() + ": sample " + samples[i / width] + " holds " + v + " at value "
                         + i % width + "; a network takes only finite numbers");
             }
-            if (limit > 0 && !(v >= 0 && v < limit && v == Math.rint(v))) {
-                throw new IOException(data.source() + ": sample " + slot.samples[i / width] + " holds " + v + " at value "
-                        + i % width + ", but the input feeds an Embedding and takes whole numbers in [0, " + limit + ")");
+            if (indexLimit > 0 && !(v >= 0 && v < indexLimit && v == Math.rint(v))) {
+                throw new IOException(data.source() + ": sample " + samples[i / width] + " holds " + v + " at value "
+                        + i % width + ", but the input feeds an Embedding and takes whole numbers in [0, " + indexLimit + ")");
             }
         }
     }

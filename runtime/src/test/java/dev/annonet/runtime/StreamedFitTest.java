@@ -93,7 +93,7 @@ class StreamedFitTest {
     /** Shuffled, with dropout and a validation split: the streamed fit runs the very same steps. */
     @ParameterizedTest
     @MethodSource("devices")
-    void aStreamedFitEqualsTheInMemoryFitBitForBit(Device device) {
+    void aStreamedFitEqualsTheInMemoryFitBitForBit(Device device) throws IOException {
         int[] labels = new int[SAMPLES];
         Tensor x = TestData.threeBlobs(labels);
         Fit options = Fit.options().batchSize(16).epochs(3).verbose(0).validationSplit(0.2);
@@ -105,6 +105,9 @@ class StreamedFitTest {
                 History actual = streamed.fit(new ArrayDataset(x, labels, -1), options);
                 assertEquals(expected.history(), actual.history());
                 assertArrayEquals(inMemory.predict(x).toArray(), streamed.predict(x).toArray());
+                Tensor predicted = streamed.predict(new ArrayDataset(x, labels, -1), 32);
+                assertArrayEquals(new int[] {SAMPLES, 3}, predicted.shape());
+                assertArrayEquals(inMemory.predict(x).toArray(), predicted.toArray());
                 assertEquals(inMemory.evaluate(x, y).toString(), streamed.evaluate(new ArrayDataset(x, labels, -1), 32).toString());
             }
         }
@@ -141,6 +144,8 @@ class StreamedFitTest {
             UncheckedIOException e = assertThrows(UncheckedIOException.class,
                     () -> model.fit(new ArrayDataset(x, labels, 77), Fit.options().batchSize(16).epochs(2).verbose(0)));
             assertEquals("blobs.bin: sample 77 is unreadable", e.getMessage());
+            IOException predictFailure = assertThrows(IOException.class, () -> model.predict(new ArrayDataset(x, labels, 77), 50));
+            assertEquals("blobs.bin: sample 77 is unreadable", predictFailure.getMessage());
             assertNoReaderThreads();
             // the model is usable afterwards
             History history = model.fit(new ArrayDataset(x, labels, -1), Fit.options().batchSize(16).verbose(0));
