@@ -3,6 +3,7 @@ package dev.annonet.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -80,10 +81,10 @@ class FitWeightsTest {
         float[] values = x.toArray();
         float[] targets = Labels.oneHot(labels, 3).toArray();
         int trained = 120; // floor(150 · (1 - 0.2))
-        Tensor trainX = Tensor.of(java.util.Arrays.copyOfRange(values, 0, trained * 2), trained, 2);
-        Tensor trainY = Tensor.of(java.util.Arrays.copyOfRange(targets, 0, trained * 3), trained, 3);
-        Tensor heldX = Tensor.of(java.util.Arrays.copyOfRange(values, trained * 2, SAMPLES * 2), SAMPLES - trained, 2);
-        Tensor heldY = Tensor.of(java.util.Arrays.copyOfRange(targets, trained * 3, SAMPLES * 3), SAMPLES - trained, 3);
+        Tensor trainX = Tensor.of(Arrays.copyOfRange(values, 0, trained * 2), trained, 2);
+        Tensor trainY = Tensor.of(Arrays.copyOfRange(targets, 0, trained * 3), trained, 3);
+        Tensor heldX = Tensor.of(Arrays.copyOfRange(values, trained * 2, SAMPLES * 2), SAMPLES - trained, 2);
+        Tensor heldY = Tensor.of(Arrays.copyOfRange(targets, trained * 3, SAMPLES * 3), SAMPLES - trained, 3);
         try (HandScheduledMlp split = model(device, 0.1f); HandScheduledMlp given = model(device, 0.1f)) {
             History expected = given.fit(trainX, trainY, Fit.options().batchSize(16).epochs(2).verbose(0).validationData(heldX, heldY));
             History actual = split.fit(x, Labels.oneHot(labels, 3), Fit.options().batchSize(16).epochs(2).verbose(0).validationSplit(0.2));

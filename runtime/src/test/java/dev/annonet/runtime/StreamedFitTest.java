@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.runtime.data.Dataset;
-import dev.annonet.runtime.data.IdxDataset;
 import dev.annonet.runtime.data.Idx;
+import dev.annonet.runtime.data.IdxDataset;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
