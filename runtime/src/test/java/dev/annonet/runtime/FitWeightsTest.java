@@ -47,6 +47,28 @@ class FitWeightsTest {
         }
     }
 
+    /** Held-out samples keep their sample weights: the validation loss is their weighted mean over their count. */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void aValidationSplitWeighsItsLossByTheHeldOutSamplesWeights(Device device) {
+        int[] labels = new int[SAMPLES];
+        Tensor x = TestData.threeBlobs(labels);
+        float[] weights = new float[SAMPLES];
+        for (int i = 0; i < SAMPLES; i++) {
+            weights[i] = 1 + (i % 3);
+        }
+        try (HandScheduledMlp model = model(device, 0.1f)) {
+            History history = model.fit(x, Labels.oneHot(labels, 3), Fit.options().batchSize(16).verbose(0)
+                    .validationSplit(0.2).sampleWeight(Tensor.of(weights)));
+            float[] p = model.predict(x).toArray();
+            double expected = 0;
+            for (int i = 120; i < SAMPLES; i++) {
+                expected -= weights[i] * Math.log(p[i * 3 + labels[i]]);
+            }
+            assertEquals(expected / 30, history.get("val_loss").get(0), 1e-5);
+        }
+    }
+
     /** A class weight is the sample weight of each sample of its class; classes not named weigh 1. */
     @ParameterizedTest
     @MethodSource("devices")

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,13 +91,13 @@ class StreamedFitTest {
         return model;
     }
 
-    /** Shuffled, with dropout and a validation split: the streamed fit runs the very same steps. */
+    /** Shuffled, with dropout, class weights and a validation split: the streamed fit runs the very same steps. */
     @ParameterizedTest
     @MethodSource("devices")
     void aStreamedFitEqualsTheInMemoryFitBitForBit(Device device) throws IOException {
         int[] labels = new int[SAMPLES];
         Tensor x = TestData.threeBlobs(labels);
-        Fit options = Fit.options().batchSize(16).epochs(3).verbose(0).validationSplit(0.2);
+        Fit options = Fit.options().batchSize(16).epochs(3).verbose(0).validationSplit(0.2).classWeight(Map.of(1, 2.5));
         for (boolean sparse : new boolean[] {false, true}) {
             Loss loss = sparse ? Losses.sparseCategoricalCrossentropy() : Losses.categoricalCrossentropy();
             Tensor y = sparse ? Labels.sparse(labels) : Labels.oneHot(labels, 3);
