@@ -348,17 +348,20 @@ inline int dropout(long long handle, Threshold threshold, float scale, long long
 // ---- losses and metrics: a value per row, summed in one block ----------------------------------------
 
 // The loss summed over rows into *result (a double); the gradient times scale (with respect to z
-// when fused) into gradient unless it is 0. Targets are target_width values a row.
+// when fused) into gradient unless it is 0. Targets are target_width values a row. Each row's loss
+// and gradient are multiplied by its weight when weights is not 0 (one float a row).
 template <typename Cols>
 inline int loss(long long handle, int kind, bool fused, int rows, Cols cols, long long output_address,
-                long long targets_address, int target_width, long long gradient_address, float scale,
-                long long result_address) {
+                long long targets_address, int target_width, long long weights_address, long long gradient_address,
+                float scale, long long result_address) {
     const float* output = at<const float>(output_address);
     const float* targets = at<const float>(targets_address);
+    const float* weights = at<const float>(weights_address);
     float* gradient = at<float>(gradient_address);
     return row_sum(handle, rows, [=] ANNONET_LAMBDA(long long r) {
-        return loss_row(kind, fused, cols, output + r * cols, targets + r * target_width,
-                        gradient ? gradient + r * cols : nullptr, scale);
+        double weight = weights ? (double)weights[r] : 1.0;
+        return weight * loss_row(kind, fused, cols, output + r * cols, targets + r * target_width,
+                                 gradient ? gradient + r * cols : nullptr, (float)(scale * weight));
     }, result_address, "loss");
 }
 

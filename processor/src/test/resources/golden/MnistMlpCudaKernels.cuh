@@ -86,14 +86,15 @@ inline int dropout(long long handle, int threshold, float scale, long long seed,
 }
 
 inline int loss(long long handle, int kind, bool fused, int rows, int cols, long long output,
-                long long targets, int target_width, long long gradient, float scale, long long result) {
+                long long targets, int target_width, long long weights, long long gradient, float scale,
+                long long result) {
     // output: the network's output, 10 values a row
     if (cols == 10) {
         return specialized(annonet::loss(handle, kind, fused, rows, fixed<10>(), output, targets,
-                                         target_width, gradient, scale, result));
+                                         target_width, weights, gradient, scale, result));
     }
-    return annonet::loss(handle, kind, fused, rows, cols, output, targets, target_width, gradient, scale,
-                         result);
+    return annonet::loss(handle, kind, fused, rows, cols, output, targets, target_width, weights, gradient,
+                         scale, result);
 }
 
 inline int count_correct(long long handle, int kind, int rows, int cols, long long y, long long targets,

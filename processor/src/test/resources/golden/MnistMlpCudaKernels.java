@@ -79,8 +79,8 @@ public final class MnistMlpCudaKernels implements NetworkKernels {
 
     @Override
     public int loss(long context, int kind, boolean fused, int rows, int cols, long output,
-            long targets, int targetWidth, long gradient, float scale, long result) {
-        return nativeLoss(context, kind, fused, rows, cols, output, targets, targetWidth, gradient, scale, result);
+            long targets, int targetWidth, long weights, long gradient, float scale, long result) {
+        return nativeLoss(context, kind, fused, rows, cols, output, targets, targetWidth, weights, gradient, scale, result);
     }
 
     @Override
@@ -137,7 +137,8 @@ public final class MnistMlpCudaKernels implements NetworkKernels {
 
     @Name("loss")
     private static native int nativeLoss(long context, int kind, boolean fused, int rows, int cols,
-            long output, long targets, int targetWidth, long gradient, float scale, long result);
+            long output, long targets, int targetWidth, long weights, long gradient, float scale,
+            long result);
 
     @Name("count_correct")
     private static native int nativeCountCorrect(long context, int kind, int rows, int cols, long y,

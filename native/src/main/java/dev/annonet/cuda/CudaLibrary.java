@@ -182,7 +182,7 @@ public final class CudaLibrary {
 
     @Name("loss")
     public static native int loss(long context, int kind, boolean fused, int rows, int cols, long output, long targets,
-                                  int targetWidth, long gradient, float scale, long result);
+                                  int targetWidth, long weights, long gradient, float scale, long result);
 
     @Name("count_correct")
     public static native int countCorrect(long context, int kind, int rows, int cols, long y, long targets,

@@ -61,8 +61,9 @@ final class GenericKernels implements NetworkKernels {
 
     @Override
     public int loss(long context, int kind, boolean fused, int rows, int cols, long output, long targets,
-                    int targetWidth, long gradient, float scale, long result) {
-        return CudaLibrary.loss(context, kind, fused, rows, cols, output, targets, targetWidth, gradient, scale, result);
+                    int targetWidth, long weights, long gradient, float scale, long result) {
+        return CudaLibrary.loss(context, kind, fused, rows, cols, output, targets, targetWidth, weights, gradient, scale,
+                result);
     }
 
     @Override

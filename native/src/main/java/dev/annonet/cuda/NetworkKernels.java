@@ -46,7 +46,7 @@ public interface NetworkKernels {
     int dropout(long context, int threshold, float scale, long seed, long step, long stepAddress, long count, long x, long y);
 
     int loss(long context, int kind, boolean fused, int rows, int cols, long output, long targets,
-             int targetWidth, long gradient, float scale, long result);
+             int targetWidth, long weights, long gradient, float scale, long result);
 
     int countCorrect(long context, int kind, int rows, int cols, long y, long targets, int targetWidth, long result);
 

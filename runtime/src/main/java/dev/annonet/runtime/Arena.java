@@ -4,8 +4,9 @@ import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.Memory;
 
 /**
- * A model's per-batch memory: the activation arena, its gradient twin, the targets, and the host
- * staging buffers a shuffled batch is gathered into before one upload. Sized for a batch capacity
+ * A model's per-batch memory: the activation arena, its gradient twin, the targets, the loss's
+ * weights (one per output row), and the host staging buffers a shuffled batch is gathered into
+ * before one upload. Sized for a batch capacity
  * and reallocated only when a larger batch arrives, never during a step.
  */
 final class Arena {
@@ -15,13 +16,16 @@ final class Arena {
     private final int inputSize;
     private final int outputOffset;
     private final int outputSize;
+    private final int outputRows;
 
     private int capacity;
     private Memory activations;
     private Memory activationGradients;
     private Memory targets;
+    private Memory weights;
     private float[] inputStaging;
     private float[] targetStaging;
+    private float[] weightStaging;
 
     Arena(Backend backend, NetworkLayout layout, int capacity) {
         this.backend = backend;
@@ -30,6 +34,8 @@ final class Arena {
         this.inputSize = layout.input().size();
         this.outputOffset = layout.output().offset();
         this.outputSize = layout.output().size();
+        int[] outputShape = layout.output().shape();
+        this.outputRows = outputSize / outputShape[outputShape.length - 1];
         allocate(capacity);
     }
 
@@ -49,8 +55,10 @@ final class Arena {
         activationGradients = backend.allocate(activationsPerSample * batch);
         // Targets per sample never exceed the output's size (sparse targets need fewer).
         targets = backend.allocate(outputSize * batch);
+        weights = backend.allocate(outputRows * batch);
         inputStaging = new float[inputSize * batch];
         targetStaging = new float[outputSize * batch];
+        weightStaging = new float[outputRows * batch];
     }
 
     Memory activations() {
@@ -63,6 +71,11 @@ final class Arena {
 
     Memory targets() {
         return targets;
+    }
+
+    /** The loss's weight of each output row of the batch. */
+    Memory weights() {
+        return weights;
     }
 
     /**
@@ -78,14 +91,23 @@ final class Arena {
         load(y, width, order, from, batch, targetStaging, targets, 0);
     }
 
+    /** Puts the same samples' weights, one per output row, at the start of {@link #weights()}. */
+    void loadWeights(float[] w, int[] order, int from, int batch) {
+        load(w, outputRows, order, from, batch, weightStaging, weights, 0);
+    }
+
     /**
      * Puts samples {@code order[from .. from + batch)} of a training set kept in the backend's
-     * memory (inputs {@code x}, targets {@code y} of {@code width} values each) where the schedule
-     * reads them, gathered there: nothing crosses from the host.
+     * memory (inputs {@code x}, targets {@code y} of {@code width} values each, and the weights
+     * {@code w} of their output rows unless null) where the schedule reads them, gathered there:
+     * nothing crosses from the host.
      */
-    void gather(Memory x, Memory y, int width, Memory order, int from, int batch) {
+    void gather(Memory x, Memory y, int width, Memory w, Memory order, int from, int batch) {
         backend.gatherRows(batch, inputSize, x, order, from, activations, inputOffset * batch);
         backend.gatherRows(batch, width, y, order, from, targets, 0);
+        if (w != null) {
+            backend.gatherRows(batch, outputRows, w, order, from, weights, 0);
+        }
     }
 
     /** Copies the output of a batch that just ran forward into {@code into} at {@code intoOffset}. */

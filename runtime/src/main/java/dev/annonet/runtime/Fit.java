@@ -3,7 +3,10 @@ package dev.annonet.runtime;
 import dev.annonet.runtime.callbacks.Callback;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The options of {@link Model#fit}, Keras's keyword arguments: {@code Fit.options().batchSize(128).epochs(20)}.
@@ -17,6 +20,9 @@ public final class Fit {
     private int verbose = 1;
     private Tensor validationX;
     private Tensor validationY;
+    private double validationSplit;
+    private Map<Integer, Double> classWeight;
+    private Tensor sampleWeight;
     private boolean shuffle = true;
     private PrintStream output = System.out;
     private Callback[] callbacks = new Callback[0];
@@ -66,6 +72,66 @@ public final class Fit {
 
     public Fit validationData(float[][] x, float[][] y) {
         return validationData(Tensor.of(x), Tensor.of(y));
+    }
+
+    /**
+     * Keras's {@code validation_split}: the last {@code fraction} of the samples (taken before
+     * shuffling, {@code floor(samples · fraction)} of them) are held out of training and evaluated
+     * at the end of each epoch as validation data; {@link #validationData} takes precedence. With
+     * {@link #sampleWeight} the held-out samples' weights weigh their validation loss.
+     */
+    public Fit validationSplit(double fraction) {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new IllegalArgumentException("validationSplit must be in [0, 1), was " + fraction);
+        }
+        this.validationSplit = fraction;
+        return this;
+    }
+
+    /**
+     * Keras's {@code class_weight}: each training sample's loss is multiplied by its class's weight
+     * (classes not in the map weigh 1), and the batch's loss is still divided by its number of
+     * samples. A sample's class is its index (sparse targets), the index of its largest target
+     * value (one-hot), or its target rounded (one value). Validation is not weighted.
+     */
+    public Fit classWeight(Map<Integer, Double> weights) {
+        TreeMap<Integer, Double> copy = new TreeMap<>();
+        for (Map.Entry<Integer, Double> entry : weights.entrySet()) {
+            Integer label = Objects.requireNonNull(entry.getKey(), "class");
+            Double weight = Objects.requireNonNull(entry.getValue(), "weight of class " + label);
+            if (label < 0) {
+                throw new IllegalArgumentException("classWeight: class " + label + " is negative");
+            }
+            requireWeight("classWeight: class " + label, weight);
+            copy.put(label, weight);
+        }
+        this.classWeight = copy;
+        return this;
+    }
+
+    /**
+     * Keras's {@code sample_weight} for {@code fit(x, y, options)}: one weight per sample of
+     * {@code x} (shape (samples) or (samples, 1)), multiplying that sample's loss; the batch's loss
+     * is still divided by its number of samples, not by the weights' sum.
+     */
+    public Fit sampleWeight(Tensor weights) {
+        Objects.requireNonNull(weights, "sampleWeight");
+        if (weights.rank() > 2 || (weights.rank() == 2 && weights.size(1) != 1)) {
+            throw new IllegalArgumentException("sampleWeight takes one weight per sample, but has shape "
+                    + Arrays.toString(weights.shape()));
+        }
+        float[] values = weights.values();
+        for (int i = 0; i < values.length; i++) {
+            requireWeight("sampleWeight: sample " + i, values[i]);
+        }
+        this.sampleWeight = weights;
+        return this;
+    }
+
+    private static void requireWeight(String what, double weight) {
+        if (!(weight >= 0 && weight < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException(what + " weighs " + weight + "; weights are finite and not negative");
+        }
     }
 
     /** Whether samples are visited in a new random order (from the model's seed) every epoch. */
@@ -137,6 +203,20 @@ public final class Fit {
 
     Tensor validationY() {
         return validationY;
+    }
+
+    double validationSplit() {
+        return validationSplit;
+    }
+
+    /** The class weights, or null. */
+    Map<Integer, Double> classWeight() {
+        return classWeight;
+    }
+
+    /** The sample weights, or null. */
+    Tensor sampleWeight() {
+        return sampleWeight;
     }
 
     boolean shuffle() {

@@ -3,6 +3,7 @@ package dev.annonet.runtime;
 import dev.annonet.dsl.Layer;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.data.Dataset;
 import dev.annonet.runtime.io.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -162,6 +163,15 @@ public abstract class Model implements AutoCloseable {
         return compiled("fit").fit(x, y, Objects.requireNonNull(options, "options"));
     }
 
+    /**
+     * Trains on a {@link Dataset}, which may be larger than memory: each batch is read on a
+     * background thread while the previous step runs, in a new order every epoch when shuffling.
+     * A read that fails ends fit with an {@link java.io.UncheckedIOException} naming the file.
+     */
+    public History fit(Dataset data, Fit options) {
+        return compiled("fit").fit(data, Objects.requireNonNull(options, "options"));
+    }
+
     /** {@link #fit(Tensor, Tensor, Fit)} with one row per sample. */
     public History fit(float[][] x, float[][] y, Fit options) {
         return fit(Tensor.of(x), Tensor.of(y), options);
@@ -197,6 +207,15 @@ public abstract class Model implements AutoCloseable {
             throw new IllegalArgumentException("verbose must be 0, 1 or 2, was " + verbose);
         }
         return verbose;
+    }
+
+    /** The loss and metrics over a {@link Dataset}, read in batches of {@code batchSize}, without dropout. */
+    public Evaluation evaluate(Dataset data, int batchSize) {
+        Trainer compiled = compiled("evaluate");
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
+        }
+        return compiled.evaluate(data, batchSize);
     }
 
     public Evaluation evaluate(float[][] x, float[][] y) {
@@ -245,11 +264,58 @@ public abstract class Model implements AutoCloseable {
             progress.stepDone(from / batchSize + 1, null);
         }
         progress.endEpoch(null, null);
+        return Tensor.of(outputs, outputShape(samples));
+    }
+
+    /** (samples, output shape...). */
+    private int[] outputShape(int samples) {
         int[] outputShape = layout.output().shape();
         int[] shape = new int[outputShape.length + 1];
         shape[0] = samples;
         System.arraycopy(outputShape, 0, shape, 1, outputShape.length);
-        return Tensor.of(outputs, shape);
+        return shape;
+    }
+
+    /**
+     * The outputs for the samples of a {@link Dataset}, read {@code batchSize} at a time on this
+     * thread (its targets are read and ignored): a tensor of shape (samples, output shape...),
+     * which must fit in one array. A read that fails is an {@link IOException} naming the file.
+     */
+    public Tensor predict(Dataset data, int batchSize) throws IOException {
+        requireOpen();
+        Objects.requireNonNull(data, "dataset");
+        NetworkLayout.Port input = layout.input();
+        if (data.inputWidth() != input.size()) {
+            throw new IllegalArgumentException(data.source() + ": input '" + input.name() + "' takes " + input.size()
+                    + " values per sample, but the dataset's samples hold " + data.inputWidth());
+        }
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, but is " + batchSize);
+        }
+        int outputSize = layout.output().size();
+        if (data.size() > (Integer.MAX_VALUE - 8) / outputSize) {
+            throw new IllegalArgumentException(data.source() + " holds " + data.size() + " samples: their outputs, "
+                    + outputSize + " values each, do not fit in one tensor; predict part of them at a time");
+        }
+        int samples = (int) data.size();
+        float[] outputs = new float[samples * outputSize];
+        int size = Math.max(1, Math.min(batchSize, samples));
+        long[] indices = new long[size];
+        float[] inputs = new float[size * input.size()];
+        float[] targets = new float[size * data.targetWidth()];
+        arena.reserve(size);
+        for (int from = 0; from < samples; from += size) {
+            int batch = Math.min(size, samples - from);
+            for (int i = 0; i < batch; i++) {
+                indices[i] = from + i;
+            }
+            data.read(indices, batch, inputs, targets);
+            StreamedBatches.checkInputs(data, indices, inputs, batch, input.size(), layout.inputIndexLimit());
+            arena.loadInputs(inputs, null, 0, batch);
+            forward(batch, false);
+            arena.readOutputs(batch, outputs, from * outputSize);
+        }
+        return Tensor.of(outputs, outputShape(samples));
     }
 
     /** The outputs for samples given one per row, one flattened output per row. */

@@ -9,10 +9,12 @@ import dev.annonet.runtime.backend.StepReplay;
 import dev.annonet.runtime.callbacks.Callback;
 import dev.annonet.runtime.callbacks.TerminateOnNaN;
 import dev.annonet.runtime.callbacks.Training;
+import dev.annonet.runtime.data.Dataset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,9 +54,12 @@ final class Trainer {
     /** What a recording runs: the step on {@code recordedBatch} samples (a field, so no lambda per step). */
     private final Runnable recordStep = () -> runStep(this.recordedBatch);
     private final long[] stepCounts;
-    /** Host copies of a batch's outputs, for the confusion matrix; grown as needed. */
+    /** Host copies of a batch's outputs and targets, for the confusion matrix; grown as needed. */
     private float[] outputs;
+    private float[] targets;
     private int recordedBatch;
+    /** Whether the steps weigh the loss's rows: during a fit with sample or class weights. */
+    private boolean weighted;
     /** Rows of the replayed step whose results are still to be collected, or -1. */
     private int pendingRows = -1;
     private double stepLoss;
@@ -133,6 +138,17 @@ final class Trainer {
         }
     }
 
+    /**
+     * Whether the steps that follow weigh the loss's rows by the arena's weights. Steps recorded
+     * with the other setting are dropped: a recording fixes the loss kernel's arguments.
+     */
+    private void useWeights(boolean weights) {
+        if (weights != weighted && replay != null) {
+            replay.startOver();
+        }
+        weighted = weights;
+    }
+
     /** Softmax + categorical cross-entropy and sigmoid + binary cross-entropy have a simple joint gradient. */
     private static boolean fusable(Activation.Kind activation, LossKind loss) {
         return switch (loss) {
@@ -144,13 +160,160 @@ final class Trainer {
 
     History fit(Tensor x, Tensor y, Fit options) {
         checkData("x", x, "y", y);
-        Tensor validationX = options.validationX();
-        Tensor validationY = options.validationY();
-        boolean validating = options.hasValidationData();
-        if (validating) {
-            checkData("validation x", validationX, "validation y", validationY);
-        }
         int samples = x.samples();
+        float[] weights = lossWeights(options, y, samples);
+        int trained = samples - heldOut(options, samples);
+        BatchSource validation = options.hasValidationData() ? checkedValidationData(options)
+                : trained < samples ? new HostBatches(x, y, targetWidth, options.sampleWeight() != null ? weights : null,
+                        trained, samples - trained)
+                : null;
+        ResidentData resident = ResidentData.of(backend, x, y, targetWidth, weights, trained);
+        try (BatchSource training = resident != null ? resident : new HostBatches(x, y, targetWidth, weights, 0, trained)) {
+            return fit(training, validation, options);
+        }
+    }
+
+    /**
+     * Trains on a dataset read a batch ahead on a background thread (see {@link StreamedBatches});
+     * the held-out part of a validation split is read likewise at the end of each epoch.
+     */
+    History fit(Dataset data, Fit options) {
+        Objects.requireNonNull(data, "dataset");
+        if (options.sampleWeight() != null) {
+            throw new IllegalArgumentException("sampleWeight weighs the samples of fit(x, y, options); "
+                    + "a Dataset's samples can be weighed by class (classWeight)");
+        }
+        int samples = datasetSamples(data);
+        double[] classWeights = classWeights(options);
+        int trained = samples - heldOut(options, samples);
+        BatchSource checkedValidation = options.hasValidationData() ? checkedValidationData(options) : null;
+        try (StreamedBatches training = streamed(data, 0, trained, options.batchSize(), classWeights);
+             BatchSource validation = checkedValidation != null ? checkedValidation
+                     : trained < samples ? streamed(data, trained, samples - trained, options.batchSize(), null) : null) {
+            return fit(training, validation, options);
+        }
+    }
+
+    /** The loss and metrics over a dataset, read a batch ahead. */
+    Evaluation evaluate(Dataset data, int batchSize) {
+        int samples = datasetSamples(Objects.requireNonNull(data, "dataset"));
+        try (StreamedBatches source = streamed(data, 0, samples, batchSize, null)) {
+            return evaluation(source, batchSize, 0);
+        }
+    }
+
+    private StreamedBatches streamed(Dataset data, long first, int count, int batchSize, double[] classWeights) {
+        boolean sparse = loss == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY;
+        NetworkLayout layout = model.layout();
+        return new StreamedBatches(data, first, count, batchSize, new StreamedBatches.Format(layout.input().size(),
+                layout.inputIndexLimit(), targetWidth, sparse, columns), classWeights);
+    }
+
+    /** A dataset's sample count, which fit's per-epoch order of samples (an int[]) must be able to hold. */
+    private static int datasetSamples(Dataset data) {
+        long size = data.size();
+        if (size <= 0) {
+            throw new IllegalArgumentException(data.source() + " holds no samples; at least one is needed");
+        }
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(data.source() + " holds " + size + " samples; fit visits at most "
+                    + (Integer.MAX_VALUE - 8) + " (one array holds an epoch's order)");
+        }
+        return (int) size;
+    }
+
+    private BatchSource checkedValidationData(Fit options) {
+        checkData("validation x", options.validationX(), "validation y", options.validationY());
+        return new HostBatches(options.validationX(), options.validationY(), targetWidth, null, 0,
+                options.validationX().samples());
+    }
+
+    /**
+     * The samples a validation split holds out of {@code samples}: those after the first
+     * {@code floor(samples · (1 - fraction))}, as Keras splits; 0 without a split or when
+     * validation data are given. Both parts must hold a sample.
+     */
+    private static int heldOut(Fit options, int samples) {
+        double fraction = options.validationSplit();
+        if (fraction == 0 || options.hasValidationData()) {
+            return 0;
+        }
+        int trained = (int) Math.floor(samples * (1 - fraction));
+        if (trained == 0 || trained == samples) {
+            throw new IllegalArgumentException("validationSplit " + fraction + " of " + samples + " samples leaves "
+                    + (trained == 0 ? "none to train on" : "none to validate on"));
+        }
+        return samples - trained;
+    }
+
+    /**
+     * The loss weight of each output row of each sample of {@code y} (a sample's weight repeated
+     * over its rows), from the options' sample or class weights; null when there are none.
+     */
+    private float[] lossWeights(Fit options, Tensor y, int samples) {
+        Tensor sampleWeight = options.sampleWeight();
+        double[] classWeights = classWeights(options);
+        if (sampleWeight != null) {
+            if (sampleWeight.samples() != samples) {
+                throw new IllegalArgumentException("sampleWeight has " + sampleWeight.samples() + " weights, but x has "
+                        + samples + " samples");
+            }
+            float[] perSample = sampleWeight.values();
+            float[] weights = new float[Math.multiplyExact(samples, rowsPerSample)];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = perSample[i / rowsPerSample];
+            }
+            return weights;
+        }
+        if (classWeights == null) {
+            return null;
+        }
+        float[] weights = new float[samples];
+        float[] targets = y.values();
+        for (int i = 0; i < samples; i++) {
+            int label = targetClass(targets, i * targetWidth, targetWidth);
+            weights[i] = label >= 0 && label < classWeights.length ? (float) classWeights[label] : 1f;
+        }
+        return weights;
+    }
+
+    /** A target's class as Keras finds it for class weights: the index of its largest value, or its value rounded. */
+    private static int targetClass(float[] targets, int offset, int width) {
+        if (width == 1) {
+            return Math.round(targets[offset]);
+        }
+        int best = 0;
+        for (int c = 1; c < width; c++) {
+            if (targets[offset + c] > targets[offset + best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /** The options' class weights indexed by class (1 where the map has none), or null. */
+    private double[] classWeights(Fit options) {
+        Map<Integer, Double> classWeight = options.classWeight();
+        if (classWeight == null) {
+            return null;
+        }
+        if (options.sampleWeight() != null) {
+            throw new IllegalArgumentException("give classWeight or sampleWeight, not both (as Keras)");
+        }
+        if (rowsPerSample != 1) {
+            throw new IllegalArgumentException("classWeight needs one target per sample, but the output has "
+                    + rowsPerSample + " rows per sample; weigh samples with sampleWeight");
+        }
+        int size = classWeight.isEmpty() ? 0 : Collections.max(classWeight.keySet()) + 1;
+        double[] weights = new double[size];
+        Arrays.fill(weights, 1);
+        classWeight.forEach((label, weight) -> weights[label] = weight);
+        return weights;
+    }
+
+    private History fit(BatchSource source, BatchSource validationSource, Fit options) {
+        boolean validating = validationSource != null;
+        int samples = source.samples();
         int batchSize = Math.min(options.batchSize(), samples);
         int steps = (samples + batchSize - 1) / batchSize;
         int[] order = options.shuffle() ? new int[samples] : null;
@@ -176,7 +339,8 @@ final class Trainer {
         collectPending(training); // left by an earlier fit that failed mid-epoch: dropped with the reset
         fitRun = run;
         terminateOnNaN = Arrays.stream(callbacks).anyMatch(TerminateOnNaN.class::isInstance);
-        try (ResidentData resident = ResidentData.of(backend, x, y, targetWidth)) {
+        useWeights(source.weighted());
+        try {
             for (Callback callback : callbacks) {
                 callback.onTrainBegin(run);
             }
@@ -184,9 +348,7 @@ final class Trainer {
                 if (order != null) {
                     shuffle(order);
                 }
-                if (resident != null) {
-                    resident.order(order);
-                }
+                source.startEpoch(order);
                 epochNumber = epoch;
                 model.keepFiniteWeights();
                 for (Callback callback : callbacks) {
@@ -198,12 +360,7 @@ final class Trainer {
                 for (int step = 0; step < steps && !run.stopping(); step++) {
                     int from = step * batchSize;
                     int batch = Math.min(batchSize, samples - from);
-                    if (resident != null) {
-                        resident.load(arena, from, batch);
-                    } else {
-                        arena.loadInputs(x.values(), order, from, batch);
-                        arena.loadTargets(y.values(), targetWidth, order, from, batch);
-                    }
+                    source.load(arena, from, batch);
                     batchNumber = step + 1;
                     trainLoadedBatch(batch, training);
                     progress.stepDone(step + 1, training);
@@ -216,7 +373,7 @@ final class Trainer {
                 record(history, "", training);
                 epochLogs.set(0, training);
                 if (validating) {
-                    evaluate(validationX, validationY, options.batchSize(), validation, null, null);
+                    evaluate(validationSource, options.batchSize(), validation, null, null);
                     record(history, "val_", validation);
                     epochLogs.set(names.length, validation);
                 }
@@ -231,6 +388,7 @@ final class Trainer {
             }
         } finally {
             fitRun = null;
+            useWeights(false);
         }
         return history;
     }
@@ -292,12 +450,16 @@ final class Trainer {
     /** Keras's evaluate: the loss, the metrics and the confusion matrix, with a progress bar at verbose 1 or 2. */
     Evaluation evaluate(Tensor x, Tensor y, int batchSize, int verbose) {
         checkData("x", x, "y", y);
+        return evaluation(new HostBatches(x, y, targetWidth, null, 0, x.samples()), batchSize, verbose);
+    }
+
+    private Evaluation evaluation(BatchSource source, int batchSize, int verbose) {
         Tally tally = newTally();
         int classes = ConfusionMatrix.classesOf(Metrics.accuracy().accuracyFor(loss, columns), columns);
         ConfusionMatrix confusion = classes <= ConfusionMatrix.MAX_CLASSES ? new ConfusionMatrix(classes) : null;
-        ProgressBar progress = ProgressBar.pass(System.out, verbose, steps(x.samples(), batchSize), names);
+        ProgressBar progress = ProgressBar.pass(System.out, verbose, steps(source.samples(), batchSize), names);
         progress.startEpoch(1);
-        evaluate(x, y, batchSize, tally, confusion, progress);
+        evaluate(source, batchSize, tally, confusion, progress);
         progress.endEpoch(tally, null);
         Map<String, Double> values = new LinkedHashMap<>();
         for (int i = 0; i < names.length; i++) {
@@ -306,15 +468,17 @@ final class Trainer {
         return new Evaluation(values, confusion);
     }
 
-    /** The outputs of the batch in the arena read back and counted against its targets ({@code from}: its first sample). */
-    private void countConfusion(ConfusionMatrix confusion, Tensor y, int batch, int from) {
+    /** The outputs and targets of the batch in the arena read back and counted. */
+    private void countConfusion(ConfusionMatrix confusion, int batch) {
         AccuracyKind kind = Metrics.accuracy().accuracyFor(loss, columns);
         int outputSize = rowsPerSample * columns;
         if (outputs == null || outputs.length < batch * outputSize) {
             outputs = new float[batch * outputSize];
+            targets = new float[batch * targetWidth];
         }
         arena.readOutputs(batch, outputs, 0);
-        confusion.add(kind, batch * rowsPerSample, columns, outputs, y.values(), from * targetWidth);
+        backend.download(arena.targets(), 0, targets, 0, batch * targetWidth);
+        confusion.add(kind, batch * rowsPerSample, columns, outputs, targets, 0);
     }
 
     private static int steps(int samples, int batchSize) {
@@ -429,35 +593,36 @@ final class Trainer {
         int gradientOffset = fused ? preActivationOffset : outputOffset;
         stepLoss = backend.loss(loss, fused, rows, columns,
                 activations, outputOffset * batch, activations, preActivationOffset * batch, arena.targets(), 0,
-                model.activationGradients(), gradientOffset * batch, 1f / rows);
+                weighted ? arena.weights() : null, 0, model.activationGradients(), gradientOffset * batch, 1f / rows);
         countMetrics(batch, rows);
         model.backward(batch, fused);
         optimizer.update(backend, trainableSize, model.parameters(), model.gradients(), optimizerState, learningRate, updates);
     }
 
     /**
-     * Adds the loss and metrics of {@code x} and {@code y}, run in inference mode, to a reset
-     * {@code tally}, and to {@code confusion} unless it is null; {@code progress} (or null) is told
-     * of each batch.
+     * Adds the loss and metrics of a pass over {@code source} in sample order, run in inference
+     * mode, to a reset {@code tally}, and to {@code confusion} unless it is null; {@code progress}
+     * (or null) is told of each batch.
      */
-    private void evaluate(Tensor x, Tensor y, int batchSize, Tally tally, ConfusionMatrix confusion, ProgressBar progress) {
+    private void evaluate(BatchSource source, int batchSize, Tally tally, ConfusionMatrix confusion, ProgressBar progress) {
         tally.reset();
-        int samples = x.samples();
+        int samples = source.samples();
         int size = Math.min(batchSize, samples);
         arena.reserve(size);
+        source.startEpoch(null);
+        Memory weights = source.weighted() ? arena.weights() : null;
         for (int from = 0; from < samples; from += size) {
             int batch = Math.min(size, samples - from);
-            arena.loadInputs(x.values(), null, from, batch);
-            arena.loadTargets(y.values(), targetWidth, null, from, batch);
+            source.load(arena, from, batch);
             model.forward(batch, false);
             Memory activations = model.activations();
             int rows = batch * rowsPerSample;
             tally.addLoss(backend.lossValue(loss, fused, rows, columns, activations, outputOffset * batch,
-                    activations, preActivationOffset * batch, arena.targets(), 0), rows);
+                    activations, preActivationOffset * batch, arena.targets(), 0, weights, 0), rows);
             countMetrics(batch, rows);
             tally.addCounts(stepCounts);
             if (confusion != null) {
-                countConfusion(confusion, y, batch, from);
+                countConfusion(confusion, batch);
             }
             if (progress != null) {
                 progress.stepDone(from / size + 1, tally);

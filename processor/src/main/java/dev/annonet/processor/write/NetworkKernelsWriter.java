@@ -45,7 +45,7 @@ public final class NetworkKernelsWriter {
             launcher("dropout", "dropout", "int threshold", "float scale", "long seed", "long step", "long stepAddress",
                     "long count", "long x", "long y"),
             launcher("loss", "loss", "int kind", "boolean fused", "int rows", "int cols", "long output", "long targets",
-                    "int targetWidth", "long gradient", "float scale", "long result"),
+                    "int targetWidth", "long weights", "long gradient", "float scale", "long result"),
             launcher("countCorrect", "count_correct", "int kind", "int rows", "int cols", "long y", "long targets",
                     "int targetWidth", "long result"),
             launcher("sgd", "sgd", "long count", "long weights", "long gradients", "long velocity", "float learningRate",
@@ -216,10 +216,11 @@ public final class NetworkKernelsWriter {
         int width = kernels.outputWidth;
         List<String> output = List.of(plan.output().layer() + ": the network's output, " + width + " values a row");
         launcher(out, null, "loss(long long handle, int kind, bool fused, int rows, int cols, long long output,"
-                        + " long long targets, int target_width, long long gradient, float scale, long long result)",
+                        + " long long targets, int target_width, long long weights, long long gradient, float scale,"
+                        + " long long result)",
                 List.of(new Case(output, "cols == " + width, "loss(handle, kind, fused, rows, fixed<" + width
-                        + ">(), output, targets, target_width, gradient, scale, result)")),
-                "loss(handle, kind, fused, rows, cols, output, targets, target_width, gradient, scale, result)");
+                        + ">(), output, targets, target_width, weights, gradient, scale, result)")),
+                "loss(handle, kind, fused, rows, cols, output, targets, target_width, weights, gradient, scale, result)");
         launcher(out, null, "count_correct(long long handle, int kind, int rows, int cols, long long y, long long targets,"
                         + " int target_width, long long result)",
                 List.of(new Case(output, "cols == " + width, "count_correct(handle, kind, rows, fixed<" + width

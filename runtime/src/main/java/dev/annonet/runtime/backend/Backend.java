@@ -183,14 +183,32 @@ public interface Backend extends AutoCloseable {
      * and the gradient is taken with respect to z (e.g. {@code p - t}), skipping the activation's
      * backward. Otherwise the gradient is with respect to y, and probabilities are clipped to
      * [1e-7, 1 - 1e-7] as Keras does. Sparse targets hold one class index per row.
+     *
+     * <p>{@code weights}, when not null, holds one weight per row: each row's loss and gradient
+     * are multiplied by it (Keras's sample weights; the sum is not divided by the weights' sum).
      */
     double loss(LossKind kind, boolean fused, int rows, int cols,
                 Memory y, int yOffset, Memory z, int zOffset, Memory targets, int targetsOffset,
-                Memory gradient, int gradientOffset, float gradientScale);
+                Memory weights, int weightsOffset, Memory gradient, int gradientOffset, float gradientScale);
 
-    /** The loss alone, as {@link #loss} computes it, for evaluation. */
+    /** {@link #loss(LossKind, boolean, int, int, Memory, int, Memory, int, Memory, int, Memory, int, Memory, int, float)} unweighted. */
+    default double loss(LossKind kind, boolean fused, int rows, int cols,
+                        Memory y, int yOffset, Memory z, int zOffset, Memory targets, int targetsOffset,
+                        Memory gradient, int gradientOffset, float gradientScale) {
+        return loss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset, null, 0,
+                gradient, gradientOffset, gradientScale);
+    }
+
+    /** The loss alone, as {@link #loss} computes it, for evaluation; {@code weights} may be null. */
     double lossValue(LossKind kind, boolean fused, int rows, int cols,
-                     Memory y, int yOffset, Memory z, int zOffset, Memory targets, int targetsOffset);
+                     Memory y, int yOffset, Memory z, int zOffset, Memory targets, int targetsOffset,
+                     Memory weights, int weightsOffset);
+
+    /** The unweighted loss alone. */
+    default double lossValue(LossKind kind, boolean fused, int rows, int cols,
+                             Memory y, int yOffset, Memory z, int zOffset, Memory targets, int targetsOffset) {
+        return lossValue(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset, null, 0);
+    }
 
     /** Number of correct rows (categorical kinds) or elements (binary). */
     long countCorrect(AccuracyKind kind, int rows, int cols,

@@ -74,20 +74,23 @@ public abstract class ElementsBackend implements Backend {
 
     @Override
     public double loss(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset, Memory z, int zOffset,
-                       Memory targets, int targetsOffset, Memory gradient, int gradientOffset, float gradientScale) {
+                       Memory targets, int targetsOffset, Memory weights, int weightsOffset,
+                       Memory gradient, int gradientOffset, float gradientScale) {
         Objects.requireNonNull(gradient, "loss: gradient is null (lossValue computes the loss alone)");
         KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset,
-                gradient, gradientOffset);
+                weights, weightsOffset, gradient, gradientOffset);
         return LossKernels.loss(kind, fused, rows, cols, elementsOrNull(y), yOffset, elementsOrNull(z), zOffset,
-                elements(targets), targetsOffset, elements(gradient), gradientOffset, gradientScale);
+                elements(targets), targetsOffset, elementsOrNull(weights), weightsOffset,
+                elements(gradient), gradientOffset, gradientScale);
     }
 
     @Override
     public double lossValue(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset,
-                            Memory z, int zOffset, Memory targets, int targetsOffset) {
-        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset, null, 0);
+                            Memory z, int zOffset, Memory targets, int targetsOffset, Memory weights, int weightsOffset) {
+        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset,
+                weights, weightsOffset, null, 0);
         return LossKernels.loss(kind, fused, rows, cols, elementsOrNull(y), yOffset, elementsOrNull(z), zOffset,
-                elements(targets), targetsOffset, null, 0, 0);
+                elements(targets), targetsOffset, elementsOrNull(weights), weightsOffset, null, 0, 0);
     }
 
     @Override

@@ -83,7 +83,7 @@ public final class KernelArguments {
     /** Only the operands the loss reads are checked: z when fused, y otherwise; the gradient when given. */
     public static void checkLoss(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset,
                                  Memory z, int zOffset, Memory targets, int targetsOffset,
-                                 Memory gradient, int gradientOffset) {
+                                 Memory weights, int weightsOffset, Memory gradient, int gradientOffset) {
         if (fused && kind == LossKind.MEAN_SQUARED_ERROR) {
             throw new IllegalArgumentException("mean squared error has no activation to fuse with");
         }
@@ -94,6 +94,9 @@ public final class KernelArguments {
         }
         int targetsPerRow = kind == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY ? 1 : cols;
         check(kind, "targets", targets, targetsOffset, rows, targetsPerRow);
+        if (weights != null) {
+            check(kind, "weights", weights, weightsOffset, rows, 1);
+        }
         if (gradient != null) {
             check(kind, "gradient", gradient, gradientOffset, rows, cols);
         }

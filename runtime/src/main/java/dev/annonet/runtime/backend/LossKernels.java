@@ -13,13 +13,13 @@ public final class LossKernels {
     }
 
     /**
-     * The loss summed over rows; when {@code gradient} is not null, also its gradient times
-     * {@code scale}, with respect to z when {@code fused} and to y otherwise (see
-     * {@link Backend#loss}).
+     * The loss summed over rows, each row's times its weight when {@code weights} is not null;
+     * when {@code gradient} is not null, also its gradient times {@code scale} (and the row's
+     * weight), with respect to z when {@code fused} and to y otherwise (see {@link Backend#loss}).
      */
     public static double loss(LossKind kind, boolean fused, int rows, int cols, Elements y, int yOffset,
                               Elements z, int zOffset, Elements targets, int targetsOffset,
-                              Elements gradient, int gradientOffset, double scale) {
+                              Elements weights, int weightsOffset, Elements gradient, int gradientOffset, double scale) {
         boolean sparse = kind == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY;
         Elements output = fused ? z : y;
         int outputOffset = fused ? zOffset : yOffset;
@@ -30,11 +30,13 @@ public final class LossKernels {
             int targetRow = sparse ? -1 : targetsOffset + row;
             int outputRow = outputOffset + row;
             int gradientRow = gradientOffset + row;
-            total += fused && kind != LossKind.BINARY_CROSSENTROPY
+            double weight = weights == null ? 1 : weights.get(weightsOffset + r);
+            double rowScale = scale * weight;
+            total += weight * (fused && kind != LossKind.BINARY_CROSSENTROPY
                     ? softmaxCrossentropy(cols, output, outputRow, targets, targetRow, label,
-                            gradient, gradientRow, scale)
+                            gradient, gradientRow, rowScale)
                     : elementWiseLoss(kind, fused, cols, output, outputRow, targets, targetRow, label,
-                            gradient, gradientRow, scale);
+                            gradient, gradientRow, rowScale));
         }
         return total;
     }

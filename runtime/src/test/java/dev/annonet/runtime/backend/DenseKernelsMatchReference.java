@@ -286,6 +286,27 @@ public abstract class DenseKernelsMatchReference {
                 side.apply(output), 0, side.apply(output), 0, side.apply(targets), 0));
     }
 
+    /** Sample weights, one a row (zeros among them), at an offset into their buffer. */
+    @ParameterizedTest
+    @MethodSource("dev.annonet.runtime.backend.TestData#losses")
+    void weightedLosses(LossKind kind, boolean fused) {
+        int rows = 16;
+        int cols = 10;
+        float[] outputs = fused ? pair.uniform(rows * cols, -20, 20) : pair.uniform(rows * cols, 0, 1);
+        Twin output = pair.twin(outputs);
+        Twin targets = pair.twin(targets(kind, rows, cols));
+        float[] weightValues = pair.uniform(rows + 2, 0, 3);
+        weightValues[5] = 0;
+        Twin weights = pair.twin(weightValues);
+        Twin gradient = pair.twin(new float[rows * cols]);
+        pair.assertSameResult(kind + " weighted loss", (backend, side) -> backend.loss(kind, fused, rows, cols,
+                side.apply(output), 0, side.apply(output), 0, side.apply(targets), 0, side.apply(weights), 2,
+                side.apply(gradient), 0, 1f / rows));
+        pair.assertMatches(gradient, kind + " weighted gradient");
+        pair.assertSameResult(kind + " weighted loss value", (backend, side) -> backend.lossValue(kind, fused, rows, cols,
+                side.apply(output), 0, side.apply(output), 0, side.apply(targets), 0, side.apply(weights), 2));
+    }
+
     private float[] targets(LossKind kind, int rows, int cols) {
         if (kind == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY) {
             float[] labels = new float[rows];

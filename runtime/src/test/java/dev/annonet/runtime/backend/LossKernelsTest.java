@@ -76,6 +76,17 @@ class LossKernelsTest {
     @ParameterizedTest
     @MethodSource("dev.annonet.runtime.backend.TestData#losses")
     void gradientMatchesFiniteDifferences(LossKind kind, boolean fused) {
+        assertGradientMatchesFiniteDifferences(kind, fused, null);
+    }
+
+    /** Sample weights (one a row, a zero among them) scale each row's loss and its gradient alike. */
+    @ParameterizedTest
+    @MethodSource("dev.annonet.runtime.backend.TestData#losses")
+    void weightedGradientMatchesFiniteDifferences(LossKind kind, boolean fused) {
+        assertGradientMatchesFiniteDifferences(kind, fused, memory(backend, new double[] {0.5, 2, 0, 1.25}));
+    }
+
+    private void assertGradientMatchesFiniteDifferences(LossKind kind, boolean fused, Memory weights) {
         Random random = new Random(11);
         // Outputs well inside (0, 1) so clipping does not bend the finite differences.
         double[] outputs = fused ? uniform(random, ROWS * COLS, -3, 3) : uniform(random, ROWS * COLS, 0.05, 0.95);
@@ -83,14 +94,33 @@ class LossKernelsTest {
         Memory targets = memory(backend, targets(kind, random));
         Memory gradient = backend.allocate(ROWS * COLS);
         float scale = 0.25f;
-        backend.loss(kind, fused, ROWS, COLS, output, 0, output, 0, targets, 0, gradient, 0, scale);
+        backend.loss(kind, fused, ROWS, COLS, output, 0, output, 0, targets, 0, weights, 0, gradient, 0, scale);
         double[] unscaled = values(gradient).clone();
         for (int i = 0; i < unscaled.length; i++) {
             unscaled[i] /= scale;
         }
-        GradientCheck.assertGradient(kind + (fused ? " fused" : ""),
-                () -> backend.lossValue(kind, fused, ROWS, COLS, output, 0, output, 0, targets, 0),
+        GradientCheck.assertGradient(kind + (fused ? " fused" : "") + (weights != null ? " weighted" : ""),
+                () -> backend.lossValue(kind, fused, ROWS, COLS, output, 0, output, 0, targets, 0, weights, 0),
                 values(output), unscaled);
+    }
+
+    /** The weighted loss is the sum of each row's loss times its weight, not divided by the weights' sum. */
+    @ParameterizedTest
+    @MethodSource("dev.annonet.runtime.backend.TestData#losses")
+    void weightsMultiplyEachRowsLoss(LossKind kind, boolean fused) {
+        Random random = new Random(17);
+        double[] weights = {0.5, 2, 0, 1.25};
+        Memory output = memory(backend, fused ? uniform(random, ROWS * COLS, -3, 3) : uniform(random, ROWS * COLS, 0.05, 0.95));
+        double[] targetValues = targets(kind, random);
+        Memory targets = memory(backend, targetValues);
+        int targetWidth = targetValues.length / ROWS;
+        double expected = 0;
+        for (int r = 0; r < ROWS; r++) {
+            expected += weights[r] * backend.lossValue(kind, fused, 1, COLS, output, r * COLS, output, r * COLS,
+                    targets, r * targetWidth);
+        }
+        assertEquals(expected, backend.lossValue(kind, fused, ROWS, COLS, output, 0, output, 0, targets, 0,
+                memory(backend, weights), 0), 1e-12);
     }
 
     private static double[] targets(LossKind kind, Random random) {

@@ -565,30 +565,33 @@ public final class CudaBackend implements Backend, StepReplay {
 
     @Override
     public double loss(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset, Memory z, int zOffset,
-                       Memory targets, int targetsOffset, Memory gradient, int gradientOffset, float gradientScale) {
+                       Memory targets, int targetsOffset, Memory weights, int weightsOffset,
+                       Memory gradient, int gradientOffset, float gradientScale) {
         if (gradient == null) {
             throw new NullPointerException("loss: gradient is null (lossValue computes the loss alone)");
         }
         KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset,
-                gradient, gradientOffset);
+                weights, weightsOffset, gradient, gradientOffset);
         return launchLoss(kind, fused, rows, cols, fused ? cuda(z).at(zOffset) : cuda(y).at(yOffset),
-                cuda(targets).at(targetsOffset), cuda(gradient).at(gradientOffset), gradientScale);
+                cuda(targets).at(targetsOffset), weights == null ? 0 : cuda(weights).at(weightsOffset),
+                cuda(gradient).at(gradientOffset), gradientScale);
     }
 
     @Override
     public double lossValue(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset,
-                            Memory z, int zOffset, Memory targets, int targetsOffset) {
-        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset, null, 0);
+                            Memory z, int zOffset, Memory targets, int targetsOffset, Memory weights, int weightsOffset) {
+        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset,
+                weights, weightsOffset, null, 0);
         return launchLoss(kind, fused, rows, cols, fused ? cuda(z).at(zOffset) : cuda(y).at(yOffset),
-                cuda(targets).at(targetsOffset), 0, 0f);
+                cuda(targets).at(targetsOffset), weights == null ? 0 : cuda(weights).at(weightsOffset), 0, 0f);
     }
 
     private double launchLoss(LossKind kind, boolean fused, int rows, int cols, long output, long targets,
-                              long gradient, float scale) {
+                              long weights, long gradient, float scale) {
         int slot = resultSlot();
         int targetWidth = kind == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY ? 1 : cols;
-        checkKernel(kernels.loss(context, lossCode(kind), fused, rows, cols, output, targets, targetWidth, gradient, scale,
-                results + (long) slot * Double.BYTES), "loss");
+        checkKernel(kernels.loss(context, lossCode(kind), fused, rows, cols, output, targets, targetWidth, weights,
+                gradient, scale, results + (long) slot * Double.BYTES), "loss");
         return recording ? Double.NaN : readResult(slot);
     }
 
