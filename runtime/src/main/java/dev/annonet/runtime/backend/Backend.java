@@ -231,6 +231,27 @@ public interface Backend extends AutoCloseable {
         return null;
     }
 
+    // ---- other threads ---------------------------------------------------------------------------
+
+    /**
+     * A new backend of this kind for another thread: scratch of its own and nothing shared with
+     * this one but the memory handed over through {@link #borrow}, so that the two run kernels at
+     * the same time (a predictor's forward passes beside the model's). Null when this backend
+     * cannot lend its memory so (a GPU's: its predictors take turns on the model's backend).
+     */
+    default Backend fork() {
+        return null;
+    }
+
+    /**
+     * {@code memory} of the backend this one was {@linkplain #fork forked} from, as a memory of this
+     * one: the same values, read and written in place, never freed by this backend. The lender must
+     * outlive every kernel that reads it here.
+     */
+    default Memory borrow(Memory memory) {
+        throw new UnsupportedOperationException("the " + name() + " backend lends no memory");
+    }
+
     /** Frees native memory; the backend and its memories are unusable afterwards. */
     @Override
     void close();
