@@ -6,7 +6,8 @@ import dev.annonet.runtime.backend.Memory;
 /**
  * A model's per-batch memory: the activation arena, its gradient twin, the targets, and the host
  * staging buffers a shuffled batch is gathered into before one upload. Sized for a batch capacity
- * and reallocated only when a larger batch arrives, never during a step.
+ * and reallocated only when a larger batch arrives, never during a step. A predictor's arena
+ * ({@code training} false) holds the activations and the input staging alone.
  */
 final class Arena {
     private final Backend backend;
@@ -15,6 +16,7 @@ final class Arena {
     private final int inputSize;
     private final int outputOffset;
     private final int outputSize;
+    private final boolean training;
 
     private int capacity;
     private Memory activations;
@@ -23,8 +25,9 @@ final class Arena {
     private float[] inputStaging;
     private float[] targetStaging;
 
-    Arena(Backend backend, NetworkLayout layout, int capacity) {
+    Arena(Backend backend, NetworkLayout layout, int capacity, boolean training) {
         this.backend = backend;
+        this.training = training;
         this.activationsPerSample = layout.activationSize();
         this.inputOffset = layout.input().offset();
         this.inputSize = layout.input().size();
@@ -45,11 +48,13 @@ final class Arena {
     private void allocate(int batch) {
         capacity = batch;
         activations = backend.allocate(Math.multiplyExact(activationsPerSample, batch));
-        activationGradients = backend.allocate(activationsPerSample * batch);
-        // Targets per sample never exceed the output's size (sparse targets need fewer).
-        targets = backend.allocate(outputSize * batch);
         inputStaging = new float[inputSize * batch];
-        targetStaging = new float[outputSize * batch];
+        if (training) {
+            activationGradients = backend.allocate(activationsPerSample * batch);
+            // Targets per sample never exceed the output's size (sparse targets need fewer).
+            targets = backend.allocate(outputSize * batch);
+            targetStaging = new float[outputSize * batch];
+        }
     }
 
     Memory activations() {

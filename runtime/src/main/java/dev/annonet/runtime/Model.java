@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Base of every generated model. The generated subclass supplies the network (its
@@ -30,7 +31,13 @@ import java.util.SplittableRandom;
  * uniform kernels, zero biases); fixed ones take their declared values. Dropout masks and the
  * epoch shuffle use seeds derived from the same seed.
  *
- * <p>A model is not thread-safe: its arena holds one batch at a time.
+ * <p>Threads: a model is safe to share. Its own calls (compile, fit, evaluate, predict, save, load,
+ * reading or setting weights, close) take turns: each holds the model's lock, so a call waits for
+ * the one in flight on another thread and then sees its results, and a call after {@link #close}
+ * fails with an {@link IllegalStateException}. The lock is reentrant. To predict on many threads at
+ * once, give each its own {@link #predictor()}: predictors read the weights in place, together,
+ * while fit, load, setting weights and close wait for the predictions in flight (and hold new ones
+ * back), so a prediction never sees weights half updated.
  */
 public abstract class Model implements AutoCloseable {
 
@@ -43,8 +50,16 @@ public abstract class Model implements AutoCloseable {
     private final Memory parameters;
     private final Memory gradients;
     private final Arena arena;
-    private final Map<String, NetworkLayout.Parameter> parametersByName = new HashMap<>();
-    private final Map<String, NetworkLayout.LayerRow> layersByName = new LinkedHashMap<>();
+    private final Map<String, NetworkLayout.Parameter> parametersByName;
+    private final Map<String, NetworkLayout.LayerRow> layersByName;
+    /**
+     * The model's own calls hold the write lock: its backend and arena serve one call at a time.
+     * A predictor's forward pass holds the read lock, with its own backend and arena: predictors
+     * run together, and never while the weights change or the memory is freed.
+     */
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** The predictors not closed yet, which close with the model; its monitor guards it. */
+    private final List<Predictor> predictors = new ArrayList<>();
     // Kept across compiles so recompiling reuses (and zeroes) the buffers instead of allocating more.
     private Memory[] optimizerState = new Memory[0];
     private Trainer trainer;
@@ -55,9 +70,11 @@ public abstract class Model implements AutoCloseable {
         this.layout = Objects.requireNonNull(layout, "layout");
         this.device = Objects.requireNonNull(device, "device");
         this.seed = seed;
+        this.parametersByName = new HashMap<>();
         for (NetworkLayout.Parameter parameter : layout.parameters()) {
             parametersByName.put(parameter.name(), parameter);
         }
+        this.layersByName = new LinkedHashMap<>();
         for (NetworkLayout.LayerRow row : layout.layers()) {
             layersByName.put(row.name(), row);
         }
@@ -65,8 +82,26 @@ public abstract class Model implements AutoCloseable {
         requireKernels(backend, layout);
         this.parameters = backend.allocate(layout.parameterSize());
         this.gradients = backend.allocate(layout.trainableSize());
-        this.arena = new Arena(backend, layout, Fit.DEFAULT_BATCH_SIZE);
+        this.arena = new Arena(backend, layout, Fit.DEFAULT_BATCH_SIZE, true);
         backend.upload(initialParameters(layout, seed), 0, parameters, 0, layout.parameterSize());
+    }
+
+    /**
+     * A twin for a {@link Predictor} (see {@link #twin}): the network of {@code twin}'s model over
+     * that model's parameters, borrowed by a backend forked from its own, with an arena of its own
+     * for inference and no gradients.
+     */
+    protected Model(Twin twin) {
+        Model source = twin.source;
+        this.layout = source.layout;
+        this.device = source.device;
+        this.seed = source.seed;
+        this.parametersByName = source.parametersByName;
+        this.layersByName = source.layersByName;
+        this.backend = twin.backend;
+        this.parameters = backend.borrow(source.parameters);
+        this.gradients = null;
+        this.arena = new Arena(backend, layout, 1, false);
     }
 
     /** A layer the backend cannot run is reported now, naming it, instead of failing mid-training. */
@@ -139,11 +174,16 @@ public abstract class Model implements AutoCloseable {
      * again to change them; the weights are kept.
      */
     public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
-        requireOpen();
-        Objects.requireNonNull(optimizer, "optimizer");
-        Objects.requireNonNull(loss, "loss");
-        trainer = new Trainer(this, arena, optimizer, loss, metrics,
-                optimizerState(optimizer.stateBuffers()), Seeds.mix(seed, Seeds.SHUFFLE_STREAM));
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+            Objects.requireNonNull(optimizer, "optimizer");
+            Objects.requireNonNull(loss, "loss");
+            trainer = new Trainer(this, arena, optimizer, loss, metrics,
+                    optimizerState(optimizer.stateBuffers()), Seeds.mix(seed, Seeds.SHUFFLE_STREAM));
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /**
@@ -151,7 +191,12 @@ public abstract class Model implements AutoCloseable {
      * {@code fit}: returns the loss and metrics of each epoch.
      */
     public History fit(Tensor x, Tensor y, Fit options) {
-        return compiled("fit").fit(x, y, Objects.requireNonNull(options, "options"));
+        lock.writeLock().lock();
+        try {
+            return compiled("fit").fit(x, y, Objects.requireNonNull(options, "options"));
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /** {@link #fit(Tensor, Tensor, Fit)} with one row per sample. */
@@ -165,11 +210,16 @@ public abstract class Model implements AutoCloseable {
     }
 
     public Evaluation evaluate(Tensor x, Tensor y, int batchSize) {
-        Trainer compiled = compiled("evaluate");
-        if (batchSize <= 0) {
-            throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
+        lock.writeLock().lock();
+        try {
+            Trainer compiled = compiled("evaluate");
+            if (batchSize <= 0) {
+                throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
+            }
+            return compiled.evaluate(x, y, batchSize);
+        } finally {
+            lock.writeLock().unlock();
         }
-        return compiled.evaluate(x, y, batchSize);
     }
 
     public Evaluation evaluate(float[][] x, float[][] y) {
@@ -183,7 +233,17 @@ public abstract class Model implements AutoCloseable {
 
     /** The outputs for the samples of {@code x}, computed {@code batchSize} samples at a time. */
     public Tensor predict(Tensor x, int batchSize) {
-        requireOpen();
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+            return forwardBatches(x, batchSize);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** {@link #predict(Tensor, int)} in this model's arena, for a caller that holds the lock it needs. */
+    Tensor forwardBatches(Tensor x, int batchSize) {
         DataChecks.requireInputs("x", x, layout.input());
         if (layout.inputIndexLimit() > 0) {
             DataChecks.requireIndices("x", x, layout.input(), layout.inputIndexLimit());
@@ -211,7 +271,10 @@ public abstract class Model implements AutoCloseable {
 
     /** The outputs for samples given one per row, one flattened output per row. */
     public float[][] predict(float[][] x) {
-        Tensor outputs = predict(Tensor.of(x));
+        return rows(predict(Tensor.of(x)));
+    }
+
+    static float[][] rows(Tensor outputs) {
         float[][] rows = new float[outputs.samples()][];
         for (int i = 0; i < rows.length; i++) {
             rows[i] = outputs.row(i);
@@ -219,12 +282,73 @@ public abstract class Model implements AutoCloseable {
         return rows;
     }
 
-    /** Frees the model's memory; the model is unusable afterwards. Closing twice is harmless. */
+    /**
+     * A predictor for one thread (or a few taking turns), to predict on many threads at once: each
+     * has its own activations and kernel scratch and reads this model's weights in place. Its
+     * predictions equal {@link #predict}'s. On a GPU the predictors take turns on the model instead
+     * (one device stream). Close it when done; closing the model closes its predictors.
+     */
+    public Predictor predictor() {
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+            Model twin = twinOnForkedBackend();
+            Predictor predictor = twin == null ? new Predictor(this, this, lock.writeLock())
+                    : new Predictor(this, twin, lock.readLock());
+            synchronized (predictors) {
+                predictors.add(predictor);
+            }
+            return predictor;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Frees a predictor's memory when it closes, unless the model has done so already. */
+    void forget(Predictor predictor) {
+        synchronized (predictors) {
+            if (predictors.remove(predictor)) {
+                predictor.release();
+            }
+        }
+    }
+
+    /** A twin on a backend forked from this model's, or null when the backend or the subclass makes none. */
+    private Model twinOnForkedBackend() {
+        Backend forked = backend.fork();
+        if (forked == null) {
+            return null;
+        }
+        Model twin = null;
+        try {
+            twin = twin(new Twin(this, forked));
+            return twin;
+        } finally {
+            if (twin == null) {
+                forked.close();
+            }
+        }
+    }
+
+    /**
+     * Frees the model's memory, once the call in flight on another thread (and every prediction of
+     * its predictors) is done; the model and its predictors are unusable afterwards. Closing twice
+     * is harmless.
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            backend.close();
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                synchronized (predictors) {
+                    predictors.forEach(Predictor::release);
+                    predictors.clear();
+                }
+                backend.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 
@@ -264,6 +388,27 @@ public abstract class Model implements AutoCloseable {
     /** The activation arena's gradient twin, same offsets. */
     protected final Memory activationGradients() {
         return arena.activationGradients();
+    }
+
+    /**
+     * A new instance of the generated class made with {@link #Model(Twin)}: the same network,
+     * reading this model's parameters, for a {@link Predictor}. Generated code returns
+     * {@code new <Network>Model(twin)}; a subclass that makes no twin (null) has predictors that take
+     * turns on the model itself.
+     */
+    protected Model twin(Twin twin) {
+        return null;
+    }
+
+    /** What {@link #Model(Twin)} is made of: the model whose parameters it reads and the backend forked from its own. */
+    protected static final class Twin {
+        private final Model source;
+        private final Backend backend;
+
+        private Twin(Model source, Backend backend) {
+            this.source = source;
+            this.backend = backend;
+        }
     }
 
     /** The current training step (forward and backward of one step see the same value). */
@@ -306,7 +451,17 @@ public abstract class Model implements AutoCloseable {
 
     /** Predicts one sample given as its flattened values. */
     protected final float[] predictSample(float[] sample) {
-        requireOpen();
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+            return forwardSample(sample);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** {@link #predictSample} in this model's arena, for a caller that holds the lock it needs. */
+    float[] forwardSample(float[] sample) {
         NetworkLayout.Port input = layout.input();
         if (sample.length != input.size()) {
             throw new IllegalArgumentException("input '" + input.name() + "' takes " + input.size()
@@ -325,14 +480,19 @@ public abstract class Model implements AutoCloseable {
      * replaced atomically: a crash leaves the old file or the new one, never half of one.
      */
     public void save(Path file) throws IOException {
-        requireOpen();
-        List<SafeTensors.Entry> entries = new ArrayList<>();
-        for (NetworkLayout.Parameter p : layout.parameters()) {
-            float[] values = new float[p.size()];
-            readParameters(p.offset(), values, 0, values.length);
-            entries.add(new SafeTensors.Entry(p.name(), p.shape(), values));
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+            List<SafeTensors.Entry> entries = new ArrayList<>();
+            for (NetworkLayout.Parameter p : layout.parameters()) {
+                float[] values = new float[p.size()];
+                readParameters(p.offset(), values, 0, values.length);
+                entries.add(new SafeTensors.Entry(p.name(), p.shape(), values));
+            }
+            SafeTensors.write(file, entries, Map.of("format", "annonet", "network", layout.name()));
+        } finally {
+            lock.writeLock().unlock();
         }
-        SafeTensors.write(file, entries, Map.of("format", "annonet", "network", layout.name()));
     }
 
     /**
@@ -342,32 +502,37 @@ public abstract class Model implements AutoCloseable {
      * error naming it, and the model keeps its weights.
      */
     public void load(Path file) throws IOException {
-        requireOpen();
-        SafeTensors.Contents contents = SafeTensors.read(file);
-        List<String> problems = new ArrayList<>();
-        for (NetworkLayout.Parameter p : layout.parameters()) {
-            SafeTensors.Entry entry = contents.entries().get(p.name());
-            if (entry == null) {
-                problems.add("'" + p.name() + "' is missing");
-            } else if (!Arrays.equals(entry.shape(), p.shape())) {
-                problems.add("'" + p.name() + "' has shape " + Arrays.toString(entry.shape())
-                        + " in the file but " + Arrays.toString(p.shape()) + " in " + layout.name());
-            } else if (p.fixed() && !Arrays.equals(entry.values(), p.fixedValues())) {
-                problems.add("'" + p.name() + "' is fixed in the declaration and the file holds other values");
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+            SafeTensors.Contents contents = SafeTensors.read(file);
+            List<String> problems = new ArrayList<>();
+            for (NetworkLayout.Parameter p : layout.parameters()) {
+                SafeTensors.Entry entry = contents.entries().get(p.name());
+                if (entry == null) {
+                    problems.add("'" + p.name() + "' is missing");
+                } else if (!Arrays.equals(entry.shape(), p.shape())) {
+                    problems.add("'" + p.name() + "' has shape " + Arrays.toString(entry.shape())
+                            + " in the file but " + Arrays.toString(p.shape()) + " in " + layout.name());
+                } else if (p.fixed() && !Arrays.equals(entry.values(), p.fixedValues())) {
+                    problems.add("'" + p.name() + "' is fixed in the declaration and the file holds other values");
+                }
             }
-        }
-        for (String name : contents.entries().keySet()) {
-            if (!parametersByName.containsKey(name)) {
-                problems.add("'" + name + "' is not a weight of " + layout.name());
+            for (String name : contents.entries().keySet()) {
+                if (!parametersByName.containsKey(name)) {
+                    problems.add("'" + name + "' is not a weight of " + layout.name());
+                }
             }
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(file + " does not fit " + layout.name() + ": " + String.join("; ", problems));
-        }
-        for (NetworkLayout.Parameter p : layout.parameters()) {
-            if (!p.fixed()) {
-                writeParameters(contents.get(p.name()).values(), p.offset());
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(file + " does not fit " + layout.name() + ": " + String.join("; ", problems));
             }
+            for (NetworkLayout.Parameter p : layout.parameters()) {
+                if (!p.fixed()) {
+                    writeParameters(contents.get(p.name()).values(), p.offset());
+                }
+            }
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 
@@ -388,13 +553,23 @@ public abstract class Model implements AutoCloseable {
     }
 
     void readParameters(int offset, float[] into, int intoOffset, int count) {
-        requireOpen();
-        backend.download(parameters, offset, into, intoOffset, count);
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+            backend.download(parameters, offset, into, intoOffset, count);
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     void writeParameters(float[] values, int offset) {
-        requireOpen();
-        backend.upload(values, 0, parameters, offset, values.length);
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+            backend.upload(values, 0, parameters, offset, values.length);
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     private Trainer compiled(String operation) {
@@ -405,7 +580,7 @@ public abstract class Model implements AutoCloseable {
         return trainer;
     }
 
-    private void requireOpen() {
+    void requireOpen() {
         if (closed) {
             throw new IllegalStateException("model '" + layout.name() + "' is closed");
         }
