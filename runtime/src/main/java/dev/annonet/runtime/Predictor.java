@@ -71,7 +71,7 @@ public final class Predictor implements AutoCloseable {
                 throw new IllegalStateException("this predictor of model '" + model.name() + "' is closed");
             }
             model.requireOpen();
-            return prediction.apply(runner);
+            return runner.backend.onCallingThread(() -> prediction.apply(runner));
         } finally {
             turn.unlock();
         }

@@ -70,10 +70,13 @@ class ThreadsTest {
     @MethodSource("devices")
     void predictorsOnSeveralThreadsGiveTheModelsOutputs(Device device) throws Exception {
         Tensor x = digitsLike(64, 2);
+        Tensor dense = TestData.uniform(64, INPUTS, 7); // on the CPU: sgemm and sgemv, not the sparse products
         try (HandScheduledMlp model = mlp(device)) {
             float[][] singles = singleSamples(model, x);
+            float[][] denseSingles = singleSamples(model, dense);
             Tensor batches = model.predict(x);
             Tensor byFive = model.predict(x, 5);
+            Tensor denseBatches = model.predict(dense);
             Predictor shared = model.predictor();
             onThreads(THREADS, thread -> {
                 try (Predictor own = model.predictor()) {
@@ -81,8 +84,10 @@ class ThreadsTest {
                         for (int i = 0; i < x.samples(); i++) {
                             Predictor predictor = i % 4 == thread ? shared : own;
                             assertArrayEquals(singles[i], predictor.predict(x.row(i)), "sample " + i);
+                            assertArrayEquals(denseSingles[i], predictor.predict(dense.row(i)), "dense sample " + i);
                         }
                         assertArrayEquals(batches.values(), own.predict(x).values());
+                        assertArrayEquals(denseBatches.values(), own.predict(dense).values());
                         assertArrayEquals(byFive.values(), own.predict(x, 5).values());
                         assertArrayEquals(byFive.values(), shared.predict(x, 5).values());
                     }

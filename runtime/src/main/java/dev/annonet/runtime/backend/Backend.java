@@ -1,5 +1,7 @@
 package dev.annonet.runtime.backend;
 
+import java.util.function.Supplier;
+
 /**
  * The kernels a model runs on. Generated code calls them in a straight line with constant shapes
  * and offsets; the training loop calls the loss, metric and optimizer kernels. Every buffer is a
@@ -250,6 +252,16 @@ public interface Backend extends AutoCloseable {
      */
     default Memory borrow(Memory memory) {
         throw new UnsupportedOperationException("the " + name() + " backend lends no memory");
+    }
+
+    /**
+     * Runs {@code kernels} (calls of this backend's kernels) with those kernels on the calling thread
+     * alone where this backend would otherwise share their work out on a pool of threads common to
+     * the process: what predictors serving on several threads at once need, which would take turns
+     * on that pool. As it is, by default.
+     */
+    default <T> T onCallingThread(Supplier<T> kernels) {
+        return kernels.get();
     }
 
     /** Frees native memory; the backend and its memories are unusable afterwards. */

@@ -25,6 +25,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The fast CPU backend: float32 values off-heap, GEMMs through OpenBLAS on those values in place
@@ -107,6 +108,24 @@ public final class CpuBackend extends ElementsBackend {
         CpuMemory borrowed = CpuMemory.borrowing(this, lender.cpu(lent));
         memories.add(borrowed);
         return borrowed;
+    }
+
+    /**
+     * annonet's native kernels on this thread alone. OpenBLAS's threaded products (above about
+     * 262,144 multiply-adds, or a matrix-vector product over 9,216 values) still go to the pool:
+     * splitting them into blocks it keeps on the caller changes their rounding (measured on sgemv).
+     */
+    @Override
+    public <T> T onCallingThread(Supplier<T> kernels) {
+        if (!nativeKernels) {
+            return kernels.get();
+        }
+        boolean previous = CpuKernels.runOnCallingThread(true);
+        try {
+            return kernels.get();
+        } finally {
+            CpuKernels.runOnCallingThread(previous);
+        }
     }
 
     @Override

@@ -60,7 +60,8 @@ class SharedThreadsTest {
      * Forked backends on several threads at once call OpenBLAS (threaded sgemm, sgemv) and
      * annonet's kernels on the shared pool (sparse products, bias and activation) together: the
      * pool takes one job at a time and OpenBLAS's threaded products wait for one another, so every
-     * thread gets exactly the results of one thread alone.
+     * thread gets exactly the results of one thread alone. Half the threads run annonet's kernels
+     * on themselves alone (onCallingThread), as predictors do, beside the others on the pool.
      */
     @Test
     void forkedBackendsOnSeveralThreadsGetTheResultsOfOneThread() throws Exception {
@@ -84,12 +85,14 @@ class SharedThreadsTest {
             try {
                 List<Future<float[]>> results = new ArrayList<>();
                 for (int t = 0; t < 4; t++) {
+                    boolean alone = t % 2 == 0;
                     results.add(threads.submit(() -> {
                         try (Backend fork = lender.fork()) {
                             Memory borrowed = fork.borrow(weights);
                             float[] last = null;
                             for (int round = 0; round < 20; round++) {
-                                last = products(fork, borrowed, x, rows, inputs, units);
+                                last = alone ? fork.onCallingThread(() -> products(fork, borrowed, x, rows, inputs, units))
+                                        : products(fork, borrowed, x, rows, inputs, units);
                                 assertArrayEquals(expected, last);
                             }
                             return last;
@@ -100,7 +103,8 @@ class SharedThreadsTest {
                     assertArrayEquals(expected, result.get(60, TimeUnit.SECONDS));
                 }
             } finally {
-                threads.shutdownNow();
+                threads.shutdown(); // the lender's memory must outlive every thread reading it
+                assertTrue(threads.awaitTermination(60, TimeUnit.SECONDS));
             }
         }
     }
