@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,15 +37,15 @@ class ThreadsTest {
     private static final int INPUTS = 784;
     private static final int HIDDEN = 64;
     private static final int CLASSES = 10;
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS + 1);
+    private final ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
 
     static Stream<Device> devices() {
         return Stream.of(Device.reference(), Device.cpu(), Device.cudaHostExecutor());
     }
 
-    @AfterAll
-    static void stopThreads() {
-        POOL.shutdownNow();
+    @AfterEach
+    void stopThreads() {
+        pool.shutdownNow();
     }
 
     @ParameterizedTest
@@ -185,7 +185,7 @@ class ThreadsTest {
             Tensor firstOutputs = model.predict(x);
             Tensor secondOutputs = other.predict(x);
             AtomicBoolean loading = new AtomicBoolean(true);
-            Future<?> loads = POOL.submit(() -> {
+            Future<?> loads = pool.submit(() -> {
                 for (int i = 0; i < 20; i++) {
                     model.load(i % 2 == 0 ? second : first);
                 }
@@ -243,12 +243,12 @@ class ThreadsTest {
     }
 
     /** Runs {@code work} on {@code threads} threads at once; rethrows the first failure. */
-    private static void onThreads(int threads, ThreadWork work) throws Exception {
+    private void onThreads(int threads, ThreadWork work) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<?>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
-            futures.add(POOL.submit(() -> {
+            futures.add(pool.submit(() -> {
                 start.await();
                 work.run(thread);
                 return null;
@@ -265,8 +265,8 @@ class ThreadsTest {
     }
 
     /** Calls {@code call} in a loop until it fails; the failure must be the model's "is closed". */
-    private static Future<?> untilClosed(CountDownLatch running, Callable<?> call) {
-        return POOL.submit(() -> {
+    private Future<?> untilClosed(CountDownLatch running, Callable<?> call) {
+        return pool.submit(() -> {
             call.call();
             running.countDown();
             try {
