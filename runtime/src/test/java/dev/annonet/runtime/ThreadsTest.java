@@ -179,7 +179,8 @@ class ThreadsTest {
         Tensor x = digitsLike(8, 6);
         Path first = directory.resolve("first.safetensors");
         Path second = directory.resolve("second.safetensors");
-        try (HandScheduledMlp model = mlp(device); HandScheduledMlp other = HandScheduledMlp.create(device, 99, INPUTS, HIDDEN, CLASSES, 0)) {
+        try (HandScheduledMlp model = mlp(device);
+             HandScheduledMlp other = HandScheduledMlp.create(device, 99, INPUTS, HIDDEN, CLASSES, 0)) {
             model.save(first);
             other.save(second);
             Tensor firstOutputs = model.predict(x);
