@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +20,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * never crashes the JVM. Sized to run in seconds on two cores; the first Dense layer is MNIST's
  * (784 inputs, mostly zeros), so the CPU backend runs its sparse products, sgemv and sgemm.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one thread pool for all cases; devices() may be overridden
 class ThreadsTest {
     private static final int THREADS = 4;
     private static final int INPUTS = 784;
@@ -39,11 +40,12 @@ class ThreadsTest {
     private static final int CLASSES = 10;
     private final ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
 
-    static Stream<Device> devices() {
+    /** The devices every case runs on; CudaDeviceThreadsTest runs them on a GPU. */
+    Stream<Device> devices() {
         return Stream.of(Device.reference(), Device.cpu(), Device.cudaHostExecutor());
     }
 
-    @AfterEach
+    @AfterAll
     void stopThreads() {
         pool.shutdownNow();
     }
