@@ -92,14 +92,16 @@ public final class MnistMlpModel extends Model implements MnistMlp {
             .cudaKernels(MnistMlpCudaKernels::new)
             .build();
 
-    private final DenseLayer hiddenLayer;
+    private final DenseLayer hiddenLayer = denseLayer("hidden");
 
-    private final DenseLayer outputLayer;
+    private final DenseLayer outputLayer = denseLayer("output");
 
     private MnistMlpModel(Device device, long seed) {
         super(LAYOUT, device, seed);
-        this.hiddenLayer = denseLayer("hidden");
-        this.outputLayer = denseLayer("output");
+    }
+
+    private MnistMlpModel(Model.Twin twin) {
+        super(twin);
     }
 
     /**
@@ -107,6 +109,14 @@ public final class MnistMlpModel extends Model implements MnistMlp {
      */
     public static MnistMlpModel create(Device device, long seed) {
         return new MnistMlpModel(device, seed);
+    }
+
+    /**
+     * This network over this model's parameters, for a predictor.
+     */
+    @Override
+    protected MnistMlpModel twin(Model.Twin twin) {
+        return new MnistMlpModel(twin);
     }
 
     /**

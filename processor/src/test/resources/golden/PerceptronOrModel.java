@@ -59,11 +59,14 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
             .cudaKernels(PerceptronOrCudaKernels::new)
             .build();
 
-    private final DenseLayer orLayer;
+    private final DenseLayer orLayer = denseLayer("or");
 
     private PerceptronOrModel(Device device, long seed) {
         super(LAYOUT, device, seed);
-        this.orLayer = denseLayer("or");
+    }
+
+    private PerceptronOrModel(Model.Twin twin) {
+        super(twin);
     }
 
     /**
@@ -71,6 +74,14 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
      */
     public static PerceptronOrModel create(Device device, long seed) {
         return new PerceptronOrModel(device, seed);
+    }
+
+    /**
+     * This network over this model's parameters, for a predictor.
+     */
+    @Override
+    protected PerceptronOrModel twin(Model.Twin twin) {
+        return new PerceptronOrModel(twin);
     }
 
     /**

@@ -153,17 +153,18 @@ public final class SmallCnnModel extends Model implements SmallCnn {
             .cudaKernels(SmallCnnCudaKernels::new)
             .build();
 
-    private final WeightedLayer convLayer;
+    private final WeightedLayer convLayer = weightedLayer("conv");
 
-    private final WeightedLayer normLayer;
+    private final WeightedLayer normLayer = weightedLayer("norm");
 
-    private final DenseLayer outputLayer;
+    private final DenseLayer outputLayer = denseLayer("output");
 
     private SmallCnnModel(Device device, long seed) {
         super(LAYOUT, device, seed);
-        this.convLayer = weightedLayer("conv");
-        this.normLayer = weightedLayer("norm");
-        this.outputLayer = denseLayer("output");
+    }
+
+    private SmallCnnModel(Model.Twin twin) {
+        super(twin);
     }
 
     /**
@@ -171,6 +172,14 @@ public final class SmallCnnModel extends Model implements SmallCnn {
      */
     public static SmallCnnModel create(Device device, long seed) {
         return new SmallCnnModel(device, seed);
+    }
+
+    /**
+     * This network over this model's parameters, for a predictor.
+     */
+    @Override
+    protected SmallCnnModel twin(Model.Twin twin) {
+        return new SmallCnnModel(twin);
     }
 
     /**

@@ -150,10 +150,36 @@ inline Workers*& workers_instance() {
     return instance;
 }
 
-inline Workers& shared_workers() {
+inline Workers& pool() {
     static Workers alone(1);
     Workers* shared = workers_instance();
     return shared ? *shared : alone;
+}
+
+// Whether annonet's kernels called on this thread run on it alone instead of sharing their chunks
+// out on the pool: a predictor's thread, when several serve at once. On the pool they would take
+// turns (one job at a time), and a caller waiting for a worker that a neighbouring predictor keeps
+// off its core spins meanwhile. OpenBLAS's jobs still go to the pool: a GEMM's jobs wait for one
+// another and cannot run in turn on one thread.
+inline bool& calling_thread_only() {
+    static thread_local bool only = false;
+    return only;
+}
+
+// Sets calling_thread_only for this thread; returns the setting it replaces.
+inline bool run_on_calling_thread(bool only) {
+    bool previous = calling_thread_only();
+    calling_thread_only() = only;
+    return previous;
+}
+
+// The workers of annonet's kernels on this thread: the pool, or the thread alone.
+inline Workers& shared_workers() {
+    if (calling_thread_only()) {
+        static thread_local Workers alone(1);  // no threads of its own; its job lock is this thread's
+        return alone;
+    }
+    return pool();
 }
 
 // Values per chunk handed to a thread by the element-wise kernels (activations, dropout), so that
@@ -186,7 +212,7 @@ typedef void (*openblas_job)(int thread, void* job_data, int job_argument);
 
 inline void openblas_threads(int sync, openblas_job run_job, int jobs, size_t job_size, void* job_data, int job_argument) {
     (void)sync;  // always run to completion: OpenBLAS passes 1
-    Workers& workers = shared_workers();
+    Workers& workers = pool();
     int pooled = jobs < workers.participants() ? jobs : workers.participants();
     std::vector<std::thread> extra;
     for (int i = pooled; i < jobs; i++) {

@@ -38,6 +38,14 @@ public final class CpuKernels {
     @Name("share_threads_with_openblas")
     public static native boolean shareThreadsWithOpenBlas(int threads);
 
+    /**
+     * Whether annonet's kernels called on this thread run on it alone rather than on the pool
+     * (OpenBLAS's products still use the pool); returns the setting it replaces. For predictors on
+     * several threads at once, which would otherwise take turns on the pool.
+     */
+    @Name("run_on_calling_thread")
+    public static native boolean runOnCallingThread(boolean only);
+
     /** Room for a product's lists of nonzeros (its threads are the shared pool). */
     @Name("sparse_products_create")
     public static native long sparseProductsCreate();

@@ -6,8 +6,9 @@ import dev.annonet.runtime.backend.Memory;
 /**
  * A model's per-batch memory: the activation arena, its gradient twin, the targets, the loss's
  * weights (one per output row), and the host staging buffers a shuffled batch is gathered into
- * before one upload. Sized for a batch capacity
- * and reallocated only when a larger batch arrives, never during a step.
+ * before one upload. Sized for a batch capacity and reallocated only when a larger batch arrives,
+ * never during a step. A predictor's arena ({@code training} false) holds the activations and the
+ * input staging alone.
  */
 final class Arena {
     private final Backend backend;
@@ -17,6 +18,7 @@ final class Arena {
     private final int outputOffset;
     private final int outputSize;
     private final int outputRows;
+    private final boolean training;
 
     private int capacity;
     private Memory activations;
@@ -27,8 +29,9 @@ final class Arena {
     private float[] targetStaging;
     private float[] weightStaging;
 
-    Arena(Backend backend, NetworkLayout layout, int capacity) {
+    Arena(Backend backend, NetworkLayout layout, int capacity, boolean training) {
         this.backend = backend;
+        this.training = training;
         this.activationsPerSample = layout.activationSize();
         this.inputOffset = layout.input().offset();
         this.inputSize = layout.input().size();
@@ -43,8 +46,11 @@ final class Arena {
     void reserve(int batch) {
         if (batch > capacity) {
             backend.release(activations);
-            backend.release(activationGradients);
-            backend.release(targets);
+            if (training) {
+                backend.release(activationGradients);
+                backend.release(targets);
+                backend.release(weights);
+            }
             allocate(batch);
         }
     }
@@ -52,13 +58,15 @@ final class Arena {
     private void allocate(int batch) {
         capacity = batch;
         activations = backend.allocate(Math.multiplyExact(activationsPerSample, batch));
-        activationGradients = backend.allocate(activationsPerSample * batch);
-        // Targets per sample never exceed the output's size (sparse targets need fewer).
-        targets = backend.allocate(outputSize * batch);
-        weights = backend.allocate(outputRows * batch);
         inputStaging = new float[inputSize * batch];
-        targetStaging = new float[outputSize * batch];
-        weightStaging = new float[outputRows * batch];
+        if (training) {
+            activationGradients = backend.allocate(activationsPerSample * batch);
+            // Targets per sample never exceed the output's size (sparse targets need fewer).
+            targets = backend.allocate(outputSize * batch);
+            weights = backend.allocate(outputRows * batch);
+            targetStaging = new float[outputSize * batch];
+            weightStaging = new float[outputRows * batch];
+        }
     }
 
     Memory activations() {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Base of every generated model. The generated subclass supplies the network (its
@@ -31,7 +32,13 @@ import java.util.SplittableRandom;
  * uniform kernels, zero biases); fixed ones take their declared values. Dropout masks and the
  * epoch shuffle use seeds derived from the same seed.
  *
- * <p>A model is not thread-safe: its arena holds one batch at a time.
+ * <p>Threads: a model is safe to share. Its own calls (compile, fit, evaluate, predict, save, load,
+ * reading or setting weights, close) take turns: each holds the model's lock, so a call waits for
+ * the one in flight on another thread and then sees its results, and a call after {@link #close}
+ * fails with an {@link IllegalStateException}. The lock is reentrant. To predict on many threads at
+ * once, give each its own {@link #predictor()}: predictors read the weights in place, together,
+ * while fit, load, setting weights and close wait for the predictions in flight (and hold new ones
+ * back), so a prediction never sees weights half updated.
  */
 public abstract class Model implements AutoCloseable {
 
@@ -45,8 +52,16 @@ public abstract class Model implements AutoCloseable {
     private final Memory parameters;
     private final Memory gradients;
     private final Arena arena;
-    private final Map<String, NetworkLayout.Parameter> parametersByName = new HashMap<>();
-    private final Map<String, NetworkLayout.LayerRow> layersByName = new LinkedHashMap<>();
+    private final Map<String, NetworkLayout.Parameter> parametersByName;
+    private final Map<String, NetworkLayout.LayerRow> layersByName;
+    /**
+     * The model's own calls hold the write lock: its backend and arena serve one call at a time.
+     * A predictor's forward pass holds the read lock, with its own backend and arena: predictors
+     * run together, and never while the weights change or the memory is freed.
+     */
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** The predictors not closed yet, which close with the model; its monitor guards it. */
+    private final List<Predictor> predictors = new ArrayList<>();
     // Kept across compiles so recompiling reuses (and zeroes) the buffers instead of allocating more.
     private Memory[] optimizerState = new Memory[0];
     private Trainer trainer;
@@ -59,9 +74,11 @@ public abstract class Model implements AutoCloseable {
         this.layout = Objects.requireNonNull(layout, "layout");
         this.device = Objects.requireNonNull(device, "device");
         this.seed = seed;
+        this.parametersByName = new HashMap<>();
         for (NetworkLayout.Parameter parameter : layout.parameters()) {
             parametersByName.put(parameter.name(), parameter);
         }
+        this.layersByName = new LinkedHashMap<>();
         for (NetworkLayout.LayerRow row : layout.layers()) {
             layersByName.put(row.name(), row);
         }
@@ -69,8 +86,26 @@ public abstract class Model implements AutoCloseable {
         requireKernels(backend, layout);
         this.parameters = backend.allocate(layout.parameterSize());
         this.gradients = backend.allocate(layout.trainableSize());
-        this.arena = new Arena(backend, layout, Fit.DEFAULT_BATCH_SIZE);
+        this.arena = new Arena(backend, layout, Fit.DEFAULT_BATCH_SIZE, true);
         backend.upload(initialParameters(layout, seed), 0, parameters, 0, layout.parameterSize());
+    }
+
+    /**
+     * A twin for a {@link Predictor} (see {@link #twin}): the network of {@code twin}'s model over
+     * that model's parameters, borrowed by a backend forked from its own, with an arena of its own
+     * for inference and no gradients.
+     */
+    protected Model(Twin twin) {
+        Model source = twin.source;
+        this.layout = source.layout;
+        this.device = source.device;
+        this.seed = source.seed;
+        this.parametersByName = source.parametersByName;
+        this.layersByName = source.layersByName;
+        this.backend = twin.backend;
+        this.parameters = backend.borrow(source.parameters);
+        this.gradients = null;
+        this.arena = new Arena(backend, layout, 1, false);
     }
 
     /** A layer the backend cannot run is reported now, naming it, instead of failing mid-training. */
@@ -149,10 +184,15 @@ public abstract class Model implements AutoCloseable {
      * throws leaves the model as it was, its previous configuration and optimizer state included.
      */
     public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
-        requireOpen();
-        Objects.requireNonNull(optimizer, "optimizer");
-        Objects.requireNonNull(loss, "loss");
-        trainer = new Trainer(this, arena, optimizer, loss, metrics, shuffleSeed());
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+            Objects.requireNonNull(optimizer, "optimizer");
+            Objects.requireNonNull(loss, "loss");
+            trainer = new Trainer(this, arena, optimizer, loss, metrics, shuffleSeed());
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /**
@@ -160,7 +200,12 @@ public abstract class Model implements AutoCloseable {
      * {@code fit}: returns the loss and metrics of each epoch.
      */
     public History fit(Tensor x, Tensor y, Fit options) {
-        return compiled("fit").fit(x, y, Objects.requireNonNull(options, "options"));
+        lock.writeLock().lock();
+        try {
+            return compiled("fit").fit(x, y, Objects.requireNonNull(options, "options"));
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /**
@@ -169,7 +214,12 @@ public abstract class Model implements AutoCloseable {
      * A read that fails ends fit with an {@link java.io.UncheckedIOException} naming the file.
      */
     public History fit(Dataset data, Fit options) {
-        return compiled("fit").fit(data, Objects.requireNonNull(options, "options"));
+        lock.writeLock().lock();
+        try {
+            return compiled("fit").fit(data, Objects.requireNonNull(options, "options"));
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /** {@link #fit(Tensor, Tensor, Fit)} with one row per sample. */
@@ -195,11 +245,16 @@ public abstract class Model implements AutoCloseable {
      * as they always were, so code that calls them prints nothing new.)
      */
     public Evaluation evaluate(Tensor x, Tensor y, int batchSize, int verbose) {
-        Trainer compiled = compiled("evaluate");
-        if (batchSize <= 0) {
-            throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
+        lock.writeLock().lock();
+        try {
+            Trainer compiled = compiled("evaluate");
+            if (batchSize <= 0) {
+                throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
+            }
+            return compiled.evaluate(x, y, batchSize, requireVerbose(verbose));
+        } finally {
+            lock.writeLock().unlock();
         }
-        return compiled.evaluate(x, y, batchSize, requireVerbose(verbose));
     }
 
     private static int requireVerbose(int verbose) {
@@ -211,11 +266,16 @@ public abstract class Model implements AutoCloseable {
 
     /** The loss and metrics over a {@link Dataset}, read in batches of {@code batchSize}, without dropout. */
     public Evaluation evaluate(Dataset data, int batchSize) {
-        Trainer compiled = compiled("evaluate");
-        if (batchSize <= 0) {
-            throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
+        lock.writeLock().lock();
+        try {
+            Trainer compiled = compiled("evaluate");
+            if (batchSize <= 0) {
+                throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
+            }
+            return compiled.evaluate(data, batchSize);
+        } finally {
+            lock.writeLock().unlock();
         }
-        return compiled.evaluate(data, batchSize);
     }
 
     public Evaluation evaluate(float[][] x, float[][] y) {
@@ -237,8 +297,17 @@ public abstract class Model implements AutoCloseable {
      * batches on System.out, 2 its last line alone, 0 nothing.
      */
     public Tensor predict(Tensor x, int batchSize, int verbose) {
-        requireOpen();
-        requireVerbose(verbose);
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+            return forwardBatches(x, batchSize, requireVerbose(verbose));
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** {@link #predict(Tensor, int, int)} in this model's arena, for a caller that holds the lock it needs. */
+    Tensor forwardBatches(Tensor x, int batchSize, int verbose) {
         DataChecks.requireInputs("x", x, layout.input());
         DataChecks.requireFinite("x", x);
         if (layout.inputIndexLimit() > 0) {
@@ -282,45 +351,53 @@ public abstract class Model implements AutoCloseable {
      * which must fit in one array. A read that fails is an {@link IOException} naming the file.
      */
     public Tensor predict(Dataset data, int batchSize) throws IOException {
-        requireOpen();
-        Objects.requireNonNull(data, "dataset");
-        NetworkLayout.Port input = layout.input();
-        if (data.inputWidth() != input.size()) {
-            throw new IllegalArgumentException(data.source() + ": input '" + input.name() + "' takes " + input.size()
-                    + " values per sample, but the dataset's samples hold " + data.inputWidth());
-        }
-        if (batchSize <= 0) {
-            throw new IllegalArgumentException("batch size must be positive, but is " + batchSize);
-        }
-        int outputSize = layout.output().size();
-        if (data.size() > (Integer.MAX_VALUE - 8) / outputSize) {
-            throw new IllegalArgumentException(data.source() + " holds " + data.size() + " samples: their outputs, "
-                    + outputSize + " values each, do not fit in one tensor; predict part of them at a time");
-        }
-        int samples = (int) data.size();
-        float[] outputs = new float[samples * outputSize];
-        int size = Math.max(1, Math.min(batchSize, samples));
-        long[] indices = new long[size];
-        float[] inputs = new float[size * input.size()];
-        float[] targets = new float[size * data.targetWidth()];
-        arena.reserve(size);
-        for (int from = 0; from < samples; from += size) {
-            int batch = Math.min(size, samples - from);
-            for (int i = 0; i < batch; i++) {
-                indices[i] = from + i;
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+            Objects.requireNonNull(data, "dataset");
+            NetworkLayout.Port input = layout.input();
+            if (data.inputWidth() != input.size()) {
+                throw new IllegalArgumentException(data.source() + ": input '" + input.name() + "' takes " + input.size()
+                        + " values per sample, but the dataset's samples hold " + data.inputWidth());
             }
-            data.read(indices, batch, inputs, targets);
-            StreamedBatches.checkInputs(data, indices, inputs, batch, input.size(), layout.inputIndexLimit());
-            arena.loadInputs(inputs, null, 0, batch);
-            forward(batch, false);
-            arena.readOutputs(batch, outputs, from * outputSize);
+            if (batchSize <= 0) {
+                throw new IllegalArgumentException("batch size must be positive, but is " + batchSize);
+            }
+            int outputSize = layout.output().size();
+            if (data.size() > (Integer.MAX_VALUE - 8) / outputSize) {
+                throw new IllegalArgumentException(data.source() + " holds " + data.size() + " samples: their outputs, "
+                        + outputSize + " values each, do not fit in one tensor; predict part of them at a time");
+            }
+            int samples = (int) data.size();
+            float[] outputs = new float[samples * outputSize];
+            int size = Math.max(1, Math.min(batchSize, samples));
+            long[] indices = new long[size];
+            float[] inputs = new float[size * input.size()];
+            float[] targets = new float[size * data.targetWidth()];
+            arena.reserve(size);
+            for (int from = 0; from < samples; from += size) {
+                int batch = Math.min(size, samples - from);
+                for (int i = 0; i < batch; i++) {
+                    indices[i] = from + i;
+                }
+                data.read(indices, batch, inputs, targets);
+                StreamedBatches.checkInputs(data, indices, inputs, batch, input.size(), layout.inputIndexLimit());
+                arena.loadInputs(inputs, null, 0, batch);
+                forward(batch, false);
+                arena.readOutputs(batch, outputs, from * outputSize);
+            }
+            return Tensor.of(outputs, outputShape(samples));
+        } finally {
+            lock.writeLock().unlock();
         }
-        return Tensor.of(outputs, outputShape(samples));
     }
 
     /** The outputs for samples given one per row, one flattened output per row. */
     public float[][] predict(float[][] x) {
-        Tensor outputs = predict(Tensor.of(x));
+        return rows(predict(Tensor.of(x)));
+    }
+
+    static float[][] rows(Tensor outputs) {
         float[][] rows = new float[outputs.samples()][];
         for (int i = 0; i < rows.length; i++) {
             rows[i] = outputs.row(i);
@@ -328,12 +405,73 @@ public abstract class Model implements AutoCloseable {
         return rows;
     }
 
-    /** Frees the model's memory; the model is unusable afterwards. Closing twice is harmless. */
+    /**
+     * A predictor for one thread (or a few taking turns), to predict on many threads at once: each
+     * has its own activations and kernel scratch and reads this model's weights in place. Its
+     * predictions equal {@link #predict}'s. On a GPU the predictors take turns on the model instead
+     * (one device stream). Close it when done; closing the model closes its predictors.
+     */
+    public Predictor predictor() {
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+            Model twin = twinOnForkedBackend();
+            Predictor predictor = twin == null ? new Predictor(this, this, lock.writeLock())
+                    : new Predictor(this, twin, lock.readLock());
+            synchronized (predictors) {
+                predictors.add(predictor);
+            }
+            return predictor;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Frees a predictor's memory when it closes, unless the model has done so already. */
+    void forget(Predictor predictor) {
+        synchronized (predictors) {
+            if (predictors.remove(predictor)) {
+                predictor.release();
+            }
+        }
+    }
+
+    /** A twin on a backend forked from this model's, or null when the backend or the subclass makes none. */
+    private Model twinOnForkedBackend() {
+        Backend forked = backend.fork();
+        if (forked == null) {
+            return null;
+        }
+        Model twin = null;
+        try {
+            twin = twin(new Twin(this, forked));
+            return twin;
+        } finally {
+            if (twin == null) {
+                forked.close();
+            }
+        }
+    }
+
+    /**
+     * Frees the model's memory, once the call in flight on another thread (and every prediction of
+     * its predictors) is done; the model and its predictors are unusable afterwards. Closing twice
+     * is harmless.
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            backend.close();
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                    synchronized (predictors) {
+                        predictors.forEach(Predictor::release);
+                        predictors.clear();
+                    }
+                backend.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 
@@ -373,6 +511,27 @@ public abstract class Model implements AutoCloseable {
     /** The activation arena's gradient twin, same offsets. */
     protected final Memory activationGradients() {
         return arena.activationGradients();
+    }
+
+    /**
+     * A new instance of the generated class made with {@link #Model(Twin)}: the same network,
+     * reading this model's parameters, for a {@link Predictor}. Generated code returns
+     * {@code new <Network>Model(twin)}; a subclass that makes no twin (null) has predictors that take
+     * turns on the model itself.
+     */
+    protected Model twin(Twin twin) {
+        return null;
+    }
+
+    /** What {@link #Model(Twin)} is made of: the model whose parameters it reads and the backend forked from its own. */
+    protected static final class Twin {
+        private final Model source;
+        private final Backend backend;
+
+        private Twin(Model source, Backend backend) {
+            this.source = source;
+            this.backend = backend;
+        }
     }
 
     /** The current training step (forward and backward of one step see the same value). */
@@ -415,7 +574,17 @@ public abstract class Model implements AutoCloseable {
 
     /** Predicts one sample given as its flattened values. */
     protected final float[] predictSample(float[] sample) {
-        requireOpen();
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+                return forwardSample(sample);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** {@link #predictSample} in this model's arena, for a caller that holds the lock it needs. */
+    float[] forwardSample(float[] sample) {
         NetworkLayout.Port input = layout.input();
         if (sample.length != input.size()) {
             throw new IllegalArgumentException("input '" + input.name() + "' takes " + input.size()
@@ -437,7 +606,12 @@ public abstract class Model implements AutoCloseable {
      * is never replaced ({@link SafeTensors#write}).
      */
     public void save(Path file) throws IOException {
-        SafeTensors.write(file, weightEntries(), Map.of("format", "annonet", "network", layout.name()));
+        lock.writeLock().lock();
+        try {
+            SafeTensors.write(file, weightEntries(), Map.of("format", "annonet", "network", layout.name()));
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /** Every weight, named as {@link #save} names them, in layout order. */
@@ -459,13 +633,18 @@ public abstract class Model implements AutoCloseable {
      * error naming it, and the model keeps its weights.
      */
     public void load(Path file) throws IOException {
-        requireOpen();
-        SafeTensors.Contents contents = SafeTensors.read(file);
-        List<String> problems = weightProblems(contents.entries());
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(file + " does not fit " + layout.name() + ": " + String.join("; ", problems));
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+            SafeTensors.Contents contents = SafeTensors.read(file);
+            List<String> problems = weightProblems(contents.entries());
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(file + " does not fit " + layout.name() + ": " + String.join("; ", problems));
+            }
+            restoreWeights(contents.entries());
+        } finally {
+            lock.writeLock().unlock();
         }
-        restoreWeights(contents.entries());
     }
 
     /**
@@ -475,7 +654,12 @@ public abstract class Model implements AutoCloseable {
      * in this process or another, bit for bit as if training had never stopped. Needs a compile.
      */
     public void saveCheckpoint(Path file) throws IOException {
-        Checkpoint.save(this, compiled("saveCheckpoint"), file);
+        lock.writeLock().lock();
+        try {
+            Checkpoint.save(this, compiled("saveCheckpoint"), file);
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /**
@@ -485,7 +669,12 @@ public abstract class Model implements AutoCloseable {
      * first: a file from another network or optimizer changes nothing, and the message says why.
      */
     public int loadCheckpoint(Path file) throws IOException {
-        return Checkpoint.load(this, compiled("loadCheckpoint"), file);
+        lock.writeLock().lock();
+        try {
+            return Checkpoint.load(this, compiled("loadCheckpoint"), file);
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     /**
@@ -596,13 +785,23 @@ public abstract class Model implements AutoCloseable {
     }
 
     void readParameters(int offset, float[] into, int intoOffset, int count) {
-        requireOpen();
-        backend.download(parameters, offset, into, intoOffset, count);
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+            backend.download(parameters, offset, into, intoOffset, count);
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     void writeParameters(float[] values, int offset) {
-        requireOpen();
-        backend.upload(values, 0, parameters, offset, values.length);
+        lock.writeLock().lock();
+        try {
+            requireOpen();
+            backend.upload(values, 0, parameters, offset, values.length);
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     private Trainer compiled(String operation) {
@@ -613,7 +812,7 @@ public abstract class Model implements AutoCloseable {
         return trainer;
     }
 
-    private void requireOpen() {
+    void requireOpen() {
         if (closed) {
             throw new IllegalStateException("model '" + layout.name() + "' is closed");
         }

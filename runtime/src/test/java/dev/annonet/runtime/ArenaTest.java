@@ -24,7 +24,7 @@ class ArenaTest {
                 .layer("out", "Dense", 10, 2)
                 .build();
         try (CudaBackend backend = CudaBackend.hostExecutor(false)) {
-            Arena arena = new Arena(backend, layout, 8);
+            Arena arena = new Arena(backend, layout, 8, true);
             Memory[] small = {arena.activations(), arena.activationGradients(), arena.targets()};
             arena.reserve(8);
             assertSame(small[0], arena.activations(), "a batch that fits keeps the memory");

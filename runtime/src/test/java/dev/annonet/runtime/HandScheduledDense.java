@@ -19,7 +19,7 @@ final class HandScheduledDense extends Model {
     private final int units;
     private final boolean useBias;
     private final boolean trainable;
-    private final DenseLayer outLayer;
+    private final DenseLayer outLayer = denseLayer("out");
 
     private HandScheduledDense(NetworkLayout layout, Device device, long seed, ActivationFunction activation,
                                int in, int units, boolean useBias, boolean trainable) {
@@ -29,7 +29,15 @@ final class HandScheduledDense extends Model {
         this.units = units;
         this.useBias = useBias;
         this.trainable = trainable;
-        this.outLayer = denseLayer("out");
+    }
+
+    private HandScheduledDense(Twin twin, HandScheduledDense source) {
+        super(twin);
+        this.activation = source.activation;
+        this.in = source.in;
+        this.units = source.units;
+        this.useBias = source.useBias;
+        this.trainable = source.trainable;
     }
 
     /** Trainable weights, Keras's initialization. */
@@ -70,6 +78,11 @@ final class HandScheduledDense extends Model {
 
     public float[] predict(float[] x) {
         return predictSample(x);
+    }
+
+    @Override
+    protected Model twin(Twin twin) {
+        return new HandScheduledDense(twin, this);
     }
 
     private int outputOffset() {

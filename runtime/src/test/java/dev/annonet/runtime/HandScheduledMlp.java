@@ -22,8 +22,8 @@ final class HandScheduledMlp extends Model {
     private final int hidden;
     private final int classes;
     private final double rate;
-    private final DenseLayer hiddenLayer;
-    private final DenseLayer outputLayer;
+    private final DenseLayer hiddenLayer = denseLayer("hidden");
+    private final DenseLayer outputLayer = denseLayer("output");
 
     private HandScheduledMlp(NetworkLayout layout, Device device, long seed, int in, int hidden, int classes, double rate) {
         super(layout, device, seed);
@@ -31,8 +31,14 @@ final class HandScheduledMlp extends Model {
         this.hidden = hidden;
         this.classes = classes;
         this.rate = rate;
-        this.hiddenLayer = denseLayer("hidden");
-        this.outputLayer = denseLayer("output");
+    }
+
+    private HandScheduledMlp(Twin twin, HandScheduledMlp source) {
+        super(twin);
+        this.in = source.in;
+        this.hidden = source.hidden;
+        this.classes = source.classes;
+        this.rate = source.rate;
     }
 
     static HandScheduledMlp create(Device device, long seed, int in, int hidden, int classes, double rate) {
@@ -52,6 +58,11 @@ final class HandScheduledMlp extends Model {
                 .layer("output", "Dense", (long) hidden * classes + classes, classes)
                 .build();
         return new HandScheduledMlp(layout, device, seed, in, hidden, classes, rate);
+    }
+
+    @Override
+    protected Model twin(Twin twin) {
+        return new HandScheduledMlp(twin, this);
     }
 
     public DenseLayer hidden() {

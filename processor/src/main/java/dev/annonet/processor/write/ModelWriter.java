@@ -26,6 +26,7 @@ import javax.lang.model.element.TypeElement;
 public final class ModelWriter {
     private static final String GENERATOR = "dev.annonet.processor.NetworkProcessor";
     private static final ClassName MODEL = ClassName.get("dev.annonet.runtime", "Model");
+    private static final ClassName TWIN = MODEL.nestedClass("Twin");
     private static final ClassName NETWORK_LAYOUT = ClassName.get("dev.annonet.runtime", "NetworkLayout");
     private static final ClassName INIT = NETWORK_LAYOUT.nestedClass("Init");
     private static final ClassName DEVICE = ClassName.get("dev.annonet.runtime", "Device");
@@ -77,9 +78,11 @@ public final class ModelWriter {
         plan.dropouts().forEach(dropout -> type.addField(dropoutRate(dropout)));
         ImageCalls.windows(plan.forward()).forEach(window -> type.addField(ImageCalls.constant(window, names.of(window.name()))));
         type.addField(layout());
-        layersWithWeights().forEach(layer -> type.addField(viewType(layer), layerField(layer), Modifier.PRIVATE, Modifier.FINAL));
+        layersWithWeights().forEach(layer -> type.addField(layerView(layer)));
         type.addMethod(constructor());
+        type.addMethod(twinConstructor());
         type.addMethod(create());
+        type.addMethod(twin());
         plan.layers().forEach(layer -> type.addMethod(accessor(layer)));
         type.addMethod(predict());
         Schedule schedule = new Schedule(names);
@@ -180,15 +183,39 @@ public final class ModelWriter {
         return CodeBlock.of(values instanceof Parameter.Ones ? "$T.ones()" : "$T.zeros()", INIT);
     }
 
+    /** Initialized where declared, so that both constructors make the views. */
+    private static FieldSpec layerView(LayerEntry layer) {
+        return FieldSpec.builder(viewType(layer), layerField(layer), Modifier.PRIVATE, Modifier.FINAL)
+                .initializer("$L($S)", layer.dense() ? "denseLayer" : "weightedLayer", layer.name())
+                .build();
+    }
+
     private MethodSpec constructor() {
-        MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
+        return MethodSpec.constructorBuilder()
                 .addModifiers(Modifier.PRIVATE)
                 .addParameter(DEVICE, "device")
                 .addParameter(long.class, "seed")
-                .addStatement("super($N, device, seed)", LAYOUT);
-        layersWithWeights().forEach(layer -> constructor.addStatement("this.$N = $L($S)", layerField(layer),
-                layer.dense() ? "denseLayer" : "weightedLayer", layer.name()));
-        return constructor.build();
+                .addStatement("super($N, device, seed)", LAYOUT)
+                .build();
+    }
+
+    private static MethodSpec twinConstructor() {
+        return MethodSpec.constructorBuilder()
+                .addModifiers(Modifier.PRIVATE)
+                .addParameter(TWIN, "twin")
+                .addStatement("super(twin)")
+                .build();
+    }
+
+    private MethodSpec twin() {
+        return MethodSpec.methodBuilder("twin")
+                .addJavadoc("This network over this model's parameters, for a predictor.\n")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PROTECTED)
+                .returns(model)
+                .addParameter(TWIN, "twin")
+                .addStatement("return new $T(twin)", model)
+                .build();
     }
 
     private MethodSpec create() {

@@ -1,5 +1,7 @@
 package dev.annonet.runtime.backend;
 
+import java.util.function.Supplier;
+
 /**
  * The kernels a model runs on. Generated code calls them in a straight line with constant shapes
  * and offsets; the training loop calls the loss, metric and optimizer kernels. Every buffer is a
@@ -262,6 +264,37 @@ public interface Backend extends AutoCloseable {
     /** The step recorder when this backend can replay whole training steps (CUDA graphs), else null. */
     default StepReplay stepReplay() {
         return null;
+    }
+
+    // ---- other threads ---------------------------------------------------------------------------
+
+    /**
+     * A new backend of this kind for another thread: scratch of its own and nothing shared with
+     * this one but the memory handed over through {@link #borrow}, so that the two run kernels at
+     * the same time (a predictor's forward passes beside the model's). Null when this backend
+     * cannot lend its memory so (a GPU's: its predictors take turns on the model's backend).
+     */
+    default Backend fork() {
+        return null;
+    }
+
+    /**
+     * {@code memory} of the backend this one was {@linkplain #fork forked} from, as a memory of this
+     * one: the same values, read and written in place, never freed by this backend. The lender must
+     * outlive every kernel that reads it here.
+     */
+    default Memory borrow(Memory memory) {
+        throw new UnsupportedOperationException("the " + name() + " backend lends no memory");
+    }
+
+    /**
+     * Runs {@code kernels} (calls of this backend's kernels) with those kernels on the calling thread
+     * alone where this backend would otherwise share their work out on a pool of threads common to
+     * the process: what predictors serving on several threads at once need, which would take turns
+     * on that pool. As it is, by default.
+     */
+    default <T> T onCallingThread(Supplier<T> kernels) {
+        return kernels.get();
     }
 
     /** Frees native memory; the backend and its memories are unusable afterwards. */

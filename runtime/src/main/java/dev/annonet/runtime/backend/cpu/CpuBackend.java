@@ -10,6 +10,7 @@ import dev.annonet.cpu.CpuKernels;
 import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.ActivationKernels;
+import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.backend.Elements;
 import dev.annonet.runtime.backend.ElementsBackend;
@@ -24,6 +25,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The fast CPU backend: float32 values off-heap, GEMMs through OpenBLAS on those values in place
@@ -32,7 +34,7 @@ import java.util.List;
  * the rare activation kinds use the kernels of {@link ElementsBackend} shared with the reference
  * backend (in double precision): they are not where a step's time goes. A kernel call allocates
  * nothing, on the Java heap or natively. Not thread-safe: calls share each memory's operand views
- * and the heap tiles.
+ * and the heap tiles; {@link #fork} gives another thread a backend of its own.
  */
 public final class CpuBackend extends ElementsBackend {
     private final List<CpuMemory> memories = new ArrayList<>();
@@ -48,6 +50,8 @@ public final class CpuBackend extends ElementsBackend {
     private final boolean nativeKernels;
     private final SparseProducts sparseProducts;
     private final NativeWindow windowArguments = new NativeWindow();
+    /** The backend this one was forked from, whose memory it may borrow; null for a backend of its own. */
+    private final CpuBackend lender;
     private boolean closed;
 
     /** Loads OpenBLAS; throws an exception naming the library and the platform when it cannot. */
@@ -60,8 +64,13 @@ public final class CpuBackend extends ElementsBackend {
      * kernels cannot share OpenBLAS's threads: the tests keep those loops right this way.
      */
     CpuBackend(boolean nativeKernels) {
+        this(nativeKernels, null);
+    }
+
+    private CpuBackend(boolean nativeKernels, CpuBackend lender) {
         OpenBlas.load();
         this.nativeKernels = nativeKernels && OpenBlas.sharesThreads();
+        this.lender = lender;
         sparseProducts = new SparseProducts(this.nativeKernels);
         lstmCells = new CpuLstmCells(this.nativeKernels);
     }
@@ -80,6 +89,43 @@ public final class CpuBackend extends ElementsBackend {
         CpuMemory memory = new CpuMemory(this, size);
         memories.add(memory);
         return memory;
+    }
+
+    /** A backend with tiles, native scratch and operand views of its own, on the same native kernels. */
+    @Override
+    public Backend fork() {
+        checkOpen();
+        return new CpuBackend(nativeKernels, this);
+    }
+
+    /** A memory with operand views of its own over the lender's values: sgemm positions them per call. */
+    @Override
+    public Memory borrow(Memory memory) {
+        checkOpen();
+        if (lender == null || !(memory instanceof CpuMemory lent) || lent.owner != lender) {
+            throw new IllegalArgumentException("not a memory of the cpu backend this one was forked from: " + memory);
+        }
+        CpuMemory borrowed = CpuMemory.borrowing(this, lender.cpu(lent));
+        memories.add(borrowed);
+        return borrowed;
+    }
+
+    /**
+     * annonet's native kernels on this thread alone. OpenBLAS's threaded products (above about
+     * 262,144 multiply-adds, or a matrix-vector product over 9,216 values) still go to the pool:
+     * splitting them into blocks it keeps on the caller changes their rounding (measured on sgemv).
+     */
+    @Override
+    public <T> T onCallingThread(Supplier<T> kernels) {
+        if (!nativeKernels) {
+            return kernels.get();
+        }
+        boolean previous = CpuKernels.runOnCallingThread(true);
+        try {
+            return kernels.get();
+        } finally {
+            CpuKernels.runOnCallingThread(previous);
+        }
     }
 
     @Override

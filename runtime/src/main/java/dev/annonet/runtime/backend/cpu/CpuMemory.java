@@ -26,18 +26,30 @@ final class CpuMemory implements Memory, Elements {
     final FloatPointer cView;
     private final int size;
     private final FloatPointer data;
+    /** Whether {@link #data} is this memory's to free, rather than borrowed from another backend's. */
+    private final boolean owned;
     private boolean released;
 
     CpuMemory(CpuBackend owner, int size) {
+        // At least one float: a zero-length native array need not have an address to view.
+        this(owner, size, new FloatPointer(Math.max(size, 1)).zero(), true);
+    }
+
+    private CpuMemory(CpuBackend owner, int size, FloatPointer data, boolean owned) {
         this.owner = owner;
         this.size = size;
-        // At least one float: a zero-length native array need not have an address to view.
-        this.data = new FloatPointer(Math.max(size, 1)).zero();
+        this.data = data;
+        this.owned = owned;
         this.buffer = data.asBuffer();
         this.indices = data.asByteBuffer().order(ByteOrder.nativeOrder()).asIntBuffer();
         this.aView = new FloatPointer(data);
         this.bView = new FloatPointer(data);
         this.cView = new FloatPointer(data);
+    }
+
+    /** {@code lent}'s values seen by {@code owner} through views of its own; freeing it leaves them to their owner. */
+    static CpuMemory borrowing(CpuBackend owner, CpuMemory lent) {
+        return new CpuMemory(owner, lent.size, lent.data, false);
     }
 
     @Override
@@ -74,7 +86,9 @@ final class CpuMemory implements Memory, Elements {
     /** Frees the native values; the views then dangle, so the owner refuses this memory from now on. */
     void free() {
         released = true;
+        if (owned) {
         data.close();
+    }
     }
 
     boolean released() {

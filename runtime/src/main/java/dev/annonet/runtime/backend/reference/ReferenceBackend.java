@@ -1,5 +1,6 @@
 package dev.annonet.runtime.backend.reference;
 
+import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.Elements;
 import dev.annonet.runtime.backend.ElementsBackend;
 import dev.annonet.runtime.backend.KernelArguments;
@@ -11,7 +12,8 @@ import java.util.Arrays;
  * activations, dropout, losses and accuracy are the shared kernels of {@link ElementsBackend}.
  * The fast backends are tested against it, and gradient checks run on it in double precision,
  * which is why it stores doubles although models hold float32 weights. Optimizer hyperparameters
- * arrive as floats and are widened before any arithmetic. Not thread-safe.
+ * arrive as floats and are widened before any arithmetic. Not thread-safe; {@link #fork} gives
+ * another thread a backend of its own.
  */
 public final class ReferenceBackend extends ElementsBackend {
 
@@ -159,6 +161,17 @@ public final class ReferenceBackend extends ElementsBackend {
             vv[i] += (g[i] * g[i] - vv[i]) * (1 - beta2);
             w[i] -= alpha * mv[i] / (Math.sqrt(vv[i]) + epsilon);
         }
+    }
+
+    /** Reference memories are plain arrays, which any reference backend reads: the fork borrows them as they are. */
+    @Override
+    public Backend fork() {
+        return new ReferenceBackend();
+    }
+
+    @Override
+    public Memory borrow(Memory memory) {
+        return reference(memory);
     }
 
     /** Heap memory only: nothing to free. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.Memory;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +50,30 @@ class CpuBackendTest {
         IllegalStateException closed = assertThrows(IllegalStateException.class, () -> backend.fill(memory, 0, 3, 1));
         assertEquals("the cpu backend is closed", closed.getMessage());
         assertThrows(IllegalStateException.class, () -> backend.allocate(1));
+    }
+
+    @Test
+    void aForkBorrowsItsLendersMemoryInPlaceAndLeavesItToTheLender() {
+        try (CpuBackend lender = new CpuBackend()) {
+            Memory lent = lender.allocate(3);
+            lender.upload(new float[] {1, 2, 3}, 0, lent, 0, 3);
+            Backend fork = lender.fork();
+            Memory borrowed = fork.borrow(lent);
+            float[] values = new float[3];
+            fork.download(borrowed, 0, values, 0, 3);
+            assertArrayEquals(new float[] {1, 2, 3}, values);
+            fork.upload(new float[] {7}, 0, borrowed, 1, 1);
+            lender.download(lent, 0, values, 0, 3);
+            assertArrayEquals(new float[] {1, 7, 3}, values);
+
+            Memory own = fork.allocate(1);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fork.borrow(own));
+            assertEquals("not a memory of the cpu backend this one was forked from: " + own, e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> lender.borrow(lent));
+            fork.close();
+            lender.download(lent, 0, values, 0, 3);
+            assertArrayEquals(new float[] {1, 7, 3}, values);
+            assertThrows(IllegalStateException.class, () -> fork.download(borrowed, 0, values, 0, 3));
+        }
     }
 }
