@@ -241,7 +241,7 @@ inline const char* cuda_architectures() {
 // network's kernels.
 constexpr int CONTEXT_ABI_VERSION = 3;
 
-// "annonet context abi 3, cuda: 104 bytes, ordinal@0 stream@8 ..." for the Context this code was compiled with.
+// "annonet context abi 3, cuda: 120 bytes, ordinal@0 stream@8 ..." for the Context this code was compiled with.
 inline const char* context_layout() {
 #ifdef __CUDACC__
     constexpr const char* build = "cuda";

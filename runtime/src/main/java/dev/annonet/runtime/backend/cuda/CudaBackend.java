@@ -31,7 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The CUDA backend: float32 values in device memory, annonet's kernels ({@code native/src/main/native})
  * and cuBLAS GEMMs, all on one stream, and whole training steps recorded once as CUDA graphs and
- * replayed ({@link StepReplay}). Uploads go through pinned staging buffers; a step allocates nothing.
+ * replayed ({@link StepReplay}). Uploads go through pinned staging buffers; a streamed batch's go
+ * on a second, copy stream while the step before runs ({@link #batchLanding}). A step allocates nothing.
  *
  * <p>{@link #hostExecutor(boolean)} runs the very same kernel bodies as loops on the CPU, over host
  * memory: the same Java code path, so tests on machines without a GPU check this class and the
