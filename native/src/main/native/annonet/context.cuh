@@ -1,7 +1,7 @@
 // The native side of a CUDA backend: one Context per model holds the device, the stream all
 // compute goes to, a second stream that copies streamed batches in while a step runs, the cuBLAS
-// handle and its workspace, and the graph being recorded. Functions return
-// 0 or a CUDA error code (negative for annonet's own errors) and leave a message in last_error().
+// handle and its workspace, and the graph being recorded. Functions return 0 or a CUDA error code
+// (negative for annonet's own errors) and leave a message in last_error().
 //
 // A Context made with ordinal -1 is the host executor: memory is ordinary host memory and every
 // kernel body runs as a loop on the CPU. It is how the kernels' math and the Java backend's

@@ -7,9 +7,9 @@ import dev.annonet.runtime.backend.Memory;
 /**
  * A model's per-batch memory: the activation arena, its gradient twin, the targets, the loss's
  * weights (one per output row), the host staging buffers a shuffled batch is gathered into
- * before one upload, and the backend's landing area for streamed batches where it has one. Sized for a batch capacity and reallocated only when a larger batch arrives,
- * never during a step. A predictor's arena ({@code training} false) holds the activations and the
- * input staging alone.
+ * before one upload, and the backend's landing area for streamed batches where it has one. Sized
+ * for a batch capacity and reallocated only when a larger batch arrives, never during a step. A
+ * predictor's arena ({@code training} false) holds the activations and the input staging alone.
  */
 final class Arena {
     private final Backend backend;

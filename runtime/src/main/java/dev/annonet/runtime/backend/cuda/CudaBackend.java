@@ -98,6 +98,7 @@ public final class CudaBackend implements Backend, StepReplay {
     private int recordedResults;
     private int captureFailures;
     private boolean overlapsCopies = true;
+    private final LandingStreams landingStreams = new ContextStreams();
     private final List<CudaBatchLanding> landings = new ArrayList<>();
     private boolean closed;
 
@@ -333,13 +334,14 @@ public final class CudaBackend implements Backend, StepReplay {
         if (!overlapsCopies) {
             return null;
         }
+        landings.removeIf(CudaBatchLanding::released);
         CudaBatchLanding landing = new CudaBatchLanding(landingStreams, values);
         landings.add(landing);
         return landing;
     }
 
     /** The streams, events and copies a landing uses: those of this backend's context. */
-    private final LandingStreams landingStreams = new LandingStreams() {
+    private final class ContextStreams implements LandingStreams {
         @Override
         public Memory allocate(int size) {
             return CudaBackend.this.allocate(size);
@@ -386,7 +388,7 @@ public final class CudaBackend implements Backend, StepReplay {
         public void await(int stream, long event) {
             check(CudaLibrary.streamWaitEvent(context, stream, event), "ordering the copy and compute streams");
         }
-    };
+    }
 
     // ---- data movement ------------------------------------------------------------------------
 

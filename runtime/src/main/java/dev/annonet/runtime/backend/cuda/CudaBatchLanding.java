@@ -77,6 +77,11 @@ final class CudaBatchLanding implements BatchLanding {
         destroyEvents();
     }
 
+    /** Whether {@link #release} (or the backend's close) has ended this landing. */
+    boolean released() {
+        return eventsDestroyed;
+    }
+
     /** Destroys the events, unless {@link #release} already has: the backend's close calls it for every landing. */
     void destroyEvents() {
         if (eventsDestroyed) {
