@@ -1,6 +1,7 @@
-// The native side of a CUDA backend: one Context per model holds the device, the one stream all
-// work goes to, the cuBLAS handle and its workspace, and the graph being recorded. Functions return
-// 0 or a CUDA error code (negative for annonet's own errors) and leave a message in last_error().
+// The native side of a CUDA backend: one Context per model holds the device, the stream all
+// compute goes to, a second stream that copies streamed batches in while a step runs, the cuBLAS
+// handle and its workspace, and the graph being recorded. Functions return 0 or a CUDA error code
+// (negative for annonet's own errors) and leave a message in last_error().
 //
 // A Context made with ordinal -1 is the host executor: memory is ordinary host memory and every
 // kernel body runs as a loop on the CPU. It is how the kernels' math and the Java backend's
@@ -62,7 +63,14 @@ struct Context {
     void* blas_workspace = nullptr;
     double* reduction_scratch = nullptr;
     bool recording_graph = false;
+#ifdef __CUDACC__
+    // Host-to-device copies of the next streamed batch, ordered against `stream` by events alone.
+    cudaStream_t copy_stream = nullptr;
+#endif
 };
+
+// Which of a context's streams a call enqueues on.
+constexpr int COMPUTE_STREAM = 0, COPY_STREAM = 1;
 
 // Room for a message and the dlopen/dlsym texts it quotes.
 constexpr int ERROR_BYTES = 1024;
@@ -231,23 +239,26 @@ inline const char* cuda_architectures() {
 // compiles these headers as they were when it was built, and reads the Context that annonet-native
 // made: both libraries report context_layout() and the backend compares them before it runs a
 // network's kernels.
-constexpr int CONTEXT_ABI_VERSION = 2;
+constexpr int CONTEXT_ABI_VERSION = 3;
 
-// "annonet context abi 2, cuda: 96 bytes, ordinal@0 stream@8 ..." for the Context this code was compiled with.
+// "annonet context abi 3, cuda: 120 bytes, ordinal@0 stream@8 ..." for the Context this code was compiled with.
 inline const char* context_layout() {
 #ifdef __CUDACC__
     constexpr const char* build = "cuda";
     constexpr size_t stream_offset = offsetof(Context, stream);
+    constexpr size_t copy_stream_offset = offsetof(Context, copy_stream);
 #else
     constexpr const char* build = "host";
-    constexpr size_t stream_offset = 0;  // no stream field
+    constexpr size_t stream_offset = 0;  // no stream fields
+    constexpr size_t copy_stream_offset = 0;
 #endif
     static char layout[256];
     static const int written = snprintf(
         layout, sizeof layout,
-        "annonet context abi %d, %s: %zu bytes, ordinal@%zu stream@%zu blas@%zu blas_handle@%zu reduction_scratch@%zu",
+        "annonet context abi %d, %s: %zu bytes, ordinal@%zu stream@%zu blas@%zu blas_handle@%zu reduction_scratch@%zu "
+        "copy_stream@%zu",
         CONTEXT_ABI_VERSION, build, sizeof(Context), offsetof(Context, ordinal), stream_offset, offsetof(Context, blas),
-        offsetof(Context, blas_handle), offsetof(Context, reduction_scratch));
+        offsetof(Context, blas_handle), offsetof(Context, reduction_scratch), copy_stream_offset);
     (void)written;
     return layout;
 }
@@ -304,10 +315,12 @@ inline void context_destroy(long long handle) {
 #ifdef __CUDACC__
     if (c->ordinal >= 0) {
         cudaStreamSynchronize(c->stream);
+        if (c->copy_stream) cudaStreamSynchronize(c->copy_stream);
         if (c->blas_handle) c->blas.destroy(c->blas_handle);
         if (c->blas_workspace) cudaFree(c->blas_workspace);
         if (c->reduction_scratch) cudaFree(c->reduction_scratch);
         if (c->stream) cudaStreamDestroy(c->stream);
+        if (c->copy_stream) cudaStreamDestroy(c->copy_stream);
     }
 #endif
     if (c->blas.library) dlclose(c->blas.library);
@@ -324,6 +337,7 @@ inline long long context_create(int ordinal, bool tf32) {
     long long handle = reinterpret_cast<long long>(c);
     if (check(cudaSetDevice(ordinal), "cudaSetDevice")
         || check(cudaStreamCreateWithFlags(&c->stream, cudaStreamNonBlocking), "cudaStreamCreate")
+        || check(cudaStreamCreateWithFlags(&c->copy_stream, cudaStreamNonBlocking), "cudaStreamCreate (copy stream)")
         || check(cudaMalloc(&c->reduction_scratch, REDUCTION_SCRATCH_DOUBLES * sizeof(double)),
                  "cudaMalloc (reduction scratch)")
         || load_blas(c->blas)) {
@@ -436,17 +450,27 @@ inline void pinned_free(long long handle, long long address) {
 #endif
 }
 
-// Enqueues a copy of `bytes` on the context's stream. kind: 1 host to device, 2 device to host,
-// 3 device to device (cudaMemcpyKind's values).
-inline int copy_async(long long handle, long long target, long long source, long long bytes, int kind) {
+#ifdef __CUDACC__
+// COMPUTE_STREAM or COPY_STREAM of a GPU context.
+inline cudaStream_t stream_of(Context* c, int stream) { return stream == COPY_STREAM ? c->copy_stream : c->stream; }
+#endif
+
+inline int check_stream(int stream, const char* what) {
+    return stream == COMPUTE_STREAM || stream == COPY_STREAM ? 0 : fail(-3, what, "no such stream (0: compute, 1: copy)");
+}
+
+// Enqueues a copy of `bytes` on the context's COMPUTE_STREAM or COPY_STREAM. kind: 1 host to
+// device, 2 device to host, 3 device to device (cudaMemcpyKind's values). The host executor copies at once.
+inline int copy_async_on(long long handle, int stream, long long target, long long source, long long bytes, int kind) {
     Context* c = context(handle);
+    if (check_stream(stream, "copy_async_on")) return -3;
     if (c->ordinal < 0) {
         memmove(reinterpret_cast<void*>(target), reinterpret_cast<const void*>(source), (size_t)bytes);
         return 0;
     }
 #ifdef __CUDACC__
     return check(cudaMemcpyAsync(reinterpret_cast<void*>(target), reinterpret_cast<const void*>(source),
-                                 (size_t)bytes, (cudaMemcpyKind)kind, c->stream),
+                                 (size_t)bytes, (cudaMemcpyKind)kind, stream_of(c, stream)),
                  "cudaMemcpyAsync");
 #else
     (void)kind;
@@ -454,18 +478,27 @@ inline int copy_async(long long handle, long long target, long long source, long
 #endif
 }
 
-// Waits until everything enqueued on the context's stream has run.
-inline int synchronize(long long handle) {
+// A copy on the compute stream.
+inline int copy_async(long long handle, long long target, long long source, long long bytes, int kind) {
+    return copy_async_on(handle, COMPUTE_STREAM, target, source, bytes, kind);
+}
+
+// Waits until everything enqueued on the context's COMPUTE_STREAM or COPY_STREAM has run.
+inline int stream_synchronize(long long handle, int stream) {
     Context* c = context(handle);
+    if (check_stream(stream, "stream_synchronize")) return -3;
     if (c->ordinal < 0) return 0;
 #ifdef __CUDACC__
-    return check(cudaStreamSynchronize(c->stream), "cudaStreamSynchronize");
+    return check(cudaStreamSynchronize(stream_of(c, stream)), "cudaStreamSynchronize");
 #else
     return -1000;
 #endif
 }
 
-// ---- events: when a pinned staging buffer may be written again ----------------------------------------
+// Waits until everything enqueued on the compute stream has run.
+inline int synchronize(long long handle) { return stream_synchronize(handle, COMPUTE_STREAM); }
+
+// ---- events: when a pinned staging buffer may be written again, and how the two streams wait for each other
 
 // An event without timing; the host executor, which runs everything at once, answers 1. 0 on failure.
 inline long long event_create(long long handle) {
@@ -480,12 +513,30 @@ inline long long event_create(long long handle) {
 #endif
 }
 
-// Marks the point the stream has reached; event_wait blocks until the stream passes it.
-inline int event_record(long long handle, long long event) {
+// Marks the point COMPUTE_STREAM or COPY_STREAM has reached; event_wait blocks until the stream
+// passes it, stream_wait_event makes a stream's later work wait for it.
+inline int event_record_on(long long handle, int stream, long long event) {
     Context* c = context(handle);
+    if (check_stream(stream, "event_record_on")) return -3;
     if (c->ordinal < 0) return 0;
 #ifdef __CUDACC__
-    return check(cudaEventRecord(reinterpret_cast<cudaEvent_t>(event), c->stream), "cudaEventRecord");
+    return check(cudaEventRecord(reinterpret_cast<cudaEvent_t>(event), stream_of(c, stream)), "cudaEventRecord");
+#else
+    (void)event;
+    return -1000;
+#endif
+}
+
+inline int event_record(long long handle, long long event) { return event_record_on(handle, COMPUTE_STREAM, event); }
+
+// The work enqueued on `stream` from now on starts only once the event's mark has passed; the host
+// does not wait. The host executor, which has run everything already, has nothing to order.
+inline int stream_wait_event(long long handle, int stream, long long event) {
+    Context* c = context(handle);
+    if (check_stream(stream, "stream_wait_event")) return -3;
+    if (c->ordinal < 0) return 0;
+#ifdef __CUDACC__
+    return check(cudaStreamWaitEvent(stream_of(c, stream), reinterpret_cast<cudaEvent_t>(event), 0), "cudaStreamWaitEvent");
 #else
     (void)event;
     return -1000;

@@ -112,12 +112,26 @@ public final class CudaLibrary {
     public static final int DEVICE_TO_HOST = 2;
     public static final int DEVICE_TO_DEVICE = 3;
 
-    /** Enqueues a copy on the context's stream; {@code kind} is one of the constants above. */
+    /** The stream kernels, graphs and the copies between steps run on. */
+    public static final int COMPUTE_STREAM = 0;
+    /** The stream a streamed batch is copied in on while a step runs; ordered against the other by events. */
+    public static final int COPY_STREAM = 1;
+
+    /** Enqueues a copy on the context's compute stream; {@code kind} is one of the constants above. */
     @Name("copy_async")
     public static native int copyAsync(long context, long target, long source, long bytes, int kind);
 
+    /** Enqueues a copy on {@code stream} ({@link #COMPUTE_STREAM} or {@link #COPY_STREAM}). */
+    @Name("copy_async_on")
+    public static native int copyAsyncOn(long context, int stream, long target, long source, long bytes, int kind);
+
+    /** Waits until the compute stream's work has run. */
     @Name("synchronize")
     public static native int synchronize(long context);
+
+    /** Waits until {@code stream}'s work has run. */
+    @Name("stream_synchronize")
+    public static native int streamSynchronize(long context, int stream);
 
     // ---- events ---------------------------------------------------------------------------------------
 
@@ -125,9 +139,17 @@ public final class CudaLibrary {
     @Name("event_create")
     public static native long eventCreate(long context);
 
-    /** Marks where the stream is now. */
+    /** Marks where the compute stream is now. */
     @Name("event_record")
     public static native int eventRecord(long context, long event);
+
+    /** Marks where {@code stream} is now. */
+    @Name("event_record_on")
+    public static native int eventRecordOn(long context, int stream, long event);
+
+    /** Makes the work enqueued on {@code stream} from now on wait for the event's mark; the host goes on. */
+    @Name("stream_wait_event")
+    public static native int streamWaitEvent(long context, int stream, long event);
 
     /** Blocks until the stream has passed the event's mark. */
     @Name("event_wait")

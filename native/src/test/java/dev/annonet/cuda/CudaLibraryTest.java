@@ -112,4 +112,29 @@ class CudaLibraryTest {
             CudaLibrary.contextDestroy(context);
         }
     }
+
+    @Test
+    void copiesOnEitherStreamAndRefusesAnUnknownOne() {
+        long context = CudaLibrary.contextCreate(-1, false);
+        try {
+            long x = CudaLibrary.memoryAllocate(context, 4 * Float.BYTES);
+            long y = CudaLibrary.memoryAllocate(context, 4 * Float.BYTES);
+            assertEquals(0, CudaLibrary.fill(context, 4, x, 1.5f));
+            long event = CudaLibrary.eventCreate(context);
+            assertEquals(0, CudaLibrary.copyAsyncOn(context, CudaLibrary.COPY_STREAM, y, x, 4 * Float.BYTES,
+                    CudaLibrary.DEVICE_TO_DEVICE));
+            assertEquals(0, CudaLibrary.eventRecordOn(context, CudaLibrary.COPY_STREAM, event));
+            assertEquals(0, CudaLibrary.streamWaitEvent(context, CudaLibrary.COMPUTE_STREAM, event));
+            assertEquals(0, CudaLibrary.streamSynchronize(context, CudaLibrary.COPY_STREAM));
+            FloatPointer view = new FloatPointer(new Pointer() { { address = y; } }).capacity(4);
+            assertEquals(1.5f, view.get(3));
+            assertEquals(-3, CudaLibrary.streamWaitEvent(context, 2, event));
+            assertEquals("stream_wait_event: no such stream (0: compute, 1: copy)", CudaLibrary.lastError());
+            CudaLibrary.eventDestroy(context, event);
+            CudaLibrary.memoryFree(context, x);
+            CudaLibrary.memoryFree(context, y);
+        } finally {
+            CudaLibrary.contextDestroy(context);
+        }
+    }
 }

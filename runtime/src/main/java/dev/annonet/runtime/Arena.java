@@ -1,14 +1,15 @@
 package dev.annonet.runtime;
 
 import dev.annonet.runtime.backend.Backend;
+import dev.annonet.runtime.backend.BatchLanding;
 import dev.annonet.runtime.backend.Memory;
 
 /**
  * A model's per-batch memory: the activation arena, its gradient twin, the targets, the loss's
- * weights (one per output row), and the host staging buffers a shuffled batch is gathered into
- * before one upload. Sized for a batch capacity and reallocated only when a larger batch arrives,
- * never during a step. A predictor's arena ({@code training} false) holds the activations and the
- * input staging alone.
+ * weights (one per output row), the host staging buffers a shuffled batch is gathered into
+ * before one upload, and the backend's landing area for streamed batches where it has one. Sized
+ * for a batch capacity and reallocated only when a larger batch arrives, never during a step. A
+ * predictor's arena ({@code training} false) holds the activations and the input staging alone.
  */
 final class Arena {
     private final Backend backend;
@@ -28,6 +29,8 @@ final class Arena {
     private float[] inputStaging;
     private float[] targetStaging;
     private float[] weightStaging;
+    /** Where a streamed batch's inputs, targets and weights are copied in during the step before, or null. */
+    private BatchLanding landing;
 
     Arena(Backend backend, NetworkLayout layout, int capacity, boolean training) {
         this.backend = backend;
@@ -50,6 +53,9 @@ final class Arena {
                 backend.release(activationGradients);
                 backend.release(targets);
                 backend.release(weights);
+                if (landing != null) {
+                    landing.release();
+                }
             }
             allocate(batch);
         }
@@ -66,6 +72,7 @@ final class Arena {
             weights = backend.allocate(outputRows * batch);
             targetStaging = new float[outputSize * batch];
             weightStaging = new float[outputRows * batch];
+            landing = backend.batchLanding((inputSize + outputSize + outputRows) * batch);
         }
     }
 
@@ -102,6 +109,37 @@ final class Arena {
     /** Puts the same samples' weights, one per output row, at the start of {@link #weights()}. */
     void loadWeights(float[] w, int[] order, int from, int batch) {
         load(w, outputRows, order, from, batch, weightStaging, weights, 0);
+    }
+
+    /**
+     * Puts a batch read by a stream (its samples in the order given: inputs {@code x}, targets
+     * {@code y} of {@code width} values each, the weights {@code w} of their output rows unless
+     * null) where the schedule reads them. Through the landing area where the backend has one: the
+     * copy from the host then runs beside the step enqueued before, which the move into place waits for.
+     */
+    void loadStreamed(float[] x, float[] y, int width, float[] w, int batch) {
+        if (landing == null) {
+            loadInputs(x, null, 0, batch);
+            loadTargets(y, width, null, 0, batch);
+            if (w != null) {
+                loadWeights(w, null, 0, batch);
+            }
+            return;
+        }
+        int inputs = inputSize * batch;
+        int targetValues = width * batch;
+        landing.fill(0, x, 0, inputs);
+        landing.fill(inputs, y, 0, targetValues);
+        if (w != null) {
+            landing.fill(inputs + targetValues, w, 0, outputRows * batch);
+        }
+        landing.landed();
+        landing.take(0, activations, inputOffset * batch, inputs);
+        landing.take(inputs, targets, 0, targetValues);
+        if (w != null) {
+            landing.take(inputs + targetValues, weights, 0, outputRows * batch);
+        }
+        landing.taken();
     }
 
     /**

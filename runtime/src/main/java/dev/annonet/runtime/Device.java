@@ -34,17 +34,19 @@ public final class Device {
     private final boolean tf32;
     private final boolean stepGraphs;
     private final boolean networkKernels;
+    private final boolean overlapsCopies;
 
     private Device(Kind kind, int ordinal, boolean tf32) {
-        this(kind, ordinal, tf32, true, true);
+        this(kind, ordinal, tf32, true, true, true);
     }
 
-    private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs, boolean networkKernels) {
+    private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs, boolean networkKernels, boolean overlapsCopies) {
         this.kind = kind;
         this.ordinal = ordinal;
         this.tf32 = tf32;
         this.stepGraphs = stepGraphs;
         this.networkKernels = networkKernels;
+        this.overlapsCopies = overlapsCopies;
     }
 
     /** The fast CPU backend (float32, OpenBLAS). Fails when OpenBLAS cannot load on this platform. */
@@ -101,7 +103,7 @@ public final class Device {
         if (kind != Kind.CUDA) {
             throw new IllegalStateException("TF32 is a GPU setting; " + this + " is not a GPU");
         }
-        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels);
+        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies);
     }
 
     /**
@@ -111,7 +113,7 @@ public final class Device {
      */
     public Device withoutStepGraphs() {
         requireCuda("step graphs");
-        return new Device(kind, ordinal, tf32, false, networkKernels);
+        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies);
     }
 
     /**
@@ -121,7 +123,17 @@ public final class Device {
      */
     public Device withGenericKernels() {
         requireCuda("the choice of kernels");
-        return new Device(kind, ordinal, tf32, stepGraphs, false);
+        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies);
+    }
+
+    /**
+     * This GPU copying each batch of a streamed dataset in on its compute stream, between steps,
+     * instead of on a copy stream while the step before runs: to measure what the overlap buys,
+     * or to rule it out while debugging.
+     */
+    public Device withoutCopyOverlap() {
+        requireCuda("copy overlap");
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false);
     }
 
     private void requireCuda(String setting) {
@@ -150,10 +162,14 @@ public final class Device {
         return switch (kind) {
             case CPU -> new CpuBackend();
             case REFERENCE -> new ReferenceBackend();
-            case CUDA -> CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout));
-            case CUDA_HOST_EXECUTOR -> CudaBackend.hostExecutor(stepGraphs, kernels(layout));
+            case CUDA -> overlapping(CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout)));
+            case CUDA_HOST_EXECUTOR -> overlapping(CudaBackend.hostExecutor(stepGraphs, kernels(layout)));
             case AUTO -> chooseBackend(layout);
         };
+    }
+
+    private Backend overlapping(CudaBackend backend) {
+        return overlapsCopies ? backend : backend.withoutCopyOverlap();
     }
 
     private static Backend chooseBackend(NetworkLayout layout) {
@@ -231,7 +247,8 @@ public final class Device {
     }
 
     private String cudaSettings() {
-        return (stepGraphs ? "" : " (no step graphs)") + (networkKernels ? "" : " (generic kernels)");
+        return (stepGraphs ? "" : " (no step graphs)") + (networkKernels ? "" : " (generic kernels)")
+                + (overlapsCopies ? "" : " (no copy overlap)");
     }
 
     /** Starts a CPU backend once, on first use: {@code PROBLEM} says why it cannot start, or is null. */

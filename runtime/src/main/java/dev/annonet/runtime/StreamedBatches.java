@@ -127,11 +127,7 @@ final class StreamedBatches implements BatchSource {
                     : new IllegalStateException("reading " + data.source() + " failed: " + failed, failed);
         }
         Slot slot = slots[(int) (consumed++ % SLOTS)];
-        arena.loadInputs(slot.inputs, null, 0, batch);
-        arena.loadTargets(slot.targets, format.width(), null, 0, batch);
-        if (slot.weights != null) {
-            arena.loadWeights(slot.weights, null, 0, batch);
-        }
+        arena.loadStreamed(slot.inputs, slot.targets, format.width(), slot.weights, batch);
         free.release();
     }
 

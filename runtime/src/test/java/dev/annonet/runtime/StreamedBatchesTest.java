@@ -9,13 +9,26 @@ import dev.annonet.runtime.data.Dataset;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The reader's ring of buffers: batches in the pass's order, and a training thread that allocates nothing. */
 class StreamedBatchesTest {
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final int SAMPLES = 20;
     private static final int BATCH = 8;
+
+    /** The oracle, and the CUDA backend's landing area on the host executor. */
+    static Stream<Device> devices() {
+        return Stream.of(Device.reference(), Device.cudaHostExecutor());
+    }
+
+    /** The backends whose loads can allocate nothing: the CPU backend's uploads, and the landing area's. */
+    static Stream<Device> fastDevices() {
+        return Stream.of(Device.cpu(), Device.cudaHostExecutor());
+    }
 
     /** Sample i's two inputs are (i, -i) and its class is i % 3; sample {@code poisoned}'s first input is NaN. */
     private static final class Counting implements Dataset {
@@ -60,13 +73,15 @@ class StreamedBatchesTest {
         }
     }
 
-    @Test
-    void batchesFollowThePassOrderWithClassesAsOneHotRowsAndClassWeights() {
+    /** The CUDA host executor takes each batch through its landing area (see Arena.loadStreamed). */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void batchesFollowThePassOrderWithClassesAsOneHotRowsAndClassWeights(Device device) {
         int[] order = new int[SAMPLES];
         for (int i = 0; i < SAMPLES; i++) {
             order[i] = (i * 7) % SAMPLES;
         }
-        try (HandScheduledMlp model = HandScheduledMlp.create(Device.reference(), 1, 2, 4, 3, 0);
+        try (HandScheduledMlp model = HandScheduledMlp.create(device, 1, 2, 4, 3, 0);
              StreamedBatches source = new StreamedBatches(new Counting(-1), 0, SAMPLES, BATCH,
                      new StreamedBatches.Format(2, 0, 3, false, 3), new double[] {0.5, 2})) {
             Arena arena = new Arena(model.backend, model.layout(), BATCH, true);
@@ -121,9 +136,10 @@ class StreamedBatchesTest {
      * and a wait allocates) is retried, at most five times: a load that truly allocates never
      * reaches zero.
      */
-    @Test
-    void takingABatchTheReaderHasReadAllocatesNothing() throws InterruptedException {
-        try (HandScheduledMlp model = HandScheduledMlp.create(Device.cpu(), 1, 2, 4, 3, 0);
+    @ParameterizedTest
+    @MethodSource("fastDevices")
+    void takingABatchTheReaderHasReadAllocatesNothing(Device device) throws InterruptedException {
+        try (HandScheduledMlp model = HandScheduledMlp.create(device, 1, 2, 4, 3, 0);
              StreamedBatches source = new StreamedBatches(new Counting(-1), 0, SAMPLES, BATCH,
                      new StreamedBatches.Format(2, 0, 1, true, 3), null)) {
             Arena arena = new Arena(model.backend, model.layout(), BATCH, true);

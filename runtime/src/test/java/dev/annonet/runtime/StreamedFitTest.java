@@ -30,59 +30,8 @@ class StreamedFitTest {
     Path directory;
 
     static Stream<Device> devices() {
-        return Stream.of(Device.reference(), Device.cpu(), Device.cudaHostExecutor());
-    }
-
-    /** Samples held in arrays, read through the Dataset interface; sample {@code failAt} cannot be read. */
-    private static final class ArrayDataset implements Dataset {
-        private final float[] x;
-        private final int[] labels;
-        private final int width;
-        private final long failAt;
-
-        ArrayDataset(Tensor x, int[] labels, long failAt) {
-            this.x = x.toArray();
-            this.labels = labels;
-            this.width = x.size(1);
-            this.failAt = failAt;
-        }
-
-        @Override
-        public long size() {
-            return labels.length;
-        }
-
-        @Override
-        public int inputWidth() {
-            return width;
-        }
-
-        @Override
-        public int targetWidth() {
-            return 1;
-        }
-
-        @Override
-        public int classes() {
-            return 3;
-        }
-
-        @Override
-        public String source() {
-            return "blobs.bin";
-        }
-
-        @Override
-        public void read(long[] samples, int count, float[] inputs, float[] targets) throws IOException {
-            for (int i = 0; i < count; i++) {
-                int sample = (int) samples[i];
-                if (sample == failAt) {
-                    throw new IOException("blobs.bin: sample " + sample + " is unreadable");
-                }
-                System.arraycopy(x, sample * width, inputs, i * width, width);
-                targets[i] = labels[sample];
-            }
-        }
+        return Stream.of(Device.reference(), Device.cpu(), Device.cudaHostExecutor(),
+                Device.cudaHostExecutor().withoutCopyOverlap());
     }
 
     private static HandScheduledMlp model(Device device, Loss loss) {
@@ -103,13 +52,13 @@ class StreamedFitTest {
             Tensor y = sparse ? Labels.sparse(labels) : Labels.oneHot(labels, 3);
             try (HandScheduledMlp inMemory = model(device, loss); HandScheduledMlp streamed = model(device, loss)) {
                 History expected = inMemory.fit(x, y, options);
-                History actual = streamed.fit(new ArrayDataset(x, labels, -1), options);
+                History actual = streamed.fit(new ArrayDataset(x, labels, 3, -1), options);
                 assertEquals(expected.history(), actual.history());
                 assertArrayEquals(inMemory.predict(x).toArray(), streamed.predict(x).toArray());
-                Tensor predicted = streamed.predict(new ArrayDataset(x, labels, -1), 32);
+                Tensor predicted = streamed.predict(new ArrayDataset(x, labels, 3, -1), 32);
                 assertArrayEquals(new int[] {SAMPLES, 3}, predicted.shape());
                 assertArrayEquals(inMemory.predict(x).toArray(), predicted.toArray());
-                assertEquals(inMemory.evaluate(x, y).toString(), streamed.evaluate(new ArrayDataset(x, labels, -1), 32).toString());
+                assertEquals(inMemory.evaluate(x, y).toString(), streamed.evaluate(new ArrayDataset(x, labels, 3, -1), 32).toString());
             }
         }
         assertNoReaderThreads();
@@ -143,13 +92,13 @@ class StreamedFitTest {
         Tensor x = TestData.threeBlobs(labels);
         try (HandScheduledMlp model = model(Device.cpu(), Losses.categoricalCrossentropy())) {
             UncheckedIOException e = assertThrows(UncheckedIOException.class,
-                    () -> model.fit(new ArrayDataset(x, labels, 77), Fit.options().batchSize(16).epochs(2).verbose(0)));
+                    () -> model.fit(new ArrayDataset(x, labels, 3, 77), Fit.options().batchSize(16).epochs(2).verbose(0)));
             assertEquals("blobs.bin: sample 77 is unreadable", e.getMessage());
-            IOException predictFailure = assertThrows(IOException.class, () -> model.predict(new ArrayDataset(x, labels, 77), 50));
+            IOException predictFailure = assertThrows(IOException.class, () -> model.predict(new ArrayDataset(x, labels, 3, 77), 50));
             assertEquals("blobs.bin: sample 77 is unreadable", predictFailure.getMessage());
             assertNoReaderThreads();
             // the model is usable afterwards
-            History history = model.fit(new ArrayDataset(x, labels, -1), Fit.options().batchSize(16).verbose(0));
+            History history = model.fit(new ArrayDataset(x, labels, 3, -1), Fit.options().batchSize(16).verbose(0));
             assertEquals(1, history.epochs());
         }
         assertNoReaderThreads();
@@ -161,9 +110,9 @@ class StreamedFitTest {
         int[] labels = TestData.labels(10, 3, 2);
         try (HandScheduledMlp model = model(Device.cpu(), Losses.categoricalCrossentropy())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> model.fit(new ArrayDataset(x, labels, -1), Fit.options().verbose(0)));
+                    () -> model.fit(new ArrayDataset(x, labels, 3, -1), Fit.options().verbose(0)));
             assertEquals("blobs.bin: the model's input takes 2 values per sample, but the dataset's samples hold 3", e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> model.fit(new ArrayDataset(TestData.uniform(10, 2, 1), labels, -1),
+            e = assertThrows(IllegalArgumentException.class, () -> model.fit(new ArrayDataset(TestData.uniform(10, 2, 1), labels, 3, -1),
                     Fit.options().verbose(0).sampleWeight(Tensor.of(new float[10]))));
             assertTrue(e.getMessage().startsWith("sampleWeight weighs the samples of fit(x, y, options)"), e.getMessage());
         }

@@ -51,15 +51,34 @@ public abstract class TrainingMatchesCpu {
         assertNotEquals(constant.get("loss"), scheduled.get("loss"));
     }
 
-    /** Trains a model on the CPU backend and one on the device under test alike; returns the device's History. */
+    /**
+     * A dataset streamed to the device under test (through its landing area, where it has one)
+     * trains as the CPU backend does from the tensors the dataset holds.
+     */
+    @Test
+    void aStreamedDatasetTrainsAsTheCpuBackend() {
+        assertTrainsAsTheCpuBackend("adam", true);
+    }
+
     private History assertTrainsAsTheCpuBackend(String optimizer, Callback... callbacks) {
+        return assertTrainsAsTheCpuBackend(optimizer, false, callbacks);
+    }
+
+    /**
+     * Trains a model on the CPU backend and one on the device under test alike, the latter from a
+     * dataset read a batch ahead when {@code streamed}; returns the device's History.
+     */
+    private History assertTrainsAsTheCpuBackend(String optimizer, boolean streamed, Callback... callbacks) {
         int samples = 100;
         Tensor x = TestData.uniform(samples, 20, 3);
-        Tensor y = Labels.oneHot(TestData.labels(samples, 5, 4), 5);
+        int[] labels = TestData.labels(samples, 5, 4);
+        Tensor y = Labels.oneHot(labels, 5);
         try (HandScheduledMlp expected = HandScheduledMlp.create(Device.cpu(), 7, 20, 32, 5, 0.3);
              HandScheduledMlp actual = HandScheduledMlp.create(device(), 7, 20, 32, 5, 0.3)) {
             History expectedHistory = train(expected, optimizer, x, y, callbacks);
-            History actualHistory = train(actual, optimizer, x, y, callbacks);
+            compile(actual, optimizer);
+            Fit options = options(callbacks);
+            History actualHistory = streamed ? actual.fit(new ArrayDataset(x, labels, 5, -1), options) : actual.fit(x, y, options);
             assertClose(expectedHistory.get("loss"), actualHistory.get("loss"), "loss");
             assertEquals(expectedHistory.get("accuracy"), actualHistory.get("accuracy"), "accuracy");
             for (String metric : List.of("top_k_categorical_accuracy", "precision", "recall", "auc")) {
@@ -93,13 +112,21 @@ public abstract class TrainingMatchesCpu {
     }
 
     private static History train(HandScheduledMlp model, String optimizer, Tensor x, Tensor y, Callback... callbacks) {
+        compile(model, optimizer);
+        return model.fit(x, y, options(callbacks));
+    }
+
+    private static void compile(HandScheduledMlp model, String optimizer) {
         model.compile(switch (optimizer) {
             case "adam" -> Optimizers.adam(0.01f);
             case "rmsprop" -> Optimizers.rmsprop(0.01f);
             default -> Optimizers.sgd(0.05f, 0.9f, true);
         }, Losses.categoricalCrossentropy(), Metrics.accuracy(), Metrics.topKCategoricalAccuracy(2), Metrics.precision(),
                 Metrics.recall(), Metrics.auc());
-        return model.fit(x, y, Fit.options().batchSize(16).epochs(2).verbose(0).callbacks(callbacks));
+    }
+
+    private static Fit options(Callback... callbacks) {
+        return Fit.options().batchSize(16).epochs(2).verbose(0).callbacks(callbacks);
     }
 
     private void assertClose(List<Double> expected, List<Double> actual, String what) {

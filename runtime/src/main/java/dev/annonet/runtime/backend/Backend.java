@@ -261,6 +261,15 @@ public interface Backend extends AutoCloseable {
         return false;
     }
 
+    /**
+     * A landing area of {@code values} values a buffer, which streamed batches are copied into
+     * while the step before runs (a GPU's copy engine works beside its kernels), or null where a
+     * batch is best uploaded where the step reads it: the default.
+     */
+    default BatchLanding batchLanding(int values) {
+        return null;
+    }
+
     /** The step recorder when this backend can replay whole training steps (CUDA graphs), else null. */
     default StepReplay stepReplay() {
         return null;

@@ -31,11 +31,23 @@ import java.util.zip.GZIPInputStream;
  *
  * <pre>mvn -q package -DskipTests -Dsample=streambench [-Dexec.args="--epochs 8 --data DIR --device cpu"]</pre>
  *
+ * {@code --device cuda} streams each batch's copy beside the step before it (the copy stream);
+ * {@code cuda-no-overlap} copies it between steps ({@link Device#withoutCopyOverlap()}), to compare.
+ *
  * {@code --data} names a folder with {@code train-images-idx3-ubyte[.gz]} and
  * {@code train-labels-idx1-ubyte[.gz]}; by default the samples' embedded 8,000 training digits.
  */
 public final class StreamBench {
     private StreamBench() {
+    }
+
+    private static Device device(String name) {
+        return switch (name) {
+            case "cpu" -> Device.cpu();
+            case "cuda" -> Device.cuda(0);
+            case "cuda-no-overlap" -> Device.cuda(0).withoutCopyOverlap();
+            default -> throw new IllegalArgumentException("unknown device " + name + "; expected cpu, cuda or cuda-no-overlap");
+        };
     }
 
     public static void main(String[] args) throws IOException {
@@ -46,9 +58,9 @@ public final class StreamBench {
             switch (args[i]) {
                 case "--epochs" -> epochs = Integer.parseInt(args[++i]);
                 case "--data" -> data = Path.of(args[++i]);
-                case "--device" -> device = "cuda".equals(args[++i]) ? Device.cuda(0) : Device.cpu();
+                case "--device" -> device = device(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; expected --epochs N, --data DIR, --device cpu|cuda");
+                        + "; expected --epochs N, --data DIR, --device cpu|cuda|cuda-no-overlap");
             }
         }
         if (epochs < 2) {

@@ -6,6 +6,7 @@ import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.runtime.backend.AccuracyKind;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Backend;
+import dev.annonet.runtime.backend.BatchLanding;
 import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.backend.ImageKernelArguments;
 import dev.annonet.runtime.backend.KernelArguments;
@@ -30,7 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The CUDA backend: float32 values in device memory, annonet's kernels ({@code native/src/main/native})
  * and cuBLAS GEMMs, all on one stream, and whole training steps recorded once as CUDA graphs and
- * replayed ({@link StepReplay}). Uploads go through pinned staging buffers; a step allocates nothing.
+ * replayed ({@link StepReplay}). Uploads go through pinned staging buffers; a streamed batch's go
+ * on a second, copy stream while the step before runs ({@link #batchLanding}). A step allocates nothing.
  *
  * <p>{@link #hostExecutor(boolean)} runs the very same kernel bodies as loops on the CPU, over host
  * memory: the same Java code path, so tests on machines without a GPU check this class and the
@@ -95,6 +97,9 @@ public final class CudaBackend implements Backend, StepReplay {
     private int resultCursor;
     private int recordedResults;
     private int captureFailures;
+    private boolean overlapsCopies = true;
+    private final LandingStreams landingStreams = new ContextStreams();
+    private final List<CudaBatchLanding> landings = new ArrayList<>();
     private boolean closed;
 
     private CudaBackend(long context, String name, boolean stepGraphs, NetworkKernels kernels) {
@@ -293,7 +298,7 @@ public final class CudaBackend implements Backend, StepReplay {
         return memory;
     }
 
-    /** Waits for the stream first: work already enqueued may still read the memory. */
+    /** Waits for both streams first: work already enqueued may still use the memory. */
     @Override
     public void release(Memory memory) {
         CudaMemory cudaMemory = cuda(memory);
@@ -301,6 +306,7 @@ public final class CudaBackend implements Backend, StepReplay {
             throw new IllegalStateException("memory cannot be released while a step records");
         }
         check(CudaLibrary.synchronize(context), "release");
+        check(CudaLibrary.streamSynchronize(context, CudaLibrary.COPY_STREAM), "release");
         memories.remove(cudaMemory);
         cudaMemory.released = true;
         CudaLibrary.memoryFree(context, cudaMemory.address);
@@ -310,6 +316,78 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public boolean keepsTrainingDataResident() {
         return true;
+    }
+
+    /**
+     * Makes this backend upload streamed batches where the step reads them, on the compute stream,
+     * instead of through a {@link #batchLanding}: to compare the two. Returns this backend.
+     */
+    public CudaBackend withoutCopyOverlap() {
+        overlapsCopies = false;
+        return this;
+    }
+
+    /** Streamed batches are copied in on the copy stream while the step before runs (see {@link CudaBatchLanding}). */
+    @Override
+    public BatchLanding batchLanding(int values) {
+        checkOpen();
+        if (!overlapsCopies) {
+            return null;
+        }
+        landings.removeIf(CudaBatchLanding::released);
+        CudaBatchLanding landing = new CudaBatchLanding(landingStreams, values);
+        landings.add(landing);
+        return landing;
+    }
+
+    /** The streams, events and copies a landing uses: those of this backend's context. */
+    private final class ContextStreams implements LandingStreams {
+        @Override
+        public Memory allocate(int size) {
+            return CudaBackend.this.allocate(size);
+        }
+
+        @Override
+        public long address(Memory memory, int offset) {
+            return cuda(memory).at(offset);
+        }
+
+        @Override
+        public void release(Memory memory) {
+            CudaBackend.this.release(memory);
+        }
+
+        @Override
+        public long createEvent() {
+            return checked(CudaLibrary.eventCreate(context), "creating an event");
+        }
+
+        @Override
+        public void destroyEvent(long event) {
+            CudaLibrary.eventDestroy(context, event);
+        }
+
+        @Override
+        public void uploadOnCopyStream(float[] source, int sourceOffset, long target, int count) {
+            staging.uploadOnCopyStream(source, sourceOffset, target, count);
+        }
+
+        @Override
+        public void copyOnComputeStream(long source, Memory target, int targetOffset, int count) {
+            KernelArguments.check("copy", "target", target, targetOffset, count);
+            check(CudaLibrary.copyAsync(context, cuda(target).at(targetOffset), source, (long) count * Float.BYTES,
+                    CudaLibrary.DEVICE_TO_DEVICE), "copying a landed batch");
+        }
+
+        @Override
+        public void record(int stream, long event) {
+            check(CudaLibrary.eventRecordOn(context, stream, event), "marking a landing buffer");
+        }
+
+        @Override
+        public void await(int stream, long event) {
+            check(CudaLibrary.streamWaitEvent(context, stream, event), "ordering the copy and compute streams");
+        }
     }
 
     // ---- data movement ------------------------------------------------------------------------
@@ -891,7 +969,11 @@ public final class CudaBackend implements Backend, StepReplay {
         }
         closed = true;
         CudaLibrary.synchronize(context);
+        CudaLibrary.streamSynchronize(context, CudaLibrary.COPY_STREAM);
         forgetRecordedSteps();
+        for (CudaBatchLanding landing : landings) {
+            landing.destroyEvents();
+        }
         for (CudaMemory memory : memories) {
             CudaLibrary.memoryFree(context, memory.address);
         }

@@ -11,7 +11,8 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * Page-locked host buffers of one fixed size that uploads and downloads pass through in pieces,
  * used in turn: while the device copies from one, the host fills the next. Each buffer's last copy
- * is marked by an event, awaited before the buffer is written again. A transfer of any size takes
+ * is marked by an event on the stream that copied it (compute or copy), awaited before the buffer
+ * is written again. A transfer of any size takes
  * as many pieces as it needs, so what is pinned stays at {@code BUFFERS} buffers whatever the
  * largest transfer was, and a training step allocates nothing.
  */
@@ -41,18 +42,23 @@ final class PinnedStaging implements AutoCloseable {
         }
     }
 
-    /** Copies {@code count} values from the host array to the device address, asynchronously. */
+    /** Copies {@code count} values from the host array to the device address, asynchronously, on the compute stream. */
     void upload(float[] source, int sourceOffset, long target, int count) {
-        uploadValues(source, sourceOffset, target, count);
+        uploadValues(CudaLibrary.COMPUTE_STREAM, source, sourceOffset, target, count);
+    }
+
+    /** As {@link #upload}, on the copy stream: beside the compute stream's work, ordered against it by events. */
+    void uploadOnCopyStream(float[] source, int sourceOffset, long target, int count) {
+        uploadValues(CudaLibrary.COPY_STREAM, source, sourceOffset, target, count);
     }
 
     /** Copies {@code count} int32 values from the host array to the device address, asynchronously. */
     void uploadInts(int[] source, int sourceOffset, long target, int count) {
-        uploadValues(source, sourceOffset, target, count);
+        uploadValues(CudaLibrary.COMPUTE_STREAM, source, sourceOffset, target, count);
     }
 
     /** {@code source} is a float[] or an int[]: four bytes a value either way. */
-    private void uploadValues(Object source, int sourceOffset, long target, int count) {
+    private void uploadValues(int stream, Object source, int sourceOffset, long target, int count) {
         for (int done = 0; done < count; done += bufferValues) {
             int piece = Math.min(bufferValues, count - done);
             int buffer = take();
@@ -61,9 +67,9 @@ final class PinnedStaging implements AutoCloseable {
             } else {
                 intViews[buffer].put(0, (int[]) source, sourceOffset + done, piece);
             }
-            backend.check(CudaLibrary.copyAsync(backend.context(), target + (long) done * Float.BYTES, addresses[buffer],
-                    (long) piece * Float.BYTES, CudaLibrary.HOST_TO_DEVICE), "upload");
-            backend.check(CudaLibrary.eventRecord(backend.context(), events[buffer]), "upload");
+            backend.check(CudaLibrary.copyAsyncOn(backend.context(), stream, target + (long) done * Float.BYTES,
+                    addresses[buffer], (long) piece * Float.BYTES, CudaLibrary.HOST_TO_DEVICE), "upload");
+            backend.check(CudaLibrary.eventRecordOn(backend.context(), stream, events[buffer]), "upload");
         }
     }
 
