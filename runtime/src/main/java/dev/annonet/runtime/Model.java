@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Base of every generated model. The generated subclass supplies the network (its
@@ -55,11 +54,11 @@ public abstract class Model implements AutoCloseable {
     private final Map<String, NetworkLayout.Parameter> parametersByName;
     private final Map<String, NetworkLayout.LayerRow> layersByName;
     /**
-     * The model's own calls hold the write lock: its backend and arena serve one call at a time.
-     * A predictor's forward pass holds the read lock, with its own backend and arena: predictors
-     * run together, and never while the weights change or the memory is freed.
+     * The model's own calls hold it: its backend and arena serve one call at a time. A predictor's
+     * forward pass holds the predictor's turn, with its own backend and arena: predictors run
+     * together, and never while the weights change or the memory is freed.
      */
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final ServingLock lock = new ServingLock();
     /** The predictors not closed yet, which close with the model; its monitor guards it. */
     private final List<Predictor> predictors = new ArrayList<>();
     // Kept across compiles so recompiling reuses (and zeroes) the buffers instead of allocating more.
@@ -184,14 +183,14 @@ public abstract class Model implements AutoCloseable {
      * throws leaves the model as it was, its previous configuration and optimizer state included.
      */
     public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             requireOpen();
             Objects.requireNonNull(optimizer, "optimizer");
             Objects.requireNonNull(loss, "loss");
             trainer = new Trainer(this, arena, optimizer, loss, metrics, shuffleSeed());
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
@@ -200,11 +199,11 @@ public abstract class Model implements AutoCloseable {
      * {@code fit}: returns the loss and metrics of each epoch.
      */
     public History fit(Tensor x, Tensor y, Fit options) {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             return compiled("fit").fit(x, y, Objects.requireNonNull(options, "options"));
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
@@ -214,11 +213,11 @@ public abstract class Model implements AutoCloseable {
      * A read that fails ends fit with an {@link java.io.UncheckedIOException} naming the file.
      */
     public History fit(Dataset data, Fit options) {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             return compiled("fit").fit(data, Objects.requireNonNull(options, "options"));
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
@@ -245,7 +244,7 @@ public abstract class Model implements AutoCloseable {
      * as they always were, so code that calls them prints nothing new.)
      */
     public Evaluation evaluate(Tensor x, Tensor y, int batchSize, int verbose) {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             Trainer compiled = compiled("evaluate");
             if (batchSize <= 0) {
@@ -253,7 +252,7 @@ public abstract class Model implements AutoCloseable {
             }
             return compiled.evaluate(x, y, batchSize, requireVerbose(verbose));
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
@@ -266,7 +265,7 @@ public abstract class Model implements AutoCloseable {
 
     /** The loss and metrics over a {@link Dataset}, read in batches of {@code batchSize}, without dropout. */
     public Evaluation evaluate(Dataset data, int batchSize) {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             Trainer compiled = compiled("evaluate");
             if (batchSize <= 0) {
@@ -274,7 +273,7 @@ public abstract class Model implements AutoCloseable {
             }
             return compiled.evaluate(data, batchSize);
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
@@ -297,12 +296,12 @@ public abstract class Model implements AutoCloseable {
      * batches on System.out, 2 its last line alone, 0 nothing.
      */
     public Tensor predict(Tensor x, int batchSize, int verbose) {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             requireOpen();
             return forwardBatches(x, batchSize, requireVerbose(verbose));
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
@@ -351,7 +350,7 @@ public abstract class Model implements AutoCloseable {
      * which must fit in one array. A read that fails is an {@link IOException} naming the file.
      */
     public Tensor predict(Dataset data, int batchSize) throws IOException {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             requireOpen();
             Objects.requireNonNull(data, "dataset");
@@ -388,7 +387,7 @@ public abstract class Model implements AutoCloseable {
             }
             return Tensor.of(outputs, outputShape(samples));
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
@@ -412,23 +411,24 @@ public abstract class Model implements AutoCloseable {
      * (one device stream). Close it when done; closing the model closes its predictors.
      */
     public Predictor predictor() {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             requireOpen();
             Model twin = twinOnForkedBackend();
-            Predictor predictor = twin == null ? new Predictor(this, this, lock.writeLock())
-                    : new Predictor(this, twin, lock.readLock());
+            Predictor predictor = twin == null ? new Predictor(this, this, lock)
+                    : new Predictor(this, twin, lock.newTurn());
             synchronized (predictors) {
                 predictors.add(predictor);
             }
             return predictor;
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
-    /** Frees a predictor's memory when it closes, unless the model has done so already. */
-    void forget(Predictor predictor) {
+    /** Frees a predictor's memory when it closes, holding its turn, unless the model has done so already. */
+    void forget(Predictor predictor, Turn turn) {
+        lock.forget(turn);
         synchronized (predictors) {
             if (predictors.remove(predictor)) {
                 predictor.release();
@@ -460,7 +460,7 @@ public abstract class Model implements AutoCloseable {
      */
     @Override
     public void close() {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             if (!closed) {
                 closed = true;
@@ -471,7 +471,7 @@ public abstract class Model implements AutoCloseable {
                 backend.close();
             }
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
@@ -574,12 +574,12 @@ public abstract class Model implements AutoCloseable {
 
     /** Predicts one sample given as its flattened values. */
     protected final float[] predictSample(float[] sample) {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             requireOpen();
                 return forwardSample(sample);
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
@@ -606,11 +606,11 @@ public abstract class Model implements AutoCloseable {
      * is never replaced ({@link SafeTensors#write}).
      */
     public void save(Path file) throws IOException {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             SafeTensors.write(file, weightEntries(), Map.of("format", "annonet", "network", layout.name()));
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
@@ -633,7 +633,7 @@ public abstract class Model implements AutoCloseable {
      * error naming it, and the model keeps its weights.
      */
     public void load(Path file) throws IOException {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             requireOpen();
             SafeTensors.Contents contents = SafeTensors.read(file);
@@ -643,7 +643,7 @@ public abstract class Model implements AutoCloseable {
             }
             restoreWeights(contents.entries());
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
@@ -654,11 +654,11 @@ public abstract class Model implements AutoCloseable {
      * in this process or another, bit for bit as if training had never stopped. Needs a compile.
      */
     public void saveCheckpoint(Path file) throws IOException {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             Checkpoint.save(this, compiled("saveCheckpoint"), file);
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
@@ -669,11 +669,11 @@ public abstract class Model implements AutoCloseable {
      * first: a file from another network or optimizer changes nothing, and the message says why.
      */
     public int loadCheckpoint(Path file) throws IOException {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             return Checkpoint.load(this, compiled("loadCheckpoint"), file);
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
@@ -785,22 +785,22 @@ public abstract class Model implements AutoCloseable {
     }
 
     void readParameters(int offset, float[] into, int intoOffset, int count) {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             requireOpen();
             backend.download(parameters, offset, into, intoOffset, count);
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 
     void writeParameters(float[] values, int offset) {
-        lock.writeLock().lock();
+        lock.lock();
         try {
             requireOpen();
             backend.upload(values, 0, parameters, offset, values.length);
         } finally {
-            lock.writeLock().unlock();
+            lock.unlock();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.annonet.runtime;
 
-import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
 
 /**
@@ -18,11 +17,15 @@ public final class Predictor implements AutoCloseable {
     private final Model model;
     /** Runs the forward passes: the model's twin, or the model itself where its backend cannot fork. */
     private final Model runner;
-    /** The model's lock that {@link #runner} needs: the read lock for a twin, the write lock for the model. */
-    private final Lock turn;
+    /**
+     * What each call holds: for a twin, this predictor's own turn, which the model's own calls hold
+     * too; for the model itself, the model's lock.
+     */
+    private final Turn turn;
+    /** Guarded by {@link #turn}. */
     private boolean closed;
 
-    Predictor(Model model, Model runner, Lock turn) {
+    Predictor(Model model, Model runner, Turn turn) {
         this.model = model;
         this.runner = runner;
         this.turn = turn;
@@ -50,10 +53,15 @@ public final class Predictor implements AutoCloseable {
 
     /** Frees the predictor's own memory, once its call in flight is done; closing twice is harmless. */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            model.forget(this);
+    public void close() {
+        turn.lock();
+        try {
+            if (!closed) {
+                closed = true;
+                model.forget(this, turn);
+            }
+        } finally {
+            turn.unlock();
         }
     }
 
@@ -62,9 +70,8 @@ public final class Predictor implements AutoCloseable {
         return "predictor of " + model;
     }
 
-    // One call at a time on this predictor (its monitor), then the model's lock: the model never
-    // takes a predictor's monitor while it holds its own lock, so the two cannot wait on each other.
-    private synchronized <T> T run(Function<Model, T> prediction) {
+    // One call at a time on this predictor: its turn is its own, or the model's lock.
+    private <T> T run(Function<Model, T> prediction) {
         turn.lock();
         try {
             if (closed) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.annonet.runtime.callbacks.Callback;
+import dev.annonet.runtime.callbacks.Training;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -131,6 +134,31 @@ class ThreadsTest {
             swapped.addAll(accuracies.get(0));
             assertTrue(all.equals(sequentialAccuracies) || swapped.equals(sequentialAccuracies),
                     all + " against " + sequentialAccuracies);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void aPredictorMadeDuringAFitAndHandedToAnotherThreadWaitsForTheFit(Device device) throws Exception {
+        int[] labels = new int[150];
+        Tensor x = TestData.threeBlobs(labels);
+        Tensor y = Labels.oneHot(labels, 3);
+        try (HandScheduledMlp model = blobsMlp(device)) {
+            List<Future<float[]>> prediction = new ArrayList<>();
+            Callback handOver = new Callback() {
+                @Override
+                public void onTrainBegin(Training training) {
+                    Predictor predictor = model.predictor();
+                    prediction.add(pool.submit(() -> predictor.predict(x.row(0))));
+                }
+
+                @Override
+                public void onTrainEnd(Training training) {
+                    assertThrows(TimeoutException.class, () -> prediction.get(0).get(200, TimeUnit.MILLISECONDS));
+                }
+            };
+            model.fit(x, y, Fit.options().batchSize(16).epochs(2).verbose(0).callbacks(handOver));
+            assertArrayEquals(model.predict(x.row(0)), prediction.get(0).get(30, TimeUnit.SECONDS));
         }
     }
 
