@@ -16,8 +16,17 @@ final class Monitor {
         if (!(minDelta >= 0 && Double.isFinite(minDelta))) {
             throw new IllegalArgumentException(callback + ": minDelta must be 0 or more and finite, was " + minDelta);
         }
-        this.rising = mode == Mode.MAX || (mode == Mode.AUTO && name.contains("acc"));
+        this.rising = mode == Mode.MAX || (mode == Mode.AUTO && risesByName(name));
         this.minDelta = minDelta;
+    }
+
+    /**
+     * Whether a quantity of this name improves as it rises: Keras's metrics whose direction is up
+     * (the accuracies, AUC, precision and recall), as Keras 3 reads it from the metric itself.
+     */
+    private static boolean risesByName(String name) {
+        String metric = name.startsWith("val_") ? name.substring(4) : name;
+        return metric.contains("acc") || metric.contains("auc") || metric.contains("precision") || metric.contains("recall");
     }
 
     String name() {

@@ -137,6 +137,19 @@ class CallbacksTest {
                 "val_loss", 0.5, 0.6, 0.7));
     }
 
+    /** Keras's metrics whose direction is up rise under AUTO, with or without val_; anything else falls, as a loss. */
+    @Test
+    void autoKnowsWhichMetricsImproveAsTheyRise() {
+        for (String name : new String[] {"val_auc", "precision", "val_recall", "top_k_categorical_accuracy"}) {
+            assertEquals(0, epochsOf(new EarlyStopping().monitor(name).patience(1), new FakeTraining(1, 1f),
+                    name, 0.5, 0.6, 0.7), name);
+            assertEquals(3, epochsOf(new EarlyStopping().monitor(name).patience(1), new FakeTraining(1, 1f),
+                    name, 0.7, 0.8, 0.6), name);
+        }
+        assertEquals(2, epochsOf(new EarlyStopping().monitor("val_loss").patience(1), new FakeTraining(1, 1f),
+                "val_loss", 0.5, 0.6, 0.4));
+    }
+
     @Test
     void earlyStoppingCountsEpochsShortOfTheBaselineAsWithoutImprovement() {
         assertEquals(2, epochsOf(new EarlyStopping().patience(2).baseline(0.5), new FakeTraining(1, 1f), "val_loss", 0.8, 0.8, 0.8));
