@@ -16,13 +16,13 @@
 
 namespace annonet {
 
-// Activation.Kind, in its Java declaration order (ordinal()).
+// The codes NativeCodes.activation gives Activation.Kind (NativeCodesTest checks both sides).
 enum ActivationKind { LINEAR = 0, RELU, SIGMOID, TANH, SOFTMAX, HEAVISIDE, THRESHOLDED_LINEAR };
 
-// LossKind, in its Java declaration order.
+// The codes NativeCodes.loss gives LossKind.
 enum LossKind { CATEGORICAL_CROSSENTROPY = 0, SPARSE_CATEGORICAL_CROSSENTROPY, BINARY_CROSSENTROPY, MEAN_SQUARED_ERROR };
 
-// AccuracyKind, in its Java declaration order.
+// The codes NativeCodes.accuracy gives AccuracyKind.
 enum AccuracyKind { CATEGORICAL = 0, SPARSE_CATEGORICAL, BINARY };
 
 // Keras's backend.epsilon(): probabilities are clipped to [eps, 1 - eps] (LossKernels.CLIP_EPSILON).

@@ -10,7 +10,7 @@
 
 namespace annonet {
 
-// MetricCounter.Kind's order.
+// The codes NativeCodes.metricCounter gives MetricCounter.Kind.
 enum MetricCounterKind { METRIC_TOP_K = 0, METRIC_CONFUSION, METRIC_THRESHOLD_BUCKETS };
 // Where METRIC_CONFUSION's counts are.
 enum ConfusionCount { TRUE_POSITIVES = 0, FALSE_POSITIVES, TRUE_NEGATIVES, FALSE_NEGATIVES };

@@ -127,6 +127,6 @@ inline Window window_at(long long address) {
     return w;
 }
 
-constexpr int POOL_MAX = 0, POOL_AVERAGE = 1;  // PoolingKind's order
+constexpr int POOL_MAX = 0, POOL_AVERAGE = 1;  // NativeCodes.pooling's codes
 
 }  // namespace annonet

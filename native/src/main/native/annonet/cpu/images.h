@@ -111,7 +111,7 @@ inline void each_sample(long long window_address, int batch, Sample sample) {
     shared_workers().run(job, batch);
 }
 
-// kind: POOL_MAX or POOL_AVERAGE (PoolingKind's order); the window as window_at reads it.
+// kind: POOL_MAX or POOL_AVERAGE (NativeCodes.pooling); the window as window_at reads it.
 inline void pool2d_at(int kind, long long window_address, int batch, long long x_address, long long y_address) {
     const float* x = (const float*)(intptr_t)x_address;
     float* y = (float*)(intptr_t)y_address;

@@ -241,9 +241,6 @@ public final class CudaLibrary {
     public static native int conv2dBackward(long context, long window, int batch, long kernel, long columns, long dz,
                                             long dKernel, long dColumns, long dx);
 
-    public static final int POOL_MAX = 0;
-    public static final int POOL_AVERAGE = 1;
-
     @Name("pool2d")
     public static native int pool2d(long context, int kind, long window, int batch, long x, long y);
 

@@ -25,7 +25,7 @@ public record MetricCounter(Kind kind, boolean sparseTargets, int k, float thres
     public static final int TRUE_NEGATIVES = 2;
     public static final int FALSE_NEGATIVES = 3;
 
-    /** What is counted; the CUDA kernel takes the ordinal (metric_kernels.cuh's MetricCounterKind, same order). */
+    /** What is counted; the CUDA kernel takes its {@link NativeCodes#metricCounter} code. */
     public enum Kind {
         /**
          * Counts {rows whose target class is among the k largest outputs, rows}. Ties count in the

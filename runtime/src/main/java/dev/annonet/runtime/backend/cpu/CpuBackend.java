@@ -18,6 +18,7 @@ import dev.annonet.runtime.backend.ImageKernelArguments;
 import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.LstmCells;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.NativeCodes;
 import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
 import dev.annonet.runtime.backend.Window2D;
@@ -215,7 +216,7 @@ public final class CpuBackend extends ElementsBackend {
         CpuMemory zm = cpu(z);
         CpuMemory ym = cpu(y);
         if (nativeKernels) {
-            CpuKernels.biasActivation(f.kind().ordinal(), (float) f.lower(), (float) f.upper(), rows, cols,
+            CpuKernels.biasActivation(NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(), rows, cols,
                     zm.address(zOffset), bias == null ? 0 : cpu(bias).address(biasOffset), ym.address(yOffset));
             return;
         }
@@ -311,7 +312,7 @@ public final class CpuBackend extends ElementsBackend {
                                    Memory y, int yOffset, Memory dy, int dyOffset, Memory dz, int dzOffset) {
         KernelArguments.checkActivationBackward(f, rows, cols, z, zOffset, y, yOffset, dy, dyOffset, dz, dzOffset);
         if (nativeKernels) {
-            CpuKernels.activationBackward(f.kind().ordinal(), (float) f.lower(), (float) f.upper(), rows, cols,
+            CpuKernels.activationBackward(NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(), rows, cols,
                     cpu(z).address(zOffset), cpu(y).address(yOffset), cpu(dy).address(dyOffset), cpu(dz).address(dzOffset));
             return;
         }
@@ -457,7 +458,7 @@ public final class CpuBackend extends ElementsBackend {
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
         ImageKernelArguments.checkWindow("pool2d", window, batch, x, xOffset, y, yOffset);
         if (nativeKernels) { // the Java loop's heap copies took a fifth of the CNN sample's step
-            CpuKernels.pool2d(kind.ordinal(), windowArguments.address(window), batch, cpu(x).address(xOffset),
+            CpuKernels.pool2d(NativeCodes.pooling(kind), windowArguments.address(window), batch, cpu(x).address(xOffset),
                     cpu(y).address(yOffset));
             return;
         }
@@ -469,7 +470,7 @@ public final class CpuBackend extends ElementsBackend {
                                Memory dy, int dyOffset, Memory dx, int dxOffset) {
         ImageKernelArguments.checkPool2dBackward(window, batch, x, xOffset, dy, dyOffset, dx, dxOffset);
         if (nativeKernels) {
-            CpuKernels.pool2dBackward(kind.ordinal(), windowArguments.address(window), batch, cpu(x).address(xOffset),
+            CpuKernels.pool2dBackward(NativeCodes.pooling(kind), windowArguments.address(window), batch, cpu(x).address(xOffset),
                     cpu(dy).address(dyOffset), cpu(dx).address(dxOffset));
             return;
         }

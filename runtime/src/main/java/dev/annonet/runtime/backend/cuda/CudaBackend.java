@@ -13,6 +13,7 @@ import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.LstmCells;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.NativeCodes;
 import dev.annonet.runtime.backend.MetricCounter;
 import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
@@ -457,8 +458,8 @@ public final class CudaBackend implements Backend, StepReplay {
     public void biasActivation(ActivationFunction f, int rows, int cols,
                                Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
         KernelArguments.checkBiasActivation(f, rows, cols, z, zOffset, bias, biasOffset, y, yOffset);
-        checkKernel(kernels.biasActivation(context, activationCode(f), (float) f.lower(), (float) f.upper(), rows, cols,
-                cuda(z).at(zOffset), bias == null ? 0 : cuda(bias).at(biasOffset), cuda(y).at(yOffset)),
+        checkKernel(kernels.biasActivation(context, NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(),
+                rows, cols, cuda(z).at(zOffset), bias == null ? 0 : cuda(bias).at(biasOffset), cuda(y).at(yOffset)),
                 "biasActivation");
     }
 
@@ -466,8 +467,8 @@ public final class CudaBackend implements Backend, StepReplay {
     public void activationBackward(ActivationFunction f, int rows, int cols, Memory z, int zOffset,
                                    Memory y, int yOffset, Memory dy, int dyOffset, Memory dz, int dzOffset) {
         KernelArguments.checkActivationBackward(f, rows, cols, z, zOffset, y, yOffset, dy, dyOffset, dz, dzOffset);
-        checkKernel(kernels.activationBackward(context, activationCode(f), (float) f.lower(), (float) f.upper(), rows, cols,
-                cuda(z).at(zOffset), cuda(y).at(yOffset), cuda(dy).at(dyOffset), cuda(dz).at(dzOffset)),
+        checkKernel(kernels.activationBackward(context, NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(),
+                rows, cols, cuda(z).at(zOffset), cuda(y).at(yOffset), cuda(dy).at(dyOffset), cuda(dz).at(dzOffset)),
                 "activationBackward");
     }
 
@@ -529,7 +530,7 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
         ImageKernelArguments.checkWindow("pool2d", window, batch, x, xOffset, y, yOffset);
-        check(CudaLibrary.pool2d(context, poolingCode(kind), window(window), batch, cuda(x).at(xOffset), cuda(y).at(yOffset)),
+        check(CudaLibrary.pool2d(context, NativeCodes.pooling(kind), window(window), batch, cuda(x).at(xOffset), cuda(y).at(yOffset)),
                 "pool2d");
     }
 
@@ -537,7 +538,7 @@ public final class CudaBackend implements Backend, StepReplay {
     public void pool2dBackward(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset,
                                Memory dy, int dyOffset, Memory dx, int dxOffset) {
         ImageKernelArguments.checkPool2dBackward(window, batch, x, xOffset, dy, dyOffset, dx, dxOffset);
-        check(CudaLibrary.pool2dBackward(context, poolingCode(kind), window(window), batch, cuda(x).at(xOffset),
+        check(CudaLibrary.pool2dBackward(context, NativeCodes.pooling(kind), window(window), batch, cuda(x).at(xOffset),
                 cuda(dy).at(dyOffset), cuda(dx).at(dxOffset)), "pool2dBackward");
     }
 
@@ -668,7 +669,7 @@ public final class CudaBackend implements Backend, StepReplay {
                               long weights, long gradient, float scale) {
         int slot = resultSlot();
         int targetWidth = kind == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY ? 1 : cols;
-        checkKernel(kernels.loss(context, lossCode(kind), fused, rows, cols, output, targets, targetWidth, weights,
+        checkKernel(kernels.loss(context, NativeCodes.loss(kind), fused, rows, cols, output, targets, targetWidth, weights,
                 gradient, scale, results + (long) slot * Double.BYTES), "loss");
         return recording ? Double.NaN : readResult(slot);
     }
@@ -679,7 +680,7 @@ public final class CudaBackend implements Backend, StepReplay {
         KernelArguments.checkCountCorrect(kind, rows, cols, y, yOffset, targets, targetsOffset);
         int slot = resultSlot();
         int targetWidth = kind == AccuracyKind.SPARSE_CATEGORICAL ? 1 : cols;
-        checkKernel(kernels.countCorrect(context, accuracyCode(kind), rows, cols, cuda(y).at(yOffset),
+        checkKernel(kernels.countCorrect(context, NativeCodes.accuracy(kind), rows, cols, cuda(y).at(yOffset),
                 cuda(targets).at(targetsOffset), targetWidth, results + (long) slot * Double.BYTES), "countCorrect");
         return recording ? -1 : (long) readResult(slot);
     }
@@ -694,8 +695,8 @@ public final class CudaBackend implements Backend, StepReplay {
         KernelArguments.checkCountMetric(counter, rows, cols, y, yOffset, targets, targetsOffset, counts, countsOffset);
         int counters = counter.counters();
         int slot = resultSlots(counters);
-        check(CudaLibrary.countMetric(context, counter.kind().ordinal(), counter.k(), counter.threshold(), counter.classId(),
-                counter.thresholds(), counter.sparseTargets(), rows, cols, cuda(y).at(yOffset), cuda(targets).at(targetsOffset),
+        check(CudaLibrary.countMetric(context, NativeCodes.metricCounter(counter.kind()), counter.k(), counter.threshold(),
+                counter.classId(), counter.thresholds(), counter.sparseTargets(), rows, cols, cuda(y).at(yOffset), cuda(targets).at(targetsOffset),
                 counters, results + (long) slot * Double.BYTES), "countMetric");
         if (!recording) {
             copyResults(counters);
@@ -919,44 +920,6 @@ public final class CudaBackend implements Backend, StepReplay {
             throw new IndexOutOfBoundsException("the recorded step computed " + count + " results, not " + (index + 1));
         }
         return resultsView.get((1 + collectedCopy) * RESULT_SLOTS + index);
-    }
-
-    // ---- codes shared with element_math.cuh --------------------------------------------------------
-
-    private static int activationCode(ActivationFunction f) {
-        return switch (f.kind()) {
-            case LINEAR -> 0;
-            case RELU -> 1;
-            case SIGMOID -> 2;
-            case TANH -> 3;
-            case SOFTMAX -> 4;
-            case HEAVISIDE -> 5;
-            case THRESHOLDED_LINEAR -> 6;
-        };
-    }
-
-    private static int poolingCode(PoolingKind kind) {
-        return switch (kind) {
-            case MAX -> CudaLibrary.POOL_MAX;
-            case AVERAGE -> CudaLibrary.POOL_AVERAGE;
-        };
-    }
-
-    private static int lossCode(LossKind kind) {
-        return switch (kind) {
-            case CATEGORICAL_CROSSENTROPY -> 0;
-            case SPARSE_CATEGORICAL_CROSSENTROPY -> 1;
-            case BINARY_CROSSENTROPY -> 2;
-            case MEAN_SQUARED_ERROR -> 3;
-        };
-    }
-
-    private static int accuracyCode(AccuracyKind kind) {
-        return switch (kind) {
-            case CATEGORICAL -> 0;
-            case SPARSE_CATEGORICAL -> 1;
-            case BINARY -> 2;
-        };
     }
 
     // ---- lifetime and checks -------------------------------------------------------------------------
