@@ -152,8 +152,8 @@ inline int activation_backward(long long handle, int kind, float lower, float up
 
 // sums[j] = Σ_i x[i][j], in double: the bias gradients. On a GPU the rows are split over blocks,
 // whose partial sums a second kernel adds in a fixed order (deterministic, no atomics). A block per
-// column instead read one value of each 128-byte row (32 columns) and left the row's other values to
-// 31 other blocks: 1.14 ms for the CNN's first convolution at batch 1024 on an H200, 88 MB read 32 times.
+// column instead would read one value of each 128-byte row (32 columns) and leave the row's other
+// values to 31 other blocks: the data read 32 times over.
 #ifdef __CUDACC__
 // A block's result `index` of a split reduction: the final value when one block took every row,
 // else its partial, which add_partials adds up.
@@ -250,12 +250,11 @@ inline int column_sums(long long handle, int rows, Cols cols, long long x_addres
 }
 
 // out (a_cols × b_cols) = aᵀ · b over many rows and few outputs, in double: a convolution's kernel
-// gradient, columnsᵀ · dz. For the CNN's first convolution (9 × 32 outputs over 692,224 rows at
-// batch 1024) cuBLAS's split-K GEMM, its 32 × 32 tiles mostly padding, took 123 µs on an H200; this
-// takes 103 µs. Blocks take row ranges in tiles of PRODUCT_TILE_ROWS rows staged in shared memory,
-// each thread up to PRODUCT_OUTPUTS_PER_THREAD outputs; the partial products are added as
-// column_sums adds its partial sums. The operands' copy time is about 30 µs: larger tiles, more
-// bytes in flight per barrier, are the next step.
+// gradient, columnsᵀ · dz, where a small kernel (9 × 32 outputs for a 3 × 3 convolution of one
+// channel) leaves cuBLAS's split-K GEMM tiles of 32 × 32 mostly padding. Blocks take row ranges in
+// tiles of PRODUCT_TILE_ROWS rows staged in shared memory, each thread up to
+// PRODUCT_OUTPUTS_PER_THREAD outputs; the partial products are added as column_sums adds its
+// partial sums.
 constexpr int PRODUCT_MAX_COLS = 64, PRODUCT_TILE_ROWS = 32, PRODUCT_OUTPUTS_PER_THREAD = 4;
 
 // Whether column_products takes a product of this shape (else a GEMM does).

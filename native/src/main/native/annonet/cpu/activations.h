@@ -1,7 +1,6 @@
 // A dense layer's bias + activation for the CPU backend, in one pass over its rows: z += bias, then
 // y = f(z); and its backward, dz = dy ⊙ f'(z); with the CUDA kernels' own per-element math
-// (element_math.cuh). The Java loop it replaces took 68 µs for the MNIST MLP's 128 × 512 hidden
-// layer, copying each row through heap tiles; a batch prediction there is about 600 µs in all.
+// (element_math.cuh), on the rows in place rather than copied through heap tiles.
 #pragma once
 
 #include "../element_math.cuh"

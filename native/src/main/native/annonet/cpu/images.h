@@ -1,15 +1,14 @@
 // Pooling for the CPU backend: a sample per chunk on the thread pool, each window's positions
 // walked with the channels innermost (contiguous in NHWC), the geometry window.cuh's (the CUDA
-// kernels' own). The CUDA kernels' one-value-a-thread form, run on a CPU, spent its time in index
-// divisions (the CNN sample's step went from 60 to 130 ms). Against the Java loops this replaces
-// (every sample copied through heap tiles), the CNN's first max pooling at batch 128, alternating
-// both in one process: forward 0.8-1.0 ms against 3.9-4.8 ms, backward 6.2-6.9 ms against 14-15 ms.
+// kernels' own). The CUDA kernels' one-value-a-thread form, run on a CPU, spends its time in index
+// divisions, so the CPU walks whole windows instead, on the samples in place rather than copied
+// through heap tiles.
 // Semantics are ImageKernels': windows skip padding, average divides by the positions inside the
 // input, and the max gradient goes to the first position holding the maximum.
 //
 // Also a convolution's lowering to one GEMM (im2col: each output position's window as a row of
 // (kh, kw, cin) values) and its way back (col2im: those rows summed onto the input's gradient),
-// a sample per chunk; the Java loops they replace took about a seventh of the CNN sample's step.
+// a sample per chunk.
 #pragma once
 
 #include <cstring>
@@ -53,8 +52,8 @@ inline void pool_sample(const Window& w, int kind, const float* x, float* y, int
 // Sample b's dx: each window's gradient to its first maximum (max) or spread over its positions
 // inside the input (average); best and pending are scratch of a value per channel. The max path
 // finds each channel's maximum, then hands the gradient to the first position equal to it with
-// selects that vectorize (with native/pom.xml's -fno-trapping-math), not a branch per value: the
-// CNN's first pooling's backward at batch 128 went from 11.7 to 2.2-2.9 ms on one thread.
+// selects that vectorize (with native/pom.xml's -fno-trapping-math), not a branch per value, which
+// the processor mispredicts on every window.
 inline void pool_sample_backward(const Window& w, int kind, const float* x, const float* dy, float* dx, int b,
                                  float* best, float* pending) {
     int channels = w.in_c;

@@ -1,7 +1,7 @@
 // An LSTM step's element-wise cells for the CPU backend: lstm_cell.cuh's functions (the CUDA
 // kernels' own) over the batch's rows, shared out on the thread pool. With AVX2, eight cells at a
 // time take the same arithmetic with vector_math.h's exp and tanh instead of five scalar expf and
-// tanhf calls per cell, which took more than half of the MNIST LSTM's training step; the scalar
+// tanhf calls per cell, which would dominate an LSTM's training step; the scalar
 // functions take the rest of a row (units beyond a multiple of 8) and machines without AVX2.
 #pragma once
 

@@ -164,8 +164,8 @@ ANNONET_AVX2 inline void sum_scaled_rows_avx2(const int* start, const int* index
         if (pack) {
             for (int r = 0; r < b_rows; r++) {
                 // b's rows are 2 KB apart, two to a page, where the hardware prefetchers lose the
-                // stream; when a neighbour has evicted b from L3, fetching 8 rows ahead packs the
-                // MLP's 784 × 512 in 189-219 µs instead of 285-317 (one core, from memory).
+                // stream; when a neighbour has evicted b from L3, fetching rows ahead keeps the
+                // packing from waiting on memory.
                 int ahead = r + PACK_PREFETCH_ROWS;
                 if (ahead < b_rows && read(ahead)) {
                     const char* row = (const char*)(b + (long long)ahead * ldb + j);
@@ -235,7 +235,7 @@ inline void sum_scaled_rows(const int* start, const int* index, const float* v, 
 }
 
 // Products smaller than this run on the calling thread alone: handing half of a one-sample
-// product (about 10 µs) to a worker would cost about as much as it saves, and add its jitter.
+// product to a worker would cost about as much as it saves, and add its jitter.
 constexpr long long PARALLEL_MULTIPLY_ADDS = 1LL << 20;
 
 // The product (c = a · b, or c = aᵀ · b when transpose_a) by a's nonzeros, a being m × k (k × m

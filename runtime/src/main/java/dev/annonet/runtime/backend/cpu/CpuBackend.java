@@ -206,8 +206,8 @@ public final class CpuBackend extends ElementsBackend {
 
     /**
      * Row by row, the bias added and the activation applied while the row is in cache: in one
-     * native pass where annonet's CPU kernels run (on the shared pool; 128 × 512 ReLU values in
-     * about 10 µs), else on heap tiles, which the JIT vectorizes for the bias add and ReLU.
+     * native pass where annonet's CPU kernels run (on the shared pool), else on heap tiles, which
+     * the JIT vectorizes for the bias add and ReLU.
      */
     @Override
     public void biasActivation(ActivationFunction f, int rows, int cols,
@@ -457,7 +457,7 @@ public final class CpuBackend extends ElementsBackend {
     @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
         ImageKernelArguments.checkWindow("pool2d", window, batch, x, xOffset, y, yOffset);
-        if (nativeKernels) { // the Java loop's heap copies took a fifth of the CNN sample's step
+        if (nativeKernels) { // in place: the Java loop copies every sample through heap tiles
             CpuKernels.pool2d(NativeCodes.pooling(kind), windowArguments.address(window), batch, cpu(x).address(xOffset),
                     cpu(y).address(yOffset));
             return;
@@ -505,7 +505,7 @@ public final class CpuBackend extends ElementsBackend {
     public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                        Memory columns, int columnsOffset, Memory z, int zOffset) {
         ImageKernelArguments.checkConv2d(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset, z, zOffset);
-        if (nativeKernels) { // the Java gather and scatter took about a seventh of the CNN sample's step
+        if (nativeKernels) { // in place: the Java gather and scatter copy every sample through heap tiles
             CpuKernels.im2col(windowArguments.address(window), batch, cpu(x).address(xOffset), cpu(columns).address(columnsOffset));
         } else {
             Im2Col.gather(window, batch, cpu(x).buffer, xOffset, cpu(columns).buffer, columnsOffset);

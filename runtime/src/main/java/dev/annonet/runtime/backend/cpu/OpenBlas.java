@@ -17,8 +17,7 @@ final class OpenBlas {
      * pool is process-wide: it is set once to the processors this JVM may use. OpenBLAS's own
      * default counts the host's cores, which oversubscribes a container or a CPU-limited process
      * (each extra thread then only waits for a core and slows every GEMM down); the JVM's count
-     * honours affinity and cgroup limits. On the 2-vCPU development machines both threads pay:
-     * sgemm 1024³ ran at about 130 GFLOP/s with 2 threads against 72 with 1.
+     * honours affinity and cgroup limits.
      */
     static synchronized void load() {
         if (loaded) {

@@ -5,8 +5,8 @@ import dev.annonet.cpu.CpuKernels;
 /**
  * The products that run faster from their left operand's nonzeros than through sgemm: a first
  * layer's y = x · W and dW = xᵀ · dy when x is an input batch of mostly zeros (MNIST's digits are
- * about 80% zero pixels). On this project's 2-core machines (AVX2), 128×784×512 at density 0.2
- * took 411–506 µs this way against 850–1,050 µs for OpenBLAS's sgemm, each on both cores.
+ * about 80% zero pixels): the work shrinks with the density, where sgemm's does not
+ * (BENCHMARKS.md has the measurements).
  *
  * <p>Any large enough product with an untransposed B is offered; annonet's CPU kernels list the
  * left operand's nonzeros and give up, early and cheaply, when more than {@link #MAX_DENSITY} of
@@ -18,7 +18,7 @@ final class SparseProducts implements AutoCloseable {
     static final double MAX_DENSITY = 0.3;
     /**
      * Smaller products of several rows are not worth listing nonzeros for; one row (a single
-     * sample's prediction) is, on the calling thread: 784×512 took 7 µs against sgemv's 30.
+     * sample's prediction) is, on the calling thread, where it beats sgemv on a mostly-zero input.
      */
     private static final long MIN_MULTIPLY_ADDS = 1L << 20;
     /** The kernels' fast loop works on blocks of 64 output columns. */
