@@ -52,8 +52,8 @@ inline void pool_sample(const Window& w, int kind, const float* x, float* y, int
 // Sample b's dx: each window's gradient to its first maximum (max) or spread over its positions
 // inside the input (average); best and pending are scratch of a value per channel. The max path
 // finds each channel's maximum, then hands the gradient to the first position equal to it with
-// selects that vectorize (with native/pom.xml's -fno-trapping-math), not a branch per value, which
-// the processor mispredicts on every window.
+// selects that vectorize (with native/pom.xml's -fno-trapping-math), not a branch per value, whose
+// outcome depends on the data and so cannot be vectorized or predicted.
 inline void pool_sample_backward(const Window& w, int kind, const float* x, const float* dy, float* dx, int b,
                                  float* best, float* pending) {
     int channels = w.in_c;
