@@ -6,6 +6,7 @@ import static dev.annonet.runtime.backend.TestData.uniform;
 import static dev.annonet.runtime.backend.reference.ReferenceBackend.values;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
@@ -24,9 +25,9 @@ class LstmKernelsTest {
         double x = 0.7;
         // kernel (1, 4): i, f, c, o; recurrent kernel (1, 4) (unused at step 0); bias (4)
         Memory weights = memory(backend, 0.5, -0.3, 0.8, 0.2, 9, 9, 9, 9, 0.1, 1.0, -0.2, 0.05);
-        Memory workspace = backend.allocate(RecurrentKernels.lstmWorkspaceSize(1, 1));
+        Memory workspace = backend.allocate(RecurrentCell.LSTM.workspaceSize(1, 1));
         Memory y = backend.allocate(1);
-        backend.lstm(1, 1, 1, 1, false, memory(backend, x), 0, weights, 0, workspace, 0, y, 0);
+        backend.recurrent(RecurrentCell.LSTM, 1, 1, 1, 1, false, memory(backend, x), 0, weights, 0, workspace, 0, y, 0);
         double i = sigmoid(0.5 * x + 0.1);
         double g = Math.tanh(0.8 * x - 0.2);
         double o = sigmoid(0.2 * x + 0.05);
@@ -39,9 +40,9 @@ class LstmKernelsTest {
     void secondStepUsesTheFirstStepsState() {
         double[] x = {0.7, -0.4};
         Memory weights = memory(backend, 0.5, -0.3, 0.8, 0.2, 0.6, -0.9, 0.4, 0.3, 0.1, 1.0, -0.2, 0.05);
-        Memory workspace = backend.allocate(RecurrentKernels.lstmWorkspaceSize(2, 1));
+        Memory workspace = backend.allocate(RecurrentCell.LSTM.workspaceSize(2, 1));
         Memory y = backend.allocate(2);
-        backend.lstm(1, 2, 1, 1, true, memory(backend, x), 0, weights, 0, workspace, 0, y, 0);
+        backend.recurrent(RecurrentCell.LSTM, 1, 2, 1, 1, true, memory(backend, x), 0, weights, 0, workspace, 0, y, 0);
         double h = 0;
         double c = 0;
         double[] expected = new double[2];
@@ -118,9 +119,9 @@ class LstmKernelsTest {
 
     @Test
     void workspaceTooSmallIsRefused() {
-        Memory workspace = backend.allocate(RecurrentKernels.lstmWorkspaceSize(3, 2) * 2 - 1);
-        assertThrows(IndexOutOfBoundsException.class, () -> backend.lstm(2, 3, 1, 2, false,
-                backend.allocate(6), 0, backend.allocate(RecurrentKernels.lstmWeightCount(1, 2)), 0,
+        Memory workspace = backend.allocate(RecurrentCell.LSTM.workspaceSize(3, 2) * 2 - 1);
+        assertThrows(IndexOutOfBoundsException.class, () -> backend.recurrent(RecurrentCell.LSTM, 2, 3, 1, 2, false,
+                backend.allocate(6), 0, backend.allocate(RecurrentCell.LSTM.weightCount(1, 2)), 0,
                 workspace, 0, backend.allocate(4), 0));
     }
 
@@ -147,11 +148,11 @@ class LstmKernelsTest {
             this.inputs = inputs;
             this.units = units;
             this.returnSequences = returnSequences;
-            int count = RecurrentKernels.lstmWeightCount(inputs, units);
+            int count = RecurrentCell.LSTM.weightCount(inputs, units);
             this.weights = memory(backend, uniform(random, count, -0.8, 0.8));
             this.dWeights = backend.allocate(count);
-            this.workspace = backend.allocate(batch * RecurrentKernels.lstmWorkspaceSize(steps, units));
-            this.dWorkspace = backend.allocate(batch * RecurrentKernels.lstmWorkspaceSize(steps, units));
+            this.workspace = backend.allocate(batch * RecurrentCell.LSTM.workspaceSize(steps, units));
+            this.dWorkspace = backend.allocate(batch * RecurrentCell.LSTM.workspaceSize(steps, units));
             this.y = backend.allocate(outputSize());
         }
 
@@ -160,11 +161,11 @@ class LstmKernelsTest {
         }
 
         void forward(Memory x) {
-            backend.lstm(batch, steps, inputs, units, returnSequences, x, 0, weights, 0, workspace, 0, y, 0);
+            backend.recurrent(RecurrentCell.LSTM, batch, steps, inputs, units, returnSequences, x, 0, weights, 0, workspace, 0, y, 0);
         }
 
         void backward(Memory x, Memory dy, Memory dx) {
-            backend.lstmBackward(batch, steps, inputs, units, returnSequences, x, 0, weights, 0, workspace, 0,
+            backend.recurrentBackward(RecurrentCell.LSTM, batch, steps, inputs, units, returnSequences, x, 0, weights, 0, workspace, 0,
                     dy, 0, dWeights, 0, dWorkspace, 0, dx, 0);
         }
     }

@@ -1,5 +1,6 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.runtime.backend.BackendPair.Twin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * float inputs, operands at offsets inside shared memories: relative error below 1e-4 over each
  * region. Each fast backend's test nests a subclass that names it.
  */
-public abstract class RecurrentKernelsMatchReference {
+public abstract class SequenceKernelsMatchReference {
     private final BackendPair pair = new BackendPair(newFastBackend(), 99);
 
     /** The backend under test, new for each test. */
@@ -53,8 +54,8 @@ public abstract class RecurrentKernelsMatchReference {
         int pad = 3;
         int xSize = batch * steps * inputs;
         int ySize = batch * (returnSequences ? steps : 1) * units;
-        int workspaceSize = batch * RecurrentKernels.lstmWorkspaceSize(steps, units);
-        int weightCount = RecurrentKernels.lstmWeightCount(inputs, units);
+        int workspaceSize = batch * RecurrentCell.LSTM.workspaceSize(steps, units);
+        int weightCount = RecurrentCell.LSTM.weightCount(inputs, units);
         // arena: [pad, x, workspace, y]; parameters: [pad, weights]
         int xAt = pad;
         int workspaceAt = xAt + xSize;
@@ -64,9 +65,9 @@ public abstract class RecurrentKernelsMatchReference {
         Twin parameters = pair.twin(pair.uniform(pad + weightCount, -weightRange, weightRange));
         Twin parameterGradients = pair.twin(pair.uniform(pad + weightCount, -1, 1));
         pair.onBoth((backend, side) -> {
-            backend.lstm(batch, steps, inputs, units, returnSequences, side.apply(arena), xAt,
+            backend.recurrent(RecurrentCell.LSTM, batch, steps, inputs, units, returnSequences, side.apply(arena), xAt,
                     side.apply(parameters), pad, side.apply(arena), workspaceAt, side.apply(arena), yAt);
-            backend.lstmBackward(batch, steps, inputs, units, returnSequences, side.apply(arena), xAt,
+            backend.recurrentBackward(RecurrentCell.LSTM, batch, steps, inputs, units, returnSequences, side.apply(arena), xAt,
                     side.apply(parameters), pad, side.apply(arena), workspaceAt, side.apply(gradients), yAt,
                     side.apply(parameterGradients), pad, side.apply(gradients), workspaceAt,
                     side.apply(gradients), xAt);
