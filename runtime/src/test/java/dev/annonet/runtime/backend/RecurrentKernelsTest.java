@@ -5,23 +5,30 @@ import static dev.annonet.runtime.backend.TestData.memory;
 import static dev.annonet.runtime.backend.TestData.uniform;
 import static dev.annonet.runtime.backend.reference.ReferenceBackend.values;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.contract.RecurrentCell;
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The LSTM kernels on the reference backend: one step by hand, then gradients against finite differences. */
-class LstmKernelsTest {
+/**
+ * The recurrent kernels on the reference backend: an LSTM's and a GRU's steps by hand, then every
+ * cell's gradients against finite differences.
+ */
+class RecurrentKernelsTest {
     private final ReferenceBackend backend = new ReferenceBackend();
     private final Random random = new Random(11);
 
     /** One unit, one step, one input: every gate written out as Keras computes it. */
     @Test
-    void oneStepIsKerasFormula() {
+    void lstmStepIsKerasFormula() {
         double x = 0.7;
         // kernel (1, 4): i, f, c, o; recurrent kernel (1, 4) (unused at step 0); bias (4)
         Memory weights = memory(backend, 0.5, -0.3, 0.8, 0.2, 9, 9, 9, 9, 0.1, 1.0, -0.2, 0.05);
@@ -37,7 +44,7 @@ class LstmKernelsTest {
 
     /** Two steps of one unit: the second reads h and c of the first. */
     @Test
-    void secondStepUsesTheFirstStepsState() {
+    void lstmSecondStepUsesTheFirstStepsState() {
         double[] x = {0.7, -0.4};
         Memory weights = memory(backend, 0.5, -0.3, 0.8, 0.2, 0.6, -0.9, 0.4, 0.3, 0.1, 1.0, -0.2, 0.05);
         Memory workspace = backend.allocate(RecurrentCell.LSTM.workspaceSize(2, 1));
@@ -58,14 +65,43 @@ class LstmKernelsTest {
         assertClose(expected, values(y), 1e-12, "h of each step");
     }
 
-    @ParameterizedTest(name = "returnSequences={0}")
-    @ValueSource(booleans = {false, true})
-    void gradientsMatchFiniteDifferences(boolean returnSequences) {
+    /**
+     * Two GRU steps of one unit, as Keras's GRU (reset_after = true) computes them: the reset gate
+     * multiplies the recurrent product plus its bias, and the first step's h' is zero.
+     */
+    @Test
+    void gruStepsAreKerasFormula() {
+        double[] x = {0.7, -0.4};
+        // kernel (1, 3): z, r, h; recurrent kernel (1, 3); bias (2, 3): input bias, recurrent bias
+        double[] kernel = {0.5, -0.3, 0.8};
+        double[] recurrentKernel = {0.6, -0.9, 0.4};
+        double[] inputBias = {0.1, 0.2, -0.2};
+        double[] recurrentBias = {-0.15, 0.05, 0.3};
+        Memory weights = memory(backend, Stream.of(kernel, recurrentKernel, inputBias, recurrentBias)
+                .flatMapToDouble(Arrays::stream).toArray());
+        Memory workspace = backend.allocate(RecurrentCell.GRU.workspaceSize(2, 1));
+        Memory y = backend.allocate(2);
+        backend.recurrent(RecurrentCell.GRU, 1, 2, 1, 1, true, memory(backend, x), 0, weights, 0, workspace, 0, y, 0);
+        double h = 0;
+        double[] expected = new double[2];
+        for (int t = 0; t < 2; t++) {
+            double z = sigmoid(kernel[0] * x[t] + inputBias[0] + recurrentKernel[0] * h + recurrentBias[0]);
+            double r = sigmoid(kernel[1] * x[t] + inputBias[1] + recurrentKernel[1] * h + recurrentBias[1]);
+            double candidate = Math.tanh(kernel[2] * x[t] + inputBias[2] + r * (recurrentKernel[2] * h + recurrentBias[2]));
+            h = z * h + (1 - z) * candidate;
+            expected[t] = h;
+        }
+        assertClose(expected, values(y), 1e-12, "h of each step");
+    }
+
+    @ParameterizedTest(name = "{0}, returnSequences={1}")
+    @MethodSource("dev.annonet.runtime.backend.TestData#recurrentCells")
+    void gradientsMatchFiniteDifferences(RecurrentCell cell, boolean returnSequences) {
         int batch = 2;
         int steps = 3;
         int inputs = 3;
         int units = 2;
-        Layer layer = new Layer(batch, steps, inputs, units, returnSequences);
+        Layer layer = new Layer(cell, batch, steps, inputs, units, returnSequences);
         Memory x = memory(backend, uniform(random, batch * steps * inputs, -1, 1));
         Memory upstream = memory(backend, uniform(random, layer.outputSize(), -1, 1));
         DoubleSupplier objective = () -> {
@@ -79,14 +115,15 @@ class LstmKernelsTest {
         GradientCheck.assertGradient("input", objective, values(x), values(dx));
     }
 
-    /** LSTM(returnSequences) → LSTM: the second layer's input gradient is the first one's upstream. */
-    @Test
-    void stackedLayersGradientsMatchFiniteDifferences() {
+    /** A layer returning its sequence → another: the second layer's input gradient is the first one's upstream. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(RecurrentCell.class)
+    void stackedLayersGradientsMatchFiniteDifferences(RecurrentCell cell) {
         int batch = 2;
         int steps = 4;
         int inputs = 2;
-        Layer first = new Layer(batch, steps, inputs, 3, true);
-        Layer second = new Layer(batch, steps, 3, 2, false);
+        Layer first = new Layer(cell, batch, steps, inputs, 3, true);
+        Layer second = new Layer(cell, batch, steps, 3, 2, false);
         Memory x = memory(backend, uniform(random, batch * steps * inputs, -1, 1));
         Memory upstream = memory(backend, uniform(random, second.outputSize(), -1, 1));
         DoubleSupplier objective = () -> {
@@ -104,33 +141,48 @@ class LstmKernelsTest {
         GradientCheck.assertGradient("input", objective, values(x), values(dx));
     }
 
-    @Test
-    void backwardOverwritesStaleGradients() {
-        Layer layer = new Layer(2, 3, 2, 2, true);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(RecurrentCell.class)
+    void backwardOverwritesStaleGradients(RecurrentCell cell) {
+        Layer layer = new Layer(cell, 2, 3, 2, 2, true);
         Memory x = memory(backend, uniform(random, 12, -1, 1));
         Memory upstream = memory(backend, uniform(random, layer.outputSize(), -1, 1));
         layer.forward(x);
         layer.backward(x, upstream, null);
         double[] first = values(layer.dWeights).clone();
-        java.util.Arrays.fill(values(layer.dWorkspace), 123);
+        Arrays.fill(values(layer.dWorkspace), 123);
         layer.backward(x, upstream, null);
         assertClose(first, values(layer.dWeights), 1e-12, "a second backward");
     }
 
-    @Test
-    void workspaceTooSmallIsRefused() {
-        Memory workspace = backend.allocate(RecurrentCell.LSTM.workspaceSize(3, 2) * 2 - 1);
-        assertThrows(IndexOutOfBoundsException.class, () -> backend.recurrent(RecurrentCell.LSTM, 2, 3, 1, 2, false,
-                backend.allocate(6), 0, backend.allocate(RecurrentCell.LSTM.weightCount(1, 2)), 0,
-                workspace, 0, backend.allocate(4), 0));
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(RecurrentCell.class)
+    void workspaceTooSmallIsRefused(RecurrentCell cell) {
+        Memory workspace = backend.allocate(cell.workspaceSize(3, 2) * 2 - 1);
+        IndexOutOfBoundsException refused = assertThrows(IndexOutOfBoundsException.class, () -> backend.recurrent(cell,
+                2, 3, 1, 2, false, backend.allocate(6), 0, backend.allocate(cell.weightCount(1, 2)), 0, workspace, 0,
+                backend.allocate(4), 0));
+        assertTrue(refused.getMessage().contains("workspace"), refused.getMessage());
     }
+
+    /** The weights of an LSTM are too few for a GRU of more units: refused, naming them. */
+    @Test
+    void weightsTooFewForTheCellAreRefused() {
+        Memory weights = backend.allocate(RecurrentCell.GRU.weightCount(1, 2) - 1);
+        IndexOutOfBoundsException refused = assertThrows(IndexOutOfBoundsException.class, () -> backend.recurrent(
+                RecurrentCell.GRU, 2, 3, 1, 2, false, backend.allocate(6), 0, weights, 0,
+                backend.allocate(2 * RecurrentCell.GRU.workspaceSize(3, 2)), 0, backend.allocate(4), 0));
+        assertTrue(refused.getMessage().contains("weights"), refused.getMessage());
+    }
+
 
     private static double sigmoid(double v) {
         return 1 / (1 + Math.exp(-v));
     }
 
-    /** One LSTM layer's memories, its weights random and small enough that no gate saturates. */
+    /** One recurrent layer's memories, its weights random and small enough that no gate saturates. */
     private final class Layer {
+        final RecurrentCell cell;
         final int batch;
         final int steps;
         final int inputs;
@@ -142,17 +194,18 @@ class LstmKernelsTest {
         final Memory dWorkspace;
         final Memory y;
 
-        Layer(int batch, int steps, int inputs, int units, boolean returnSequences) {
+        Layer(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences) {
+            this.cell = cell;
             this.batch = batch;
             this.steps = steps;
             this.inputs = inputs;
             this.units = units;
             this.returnSequences = returnSequences;
-            int count = RecurrentCell.LSTM.weightCount(inputs, units);
+            int count = cell.weightCount(inputs, units);
             this.weights = memory(backend, uniform(random, count, -0.8, 0.8));
             this.dWeights = backend.allocate(count);
-            this.workspace = backend.allocate(batch * RecurrentCell.LSTM.workspaceSize(steps, units));
-            this.dWorkspace = backend.allocate(batch * RecurrentCell.LSTM.workspaceSize(steps, units));
+            this.workspace = backend.allocate(batch * cell.workspaceSize(steps, units));
+            this.dWorkspace = backend.allocate(batch * cell.workspaceSize(steps, units));
             this.y = backend.allocate(outputSize());
         }
 
@@ -161,11 +214,11 @@ class LstmKernelsTest {
         }
 
         void forward(Memory x) {
-            backend.recurrent(RecurrentCell.LSTM, batch, steps, inputs, units, returnSequences, x, 0, weights, 0, workspace, 0, y, 0);
+            backend.recurrent(cell, batch, steps, inputs, units, returnSequences, x, 0, weights, 0, workspace, 0, y, 0);
         }
 
         void backward(Memory x, Memory dy, Memory dx) {
-            backend.recurrentBackward(RecurrentCell.LSTM, batch, steps, inputs, units, returnSequences, x, 0, weights, 0, workspace, 0,
+            backend.recurrentBackward(cell, batch, steps, inputs, units, returnSequences, x, 0, weights, 0, workspace, 0,
                     dy, 0, dWeights, 0, dWorkspace, 0, dx, 0);
         }
     }
