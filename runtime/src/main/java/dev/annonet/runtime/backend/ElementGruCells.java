@@ -37,8 +37,8 @@ final class ElementGruCells implements SequenceCells {
                     double product = t > 0 ? s.get(recurrentRow + column) : 0;
                     s.set(recurrentRow + column, product + w.get(recurrentBias + column));
                 }
-                double z = ElementLstmCells.sigmoid(s.get(gateRow + j) + w.get(bias + j) + s.get(recurrentRow + j));
-                double r = ElementLstmCells.sigmoid(s.get(gateRow + units + j) + w.get(bias + units + j)
+                double z = sigmoid(s.get(gateRow + j) + w.get(bias + j) + s.get(recurrentRow + j));
+                double r = sigmoid(s.get(gateRow + units + j) + w.get(bias + units + j)
                         + s.get(recurrentRow + units + j));
                 double candidate = Math.tanh(s.get(gateRow + 2 * units + j) + w.get(bias + 2 * units + j)
                         + r * s.get(recurrentRow + 2 * units + j));
@@ -91,5 +91,9 @@ final class ElementGruCells implements SequenceCells {
                 }
             }
         }
+    }
+
+    private static double sigmoid(double v) {
+        return 1 / (1 + Math.exp(-v));
     }
 }

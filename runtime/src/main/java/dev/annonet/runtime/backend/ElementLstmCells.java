@@ -94,7 +94,7 @@ final class ElementLstmCells implements SequenceCells {
         ds.set(recurrentSide + column, value);
     }
 
-    static double sigmoid(double v) {
+    private static double sigmoid(double v) {
         return 1 / (1 + Math.exp(-v));
     }
 }
