@@ -16,7 +16,7 @@ struct GruCell {
     }
 
     // z, r, h̃ activated in place of the input projection; the step's recurrent product (none at
-    // step 0: h' is zero) plus the recurrent bias kept in its region for the backward; h, and h into y.
+    // step 0: h' is zero) plus the recurrent bias kept in its region for the backward; h.
     template <typename L = ScalarLanes>
     ANNONET_HD static void forward(const SequenceLayout& at, int t, bool return_sequences, const float* bias, float* s,
                                    float* y, long long b, int j) {
@@ -40,8 +40,7 @@ struct GruCell {
         L::store(gates + j, z);
         L::store(gates + units + j, r);
         L::store(gates + 2 * units + j, candidate);
-        L::store(s + at.state(t, b) + j, h);
-        if (return_sequences || t == at.steps - 1) L::store(y + at.output(return_sequences, t, b) + j, h);
+        store_state<L>(at, t, return_sequences, s, y, b, j, h);
     }
 
     // The pre-activations' gradients on the input side into the gates rows of dWorkspace (ds), on the
@@ -52,7 +51,6 @@ struct GruCell {
                                     const float* dy, float* ds, long long b, int j) {
         using V = typename L::V;
         long long units = at.units;
-        bool last = t == at.steps - 1;
         const float* gates = s + at.gates(b, t);
         const float* kept = s + at.recurrent(t, b);
         float* d_gates = ds + at.gates(b, t);
@@ -60,8 +58,7 @@ struct GruCell {
         V one = L::splat(1.0f);
         V z = L::load(gates + j), r = L::load(gates + units + j), candidate = L::load(gates + 2 * units + j);
         V previous = t > 0 ? L::load(s + at.state(t - 1, b) + j) : L::splat(0.0f);
-        V dh = return_sequences || last ? L::load(dy + at.output(return_sequences, t, b) + j) : L::splat(0.0f);
-        if (!last) dh = dh + L::load(ds + at.state(t, b) + j);
+        V dh = state_gradient<L>(at, t, return_sequences, dy, ds, b, j);
         V dz = dh * (previous - candidate) * z * (one - z);
         V d_candidate = dh * (one - z) * (one - candidate * candidate);
         V dr = d_candidate * L::load(kept + 2 * units + j) * r * (one - r);

@@ -14,8 +14,7 @@ struct LstmCell {
     }
 
     // The gates' pre-activations (input projection in the gates region, bias, and from step 1 on the
-    // recurrent product), activated in place, then c, h, and h into y (every step with
-    // return_sequences, else the last one only).
+    // recurrent product), activated in place, then c and h.
     template <typename L = ScalarLanes>
     ANNONET_HD static void forward(const SequenceLayout& at, int t, bool return_sequences, const float* bias, float* s,
                                    float* y, long long b, int j) {
@@ -32,20 +31,17 @@ struct LstmCell {
         V i = L::sigmoid(pre[0]), f = L::sigmoid(pre[1]), g = L::tanh(pre[2]), o = L::sigmoid(pre[3]);
         V c = i * g;
         if (t > 0) c = c + f * L::load(s + at.cell(t - 1, b) + j);
-        V h = o * L::tanh(c);
         L::store(gates + j, i);
         L::store(gates + units + j, f);
         L::store(gates + 2 * units + j, g);
         L::store(gates + 3 * units + j, o);
         L::store(s + at.cell(t, b) + j, c);
-        L::store(s + at.state(t, b) + j, h);
-        if (return_sequences || t == at.steps - 1) L::store(y + at.output(return_sequences, t, b) + j, h);
+        store_state<L>(at, t, return_sequences, s, y, b, j, o * L::tanh(c));
     }
 
     // The gate gradients into the gates and recurrent rows of dWorkspace (ds), alike for an LSTM; the
     // cell gradient carried to step t - 1, and the direct part of its h gradient: none, the recurrent
-    // product carries it all. dh is dy at step t (when an output is taken there) plus, below the
-    // last step, the state gradient step t + 1 carried.
+    // product carries it all.
     template <typename L = ScalarLanes>
     ANNONET_HD static void backward(const SequenceLayout& at, int t, bool return_sequences, const float* s,
                                     const float* dy, float* ds, long long b, int j) {
@@ -59,8 +55,7 @@ struct LstmCell {
         V i = L::load(gates + j), f = L::load(gates + units + j), g = L::load(gates + 2 * units + j),
           o = L::load(gates + 3 * units + j);
         V tanh_c = L::tanh(L::load(s + at.cell(t, b) + j));
-        V dh = return_sequences || last ? L::load(dy + at.output(return_sequences, t, b) + j) : L::splat(0.0f);
-        if (!last) dh = dh + L::load(ds + at.state(t, b) + j);
+        V dh = state_gradient<L>(at, t, return_sequences, dy, ds, b, j);
         V dc = dh * o * (one - tanh_c * tanh_c);
         if (!last) dc = dc + L::load(ds + at.cell(t, b) + j);
         V previous_c = t > 0 ? L::load(s + at.cell(t - 1, b) + j) : L::splat(0.0f);

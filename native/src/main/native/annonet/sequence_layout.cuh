@@ -52,4 +52,24 @@ struct SequenceLayout {
     }
 };
 
+// What every cell does with h, on units [j, j + L::WIDTH) of row b: h into the states and, where
+// an output is taken at step t (every step with return_sequences, else the last), into y.
+template <typename L>
+ANNONET_HD void store_state(const SequenceLayout& at, int t, bool return_sequences, float* s, float* y, long long b,
+                            int j, const typename L::V& h) {
+    L::store(s + at.state(t, b) + j, h);
+    if (return_sequences || t == at.steps - 1) L::store(y + at.output(return_sequences, t, b) + j, h);
+}
+
+// h's gradient at step t: dy's there, where an output is taken, plus below the last step what step
+// t + 1 carried (its direct part and the recurrent GEMM's).
+template <typename L>
+ANNONET_HD typename L::V state_gradient(const SequenceLayout& at, int t, bool return_sequences, const float* dy,
+                                        const float* ds, long long b, int j) {
+    bool last = t == at.steps - 1;
+    typename L::V dh = return_sequences || last ? L::load(dy + at.output(return_sequences, t, b) + j) : L::splat(0.0f);
+    if (!last) dh = dh + L::load(ds + at.state(t, b) + j);
+    return dh;
+}
+
 }  // namespace annonet
