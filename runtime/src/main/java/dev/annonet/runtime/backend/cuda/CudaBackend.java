@@ -26,9 +26,12 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The CUDA backend: float32 values in device memory, annonet's kernels ({@code native/src/main/native})
@@ -583,11 +586,15 @@ public final class CudaBackend implements Backend, StepReplay {
 
     // ---- sequence layers: SequenceKernels' schedule, its GEMMs through cuBLAS, the cells here ---------
 
+    private final Map<RecurrentCell, SequenceCells> sequenceCells = new EnumMap<>(RecurrentCell.class);
+    /** {@link #sequenceCells(RecurrentCell)}, made once: a method reference per call would allocate in every training step. */
+    private final Function<RecurrentCell, SequenceCells> cellsOf = this::sequenceCells;
+
     @Override
     public void recurrent(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences,
                           Memory x, int xOffset, Memory weights, int weightsOffset, Memory workspace, int workspaceOffset,
                           Memory y, int yOffset) {
-        SequenceKernels.recurrent(this, this::sequenceCells, cell, batch, steps, inputs, units, returnSequences, x, xOffset,
+        SequenceKernels.recurrent(this, cellsOf, cell, batch, steps, inputs, units, returnSequences, x, xOffset,
                 weights, weightsOffset, workspace, workspaceOffset, y, yOffset);
     }
 
@@ -596,30 +603,42 @@ public final class CudaBackend implements Backend, StepReplay {
                                   Memory x, int xOffset, Memory weights, int weightsOffset, Memory workspace,
                                   int workspaceOffset, Memory dy, int dyOffset, Memory dWeights, int dWeightsOffset,
                                   Memory dWorkspace, int dWorkspaceOffset, Memory dx, int dxOffset) {
-        SequenceKernels.recurrentBackward(this, this::sequenceCells, cell, batch, steps, inputs, units, returnSequences,
+        SequenceKernels.recurrentBackward(this, cellsOf, cell, batch, steps, inputs, units, returnSequences,
                 x, xOffset, weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset,
                 dWorkspace, dWorkspaceOffset, dx, dxOffset);
     }
 
     /** One step's cells of a recurrent layer as one kernel over (batch, units), the cell's body picked by its code. */
     private SequenceCells sequenceCells(RecurrentCell cell) {
-        int code = NativeCodes.recurrentCell(cell);
-        return new SequenceCells() {
-            @Override
-            public void forward(int batch, int steps, int units, int t, boolean returnSequences, Memory weights,
-                                int biasOffset, Memory workspace, int workspaceOffset, Memory y, int yOffset) {
-                check(CudaLibrary.sequenceCellsForward(context, code, batch, steps, units, t, returnSequences,
-                        cuda(weights).at(biasOffset), cuda(workspace).at(workspaceOffset), cuda(y).at(yOffset)), "recurrent");
-            }
+        SequenceCells cells = sequenceCells.get(cell);
+        if (cells == null) {
+            cells = new CellKernels(cell);
+            sequenceCells.put(cell, cells);
+        }
+        return cells;
+    }
 
-            @Override
-            public void backward(int batch, int steps, int units, int t, boolean returnSequences, Memory workspace,
-                                 int workspaceOffset, Memory dy, int dyOffset, Memory dWorkspace, int dWorkspaceOffset) {
-                check(CudaLibrary.sequenceCellsBackward(context, code, batch, steps, units, t, returnSequences,
-                        cuda(workspace).at(workspaceOffset), cuda(dy).at(dyOffset), cuda(dWorkspace).at(dWorkspaceOffset)),
-                        "recurrentBackward");
-            }
-        };
+    private final class CellKernels implements SequenceCells {
+        private final int code;
+
+        CellKernels(RecurrentCell cell) {
+            this.code = NativeCodes.recurrentCell(cell);
+        }
+
+        @Override
+        public void forward(int batch, int steps, int units, int t, boolean returnSequences, Memory weights,
+                            int biasOffset, Memory workspace, int workspaceOffset, Memory y, int yOffset) {
+            check(CudaLibrary.sequenceCellsForward(context, code, batch, steps, units, t, returnSequences,
+                    cuda(weights).at(biasOffset), cuda(workspace).at(workspaceOffset), cuda(y).at(yOffset)), "recurrent");
+        }
+
+        @Override
+        public void backward(int batch, int steps, int units, int t, boolean returnSequences, Memory workspace,
+                             int workspaceOffset, Memory dy, int dyOffset, Memory dWorkspace, int dWorkspaceOffset) {
+            check(CudaLibrary.sequenceCellsBackward(context, code, batch, steps, units, t, returnSequences,
+                    cuda(workspace).at(workspaceOffset), cuda(dy).at(dyOffset), cuda(dWorkspace).at(dWorkspaceOffset)),
+                    "recurrentBackward");
+        }
     }
 
     /**
