@@ -68,7 +68,10 @@ public enum RecurrentCell {
         return biasRows * gates * units;
     }
 
-    /** Workspace values per sample that the forward pass writes and the backward pass reads; the backward's scratch is as large. */
+    /**
+     * Workspace values per sample that the forward pass writes and the backward pass reads; the
+     * backward's scratch is as large.
+     */
     public int workspaceSize(int steps, int units) {
         int recurrentProducts = keepsEveryRecurrentProduct ? steps : 1;
         return steps * (gates + cellStates + 1) * units + recurrentProducts * gates * units;

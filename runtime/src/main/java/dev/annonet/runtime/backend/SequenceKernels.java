@@ -15,9 +15,12 @@ public final class SequenceKernels {
     private SequenceKernels() {
     }
 
-    /** {@link Backend#recurrent} on any backend: its GEMMs through {@code backend}, each step's cells through those {@code cellsOf} gives for the cell. */
-    public static void recurrent(Backend backend, Function<RecurrentCell, SequenceCells> cellsOf, RecurrentCell cell, int batch, int steps,
-                                 int inputs, int units, boolean returnSequences, Memory x, int xOffset,
+    /**
+     * {@link Backend#recurrent} on any backend: its GEMMs through {@code backend}, each step's cells
+     * through those {@code cellsOf} gives for the cell (asked once the arguments are checked).
+     */
+    public static void recurrent(Backend backend, Function<RecurrentCell, SequenceCells> cellsOf, RecurrentCell cell,
+                                 int batch, int steps, int inputs, int units, boolean returnSequences, Memory x, int xOffset,
                                  Memory weights, int weightsOffset, Memory workspace, int workspaceOffset,
                                  Memory y, int yOffset) {
         checkRecurrent("recurrent", cell, batch, steps, inputs, units, returnSequences, x, xOffset, weights, weightsOffset,
@@ -43,8 +46,9 @@ public final class SequenceKernels {
      * the cells' gradients, then the recurrent kernel's gradient and h(t - 1)'s through the recurrent
      * product; after the loop the kernel's, the biases' and the input's from every step at once.
      */
-    public static void recurrentBackward(Backend backend, Function<RecurrentCell, SequenceCells> cellsOf, RecurrentCell cell, int batch, int steps,
-                                         int inputs, int units, boolean returnSequences, Memory x, int xOffset,
+    public static void recurrentBackward(Backend backend, Function<RecurrentCell, SequenceCells> cellsOf,
+                                         RecurrentCell cell, int batch, int steps, int inputs, int units,
+                                         boolean returnSequences, Memory x, int xOffset,
                                          Memory weights, int weightsOffset, Memory workspace, int workspaceOffset,
                                          Memory dy, int dyOffset, Memory dWeights, int dWeightsOffset,
                                          Memory dWorkspace, int dWorkspaceOffset, Memory dx, int dxOffset) {
@@ -78,7 +82,7 @@ public final class SequenceKernels {
                 dWeights, dWeightsOffset, false);
         backend.columnSums(batch * steps, width, dWorkspace, dAt.gates(0, 0), dWeights, dBias);
         if (cell.biasRows() == 2) {
-            // The recurrent bias: every step's recurrent product took it, step 0's alone.
+            // The recurrent bias was added to every step's recurrent product (at step 0, the whole product).
             backend.columnSums(steps * batch, width, dWorkspace, dAt.recurrent(0, 0), dWeights, dBias + width);
         }
         if (dx != null) {

@@ -32,7 +32,8 @@ class GruPyTorchFixtureTest {
     @BeforeAll
     static void readFixture() throws IOException, URISyntaxException {
         URL resource = GruPyTorchFixtureTest.class.getResource("/fixtures/gru_layer.safetensors");
-        assertNotNull(resource, "fixtures/gru_layer.safetensors is not on the test classpath (scripts/pytorch/gru_fixture.py writes it)");
+        assertNotNull(resource,
+                "fixtures/gru_layer.safetensors is not on the test classpath (scripts/pytorch/gru_fixture.py writes it)");
         fixture = SafeTensors.read(Path.of(resource.toURI()));
     }
 
