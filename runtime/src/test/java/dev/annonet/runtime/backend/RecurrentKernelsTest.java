@@ -165,7 +165,15 @@ class RecurrentKernelsTest {
         assertTrue(refused.getMessage().contains("workspace"), refused.getMessage());
     }
 
-    /** The weights of an LSTM are too few for a GRU of more units: refused, naming them. */
+    @Test
+    void missingCellIsRefusedByName() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> backend.recurrent(null,
+                1, 1, 1, 1, false, backend.allocate(1), 0, backend.allocate(12), 0,
+                backend.allocate(RecurrentCell.LSTM.workspaceSize(1, 1)), 0, backend.allocate(1), 0));
+        assertTrue(refused.getMessage().contains("no recurrent cell"), refused.getMessage());
+    }
+
+    /** Weights one short of the cell's count: refused, naming them. */
     @Test
     void weightsTooFewForTheCellAreRefused() {
         Memory weights = backend.allocate(RecurrentCell.GRU.weightCount(1, 2) - 1);
@@ -174,7 +182,6 @@ class RecurrentKernelsTest {
                 backend.allocate(2 * RecurrentCell.GRU.workspaceSize(3, 2)), 0, backend.allocate(4), 0));
         assertTrue(refused.getMessage().contains("weights"), refused.getMessage());
     }
-
 
     private static double sigmoid(double v) {
         return 1 / (1 + Math.exp(-v));
