@@ -3,6 +3,7 @@ package dev.annonet.runtime;
 import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.runtime.backend.Backend;
+import dev.annonet.runtime.backend.CheckedBackend;
 import dev.annonet.runtime.backend.cpu.CpuBackend;
 import dev.annonet.runtime.backend.cuda.CudaBackend;
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
@@ -157,10 +158,14 @@ public final class Device {
         return networkKernels ? layout.cudaKernels() : NetworkKernels.generic();
     }
 
-    /** A new backend for one model, which closes it with the model. */
+    /** A new backend for one model, which closes it with the model; behind the op set's argument checks. */
     Backend newBackend(NetworkLayout layout) {
+        return CheckedBackend.wrap(uncheckedBackend(layout));
+    }
+
+    private Backend uncheckedBackend(NetworkLayout layout) {
         return switch (kind) {
-            case CPU -> new CpuBackend();
+            case CPU -> CpuBackend.create();
             case REFERENCE -> new ReferenceBackend();
             case CUDA -> overlapping(CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout)));
             case CUDA_HOST_EXECUTOR -> overlapping(CudaBackend.hostExecutor(stepGraphs, kernels(layout)));
@@ -188,7 +193,7 @@ public final class Device {
         }
         report(cpuProblem == null ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
                 "Device.auto() chose " + fallback + " for " + layout.name() + ": " + gpuProblem);
-        return cpuProblem == null ? new CpuBackend() : new ReferenceBackend();
+        return cpuProblem == null ? CpuBackend.create() : new ReferenceBackend();
     }
 
     /** Why the GPU is not used for this network, or null when it is. */
@@ -257,7 +262,7 @@ public final class Device {
 
         private static String probe() {
             try {
-                new CpuBackend().close();
+                CpuBackend.create().close();
                 return null;
             } catch (IllegalStateException e) {
                 return e.getMessage();

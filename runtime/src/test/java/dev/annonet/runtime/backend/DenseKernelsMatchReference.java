@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 public abstract class DenseKernelsMatchReference {
 
-    private final Backend fast = newFastBackend();
+    private final Backend fast = CheckedBackend.wrap(newFastBackend());
     private final BackendPair pair = new BackendPair(fast, 1234);
 
     /** The backend under test, new for each test. */

@@ -11,11 +11,10 @@ import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.ActivationKernels;
 import dev.annonet.runtime.backend.Backend;
+import dev.annonet.runtime.backend.CheckedBackend;
 import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.backend.Elements;
 import dev.annonet.runtime.backend.ElementsBackend;
-import dev.annonet.runtime.backend.ImageKernelArguments;
-import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.LstmCells;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.NativeCodes;
@@ -55,8 +54,17 @@ public final class CpuBackend extends ElementsBackend {
     private final CpuBackend lender;
     private boolean closed;
 
-    /** Loads OpenBLAS; throws an exception naming the library and the platform when it cannot. */
-    public CpuBackend() {
+    /**
+     * A CPU backend behind the op set's argument checks ({@link CheckedBackend}): its kernels read
+     * and write native memory wherever an offset points. Loads OpenBLAS; throws an exception naming
+     * the library and the platform when it cannot.
+     */
+    public static Backend create() {
+        return CheckedBackend.wrap(new CpuBackend());
+    }
+
+    /** Unchecked: for {@link #create()} and this package's tests. */
+    CpuBackend() {
         this(true);
     }
 
@@ -84,9 +92,6 @@ public final class CpuBackend extends ElementsBackend {
     @Override
     public Memory allocate(int size) {
         checkOpen();
-        if (size < 0) {
-            throw new IllegalArgumentException("negative memory size " + size);
-        }
         CpuMemory memory = new CpuMemory(this, size);
         memories.add(memory);
         return memory;
@@ -140,19 +145,16 @@ public final class CpuBackend extends ElementsBackend {
 
     @Override
     public void upload(float[] source, int sourceOffset, Memory target, int targetOffset, int count) {
-        KernelArguments.check("upload", "target", target, targetOffset, count);
         cpu(target).buffer.put(targetOffset, source, sourceOffset, count);
     }
 
     @Override
     public void download(Memory source, int sourceOffset, float[] target, int targetOffset, int count) {
-        KernelArguments.check("download", "source", source, sourceOffset, count);
         cpu(source).buffer.get(sourceOffset, target, targetOffset, count);
     }
 
     @Override
     public void fill(Memory target, int offset, int count, float value) {
-        KernelArguments.check("fill", "target", target, offset, count);
         FloatBuffer t = cpu(target).buffer;
         for (int i = offset; i < offset + count; i++) {
             t.put(i, value);
@@ -161,8 +163,6 @@ public final class CpuBackend extends ElementsBackend {
 
     @Override
     public void copy(Memory source, int sourceOffset, Memory target, int targetOffset, int count) {
-        KernelArguments.check("copy", "source", source, sourceOffset, count);
-        KernelArguments.check("copy", "target", target, targetOffset, count);
         // A bulk put between views of the same memory copies as if through a temporary (memmove).
         cpu(target).buffer.put(targetOffset, cpu(source).buffer, sourceOffset, count);
     }
@@ -172,7 +172,6 @@ public final class CpuBackend extends ElementsBackend {
     @Override
     public void matmul(boolean transposeA, boolean transposeB, int m, int n, int k,
                        Memory a, int aOffset, Memory b, int bOffset, Memory c, int cOffset, boolean accumulate) {
-        KernelArguments.checkMatmul(m, n, k, a, aOffset, b, bOffset, c, cOffset);
         CpuMemory am = cpu(a);
         CpuMemory bm = cpu(b);
         CpuMemory cm = cpu(c);
@@ -212,7 +211,6 @@ public final class CpuBackend extends ElementsBackend {
     @Override
     public void biasActivation(ActivationFunction f, int rows, int cols,
                                Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
-        KernelArguments.checkBiasActivation(f, rows, cols, z, zOffset, bias, biasOffset, y, yOffset);
         CpuMemory zm = cpu(z);
         CpuMemory ym = cpu(y);
         if (nativeKernels) {
@@ -310,7 +308,6 @@ public final class CpuBackend extends ElementsBackend {
     @Override
     public void activationBackward(ActivationFunction f, int rows, int cols, Memory z, int zOffset,
                                    Memory y, int yOffset, Memory dy, int dyOffset, Memory dz, int dzOffset) {
-        KernelArguments.checkActivationBackward(f, rows, cols, z, zOffset, y, yOffset, dy, dyOffset, dz, dzOffset);
         if (nativeKernels) {
             CpuKernels.activationBackward(NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(), rows, cols,
                     cpu(z).address(zOffset), cpu(y).address(yOffset), cpu(dy).address(dyOffset), cpu(dz).address(dzOffset));
@@ -367,14 +364,12 @@ public final class CpuBackend extends ElementsBackend {
 
     @Override
     public void dropout(double rate, long seed, long step, int count, Memory x, int xOffset, Memory y, int yOffset) {
-        KernelArguments.checkDropout(rate, count, x, xOffset, y, yOffset);
         applyDropout(rate, seed, step, count, cpu(x), xOffset, cpu(y), yOffset);
     }
 
     @Override
     public void dropoutBackward(double rate, long seed, long step, int count,
                                 Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        KernelArguments.checkDropout(rate, count, dy, dyOffset, dx, dxOffset);
         applyDropout(rate, seed, step, count, cpu(dy), dyOffset, cpu(dx), dxOffset);
     }
 
@@ -430,8 +425,6 @@ public final class CpuBackend extends ElementsBackend {
     /** Row by row into a heap tile of sums, so the inner loop runs over contiguous values the JIT vectorizes. */
     @Override
     public void columnSums(int rows, int cols, Memory x, int xOffset, Memory sums, int sumsOffset) {
-        KernelArguments.check("columnSums", "x", x, xOffset, rows, cols);
-        KernelArguments.check("columnSums", "sums", sums, sumsOffset, cols);
         if (nativeKernels) { // a convolution's bias gradient: 86,528 short rows, each copied to the heap by the loop below
             CpuKernels.columnSums(rows, cols, cpu(x).address(xOffset), cpu(sums).address(sumsOffset));
             return;
@@ -456,7 +449,6 @@ public final class CpuBackend extends ElementsBackend {
 
     @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
-        ImageKernelArguments.checkWindow("pool2d", window, batch, x, xOffset, y, yOffset);
         if (nativeKernels) { // in place: the Java loop copies every sample through heap tiles
             CpuKernels.pool2d(NativeCodes.pooling(kind), windowArguments.address(window), batch, cpu(x).address(xOffset),
                     cpu(y).address(yOffset));
@@ -468,7 +460,6 @@ public final class CpuBackend extends ElementsBackend {
     @Override
     public void pool2dBackward(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset,
                                Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkPool2dBackward(window, batch, x, xOffset, dy, dyOffset, dx, dxOffset);
         if (nativeKernels) {
             CpuKernels.pool2dBackward(NativeCodes.pooling(kind), windowArguments.address(window), batch, cpu(x).address(xOffset),
                     cpu(dy).address(dyOffset), cpu(dx).address(dxOffset));
@@ -482,9 +473,6 @@ public final class CpuBackend extends ElementsBackend {
                           Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
                           Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
                           Memory y, int yOffset) {
-        ImageKernelArguments.checkBatchNormForward(training, rows, cols, momentum, epsilon, x, xOffset, gamma, gammaOffset,
-                beta, betaOffset, movingMean, movingMeanOffset, movingVariance, movingVarianceOffset,
-                statistics, statisticsOffset, y, yOffset);
         batchNorm.forward(training, rows, cols, momentum, epsilon, cpu(x).buffer, xOffset, cpu(gamma).buffer, gammaOffset,
                 cpu(beta).buffer, betaOffset, cpu(movingMean).buffer, movingMeanOffset, cpu(movingVariance).buffer,
                 movingVarianceOffset, training ? cpu(statistics).buffer : null, statisticsOffset, cpu(y).buffer, yOffset);
@@ -494,8 +482,6 @@ public final class CpuBackend extends ElementsBackend {
     public void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
                                   Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                                   Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkBatchNormBackward(rows, cols, x, xOffset, gamma, gammaOffset, statistics, statisticsOffset,
-                dy, dyOffset, dGamma, dGammaOffset, dBeta, dBetaOffset, dx, dxOffset);
         batchNorm.backward(rows, cols, cpu(x).buffer, xOffset, cpu(gamma).buffer, gammaOffset, cpu(statistics).buffer,
                 statisticsOffset, cpu(dy).buffer, dyOffset, cpu(dGamma).buffer, dGammaOffset, cpu(dBeta).buffer, dBetaOffset,
                 dx == null ? null : cpu(dx).buffer, dxOffset);
@@ -504,7 +490,6 @@ public final class CpuBackend extends ElementsBackend {
     @Override
     public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                        Memory columns, int columnsOffset, Memory z, int zOffset) {
-        ImageKernelArguments.checkConv2d(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset, z, zOffset);
         if (nativeKernels) { // in place: the Java gather and scatter copy every sample through heap tiles
             CpuKernels.im2col(windowArguments.address(window), batch, cpu(x).address(xOffset), cpu(columns).address(columnsOffset));
         } else {
@@ -520,8 +505,6 @@ public final class CpuBackend extends ElementsBackend {
                                Memory columns, int columnsOffset, Memory dz, int dzOffset,
                                Memory dKernel, int dKernelOffset, Memory dColumns, int dColumnsOffset,
                                Memory dx, int dxOffset) {
-        ImageKernelArguments.checkConv2dBackward(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset,
-                dz, dzOffset, dKernel, dKernelOffset, dColumns, dColumnsOffset, dx, dxOffset);
         int rows = batch * window.outputPositions();
         if (dKernel != null) {
             matmul(true, false, window.patchSize(), window.outputChannels(), rows,
@@ -544,7 +527,6 @@ public final class CpuBackend extends ElementsBackend {
     @Override
     public void sgd(int count, Memory weights, Memory gradients, Memory velocity,
                     float learningRate, float momentum, boolean nesterov) {
-        KernelArguments.checkOptimizer("sgd", count, weights, gradients, momentum == 0 ? null : velocity, null);
         FloatBuffer v = momentum == 0 ? null : cpu(velocity).buffer; // Keras keeps no velocity for plain SGD
         FloatBuffer w = cpu(weights).buffer;
         FloatBuffer g = cpu(gradients).buffer;
@@ -571,7 +553,6 @@ public final class CpuBackend extends ElementsBackend {
     @Override
     public void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
                         float learningRate, float rho, float epsilon) {
-        KernelArguments.checkOptimizer("rmsprop", count, weights, gradients, velocity, null);
         if (nativeKernels) { // on every core: an update is bound by one core's memory bandwidth
             CpuKernels.rmsprop(count, cpu(weights).address(0), cpu(gradients).address(0), cpu(velocity).address(0),
                     learningRate, rho, epsilon);
@@ -597,7 +578,6 @@ public final class CpuBackend extends ElementsBackend {
     @Override
     public void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
                      float learningRate, float beta1, float beta2, float epsilon, long t) {
-        KernelArguments.checkOptimizer("adam", count, weights, gradients, m, v);
         float alpha = (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
         if (nativeKernels) { // on every core, as rmsprop
             CpuKernels.adam(count, cpu(weights).address(0), cpu(gradients).address(0), cpu(m).address(0), cpu(v).address(0),

@@ -8,7 +8,6 @@ import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.BatchLanding;
 import dev.annonet.runtime.backend.DropoutMask;
-import dev.annonet.runtime.backend.ImageKernelArguments;
 import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.LstmCells;
@@ -284,9 +283,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public Memory allocate(int size) {
         checkOpen();
-        if (size < 0) {
-            throw new IllegalArgumentException("negative memory size " + size);
-        }
         if (recording) {
             throw new IllegalStateException("memory cannot be allocated while a step records");
         }
@@ -395,33 +391,27 @@ public final class CudaBackend implements Backend, StepReplay {
 
     @Override
     public void upload(float[] source, int sourceOffset, Memory target, int targetOffset, int count) {
-        KernelArguments.check("upload", "target", target, targetOffset, count);
         staging.upload(source, sourceOffset, cuda(target).at(targetOffset), count);
     }
 
     @Override
     public void download(Memory source, int sourceOffset, float[] target, int targetOffset, int count) {
-        KernelArguments.check("download", "source", source, sourceOffset, count);
         staging.download(cuda(source).at(sourceOffset), target, targetOffset, count);
     }
 
     @Override
     public void fill(Memory target, int offset, int count, float value) {
-        KernelArguments.check("fill", "target", target, offset, count);
         check(CudaLibrary.fill(context, count, cuda(target).at(offset), value), "fill");
     }
 
     @Override
     public void copy(Memory source, int sourceOffset, Memory target, int targetOffset, int count) {
-        KernelArguments.check("copy", "source", source, sourceOffset, count);
-        KernelArguments.check("copy", "target", target, targetOffset, count);
         check(CudaLibrary.copyAsync(context, cuda(target).at(targetOffset), cuda(source).at(sourceOffset),
                 (long) count * Float.BYTES, CudaLibrary.DEVICE_TO_DEVICE), "copy");
     }
 
     @Override
     public void uploadIndices(int[] source, int sourceOffset, Memory target, int targetOffset, int count) {
-        KernelArguments.check("uploadIndices", "target", target, targetOffset, count);
         staging.uploadInts(source, sourceOffset, cuda(target).at(targetOffset), count);
     }
 
@@ -429,8 +419,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void gatherRows(int rows, int width, Memory source, Memory indices, int indicesOffset,
                            Memory target, int targetOffset) {
-        KernelArguments.check("gatherRows", "indices", indices, indicesOffset, rows);
-        KernelArguments.check("gatherRows", "target", target, targetOffset, rows, width);
         check(CudaLibrary.gatherRows(context, rows, width, cuda(source).at(0), cuda(indices).at(indicesOffset),
                 cuda(target).at(targetOffset)), "gatherRows");
     }
@@ -440,7 +428,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void matmul(boolean transposeA, boolean transposeB, int m, int n, int k,
                        Memory a, int aOffset, Memory b, int bOffset, Memory c, int cOffset, boolean accumulate) {
-        KernelArguments.checkMatmul(m, n, k, a, aOffset, b, bOffset, c, cOffset);
         if (m == 0 || n == 0) {
             return;
         }
@@ -457,7 +444,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void biasActivation(ActivationFunction f, int rows, int cols,
                                Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
-        KernelArguments.checkBiasActivation(f, rows, cols, z, zOffset, bias, biasOffset, y, yOffset);
         checkKernel(kernels.biasActivation(context, NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(),
                 rows, cols, cuda(z).at(zOffset), bias == null ? 0 : cuda(bias).at(biasOffset), cuda(y).at(yOffset)),
                 "biasActivation");
@@ -466,7 +452,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void activationBackward(ActivationFunction f, int rows, int cols, Memory z, int zOffset,
                                    Memory y, int yOffset, Memory dy, int dyOffset, Memory dz, int dzOffset) {
-        KernelArguments.checkActivationBackward(f, rows, cols, z, zOffset, y, yOffset, dy, dyOffset, dz, dzOffset);
         checkKernel(kernels.activationBackward(context, NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(),
                 rows, cols, cuda(z).at(zOffset), cuda(y).at(yOffset), cuda(dy).at(dyOffset), cuda(dz).at(dzOffset)),
                 "activationBackward");
@@ -474,8 +459,6 @@ public final class CudaBackend implements Backend, StepReplay {
 
     @Override
     public void columnSums(int rows, int cols, Memory x, int xOffset, Memory sums, int sumsOffset) {
-        KernelArguments.check("columnSums", "x", x, xOffset, rows, cols);
-        KernelArguments.check("columnSums", "sums", sums, sumsOffset, cols);
         checkKernel(kernels.columnSums(context, rows, cols, cuda(x).at(xOffset), cuda(sums).at(sumsOffset)), "columnSums");
     }
 
@@ -483,14 +466,12 @@ public final class CudaBackend implements Backend, StepReplay {
 
     @Override
     public void dropout(double rate, long seed, long step, int count, Memory x, int xOffset, Memory y, int yOffset) {
-        KernelArguments.checkDropout(rate, count, x, xOffset, y, yOffset);
         launchDropout("dropout", rate, seed, step, count, cuda(x).at(xOffset), cuda(y).at(yOffset));
     }
 
     @Override
     public void dropoutBackward(double rate, long seed, long step, int count,
                                 Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        KernelArguments.checkDropout(rate, count, dy, dyOffset, dx, dxOffset);
         launchDropout("dropoutBackward", rate, seed, step, count, cuda(dy).at(dyOffset), cuda(dx).at(dxOffset));
     }
 
@@ -510,7 +491,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                        Memory columns, int columnsOffset, Memory z, int zOffset) {
-        ImageKernelArguments.checkConv2d(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset, z, zOffset);
         check(CudaLibrary.conv2d(context, window(window), batch, cuda(x).at(xOffset), cuda(kernel).at(kernelOffset),
                 cuda(columns).at(columnsOffset), cuda(z).at(zOffset)), "conv2d");
     }
@@ -520,8 +500,6 @@ public final class CudaBackend implements Backend, StepReplay {
     public void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                                Memory columns, int columnsOffset, Memory dz, int dzOffset, Memory dKernel, int dKernelOffset,
                                Memory dColumns, int dColumnsOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkConv2dBackward(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset,
-                dz, dzOffset, dKernel, dKernelOffset, dColumns, dColumnsOffset, dx, dxOffset);
         check(CudaLibrary.conv2dBackward(context, window(window), batch, cuda(kernel).at(kernelOffset),
                 cuda(columns).at(columnsOffset), cuda(dz).at(dzOffset), dKernel == null ? 0 : cuda(dKernel).at(dKernelOffset),
                 cuda(dColumns).at(dColumnsOffset), dx == null ? 0 : cuda(dx).at(dxOffset)), "conv2dBackward");
@@ -529,7 +507,6 @@ public final class CudaBackend implements Backend, StepReplay {
 
     @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
-        ImageKernelArguments.checkWindow("pool2d", window, batch, x, xOffset, y, yOffset);
         check(CudaLibrary.pool2d(context, NativeCodes.pooling(kind), window(window), batch, cuda(x).at(xOffset), cuda(y).at(yOffset)),
                 "pool2d");
     }
@@ -537,20 +514,17 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void pool2dBackward(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset,
                                Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkPool2dBackward(window, batch, x, xOffset, dy, dyOffset, dx, dxOffset);
         check(CudaLibrary.pool2dBackward(context, NativeCodes.pooling(kind), window(window), batch, cuda(x).at(xOffset),
                 cuda(dy).at(dyOffset), cuda(dx).at(dxOffset)), "pool2dBackward");
     }
 
     @Override
     public void zeroPad2d(Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
-        ImageKernelArguments.checkWindow("zeroPad2d", window, batch, x, xOffset, y, yOffset);
         check(CudaLibrary.zeroPad2d(context, window(window), batch, cuda(x).at(xOffset), cuda(y).at(yOffset)), "zeroPad2d");
     }
 
     @Override
     public void zeroPad2dBackward(Window2D window, int batch, Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkWindow("zeroPad2d backward", window, batch, dx, dxOffset, dy, dyOffset);
         check(CudaLibrary.zeroPad2dBackward(context, window(window), batch, cuda(dy).at(dyOffset), cuda(dx).at(dxOffset)),
                 "zeroPad2dBackward");
     }
@@ -560,9 +534,6 @@ public final class CudaBackend implements Backend, StepReplay {
                           Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
                           Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
                           Memory y, int yOffset) {
-        ImageKernelArguments.checkBatchNormForward(training, rows, cols, momentum, epsilon, x, xOffset, gamma, gammaOffset,
-                beta, betaOffset, movingMean, movingMeanOffset, movingVariance, movingVarianceOffset,
-                statistics, statisticsOffset, y, yOffset);
         check(CudaLibrary.batchNorm(context, training, rows, cols, momentum, epsilon, cuda(x).at(xOffset),
                 cuda(gamma).at(gammaOffset), cuda(beta).at(betaOffset), cuda(movingMean).at(movingMeanOffset),
                 cuda(movingVariance).at(movingVarianceOffset), training ? cuda(statistics).at(statisticsOffset) : 0,
@@ -573,8 +544,6 @@ public final class CudaBackend implements Backend, StepReplay {
     public void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
                                   Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                                   Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkBatchNormBackward(rows, cols, x, xOffset, gamma, gammaOffset, statistics, statisticsOffset,
-                dy, dyOffset, dGamma, dGammaOffset, dBeta, dBetaOffset, dx, dxOffset);
         check(CudaLibrary.batchNormBackward(context, rows, cols, cuda(x).at(xOffset), cuda(gamma).at(gammaOffset),
                 cuda(statistics).at(statisticsOffset), cuda(dy).at(dyOffset), cuda(dGamma).at(dGammaOffset),
                 cuda(dBeta).at(dBetaOffset), dx == null ? 0 : cuda(dx).at(dxOffset)), "batchNormBackward");
@@ -624,8 +593,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void embedding(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
                           Memory table, int tableOffset, Memory y, int yOffset) {
-        RecurrentKernels.checkEmbedding("embedding", rows, inputDim, outputDim, indices, indicesOffset, table, tableOffset);
-        KernelArguments.check("embedding", "y", y, yOffset, rows, outputDim);
         check(CudaLibrary.embedding(context, rows, inputDim, outputDim, cuda(indices).at(indicesOffset),
                 cuda(table).at(tableOffset), cuda(y).at(yOffset)), "embedding");
     }
@@ -633,9 +600,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void embeddingBackward(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
                                   Memory dy, int dyOffset, Memory dTable, int dTableOffset) {
-        RecurrentKernels.checkEmbedding("embeddingBackward", rows, inputDim, outputDim, indices, indicesOffset,
-                dTable, dTableOffset);
-        KernelArguments.check("embeddingBackward", "dy", dy, dyOffset, rows, outputDim);
         check(CudaLibrary.embeddingBackward(context, rows, inputDim, outputDim, cuda(indices).at(indicesOffset),
                 cuda(dy).at(dyOffset), cuda(dTable).at(dTableOffset)), "embeddingBackward");
     }
@@ -646,11 +610,6 @@ public final class CudaBackend implements Backend, StepReplay {
     public double loss(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset, Memory z, int zOffset,
                        Memory targets, int targetsOffset, Memory weights, int weightsOffset,
                        Memory gradient, int gradientOffset, float gradientScale) {
-        if (gradient == null) {
-            throw new NullPointerException("loss: gradient is null (lossValue computes the loss alone)");
-        }
-        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset,
-                weights, weightsOffset, gradient, gradientOffset);
         return launchLoss(kind, fused, rows, cols, fused ? cuda(z).at(zOffset) : cuda(y).at(yOffset),
                 cuda(targets).at(targetsOffset), weights == null ? 0 : cuda(weights).at(weightsOffset),
                 cuda(gradient).at(gradientOffset), gradientScale);
@@ -659,8 +618,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public double lossValue(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset,
                             Memory z, int zOffset, Memory targets, int targetsOffset, Memory weights, int weightsOffset) {
-        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset,
-                weights, weightsOffset, null, 0);
         return launchLoss(kind, fused, rows, cols, fused ? cuda(z).at(zOffset) : cuda(y).at(yOffset),
                 cuda(targets).at(targetsOffset), weights == null ? 0 : cuda(weights).at(weightsOffset), 0, 0f);
     }
@@ -677,7 +634,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public long countCorrect(AccuracyKind kind, int rows, int cols, Memory y, int yOffset,
                              Memory targets, int targetsOffset) {
-        KernelArguments.checkCountCorrect(kind, rows, cols, y, yOffset, targets, targetsOffset);
         int slot = resultSlot();
         int targetWidth = kind == AccuracyKind.SPARSE_CATEGORICAL ? 1 : cols;
         checkKernel(kernels.countCorrect(context, NativeCodes.accuracy(kind), rows, cols, cuda(y).at(yOffset),
@@ -692,7 +648,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void countMetric(MetricCounter counter, int rows, int cols, Memory y, int yOffset,
                             Memory targets, int targetsOffset, long[] counts, int countsOffset) {
-        KernelArguments.checkCountMetric(counter, rows, cols, y, yOffset, targets, targetsOffset, counts, countsOffset);
         int counters = counter.counters();
         int slot = resultSlots(counters);
         check(CudaLibrary.countMetric(context, NativeCodes.metricCounter(counter.kind()), counter.k(), counter.threshold(),
@@ -744,7 +699,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void sgd(int count, Memory weights, Memory gradients, Memory velocity,
                     float learningRate, float momentum, boolean nesterov) {
-        KernelArguments.checkOptimizer("sgd", count, weights, gradients, momentum == 0 ? null : velocity, null);
         checkKernel(kernels.sgd(context, count, cuda(weights).at(0), cuda(gradients).at(0),
                 momentum == 0 ? 0 : cuda(velocity).at(0), learningRate, learningRateAddress(), momentum, nesterov), "sgd");
     }
@@ -752,7 +706,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
                         float learningRate, float rho, float epsilon) {
-        KernelArguments.checkOptimizer("rmsprop", count, weights, gradients, velocity, null);
         checkKernel(kernels.rmsprop(context, count, cuda(weights).at(0), cuda(gradients).at(0), cuda(velocity).at(0),
                 learningRate, learningRateAddress(), rho, epsilon), "rmsprop");
     }
@@ -761,7 +714,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
                      float learningRate, float beta1, float beta2, float epsilon, long t) {
-        KernelArguments.checkOptimizer("adam", count, weights, gradients, m, v);
         checkKernel(kernels.adam(context, count, cuda(weights).at(0), cuda(gradients).at(0), cuda(m).at(0), cuda(v).at(0),
                 learningRate, learningRateAddress(), beta1, beta2, epsilon, t, recording ? counters + Long.BYTES : 0), "adam");
     }

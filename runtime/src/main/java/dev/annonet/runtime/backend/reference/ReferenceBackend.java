@@ -3,7 +3,6 @@ package dev.annonet.runtime.backend.reference;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.Elements;
 import dev.annonet.runtime.backend.ElementsBackend;
-import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.Memory;
 import java.util.Arrays;
 
@@ -32,15 +31,11 @@ public final class ReferenceBackend extends ElementsBackend {
 
     @Override
     public Memory allocate(int size) {
-        if (size < 0) {
-            throw new IllegalArgumentException("negative memory size " + size);
-        }
         return new ReferenceMemory(size);
     }
 
     @Override
     public void upload(float[] source, int sourceOffset, Memory target, int targetOffset, int count) {
-        KernelArguments.check("upload", "target", target, targetOffset, count);
         double[] t = values(target);
         for (int i = 0; i < count; i++) {
             t[targetOffset + i] = source[sourceOffset + i];
@@ -49,7 +44,6 @@ public final class ReferenceBackend extends ElementsBackend {
 
     @Override
     public void download(Memory source, int sourceOffset, float[] target, int targetOffset, int count) {
-        KernelArguments.check("download", "source", source, sourceOffset, count);
         double[] s = values(source);
         for (int i = 0; i < count; i++) {
             target[targetOffset + i] = (float) s[sourceOffset + i];
@@ -58,7 +52,6 @@ public final class ReferenceBackend extends ElementsBackend {
 
     @Override
     public void fill(Memory target, int offset, int count, float value) {
-        KernelArguments.check("fill", "target", target, offset, count);
         Arrays.fill(values(target), offset, offset + count, value);
     }
 
@@ -70,15 +63,12 @@ public final class ReferenceBackend extends ElementsBackend {
 
     @Override
     public void copy(Memory source, int sourceOffset, Memory target, int targetOffset, int count) {
-        KernelArguments.check("copy", "source", source, sourceOffset, count);
-        KernelArguments.check("copy", "target", target, targetOffset, count);
         System.arraycopy(values(source), sourceOffset, values(target), targetOffset, count);
     }
 
     @Override
     public void matmul(boolean transposeA, boolean transposeB, int m, int n, int k,
                        Memory a, int aOffset, Memory b, int bOffset, Memory c, int cOffset, boolean accumulate) {
-        KernelArguments.checkMatmul(m, n, k, a, aOffset, b, bOffset, c, cOffset);
         double[] av = values(a);
         double[] bv = values(b);
         double[] cv = values(c);
@@ -98,8 +88,6 @@ public final class ReferenceBackend extends ElementsBackend {
 
     @Override
     public void columnSums(int rows, int cols, Memory x, int xOffset, Memory sums, int sumsOffset) {
-        KernelArguments.check("columnSums", "x", x, xOffset, rows, cols);
-        KernelArguments.check("columnSums", "sums", sums, sumsOffset, cols);
         double[] xv = values(x);
         double[] sv = values(sums);
         for (int j = 0; j < cols; j++) {
@@ -114,7 +102,6 @@ public final class ReferenceBackend extends ElementsBackend {
     @Override
     public void sgd(int count, Memory weights, Memory gradients, Memory velocity,
                     float learningRate, float momentumFloat, boolean nesterov) {
-        KernelArguments.checkOptimizer("sgd", count, weights, gradients, momentumFloat == 0 ? null : velocity, null);
         double momentum = momentumFloat;
         double[] w = values(weights);
         double[] g = values(gradients);
@@ -134,7 +121,6 @@ public final class ReferenceBackend extends ElementsBackend {
     @Override
     public void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
                         float learningRate, float rhoFloat, float epsilon) {
-        KernelArguments.checkOptimizer("rmsprop", count, weights, gradients, velocity, null);
         double rho = rhoFloat;
         double[] w = values(weights);
         double[] g = values(gradients);
@@ -148,7 +134,6 @@ public final class ReferenceBackend extends ElementsBackend {
     @Override
     public void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
                      float learningRate, float beta1Float, float beta2Float, float epsilon, long t) {
-        KernelArguments.checkOptimizer("adam", count, weights, gradients, m, v);
         double beta1 = beta1Float;
         double beta2 = beta2Float;
         double[] w = values(weights);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.AccuracyKind;
 import dev.annonet.runtime.backend.ActivationFunction;
+import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.Memory;
 import java.lang.management.ManagementFactory;
@@ -14,8 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A training step allocates nothing: the kernel calls of one step of a dense → dropout → softmax
- * network (as the processor schedules it, with loss, accuracy and optimizer) are repeated after
- * warm-up while the thread's allocated heap bytes and JavaCPP's native bytes are watched.
+ * network (as the processor schedules it, with loss, accuracy and optimizer), through the argument
+ * checks a model's backend has, are repeated after warm-up while the thread's allocated heap bytes
+ * and JavaCPP's native bytes are watched.
  */
 class CpuBackendAllocationTest {
     private static final ActivationFunction RELU = ActivationFunction.of(Activation.Kind.RELU);
@@ -37,7 +39,7 @@ class CpuBackendAllocationTest {
     private static final int OB = OK + HIDDEN * CLASSES;
     private static final int PARAMETERS = OB + CLASSES;
 
-    private final CpuBackend backend = new CpuBackend();
+    private final Backend backend = CpuBackend.create();
     private final Memory parameters = backend.allocate(PARAMETERS);
     private final Memory gradients = backend.allocate(PARAMETERS);
     private final Memory moments = backend.allocate(PARAMETERS);

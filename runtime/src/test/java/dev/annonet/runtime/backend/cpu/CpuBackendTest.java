@@ -27,7 +27,7 @@ class CpuBackendTest {
 
     @Test
     void rangesPastAMemoryFailNamingTheSizes() {
-        try (CpuBackend backend = new CpuBackend()) {
+        try (Backend backend = CpuBackend.create()) {
             Memory small = backend.allocate(4);
             Memory large = backend.allocate(100);
             IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
