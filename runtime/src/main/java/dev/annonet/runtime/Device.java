@@ -50,12 +50,15 @@ public final class Device {
         this.overlapsCopies = overlapsCopies;
     }
 
-    /** The fast CPU backend (float32, OpenBLAS). Fails when OpenBLAS cannot load on this platform. */
+    /**
+     * The fast CPU backend (float32, OpenBLAS and annonet's native CPU kernels). Fails, naming the
+     * library and the reason, when either cannot load on this platform.
+     */
     public static Device cpu() {
         String problem = CpuProbe.PROBLEM;
         if (problem != null) {
             throw new IllegalStateException("the CPU backend cannot start: " + problem
-                    + "; Device.reference() runs without OpenBLAS, slowly");
+                    + "; Device.reference() runs without native libraries, slowly");
         }
         return CPU;
     }
