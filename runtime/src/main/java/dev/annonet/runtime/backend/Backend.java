@@ -227,20 +227,14 @@ public interface Backend extends AutoCloseable {
 
     // ---- optimizers: Keras's update formulas over the contiguous trainable parameters -----------
 
-    /** {@code v = momentum·v - lr·g; w += nesterov ? momentum·v - lr·g : v}; plain SGD when momentum is 0. */
-    void sgd(int count, Memory weights, Memory gradients, Memory velocity,
-             float learningRate, float momentum, boolean nesterov);
-
-    /** {@code v = rho·v + (1-rho)·g²; w -= lr·g / sqrt(v + epsilon)} (Keras 3). */
-    void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
-                 float learningRate, float rho, float epsilon);
-
     /**
-     * Keras's Adam at step {@code t} (1-based): {@code m += (g - m)(1-β1); v += (g² - v)(1-β2);
-     * w -= lr·sqrt(1-β2^t)/(1-β1^t) · m / (sqrt(v) + epsilon)}.
+     * One update of {@code rule} over {@code count} parameters in place, from their gradients and
+     * the rule's state buffers ({@code rule.stateBuffers()} of them, the first in {@code firstState};
+     * null where unused). {@code learningRate}: the rate now; {@code t}: the 1-based number of this
+     * update (Adam's bias correction).
      */
-    void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
-              float learningRate, float beta1, float beta2, float epsilon, long t);
+    void update(UpdateRule rule, int count, Memory weights, Memory gradients, Memory firstState, Memory secondState,
+                float learningRate, long t);
 
     // ---- capabilities ---------------------------------------------------------------------------
 

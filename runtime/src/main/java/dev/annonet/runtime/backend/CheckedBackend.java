@@ -396,39 +396,20 @@ public final class CheckedBackend implements Backend {
         backend.countMetric(counter, rows, cols, y, yOffset, targets, targetsOffset, counts, countsOffset);
     }
 
-    // ---- optimizers: the state buffers, where used (null otherwise), each hold count values ----
+    // ---- optimizers: the state buffers the rule uses each hold count values -----------------
 
     @Override
-    public void sgd(int count, Memory weights, Memory gradients, Memory velocity,
-                    float learningRate, float momentum, boolean nesterov) {
-        checkOptimizer("sgd", count, weights, gradients, momentum == 0 ? null : velocity, null);
-        backend.sgd(count, weights, gradients, velocity, learningRate, momentum, nesterov);
-    }
-
-    @Override
-    public void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
-                        float learningRate, float rho, float epsilon) {
-        checkOptimizer("rmsprop", count, weights, gradients, velocity, null);
-        backend.rmsprop(count, weights, gradients, velocity, learningRate, rho, epsilon);
-    }
-
-    @Override
-    public void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
-                     float learningRate, float beta1, float beta2, float epsilon, long t) {
-        checkOptimizer("adam", count, weights, gradients, m, v);
-        backend.adam(count, weights, gradients, m, v, learningRate, beta1, beta2, epsilon, t);
-    }
-
-    private static void checkOptimizer(String optimizer, int count, Memory weights, Memory gradients,
-                                       Memory firstState, Memory secondState) {
-        KernelArguments.check(optimizer, "weights", weights, 0, count);
-        KernelArguments.check(optimizer, "gradients", gradients, 0, count);
-        if (firstState != null) {
-            KernelArguments.check(optimizer, "state", firstState, 0, count);
+    public void update(UpdateRule rule, int count, Memory weights, Memory gradients, Memory firstState,
+                       Memory secondState, float learningRate, long t) {
+        KernelArguments.check(rule.name(), "weights", weights, 0, count);
+        KernelArguments.check(rule.name(), "gradients", gradients, 0, count);
+        if (rule.stateBuffers() > 0) {
+            KernelArguments.check(rule.name(), "state", firstState, 0, count);
         }
-        if (secondState != null) {
-            KernelArguments.check(optimizer, "second state", secondState, 0, count);
+        if (rule.stateBuffers() > 1) {
+            KernelArguments.check(rule.name(), "second state", secondState, 0, count);
         }
+        backend.update(rule, count, weights, gradients, firstState, secondState, learningRate, t);
     }
 
     // ---- capabilities and threads: the backend's own ---------------------------------------------

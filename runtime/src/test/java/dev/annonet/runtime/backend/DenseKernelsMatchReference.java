@@ -347,15 +347,16 @@ public abstract class DenseKernelsMatchReference {
             pair.onBoth((backend, side) -> {
                 Memory w = side.apply(weights);
                 Memory g = side.apply(gradients);
-                switch (optimizer) {
-                    case "sgd" -> backend.sgd(count, w, g, null, 0.1f, 0, false);
-                    case "momentum" -> backend.sgd(count, w, g, side.apply(first), 0.1f, 0.9f, false);
-                    case "nesterov" -> backend.sgd(count, w, g, side.apply(first), 0.1f, 0.9f, true);
-                    case "rmsprop" -> backend.rmsprop(count, w, g, side.apply(first), 0.01f, 0.9f, 1e-7f);
-                    case "adam" -> backend.adam(count, w, g, side.apply(first), side.apply(second),
-                            0.01f, 0.9f, 0.999f, 1e-7f, step);
+                UpdateRule rule = switch (optimizer) {
+                    case "sgd" -> new UpdateRule.Sgd(0, false);
+                    case "momentum" -> new UpdateRule.Sgd(0.9f, false);
+                    case "nesterov" -> new UpdateRule.Sgd(0.9f, true);
+                    case "rmsprop" -> new UpdateRule.RmsProp(0.9f, 1e-7f);
+                    case "adam" -> new UpdateRule.Adam(0.9f, 0.999f, 1e-7f);
                     default -> throw new IllegalArgumentException(optimizer);
-                }
+                };
+                float rate = rule.kind() == UpdateRule.Kind.SGD ? 0.1f : 0.01f;
+                backend.update(rule, count, w, g, side.apply(first), side.apply(second), rate, step);
             });
             pair.assertMatches(weights, optimizer + " weights, step " + t);
             pair.assertMatches(first, optimizer + " state, step " + t);

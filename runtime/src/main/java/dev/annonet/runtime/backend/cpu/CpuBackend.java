@@ -18,6 +18,7 @@ import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.NativeCodes;
 import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
+import dev.annonet.runtime.backend.UpdateRule;
 import dev.annonet.runtime.backend.Window2D;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -282,25 +283,26 @@ public final class CpuBackend extends ElementsBackend {
     // ---- optimizers: float32 arithmetic, as Keras updates float32 variables, on every core ----
 
     @Override
-    public void sgd(int count, Memory weights, Memory gradients, Memory velocity,
-                    float learningRate, float momentum, boolean nesterov) {
-        CpuKernels.sgd(count, cpu(weights).address(0), cpu(gradients).address(0),
-                momentum == 0 ? 0 : cpu(velocity).address(0), learningRate, momentum, nesterov);
-    }
-
-    @Override
-    public void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
-                        float learningRate, float rho, float epsilon) {
-        CpuKernels.rmsprop(count, cpu(weights).address(0), cpu(gradients).address(0), cpu(velocity).address(0),
-                learningRate, rho, epsilon);
-    }
-
-    @Override
-    public void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
-                     float learningRate, float beta1, float beta2, float epsilon, long t) {
-        float alpha = (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
-        CpuKernels.adam(count, cpu(weights).address(0), cpu(gradients).address(0), cpu(m).address(0), cpu(v).address(0),
-                alpha, beta1, beta2, epsilon);
+    public void update(UpdateRule rule, int count, Memory weights, Memory gradients, Memory firstState,
+                       Memory secondState, float learningRate, long t) {
+        long w = cpu(weights).address(0);
+        long g = cpu(gradients).address(0);
+        switch (rule.kind()) {
+            case SGD -> {
+                UpdateRule.Sgd sgd = (UpdateRule.Sgd) rule;
+                CpuKernels.sgd(count, w, g, sgd.stateBuffers() == 0 ? 0 : cpu(firstState).address(0), learningRate,
+                        sgd.momentum(), sgd.nesterov());
+            }
+            case RMSPROP -> {
+                UpdateRule.RmsProp rmsprop = (UpdateRule.RmsProp) rule;
+                CpuKernels.rmsprop(count, w, g, cpu(firstState).address(0), learningRate, rmsprop.rho(), rmsprop.epsilon());
+            }
+            case ADAM -> {
+                UpdateRule.Adam adam = (UpdateRule.Adam) rule;
+                CpuKernels.adam(count, w, g, cpu(firstState).address(0), cpu(secondState).address(0),
+                        adam.stepSize(learningRate, t), adam.beta1(), adam.beta2(), adam.epsilon());
+            }
+        }
     }
 
     // ---- recurrent layers: RecurrentKernels' GEMMs through sgemm, the step arithmetic in float ---

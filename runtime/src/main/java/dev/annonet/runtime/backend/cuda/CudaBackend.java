@@ -18,6 +18,7 @@ import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
 import dev.annonet.runtime.backend.RecurrentKernels;
 import dev.annonet.runtime.backend.StepReplay;
+import dev.annonet.runtime.backend.UpdateRule;
 import dev.annonet.runtime.backend.Window2D;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -696,26 +697,31 @@ public final class CudaBackend implements Backend, StepReplay {
 
     // ---- optimizers ---------------------------------------------------------------------------------
 
+    /** A recording reads the update count t (Adam) and the learning rate from the counters, which each replay sets. */
     @Override
-    public void sgd(int count, Memory weights, Memory gradients, Memory velocity,
-                    float learningRate, float momentum, boolean nesterov) {
-        checkKernel(kernels.sgd(context, count, cuda(weights).at(0), cuda(gradients).at(0),
-                momentum == 0 ? 0 : cuda(velocity).at(0), learningRate, learningRateAddress(), momentum, nesterov), "sgd");
-    }
-
-    @Override
-    public void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
-                        float learningRate, float rho, float epsilon) {
-        checkKernel(kernels.rmsprop(context, count, cuda(weights).at(0), cuda(gradients).at(0), cuda(velocity).at(0),
-                learningRate, learningRateAddress(), rho, epsilon), "rmsprop");
-    }
-
-    /** A recording reads the update count t and the learning rate from the counters, which each replay sets. */
-    @Override
-    public void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
-                     float learningRate, float beta1, float beta2, float epsilon, long t) {
-        checkKernel(kernels.adam(context, count, cuda(weights).at(0), cuda(gradients).at(0), cuda(m).at(0), cuda(v).at(0),
-                learningRate, learningRateAddress(), beta1, beta2, epsilon, t, recording ? counters + Long.BYTES : 0), "adam");
+    public void update(UpdateRule rule, int count, Memory weights, Memory gradients, Memory firstState,
+                       Memory secondState, float learningRate, long t) {
+        long w = cuda(weights).at(0);
+        long g = cuda(gradients).at(0);
+        int status = switch (rule.kind()) {
+            case SGD -> {
+                UpdateRule.Sgd sgd = (UpdateRule.Sgd) rule;
+                yield kernels.sgd(context, count, w, g, sgd.stateBuffers() == 0 ? 0 : cuda(firstState).at(0), learningRate,
+                        learningRateAddress(), sgd.momentum(), sgd.nesterov());
+            }
+            case RMSPROP -> {
+                UpdateRule.RmsProp rmsprop = (UpdateRule.RmsProp) rule;
+                yield kernels.rmsprop(context, count, w, g, cuda(firstState).at(0), learningRate, learningRateAddress(),
+                        rmsprop.rho(), rmsprop.epsilon());
+            }
+            case ADAM -> {
+                UpdateRule.Adam adam = (UpdateRule.Adam) rule;
+                yield kernels.adam(context, count, w, g, cuda(firstState).at(0), cuda(secondState).at(0), learningRate,
+                        learningRateAddress(), adam.beta1(), adam.beta2(), adam.epsilon(), t,
+                        recording ? counters + Long.BYTES : 0);
+            }
+        };
+        checkKernel(status, rule.name());
     }
 
     /** Where a recording reads the learning rate, which each replay sets, so a new rate needs no new recording; else 0. */

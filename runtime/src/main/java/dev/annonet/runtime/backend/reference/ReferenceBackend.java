@@ -4,6 +4,7 @@ import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.Elements;
 import dev.annonet.runtime.backend.ElementsBackend;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.UpdateRule;
 import java.util.Arrays;
 
 /**
@@ -99,12 +100,21 @@ public final class ReferenceBackend extends ElementsBackend {
         }
     }
 
+    /** Hyperparameters arrive as floats and are widened before any arithmetic. */
     @Override
-    public void sgd(int count, Memory weights, Memory gradients, Memory velocity,
-                    float learningRate, float momentumFloat, boolean nesterov) {
-        double momentum = momentumFloat;
+    public void update(UpdateRule rule, int count, Memory weights, Memory gradients, Memory firstState,
+                       Memory secondState, float learningRate, long t) {
         double[] w = values(weights);
         double[] g = values(gradients);
+        switch (rule.kind()) {
+            case SGD -> sgd((UpdateRule.Sgd) rule, count, w, g, firstState, learningRate);
+            case RMSPROP -> rmsprop((UpdateRule.RmsProp) rule, count, w, g, values(firstState), learningRate);
+            case ADAM -> adam((UpdateRule.Adam) rule, count, w, g, values(firstState), values(secondState), learningRate, t);
+        }
+    }
+
+    private static void sgd(UpdateRule.Sgd rule, int count, double[] w, double[] g, Memory velocity, double learningRate) {
+        double momentum = rule.momentum();
         if (momentum == 0) {
             for (int i = 0; i < count; i++) {
                 w[i] -= learningRate * g[i];
@@ -114,37 +124,28 @@ public final class ReferenceBackend extends ElementsBackend {
         double[] v = values(velocity);
         for (int i = 0; i < count; i++) {
             v[i] = momentum * v[i] - learningRate * g[i];
-            w[i] += nesterov ? momentum * v[i] - learningRate * g[i] : v[i];
+            w[i] += rule.nesterov() ? momentum * v[i] - learningRate * g[i] : v[i];
         }
     }
 
-    @Override
-    public void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
-                        float learningRate, float rhoFloat, float epsilon) {
-        double rho = rhoFloat;
-        double[] w = values(weights);
-        double[] g = values(gradients);
-        double[] v = values(velocity);
+    private static void rmsprop(UpdateRule.RmsProp rule, int count, double[] w, double[] g, double[] v,
+                                double learningRate) {
+        double rho = rule.rho();
         for (int i = 0; i < count; i++) {
             v[i] = rho * v[i] + (1 - rho) * g[i] * g[i];
-            w[i] -= learningRate * g[i] / Math.sqrt(v[i] + epsilon);
+            w[i] -= learningRate * g[i] / Math.sqrt(v[i] + rule.epsilon());
         }
     }
 
-    @Override
-    public void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
-                     float learningRate, float beta1Float, float beta2Float, float epsilon, long t) {
-        double beta1 = beta1Float;
-        double beta2 = beta2Float;
-        double[] w = values(weights);
-        double[] g = values(gradients);
-        double[] mv = values(m);
-        double[] vv = values(v);
+    private static void adam(UpdateRule.Adam rule, int count, double[] w, double[] g, double[] m, double[] v,
+                             double learningRate, long t) {
+        double beta1 = rule.beta1();
+        double beta2 = rule.beta2();
         double alpha = learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
         for (int i = 0; i < count; i++) {
-            mv[i] += (g[i] - mv[i]) * (1 - beta1);
-            vv[i] += (g[i] * g[i] - vv[i]) * (1 - beta2);
-            w[i] -= alpha * mv[i] / (Math.sqrt(vv[i]) + epsilon);
+            m[i] += (g[i] - m[i]) * (1 - beta1);
+            v[i] += (g[i] * g[i] - v[i]) * (1 - beta2);
+            w[i] -= alpha * m[i] / (Math.sqrt(v[i]) + rule.epsilon());
         }
     }
 

@@ -8,6 +8,7 @@ import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.UpdateRule;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import org.bytedeco.javacpp.Pointer;
@@ -22,6 +23,9 @@ import org.junit.jupiter.api.Test;
 class CpuBackendAllocationTest {
     private static final ActivationFunction RELU = ActivationFunction.of(Activation.Kind.RELU);
     private static final ActivationFunction SOFTMAX = ActivationFunction.of(Activation.Kind.SOFTMAX);
+    private static final UpdateRule ADAM = new UpdateRule.Adam(0.9f, 0.999f, 1e-7f);
+    private static final UpdateRule RMSPROP = new UpdateRule.RmsProp(0.9f, 1e-7f);
+    private static final UpdateRule NESTEROV = new UpdateRule.Sgd(0.9f, true);
     private static final int BATCH = 8;
     private static final int IN = 12;
     private static final int HIDDEN = 16;
@@ -97,9 +101,9 @@ class CpuBackendAllocationTest {
         backend.activationBackward(RELU, b, HIDDEN, a, b * HZ, a, b * HY, d, b * HY, d, b * HZ);
         backend.matmul(true, false, IN, HIDDEN, b, a, 0, d, b * HZ, g, 0, false);
         backend.columnSums(b, HIDDEN, d, b * HZ, g, HB);
-        backend.adam(PARAMETERS, p, g, moments, velocities, 1e-3f, 0.9f, 0.999f, 1e-7f, step);
-        backend.rmsprop(PARAMETERS, p, g, velocities, 1e-3f, 0.9f, 1e-7f);
-        backend.sgd(PARAMETERS, p, g, moments, 1e-3f, 0.9f, true);
+        backend.update(ADAM, PARAMETERS, p, g, moments, velocities, 1e-3f, step);
+        backend.update(RMSPROP, PARAMETERS, p, g, velocities, null, 1e-3f, step);
+        backend.update(NESTEROV, PARAMETERS, p, g, moments, null, 1e-3f, step);
         lossSum += backend.lossValue(LossKind.CATEGORICAL_CROSSENTROPY, false, b, CLASSES, a, b * OY, null, 0,
                 a, b * OY);
         backend.download(a, b * OY, predictions, 0, b * CLASSES);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.UpdateRule;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,11 +91,12 @@ class CudaStepReplayTest {
 
     private static void update(CudaBackend backend, String optimizer, float rate, Memory weights, Memory gradients,
                                Memory m, Memory v) {
-        switch (optimizer) {
-            case "sgd" -> backend.sgd(3, weights, gradients, m, rate, 0.9f, false);
-            case "rmsprop" -> backend.rmsprop(3, weights, gradients, m, rate, 0.9f, 1e-7f);
-            default -> backend.adam(3, weights, gradients, m, v, rate, 0.9f, 0.999f, 1e-7f, 1);
-        }
+        UpdateRule rule = switch (optimizer) {
+            case "sgd" -> new UpdateRule.Sgd(0.9f, false);
+            case "rmsprop" -> new UpdateRule.RmsProp(0.9f, 1e-7f);
+            default -> new UpdateRule.Adam(0.9f, 0.999f, 1e-7f);
+        };
+        backend.update(rule, 3, weights, gradients, m, v, rate, 1);
     }
 
     private static void replayWithY(CudaBackend backend, Memory y, float value, Runnable step) {
