@@ -148,10 +148,10 @@ public final class Device {
 
     /**
      * The best device for each model, chosen when the model is created: the first GPU when there is
-     * one, the native library has code for its compute capability, it has kernels for every layer,
-     * and the network does enough work per sample to pay for launching kernels (at least 100,000
-     * multiply-adds per sample in a forward pass); otherwise the CPU backend, or the reference
-     * backend when OpenBLAS cannot load. Each choice and its reason are logged once per process.
+     * one, the native library has code for its compute capability, and the network does enough
+     * work per sample to pay for launching kernels (at least 100,000 multiply-adds per sample in a
+     * forward pass); otherwise the CPU backend, or the reference backend when the CPU backend's
+     * native libraries cannot load. Each choice and its reason are logged once per process.
      */
     public static Device auto() {
         return AUTO;
@@ -205,11 +205,6 @@ public final class Device {
         if (problem != null) {
             return problem;
         }
-        for (NetworkLayout.LayerRow layer : layout.layers()) {
-            if (!CudaBackend.hasKernelsFor(layer.type())) {
-                return "the GPU has no kernels for layer '" + layer.name() + "' (" + layer.type() + ") yet";
-            }
-        }
         long work = multiplyAddsPerSample(layout);
         if (work < GPU_WORTHWHILE_MULTIPLY_ADDS) {
             return "the network is too small for a GPU to pay (" + work + " multiply-adds per sample, fewer than "
@@ -220,19 +215,13 @@ public final class Device {
 
     /**
      * A forward pass's multiply-adds per sample, estimated from each layer's parameters and how
-     * often it applies them: a Conv2D at every output position, an LSTM at every time step (the
-     * input's first axis), anything else once.
+     * often its {@link LayerKind} applies them: a convolution at every output position, an LSTM at
+     * every time step (the input's first axis), anything else once.
      */
     static long multiplyAddsPerSample(NetworkLayout layout) {
         long total = 0;
         for (NetworkLayout.LayerRow layer : layout.layers()) {
-            int[] shape = layer.outputShape();
-            long uses = switch (layer.type()) {
-                case "Conv2D" -> (long) shape[0] * shape[1];
-                case "LSTM" -> layout.input().shape()[0];
-                default -> 1;
-            };
-            total += layer.parameters() * uses;
+            total += layer.parameters() * layer.kind().uses(layer.outputShape(), layout.input().shape());
         }
         return total;
     }

@@ -96,7 +96,11 @@ public final class NetworkLayout {
     }
 
     /** One row of {@code summary()}, in declaration order. */
-    public record LayerRow(String name, String type, int[] outputShape, long parameters) {
+    public record LayerRow(String name, LayerKind kind, int[] outputShape, long parameters) {
+        /** Keras's class name for the layer, e.g. {@code "Conv2D"}. */
+        public String type() {
+            return kind.kerasType();
+        }
     }
 
     private final String name;
@@ -285,8 +289,9 @@ public final class NetworkLayout {
             return this;
         }
 
+        /** {@code type}: Keras's class name, one of {@link LayerKind}'s; an unknown one fails here, naming it. */
         public Builder layer(String name, String type, long parameterCount, int... outputShape) {
-            layers.add(new LayerRow(name, type, outputShape.clone(), parameterCount));
+            layers.add(new LayerRow(name, LayerKind.ofKerasType(type), outputShape.clone(), parameterCount));
             return this;
         }
 

@@ -239,15 +239,6 @@ public interface Backend extends AutoCloseable {
     // ---- capabilities ---------------------------------------------------------------------------
 
     /**
-     * Whether this backend has kernels for layers of {@code layerType}, the Keras class name of
-     * {@link dev.annonet.runtime.NetworkLayout.LayerRow#type()} ("Dense", "Conv2D", ...). A model
-     * checks every layer when it is created, so a missing kernel is reported before any work.
-     */
-    default boolean runs(String layerType) {
-        return true;
-    }
-
-    /**
      * Whether fit should keep a training set that fits in this backend's memory and gather each
      * batch there ({@link #gatherRows}) instead of copying every batch in: true for a GPU.
      */

@@ -415,11 +415,6 @@ public final class CheckedBackend implements Backend {
     // ---- capabilities and threads: the backend's own ---------------------------------------------
 
     @Override
-    public boolean runs(String layerType) {
-        return backend.runs(layerType);
-    }
-
-    @Override
     public boolean keepsTrainingDataResident() {
         return backend.keepsTrainingDataResident();
     }

@@ -42,13 +42,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Every layer annonet declares has kernels here: Conv2D as im2col + cuBLAS GEMM, pooling, zero
  * padding and batch normalization as annonet kernels, LSTM as RecurrentKernels' schedule (cuBLAS
- * GEMMs between per-step cell kernels), Embedding as a gather. {@link #runs} lists them, so a
- * layer added to the DSL without CUDA kernels is refused when a model is created. Not thread-safe.
+ * GEMMs between per-step cell kernels), Embedding as a gather: {@link Backend} is one interface,
+ * so a kernel added to it must be added here too. Not thread-safe.
  */
 public final class CudaBackend implements Backend, StepReplay {
-    private static final Set<String> LAYER_TYPES = Set.of("InputLayer", "Dense", "Activation", "Dropout", "Flatten", "Reshape",
-            "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling2D", "ZeroPadding2D",
-            "BatchNormalization", "LSTM", "Embedding");
     /** Result slots of one recorded step: its loss and its metrics' counts. */
     private static final int RESULT_SLOTS = StepReplay.MAX_RESULTS;
     /** Replayed steps whose results may wait to be collected: one running while the next is prepared. */
@@ -253,16 +250,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public String name() {
         return name;
-    }
-
-    @Override
-    public boolean runs(String layerType) {
-        return hasKernelsFor(layerType);
-    }
-
-    /** Whether this backend has kernels for layers of this Keras type ("Dense", "Conv2D", ...). */
-    public static boolean hasKernelsFor(String layerType) {
-        return LAYER_TYPES.contains(layerType);
     }
 
     long context() {
