@@ -6,6 +6,7 @@ import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.CheckedBackend;
 import dev.annonet.runtime.backend.cpu.CpuBackend;
 import dev.annonet.runtime.backend.cuda.CudaBackend;
+import dev.annonet.runtime.backend.cuda.CudaSupport;
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,7 +76,7 @@ public final class Device {
      * when a model is created on it.
      */
     public static Device cuda(int ordinal) {
-        String problem = CudaBackend.deviceProblem(ordinal);
+        String problem = CudaSupport.deviceProblem(ordinal);
         if (problem != null) {
             throw new IllegalStateException("Device.cuda(" + ordinal + ") is not available: " + problem);
         }
@@ -158,7 +159,7 @@ public final class Device {
     }
 
     private NetworkKernels kernels(NetworkLayout layout) {
-        return networkKernels ? layout.cudaKernels() : NetworkKernels.generic();
+        return networkKernels ? CudaSupport.networkKernels(layout.cudaKernels()) : NetworkKernels.generic();
     }
 
     /** A new backend for one model, which closes it with the model; behind the op set's argument checks. */
@@ -186,9 +187,9 @@ public final class Device {
         String gpuProblem = gpuProblem(layout);
         if (gpuProblem == null) {
             try {
-                Backend gpu = CudaBackend.onDevice(0, false, true, layout.cudaKernels());
+                Backend gpu = CudaBackend.onDevice(0, false, true, CudaSupport.networkKernels(layout.cudaKernels()));
                 report(System.Logger.Level.INFO, "Device.auto() chose cuda:0 for " + layout.name() + ": "
-                        + CudaBackend.describe(0) + ", " + multiplyAddsPerSample(layout) + " multiply-adds per sample");
+                        + CudaSupport.describe(0) + ", " + multiplyAddsPerSample(layout) + " multiply-adds per sample");
                 return gpu;
             } catch (IllegalStateException e) {
                 gpuProblem = e.getMessage();
@@ -201,7 +202,7 @@ public final class Device {
 
     /** Why the GPU is not used for this network, or null when it is. */
     static String gpuProblem(NetworkLayout layout) {
-        String problem = CudaBackend.deviceProblem(0);
+        String problem = CudaSupport.deviceProblem(0);
         if (problem != null) {
             return problem;
         }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.dsl.Activation;
-import dev.annonet.runtime.backend.cuda.CudaBackend;
+import dev.annonet.runtime.backend.cuda.CudaSupport;
 import org.junit.jupiter.api.Test;
 
 class DeviceTest {
@@ -21,10 +21,10 @@ class DeviceTest {
             assertEquals("HandScheduledMlp on cpu", model.toString());
             String why = Device.gpuProblem(model.layout());
             assertNotNull(why);
-            if (CudaBackend.deviceProblem(0) == null) {
+            if (CudaSupport.deviceProblem(0) == null) {
                 assertTrue(why.startsWith("the network is too small for a GPU to pay (23 multiply-adds per sample"), why);
             } else {
-                assertEquals(CudaBackend.deviceProblem(0), why);
+                assertEquals(CudaSupport.deviceProblem(0), why);
             }
         }
     }
@@ -45,7 +45,7 @@ class DeviceTest {
 
     @Test
     void cudaIsRefusedWithTheReasonWhereThereIsNoGpu() {
-        String problem = CudaBackend.deviceProblem(0);
+        String problem = CudaSupport.deviceProblem(0);
         if (problem == null) {
             assertEquals("cuda:0 (tf32)", Device.cuda(0).withTf32().toString());
         } else {
