@@ -117,6 +117,8 @@ public interface Backend extends AutoCloseable {
     /** {@code dx} is {@code dy} without the padding. */
     void zeroPad2dBackward(Window2D window, int batch, Memory dy, int dyOffset, Memory dx, int dxOffset);
 
+    // ---- batch normalization: over the last axis, of any rank (kernels in BatchNormKernels) ----
+
     /**
      * Batch normalization over the last axis of {@code rows × cols}. Training: per channel the
      * batch mean and biased variance normalize, go to {@code statistics} (cols means, then cols

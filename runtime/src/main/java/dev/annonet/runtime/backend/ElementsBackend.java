@@ -129,12 +129,14 @@ public abstract class ElementsBackend implements Backend {
         ImageKernels.zeroPad2dBackward(window, batch, elements(dy), dyOffset, elements(dx), dxOffset);
     }
 
+    // ---- batch normalization over the last axis, any rank: the reference's plain loops (BatchNormKernels)
+
     @Override
     public void batchNorm(boolean training, int rows, int cols, double momentum, double epsilon, Memory x, int xOffset,
                           Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
                           Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
                           Memory y, int yOffset) {
-        ImageKernels.batchNorm(training, rows, cols, momentum, epsilon, elements(x), xOffset, elements(gamma), gammaOffset,
+        BatchNormKernels.batchNorm(training, rows, cols, momentum, epsilon, elements(x), xOffset, elements(gamma), gammaOffset,
                 elements(beta), betaOffset, elements(movingMean), movingMeanOffset, elements(movingVariance),
                 movingVarianceOffset, training ? elements(statistics) : null, statisticsOffset, elements(y), yOffset);
     }
@@ -143,7 +145,7 @@ public abstract class ElementsBackend implements Backend {
     public void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
                                   Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                                   Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset) {
-        ImageKernels.batchNormBackward(rows, cols, elements(x), xOffset, elements(gamma), gammaOffset,
+        BatchNormKernels.batchNormBackward(rows, cols, elements(x), xOffset, elements(gamma), gammaOffset,
                 elements(statistics), statisticsOffset, elements(dy), dyOffset, elements(dGamma), dGammaOffset,
                 elements(dBeta), dBetaOffset, elementsOrNull(dx), dxOffset);
     }

@@ -384,6 +384,8 @@ public final class CudaBackend implements Backend {
                 "zeroPad2dBackward");
     }
 
+    // ---- batch normalization over the last axis, any rank (batch_norm_kernels.cuh) --------------------
+
     @Override
     public void batchNorm(boolean training, int rows, int cols, double momentum, double epsilon, Memory x, int xOffset,
                           Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
