@@ -9,13 +9,23 @@ package dev.annonet.runtime.backend;
  */
 public sealed interface UpdateRule permits UpdateRule.Sgd, UpdateRule.RmsProp, UpdateRule.Adam {
 
-    /** The rules, for the backends' switches. */
-    enum Kind { SGD, RMSPROP, ADAM }
+    /** The rules, for the backends' switches, with Keras's names. */
+    enum Kind {
+        SGD("sgd"), RMSPROP("rmsprop"), ADAM("adam");
+
+        private final String kerasName;
+
+        Kind(String kerasName) {
+            this.kerasName = kerasName;
+        }
+    }
 
     Kind kind();
 
     /** Keras's name, e.g. {@code rmsprop}; kernel messages use it. */
-    String name();
+    default String name() {
+        return kind().kerasName;
+    }
 
     /** The state buffers an update reads and writes, in order, each as large as the parameters. */
     int stateBuffers();
@@ -25,11 +35,6 @@ public sealed interface UpdateRule permits UpdateRule.Sgd, UpdateRule.RmsProp, U
         @Override
         public Kind kind() {
             return Kind.SGD;
-        }
-
-        @Override
-        public String name() {
-            return "sgd";
         }
 
         @Override
@@ -46,11 +51,6 @@ public sealed interface UpdateRule permits UpdateRule.Sgd, UpdateRule.RmsProp, U
         }
 
         @Override
-        public String name() {
-            return "rmsprop";
-        }
-
-        @Override
         public int stateBuffers() {
             return 1;
         }
@@ -64,11 +64,6 @@ public sealed interface UpdateRule permits UpdateRule.Sgd, UpdateRule.RmsProp, U
         @Override
         public Kind kind() {
             return Kind.ADAM;
-        }
-
-        @Override
-        public String name() {
-            return "adam";
         }
 
         @Override
