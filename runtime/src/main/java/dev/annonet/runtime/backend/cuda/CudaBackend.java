@@ -37,7 +37,9 @@ import java.util.List;
  * <p>Every layer annonet declares has kernels here: Conv2D as im2col + cuBLAS GEMM, pooling, zero
  * padding and batch normalization as annonet kernels, LSTM as RecurrentKernels' schedule (cuBLAS
  * GEMMs between per-step cell kernels), Embedding as a gather: {@link Backend} is one interface,
- * so a kernel added to it must be added here too. Not thread-safe.
+ * so a kernel added to it must be added here too. Its kernels do not check their arguments:
+ * {@link dev.annonet.runtime.backend.CheckedBackend} does, in front of it (as {@code Device}
+ * puts it). Not thread-safe.
  */
 public final class CudaBackend implements Backend {
     private final long context;

@@ -12,8 +12,9 @@ import java.util.Arrays;
  * activations, dropout, losses and accuracy are the shared kernels of {@link ElementsBackend}.
  * The fast backends are tested against it, and gradient checks run on it in double precision,
  * which is why it stores doubles although models hold float32 weights. Optimizer hyperparameters
- * arrive as floats and are widened before any arithmetic. Not thread-safe; {@link #fork} gives
- * another thread a backend of its own.
+ * arrive as floats and are widened before any arithmetic. Its kernels do not check their
+ * arguments: {@link dev.annonet.runtime.backend.CheckedBackend} does, in front of it. Not
+ * thread-safe; {@link #fork} gives another thread a backend of its own.
  */
 public final class ReferenceBackend extends ElementsBackend {
 
