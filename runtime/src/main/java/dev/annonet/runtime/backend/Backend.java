@@ -9,8 +9,9 @@ import java.util.function.Supplier;
  *
  * <p>Kernels never allocate: a training step on any backend creates no garbage. Implementations:
  * {@code reference} (plain loops in double precision, the oracle the others are tested against),
- * {@code cpu} (float32, OpenBLAS sgemm, loops the JIT can vectorize) and {@code cuda} (float32,
- * annonet's CUDA kernels and cuBLAS, whole steps replayed as CUDA graphs).
+ * {@code cpu} (float32, OpenBLAS sgemm and annonet's native CPU kernels) and {@code cuda} (float32,
+ * annonet's CUDA kernels and cuBLAS, whole steps replayed as CUDA graphs). Implementations
+ * trust their arguments; {@link CheckedBackend}, in front of each one a model gets, checks them.
  */
 public interface Backend extends AutoCloseable {
 
