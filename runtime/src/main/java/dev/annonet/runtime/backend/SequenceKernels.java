@@ -17,14 +17,12 @@ public final class SequenceKernels {
 
     /**
      * {@link Backend#recurrent} on any backend: its GEMMs through {@code backend}, each step's cells
-     * through those {@code cellsOf} gives for the cell (asked once the arguments are checked).
+     * through those {@code cellsOf} gives for the cell.
      */
     public static void recurrent(Backend backend, Function<RecurrentCell, SequenceCells> cellsOf, RecurrentCell cell,
                                  int batch, int steps, int inputs, int units, boolean returnSequences, Memory x, int xOffset,
                                  Memory weights, int weightsOffset, Memory workspace, int workspaceOffset,
                                  Memory y, int yOffset) {
-        checkRecurrent("recurrent", cell, batch, steps, inputs, units, returnSequences, x, xOffset, weights, weightsOffset,
-                workspace, workspaceOffset, y, yOffset);
         SequenceCells cells = cellsOf.apply(cell);
         SequenceLayout at = new SequenceLayout(cell, batch, steps, units, workspaceOffset);
         int width = at.width();
@@ -52,14 +50,6 @@ public final class SequenceKernels {
                                          Memory weights, int weightsOffset, Memory workspace, int workspaceOffset,
                                          Memory dy, int dyOffset, Memory dWeights, int dWeightsOffset,
                                          Memory dWorkspace, int dWorkspaceOffset, Memory dx, int dxOffset) {
-        checkRecurrent("recurrentBackward", cell, batch, steps, inputs, units, returnSequences, x, xOffset,
-                weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset);
-        KernelArguments.check("recurrentBackward", "dWeights", dWeights, dWeightsOffset, cell.weightCount(inputs, units));
-        KernelArguments.check("recurrentBackward", "dWorkspace", dWorkspace, dWorkspaceOffset,
-                (long) batch * cell.workspaceSize(steps, units));
-        if (dx != null) {
-            KernelArguments.check("recurrentBackward", "dx", dx, dxOffset, (long) batch * steps * inputs);
-        }
         SequenceCells cells = cellsOf.apply(cell);
         SequenceLayout at = new SequenceLayout(cell, batch, steps, units, workspaceOffset);
         SequenceLayout dAt = new SequenceLayout(cell, batch, steps, units, dWorkspaceOffset);
@@ -91,8 +81,11 @@ public final class SequenceKernels {
         }
     }
 
-    /** The arguments of a recurrent layer's kernels: positive sizes, and memories that hold their regions. */
-    public static void checkRecurrent(String kernel, RecurrentCell cell, int batch, int steps, int inputs, int units,
+    /**
+     * {@link CheckedBackend}'s checks of {@link Backend#recurrent}: a cell, positive sizes, and
+     * memories that hold their regions; {@code y} is recurrentBackward's dy there.
+     */
+    static void checkRecurrent(String kernel, RecurrentCell cell, int batch, int steps, int inputs, int units,
                                       boolean returnSequences, Memory x, int xOffset, Memory weights, int weightsOffset,
                                       Memory workspace, int workspaceOffset, Memory y, int yOffset) {
         if (cell == null) {
@@ -108,12 +101,26 @@ public final class SequenceKernels {
         KernelArguments.check(kernel, "output", y, yOffset, (long) batch * (returnSequences ? steps : 1) * units);
     }
 
+    /** {@link CheckedBackend}'s checks of {@link Backend#recurrentBackward}. */
+    static void checkRecurrentBackward(RecurrentCell cell, int batch, int steps, int inputs, int units,
+                                       boolean returnSequences, Memory x, int xOffset, Memory weights, int weightsOffset,
+                                       Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
+                                       Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
+                                       Memory dx, int dxOffset) {
+        checkRecurrent("recurrentBackward", cell, batch, steps, inputs, units, returnSequences, x, xOffset,
+                weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset);
+        KernelArguments.check("recurrentBackward", "dWeights", dWeights, dWeightsOffset, cell.weightCount(inputs, units));
+        KernelArguments.check("recurrentBackward", "dWorkspace", dWorkspace, dWorkspaceOffset,
+                (long) batch * cell.workspaceSize(steps, units));
+        if (dx != null) {
+            KernelArguments.check("recurrentBackward", "dx", dx, dxOffset, (long) batch * steps * inputs);
+        }
+    }
+
     // ---- Embedding ------------------------------------------------------------------------------
 
     static void embedding(ElementsBackend backend, int rows, int inputDim, int outputDim, Memory indices,
                           int indicesOffset, Memory table, int tableOffset, Memory y, int yOffset) {
-        checkEmbedding("embedding", rows, inputDim, outputDim, indices, indicesOffset, table, tableOffset);
-        KernelArguments.check("embedding", "y", y, yOffset, rows, outputDim);
         Elements index = backend.elements(indices);
         requireIndices(index, indicesOffset, rows, inputDim);
         for (int r = 0; r < rows; r++) {
@@ -124,8 +131,6 @@ public final class SequenceKernels {
 
     static void embeddingBackward(ElementsBackend backend, int rows, int inputDim, int outputDim, Memory indices,
                                   int indicesOffset, Memory dy, int dyOffset, Memory dTable, int dTableOffset) {
-        checkEmbedding("embeddingBackward", rows, inputDim, outputDim, indices, indicesOffset, dTable, dTableOffset);
-        KernelArguments.check("embeddingBackward", "dy", dy, dyOffset, rows, outputDim);
         Elements index = backend.elements(indices);
         requireIndices(index, indicesOffset, rows, inputDim);
         Elements gradient = backend.elements(dy);
@@ -139,8 +144,8 @@ public final class SequenceKernels {
         }
     }
 
-    public static void checkEmbedding(String kernel, int rows, int inputDim, int outputDim, Memory indices,
-                                       int indicesOffset, Memory table, int tableOffset) {
+    static void checkEmbedding(String kernel, int rows, int inputDim, int outputDim, Memory indices,
+                               int indicesOffset, Memory table, int tableOffset) {
         if (rows < 0 || inputDim <= 0 || outputDim <= 0) {
             throw new IllegalArgumentException(kernel + ": rows " + rows + ", inputDim " + inputDim + ", outputDim "
                     + outputDim + " (the dimensions must be positive)");

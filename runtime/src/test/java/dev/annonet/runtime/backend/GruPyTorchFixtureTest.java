@@ -38,9 +38,9 @@ class GruPyTorchFixtureTest {
     }
 
     static Stream<Arguments> backends() {
-        Supplier<Backend> reference = ReferenceBackend::new;
-        Supplier<Backend> cpu = CpuBackend::new;
-        Supplier<Backend> cudaHostExecutor = () -> CudaBackend.hostExecutor(false);
+        Supplier<Backend> reference = () -> CheckedBackend.wrap(new ReferenceBackend());
+        Supplier<Backend> cpu = CpuBackend::create;
+        Supplier<Backend> cudaHostExecutor = () -> CheckedBackend.wrap(CudaBackend.hostExecutor(false));
         return Stream.of(true, false).flatMap(returnSequences -> Stream.of(
                 Arguments.of("reference", reference, 1e-5, returnSequences),
                 Arguments.of("cpu", cpu, 1e-4, returnSequences),

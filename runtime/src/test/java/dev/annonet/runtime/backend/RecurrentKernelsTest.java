@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * cell's gradients against finite differences.
  */
 class RecurrentKernelsTest {
-    private final ReferenceBackend backend = new ReferenceBackend();
+    private final Backend backend = CheckedBackend.wrap(new ReferenceBackend());
     private final Random random = new Random(11);
 
     /** One unit, one step, one input: every gate written out as Keras computes it. */

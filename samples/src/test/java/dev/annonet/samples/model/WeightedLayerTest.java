@@ -1,9 +1,12 @@
-package dev.annonet.runtime;
+package dev.annonet.samples.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.WeightedLayer;
+import dev.annonet.runtime.Weights;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,16 @@
-package dev.annonet.runtime;
+package dev.annonet.samples.model;
 
+import static dev.annonet.samples.model.FixtureAssertions.weight;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.Fit;
+import dev.annonet.runtime.Losses;
+import dev.annonet.runtime.Optimizers;
+import dev.annonet.runtime.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +44,10 @@ class SmallCnnStateTest {
             assertTrue(model.summaryText().contains("norm (BatchNormalization)   (None, 4, 4, 4)           16"),
                     model.summaryText());
             assertTrue(model.summaryText().contains("Non-trainable params: 8"), model.summaryText());
-            assertArrayEquals(new float[] {1, 1, 1, 1}, read(model, "norm.moving_variance"));
+            assertArrayEquals(new float[] {1, 1, 1, 1}, weight(model, "norm.moving_variance").toArray());
             model.compile(Optimizers.sgd(0.01f), Losses.categoricalCrossentropy());
             model.fit(Tensor.of(x, 10, 8, 8, 2), Tensor.of(y, 10, 3), Fit.options().batchSize(5).epochs(2).verbose(0));
-            saved = read(model, "norm.moving_mean");
+            saved = weight(model, "norm.moving_mean").toArray();
             assertNotEquals(0f, saved[0], "training moved the moving mean");
             predicted = model.predict(Tensor.of(x, 10, 8, 8, 2)).toArray();
             model.save(file);
@@ -49,19 +55,11 @@ class SmallCnnStateTest {
         assertTrue(Files.size(file) > 0);
         try (SmallCnnModel model = SmallCnnModel.create(Device.reference(), 8)) {
             model.load(file);
-            assertArrayEquals(saved, read(model, "norm.moving_mean"));
+            assertArrayEquals(saved, weight(model, "norm.moving_mean").toArray());
             float[] again = model.predict(Tensor.of(x, 10, 8, 8, 2)).toArray();
             for (int i = 0; i < again.length; i++) {
                 assertEquals(predicted[i], again[i], 1e-4, "inference with the loaded moving statistics, value " + i);
             }
         }
-    }
-
-    private static float[] read(Model model, String name) {
-        NetworkLayout.Parameter p = model.layout().parameters().stream()
-                .filter(parameter -> parameter.name().equals(name)).findFirst().orElseThrow();
-        float[] values = new float[p.size()];
-        model.readParameters(p.offset(), values, 0, values.length);
-        return values;
     }
 }

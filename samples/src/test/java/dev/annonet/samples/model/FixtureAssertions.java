@@ -1,8 +1,11 @@
-package dev.annonet.runtime;
+package dev.annonet.samples.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.Model;
+import dev.annonet.runtime.Weights;
 import dev.annonet.runtime.io.SafeTensors;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -11,7 +14,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
-/** The PyTorch fixture tests' files and comparisons: relative error of whole tensors, and the slices they compare. */
+/** The PyTorch fixture tests' files and comparisons: relative error of whole tensors, and the weights they compare. */
 final class FixtureAssertions {
     private FixtureAssertions() {
     }
@@ -60,11 +63,6 @@ final class FixtureAssertions {
         assertTrue(relative < tolerance, what + ": relative error " + relative + " ≥ " + tolerance);
     }
 
-    /** The parameter's values in a buffer laid out as the parameters are. */
-    static float[] slice(float[] values, NetworkLayout.Parameter p) {
-        return slice(values, p.offset(), p.size());
-    }
-
     static float[] minus(float[] a, float[] b) {
         float[] difference = new float[a.length];
         for (int i = 0; i < a.length; i++) {
@@ -73,9 +71,9 @@ final class FixtureAssertions {
         return difference;
     }
 
-    static float[] slice(float[] values, int offset, int count) {
-        float[] slice = new float[count];
-        System.arraycopy(values, offset, slice, 0, count);
-        return slice;
+    /** The model's weight {@code name}, as {@link Model#weights()} names it. */
+    static Weights weight(Model model, String name) {
+        return model.weights().stream().filter(w -> w.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(model.name() + " has no weight '" + name + "'"));
     }
 }

@@ -1,9 +1,17 @@
-package dev.annonet.runtime;
+package dev.annonet.samples.model;
 
-import static dev.annonet.runtime.FixtureAssertions.assertClose;
-import static dev.annonet.runtime.FixtureAssertions.minus;
-import static dev.annonet.runtime.FixtureAssertions.slice;
+import static dev.annonet.samples.model.FixtureAssertions.assertClose;
+import static dev.annonet.samples.model.FixtureAssertions.minus;
 
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.Fit;
+import dev.annonet.runtime.History;
+import dev.annonet.runtime.Losses;
+import dev.annonet.runtime.Metrics;
+import dev.annonet.runtime.ModelInternals;
+import dev.annonet.runtime.Optimizers;
+import dev.annonet.runtime.Tensor;
+import dev.annonet.runtime.Weights;
 import dev.annonet.runtime.io.SafeTensors;
 import java.io.IOException;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,12 +40,11 @@ class StackedLstmPyTorchFixtureTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.annonet.runtime.FixtureAssertions#devices")
+    @MethodSource("dev.annonet.samples.model.FixtureAssertions#devices")
     void oneAdamStepMatchesPyTorch(Device device, double tolerance) {
         try (StackedLstmModel model = StackedLstmModel.create(device, 1)) {
-            NetworkLayout layout = ((Model) model).layout();
-            for (NetworkLayout.Parameter p : layout.parameters()) {
-                model.writeParameters(step.get(p.name()).values(), p.offset());
+            for (Weights w : model.weights()) {
+                w.set(step.get(w.name()).values());
             }
             model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy());
             SafeTensors.Entry x = step.get("x");
@@ -46,18 +53,15 @@ class StackedLstmPyTorchFixtureTest {
                     Fit.options().batchSize(BATCH).epochs(1).shuffle(false).verbose(0));
 
             assertClose("loss", step.get("loss").values(), new float[] {history.get("loss").get(0).floatValue()}, tolerance);
-            assertClose("first's sequence", step.get("first.sequence").values(), arenaAt(model, FIRST_SEQUENCE, 5 * 6), tolerance);
-            assertClose("probabilities", step.get("probabilities").values(),
-                    arenaAt(model, layout.output().offset(), layout.output().size()), tolerance);
-            float[] gradients = new float[layout.trainableSize()];
-            model.backend.download(model.gradients(), 0, gradients, 0, gradients.length);
-            for (NetworkLayout.Parameter p : layout.parameters()) {
-                assertClose("gradient of " + p.name(), step.get("grad." + p.name()).values(), slice(gradients, p), tolerance);
-                float[] after = new float[p.size()];
-                model.readParameters(p.offset(), after, 0, after.length);
-                float[] before = step.get(p.name()).values();
-                assertClose("Adam update of " + p.name(), minus(step.get("adam." + p.name()).values(), before),
-                        minus(after, before), tolerance);
+            assertClose("first's sequence", step.get("first.sequence").values(),
+                    ModelInternals.activations(model, BATCH, FIRST_SEQUENCE, 5 * 6), tolerance);
+            assertClose("probabilities", step.get("probabilities").values(), ModelInternals.output(model, BATCH), tolerance);
+            for (Weights w : model.weights()) {
+                assertClose("gradient of " + w.name(), step.get("grad." + w.name()).values(),
+                        ModelInternals.gradient(model, w.name()), tolerance);
+                float[] before = step.get(w.name()).values();
+                assertClose("Adam update of " + w.name(), minus(step.get("adam." + w.name()).values(), before),
+                        minus(w.toArray(), before), tolerance);
             }
         }
     }
@@ -68,10 +72,5 @@ class StackedLstmPyTorchFixtureTest {
     @Test
     void oneAdamStepMatchesPyTorchOnTheGpu() {
         oneAdamStepMatchesPyTorch(Device.cuda(0), 1e-4);
-    }
-    private static float[] arenaAt(StackedLstmModel model, int perSampleOffset, int perSample) {
-        float[] values = new float[BATCH * perSample];
-        model.backend.download(model.activations(), BATCH * perSampleOffset, values, 0, values.length);
-        return values;
     }
 }

@@ -1,4 +1,4 @@
-package dev.annonet.runtime;
+package dev.annonet.samples.model;
 
 import static dev.annonet.dsl.Activation.Kind.SOFTMAX;
 

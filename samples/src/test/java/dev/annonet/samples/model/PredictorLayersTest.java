@@ -1,7 +1,14 @@
-package dev.annonet.runtime;
+package dev.annonet.samples.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.Fit;
+import dev.annonet.runtime.Losses;
+import dev.annonet.runtime.Model;
+import dev.annonet.runtime.Optimizers;
+import dev.annonet.runtime.Predictor;
+import dev.annonet.runtime.Tensor;
 import dev.annonet.samples.cnn.MnistCnnModel;
 import java.util.ArrayList;
 import java.util.List;

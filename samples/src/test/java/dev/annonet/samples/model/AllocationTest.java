@@ -1,8 +1,16 @@
-package dev.annonet.runtime;
+package dev.annonet.samples.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.sun.management.ThreadMXBean;
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.Labels;
+import dev.annonet.runtime.Losses;
+import dev.annonet.runtime.Metrics;
+import dev.annonet.runtime.Model;
+import dev.annonet.runtime.ModelInternals;
+import dev.annonet.runtime.Optimizers;
+import dev.annonet.runtime.Tensor;
 import dev.annonet.samples.xor.XorNetworkModel;
 import java.lang.management.ManagementFactory;
 import java.util.Random;
@@ -18,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and no native memory (JavaCPP's count of bytes allocated and not freed). Dense with dropout on
  * the reference and CPU backends and the CUDA host executor (also through a network's own
  * generated kernels); Conv2D, BatchNormalization and MaxPooling2D, and a stacked LSTM, on the CPU. It
- * lives in the runtime's package to call the trainer's step directly, without the progress output.
+ * calls the trainer's step directly ({@link ModelInternals#trainingStep}), without fit's progress output.
  */
 class AllocationTest {
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -80,18 +88,17 @@ class AllocationTest {
         Tensor targets = Labels.oneHot(labels, classes);
         model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy(),
                 Metrics.topKCategoricalAccuracy(2), Metrics.precision(), Metrics.recall(), Metrics.auc());
-        Trainer trainer = model.trainer();
-        Tally tally = trainer.newTally();
+        ModelInternals.BatchStep step = ModelInternals.trainingStep(model, inputs, targets, order);
         long heap = -1;
         long nativeHeld = -1;
         for (int round = 0; round < 5 && (heap != 0 || nativeHeld != 0); round++) {
             for (int i = 0; i < 10_000; i++) {
-                trainer.trainBatch(inputs, targets, order, (i % 4) * batch, batch, tally);
+                step.train((i % 4) * batch, batch);
             }
             long nativeBefore = Pointer.totalBytes();
             long before = THREADS.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 100; i++) {
-                trainer.trainBatch(inputs, targets, order, (i % 4) * batch, batch, tally);
+                step.train((i % 4) * batch, batch);
             }
             heap = THREADS.getCurrentThreadAllocatedBytes() - before;
             nativeHeld = Pointer.totalBytes() - nativeBefore;

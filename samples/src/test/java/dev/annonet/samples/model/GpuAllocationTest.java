@@ -1,7 +1,10 @@
-package dev.annonet.runtime;
+package dev.annonet.samples.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.Model;
+import dev.annonet.runtime.ModelInternals;
 import dev.annonet.runtime.backend.cuda.CudaBackend;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -17,7 +20,7 @@ class GpuAllocationTest {
     @Test
     void aTrainingStepOnTheGpuAllocatesNothing() {
         try (Model model = SmallMlpModel.create(Device.cuda(0), 1)) {
-            CudaBackend gpu = (CudaBackend) model.backend;
+            CudaBackend gpu = (CudaBackend) ModelInternals.backend(model);
             AllocationTest.trainUntilSteady(model, 20, 4);
             long deviceBefore = gpu.deviceMemoryUsed();
             AllocationTest.Steady steady = AllocationTest.trainUntilSteady(model, 20, 4);

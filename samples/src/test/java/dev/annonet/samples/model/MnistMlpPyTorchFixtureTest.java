@@ -1,10 +1,18 @@
-package dev.annonet.runtime;
+package dev.annonet.samples.model;
 
-import static dev.annonet.runtime.FixtureAssertions.assertClose;
-import static dev.annonet.runtime.FixtureAssertions.minus;
-import static dev.annonet.runtime.FixtureAssertions.slice;
+import static dev.annonet.samples.model.FixtureAssertions.assertClose;
+import static dev.annonet.samples.model.FixtureAssertions.minus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.annonet.runtime.DenseLayer;
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.Fit;
+import dev.annonet.runtime.History;
+import dev.annonet.runtime.Losses;
+import dev.annonet.runtime.Metrics;
+import dev.annonet.runtime.ModelInternals;
+import dev.annonet.runtime.Optimizers;
+import dev.annonet.runtime.Tensor;
 import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.io.SafeTensors;
 import dev.annonet.samples.mnist.MnistMlpModel;
@@ -24,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ‖actual − expected‖ / ‖expected‖ per tensor: below 1e-5 on the reference backend, 1e-4 on the
  * float32 ones (CPU, CUDA).
  *
- * <p>It lives in the runtime's package to read the gradient buffer and the activation arena.
+ * <p>It reads the gradients and the output of the step through {@link ModelInternals}.
  */
 class MnistMlpPyTorchFixtureTest {
     private static final List<String> PARAMETERS = List.of("hidden.kernel", "hidden.bias", "output.kernel", "output.bias");
@@ -40,7 +48,7 @@ class MnistMlpPyTorchFixtureTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.annonet.runtime.FixtureAssertions#devices")
+    @MethodSource("dev.annonet.samples.model.FixtureAssertions#devices")
     void oneRmspropStepMatchesPyTorch(Device device, double tolerance) {
         try (MnistMlpModel model = modelWithFixtureWeights(device)) {
             assertDropoutMaskIsTheFixtures(model);
@@ -48,18 +56,17 @@ class MnistMlpPyTorchFixtureTest {
             History history = trainOneStep(model, step.get("y"));
 
             assertClose("loss", step.get("loss").values(), new float[] {history.get("loss").get(0).floatValue()}, tolerance);
-            assertClose("probabilities", step.get("probabilities").values(), outputOfLastStep(model, 32), tolerance);
-            float[] gradients = new float[((Model) model).layout().trainableSize()];
-            model.backend.download(model.gradients(), 0, gradients, 0, gradients.length);
-            for (NetworkLayout.Parameter p : ((Model) model).layout().parameters()) {
-                assertClose("gradient of " + p.name(), step.get("grad." + p.name()).values(), slice(gradients, p.offset(), p.size()), tolerance);
+            assertClose("probabilities", step.get("probabilities").values(), ModelInternals.output(model, 32), tolerance);
+            for (String name : PARAMETERS) {
+                assertClose("gradient of " + name, step.get("grad." + name).values(), ModelInternals.gradient(model, name),
+                        tolerance);
             }
             assertUpdates(model, "rmsprop.", tolerance);
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.annonet.runtime.FixtureAssertions#devices")
+    @MethodSource("dev.annonet.samples.model.FixtureAssertions#devices")
     void oneAdamStepMatchesPyTorch(Device device, double tolerance) {
         try (MnistMlpModel model = modelWithFixtureWeights(device)) {
             model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy());
@@ -69,7 +76,7 @@ class MnistMlpPyTorchFixtureTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.annonet.runtime.FixtureAssertions#devices")
+    @MethodSource("dev.annonet.samples.model.FixtureAssertions#devices")
     void sparseLabelsGiveTheSameStep(Device device, double tolerance) {
         try (MnistMlpModel model = modelWithFixtureWeights(device)) {
             model.compile(Optimizers.rmsprop(), Losses.sparseCategoricalCrossentropy(), Metrics.accuracy());
@@ -112,7 +119,7 @@ class MnistMlpPyTorchFixtureTest {
     /** The fixture reproduced annonet's mask; check it did, so a drift is reported as such. */
     private static void assertDropoutMaskIsTheFixtures(MnistMlpModel model) {
         float[] mask = step.get("dropout.mask").values();
-        long seed = model.dropoutSeed(2);
+        long seed = ModelInternals.dropoutSeed(model, 2);
         for (int i = 0; i < mask.length; i++) {
             assertEquals(mask[i] == 1f, DropoutMask.keep(seed, 0, i, 0.2), "dropout mask differs at " + i);
         }
@@ -123,13 +130,6 @@ class MnistMlpPyTorchFixtureTest {
         SafeTensors.Entry x = step.get("x");
         return model.fit(Tensor.of(x.values(), x.shape()), Tensor.of(targets.values(), targets.shape()),
                 Fit.options().batchSize(x.shape()[0]).epochs(1).shuffle(false).verbose(0));
-    }
-
-    private static float[] outputOfLastStep(MnistMlpModel model, int batch) {
-        NetworkLayout.Port output = ((Model) model).layout().output();
-        float[] values = new float[batch * output.size()];
-        model.backend.download(model.activations(), batch * output.offset(), values, 0, values.length);
-        return values;
     }
 
     /** Compares w1 − w0, so the check weighs the update itself rather than the much larger weights. */

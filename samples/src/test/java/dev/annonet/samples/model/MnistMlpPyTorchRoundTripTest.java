@@ -1,9 +1,11 @@
-package dev.annonet.runtime;
+package dev.annonet.samples.model;
 
-import static dev.annonet.runtime.FixtureAssertions.assertClose;
+import static dev.annonet.samples.model.FixtureAssertions.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.Tensor;
 import dev.annonet.runtime.io.SafeTensors;
 import dev.annonet.samples.mnist.MnistMlpModel;
 import java.io.IOException;
