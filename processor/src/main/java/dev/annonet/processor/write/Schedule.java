@@ -2,6 +2,7 @@ package dev.annonet.processor.write;
 
 import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.MethodSpec;
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.processor.plan.Block;
 import dev.annonet.processor.plan.Extent;
 import dev.annonet.processor.plan.Op;
@@ -115,13 +116,14 @@ final class Schedule {
     /** The sequence layers' kernels, their arguments as {@code Backend} declares them. */
     private CodeBlock sequenceCall(Op.Sequence op, Set<Space> used) {
         if (op instanceof Op.Lstm l) {
-            return CodeBlock.of("lstm($L,$W$L,$W$L,$W$L,$W$L)", lstmShape(l),
+            return CodeBlock.of("recurrent($T.LSTM, $L,$W$L,$W$L,$W$L,$W$L)", RecurrentCell.class, lstmShape(l),
                     operand(l.x(), used), operand(l.weights(), used), operand(l.workspace(), used), operand(l.y(), used));
         }
         if (op instanceof Op.LstmBackward b) {
             Op.Lstm l = b.forward();
             CodeBlock dx = b.dx() == null ? CodeBlock.of("null, 0") : operand(b.dx(), used);
-            return CodeBlock.of("lstmBackward($L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", lstmShape(l),
+            return CodeBlock.of("recurrentBackward($T.LSTM, $L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", RecurrentCell.class,
+                    lstmShape(l),
                     operand(l.x(), used), operand(l.weights(), used), operand(l.workspace(), used),
                     operand(b.dy(), used), operand(b.dWeights(), used), operand(b.dWorkspace(), used), dx);
         }

@@ -1,5 +1,6 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.contract.RecurrentCell;
 import java.util.function.Supplier;
 
 /**
@@ -281,34 +282,35 @@ public final class CheckedBackend implements Backend {
         }
     }
 
-    // ---- recurrent layers: their checks live beside their kernels ------------------------------
+    // ---- sequence layers: their checks live beside their kernels -------------------------------
 
     @Override
-    public void lstm(int batch, int steps, int inputs, int units, boolean returnSequences,
-                     Memory x, int xOffset, Memory weights, int weightsOffset,
-                     Memory workspace, int workspaceOffset, Memory y, int yOffset) {
-        RecurrentKernels.checkLstm("lstm", batch, steps, inputs, units, returnSequences, x, xOffset, weights, weightsOffset,
-                workspace, workspaceOffset, y, yOffset);
-        backend.lstm(batch, steps, inputs, units, returnSequences, x, xOffset, weights, weightsOffset,
+    public void recurrent(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences,
+                          Memory x, int xOffset, Memory weights, int weightsOffset,
+                          Memory workspace, int workspaceOffset, Memory y, int yOffset) {
+        SequenceKernels.checkRecurrent("recurrent", cell, batch, steps, inputs, units, returnSequences, x, xOffset,
+                weights, weightsOffset, workspace, workspaceOffset, y, yOffset);
+        backend.recurrent(cell, batch, steps, inputs, units, returnSequences, x, xOffset, weights, weightsOffset,
                 workspace, workspaceOffset, y, yOffset);
     }
 
     @Override
-    public void lstmBackward(int batch, int steps, int inputs, int units, boolean returnSequences,
-                             Memory x, int xOffset, Memory weights, int weightsOffset, Memory workspace, int workspaceOffset,
-                             Memory dy, int dyOffset, Memory dWeights, int dWeightsOffset,
-                             Memory dWorkspace, int dWorkspaceOffset, Memory dx, int dxOffset) {
-        RecurrentKernels.checkLstmBackward(batch, steps, inputs, units, returnSequences, x, xOffset, weights, weightsOffset,
-                workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset, dWorkspace, dWorkspaceOffset,
-                dx, dxOffset);
-        backend.lstmBackward(batch, steps, inputs, units, returnSequences, x, xOffset, weights, weightsOffset,
+    public void recurrentBackward(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences,
+                                  Memory x, int xOffset, Memory weights, int weightsOffset,
+                                  Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
+                                  Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
+                                  Memory dx, int dxOffset) {
+        SequenceKernels.checkRecurrentBackward(cell, batch, steps, inputs, units, returnSequences, x, xOffset,
+                weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset,
+                dWorkspace, dWorkspaceOffset, dx, dxOffset);
+        backend.recurrentBackward(cell, batch, steps, inputs, units, returnSequences, x, xOffset, weights, weightsOffset,
                 workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset, dWorkspace, dWorkspaceOffset, dx, dxOffset);
     }
 
     @Override
     public void embedding(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
                           Memory table, int tableOffset, Memory y, int yOffset) {
-        RecurrentKernels.checkEmbedding("embedding", rows, inputDim, outputDim, indices, indicesOffset, table, tableOffset);
+        SequenceKernels.checkEmbedding("embedding", rows, inputDim, outputDim, indices, indicesOffset, table, tableOffset);
         KernelArguments.check("embedding", "y", y, yOffset, rows, outputDim);
         backend.embedding(rows, inputDim, outputDim, indices, indicesOffset, table, tableOffset, y, yOffset);
     }
@@ -316,7 +318,7 @@ public final class CheckedBackend implements Backend {
     @Override
     public void embeddingBackward(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
                                   Memory dy, int dyOffset, Memory dTable, int dTableOffset) {
-        RecurrentKernels.checkEmbedding("embeddingBackward", rows, inputDim, outputDim, indices, indicesOffset,
+        SequenceKernels.checkEmbedding("embeddingBackward", rows, inputDim, outputDim, indices, indicesOffset,
                 dTable, dTableOffset);
         KernelArguments.check("embeddingBackward", "dy", dy, dyOffset, rows, outputDim);
         backend.embeddingBackward(rows, inputDim, outputDim, indices, indicesOffset, dy, dyOffset, dTable, dTableOffset);

@@ -1,5 +1,10 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.contract.RecurrentCell;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Function;
+
 /**
  * A backend whose memories are {@link Elements}: the kernels written once for every backend
  * (activations, dropout, losses, accuracy) are bound here, behind {@link CheckedBackend}'s checks.
@@ -150,46 +155,54 @@ public abstract class ElementsBackend implements Backend {
                 elements(dBeta), dBetaOffset, elementsOrNull(dx), dxOffset);
     }
 
-    // ---- recurrent layers: the same code on every backend, its GEMMs through this backend's matmul --
+    // ---- sequence layers: the same code on every backend, its GEMMs through this backend's matmul --
 
-    private LstmCells elementCells;
+    private final Map<RecurrentCell, SequenceCells> elementCells = new EnumMap<>(RecurrentCell.class);
+    /** {@link #sequenceCells}, made once: a method reference per call would allocate in every training step. */
+    private final Function<RecurrentCell, SequenceCells> cellsOf = this::sequenceCells;
 
-    /** An LSTM step's element-wise arithmetic; a fast backend overrides it with its own. */
-    protected LstmCells lstmCells() {
-        if (elementCells == null) {
-            elementCells = new ElementLstmCells(this);
+    /** A recurrent cell's step arithmetic in double precision; a fast backend overrides it with its own. */
+    protected SequenceCells sequenceCells(RecurrentCell cell) {
+        SequenceCells cells = elementCells.get(cell);
+        if (cells == null) {
+            cells = switch (cell) {
+                case LSTM -> new ElementLstmCells(this);
+                case GRU -> new ElementGruCells(this);
+            };
+            elementCells.put(cell, cells);
         }
-        return elementCells;
+        return cells;
     }
 
     @Override
-    public void lstm(int batch, int steps, int inputs, int units, boolean returnSequences,
-                     Memory x, int xOffset, Memory weights, int weightsOffset,
-                     Memory workspace, int workspaceOffset, Memory y, int yOffset) {
-        RecurrentKernels.lstm(this, lstmCells(), batch, steps, inputs, units, returnSequences,
+    public void recurrent(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences,
+                          Memory x, int xOffset, Memory weights, int weightsOffset,
+                          Memory workspace, int workspaceOffset, Memory y, int yOffset) {
+        SequenceKernels.recurrent(this, cellsOf, cell, batch, steps, inputs, units, returnSequences,
                 x, xOffset, weights, weightsOffset, workspace, workspaceOffset, y, yOffset);
     }
 
     @Override
-    public void lstmBackward(int batch, int steps, int inputs, int units, boolean returnSequences,
-                             Memory x, int xOffset, Memory weights, int weightsOffset,
-                             Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
-                             Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
-                             Memory dx, int dxOffset) {
-        RecurrentKernels.lstmBackward(this, lstmCells(), batch, steps, inputs, units, returnSequences,
-                x, xOffset, weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset, dWorkspace, dWorkspaceOffset, dx, dxOffset);
+    public void recurrentBackward(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences,
+                                  Memory x, int xOffset, Memory weights, int weightsOffset,
+                                  Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
+                                  Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
+                                  Memory dx, int dxOffset) {
+        SequenceKernels.recurrentBackward(this, cellsOf, cell, batch, steps, inputs, units, returnSequences,
+                x, xOffset, weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset,
+                dWorkspace, dWorkspaceOffset, dx, dxOffset);
     }
 
     @Override
     public void embedding(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
                           Memory table, int tableOffset, Memory y, int yOffset) {
-        RecurrentKernels.embedding(this, rows, inputDim, outputDim, indices, indicesOffset, table, tableOffset, y, yOffset);
+        SequenceKernels.embedding(this, rows, inputDim, outputDim, indices, indicesOffset, table, tableOffset, y, yOffset);
     }
 
     @Override
     public void embeddingBackward(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
                                   Memory dy, int dyOffset, Memory dTable, int dTableOffset) {
-        RecurrentKernels.embeddingBackward(this, rows, inputDim, outputDim, indices, indicesOffset,
+        SequenceKernels.embeddingBackward(this, rows, inputDim, outputDim, indices, indicesOffset,
                 dy, dyOffset, dTable, dTableOffset);
     }
 }

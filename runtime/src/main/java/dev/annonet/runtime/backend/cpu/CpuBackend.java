@@ -6,6 +6,7 @@ import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
 import static org.bytedeco.openblas.global.openblas.cblas_sgemv;
 
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.cpu.CpuKernels;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Backend;
@@ -13,16 +14,18 @@ import dev.annonet.runtime.backend.CheckedBackend;
 import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.backend.Elements;
 import dev.annonet.runtime.backend.ElementsBackend;
-import dev.annonet.runtime.backend.LstmCells;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.NativeCodes;
 import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
+import dev.annonet.runtime.backend.SequenceCells;
 import dev.annonet.runtime.backend.UpdateRule;
 import dev.annonet.runtime.backend.Window2D;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -37,7 +40,7 @@ import java.util.function.Supplier;
  */
 public final class CpuBackend extends ElementsBackend {
     private final List<CpuMemory> memories = new ArrayList<>();
-    private final LstmCells lstmCells;
+    private final Map<RecurrentCell, SequenceCells> sequenceCells = new EnumMap<>(RecurrentCell.class);
     private final SparseProducts sparseProducts;
     private final NativeWindow windowArguments = new NativeWindow();
     /** The backend this one was forked from, whose memory it may borrow; null for a backend of its own. */
@@ -62,7 +65,6 @@ public final class CpuBackend extends ElementsBackend {
         OpenBlas.load();
         this.lender = lender;
         sparseProducts = new SparseProducts(OpenBlas.sharesThreads());
-        lstmCells = new CpuLstmCells(true);
     }
 
     @Override
@@ -305,11 +307,11 @@ public final class CpuBackend extends ElementsBackend {
         }
     }
 
-    // ---- recurrent layers: RecurrentKernels' GEMMs through sgemm, the step arithmetic in float ---
+    // ---- sequence layers: SequenceKernels' GEMMs through sgemm, each step's cells in the native body ---
 
     @Override
-    protected LstmCells lstmCells() {
-        return lstmCells;
+    protected SequenceCells sequenceCells(RecurrentCell cell) {
+        return sequenceCells.computeIfAbsent(cell, CpuSequenceCells::new);
     }
 
     /** Frees every memory's native values; this backend and its memories refuse further use. */

@@ -1,5 +1,6 @@
 package dev.annonet.runtime.backend.cuda;
 
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.runtime.backend.AccuracyKind;
@@ -9,18 +10,21 @@ import dev.annonet.runtime.backend.BatchLanding;
 import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.LossKind;
-import dev.annonet.runtime.backend.LstmCells;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.NativeCodes;
 import dev.annonet.runtime.backend.MetricCounter;
 import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
-import dev.annonet.runtime.backend.RecurrentKernels;
+import dev.annonet.runtime.backend.SequenceCells;
+import dev.annonet.runtime.backend.SequenceKernels;
 import dev.annonet.runtime.backend.StepReplay;
 import dev.annonet.runtime.backend.UpdateRule;
 import dev.annonet.runtime.backend.Window2D;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The CUDA backend: float32 values in device memory, annonet's kernels ({@code native/src/main/native})
@@ -35,8 +39,8 @@ import java.util.List;
  * for the GPU tests ({@code scripts/gpu-check.sh}).
  *
  * <p>Every layer annonet declares has kernels here: Conv2D as im2col + cuBLAS GEMM, pooling, zero
- * padding and batch normalization as annonet kernels, LSTM as RecurrentKernels' schedule (cuBLAS
- * GEMMs between per-step cell kernels), Embedding as a gather: {@link Backend} is one interface,
+ * padding and batch normalization as annonet kernels, LSTM and GRU as SequenceKernels' schedule
+ * (cuBLAS GEMMs between per-step cell kernels), Embedding as a gather: {@link Backend} is one interface,
  * so a kernel added to it must be added here too. Its kernels do not check their arguments:
  * {@link dev.annonet.runtime.backend.CheckedBackend} does, in front of it (as {@code Device}
  * puts it). Not thread-safe.
@@ -408,42 +412,62 @@ public final class CudaBackend implements Backend {
                 cuda(dBeta).at(dBetaOffset), dx == null ? 0 : cuda(dx).at(dxOffset)), "batchNormBackward");
     }
 
-    // ---- recurrent layers: RecurrentKernels' schedule, its GEMMs through cuBLAS, the cells here -------
+    // ---- sequence layers: SequenceKernels' schedule, its GEMMs through cuBLAS, the cells here ---------
+
+    private final Map<RecurrentCell, SequenceCells> sequenceCells = new EnumMap<>(RecurrentCell.class);
+    /** {@link #sequenceCells(RecurrentCell)}, made once: a method reference per call would allocate in every training step. */
+    private final Function<RecurrentCell, SequenceCells> cellsOf = this::sequenceCells;
 
     @Override
-    public void lstm(int batch, int steps, int inputs, int units, boolean returnSequences, Memory x, int xOffset,
-                     Memory weights, int weightsOffset, Memory workspace, int workspaceOffset, Memory y, int yOffset) {
-        RecurrentKernels.lstm(this, lstmCells, batch, steps, inputs, units, returnSequences, x, xOffset,
+    public void recurrent(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences,
+                          Memory x, int xOffset, Memory weights, int weightsOffset, Memory workspace, int workspaceOffset,
+                          Memory y, int yOffset) {
+        SequenceKernels.recurrent(this, cellsOf, cell, batch, steps, inputs, units, returnSequences, x, xOffset,
                 weights, weightsOffset, workspace, workspaceOffset, y, yOffset);
     }
 
     @Override
-    public void lstmBackward(int batch, int steps, int inputs, int units, boolean returnSequences, Memory x, int xOffset,
-                             Memory weights, int weightsOffset, Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
-                             Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
-                             Memory dx, int dxOffset) {
-        RecurrentKernels.lstmBackward(this, lstmCells, batch, steps, inputs, units, returnSequences, x, xOffset,
-                weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset,
+    public void recurrentBackward(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences,
+                                  Memory x, int xOffset, Memory weights, int weightsOffset, Memory workspace,
+                                  int workspaceOffset, Memory dy, int dyOffset, Memory dWeights, int dWeightsOffset,
+                                  Memory dWorkspace, int dWorkspaceOffset, Memory dx, int dxOffset) {
+        SequenceKernels.recurrentBackward(this, cellsOf, cell, batch, steps, inputs, units, returnSequences,
+                x, xOffset, weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset,
                 dWorkspace, dWorkspaceOffset, dx, dxOffset);
     }
 
-    /** One LSTM step's cells as one kernel, over (batch, units). */
-    private final LstmCells lstmCells = new LstmCells() {
+    /** One step's cells of a recurrent layer as one kernel over (batch, units), the cell's body picked by its code. */
+    private SequenceCells sequenceCells(RecurrentCell cell) {
+        SequenceCells cells = sequenceCells.get(cell);
+        if (cells == null) {
+            cells = new CellKernels(cell);
+            sequenceCells.put(cell, cells);
+        }
+        return cells;
+    }
+
+    private final class CellKernels implements SequenceCells {
+        private final int code;
+
+        CellKernels(RecurrentCell cell) {
+            this.code = NativeCodes.recurrentCell(cell);
+        }
+
         @Override
-        public void forward(int batch, int steps, int units, int t, boolean returnSequences, Memory weights, int biasOffset,
-                            Memory workspace, int workspaceOffset, Memory y, int yOffset) {
-            check(CudaLibrary.lstmCellsForward(context, batch, steps, units, t, returnSequences, cuda(weights).at(biasOffset),
-                    cuda(workspace).at(workspaceOffset), cuda(y).at(yOffset)), "lstm");
+        public void forward(int batch, int steps, int units, int t, boolean returnSequences, Memory weights,
+                            int biasOffset, Memory workspace, int workspaceOffset, Memory y, int yOffset) {
+            check(CudaLibrary.sequenceCellsForward(context, code, batch, steps, units, t, returnSequences,
+                    cuda(weights).at(biasOffset), cuda(workspace).at(workspaceOffset), cuda(y).at(yOffset)), "recurrent");
         }
 
         @Override
         public void backward(int batch, int steps, int units, int t, boolean returnSequences, Memory workspace,
                              int workspaceOffset, Memory dy, int dyOffset, Memory dWorkspace, int dWorkspaceOffset) {
-            check(CudaLibrary.lstmCellsBackward(context, batch, steps, units, t, returnSequences,
+            check(CudaLibrary.sequenceCellsBackward(context, code, batch, steps, units, t, returnSequences,
                     cuda(workspace).at(workspaceOffset), cuda(dy).at(dyOffset), cuda(dWorkspace).at(dWorkspaceOffset)),
-                    "lstmBackward");
+                    "recurrentBackward");
         }
-    };
+    }
 
     /**
      * Indices outside [0, inputDim) give NaN rows here instead of an exception (checking them would
