@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.testing.compile.Compilation;
 import dev.annonet.processor.plan.NetworkPlan;
-import dev.annonet.processor.plan.Parameter;
+import dev.annonet.processor.plan.WeightValues;
 import java.util.stream.Collectors;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
@@ -74,9 +74,9 @@ class SequenceLayersTest {
         assertEquals("first.kernel@0 first.recurrent_kernel@1792 first.bias@2816 second.kernel@2880"
                         + " second.recurrent_kernel@3392 second.bias@3648 output.kernel@3680 output.bias@3760",
                 plan.parameters().stream().map(p -> p.name() + "@" + p.offset()).collect(Collectors.joining(" ")));
-        assertEquals(new Parameter.GlorotUniform(28, 64), plan.parameters().get(0).values());
-        assertEquals(new Parameter.Orthogonal(16, 64), plan.parameters().get(1).values());
-        assertEquals(new Parameter.UnitForgetBias(16), plan.parameters().get(2).values());
+        assertEquals(new WeightValues.GlorotUniform(28, 64), plan.parameters().get(0).values());
+        assertEquals(new WeightValues.Orthogonal(16, 64), plan.parameters().get(1).values());
+        assertEquals(new WeightValues.UnitForgetBias(16), plan.parameters().get(2).values());
     }
 
     @Test

@@ -17,7 +17,7 @@ public record WindowGeometry(
         int outputHeight, int outputWidth, int outputChannels) {
 
     /** The geometry over {@code input} (rank 3); output sizes below 1 mean the window does not fit. */
-    static WindowGeometry of(Shape input, List<Integer> window, List<Integer> strides, List<Integer> dilation,
+    public static WindowGeometry of(Shape input, List<Integer> window, List<Integer> strides, List<Integer> dilation,
                              boolean same, int outputChannels) {
         int[] h = axis(input.dims().get(0), window.get(0), strides.get(0), dilation.get(0), same);
         int[] w = axis(input.dims().get(1), window.get(1), strides.get(1), dilation.get(1), same);
@@ -26,7 +26,7 @@ public record WindowGeometry(
     }
 
     /** Zero padding as a 1×1 window: {@code {top, bottom, left, right}} around {@code input}. */
-    static WindowGeometry padding(Shape input, List<Integer> sides) {
+    public static WindowGeometry padding(Shape input, List<Integer> sides) {
         int height = input.dims().get(0);
         int width = input.dims().get(1);
         return new WindowGeometry(height, width, input.last(), 1, 1, 1, 1, 1, 1, sides.get(0), sides.get(2),

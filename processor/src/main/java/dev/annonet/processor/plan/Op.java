@@ -33,8 +33,18 @@ public sealed interface Op {
     record Copy(Operand source, Operand target, Extent count) implements Op {
     }
 
-    /** An op of the convolutional layers ({@link ImageOp}). */
+    /** An op of the windowed layers ({@link ImageOp}). */
     record Image(ImageOp op) implements Op {
+    }
+
+    /** Batch normalization over the last axis; {@code statistics} is null at inference. */
+    record BatchNorm(boolean training, Extent rows, int cols, double momentum, double epsilon, Operand x,
+                     Operand gamma, Operand beta, Operand movingMean, Operand movingVariance, Operand statistics,
+                     Operand y) implements Op {
+    }
+
+    record BatchNormBackward(Extent rows, int cols, Operand x, Operand gamma, Operand statistics, Operand dy,
+                             Operand dGamma, Operand dBeta, Operand dx) implements Op {
     }
 
     /** The sequence layers' kernels; {@code batch} and {@code rows} scale with the batch. */

@@ -15,8 +15,9 @@ import dev.annonet.processor.plan.ActivationFunctionPlan;
 import dev.annonet.processor.plan.DropoutPlan;
 import dev.annonet.processor.plan.LayerEntry;
 import dev.annonet.processor.plan.NetworkPlan;
-import dev.annonet.processor.plan.Parameter;
-import dev.annonet.processor.plan.Tensor;
+import dev.annonet.processor.plan.ArenaTensor;
+import dev.annonet.processor.plan.ParameterSlot;
+import dev.annonet.processor.plan.WeightValues;
 import java.util.List;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
@@ -48,7 +49,7 @@ public final class ModelWriter {
         plan.parameters().forEach(parameter -> names.register(parameter.name()));
         plan.activationFunctions().forEach(function -> names.register(function.name()));
         plan.dropouts().forEach(dropout -> names.register(dropout.name()));
-        ImageCalls.windows(plan.forward()).forEach(window -> names.register(window.name()));
+        plan.windows().forEach(window -> names.register(window.name()));
     }
 
     public static JavaFile write(NetworkPlan plan) {
@@ -76,7 +77,7 @@ public final class ModelWriter {
         plan.parameters().forEach(parameter -> type.addField(parameterOffset(parameter)));
         plan.activationFunctions().forEach(function -> type.addField(activationFunction(function)));
         plan.dropouts().forEach(dropout -> type.addField(dropoutRate(dropout)));
-        ImageCalls.windows(plan.forward()).forEach(window -> type.addField(ImageCalls.constant(window, names.of(window.name()))));
+        plan.windows().forEach(window -> type.addField(ImageCalls.constant(window, names.of(window.name()))));
         type.addField(layout());
         layersWithWeights().forEach(layer -> type.addField(layerView(layer)));
         type.addMethod(constructor());
@@ -91,7 +92,7 @@ public final class ModelWriter {
         return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
     }
 
-    private FieldSpec tensorOffset(Tensor tensor) {
+    private FieldSpec tensorOffset(ArenaTensor tensor) {
         FieldSpec.Builder field = constant(TypeName.INT, tensor.name());
         if (tensor.aliasOf() == null) {
             return field.addJavadoc("$L: $L values per sample.\n", tensor.name(), tensor.size())
@@ -103,10 +104,10 @@ public final class ModelWriter {
                 .build();
     }
 
-    private FieldSpec parameterOffset(Parameter parameter) {
+    private FieldSpec parameterOffset(ParameterSlot parameter) {
         return constant(TypeName.INT, parameter.name())
                 .addJavadoc("$L $L, $L.\n", parameter.name(), parameter.shape(), parameter.trainable() ? "trainable"
-                        : parameter.values() instanceof Parameter.State ? "updated by training, not trainable" : "fixed")
+                        : parameter.values() instanceof WeightValues.State ? "updated by training, not trainable" : "fixed")
                 .initializer("$L", parameter.offset())
                 .build();
     }
@@ -141,7 +142,7 @@ public final class ModelWriter {
         layout.add("\n.output($S, $N, $T.$L, $N, $L)", plan.output().layer(), names.of(plan.output().tensor().name()),
                         KIND, plan.outputActivation(), names.of(plan.outputPreActivation().name()), dims(plan.output().shape()))
                 .add("\n.activationSize($L)", plan.activationSize());
-        for (Parameter parameter : plan.parameters()) {
+        for (ParameterSlot parameter : plan.parameters()) {
             layout.add("\n").add(parameterRow(parameter));
         }
         for (LayerEntry layer : plan.layers()) {
@@ -154,33 +155,33 @@ public final class ModelWriter {
                 .build();
     }
 
-    private CodeBlock parameterRow(Parameter parameter) {
+    private CodeBlock parameterRow(ParameterSlot parameter) {
         String offset = names.of(parameter.name());
         String shape = dims(parameter.shape());
-        if (parameter.values() instanceof Parameter.Fixed fixed) {
+        if (parameter.values() instanceof WeightValues.Fixed fixed) {
             String values = fixed.values().stream().map(v -> v + "f").collect(Collectors.joining(",$W"));
             return CodeBlock.of(".fixed($S, $N, new float[] {" + values + "}, $L)", parameter.name(), offset, shape);
         }
-        boolean state = parameter.values() instanceof Parameter.State;
-        Parameter.Values initial = state ? ((Parameter.State) parameter.values()).initial() : parameter.values();
+        boolean state = parameter.values() instanceof WeightValues.State;
+        WeightValues initial = state ? ((WeightValues.State) parameter.values()).initial() : parameter.values();
         return CodeBlock.of(state ? ".state($S, $N, $L, $L)" : ".trainable($S, $N, $L, $L)", parameter.name(), offset,
                 initializer(initial), shape);
     }
 
-    private static CodeBlock initializer(Parameter.Values values) {
-        if (values instanceof Parameter.GlorotUniform glorot) {
+    private static CodeBlock initializer(WeightValues values) {
+        if (values instanceof WeightValues.GlorotUniform glorot) {
             return CodeBlock.of("$T.glorotUniform($L, $L)", INIT, glorot.fanIn(), glorot.fanOut());
         }
-        if (values instanceof Parameter.Orthogonal orthogonal) {
+        if (values instanceof WeightValues.Orthogonal orthogonal) {
             return CodeBlock.of("$T.orthogonal($L, $L)", INIT, orthogonal.rows(), orthogonal.cols());
         }
-        if (values instanceof Parameter.Uniform uniform) {
+        if (values instanceof WeightValues.Uniform uniform) {
             return CodeBlock.of("$T.uniform($L)", INIT, uniform.limit());
         }
-        if (values instanceof Parameter.UnitForgetBias bias) {
+        if (values instanceof WeightValues.UnitForgetBias bias) {
             return CodeBlock.of("$T.unitForgetBias($L)", INIT, bias.units());
         }
-        return CodeBlock.of(values instanceof Parameter.Ones ? "$T.ones()" : "$T.zeros()", INIT);
+        return CodeBlock.of(values instanceof WeightValues.Ones ? "$T.ones()" : "$T.zeros()", INIT);
     }
 
     /** Initialized where declared, so that both constructors make the views. */
