@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.annonet.contract.Initializer;
 import dev.annonet.dsl.Activation;
 import dev.annonet.processor.plan.Block;
 import dev.annonet.processor.plan.NetworkPlan;
@@ -32,8 +33,8 @@ class PlanTest {
     void mnistParametersAreContiguousKernelBeforeBias() {
         NetworkPlan plan = PlanCapture.plan(Networks.mnistMlp());
         assertEquals("hidden.kernel@0 hidden.bias@401408 output.kernel@401920 output.bias@407040", parameters(plan));
-        assertEquals(new WeightValues.GlorotUniform(784, 512), plan.parameters().get(0).values());
-        assertEquals(new WeightValues.Zeros(), plan.parameters().get(1).values());
+        assertEquals(WeightValues.trained(Initializer.glorotUniform(784, 512)), plan.parameters().get(0).values());
+        assertEquals(WeightValues.trained(Initializer.zeros()), plan.parameters().get(1).values());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static dev.annonet.processor.Networks.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.testing.compile.Compilation;
+import dev.annonet.contract.Initializer;
 import dev.annonet.processor.plan.NetworkPlan;
 import dev.annonet.processor.plan.WeightValues;
 import java.util.stream.Collectors;
@@ -74,9 +75,9 @@ class SequenceLayersTest {
         assertEquals("first.kernel@0 first.recurrent_kernel@1792 first.bias@2816 second.kernel@2880"
                         + " second.recurrent_kernel@3392 second.bias@3648 output.kernel@3680 output.bias@3760",
                 plan.parameters().stream().map(p -> p.name() + "@" + p.offset()).collect(Collectors.joining(" ")));
-        assertEquals(new WeightValues.GlorotUniform(28, 64), plan.parameters().get(0).values());
-        assertEquals(new WeightValues.Orthogonal(16, 64), plan.parameters().get(1).values());
-        assertEquals(new WeightValues.UnitForgetBias(16), plan.parameters().get(2).values());
+        assertEquals(WeightValues.trained(Initializer.glorotUniform(28, 64)), plan.parameters().get(0).values());
+        assertEquals(WeightValues.trained(Initializer.orthogonal(16, 64)), plan.parameters().get(1).values());
+        assertEquals(WeightValues.trained(Initializer.unitForgetBias(16)), plan.parameters().get(2).values());
     }
 
     @Test
@@ -94,8 +95,8 @@ class SequenceLayersTest {
         assertThat(compilation).succeededWithoutWarnings();
         String source = Networks.generatedSource(compilation, "example.StackedModel");
         for (String part : new String[] {
-            ".trainable(\"first.recurrent_kernel\", FIRST_RECURRENT_KERNEL, NetworkLayout.Init.orthogonal(16, 64), 16, 64)",
-            ".trainable(\"first.bias\", FIRST_BIAS, NetworkLayout.Init.unitForgetBias(16), 64)",
+            ".trainable(\"first.recurrent_kernel\", FIRST_RECURRENT_KERNEL, Initializer.orthogonal(16, 64), 16, 64)",
+            ".trainable(\"first.bias\", FIRST_BIAS, Initializer.unitForgetBias(16), 64)",
             ".layer(\"first\", \"LSTM\", 2880, 28, 16)",
             ".layer(\"second\", \"LSTM\", 800, 8)",
             "backend.lstm(batch, 28, 28, 16, true, a, batch * IMAGE, p, FIRST_KERNEL, a, batch * FIRST_WORKSPACE, a, batch * FIRST)",
@@ -119,7 +120,7 @@ class SequenceLayersTest {
         String source = Networks.generatedSource(compilation, "example.WordsModel").replaceAll("\\s+", " ");
         for (String part : new String[] {
             ".inputIndices(100)",
-            ".trainable(\"embed.embeddings\", EMBED_EMBEDDINGS, NetworkLayout.Init.uniform(0.05), 100, 8)",
+            ".trainable(\"embed.embeddings\", EMBED_EMBEDDINGS, Initializer.uniform(0.05), 100, 8)",
             ".layer(\"embed\", \"Embedding\", 800, 12, 8)",
             "backend.embedding(batch * 12, 100, 8, a, batch * WORDS, p, EMBED_EMBEDDINGS, a, batch * EMBED)",
             "backend.embeddingBackward(batch * 12, 100, 8, a, batch * WORDS, d, batch * EMBED, g, EMBED_EMBEDDINGS)",

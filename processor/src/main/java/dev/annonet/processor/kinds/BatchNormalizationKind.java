@@ -1,5 +1,6 @@
 package dev.annonet.processor.kinds;
 
+import dev.annonet.contract.Initializer;
 import dev.annonet.processor.check.Diagnostics;
 import dev.annonet.processor.check.LayerInput;
 import dev.annonet.processor.check.LayerNode;
@@ -24,10 +25,10 @@ final class BatchNormalizationKind implements LayerKind {
         public List<Weight> weights() {
             Shape channels = Shape.of(shape.last());
             return List.of(
-                    new Weight("gamma", channels, new WeightValues.Ones()),
-                    new Weight("beta", channels, new WeightValues.Zeros()),
-                    new Weight("moving_mean", channels, new WeightValues.State(new WeightValues.Zeros())),
-                    new Weight("moving_variance", channels, new WeightValues.State(new WeightValues.Ones())));
+                    new Weight("gamma", channels, WeightValues.trained(Initializer.ones())),
+                    new Weight("beta", channels, WeightValues.trained(Initializer.zeros())),
+                    new Weight("moving_mean", channels, new WeightValues.State(Initializer.zeros())),
+                    new Weight("moving_variance", channels, new WeightValues.State(Initializer.ones())));
         }
 
         /** The batch's mean and 1/sqrt(var + eps) per channel: the first 2·channels values of this tensor's batch region. */

@@ -1,11 +1,9 @@
 package dev.annonet.processor.kinds;
 
-import dev.annonet.dsl.Padding;
 import dev.annonet.processor.check.Diagnostics;
 import dev.annonet.processor.check.LayerInput;
 import dev.annonet.processor.check.LayerNode;
 import dev.annonet.processor.check.Shape;
-import dev.annonet.processor.check.WindowGeometry;
 import dev.annonet.processor.read.Attribute;
 import dev.annonet.processor.read.LayerSpec;
 import java.util.List;
@@ -41,11 +39,9 @@ final class Conv2DKind implements LayerKind {
         }
         Attribute<List<Integer>> kernel = spec.attribute("kernel");
         int filters = spec.<Integer>attribute("filters").value();
-        WindowGeometry window = WindowGeometry.of(input.shape(), Windows.pair(kernel),
-                Windows.pair(spec.attribute("strides")), Windows.pair(spec.attribute("dilation")),
-                spec.attribute("padding").value() == Padding.SAME, filters);
-        return Windows.output(layer, input, window, window.outputShape(), kernel, diagnostics)
-                .map(shape -> Convolution.over(window, shape,
+        return Windows.over(layer, input, kernel, Windows.pair(kernel), Windows.pair(spec.attribute("strides")),
+                        Windows.pair(spec.attribute("dilation")), Windows.border(spec.attribute("padding")), filters, diagnostics)
+                .map(window -> Convolution.over(window, Windows.outputShape(window),
                         Shape.of(window.windowHeight(), window.windowWidth(), window.inputChannels(), filters),
                         spec.<Boolean>attribute("useBias").value(), Activations.of(spec, "activation", true)));
     }

@@ -1,7 +1,8 @@
 package dev.annonet.processor.kinds;
 
+import dev.annonet.contract.Initializer;
+import dev.annonet.contract.Window2D;
 import dev.annonet.processor.check.Shape;
-import dev.annonet.processor.check.WindowGeometry;
 import dev.annonet.processor.plan.ImageOp;
 import dev.annonet.processor.plan.LayerOps;
 import dev.annonet.processor.plan.Op;
@@ -15,17 +16,17 @@ import java.util.Optional;
  * height 1. Kernel in Keras's layout ({@code kernelShape}: (kh, kw, cin, cout), or (k, cin, cout)),
  * Glorot-uniform; bias zeros; bias and activation added by the planner on rows = batch · positions.
  */
-record Convolution(Shape shape, WindowGeometry window, List<Weight> weights, Optional<Activated> activation)
+record Convolution(Shape shape, Window2D window, List<Weight> weights, Optional<Activated> activation)
         implements ResolvedLayer {
 
-    static Convolution over(WindowGeometry window, Shape shape, Shape kernelShape, boolean useBias,
+    static Convolution over(Window2D window, Shape shape, Shape kernelShape, boolean useBias,
                             Optional<Activated> activation) {
         int patch = window.windowHeight() * window.windowWidth();
         List<Weight> weights = new ArrayList<>();
         weights.add(new Weight("kernel", kernelShape,
-                new WeightValues.GlorotUniform(patch * window.inputChannels(), patch * window.outputChannels())));
+                WeightValues.trained(Initializer.glorotUniform(patch * window.inputChannels(), patch * window.outputChannels()))));
         if (useBias) {
-            weights.add(new Weight("bias", Shape.of(window.outputChannels()), new WeightValues.Zeros()));
+            weights.add(new Weight("bias", Shape.of(window.outputChannels()), WeightValues.trained(Initializer.zeros())));
         }
         return new Convolution(shape, window, List.copyOf(weights), activation);
     }

@@ -1,5 +1,6 @@
 package dev.annonet.processor.kinds;
 
+import dev.annonet.contract.Initializer;
 import dev.annonet.processor.check.Diagnostics;
 import dev.annonet.processor.check.LayerInput;
 import dev.annonet.processor.check.LayerNode;
@@ -109,9 +110,10 @@ final class DenseKind implements LayerKind {
         }
         List<ResolvedLayer.Weight> weights = new ArrayList<>();
         weights.add(new ResolvedLayer.Weight("kernel", Shape.of(in, units),
-                values(kernel.value(), new WeightValues.GlorotUniform(in, units))));
+                values(kernel.value(), WeightValues.trained(Initializer.glorotUniform(in, units)))));
         if (useBias) {
-            weights.add(new ResolvedLayer.Weight("bias", Shape.of(units), values(bias.value(), new WeightValues.Zeros())));
+            weights.add(new ResolvedLayer.Weight("bias", Shape.of(units),
+                    values(bias.value(), WeightValues.trained(Initializer.zeros()))));
         }
         return Optional.of(new Resolved(output, in, units, List.copyOf(weights), Activations.of(spec, "activation", true)));
     }

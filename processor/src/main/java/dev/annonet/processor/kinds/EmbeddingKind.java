@@ -1,5 +1,6 @@
 package dev.annonet.processor.kinds;
 
+import dev.annonet.contract.Initializer;
 import dev.annonet.processor.check.Diagnostics;
 import dev.annonet.processor.check.LayerInput;
 import dev.annonet.processor.check.LayerNode;
@@ -20,7 +21,7 @@ final class EmbeddingKind implements LayerKind {
 
         @Override
         public List<Weight> weights() {
-            return List.of(new Weight("embeddings", Shape.of(inputDim, outputDim), new WeightValues.Uniform(0.05)));
+            return List.of(new Weight("embeddings", Shape.of(inputDim, outputDim), WeightValues.trained(Initializer.uniform(0.05))));
         }
 
         @Override

@@ -1,11 +1,10 @@
 package dev.annonet.processor.kinds;
 
+import dev.annonet.contract.Window2D;
 import dev.annonet.processor.check.Diagnostics;
 import dev.annonet.processor.check.LayerInput;
 import dev.annonet.processor.check.LayerNode;
 import dev.annonet.processor.check.Shape;
-import dev.annonet.processor.check.WindowGeometry;
-import java.util.List;
 import java.util.Optional;
 
 /** {@code @GlobalMaxPooling2D} or {@code @GlobalAveragePooling2D}: one window over the whole image, (channels) out. */
@@ -26,8 +25,10 @@ final class GlobalPooling2DKind implements LayerKind {
         if (!Windows.requireImage(layer, input, diagnostics)) {
             return Optional.empty();
         }
-        List<Integer> all = input.shape().dims().subList(0, 2);
-        WindowGeometry window = WindowGeometry.of(input.shape(), all, all, List.of(1, 1), false, input.shape().last());
-        return Optional.of(new Pooling2DKind.Pooling(Shape.of(input.shape().last()), max, window));
+        Shape image = input.shape();
+        Window2D window = Window2D.input(image.dims().get(0), image.dims().get(1), image.last())
+                .window(image.dims().get(0), image.dims().get(1))
+                .output(1, 1, image.last());
+        return Optional.of(new Pooling2DKind.Pooling(Shape.of(image.last()), max, window));
     }
 }

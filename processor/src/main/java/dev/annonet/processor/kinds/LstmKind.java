@@ -1,5 +1,6 @@
 package dev.annonet.processor.kinds;
 
+import dev.annonet.contract.Initializer;
 import dev.annonet.contract.RecurrentCell;
 import dev.annonet.processor.check.Diagnostics;
 import dev.annonet.processor.check.LayerInput;
@@ -27,9 +28,11 @@ final class LstmKind implements LayerKind {
         public List<Weight> weights() {
             int width = RecurrentCell.LSTM.gates() * units;
             return List.of(
-                    new Weight("kernel", Shape.of(inputs, width), new WeightValues.GlorotUniform(inputs, width)),
-                    new Weight("recurrent_kernel", Shape.of(units, width), new WeightValues.Orthogonal(units, width)),
-                    new Weight("bias", Shape.of(RecurrentCell.LSTM.biasCount(units)), new WeightValues.UnitForgetBias(units)));
+                    new Weight("kernel", Shape.of(inputs, width), WeightValues.trained(Initializer.glorotUniform(inputs, width))),
+                    new Weight("recurrent_kernel", Shape.of(units, width),
+                            WeightValues.trained(Initializer.orthogonal(units, width))),
+                    new Weight("bias", Shape.of(RecurrentCell.LSTM.biasCount(units)),
+                            WeightValues.trained(Initializer.unitForgetBias(units))));
         }
 
         @Override

@@ -1,11 +1,10 @@
 package dev.annonet.processor.kinds;
 
-import dev.annonet.dsl.Padding;
 import dev.annonet.processor.check.Diagnostics;
 import dev.annonet.processor.check.LayerInput;
 import dev.annonet.processor.check.LayerNode;
 import dev.annonet.processor.check.Shape;
-import dev.annonet.processor.check.WindowGeometry;
+import dev.annonet.contract.Window2D;
 import dev.annonet.processor.plan.ImageOp;
 import dev.annonet.processor.plan.LayerOps;
 import dev.annonet.processor.plan.Op;
@@ -23,7 +22,7 @@ final class Pooling2DKind implements LayerKind {
     }
 
     /** A pooling window over the input, the global poolings' too. */
-    record Pooling(Shape shape, boolean max, WindowGeometry window) implements ResolvedLayer {
+    record Pooling(Shape shape, boolean max, Window2D window) implements ResolvedLayer {
 
         @Override
         public List<Op> forward(LayerOps ops) {
@@ -61,9 +60,8 @@ final class Pooling2DKind implements LayerKind {
         Attribute<List<Integer>> poolAttribute = spec.attribute("pool");
         Attribute<List<Integer>> strides = spec.attribute("strides");
         List<Integer> pool = Windows.pair(poolAttribute);
-        WindowGeometry window = WindowGeometry.of(input.shape(), pool, strides.value().isEmpty() ? pool : Windows.pair(strides),
-                List.of(1, 1), spec.attribute("padding").value() == Padding.SAME, input.shape().last());
-        return Windows.output(layer, input, window, window.outputShape(), poolAttribute, diagnostics)
-                .map(shape -> new Pooling(shape, max, window));
+        return Windows.over(layer, input, poolAttribute, pool, strides.value().isEmpty() ? pool : Windows.pair(strides),
+                        List.of(1, 1), Windows.border(spec.attribute("padding")), input.shape().last(), diagnostics)
+                .map(window -> new Pooling(Windows.outputShape(window), max, window));
     }
 }

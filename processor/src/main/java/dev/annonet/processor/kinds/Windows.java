@@ -1,10 +1,11 @@
 package dev.annonet.processor.kinds;
 
+import dev.annonet.contract.Window2D;
+import dev.annonet.dsl.Padding;
 import dev.annonet.processor.check.Diagnostics;
 import dev.annonet.processor.check.LayerInput;
 import dev.annonet.processor.check.LayerNode;
 import dev.annonet.processor.check.Shape;
-import dev.annonet.processor.check.WindowGeometry;
 import dev.annonet.processor.read.Attribute;
 import java.util.List;
 import java.util.Optional;
@@ -50,22 +51,45 @@ final class Windows {
         return true;
     }
 
+    /** Keras's padding of a 2D window. */
+    static Window2D.Border border(Attribute<Padding> padding) {
+        return switch (padding.value()) {
+            case VALID -> Window2D.Border.VALID;
+            case SAME -> Window2D.Border.SAME;
+        };
+    }
+
     /**
-     * The output shape {@code window} gives, or empty when the window does not fit the input (reported
-     * at {@code size}, the option that sets the window) or the output would not fit an array.
+     * Keras's window over a (height, width, channels) input, or empty when it does not fit: reported
+     * at {@code size}, the option that sets the window, or when its output would not fit an array.
      */
-    static Optional<Shape> output(LayerNode node, LayerInput input, WindowGeometry window, Shape output,
-                                  Attribute<List<Integer>> size, Diagnostics diagnostics) {
-        if (window.outputHeight() <= 0 || window.outputWidth() <= 0) {
-            node.error(diagnostics, size, node.spec().describe(size) + " spans " + window.spanHeight() + " × "
-                    + window.spanWidth() + " values, more than its input '" + input.name() + "' of "
-                    + window.inputHeight() + " × " + window.inputWidth() + " holds with padding = VALID: no output would be left");
+    static Optional<Window2D> over(LayerNode node, LayerInput input, Attribute<List<Integer>> size, List<Integer> window,
+                                   List<Integer> strides, List<Integer> dilation, Window2D.Border border,
+                                   int outputChannels, Diagnostics diagnostics) {
+        int height = input.shape().dims().get(0);
+        int width = input.shape().dims().get(1);
+        int outputHeight = Window2D.outputSize(height, window.get(0), strides.get(0), dilation.get(0), border);
+        int outputWidth = Window2D.outputSize(width, window.get(1), strides.get(1), dilation.get(1), border);
+        if (outputHeight <= 0 || outputWidth <= 0) {
+            node.error(diagnostics, size, node.spec().describe(size) + " spans " + Window2D.span(window.get(0), dilation.get(0))
+                    + " × " + Window2D.span(window.get(1), dilation.get(1)) + " values, more than its input '" + input.name()
+                    + "' of " + height + " × " + width + " holds with padding = VALID: no output would be left");
             return Optional.empty();
         }
+        Shape output = Shape.of(outputHeight, outputWidth, outputChannels);
         if (Shape.count(output.dims()) > Integer.MAX_VALUE) {
             node.error(diagnostics, "its output " + output + " holds more values than a Java array can");
             return Optional.empty();
         }
-        return Optional.of(output);
+        return Optional.of(new Window2D(height, width, input.shape().last(), window.get(0), window.get(1),
+                strides.get(0), strides.get(1), dilation.get(0), dilation.get(1),
+                Window2D.padBefore(height, window.get(0), strides.get(0), dilation.get(0), border),
+                Window2D.padBefore(width, window.get(1), strides.get(1), dilation.get(1), border),
+                outputHeight, outputWidth, outputChannels));
+    }
+
+    /** The (height, width, channels) of the window's output. */
+    static Shape outputShape(Window2D window) {
+        return Shape.of(window.outputHeight(), window.outputWidth(), window.outputChannels());
     }
 }

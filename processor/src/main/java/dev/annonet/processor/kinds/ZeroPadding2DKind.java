@@ -1,10 +1,10 @@
 package dev.annonet.processor.kinds;
 
+import dev.annonet.contract.Window2D;
 import dev.annonet.processor.check.Diagnostics;
 import dev.annonet.processor.check.LayerInput;
 import dev.annonet.processor.check.LayerNode;
 import dev.annonet.processor.check.Shape;
-import dev.annonet.processor.check.WindowGeometry;
 import dev.annonet.processor.plan.ImageOp;
 import dev.annonet.processor.plan.LayerOps;
 import dev.annonet.processor.plan.Op;
@@ -15,7 +15,7 @@ import java.util.Optional;
 /** {@code @ZeroPadding2D(padding)}: zeros around the image, as a 1×1 window with padding. */
 final class ZeroPadding2DKind implements LayerKind {
 
-    private record Resolved(Shape shape, WindowGeometry window) implements ResolvedLayer {
+    private record Resolved(Shape shape, Window2D window) implements ResolvedLayer {
 
         @Override
         public List<Op> forward(LayerOps ops) {
@@ -51,12 +51,17 @@ final class ZeroPadding2DKind implements LayerKind {
         if (!optionsValid(layer) || !Windows.requireImage(layer, input, diagnostics)) {
             return Optional.empty();
         }
-        WindowGeometry window = WindowGeometry.padding(input.shape(), sides(layer.spec().<List<Integer>>attribute("padding").value()));
-        Shape output = window.outputShape();
+        List<Integer> sides = sides(layer.spec().<List<Integer>>attribute("padding").value());
+        Shape image = input.shape();
+        Shape output = Shape.of(image.dims().get(0) + sides.get(0) + sides.get(1), image.dims().get(1) + sides.get(2) + sides.get(3),
+                image.last());
         if (Shape.count(output.dims()) > Integer.MAX_VALUE) {
             layer.error(diagnostics, "its output " + output + " holds more values than a Java array can");
             return Optional.empty();
         }
+        Window2D window = Window2D.input(image.dims().get(0), image.dims().get(1), image.last())
+                .padding(sides.get(0), sides.get(2))
+                .output(output.dims().get(0), output.dims().get(1), output.last());
         return Optional.of(new Resolved(output, window));
     }
 

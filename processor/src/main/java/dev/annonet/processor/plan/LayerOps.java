@@ -1,7 +1,7 @@
 package dev.annonet.processor.plan;
 
+import dev.annonet.contract.Window2D;
 import dev.annonet.processor.check.CheckedLayer;
-import dev.annonet.processor.check.WindowGeometry;
 
 /**
  * What a layer's kind lowers its forward and backward ops with: the operands of its tensors and
@@ -78,7 +78,7 @@ public final class LayerOps {
     }
 
     /** The layer's window, a constant of the model class. */
-    public WindowPlan window(WindowGeometry geometry) {
+    public WindowPlan window(Window2D geometry) {
         return scheduler.window(layer, geometry);
     }
 

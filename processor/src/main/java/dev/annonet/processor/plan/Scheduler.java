@@ -1,8 +1,8 @@
 package dev.annonet.processor.plan;
 
+import dev.annonet.contract.Window2D;
 import dev.annonet.dsl.Activation;
 import dev.annonet.processor.check.CheckedLayer;
-import dev.annonet.processor.check.WindowGeometry;
 import dev.annonet.processor.kinds.ResolvedLayer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -54,7 +54,7 @@ final class Scheduler {
         return List.copyOf(windows.values());
     }
 
-    WindowPlan window(CheckedLayer layer, WindowGeometry geometry) {
+    WindowPlan window(CheckedLayer layer, Window2D geometry) {
         return windows.computeIfAbsent(layer, l -> new WindowPlan(l.name() + ".window", geometry));
     }
 

@@ -3,7 +3,7 @@ package dev.annonet.processor.write;
 import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.FieldSpec;
-import dev.annonet.processor.check.WindowGeometry;
+import dev.annonet.contract.Window2D;
 import dev.annonet.processor.plan.ImageOp;
 import dev.annonet.processor.plan.Operand;
 import dev.annonet.processor.plan.WindowPlan;
@@ -12,7 +12,7 @@ import javax.lang.model.element.Modifier;
 
 /** Writes the windowed layers' part of the model class: their window constants and their backend calls. */
 final class ImageCalls {
-    static final ClassName WINDOW = ClassName.get("dev.annonet.runtime.backend", "Window2D");
+    static final ClassName WINDOW = ClassName.get(Window2D.class);
     private static final ClassName POOLING = ClassName.get("dev.annonet.runtime.backend", "PoolingKind");
 
     private ImageCalls() {
@@ -20,7 +20,7 @@ final class ImageCalls {
 
     /** {@code Window2D.input(28, 28, 1).window(3, 3).output(26, 26, 32)}, defaults left out. */
     static FieldSpec constant(WindowPlan plan, String name) {
-        WindowGeometry w = plan.geometry();
+        Window2D w = plan.geometry();
         CodeBlock.Builder value = CodeBlock.builder()
                 .add("$T.input($L, $L, $L)", WINDOW, w.inputHeight(), w.inputWidth(), w.inputChannels());
         if (w.windowHeight() != 1 || w.windowWidth() != 1) {

@@ -8,6 +8,7 @@ import com.squareup.javapoet.JavaFile;
 import com.squareup.javapoet.MethodSpec;
 import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
+import dev.annonet.contract.Initializer;
 import dev.annonet.dsl.Activation;
 import dev.annonet.dsl.Layer;
 import dev.annonet.processor.check.Shape;
@@ -29,7 +30,7 @@ public final class ModelWriter {
     private static final ClassName MODEL = ClassName.get("dev.annonet.runtime", "Model");
     private static final ClassName TWIN = MODEL.nestedClass("Twin");
     private static final ClassName NETWORK_LAYOUT = ClassName.get("dev.annonet.runtime", "NetworkLayout");
-    private static final ClassName INIT = NETWORK_LAYOUT.nestedClass("Init");
+    private static final ClassName INITIALIZER = ClassName.get(Initializer.class);
     private static final ClassName DEVICE = ClassName.get("dev.annonet.runtime", "Device");
     private static final ClassName DENSE_LAYER = ClassName.get("dev.annonet.runtime", "DenseLayer");
     private static final ClassName WEIGHTED_LAYER = ClassName.get("dev.annonet.runtime", "WeightedLayer");
@@ -162,26 +163,28 @@ public final class ModelWriter {
             String values = fixed.values().stream().map(v -> v + "f").collect(Collectors.joining(",$W"));
             return CodeBlock.of(".fixed($S, $N, new float[] {" + values + "}, $L)", parameter.name(), offset, shape);
         }
-        boolean state = parameter.values() instanceof WeightValues.State;
-        WeightValues initial = state ? ((WeightValues.State) parameter.values()).initial() : parameter.values();
-        return CodeBlock.of(state ? ".state($S, $N, $L, $L)" : ".trainable($S, $N, $L, $L)", parameter.name(), offset,
-                initializer(initial), shape);
+        if (parameter.values() instanceof WeightValues.State state) {
+            return CodeBlock.of(".state($S, $N, $L, $L)", parameter.name(), offset, initializer(state.initial()), shape);
+        }
+        Initializer initial = ((WeightValues.Trained) parameter.values()).initial();
+        return CodeBlock.of(".trainable($S, $N, $L, $L)", parameter.name(), offset, initializer(initial), shape);
     }
 
-    private static CodeBlock initializer(WeightValues values) {
-        if (values instanceof WeightValues.GlorotUniform glorot) {
-            return CodeBlock.of("$T.glorotUniform($L, $L)", INIT, glorot.fanIn(), glorot.fanOut());
+    /** {@code Initializer.glorotUniform(784, 512)}: the record as its factory call. */
+    private static CodeBlock initializer(Initializer initial) {
+        if (initial instanceof Initializer.GlorotUniform glorot) {
+            return CodeBlock.of("$T.glorotUniform($L, $L)", INITIALIZER, glorot.fanIn(), glorot.fanOut());
         }
-        if (values instanceof WeightValues.Orthogonal orthogonal) {
-            return CodeBlock.of("$T.orthogonal($L, $L)", INIT, orthogonal.rows(), orthogonal.cols());
+        if (initial instanceof Initializer.Orthogonal orthogonal) {
+            return CodeBlock.of("$T.orthogonal($L, $L)", INITIALIZER, orthogonal.rows(), orthogonal.cols());
         }
-        if (values instanceof WeightValues.Uniform uniform) {
-            return CodeBlock.of("$T.uniform($L)", INIT, uniform.limit());
+        if (initial instanceof Initializer.Uniform uniform) {
+            return CodeBlock.of("$T.uniform($L)", INITIALIZER, uniform.limit());
         }
-        if (values instanceof WeightValues.UnitForgetBias bias) {
-            return CodeBlock.of("$T.unitForgetBias($L)", INIT, bias.units());
+        if (initial instanceof Initializer.UnitForgetBias bias) {
+            return CodeBlock.of("$T.unitForgetBias($L)", INITIALIZER, bias.units());
         }
-        return CodeBlock.of(values instanceof WeightValues.Ones ? "$T.ones()" : "$T.zeros()", INIT);
+        return CodeBlock.of(initial instanceof Initializer.Ones ? "$T.ones()" : "$T.zeros()", INITIALIZER);
     }
 
     /** Initialized where declared, so that both constructors make the views. */

@@ -1,5 +1,8 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.contract.Window2D;
+
+
 /** The convolution family's argument checks, once per call, as {@link KernelArguments} does for the others. */
 public final class ImageKernelArguments {
     private ImageKernelArguments() {

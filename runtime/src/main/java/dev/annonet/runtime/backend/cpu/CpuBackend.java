@@ -6,6 +6,7 @@ import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
 import static org.bytedeco.openblas.global.openblas.cblas_sgemv;
 
+import dev.annonet.contract.Window2D;
 import dev.annonet.cpu.CpuKernels;
 import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.ActivationFunction;
@@ -21,7 +22,6 @@ import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.NativeCodes;
 import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
-import dev.annonet.runtime.backend.Window2D;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

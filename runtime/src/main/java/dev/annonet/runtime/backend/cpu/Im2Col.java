@@ -1,6 +1,6 @@
 package dev.annonet.runtime.backend.cpu;
 
-import dev.annonet.runtime.backend.Window2D;
+import dev.annonet.contract.Window2D;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 

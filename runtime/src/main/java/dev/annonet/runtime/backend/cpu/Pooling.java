@@ -1,7 +1,7 @@
 package dev.annonet.runtime.backend.cpu;
 
+import dev.annonet.contract.Window2D;
 import dev.annonet.runtime.backend.PoolingKind;
-import dev.annonet.runtime.backend.Window2D;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 

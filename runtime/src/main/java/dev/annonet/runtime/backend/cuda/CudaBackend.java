@@ -1,5 +1,6 @@
 package dev.annonet.runtime.backend.cuda;
 
+import dev.annonet.contract.Window2D;
 import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.cuda.CudaTargets;
 import dev.annonet.cuda.NetworkKernels;
@@ -19,7 +20,6 @@ import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
 import dev.annonet.runtime.backend.RecurrentKernels;
 import dev.annonet.runtime.backend.StepReplay;
-import dev.annonet.runtime.backend.Window2D;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
