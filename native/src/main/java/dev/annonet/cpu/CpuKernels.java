@@ -9,14 +9,14 @@ import org.bytedeco.javacpp.annotation.Platform;
  * The JavaCPP binding of annonet's CPU kernels ({@code src/main/native/annonet/cpu}): one pool of
  * threads shared with OpenBLAS, products whose left operand is mostly zeros, computed from its
  * nonzeros on that pool (AVX2 and FMA where the processor has them), a dense layer's bias and
- * activation in one pass and its backward, dropout, bias gradients, an LSTM step's cells, pooling,
+ * activation in one pass and its backward, dropout, bias gradients, a recurrent layer's step of cells, pooling,
  * im2col and its scatter, and the optimizers' updates on that pool. Built by the host C++ compiler
  * on every machine; addresses travel as {@code long}s.
  * {@link #load()} says why the library cannot load instead of throwing; nothing else here may be
  * called then.
  */
 @Platform(include = {"annonet/cpu/threads.h", "annonet/cpu/sparse_products.h", "annonet/cpu/activations.h",
-        "annonet/cpu/lstm_cells.h", "annonet/cpu/images.h", "annonet/cpu/optimizers.h", "annonet/cpu/dropout.h"}, link = "dl")
+        "annonet/cpu/sequence_cells.h", "annonet/cpu/images.h", "annonet/cpu/optimizers.h", "annonet/cpu/dropout.h"}, link = "dl")
 @Namespace("annonet::cpu")
 public final class CpuKernels {
     private CpuKernels() {
@@ -92,17 +92,18 @@ public final class CpuKernels {
     public static native void columnSums(int rows, int cols, long x, long sums);
 
     /**
-     * LSTM step {@code t} forward over every cell (lstm_cell.cuh), as {@code LstmCells.forward}:
-     * the addresses of the bias, of the workspace's start and of y's.
+     * A recurrent layer's step {@code t} forward over every cell (sequence_cells.cuh), as
+     * {@code SequenceCells.forward}: {@code cell} is the cell's native code; the addresses of the
+     * bias, of the workspace's start and of y's. False, computing nothing, for an unknown code.
      */
-    @Name("lstm_cells_forward_at")
-    public static native void lstmCellsForward(int batch, int steps, int units, int t, boolean returnSequences, long bias,
-                                               long workspace, long y);
+    @Name("sequence_cells_forward_at")
+    public static native boolean sequenceCellsForward(int cell, int batch, int steps, int units, int t,
+                                                      boolean returnSequences, long bias, long workspace, long y);
 
-    /** LSTM step {@code t} backward, as {@code LstmCells.backward}: the addresses of the workspace, dy and dWorkspace. */
-    @Name("lstm_cells_backward_at")
-    public static native void lstmCellsBackward(int batch, int steps, int units, int t, boolean returnSequences,
-                                                long workspace, long dy, long dWorkspace);
+    /** Step {@code t} backward, as {@code SequenceCells.backward}: the addresses of the workspace, dy and dWorkspace. */
+    @Name("sequence_cells_backward_at")
+    public static native boolean sequenceCellsBackward(int cell, int batch, int steps, int units, int t,
+                                                       boolean returnSequences, long workspace, long dy, long dWorkspace);
 
     /**
      * Max ({@code kind} 0) or average (1) pooling of {@code batch} NHWC samples (cpu/images.h):

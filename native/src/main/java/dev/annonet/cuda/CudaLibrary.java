@@ -15,7 +15,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * CUDA at all), else by the host C++ compiler with the host executor alone. {@link #load()} says
  * why it cannot load instead of throwing; nothing else here may be called then.
  */
-@Platform(include = {"annonet/context.cuh", "annonet/kernels.cuh", "annonet/image_kernels.cuh", "annonet/recurrent_kernels.cuh",
+@Platform(include = {"annonet/context.cuh", "annonet/kernels.cuh", "annonet/image_kernels.cuh", "annonet/sequence_kernels.cuh",
         "annonet/metric_kernels.cuh"},
         link = "dl")
 @Namespace("annonet")
@@ -263,15 +263,16 @@ public final class CudaLibrary {
     public static native int batchNormBackward(long context, int rows, int cols, long x, long gamma, long statistics,
                                                long dy, long dGamma, long dBeta, long dx);
 
-    // ---- recurrent layers (recurrent_kernels.cuh) -----------------------------------------------------
+    // ---- sequence layers (sequence_kernels.cuh) ----------------------------------------------------
 
-    @Name("lstm_cells_forward")
-    public static native int lstmCellsForward(long context, int batch, int steps, int units, int t, boolean returnSequences,
-                                              long bias, long workspace, long y);
+    /** A recurrent layer's step {@code t} of cells; {@code cell} is the cell's native code. */
+    @Name("sequence_cells_forward")
+    public static native int sequenceCellsForward(long context, int cell, int batch, int steps, int units, int t,
+                                                  boolean returnSequences, long bias, long workspace, long y);
 
-    @Name("lstm_cells_backward")
-    public static native int lstmCellsBackward(long context, int batch, int steps, int units, int t, boolean returnSequences,
-                                               long workspace, long dy, long dWorkspace);
+    @Name("sequence_cells_backward")
+    public static native int sequenceCellsBackward(long context, int cell, int batch, int steps, int units, int t,
+                                                   boolean returnSequences, long workspace, long dy, long dWorkspace);
 
     @Name("embedding")
     public static native int embedding(long context, int rows, int inputDim, int outputDim, long indices, long table, long y);

@@ -99,8 +99,8 @@ class SequenceLayersTest {
             ".trainable(\"first.bias\", FIRST_BIAS, Initializer.unitForgetBias(16), 64)",
             ".layer(\"first\", \"LSTM\", 2880, 28, 16)",
             ".layer(\"second\", \"LSTM\", 800, 8)",
-            "backend.lstm(batch, 28, 28, 16, true, a, batch * IMAGE, p, FIRST_KERNEL, a, batch * FIRST_WORKSPACE, a, batch * FIRST)",
-            "backend.lstmBackward(batch, 28, 16, 8, false, ",
+            "backend.recurrent(RecurrentCell.LSTM, batch, 28, 28, 16, true, a, batch * IMAGE, p, FIRST_KERNEL, a, batch * FIRST_WORKSPACE, a, batch * FIRST)",
+            "backend.recurrentBackward(RecurrentCell.LSTM, batch, 28, 16, 8, false, ",
             "d, batch * FIRST_WORKSPACE, null, 0)",
         }) {
             if (!source.replaceAll("\\s+", " ").contains(part)) {

@@ -1,5 +1,6 @@
 package dev.annonet.processor.plan;
 
+import dev.annonet.contract.RecurrentCell;
 import java.util.List;
 
 /** One call of the schedule; each mirrors a {@code Backend} method (the writer adds {@code accumulate = false}). */
@@ -51,13 +52,14 @@ public sealed interface Op {
     sealed interface Sequence extends Op {
     }
 
-    /** Keras's LSTM over every step; {@code weights}: kernel, recurrent kernel and bias, contiguous. */
-    record Lstm(Extent batch, int steps, int inputs, int units, boolean returnSequences,
-                Operand x, Operand weights, Operand workspace, Operand y) implements Sequence {
+    /** A recurrent layer of {@code cell} over every step; {@code weights}: kernel, recurrent kernel and bias, contiguous. */
+    record Recurrent(RecurrentCell cell, Extent batch, int steps, int inputs, int units, boolean returnSequences,
+                     Operand x, Operand weights, Operand workspace, Operand y) implements Sequence {
     }
 
     /** BPTT; {@code dx} is null when the input needs no gradient. */
-    record LstmBackward(Lstm forward, Operand dy, Operand dWeights, Operand dWorkspace, Operand dx) implements Sequence {
+    record RecurrentBackward(Recurrent forward, Operand dy, Operand dWeights, Operand dWorkspace, Operand dx)
+            implements Sequence {
     }
 
     /** Row r of y is row indices[r] of the table. */

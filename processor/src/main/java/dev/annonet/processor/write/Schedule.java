@@ -2,6 +2,7 @@ package dev.annonet.processor.write;
 
 import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.MethodSpec;
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.processor.plan.Block;
 import dev.annonet.processor.plan.Extent;
 import dev.annonet.processor.plan.Op;
@@ -123,14 +124,14 @@ final class Schedule {
 
     /** The sequence layers' kernels, their arguments as {@code Backend} declares them. */
     private CodeBlock sequenceCall(Op.Sequence op, Set<Space> used) {
-        if (op instanceof Op.Lstm l) {
-            return CodeBlock.of("lstm($L,$W$L,$W$L,$W$L,$W$L)", lstmShape(l),
-                    operand(l.x(), used), operand(l.weights(), used), operand(l.workspace(), used), operand(l.y(), used));
+        if (op instanceof Op.Recurrent r) {
+            return CodeBlock.of("recurrent($L,$W$L,$W$L,$W$L,$W$L)", recurrentShape(r),
+                    operand(r.x(), used), operand(r.weights(), used), operand(r.workspace(), used), operand(r.y(), used));
         }
-        if (op instanceof Op.LstmBackward b) {
-            Op.Lstm l = b.forward();
-            return CodeBlock.of("lstmBackward($L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", lstmShape(l),
-                    operand(l.x(), used), operand(l.weights(), used), operand(l.workspace(), used),
+        if (op instanceof Op.RecurrentBackward b) {
+            Op.Recurrent r = b.forward();
+            return CodeBlock.of("recurrentBackward($L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", recurrentShape(r),
+                    operand(r.x(), used), operand(r.weights(), used), operand(r.workspace(), used),
                     operand(b.dy(), used), operand(b.dWeights(), used), operand(b.dWorkspace(), used), nullable(b.dx(), used));
         }
         if (op instanceof Op.Embedding e) {
@@ -143,8 +144,10 @@ final class Schedule {
                 operand(e.indices(), used), operand(b.dy(), used), operand(b.dTable(), used));
     }
 
-    private static CodeBlock lstmShape(Op.Lstm l) {
-        return CodeBlock.of("$L, $L, $L, $L, $L", extent(l.batch()), l.steps(), l.inputs(), l.units(), l.returnSequences());
+    /** {@code RecurrentCell.LSTM, batch, steps, inputs, units, returnSequences}. */
+    private static CodeBlock recurrentShape(Op.Recurrent r) {
+        return CodeBlock.of("$T.$L, $L, $L, $L, $L, $L", RecurrentCell.class, r.cell(), extent(r.batch()), r.steps(), r.inputs(),
+                r.units(), r.returnSequences());
     }
 
     /** {@code a, batch * HIDDEN_Z}: the buffer's local and the offset. */

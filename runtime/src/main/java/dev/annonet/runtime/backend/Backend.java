@@ -1,5 +1,6 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.contract.Window2D;
 import java.util.function.Supplier;
 
@@ -135,33 +136,32 @@ public interface Backend extends AutoCloseable {
                            Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                            Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset);
 
-    // ---- recurrent layers: LSTM and Embedding (kernels in RecurrentKernels) ---------------------
+    // ---- sequence layers: recurrent layers and Embedding (kernels in SequenceKernels) ----------
 
     /**
-     * Keras's LSTM over {@code steps} time steps of a batch: {@code x} is (batch, steps, inputs);
-     * {@code weights} holds, contiguously, the kernel (inputs, 4u), the recurrent kernel (u, 4u) and
-     * the bias (4u), gate order i, f, c, o; activations tanh, recurrent sigmoid; zero initial state.
-     * {@code y} is (batch, steps, u) when {@code returnSequences}, else (batch, u): the last state.
+     * A recurrent layer of {@code cell} (Keras's LSTM or GRU) over {@code steps} time steps of a
+     * batch: {@code x} is (batch, steps, inputs); {@code weights} holds {@code cell.weightCount(inputs,
+     * units)} values, the kernel (inputs, g·u), the recurrent kernel (u, g·u) and the bias rows, in
+     * Keras's gate order; activations tanh, recurrent sigmoid; zero initial state. {@code y} is
+     * (batch, steps, u) when {@code returnSequences}, else (batch, u): the last state.
      *
-     * <p>{@code workspace} holds {@code batch · (steps · 6u + 4u)} values, all written here and read
-     * by {@link #lstmBackward}: the gates (batch, steps, 4u; the input projection of every step in one
-     * GEMM, then the activated i, f, c̃, o), the cell states c (steps, batch, u), the hidden states h
-     * (steps, batch, u), and a (batch, 4u) scratch for each step's recurrent GEMM.
+     * <p>{@code workspace} holds {@code batch · cell.workspaceSize(steps, units)} values, all written
+     * here and read by {@link #recurrentBackward}, in the regions {@link RecurrentCell} documents.
      */
-    void lstm(int batch, int steps, int inputs, int units, boolean returnSequences,
-              Memory x, int xOffset, Memory weights, int weightsOffset,
-              Memory workspace, int workspaceOffset, Memory y, int yOffset);
+    void recurrent(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences,
+                   Memory x, int xOffset, Memory weights, int weightsOffset,
+                   Memory workspace, int workspaceOffset, Memory y, int yOffset);
 
     /**
-     * Backpropagation through time for {@link #lstm}, from the forward's {@code workspace}:
+     * Backpropagation through time for {@link #recurrent}, from the forward's {@code workspace}:
      * overwrites the weight gradients ({@code dWeights}, laid out as {@code weights}) and, unless
      * {@code dx} is null, the input gradient. {@code dWorkspace} (the size of the workspace) is
-     * scratch: the gate gradients of every step, then the gradients carried from step to step.
+     * scratch: the gradients of every step's gates and those carried from step to step.
      */
-    void lstmBackward(int batch, int steps, int inputs, int units, boolean returnSequences,
-                      Memory x, int xOffset, Memory weights, int weightsOffset, Memory workspace, int workspaceOffset,
-                      Memory dy, int dyOffset, Memory dWeights, int dWeightsOffset,
-                      Memory dWorkspace, int dWorkspaceOffset, Memory dx, int dxOffset);
+    void recurrentBackward(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences,
+                           Memory x, int xOffset, Memory weights, int weightsOffset, Memory workspace, int workspaceOffset,
+                           Memory dy, int dyOffset, Memory dWeights, int dWeightsOffset,
+                           Memory dWorkspace, int dWorkspaceOffset, Memory dx, int dxOffset);
 
     /**
      * Keras's Embedding: row {@code r} of {@code y} (rows × outputDim) is row {@code indices[r]} of

@@ -1,6 +1,9 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.contract.Window2D;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -177,46 +180,47 @@ public abstract class ElementsBackend implements Backend {
                 elements(dBeta), dBetaOffset, elementsOrNull(dx), dxOffset);
     }
 
-    // ---- recurrent layers: the same code on every backend, its GEMMs through this backend's matmul --
+    // ---- sequence layers: the same code on every backend, its GEMMs through this backend's matmul --
 
-    private LstmCells elementCells;
+    private final Map<RecurrentCell, SequenceCells> elementCells = new EnumMap<>(RecurrentCell.class);
 
-    /** An LSTM step's element-wise arithmetic; a fast backend overrides it with its own. */
-    protected LstmCells lstmCells() {
-        if (elementCells == null) {
-            elementCells = new ElementLstmCells(this);
-        }
-        return elementCells;
+    /** A recurrent cell's step arithmetic in double precision; a fast backend overrides it with its own. */
+    protected SequenceCells sequenceCells(RecurrentCell cell) {
+        return elementCells.computeIfAbsent(cell, kind -> switch (kind) {
+            case LSTM -> new ElementLstmCells(this);
+            case GRU -> new ElementGruCells(this);
+        });
     }
 
     @Override
-    public void lstm(int batch, int steps, int inputs, int units, boolean returnSequences,
-                     Memory x, int xOffset, Memory weights, int weightsOffset,
-                     Memory workspace, int workspaceOffset, Memory y, int yOffset) {
-        RecurrentKernels.lstm(this, lstmCells(), batch, steps, inputs, units, returnSequences,
+    public void recurrent(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences,
+                          Memory x, int xOffset, Memory weights, int weightsOffset,
+                          Memory workspace, int workspaceOffset, Memory y, int yOffset) {
+        SequenceKernels.recurrent(this, this::sequenceCells, cell, batch, steps, inputs, units, returnSequences,
                 x, xOffset, weights, weightsOffset, workspace, workspaceOffset, y, yOffset);
     }
 
     @Override
-    public void lstmBackward(int batch, int steps, int inputs, int units, boolean returnSequences,
-                             Memory x, int xOffset, Memory weights, int weightsOffset,
-                             Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
-                             Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
-                             Memory dx, int dxOffset) {
-        RecurrentKernels.lstmBackward(this, lstmCells(), batch, steps, inputs, units, returnSequences,
-                x, xOffset, weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset, dWorkspace, dWorkspaceOffset, dx, dxOffset);
+    public void recurrentBackward(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences,
+                                  Memory x, int xOffset, Memory weights, int weightsOffset,
+                                  Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
+                                  Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
+                                  Memory dx, int dxOffset) {
+        SequenceKernels.recurrentBackward(this, this::sequenceCells, cell, batch, steps, inputs, units, returnSequences,
+                x, xOffset, weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset,
+                dWorkspace, dWorkspaceOffset, dx, dxOffset);
     }
 
     @Override
     public void embedding(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
                           Memory table, int tableOffset, Memory y, int yOffset) {
-        RecurrentKernels.embedding(this, rows, inputDim, outputDim, indices, indicesOffset, table, tableOffset, y, yOffset);
+        SequenceKernels.embedding(this, rows, inputDim, outputDim, indices, indicesOffset, table, tableOffset, y, yOffset);
     }
 
     @Override
     public void embeddingBackward(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
                                   Memory dy, int dyOffset, Memory dTable, int dTableOffset) {
-        RecurrentKernels.embeddingBackward(this, rows, inputDim, outputDim, indices, indicesOffset,
+        SequenceKernels.embeddingBackward(this, rows, inputDim, outputDim, indices, indicesOffset,
                 dy, dyOffset, dTable, dTableOffset);
     }
 }

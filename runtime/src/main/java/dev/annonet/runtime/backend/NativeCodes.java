@@ -1,13 +1,14 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.dsl.Activation;
 
 /**
  * The integer codes the native kernels (CPU and CUDA alike) take for a kind of activation,
- * pooling, loss, accuracy or metric counter: the one table between Java's enums and the C++ enums
- * of {@code element_math.cuh}, {@code window.cuh} and {@code metric_kernels.cuh}, which
- * {@code NativeCodesTest} reads. Written out rather than an {@code ordinal()}, so reordering a
- * Java enum cannot silently run another kernel.
+ * pooling, loss, accuracy, metric counter or recurrent cell: the one table between Java's enums and
+ * the C++ enums of {@code element_math.cuh}, {@code window.cuh}, {@code metric_kernels.cuh} and
+ * {@code sequence_layout.cuh}, which {@code NativeCodesTest} reads. Written out rather than an
+ * {@code ordinal()}, so reordering a Java enum cannot silently run another kernel.
  */
 public final class NativeCodes {
     private NativeCodes() {
@@ -59,6 +60,14 @@ public final class NativeCodes {
             case TOP_K -> 0;
             case CONFUSION -> 1;
             case THRESHOLD_BUCKETS -> 2;
+        };
+    }
+
+    /** sequence_layout.cuh's RecurrentCellKind. */
+    public static int recurrentCell(RecurrentCell cell) {
+        return switch (cell) {
+            case LSTM -> 0;
+            case GRU -> 1;
         };
     }
 }

@@ -79,6 +79,14 @@ public final class BackendPair implements AutoCloseable {
 
     /** The norm of the difference relative to the expected values' norm, below 1e-4. */
     public static void assertCloseInNorm(float[] expected, float[] actual, String what) {
+        assertCloseInNorm(expected, actual, TOLERANCE, what);
+    }
+
+    /** As above, below {@code tolerance}. */
+    public static void assertCloseInNorm(float[] expected, float[] actual, double tolerance, String what) {
+        if (expected.length != actual.length) {
+            fail(what + ": " + actual.length + " values, " + expected.length + " expected");
+        }
         double difference = 0;
         double norm = 0;
         for (int i = 0; i < expected.length; i++) {
@@ -86,7 +94,7 @@ public final class BackendPair implements AutoCloseable {
             norm += Math.pow(expected[i], 2);
         }
         double relative = Math.sqrt(difference) / Math.max(Math.sqrt(norm), Double.MIN_NORMAL);
-        assertTrue(relative < TOLERANCE, what + ": relative error " + relative);
+        assertTrue(relative < tolerance, what + ": relative error " + relative + " ≥ " + tolerance);
     }
 
     /** {@code count} values from {@code offset}: the fast backend's first, the reference's second. */

@@ -36,7 +36,7 @@ public abstract class FastBackendContracts {
     }
 
     @Nested
-    class Recurrent extends RecurrentKernelsMatchReference {
+    class Sequence extends SequenceKernelsMatchReference {
         @Override
         protected Backend newFastBackend() {
             return FastBackendContracts.this.newFastBackend();

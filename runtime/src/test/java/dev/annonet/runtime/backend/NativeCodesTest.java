@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.dsl.Activation;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +42,12 @@ class NativeCodesTest {
     void metricCounters() throws IOException {
         assertSameCodes(MetricCounter.Kind.values(), NativeCodes::metricCounter,
                 enumIn("metric_kernels.cuh", "MetricCounterKind"), "METRIC_");
+    }
+
+    @Test
+    void recurrentCells() throws IOException {
+        assertSameCodes(RecurrentCell.values(), NativeCodes::recurrentCell,
+                enumIn("sequence_layout.cuh", "RecurrentCellKind"), "CELL_");
     }
 
     @Test

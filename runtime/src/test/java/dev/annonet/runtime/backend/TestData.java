@@ -1,7 +1,9 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
@@ -33,6 +35,12 @@ public final class TestData {
                 Arguments.of(LossKind.BINARY_CROSSENTROPY, false),
                 Arguments.of(LossKind.BINARY_CROSSENTROPY, true),
                 Arguments.of(LossKind.MEAN_SQUARED_ERROR, false));
+    }
+
+    /** Every recurrent cell, as (cell, returnSequences): returning its sequence and not. */
+    public static Stream<Arguments> recurrentCells() {
+        return Arrays.stream(RecurrentCell.values())
+                .flatMap(cell -> Stream.of(Arguments.of(cell, false), Arguments.of(cell, true)));
     }
 
     /** A reference memory holding {@code values}. */

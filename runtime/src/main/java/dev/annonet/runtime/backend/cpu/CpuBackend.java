@@ -6,6 +6,7 @@ import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
 import static org.bytedeco.openblas.global.openblas.cblas_sgemv;
 
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.contract.Window2D;
 import dev.annonet.cpu.CpuKernels;
 import dev.annonet.dsl.Activation;
@@ -17,15 +18,17 @@ import dev.annonet.runtime.backend.Elements;
 import dev.annonet.runtime.backend.ElementsBackend;
 import dev.annonet.runtime.backend.ImageKernelArguments;
 import dev.annonet.runtime.backend.KernelArguments;
-import dev.annonet.runtime.backend.LstmCells;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.NativeCodes;
 import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
+import dev.annonet.runtime.backend.SequenceCells;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -43,7 +46,7 @@ public final class CpuBackend extends ElementsBackend {
     private final Pooling pooling = new Pooling();
     private final Im2Col im2col = new Im2Col();
     private final BatchNorm batchNorm = new BatchNorm();
-    private final LstmCells lstmCells;
+    private final Map<RecurrentCell, SequenceCells> sequenceCells = new EnumMap<>(RecurrentCell.class);
     /**
      * Whether annonet's native CPU kernels run here: only on the thread pool OpenBLAS shares (read
      * once), else their threads and OpenBLAS's would oversubscribe the cores; the Java loops otherwise.
@@ -73,7 +76,6 @@ public final class CpuBackend extends ElementsBackend {
         this.nativeKernels = nativeKernels && OpenBlas.sharesThreads();
         this.lender = lender;
         sparseProducts = new SparseProducts(this.nativeKernels);
-        lstmCells = new CpuLstmCells(this.nativeKernels);
     }
 
     @Override
@@ -625,11 +627,16 @@ public final class CpuBackend extends ElementsBackend {
         }
     }
 
-    // ---- recurrent layers: RecurrentKernels' GEMMs through sgemm, the step arithmetic in float ---
+    // ---- sequence layers: SequenceKernels' GEMMs through sgemm, each step's cells in the native body ---
 
     @Override
-    protected LstmCells lstmCells() {
-        return lstmCells;
+    protected SequenceCells sequenceCells(RecurrentCell cell) {
+        String problem = CpuKernels.load();
+        if (problem != null) {
+            throw new IllegalStateException("the CPU backend's " + cell + " runs on annonet's CPU kernels, which cannot load: "
+                    + problem);
+        }
+        return sequenceCells.computeIfAbsent(cell, CpuSequenceCells::new);
     }
 
     /** Frees every memory's native values; this backend and its memories refuse further use. */

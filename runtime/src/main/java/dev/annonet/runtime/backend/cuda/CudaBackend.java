@@ -1,5 +1,6 @@
 package dev.annonet.runtime.backend.cuda;
 
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.contract.Window2D;
 import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.cuda.CudaTargets;
@@ -12,13 +13,13 @@ import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.backend.ImageKernelArguments;
 import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.LossKind;
-import dev.annonet.runtime.backend.LstmCells;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.NativeCodes;
 import dev.annonet.runtime.backend.MetricCounter;
 import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
-import dev.annonet.runtime.backend.RecurrentKernels;
+import dev.annonet.runtime.backend.SequenceCells;
+import dev.annonet.runtime.backend.SequenceKernels;
 import dev.annonet.runtime.backend.StepReplay;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -41,14 +42,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * for the GPU tests ({@code scripts/gpu-check.sh}).
  *
  * <p>Every layer annonet declares has kernels here: Conv2D as im2col + cuBLAS GEMM, pooling, zero
- * padding and batch normalization as annonet kernels, LSTM as RecurrentKernels' schedule (cuBLAS
+ * padding and batch normalization as annonet kernels, LSTM and GRU as SequenceKernels' schedule (cuBLAS
  * GEMMs between per-step cell kernels), Embedding as a gather. {@link #runs} lists them, so a
  * layer added to the DSL without CUDA kernels is refused when a model is created. Not thread-safe.
  */
 public final class CudaBackend implements Backend, StepReplay {
     private static final Set<String> LAYER_TYPES = Set.of("InputLayer", "Dense", "Activation", "Dropout", "Flatten", "Reshape",
             "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling2D", "ZeroPadding2D",
-            "BatchNormalization", "LSTM", "Embedding");
+            "BatchNormalization", "LSTM", "GRU", "Embedding");
     /** Result slots of one recorded step: its loss and its metrics' counts. */
     private static final int RESULT_SLOTS = StepReplay.MAX_RESULTS;
     /** Replayed steps whose results may wait to be collected: one running while the next is prepared. */
@@ -580,42 +581,46 @@ public final class CudaBackend implements Backend, StepReplay {
                 cuda(dBeta).at(dBetaOffset), dx == null ? 0 : cuda(dx).at(dxOffset)), "batchNormBackward");
     }
 
-    // ---- recurrent layers: RecurrentKernels' schedule, its GEMMs through cuBLAS, the cells here -------
+    // ---- sequence layers: SequenceKernels' schedule, its GEMMs through cuBLAS, the cells here ---------
 
     @Override
-    public void lstm(int batch, int steps, int inputs, int units, boolean returnSequences, Memory x, int xOffset,
-                     Memory weights, int weightsOffset, Memory workspace, int workspaceOffset, Memory y, int yOffset) {
-        RecurrentKernels.lstm(this, lstmCells, batch, steps, inputs, units, returnSequences, x, xOffset,
+    public void recurrent(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences,
+                          Memory x, int xOffset, Memory weights, int weightsOffset, Memory workspace, int workspaceOffset,
+                          Memory y, int yOffset) {
+        SequenceKernels.recurrent(this, this::sequenceCells, cell, batch, steps, inputs, units, returnSequences, x, xOffset,
                 weights, weightsOffset, workspace, workspaceOffset, y, yOffset);
     }
 
     @Override
-    public void lstmBackward(int batch, int steps, int inputs, int units, boolean returnSequences, Memory x, int xOffset,
-                             Memory weights, int weightsOffset, Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
-                             Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
-                             Memory dx, int dxOffset) {
-        RecurrentKernels.lstmBackward(this, lstmCells, batch, steps, inputs, units, returnSequences, x, xOffset,
-                weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset,
+    public void recurrentBackward(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences,
+                                  Memory x, int xOffset, Memory weights, int weightsOffset, Memory workspace,
+                                  int workspaceOffset, Memory dy, int dyOffset, Memory dWeights, int dWeightsOffset,
+                                  Memory dWorkspace, int dWorkspaceOffset, Memory dx, int dxOffset) {
+        SequenceKernels.recurrentBackward(this, this::sequenceCells, cell, batch, steps, inputs, units, returnSequences,
+                x, xOffset, weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset,
                 dWorkspace, dWorkspaceOffset, dx, dxOffset);
     }
 
-    /** One LSTM step's cells as one kernel, over (batch, units). */
-    private final LstmCells lstmCells = new LstmCells() {
-        @Override
-        public void forward(int batch, int steps, int units, int t, boolean returnSequences, Memory weights, int biasOffset,
-                            Memory workspace, int workspaceOffset, Memory y, int yOffset) {
-            check(CudaLibrary.lstmCellsForward(context, batch, steps, units, t, returnSequences, cuda(weights).at(biasOffset),
-                    cuda(workspace).at(workspaceOffset), cuda(y).at(yOffset)), "lstm");
-        }
+    /** One step's cells of a recurrent layer as one kernel over (batch, units), the cell's body picked by its code. */
+    private SequenceCells sequenceCells(RecurrentCell cell) {
+        int code = NativeCodes.recurrentCell(cell);
+        return new SequenceCells() {
+            @Override
+            public void forward(int batch, int steps, int units, int t, boolean returnSequences, Memory weights,
+                                int biasOffset, Memory workspace, int workspaceOffset, Memory y, int yOffset) {
+                check(CudaLibrary.sequenceCellsForward(context, code, batch, steps, units, t, returnSequences,
+                        cuda(weights).at(biasOffset), cuda(workspace).at(workspaceOffset), cuda(y).at(yOffset)), "recurrent");
+            }
 
-        @Override
-        public void backward(int batch, int steps, int units, int t, boolean returnSequences, Memory workspace,
-                             int workspaceOffset, Memory dy, int dyOffset, Memory dWorkspace, int dWorkspaceOffset) {
-            check(CudaLibrary.lstmCellsBackward(context, batch, steps, units, t, returnSequences,
-                    cuda(workspace).at(workspaceOffset), cuda(dy).at(dyOffset), cuda(dWorkspace).at(dWorkspaceOffset)),
-                    "lstmBackward");
-        }
-    };
+            @Override
+            public void backward(int batch, int steps, int units, int t, boolean returnSequences, Memory workspace,
+                                 int workspaceOffset, Memory dy, int dyOffset, Memory dWorkspace, int dWorkspaceOffset) {
+                check(CudaLibrary.sequenceCellsBackward(context, code, batch, steps, units, t, returnSequences,
+                        cuda(workspace).at(workspaceOffset), cuda(dy).at(dyOffset), cuda(dWorkspace).at(dWorkspaceOffset)),
+                        "recurrentBackward");
+            }
+        };
+    }
 
     /**
      * Indices outside [0, inputDim) give NaN rows here instead of an exception (checking them would
@@ -624,7 +629,7 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void embedding(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
                           Memory table, int tableOffset, Memory y, int yOffset) {
-        RecurrentKernels.checkEmbedding("embedding", rows, inputDim, outputDim, indices, indicesOffset, table, tableOffset);
+        SequenceKernels.checkEmbedding("embedding", rows, inputDim, outputDim, indices, indicesOffset, table, tableOffset);
         KernelArguments.check("embedding", "y", y, yOffset, rows, outputDim);
         check(CudaLibrary.embedding(context, rows, inputDim, outputDim, cuda(indices).at(indicesOffset),
                 cuda(table).at(tableOffset), cuda(y).at(yOffset)), "embedding");
@@ -633,7 +638,7 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void embeddingBackward(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
                                   Memory dy, int dyOffset, Memory dTable, int dTableOffset) {
-        RecurrentKernels.checkEmbedding("embeddingBackward", rows, inputDim, outputDim, indices, indicesOffset,
+        SequenceKernels.checkEmbedding("embeddingBackward", rows, inputDim, outputDim, indices, indicesOffset,
                 dTable, dTableOffset);
         KernelArguments.check("embeddingBackward", "dy", dy, dyOffset, rows, outputDim);
         check(CudaLibrary.embeddingBackward(context, rows, inputDim, outputDim, cuda(indices).at(indicesOffset),

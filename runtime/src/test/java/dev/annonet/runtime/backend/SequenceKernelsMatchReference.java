@@ -1,17 +1,18 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.runtime.backend.BackendPair.Twin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The LSTM and Embedding kernels of a fast backend against the reference backend on the same
+ * The recurrent and Embedding kernels of a fast backend against the reference backend on the same
  * float inputs, operands at offsets inside shared memories: relative error below 1e-4 over each
  * region. Each fast backend's test nests a subclass that names it.
  */
-public abstract class RecurrentKernelsMatchReference {
+public abstract class SequenceKernelsMatchReference {
     private final BackendPair pair = new BackendPair(newFastBackend(), 99);
 
     /** The backend under test, new for each test. */
@@ -22,39 +23,43 @@ public abstract class RecurrentKernelsMatchReference {
         pair.close();
     }
 
-    @ParameterizedTest(name = "returnSequences={0}")
-    @ValueSource(booleans = {false, true})
-    void lstmForwardAndBackward(boolean returnSequences) {
-        lstmMatches(5, 7, 6, 8, returnSequences, 0.5);
+    private static final String CELLS = "dev.annonet.runtime.backend.TestData#recurrentCells";
+
+    @ParameterizedTest(name = "{0}, returnSequences={1}")
+    @MethodSource(CELLS)
+    void recurrentForwardAndBackward(RecurrentCell cell, boolean returnSequences) {
+        recurrentMatches(cell, 5, 7, 6, 8, returnSequences, 0.5);
     }
 
     /** 12 units: the CPU kernels' eight-cell vector lanes and the scalar cells after them, in one row. */
-    @ParameterizedTest(name = "returnSequences={0}")
-    @ValueSource(booleans = {false, true})
-    void lstmWithUnitsPastTheLastFullLane(boolean returnSequences) {
-        lstmMatches(5, 4, 3, 12, returnSequences, 0.5);
+    @ParameterizedTest(name = "{0}, returnSequences={1}")
+    @MethodSource(CELLS)
+    void recurrentWithUnitsPastTheLastFullLane(RecurrentCell cell, boolean returnSequences) {
+        recurrentMatches(cell, 5, 4, 3, 12, returnSequences, 0.5);
     }
 
     /** Weights that push the gates' pre-activations far past ±10: exp and tanh at the ends of their range. */
-    @ParameterizedTest(name = "returnSequences={0}")
-    @ValueSource(booleans = {false, true})
-    void lstmWithSaturatedGates(boolean returnSequences) {
-        lstmMatches(6, 3, 4, 16, returnSequences, 20);
+    @ParameterizedTest(name = "{0}, returnSequences={1}")
+    @MethodSource(CELLS)
+    void recurrentWithSaturatedGates(RecurrentCell cell, boolean returnSequences) {
+        recurrentMatches(cell, 6, 3, 4, 16, returnSequences, 20);
     }
 
     /** Enough cells per step that a backend may split them over threads (the CPU kernels do past 2,048). */
-    @ParameterizedTest(name = "returnSequences={0}")
-    @ValueSource(booleans = {false, true})
-    void lstmOverManyRows(boolean returnSequences) {
-        lstmMatches(40, 3, 5, 64, returnSequences, 0.5);
+    @ParameterizedTest(name = "{0}, returnSequences={1}")
+    @MethodSource(CELLS)
+    void recurrentOverManyRows(RecurrentCell cell, boolean returnSequences) {
+        recurrentMatches(cell, 40, 3, 5, 64, returnSequences, 0.5);
     }
 
-    private void lstmMatches(int batch, int steps, int inputs, int units, boolean returnSequences, double weightRange) {
+    private void recurrentMatches(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences,
+                                  double weightRange) {
         int pad = 3;
         int xSize = batch * steps * inputs;
         int ySize = batch * (returnSequences ? steps : 1) * units;
-        int workspaceSize = batch * RecurrentKernels.lstmWorkspaceSize(steps, units);
-        int weightCount = RecurrentKernels.lstmWeightCount(inputs, units);
+        int workspaceSize = batch * cell.workspaceSize(steps, units);
+        int weightCount = cell.weightCount(inputs, units);
+        int width = cell.gates() * units;
         // arena: [pad, x, workspace, y]; parameters: [pad, weights]
         int xAt = pad;
         int workspaceAt = xAt + xSize;
@@ -64,17 +69,17 @@ public abstract class RecurrentKernelsMatchReference {
         Twin parameters = pair.twin(pair.uniform(pad + weightCount, -weightRange, weightRange));
         Twin parameterGradients = pair.twin(pair.uniform(pad + weightCount, -1, 1));
         pair.onBoth((backend, side) -> {
-            backend.lstm(batch, steps, inputs, units, returnSequences, side.apply(arena), xAt,
+            backend.recurrent(cell, batch, steps, inputs, units, returnSequences, side.apply(arena), xAt,
                     side.apply(parameters), pad, side.apply(arena), workspaceAt, side.apply(arena), yAt);
-            backend.lstmBackward(batch, steps, inputs, units, returnSequences, side.apply(arena), xAt,
+            backend.recurrentBackward(cell, batch, steps, inputs, units, returnSequences, side.apply(arena), xAt,
                     side.apply(parameters), pad, side.apply(arena), workspaceAt, side.apply(gradients), yAt,
                     side.apply(parameterGradients), pad, side.apply(gradients), workspaceAt,
                     side.apply(gradients), xAt);
         });
         pair.assertMatchesInNorm(arena, "output", yAt, ySize);
-        pair.assertMatchesInNorm(parameterGradients, "kernel gradient", pad, inputs * 4 * units);
-        pair.assertMatchesInNorm(parameterGradients, "recurrent kernel gradient", pad + inputs * 4 * units, units * 4 * units);
-        pair.assertMatchesInNorm(parameterGradients, "bias gradient", pad + (inputs + units) * 4 * units, 4 * units);
+        pair.assertMatchesInNorm(parameterGradients, "kernel gradient", pad, inputs * width);
+        pair.assertMatchesInNorm(parameterGradients, "recurrent kernel gradient", pad + inputs * width, units * width);
+        pair.assertMatchesInNorm(parameterGradients, "bias gradient", pad + (inputs + units) * width, cell.biasCount(units));
         pair.assertMatchesInNorm(gradients, "input gradient", xAt, xSize);
     }
 

@@ -1,33 +1,43 @@
-// The recurrent layers on the CUDA backend: an LSTM step's element-wise cells (each cell's math in
-// lstm_cell.cuh; the GEMMs between steps are cuBLAS calls from the Java side, RecurrentKernels)
-// and Embedding.
+// The sequence layers on the CUDA backend: a recurrent layer's step of element-wise cells (each
+// cell's math in its own .cuh, picked by sequence_cells.cuh; the GEMMs between steps are cuBLAS calls
+// from the Java side, SequenceKernels) and Embedding.
 #pragma once
 
 #include "kernels.cuh"
-#include "lstm_cell.cuh"
+#include "sequence_cells.cuh"
 
 namespace annonet {
 
-// Step t forward over all (b, j) cells (lstm_cell.cuh), one thread per cell.
-inline int lstm_cells_forward(long long handle, int batch, int steps, int units, int t, bool return_sequences,
-                              long long bias_address, long long workspace_address, long long y_address) {
+// Step t forward over all (b, j) cells of the cell of code `cell`, one thread per cell.
+inline int sequence_cells_forward(long long handle, int cell, int batch, int steps, int units, int t,
+                                  bool return_sequences, long long bias_address, long long workspace_address,
+                                  long long y_address) {
     const float* bias = at<const float>(bias_address);
     float* s = at<float>(workspace_address);
     float* y = at<float>(y_address);
+    if (!with_cell(cell, [](auto) {})) return fail(-1006, "sequence_cells_forward", "unknown recurrent cell code");
     return for_each(handle, (long long)batch * units, [=] ANNONET_LAMBDA(long long index) {
-        lstm_cell_forward(batch, steps, units, t, return_sequences, bias, s, y, index / units, (int)(index % units));
-    }, "lstm_cells_forward");
+        with_cell(cell, [&](auto kind) {
+            decltype(kind)::forward(decltype(kind)::layout(batch, steps, units), t, return_sequences, bias, s, y,
+                                    index / units, (int)(index % units));
+        });
+    }, "sequence_cells_forward");
 }
 
-// Step t backward over all (b, j) cells (lstm_cell.cuh), one thread per cell.
-inline int lstm_cells_backward(long long handle, int batch, int steps, int units, int t, bool return_sequences,
-                               long long workspace_address, long long dy_address, long long d_workspace_address) {
+// Step t backward over all (b, j) cells, one thread per cell.
+inline int sequence_cells_backward(long long handle, int cell, int batch, int steps, int units, int t,
+                                   bool return_sequences, long long workspace_address, long long dy_address,
+                                   long long d_workspace_address) {
     const float* s = at<const float>(workspace_address);
     const float* dy = at<const float>(dy_address);
     float* ds = at<float>(d_workspace_address);
+    if (!with_cell(cell, [](auto) {})) return fail(-1006, "sequence_cells_backward", "unknown recurrent cell code");
     return for_each(handle, (long long)batch * units, [=] ANNONET_LAMBDA(long long index) {
-        lstm_cell_backward(batch, steps, units, t, return_sequences, s, dy, ds, index / units, (int)(index % units));
-    }, "lstm_cells_backward");
+        with_cell(cell, [&](auto kind) {
+            decltype(kind)::backward(decltype(kind)::layout(batch, steps, units), t, return_sequences, s, dy, ds,
+                                     index / units, (int)(index % units));
+        });
+    }, "sequence_cells_backward");
 }
 
 // ---- Embedding ----------------------------------------------------------------------------------

@@ -1,11 +1,12 @@
-// An LSTM step's element-wise cells for the CPU backend: lstm_cell.cuh's functions (the CUDA
-// kernels' own) over the batch's rows, shared out on the thread pool. With AVX2, eight cells at a
-// time take the same arithmetic with vector_math.h's exp and tanh instead of five scalar expf and
-// tanhf calls per cell, which would dominate an LSTM's training step; the scalar
-// functions take the rest of a row (units beyond a multiple of 8) and machines without AVX2.
+// A recurrent layer's step of element-wise cells for the CPU backend: the cell bodies the CUDA
+// kernels run (sequence_cells.cuh) over the batch's rows, shared out on the thread pool. With AVX2,
+// an LSTM's cells take eight at a time the same arithmetic with vector_math.h's exp and tanh instead
+// of five scalar expf and tanhf calls per cell, which would dominate an LSTM's training step; the
+// scalar bodies take the rest of a row (units beyond a multiple of 8), other cells and machines
+// without AVX2.
 #pragma once
 
-#include "../lstm_cell.cuh"
+#include "../sequence_cells.cuh"
 #include "threads.h"
 #include "vector_math.h"
 
@@ -13,13 +14,13 @@ namespace annonet {
 namespace cpu {
 
 // Cells per chunk handed to a thread: a few rows of the MNIST LSTM's 128 units.
-constexpr long long LSTM_CHUNK = 2048;
+constexpr long long SEQUENCE_CHUNK = 2048;
 
 // For every chunk of rows [b0, b1) of [0, batch), shared out over the pool: lanes(b0, b1), which
 // returns how many leading cells of each row it did, then cell(b, j) for the others.
 template <typename Lanes, typename Cell>
 inline void each_cell(int batch, int units, Lanes lanes, Cell cell) {
-    in_row_chunks(batch, units, LSTM_CHUNK, [&](int b0, int b1) {
+    in_row_chunks(batch, units, SEQUENCE_CHUNK, [&](int b0, int b1) {
         int done = lanes(b0, b1);
         for (int b = b0; b < b1; b++) {
             for (int j = done; j < units; j++) cell(b, j);
@@ -30,14 +31,14 @@ inline void each_cell(int batch, int units, Lanes lanes, Cell cell) {
 #if defined(__x86_64__)
 ANNONET_AVX2 inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
 
-// lstm_cell_forward for cells [0, units & ~7) of rows [b0, b1), eight at a time.
+// LstmCell::forward for cells [0, units & ~7) of rows [b0, b1), eight at a time.
 ANNONET_AVX2 inline int lstm_forward_lanes(int b0, int b1, int batch, int steps, int units, int t, bool return_sequences,
                                            const float* bias, float* s, float* y) {
-    LstmLayout at{batch, steps, units};
+    SequenceLayout at = LstmCell::layout(batch, steps, units);
     int lanes = units & ~7;
     for (int b = b0; b < b1; b++) {
         float* gates = s + at.gates(b, t);
-        const float* recurrent = t > 0 ? s + at.scratch(b) : nullptr;
+        const float* recurrent = t > 0 ? s + at.recurrent(t, b) : nullptr;
         float* cells = s + at.cell(t, b);
         float* states = s + at.state(t, b);
         float* out = return_sequences || t == steps - 1 ? y + at.output(return_sequences, t, b) : nullptr;
@@ -64,17 +65,17 @@ ANNONET_AVX2 inline int lstm_forward_lanes(int b0, int b1, int batch, int steps,
     return lanes;
 }
 
-// lstm_cell_backward for cells [0, units & ~7) of rows [b0, b1), eight at a time.
+// LstmCell::backward for cells [0, units & ~7) of rows [b0, b1), eight at a time.
 ANNONET_AVX2 inline int lstm_backward_lanes(int b0, int b1, int batch, int steps, int units, int t, bool return_sequences,
                                             const float* s, const float* dy, float* ds) {
-    LstmLayout at{batch, steps, units};
+    SequenceLayout at = LstmCell::layout(batch, steps, units);
     int lanes = units & ~7;
     bool last = t == steps - 1;
     __m256 one = _mm256_set1_ps(1.0f);
     for (int b = b0; b < b1; b++) {
         const float* gates = s + at.gates(b, t);
         float* d_gates = ds + at.gates(b, t);
-        float* d_step = ds + at.scratch(b);
+        float* d_recurrent = ds + at.recurrent(t, b);
         const float* cells = s + at.cell(t, b);
         float* d_cells = ds + at.cell(t, b);
         const float* d_states = ds + at.state(t, b);
@@ -95,41 +96,55 @@ ANNONET_AVX2 inline int lstm_backward_lanes(int b0, int b1, int batch, int steps
                 _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(dh, tanh_c), o), _mm256_sub_ps(one, o))};
             for (int k = 0; k < 4; k++) {
                 _mm256_storeu_ps(d_gates + k * units + j, gradients[k]);
-                _mm256_storeu_ps(d_step + k * units + j, gradients[k]);
+                _mm256_storeu_ps(d_recurrent + k * units + j, gradients[k]);
             }
-            if (t > 0) _mm256_storeu_ps(ds + at.cell(t - 1, b) + j, _mm256_mul_ps(dc, f));
+            if (t > 0) {
+                _mm256_storeu_ps(ds + at.cell(t - 1, b) + j, _mm256_mul_ps(dc, f));
+                _mm256_storeu_ps(ds + at.state(t - 1, b) + j, _mm256_setzero_ps());
+            }
         }
     }
     return lanes;
 }
 #endif
 
-// Step t forward (LstmCells.forward); addresses are those of the bias, the workspace and y.
-inline void lstm_cells_forward_at(int batch, int steps, int units, int t, bool return_sequences, long long bias_address,
-                                  long long workspace_address, long long y_address) {
+// Step t forward (SequenceCells.forward) of the cell of code `cell`; addresses are those of the
+// bias, the workspace and y. False, computing nothing, for an unknown code.
+inline bool sequence_cells_forward_at(int cell, int batch, int steps, int units, int t, bool return_sequences,
+                                      long long bias_address, long long workspace_address, long long y_address) {
     const float* bias = (const float*)(intptr_t)bias_address;
     float* s = (float*)(intptr_t)workspace_address;
     float* y = (float*)(intptr_t)y_address;
-    each_cell(batch, units, [=](int b0, int b1) {
+    return with_cell(cell, [=](auto kind) {
+        using Cell = decltype(kind);
+        SequenceLayout at = Cell::layout(batch, steps, units);
+        each_cell(batch, units, [=](int b0, int b1) {
 #if defined(__x86_64__)
-        if (has_avx2()) return lstm_forward_lanes(b0, b1, batch, steps, units, t, return_sequences, bias, s, y);
+            if (cell == CELL_LSTM && has_avx2())
+                return lstm_forward_lanes(b0, b1, batch, steps, units, t, return_sequences, bias, s, y);
 #endif
-        return 0;
-    }, [=](int b, int j) { lstm_cell_forward(batch, steps, units, t, return_sequences, bias, s, y, b, j); });
+            return 0;
+        }, [=](int b, int j) { Cell::forward(at, t, return_sequences, bias, s, y, b, j); });
+    });
 }
 
-// Step t backward (LstmCells.backward); addresses are those of the workspace, dy and dWorkspace.
-inline void lstm_cells_backward_at(int batch, int steps, int units, int t, bool return_sequences,
-                                   long long workspace_address, long long dy_address, long long d_workspace_address) {
+// Step t backward (SequenceCells.backward); addresses are those of the workspace, dy and dWorkspace.
+inline bool sequence_cells_backward_at(int cell, int batch, int steps, int units, int t, bool return_sequences,
+                                       long long workspace_address, long long dy_address, long long d_workspace_address) {
     const float* s = (const float*)(intptr_t)workspace_address;
     const float* dy = (const float*)(intptr_t)dy_address;
     float* ds = (float*)(intptr_t)d_workspace_address;
-    each_cell(batch, units, [=](int b0, int b1) {
+    return with_cell(cell, [=](auto kind) {
+        using Cell = decltype(kind);
+        SequenceLayout at = Cell::layout(batch, steps, units);
+        each_cell(batch, units, [=](int b0, int b1) {
 #if defined(__x86_64__)
-        if (has_avx2()) return lstm_backward_lanes(b0, b1, batch, steps, units, t, return_sequences, s, dy, ds);
+            if (cell == CELL_LSTM && has_avx2())
+                return lstm_backward_lanes(b0, b1, batch, steps, units, t, return_sequences, s, dy, ds);
 #endif
-        return 0;
-    }, [=](int b, int j) { lstm_cell_backward(batch, steps, units, t, return_sequences, s, dy, ds, b, j); });
+            return 0;
+        }, [=](int b, int j) { Cell::backward(at, t, return_sequences, s, dy, ds, b, j); });
+    });
 }
 
 }  // namespace cpu
