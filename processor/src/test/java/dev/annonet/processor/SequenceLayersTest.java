@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
-/** {@code @LSTM} and {@code @Embedding}: their mistakes (message, file, line), their plan and their model. */
+/** {@code @LSTM}, {@code @GRU} and {@code @Embedding}: their mistakes (message, file, line), their plan and their model. */
 class SequenceLayersTest {
 
     static JavaFileObject stackedLstm() {
@@ -130,5 +130,77 @@ class SequenceLayersTest {
                 throw new AssertionError("generated source lacks <" + part + ">:\n" + source);
             }
         }
+    }
+
+    @Test
+    void gruWeightsAreKerasDefaultGrus() {
+        NetworkPlan plan = PlanCapture.plan(network("Words",
+                "@Input(shape = 12)                        Layer words();",
+                "@Embedding(inputDim = 50, outputDim = 8)  Layer embed();",
+                "@GRU(units = 5)                           Layer gru();",
+                "@Dense(units = 1, activation = SIGMOID)   Layer output();"));
+        assertEquals("embed.embeddings(50, 8) gru.kernel(8, 15) gru.recurrent_kernel(5, 15) gru.bias(2, 15)"
+                        + " output.kernel(5, 1) output.bias(1)",
+                plan.parameters().stream().map(p -> p.name() + p.shape()).collect(Collectors.joining(" ")));
+        assertEquals(WeightValues.trained(Initializer.glorotUniform(8, 15)), plan.parameters().get(1).values());
+        assertEquals(WeightValues.trained(Initializer.orthogonal(5, 15)), plan.parameters().get(2).values());
+        assertEquals(WeightValues.trained(Initializer.zeros()), plan.parameters().get(3).values());
+        // Keras's summary: 3 · (8·5 + 5·5 + 2·5)
+        assertEquals(225, plan.layers().get(2).parameterCount());
+        assertEquals("GRU", plan.layers().get(2).kerasType());
+        // workspace: 12 steps × 7 units' worth, as RecurrentCell.GRU sizes it
+        assertEquals("words@0 embed@12 gru.workspace@108 gru@528 output.z@533 output@534",
+                plan.tensors().stream().map(t -> t.name() + "@" + t.offset()).collect(Collectors.joining(" ")));
+    }
+
+    @Test
+    void gruReturningSequencesOutputsEveryStep() {
+        NetworkPlan plan = PlanCapture.plan(network("Seq",
+                "@Input(shape = {6, 3})                    Layer x();",
+                "@GRU(units = 4, returnSequences = true)   Layer gru();"));
+        assertEquals("(6, 4)", plan.output().shape().toString());
+        assertEquals(3 * (3 * 4 + 4 * 4 + 2 * 4), plan.layers().get(1).parameterCount());
+    }
+
+    @Test
+    void gruAfterEmbeddingModel() {
+        Compilation compilation = compile(network("Words",
+                "@Input(shape = 12)                        Layer words();",
+                "@Embedding(inputDim = 50, outputDim = 8)  Layer embed();",
+                "@GRU(units = 5)                           Layer gru();",
+                "@Dense(units = 1, activation = SIGMOID)   Layer output();"));
+        assertThat(compilation).succeededWithoutWarnings();
+        String source = Networks.generatedSource(compilation, "example.WordsModel").replaceAll("\\s+", " ");
+        for (String part : new String[] {
+            ".trainable(\"gru.bias\", GRU_BIAS, Initializer.zeros(), 2, 15)",
+            ".layer(\"gru\", \"GRU\", 225, 5)",
+            "backend.recurrent(RecurrentCell.GRU, batch, 12, 8, 5, false, a, batch * EMBED, p, GRU_KERNEL,",
+            "backend.recurrentBackward(RecurrentCell.GRU, batch, 12, 8, 5, false, ",
+            "d, batch * EMBED)", // the GRU passes its input gradient on to the embedding
+        }) {
+            if (!source.contains(part)) {
+                throw new AssertionError("generated source lacks <" + part + ">:\n" + source);
+            }
+        }
+    }
+
+    @Test
+    void gruUnitsMustBePositive() {
+        assertError(network("Seq", "@Input(shape = {5, 3}) Layer x();", "@GRU(units = -2) Layer gru();"),
+                "gru: @GRU(units = -2) must be positive", "units = -2");
+    }
+
+    @Test
+    void gruWithoutResetAfterIsNotSupported() {
+        assertError(network("Seq", "@Input(shape = {5, 3}) Layer x();", "@GRU(units = 4,", "resetAfter = false) Layer gru();"),
+                "gru: @GRU(resetAfter = false) is not supported: only Keras's default GRU, reset_after = True, is",
+                "resetAfter = false");
+    }
+
+    @Test
+    void gruOnAFlatInputIsAnError() {
+        assertError(network("Seq", "@Input(shape = 784) Layer image();", "@GRU(units = 4) Layer gru();"),
+                "gru: @GRU takes a sequence, (time, features) per sample, but its input 'image' has shape (784);"
+                        + " give it a rank-2 shape, e.g. with @Reshape", "@GRU(units = 4)");
     }
 }

@@ -212,8 +212,8 @@ public final class Device {
 
     /**
      * A forward pass's multiply-adds per sample, estimated from each layer's parameters and how
-     * often it applies them: a Conv2D at every output position, an LSTM at every time step (the
-     * input's first axis), anything else once.
+     * often it applies them: a convolution at every output position, a recurrent layer at every time
+     * step (the input's first axis), anything else once.
      */
     static long multiplyAddsPerSample(NetworkLayout layout) {
         long total = 0;
@@ -221,7 +221,8 @@ public final class Device {
             int[] shape = layer.outputShape();
             long uses = switch (layer.type()) {
                 case "Conv2D" -> (long) shape[0] * shape[1];
-                case "LSTM" -> layout.input().shape()[0];
+                case "Conv1D" -> shape[0];
+                case "LSTM", "GRU" -> layout.input().shape()[0];
                 default -> 1;
             };
             total += layer.parameters() * uses;

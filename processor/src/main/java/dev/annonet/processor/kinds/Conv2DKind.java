@@ -28,6 +28,7 @@ final class Conv2DKind implements LayerKind {
         if (sizes && Windows.pair(strides).stream().anyMatch(s -> s > 1) && Windows.pair(dilation).stream().anyMatch(d -> d > 1)) {
             layer.error(diagnostics, dilation, spec.describe(strides, dilation) + ": a dilation above 1 needs strides of 1, as in Keras");
         }
+        Windows.rejectCausal(layer, spec.attribute("padding"), diagnostics);
         Activations.checkThresholds(layer, "activation", diagnostics);
     }
 

@@ -3,11 +3,13 @@ package dev.annonet.processor.kinds;
 import dev.annonet.dsl.Activation;
 import dev.annonet.dsl.AveragePooling2D;
 import dev.annonet.dsl.BatchNormalization;
+import dev.annonet.dsl.Conv1D;
 import dev.annonet.dsl.Conv2D;
 import dev.annonet.dsl.Dense;
 import dev.annonet.dsl.Dropout;
 import dev.annonet.dsl.Embedding;
 import dev.annonet.dsl.Flatten;
+import dev.annonet.dsl.GRU;
 import dev.annonet.dsl.GlobalAveragePooling2D;
 import dev.annonet.dsl.GlobalMaxPooling2D;
 import dev.annonet.dsl.Input;
@@ -39,7 +41,9 @@ public final class LayerKinds {
             kind(GlobalAveragePooling2D.class, new GlobalPooling2DKind(false)),
             kind(ZeroPadding2D.class, new ZeroPadding2DKind()),
             // sequences, (time, features)
+            kind(Conv1D.class, new Conv1DKind()),
             kind(LSTM.class, new LstmKind()),
+            kind(GRU.class, new GruKind()),
             kind(Embedding.class, new EmbeddingKind()));
 
     private LayerKinds() {

@@ -49,6 +49,7 @@ final class Pooling2DKind implements LayerKind {
         if (!strides.value().isEmpty()) {
             Windows.checkPair(layer, strides, diagnostics);
         }
+        Windows.rejectCausal(layer, layer.spec().attribute("padding"), diagnostics);
     }
 
     @Override

@@ -51,12 +51,21 @@ final class Windows {
         return true;
     }
 
-    /** Keras's padding of a 2D window. */
+    /** Keras's padding of a window. */
     static Window2D.Border border(Attribute<Padding> padding) {
         return switch (padding.value()) {
             case VALID -> Window2D.Border.VALID;
             case SAME -> Window2D.Border.SAME;
+            case CAUSAL -> Window2D.Border.CAUSAL;
         };
+    }
+
+    /** CAUSAL pads steps before the first of a sequence: Keras accepts it on Conv1D only. */
+    static void rejectCausal(LayerNode node, Attribute<Padding> padding, Diagnostics diagnostics) {
+        if (padding.value() == Padding.CAUSAL) {
+            node.error(diagnostics, padding, node.spec().describe(padding)
+                    + ": CAUSAL padding is for @Conv1D only, as in Keras; use VALID or SAME");
+        }
     }
 
     /**

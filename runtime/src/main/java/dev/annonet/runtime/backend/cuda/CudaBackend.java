@@ -48,8 +48,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CudaBackend implements Backend, StepReplay {
     private static final Set<String> LAYER_TYPES = Set.of("InputLayer", "Dense", "Activation", "Dropout", "Flatten", "Reshape",
-            "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling2D", "ZeroPadding2D",
-            "BatchNormalization", "LSTM", "GRU", "Embedding");
+            "Conv2D", "Conv1D", "MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling2D",
+            "ZeroPadding2D", "BatchNormalization", "LSTM", "GRU", "Embedding");
     /** Result slots of one recorded step: its loss and its metrics' counts. */
     private static final int RESULT_SLOTS = StepReplay.MAX_RESULTS;
     /** Replayed steps whose results may wait to be collected: one running while the next is prepared. */
