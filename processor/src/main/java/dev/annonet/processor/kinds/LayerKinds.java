@@ -20,6 +20,7 @@ import dev.annonet.dsl.ZeroPadding2D;
 import dev.annonet.processor.read.LayerSpec;
 import java.lang.annotation.Annotation;
 import java.util.Map;
+import java.util.Set;
 import javax.lang.model.element.TypeElement;
 
 /** The one table of layer kinds: each layer annotation and what it means. A new layer is one line here. */
@@ -47,6 +48,11 @@ public final class LayerKinds {
             kind(Embedding.class, new EmbeddingKind()));
 
     private LayerKinds() {
+    }
+
+    /** Qualified names of the annotations that have a kind. */
+    public static Set<String> annotations() {
+        return KINDS.keySet();
     }
 
     /** The kind of the layer's annotation. */
