@@ -19,11 +19,11 @@ final class ActivationKind implements LayerKind {
 
     @Override
     public void checkOptions(LayerNode layer, Diagnostics diagnostics) {
-        Activations.checkThresholds(layer, "value", diagnostics);
+        Options.checkThresholds(layer, "value", diagnostics);
     }
 
     @Override
     public Optional<ResolvedLayer> resolve(LayerNode layer, LayerInput input, Diagnostics diagnostics) {
-        return Optional.of(new Resolved(input.shape(), Activations.of(layer.spec(), "value", false)));
+        return Optional.of(new Resolved(input.shape(), Options.of(layer.spec(), "value", false)));
     }
 }

@@ -63,11 +63,8 @@ final class BatchNormalizationKind implements LayerKind {
 
     @Override
     public void checkOptions(LayerNode layer, Diagnostics diagnostics) {
-        Attribute<Double> momentum = layer.spec().attribute("momentum");
         Attribute<Double> epsilon = layer.spec().attribute("epsilon");
-        if (!(momentum.value() >= 0 && momentum.value() < 1)) {
-            layer.errorAbout(diagnostics, momentum, "must be in [0, 1)");
-        }
+        Options.requireFraction(layer, layer.spec().attribute("momentum"), diagnostics);
         if (!(epsilon.value() > 0) || epsilon.value().isInfinite()) {
             layer.errorAbout(diagnostics, epsilon, "must be positive and finite");
         }

@@ -26,14 +26,14 @@ final class Conv1DKind implements LayerKind {
         LayerSpec spec = layer.spec();
         Attribute<Integer> strides = spec.attribute("strides");
         Attribute<Integer> dilation = spec.attribute("dilation");
-        Activations.requirePositive(layer, spec.attribute("filters"), diagnostics);
-        boolean sizes = Activations.requirePositive(layer, spec.attribute("kernel"), diagnostics)
-                & Activations.requirePositive(layer, strides, diagnostics)
-                & Activations.requirePositive(layer, dilation, diagnostics);
+        Options.requirePositive(layer, spec.attribute("filters"), diagnostics);
+        boolean sizes = Options.requirePositive(layer, spec.attribute("kernel"), diagnostics)
+                & Options.requirePositive(layer, strides, diagnostics)
+                & Options.requirePositive(layer, dilation, diagnostics);
         if (sizes && strides.value() > 1 && dilation.value() > 1) {
             layer.error(diagnostics, dilation, spec.describe(strides, dilation) + ": a dilation above 1 needs strides of 1, as in Keras");
         }
-        Activations.checkThresholds(layer, "activation", diagnostics);
+        Options.checkThresholds(layer, "activation", diagnostics);
     }
 
     @Override
@@ -74,6 +74,6 @@ final class Conv1DKind implements LayerKind {
                 .padding(0, Window2D.padBefore(steps, kernel, strides, dilation, border))
                 .output(1, outputSteps, filters);
         return Optional.of(Convolution.over(window, output, Shape.of(kernel, features, filters),
-                spec.<Boolean>attribute("useBias").value(), Activations.of(spec, "activation", true)));
+                spec.<Boolean>attribute("useBias").value(), Options.of(spec, "activation", true)));
     }
 }

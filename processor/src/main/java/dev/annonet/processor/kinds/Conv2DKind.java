@@ -22,14 +22,14 @@ final class Conv2DKind implements LayerKind {
         LayerSpec spec = layer.spec();
         Attribute<List<Integer>> strides = spec.attribute("strides");
         Attribute<List<Integer>> dilation = spec.attribute("dilation");
-        Activations.requirePositive(layer, spec.attribute("filters"), diagnostics);
+        Options.requirePositive(layer, spec.attribute("filters"), diagnostics);
         boolean sizes = Windows.checkPair(layer, spec.attribute("kernel"), diagnostics)
                 & Windows.checkPair(layer, strides, diagnostics) & Windows.checkPair(layer, dilation, diagnostics);
         if (sizes && Windows.pair(strides).stream().anyMatch(s -> s > 1) && Windows.pair(dilation).stream().anyMatch(d -> d > 1)) {
             layer.error(diagnostics, dilation, spec.describe(strides, dilation) + ": a dilation above 1 needs strides of 1, as in Keras");
         }
         Windows.rejectCausal(layer, spec.attribute("padding"), diagnostics);
-        Activations.checkThresholds(layer, "activation", diagnostics);
+        Options.checkThresholds(layer, "activation", diagnostics);
     }
 
     @Override
@@ -44,6 +44,6 @@ final class Conv2DKind implements LayerKind {
                         Windows.pair(spec.attribute("dilation")), Windows.border(spec.attribute("padding")), filters, diagnostics)
                 .map(window -> Convolution.over(window, Windows.outputShape(window),
                         Shape.of(window.windowHeight(), window.windowWidth(), window.inputChannels(), filters),
-                        spec.<Boolean>attribute("useBias").value(), Activations.of(spec, "activation", true)));
+                        spec.<Boolean>attribute("useBias").value(), Options.of(spec, "activation", true)));
     }
 }

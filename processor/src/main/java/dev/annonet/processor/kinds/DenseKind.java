@@ -63,7 +63,7 @@ final class DenseKind implements LayerKind {
     public void checkOptions(LayerNode layer, Diagnostics diagnostics) {
         LayerSpec spec = layer.spec();
         Attribute<List<Float>> bias = spec.attribute("bias");
-        Activations.requirePositive(layer, spec.attribute("units"), diagnostics);
+        Options.requirePositive(layer, spec.attribute("units"), diagnostics);
         if (bias.isWritten() && !spec.<Boolean>attribute("useBias").value()) {
             layer.error(diagnostics, bias, "@Dense(bias = ...) is given, but useBias = false");
         }
@@ -72,7 +72,7 @@ final class DenseKind implements LayerKind {
                 layer.error(diagnostics, weights, "@Dense(" + weights.name() + " = ...) holds a value that is not finite");
             }
         }
-        Activations.checkThresholds(layer, "activation", diagnostics);
+        Options.checkThresholds(layer, "activation", diagnostics);
     }
 
     @Override
@@ -115,7 +115,7 @@ final class DenseKind implements LayerKind {
             weights.add(new ResolvedLayer.Weight("bias", Shape.of(units),
                     values(bias.value(), WeightValues.trained(Initializer.zeros()))));
         }
-        return Optional.of(new Resolved(output, in, units, List.copyOf(weights), Activations.of(spec, "activation", true)));
+        return Optional.of(new Resolved(output, in, units, List.copyOf(weights), Options.of(spec, "activation", true)));
     }
 
     /** Trained from {@code initial}, or the constant written in the declaration. */

@@ -7,7 +7,6 @@ import dev.annonet.processor.check.Shape;
 import dev.annonet.processor.plan.Extent;
 import dev.annonet.processor.plan.LayerOps;
 import dev.annonet.processor.plan.Op;
-import dev.annonet.processor.read.Attribute;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,10 +36,7 @@ final class DropoutKind implements LayerKind {
 
     @Override
     public void checkOptions(LayerNode layer, Diagnostics diagnostics) {
-        Attribute<Double> rate = layer.spec().attribute("rate");
-        if (!(rate.value() >= 0 && rate.value() < 1)) {
-            layer.errorAbout(diagnostics, rate, "must be in [0, 1)");
-        }
+        Options.requireFraction(layer, layer.spec().attribute("rate"), diagnostics);
     }
 
     @Override

@@ -52,8 +52,8 @@ final class EmbeddingKind implements LayerKind {
 
     @Override
     public void checkOptions(LayerNode layer, Diagnostics diagnostics) {
-        Activations.requirePositive(layer, layer.spec().attribute("inputDim"), diagnostics);
-        Activations.requirePositive(layer, layer.spec().attribute("outputDim"), diagnostics);
+        Options.requirePositive(layer, layer.spec().attribute("inputDim"), diagnostics);
+        Options.requirePositive(layer, layer.spec().attribute("outputDim"), diagnostics);
     }
 
     @Override

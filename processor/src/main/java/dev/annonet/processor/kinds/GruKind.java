@@ -18,7 +18,7 @@ final class GruKind implements LayerKind {
 
     @Override
     public void checkOptions(LayerNode layer, Diagnostics diagnostics) {
-        Activations.requirePositive(layer, layer.spec().attribute("units"), diagnostics);
+        Options.requirePositive(layer, layer.spec().attribute("units"), diagnostics);
         Attribute<Boolean> resetAfter = layer.spec().attribute("resetAfter");
         if (!resetAfter.value()) {
             layer.errorAbout(diagnostics, resetAfter, "is not supported: only Keras's default GRU, reset_after = True,"

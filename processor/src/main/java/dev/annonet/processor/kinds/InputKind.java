@@ -4,7 +4,6 @@ import dev.annonet.processor.check.Diagnostics;
 import dev.annonet.processor.check.LayerInput;
 import dev.annonet.processor.check.LayerNode;
 import dev.annonet.processor.check.Shape;
-import dev.annonet.processor.read.Attribute;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,8 +20,7 @@ final class InputKind implements LayerKind {
 
     @Override
     public void checkOptions(LayerNode layer, Diagnostics diagnostics) {
-        Attribute<List<Integer>> shape = layer.spec().attribute("shape");
-        problem(shape.value()).ifPresent(problem -> layer.errorAbout(diagnostics, shape, problem));
+        Options.reportProblem(layer, "shape", InputKind::problem, diagnostics);
     }
 
     @Override

@@ -17,7 +17,7 @@ final class LstmKind implements LayerKind {
 
     @Override
     public void checkOptions(LayerNode layer, Diagnostics diagnostics) {
-        Activations.requirePositive(layer, layer.spec().attribute("units"), diagnostics);
+        Options.requirePositive(layer, layer.spec().attribute("units"), diagnostics);
     }
 
     @Override

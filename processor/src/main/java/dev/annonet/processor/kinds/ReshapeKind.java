@@ -19,8 +19,7 @@ final class ReshapeKind implements LayerKind {
 
     @Override
     public void checkOptions(LayerNode layer, Diagnostics diagnostics) {
-        Attribute<List<Integer>> shape = layer.spec().attribute("shape");
-        problem(shape.value()).ifPresent(problem -> layer.errorAbout(diagnostics, shape, problem));
+        Options.reportProblem(layer, "shape", ReshapeKind::problem, diagnostics);
     }
 
     @Override

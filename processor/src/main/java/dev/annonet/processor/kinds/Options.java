@@ -7,11 +7,12 @@ import dev.annonet.processor.read.Attribute;
 import dev.annonet.processor.read.LayerSpec;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
-/** The activation options a layer may carry ({@code activation} or {@code value}, and {@code thresholds}). */
-final class Activations {
+/** Checks and readings of options that several kinds share: sizes, fractions, shapes, the activation. */
+final class Options {
 
-    private Activations() {
+    private Options() {
     }
 
     /** The layer's activation, read from the attribute {@code name}, applied to its own {@code z} or to its input. */
@@ -49,5 +50,19 @@ final class Activations {
             return false;
         }
         return true;
+    }
+
+    /** Reports a value outside [0, 1). */
+    static void requireFraction(LayerNode node, Attribute<Double> fraction, Diagnostics diagnostics) {
+        if (!(fraction.value() >= 0 && fraction.value() < 1)) {
+            node.errorAbout(diagnostics, fraction, "must be in [0, 1)");
+        }
+    }
+
+    /** Reports what is wrong with a list of sizes, if anything: {@code problem} says it after the attribute. */
+    static void reportProblem(LayerNode node, String attribute, Function<List<Integer>, Optional<String>> problem,
+                              Diagnostics diagnostics) {
+        Attribute<List<Integer>> sizes = node.spec().attribute(attribute);
+        problem.apply(sizes.value()).ifPresent(text -> node.errorAbout(diagnostics, sizes, text));
     }
 }
