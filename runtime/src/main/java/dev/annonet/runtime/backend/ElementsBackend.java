@@ -5,6 +5,7 @@ import dev.annonet.contract.Window2D;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A backend whose memories are {@link Elements}: the kernels written once for every backend
@@ -183,6 +184,8 @@ public abstract class ElementsBackend implements Backend {
     // ---- sequence layers: the same code on every backend, its GEMMs through this backend's matmul --
 
     private final Map<RecurrentCell, SequenceCells> elementCells = new EnumMap<>(RecurrentCell.class);
+    /** {@link #sequenceCells} made once: a method reference made at each call would allocate, and a step allocates nothing. */
+    private final Function<RecurrentCell, SequenceCells> cellsOf = this::sequenceCells;
 
     /** A recurrent cell's step arithmetic in double precision; a fast backend overrides it with its own. */
     protected SequenceCells sequenceCells(RecurrentCell cell) {
@@ -196,7 +199,7 @@ public abstract class ElementsBackend implements Backend {
     public void recurrent(RecurrentCell cell, int batch, int steps, int inputs, int units, boolean returnSequences,
                           Memory x, int xOffset, Memory weights, int weightsOffset,
                           Memory workspace, int workspaceOffset, Memory y, int yOffset) {
-        SequenceKernels.recurrent(this, this::sequenceCells, cell, batch, steps, inputs, units, returnSequences,
+        SequenceKernels.recurrent(this, cellsOf, cell, batch, steps, inputs, units, returnSequences,
                 x, xOffset, weights, weightsOffset, workspace, workspaceOffset, y, yOffset);
     }
 
@@ -206,7 +209,7 @@ public abstract class ElementsBackend implements Backend {
                                   Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
                                   Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
                                   Memory dx, int dxOffset) {
-        SequenceKernels.recurrentBackward(this, this::sequenceCells, cell, batch, steps, inputs, units, returnSequences,
+        SequenceKernels.recurrentBackward(this, cellsOf, cell, batch, steps, inputs, units, returnSequences,
                 x, xOffset, weights, weightsOffset, workspace, workspaceOffset, dy, dyOffset, dWeights, dWeightsOffset,
                 dWorkspace, dWorkspaceOffset, dx, dxOffset);
     }
