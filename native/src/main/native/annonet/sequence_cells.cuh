@@ -8,7 +8,11 @@
 
 namespace annonet {
 
-// visit(Cell{}) for the cell of that code; false, visiting none, for an unknown code.
+// visit(Cell{}) for the cell of that code; false, visiting none, for an unknown code. On the host
+// and the GPU alike, as visit is: nvcc is not to check a host-only visit's instantiation for the GPU.
+#ifdef __CUDACC__
+#pragma nv_exec_check_disable
+#endif
 template <typename Visit>
 ANNONET_HD bool with_cell(int cell, Visit visit) {
     switch (cell) {

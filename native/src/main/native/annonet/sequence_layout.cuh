@@ -1,6 +1,7 @@
 // Where a recurrent layer's values lie in its workspace: the regions of the contract's RecurrentCell
 // (and of the Java side's SequenceLayout), from the workspace's start. The cell bodies
 // (lstm_cell.cuh, gru_cell.cuh) read and write through it; sequence_cells.cuh picks one by its code.
+// A body computes units [j, j + L::WIDTH) of row b, L being its lanes: ScalarLanes on the GPU.
 #pragma once
 
 #include "element_math.cuh"
@@ -11,6 +12,18 @@ namespace annonet {
 enum RecurrentCellKind { CELL_LSTM = 0, CELL_GRU = 1 };
 
 ANNONET_HD float sigmoidf(float v) { return 1.0f / (1.0f + expf(-v)); }
+
+// What a cell body computes with, one unit at a time: a float. The bodies take it as a template
+// argument, so that the CPU kernels run the same bodies on eight units at a time (cpu/vector_math.h's
+// Avx2Lanes, with the same operations).
+struct ScalarLanes {
+    using V = float;
+    ANNONET_HD static V load(const float* p) { return *p; }
+    ANNONET_HD static void store(float* p, V v) { *p = v; }
+    ANNONET_HD static V splat(float v) { return v; }
+    ANNONET_HD static V sigmoid(V v) { return sigmoidf(v); }
+    ANNONET_HD static V tanh(V v) { return tanhf(v); }
+};
 
 struct SequenceLayout {
     long long batch, steps, units;
@@ -38,5 +51,25 @@ struct SequenceLayout {
         return return_sequences ? (b * steps + t) * units : b * units;
     }
 };
+
+// What every cell does with h, on units [j, j + L::WIDTH) of row b: h into the states and, where
+// an output is taken at step t (every step with return_sequences, else the last), into y.
+template <typename L>
+ANNONET_HD void store_state(const SequenceLayout& at, int t, bool return_sequences, float* s, float* y, long long b,
+                            int j, const typename L::V& h) {
+    L::store(s + at.state(t, b) + j, h);
+    if (return_sequences || t == at.steps - 1) L::store(y + at.output(return_sequences, t, b) + j, h);
+}
+
+// h's gradient at step t: dy's there, where an output is taken, plus below the last step what step
+// t + 1 carried (its direct part and the recurrent GEMM's).
+template <typename L>
+ANNONET_HD typename L::V state_gradient(const SequenceLayout& at, int t, bool return_sequences, const float* dy,
+                                        const float* ds, long long b, int j) {
+    bool last = t == at.steps - 1;
+    typename L::V dh = return_sequences || last ? L::load(dy + at.output(return_sequences, t, b) + j) : L::splat(0.0f);
+    if (!last) dh = dh + L::load(ds + at.state(t, b) + j);
+    return dh;
+}
 
 }  // namespace annonet

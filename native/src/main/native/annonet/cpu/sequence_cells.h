@@ -1,9 +1,8 @@
 // A recurrent layer's step of element-wise cells for the CPU backend: the cell bodies the CUDA
 // kernels run (sequence_cells.cuh) over the batch's rows, shared out on the thread pool. With AVX2,
-// an LSTM's cells take eight at a time the same arithmetic with vector_math.h's exp and tanh instead
-// of five scalar expf and tanhf calls per cell, which would dominate an LSTM's training step; the
-// scalar bodies take the rest of a row (units beyond a multiple of 8), other cells and machines
-// without AVX2.
+// the same bodies take eight units at a time, with vector_math.h's exp and tanh instead of scalar
+// expf and tanhf calls (five per LSTM cell), which would dominate a training step; on one float
+// they take the rest of a row (units beyond a multiple of 8) and machines without AVX2.
 #pragma once
 
 #include "../sequence_cells.cuh"
@@ -29,79 +28,50 @@ inline void each_cell(int batch, int units, Lanes lanes, Cell cell) {
 }
 
 #if defined(__x86_64__)
-ANNONET_AVX2 inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
+// Eight floats, with the operations the cell bodies use: a cell body on Avx2Lanes is the body the
+// GPU runs on ScalarLanes, eight units at a time, exp and tanh from vector_math.h.
+struct Vec8 {
+    __m256 v;
+};
 
-// LstmCell::forward for cells [0, units & ~7) of rows [b0, b1), eight at a time.
-ANNONET_AVX2 inline int lstm_forward_lanes(int b0, int b1, int batch, int steps, int units, int t, bool return_sequences,
-                                           const float* bias, float* s, float* y) {
-    SequenceLayout at = LstmCell::layout(batch, steps, units);
-    int lanes = units & ~7;
+ANNONET_AVX2 inline Vec8 operator+(Vec8 a, Vec8 b) { return {_mm256_add_ps(a.v, b.v)}; }
+ANNONET_AVX2 inline Vec8 operator-(Vec8 a, Vec8 b) { return {_mm256_sub_ps(a.v, b.v)}; }
+ANNONET_AVX2 inline Vec8 operator*(Vec8 a, Vec8 b) { return {_mm256_mul_ps(a.v, b.v)}; }
+
+struct Avx2Lanes {
+    using V = Vec8;
+    static constexpr int WIDTH = 8;
+    ANNONET_AVX2 static V load(const float* p) { return {_mm256_loadu_ps(p)}; }
+    ANNONET_AVX2 static void store(float* p, V v) { _mm256_storeu_ps(p, v.v); }
+    ANNONET_AVX2 static V splat(float v) { return {_mm256_set1_ps(v)}; }
+    ANNONET_AVX2 static V sigmoid(V v) { return {sigmoid8(v.v)}; }
+    ANNONET_AVX2 static V tanh(V v) { return {tanh8(v.v)}; }
+};
+
+// Cell::forward on units [0, units & ~7) of rows [b0, b1), eight at a time; returns how many units
+// of each row it did. Flattened: the body and its lanes' operations inline here, compiled for AVX2.
+template <typename Cell>
+ANNONET_AVX2 __attribute__((flatten)) inline int forward_lanes(const SequenceLayout& at, int b0, int b1, int t,
+                                                               bool return_sequences, const float* bias, float* s,
+                                                               float* y) {
+    int lanes = (int)at.units & ~7;
     for (int b = b0; b < b1; b++) {
-        float* gates = s + at.gates(b, t);
-        const float* recurrent = t > 0 ? s + at.recurrent(t, b) : nullptr;
-        float* cells = s + at.cell(t, b);
-        float* states = s + at.state(t, b);
-        float* out = return_sequences || t == steps - 1 ? y + at.output(return_sequences, t, b) : nullptr;
-        for (int j = 0; j < lanes; j += 8) {
-            __m256 pre[4];
-            for (int g = 0; g < 4; g++) {
-                int column = g * units + j;
-                pre[g] = _mm256_add_ps(load8(gates + column), load8(bias + column));
-                if (recurrent) pre[g] = _mm256_add_ps(pre[g], load8(recurrent + column));
-            }
-            __m256 i = sigmoid8(pre[0]), f = sigmoid8(pre[1]), g = tanh8(pre[2]), o = sigmoid8(pre[3]);
-            __m256 c = _mm256_mul_ps(i, g);
-            if (t > 0) c = _mm256_fmadd_ps(f, load8(s + at.cell(t - 1, b) + j), c);
-            __m256 h = _mm256_mul_ps(o, tanh8(c));
-            _mm256_storeu_ps(gates + j, i);
-            _mm256_storeu_ps(gates + units + j, f);
-            _mm256_storeu_ps(gates + 2 * units + j, g);
-            _mm256_storeu_ps(gates + 3 * units + j, o);
-            _mm256_storeu_ps(cells + j, c);
-            _mm256_storeu_ps(states + j, h);
-            if (out) _mm256_storeu_ps(out + j, h);
+        for (int j = 0; j < lanes; j += Avx2Lanes::WIDTH) {
+            Cell::template forward<Avx2Lanes>(at, t, return_sequences, bias, s, y, b, j);
         }
     }
     return lanes;
 }
 
-// LstmCell::backward for cells [0, units & ~7) of rows [b0, b1), eight at a time.
-ANNONET_AVX2 inline int lstm_backward_lanes(int b0, int b1, int batch, int steps, int units, int t, bool return_sequences,
-                                            const float* s, const float* dy, float* ds) {
-    SequenceLayout at = LstmCell::layout(batch, steps, units);
-    int lanes = units & ~7;
-    bool last = t == steps - 1;
-    __m256 one = _mm256_set1_ps(1.0f);
+// Cell::backward as forward_lanes.
+template <typename Cell>
+ANNONET_AVX2 __attribute__((flatten)) inline int backward_lanes(const SequenceLayout& at, int b0, int b1, int t,
+                                                                bool return_sequences, const float* s, const float* dy,
+                                                                float* ds) {
+    int lanes = (int)at.units & ~7;
     for (int b = b0; b < b1; b++) {
-        const float* gates = s + at.gates(b, t);
-        float* d_gates = ds + at.gates(b, t);
-        float* d_recurrent = ds + at.recurrent(t, b);
-        const float* cells = s + at.cell(t, b);
-        float* d_cells = ds + at.cell(t, b);
-        const float* d_states = ds + at.state(t, b);
-        const float* d_out = return_sequences || last ? dy + at.output(return_sequences, t, b) : nullptr;
-        for (int j = 0; j < lanes; j += 8) {
-            __m256 i = load8(gates + j), f = load8(gates + units + j), g = load8(gates + 2 * units + j),
-                   o = load8(gates + 3 * units + j);
-            __m256 tanh_c = tanh8(load8(cells + j));
-            __m256 dh = d_out ? load8(d_out + j) : _mm256_setzero_ps();
-            if (!last) dh = _mm256_add_ps(dh, load8(d_states + j));
-            __m256 dc = _mm256_mul_ps(_mm256_mul_ps(dh, o), _mm256_fnmadd_ps(tanh_c, tanh_c, one));
-            if (!last) dc = _mm256_add_ps(dc, load8(d_cells + j));
-            __m256 previous_c = t > 0 ? load8(s + at.cell(t - 1, b) + j) : _mm256_setzero_ps();
-            __m256 gradients[4] = {
-                _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(dc, g), i), _mm256_sub_ps(one, i)),
-                _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(dc, previous_c), f), _mm256_sub_ps(one, f)),
-                _mm256_mul_ps(_mm256_mul_ps(dc, i), _mm256_fnmadd_ps(g, g, one)),
-                _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(dh, tanh_c), o), _mm256_sub_ps(one, o))};
-            for (int k = 0; k < 4; k++) {
-                _mm256_storeu_ps(d_gates + k * units + j, gradients[k]);
-                _mm256_storeu_ps(d_recurrent + k * units + j, gradients[k]);
-            }
-            if (t > 0) {
-                _mm256_storeu_ps(ds + at.cell(t - 1, b) + j, _mm256_mul_ps(dc, f));
-                _mm256_storeu_ps(ds + at.state(t - 1, b) + j, _mm256_setzero_ps());
-            }
+        for (int j = 0; j < lanes; j += Avx2Lanes::WIDTH) {
+            Cell::template backward<Avx2Lanes>(at, t, return_sequences, s, dy, ds, b, j);
         }
     }
     return lanes;
@@ -120,8 +90,7 @@ inline bool sequence_cells_forward_at(int cell, int batch, int steps, int units,
         SequenceLayout at = Cell::layout(batch, steps, units);
         each_cell(batch, units, [=](int b0, int b1) {
 #if defined(__x86_64__)
-            if (cell == CELL_LSTM && has_avx2())
-                return lstm_forward_lanes(b0, b1, batch, steps, units, t, return_sequences, bias, s, y);
+            if (has_avx2()) return forward_lanes<Cell>(at, b0, b1, t, return_sequences, bias, s, y);
 #endif
             return 0;
         }, [=](int b, int j) { Cell::forward(at, t, return_sequences, bias, s, y, b, j); });
@@ -139,8 +108,7 @@ inline bool sequence_cells_backward_at(int cell, int batch, int steps, int units
         SequenceLayout at = Cell::layout(batch, steps, units);
         each_cell(batch, units, [=](int b0, int b1) {
 #if defined(__x86_64__)
-            if (cell == CELL_LSTM && has_avx2())
-                return lstm_backward_lanes(b0, b1, batch, steps, units, t, return_sequences, s, dy, ds);
+            if (has_avx2()) return backward_lanes<Cell>(at, b0, b1, t, return_sequences, s, dy, ds);
 #endif
             return 0;
         }, [=](int b, int j) { Cell::backward(at, t, return_sequences, s, dy, ds, b, j); });
