@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.testing.compile.Compilation;
 import dev.annonet.contract.Initializer;
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.processor.plan.NetworkPlan;
 import dev.annonet.processor.plan.WeightValues;
 import java.util.stream.Collectors;
@@ -145,8 +146,9 @@ class SequenceLayersTest {
         assertEquals(WeightValues.trained(Initializer.glorotUniform(8, 15)), plan.parameters().get(1).values());
         assertEquals(WeightValues.trained(Initializer.orthogonal(5, 15)), plan.parameters().get(2).values());
         assertEquals(WeightValues.trained(Initializer.zeros()), plan.parameters().get(3).values());
-        // Keras's summary: 3 · (8·5 + 5·5 + 2·5)
+        // Keras's summary: 3 · (8·5 + 5·5 + 2·5), the contract's count of the weights the runtime reads
         assertEquals(225, plan.layers().get(2).parameterCount());
+        assertEquals(RecurrentCell.GRU.weightCount(8, 5), plan.layers().get(2).parameterCount());
         assertEquals("GRU", plan.layers().get(2).kerasType());
         // workspace: 12 steps × 7 units' worth, as RecurrentCell.GRU sizes it
         assertEquals("words@0 embed@12 gru.workspace@108 gru@528 output.z@533 output@534",

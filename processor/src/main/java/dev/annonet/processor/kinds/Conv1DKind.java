@@ -31,7 +31,7 @@ final class Conv1DKind implements LayerKind {
                 & Options.requirePositive(layer, strides, diagnostics)
                 & Options.requirePositive(layer, dilation, diagnostics);
         if (sizes && strides.value() > 1 && dilation.value() > 1) {
-            layer.error(diagnostics, dilation, spec.describe(strides, dilation) + ": a dilation above 1 needs strides of 1, as in Keras");
+            Windows.reportDilatedStrides(layer, strides, dilation, diagnostics);
         }
         Options.checkThresholds(layer, "activation", diagnostics);
     }

@@ -26,7 +26,7 @@ final class Conv2DKind implements LayerKind {
         boolean sizes = Windows.checkPair(layer, spec.attribute("kernel"), diagnostics)
                 & Windows.checkPair(layer, strides, diagnostics) & Windows.checkPair(layer, dilation, diagnostics);
         if (sizes && Windows.pair(strides).stream().anyMatch(s -> s > 1) && Windows.pair(dilation).stream().anyMatch(d -> d > 1)) {
-            layer.error(diagnostics, dilation, spec.describe(strides, dilation) + ": a dilation above 1 needs strides of 1, as in Keras");
+            Windows.reportDilatedStrides(layer, strides, dilation, diagnostics);
         }
         Windows.rejectCausal(layer, spec.attribute("padding"), diagnostics);
         Options.checkThresholds(layer, "activation", diagnostics);

@@ -34,8 +34,7 @@ record Convolution(Shape shape, Window2D window, List<Weight> weights, Optional<
     /** The im2col columns: one window's values per output position. */
     @Override
     public Optional<Scratch> scratch() {
-        return Optional.of(new Scratch("columns",
-                window.outputHeight() * window.outputWidth() * window.windowHeight() * window.windowWidth() * window.inputChannels()));
+        return Optional.of(new Scratch("columns", window.outputPositions() * window.patchSize()));
     }
 
     @Override

@@ -35,6 +35,11 @@ final class Windows {
         return true;
     }
 
+    /** Keras refuses a stride above 1 together with a dilation above 1; reported at the dilation. */
+    static void reportDilatedStrides(LayerNode node, Attribute<?> strides, Attribute<?> dilation, Diagnostics diagnostics) {
+        node.error(diagnostics, dilation, node.spec().describe(strides, dilation) + ": a dilation above 1 needs strides of 1, as in Keras");
+    }
+
     /** {height, width} from one or two sizes. */
     static List<Integer> pair(Attribute<List<Integer>> sizes) {
         List<Integer> values = sizes.value();

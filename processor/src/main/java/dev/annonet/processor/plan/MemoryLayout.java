@@ -2,7 +2,6 @@ package dev.annonet.processor.plan;
 
 import dev.annonet.dsl.Activation;
 import dev.annonet.processor.check.CheckedLayer;
-import dev.annonet.processor.check.Shape;
 import dev.annonet.processor.kinds.ResolvedLayer;
 import java.util.ArrayList;
 import java.util.HashMap;
