@@ -1,5 +1,6 @@
 package example;
 
+import dev.annonet.contract.Initializer;
 import dev.annonet.dsl.Activation;
 import dev.annonet.dsl.Layer;
 import dev.annonet.runtime.DenseLayer;
@@ -81,14 +82,14 @@ public final class MnistMlpModel extends Model implements MnistMlp {
             .input("image", IMAGE, 784)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 10)
             .activationSize(2340)
-            .trainable("hidden.kernel", HIDDEN_KERNEL, NetworkLayout.Init.glorotUniform(784, 512), 784, 512)
-            .trainable("hidden.bias", HIDDEN_BIAS, NetworkLayout.Init.zeros(), 512)
-            .trainable("output.kernel", OUTPUT_KERNEL, NetworkLayout.Init.glorotUniform(512, 10), 512, 10)
-            .trainable("output.bias", OUTPUT_BIAS, NetworkLayout.Init.zeros(), 10)
-            .layer("image", "InputLayer", 0, 784)
-            .layer("hidden", "Dense", 401920, 512)
-            .layer("dropout", "Dropout", 0, 512)
-            .layer("output", "Dense", 5130, 10)
+            .trainable("hidden.kernel", HIDDEN_KERNEL, Initializer.glorotUniform(784, 512), 784, 512)
+            .trainable("hidden.bias", HIDDEN_BIAS, Initializer.zeros(), 512)
+            .trainable("output.kernel", OUTPUT_KERNEL, Initializer.glorotUniform(512, 10), 512, 10)
+            .trainable("output.bias", OUTPUT_BIAS, Initializer.zeros(), 10)
+            .layer("image", "InputLayer", 0, 0L, 784)
+            .layer("hidden", "Dense", 401920, 401920L, 512)
+            .layer("dropout", "Dropout", 0, 0L, 512)
+            .layer("output", "Dense", 5130, 5130L, 10)
             .cudaKernels(MnistMlpCudaKernels::new)
             .build();
 

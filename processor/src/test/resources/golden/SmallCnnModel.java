@@ -1,5 +1,7 @@
 package example;
 
+import dev.annonet.contract.Initializer;
+import dev.annonet.contract.Window2D;
 import dev.annonet.dsl.Activation;
 import dev.annonet.dsl.Layer;
 import dev.annonet.runtime.DenseLayer;
@@ -10,7 +12,6 @@ import dev.annonet.runtime.WeightedLayer;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.PoolingKind;
-import dev.annonet.runtime.backend.Window2D;
 import javax.annotation.processing.Generated;
 
 /**
@@ -135,21 +136,21 @@ public final class SmallCnnModel extends Model implements SmallCnn {
             .input("image", IMAGE, 8, 8, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
             .activationSize(638)
-            .trainable("conv.kernel", CONV_KERNEL, NetworkLayout.Init.glorotUniform(18, 36), 3, 3, 2, 4)
-            .trainable("conv.bias", CONV_BIAS, NetworkLayout.Init.zeros(), 4)
-            .trainable("norm.gamma", NORM_GAMMA, NetworkLayout.Init.ones(), 4)
-            .trainable("norm.beta", NORM_BETA, NetworkLayout.Init.zeros(), 4)
-            .trainable("output.kernel", OUTPUT_KERNEL, NetworkLayout.Init.glorotUniform(16, 3), 16, 3)
-            .trainable("output.bias", OUTPUT_BIAS, NetworkLayout.Init.zeros(), 3)
-            .state("norm.moving_mean", NORM_MOVING_MEAN, NetworkLayout.Init.zeros(), 4)
-            .state("norm.moving_variance", NORM_MOVING_VARIANCE, NetworkLayout.Init.ones(), 4)
-            .layer("image", "InputLayer", 0, 8, 8, 2)
-            .layer("conv", "Conv2D", 76, 4, 4, 4)
-            .layer("norm", "BatchNormalization", 16, 4, 4, 4)
-            .layer("relu", "Activation", 0, 4, 4, 4)
-            .layer("pool", "MaxPooling2D", 0, 2, 2, 4)
-            .layer("flat", "Flatten", 0, 16)
-            .layer("output", "Dense", 51, 3)
+            .trainable("conv.kernel", CONV_KERNEL, Initializer.glorotUniform(18, 36), 3, 3, 2, 4)
+            .trainable("conv.bias", CONV_BIAS, Initializer.zeros(), 4)
+            .trainable("norm.gamma", NORM_GAMMA, Initializer.ones(), 4)
+            .trainable("norm.beta", NORM_BETA, Initializer.zeros(), 4)
+            .trainable("output.kernel", OUTPUT_KERNEL, Initializer.glorotUniform(16, 3), 16, 3)
+            .trainable("output.bias", OUTPUT_BIAS, Initializer.zeros(), 3)
+            .state("norm.moving_mean", NORM_MOVING_MEAN, Initializer.zeros(), 4)
+            .state("norm.moving_variance", NORM_MOVING_VARIANCE, Initializer.ones(), 4)
+            .layer("image", "InputLayer", 0, 0L, 8, 8, 2)
+            .layer("conv", "Conv2D", 76, 1216L, 4, 4, 4)
+            .layer("norm", "BatchNormalization", 16, 16L, 4, 4, 4)
+            .layer("relu", "Activation", 0, 0L, 4, 4, 4)
+            .layer("pool", "MaxPooling2D", 0, 0L, 2, 2, 4)
+            .layer("flat", "Flatten", 0, 0L, 16)
+            .layer("output", "Dense", 51, 51L, 3)
             .cudaKernels(SmallCnnCudaKernels::new)
             .build();
 

@@ -63,7 +63,7 @@ public final class NetworkProcessor extends AbstractProcessor {
             for (Element element : round.getElementsAnnotatedWith(annotation)) {
                 if (network) {
                     guarded(element, () -> compile((TypeElement) element));
-                } else if (LayerAnnotations.names().contains(annotation.getQualifiedName().toString())) {
+                } else if (LayerAnnotations.isLayer(annotation)) {
                     guarded(element, () -> checkEnclosingNetwork(element, annotation));
                 }
             }

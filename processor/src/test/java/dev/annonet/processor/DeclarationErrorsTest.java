@@ -133,6 +133,12 @@ class DeclarationErrorsTest {
     }
 
     @Test
+    void layerNamedLikeAMethodModelGainedLater() {
+        assertError(network("Mlp", "@Input(shape = 2) Layer x();", "@Dense(units = 1) Layer weights();"),
+                "weights: the name is taken by the method weights() of the generated model", "Layer weights()");
+    }
+
+    @Test
     void layerNamedLikeAnObjectMethod() {
         assertError(network("Mlp", "@Input(shape = 2) Layer x();", "@Dense(units = 1) Layer hashCode();"),
                 "hashCode: the name is taken by the method hashCode() of the generated model", "Layer hashCode()");

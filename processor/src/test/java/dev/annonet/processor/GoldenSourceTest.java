@@ -51,6 +51,28 @@ class GoldenSourceTest {
         assertGolden(Networks.smallCnn(), "SmallCnnModel");
     }
 
+    /** Conv1D (CAUSAL, dilated, ReLU) → Flatten → Dense sigmoid. */
+    @Test
+    void causalConv1D() throws IOException {
+        assertGolden(Networks.network("CausalConv",
+                "@Input(shape = {16, 2})                                                                 Layer series();",
+                "@Conv1D(filters = 4, kernel = 3, dilation = 2, padding = Padding.CAUSAL, activation = RELU) Layer conv();",
+                "@Flatten                                                                                Layer flat();",
+                "@Dense(units = 1, activation = SIGMOID)                                                 Layer output();"),
+                "CausalConvModel");
+    }
+
+    /** Embedding → GRU → Dense sigmoid. */
+    @Test
+    void embeddingGru() throws IOException {
+        assertGolden(Networks.network("WordsGru",
+                "@Input(shape = 12)                        Layer words();",
+                "@Embedding(inputDim = 50, outputDim = 8)  Layer embed();",
+                "@GRU(units = 5)                           Layer gru();",
+                "@Dense(units = 1, activation = SIGMOID)   Layer output();"),
+                "WordsGruModel");
+    }
+
     private static void assertGolden(JavaFileObject declaration, String model) throws IOException {
         Compilation compilation = Networks.compile(declaration);
         assertThat(compilation).succeededWithoutWarnings();

@@ -68,6 +68,17 @@ final class Networks {
         }
     }
 
+    /** Asserts that the compilation succeeded and that the generated class, whitespace collapsed, holds each part. */
+    static void assertGeneratedContains(Compilation compilation, String qualifiedName, String... parts) {
+        assertThat(compilation).succeededWithoutWarnings();
+        String source = generatedSource(compilation, qualifiedName).replaceAll("\\s+", " ");
+        for (String part : parts) {
+            if (!source.contains(part)) {
+                throw new AssertionError("generated source lacks <" + part + ">:\n" + source);
+            }
+        }
+    }
+
     /**
      * Compiles {@code source} and asserts an error containing {@code message} on the line
      * containing {@code line}, and that no model was written.

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.annonet.contract.Initializer;
 import dev.annonet.dsl.Activation;
 import dev.annonet.processor.plan.Block;
 import dev.annonet.processor.plan.NetworkPlan;
 import dev.annonet.processor.plan.Op;
-import dev.annonet.processor.plan.Parameter;
-import dev.annonet.processor.plan.Tensor;
+import dev.annonet.processor.plan.WeightValues;
+import dev.annonet.processor.plan.ArenaTensor;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -32,8 +33,8 @@ class PlanTest {
     void mnistParametersAreContiguousKernelBeforeBias() {
         NetworkPlan plan = PlanCapture.plan(Networks.mnistMlp());
         assertEquals("hidden.kernel@0 hidden.bias@401408 output.kernel@401920 output.bias@407040", parameters(plan));
-        assertEquals(new Parameter.GlorotUniform(784, 512), plan.parameters().get(0).values());
-        assertEquals(new Parameter.Zeros(), plan.parameters().get(1).values());
+        assertEquals(WeightValues.trained(Initializer.glorotUniform(784, 512)), plan.parameters().get(0).values());
+        assertEquals(WeightValues.trained(Initializer.zeros()), plan.parameters().get(1).values());
     }
 
     @Test
@@ -46,7 +47,7 @@ class PlanTest {
                 "@Activation(LINEAR) Layer same();",
                 "@Dropout(rate = 0.5) Layer dropped();"));
         assertEquals("image@0 grid@0 flat@0 logits.z@24 logits@24 same@24 dropped@29", tensors(plan));
-        Tensor same = tensor(plan, "same");
+        ArenaTensor same = tensor(plan, "same");
         assertEquals("logits.z", same.aliasOf().name());
         assertNull(tensor(plan, "dropped").aliasOf());
         assertEquals(34, plan.activationSize());
@@ -59,7 +60,7 @@ class PlanTest {
                 "@Dense(units = 2, kernel = {1, 2, 3, 4}) Layer first();",
                 "@Dense(units = 1, bias = 0.5f) Layer second();"));
         assertEquals("first.bias@0 second.kernel@2 first.kernel@4 second.bias@8", parameters(plan));
-        assertEquals(new Parameter.Fixed(List.of(1f, 2f, 3f, 4f)), plan.parameters().get(2).values());
+        assertEquals(new WeightValues.Fixed(List.of(1f, 2f, 3f, 4f)), plan.parameters().get(2).values());
     }
 
     @Test
@@ -96,7 +97,7 @@ class PlanTest {
         return plan.parameters().stream().map(p -> p.name() + "@" + p.offset()).collect(Collectors.joining(" "));
     }
 
-    private static Tensor tensor(NetworkPlan plan, String name) {
+    private static ArenaTensor tensor(NetworkPlan plan, String name) {
         return plan.tensors().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
     }
 

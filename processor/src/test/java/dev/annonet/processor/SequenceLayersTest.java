@@ -1,19 +1,19 @@
 package dev.annonet.processor;
 
-import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.annonet.processor.Networks.assertError;
 import static dev.annonet.processor.Networks.compile;
 import static dev.annonet.processor.Networks.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.google.testing.compile.Compilation;
+import dev.annonet.contract.Initializer;
+import dev.annonet.contract.RecurrentCell;
 import dev.annonet.processor.plan.NetworkPlan;
-import dev.annonet.processor.plan.Parameter;
+import dev.annonet.processor.plan.WeightValues;
 import java.util.stream.Collectors;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
-/** {@code @LSTM} and {@code @Embedding}: their mistakes (message, file, line), their plan and their model. */
+/** {@code @LSTM}, {@code @GRU} and {@code @Embedding}: their mistakes (message, file, line), their plan and their model. */
 class SequenceLayersTest {
 
     static JavaFileObject stackedLstm() {
@@ -74,9 +74,9 @@ class SequenceLayersTest {
         assertEquals("first.kernel@0 first.recurrent_kernel@1792 first.bias@2816 second.kernel@2880"
                         + " second.recurrent_kernel@3392 second.bias@3648 output.kernel@3680 output.bias@3760",
                 plan.parameters().stream().map(p -> p.name() + "@" + p.offset()).collect(Collectors.joining(" ")));
-        assertEquals(new Parameter.GlorotUniform(28, 64), plan.parameters().get(0).values());
-        assertEquals(new Parameter.Orthogonal(16, 64), plan.parameters().get(1).values());
-        assertEquals(new Parameter.UnitForgetBias(16), plan.parameters().get(2).values());
+        assertEquals(WeightValues.trained(Initializer.glorotUniform(28, 64)), plan.parameters().get(0).values());
+        assertEquals(WeightValues.trained(Initializer.orthogonal(16, 64)), plan.parameters().get(1).values());
+        assertEquals(WeightValues.trained(Initializer.unitForgetBias(16)), plan.parameters().get(2).values());
     }
 
     @Test
@@ -90,44 +90,93 @@ class SequenceLayersTest {
 
     @Test
     void stackedLstmModel() {
-        Compilation compilation = compile(stackedLstm());
-        assertThat(compilation).succeededWithoutWarnings();
-        String source = Networks.generatedSource(compilation, "example.StackedModel");
-        for (String part : new String[] {
-            ".trainable(\"first.recurrent_kernel\", FIRST_RECURRENT_KERNEL, NetworkLayout.Init.orthogonal(16, 64), 16, 64)",
-            ".trainable(\"first.bias\", FIRST_BIAS, NetworkLayout.Init.unitForgetBias(16), 64)",
-            ".layer(\"first\", \"LSTM\", 2880, 28, 16)",
-            ".layer(\"second\", \"LSTM\", 800, 8)",
-            "backend.recurrent(RecurrentCell.LSTM, batch, 28, 28, 16, true, a, batch * IMAGE, p, FIRST_KERNEL, a, batch * FIRST_WORKSPACE, a, batch * FIRST)",
-            "backend.recurrentBackward(RecurrentCell.LSTM, batch, 28, 16, 8, false, ",
-            "d, batch * FIRST_WORKSPACE, null, 0)",
-        }) {
-            if (!source.replaceAll("\\s+", " ").contains(part)) {
-                throw new AssertionError("generated source lacks <" + part + ">:\n" + source);
-            }
-        }
+        Networks.assertGeneratedContains(compile(stackedLstm()), "example.StackedModel",
+                ".trainable(\"first.recurrent_kernel\", FIRST_RECURRENT_KERNEL, Initializer.orthogonal(16, 64), 16, 64)",
+                ".trainable(\"first.bias\", FIRST_BIAS, Initializer.unitForgetBias(16), 64)",
+                ".layer(\"first\", \"LSTM\", 2880, 80640L, 28, 16)",
+                ".layer(\"second\", \"LSTM\", 800, 22400L, 8)",
+                "backend.recurrent(RecurrentCell.LSTM, batch, 28, 28, 16, true, a, batch * IMAGE, p, FIRST_KERNEL, a, batch * FIRST_WORKSPACE, a, batch * FIRST)",
+                "backend.recurrentBackward(RecurrentCell.LSTM, batch, 28, 16, 8, false, ",
+                "d, batch * FIRST_WORKSPACE, null, 0)");
     }
 
     @Test
     void embeddingThenLstmModel() {
-        Compilation compilation = compile(network("Words",
+        Networks.assertGeneratedContains(compile(network("Words",
                 "@Input(shape = 12)                          Layer words();",
                 "@Embedding(inputDim = 100, outputDim = 8)   Layer embed();",
                 "@LSTM(units = 4)                            Layer lstm();",
-                "@Dense(units = 1, activation = SIGMOID)     Layer output();"));
-        assertThat(compilation).succeededWithoutWarnings();
-        String source = Networks.generatedSource(compilation, "example.WordsModel").replaceAll("\\s+", " ");
-        for (String part : new String[] {
-            ".inputIndices(100)",
-            ".trainable(\"embed.embeddings\", EMBED_EMBEDDINGS, NetworkLayout.Init.uniform(0.05), 100, 8)",
-            ".layer(\"embed\", \"Embedding\", 800, 12, 8)",
-            "backend.embedding(batch * 12, 100, 8, a, batch * WORDS, p, EMBED_EMBEDDINGS, a, batch * EMBED)",
-            "backend.embeddingBackward(batch * 12, 100, 8, a, batch * WORDS, d, batch * EMBED, g, EMBED_EMBEDDINGS)",
-            "d, batch * EMBED)", // the LSTM passes its input gradient on to the embedding
-        }) {
-            if (!source.contains(part)) {
-                throw new AssertionError("generated source lacks <" + part + ">:\n" + source);
-            }
-        }
+                "@Dense(units = 1, activation = SIGMOID)     Layer output();")), "example.WordsModel",
+                ".inputIndices(100)",
+                ".trainable(\"embed.embeddings\", EMBED_EMBEDDINGS, Initializer.uniform(0.05), 100, 8)",
+                ".layer(\"embed\", \"Embedding\", 800, 800L, 12, 8)",
+                "backend.embedding(batch * 12, 100, 8, a, batch * WORDS, p, EMBED_EMBEDDINGS, a, batch * EMBED)",
+                "backend.embeddingBackward(batch * 12, 100, 8, a, batch * WORDS, d, batch * EMBED, g, EMBED_EMBEDDINGS)",
+                "d, batch * EMBED)"); // the LSTM passes its input gradient on to the embedding
+    }
+
+    @Test
+    void gruWeightsAreKerasDefaultGrus() {
+        NetworkPlan plan = PlanCapture.plan(network("Words",
+                "@Input(shape = 12)                        Layer words();",
+                "@Embedding(inputDim = 50, outputDim = 8)  Layer embed();",
+                "@GRU(units = 5)                           Layer gru();",
+                "@Dense(units = 1, activation = SIGMOID)   Layer output();"));
+        assertEquals("embed.embeddings(50, 8) gru.kernel(8, 15) gru.recurrent_kernel(5, 15) gru.bias(2, 15)"
+                        + " output.kernel(5, 1) output.bias(1)",
+                plan.parameters().stream().map(p -> p.name() + p.shape()).collect(Collectors.joining(" ")));
+        assertEquals(WeightValues.trained(Initializer.glorotUniform(8, 15)), plan.parameters().get(1).values());
+        assertEquals(WeightValues.trained(Initializer.orthogonal(5, 15)), plan.parameters().get(2).values());
+        assertEquals(WeightValues.trained(Initializer.zeros()), plan.parameters().get(3).values());
+        // Keras's summary: 3 · (8·5 + 5·5 + 2·5), the contract's count of the weights the runtime reads
+        assertEquals(225, plan.layers().get(2).parameterCount());
+        assertEquals(RecurrentCell.GRU.weightCount(8, 5), plan.layers().get(2).parameterCount());
+        assertEquals("GRU", plan.layers().get(2).kerasType());
+        // workspace: 12 steps × 7 units' worth, as RecurrentCell.GRU sizes it
+        assertEquals("words@0 embed@12 gru.workspace@108 gru@528 output.z@533 output@534",
+                plan.tensors().stream().map(t -> t.name() + "@" + t.offset()).collect(Collectors.joining(" ")));
+    }
+
+    @Test
+    void gruReturningSequencesOutputsEveryStep() {
+        NetworkPlan plan = PlanCapture.plan(network("Seq",
+                "@Input(shape = {6, 3})                    Layer x();",
+                "@GRU(units = 4, returnSequences = true)   Layer gru();"));
+        assertEquals("(6, 4)", plan.output().shape().toString());
+        assertEquals(3 * (3 * 4 + 4 * 4 + 2 * 4), plan.layers().get(1).parameterCount());
+    }
+
+    @Test
+    void gruAfterEmbeddingModel() {
+        Networks.assertGeneratedContains(compile(network("Words",
+                "@Input(shape = 12)                        Layer words();",
+                "@Embedding(inputDim = 50, outputDim = 8)  Layer embed();",
+                "@GRU(units = 5)                           Layer gru();",
+                "@Dense(units = 1, activation = SIGMOID)   Layer output();")), "example.WordsModel",
+                ".trainable(\"gru.bias\", GRU_BIAS, Initializer.zeros(), 2, 15)",
+                ".layer(\"gru\", \"GRU\", 225, 2700L, 5)",
+                "backend.recurrent(RecurrentCell.GRU, batch, 12, 8, 5, false, a, batch * EMBED, p, GRU_KERNEL,",
+                "backend.recurrentBackward(RecurrentCell.GRU, batch, 12, 8, 5, false, ",
+                "d, batch * EMBED)"); // the GRU passes its input gradient on to the embedding
+    }
+
+    @Test
+    void gruUnitsMustBePositive() {
+        assertError(network("Seq", "@Input(shape = {5, 3}) Layer x();", "@GRU(units = -2) Layer gru();"),
+                "gru: @GRU(units = -2) must be positive", "units = -2");
+    }
+
+    @Test
+    void gruWithoutResetAfterIsNotSupported() {
+        assertError(network("Seq", "@Input(shape = {5, 3}) Layer x();", "@GRU(units = 4,", "resetAfter = false) Layer gru();"),
+                "gru: @GRU(resetAfter = false) is not supported: only Keras's default GRU, reset_after = True, is",
+                "resetAfter = false");
+    }
+
+    @Test
+    void gruOnAFlatInputIsAnError() {
+        assertError(network("Seq", "@Input(shape = 784) Layer image();", "@GRU(units = 4) Layer gru();"),
+                "gru: @GRU takes a sequence, (time, features) per sample, but its input 'image' has shape (784);"
+                        + " give it a rank-2 shape, e.g. with @Reshape", "@GRU(units = 4)");
     }
 }

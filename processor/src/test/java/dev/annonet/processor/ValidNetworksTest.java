@@ -68,8 +68,8 @@ class ValidNetworksTest {
                 "private static final int PAIRS = SQUASHED;",
                 "private static final int FLAT = SQUASHED;",
                 // summary rows in declaration order, whatever the order of computation
-                ".layer(\"squashed\", \"Activation\", 0, 28, 16)\n            .layer(\"rows\", \"Dense\", 464, 28, 16)",
-                ".layer(\"pairs\", \"Reshape\", 0, 14, 32)");
+                ".layer(\"squashed\", \"Activation\", 0, 0L, 28, 16)\n            .layer(\"rows\", \"Dense\", 464, 464L, 28, 16)",
+                ".layer(\"pairs\", \"Reshape\", 0, 0L, 14, 32)");
     }
 
     @Test

@@ -215,14 +215,14 @@ public final class Device {
     }
 
     /**
-     * A forward pass's multiply-adds per sample, estimated from each layer's parameters and how
-     * often its {@link LayerKind} applies them: a convolution at every output position, an LSTM at
-     * every time step (the input's first axis), anything else once.
+     * A forward pass's multiply-adds per sample: the sum of the layers' estimates, which the
+     * processor's layer kinds make (a convolution applies its weights at every output position, a
+     * recurrent layer at every time step).
      */
     static long multiplyAddsPerSample(NetworkLayout layout) {
         long total = 0;
         for (NetworkLayout.LayerRow layer : layout.layers()) {
-            total += layer.parameters() * layer.kind().uses(layer.outputShape(), layout.input().shape());
+            total += layer.multiplyAdds();
         }
         return total;
     }

@@ -1,5 +1,6 @@
 package dev.annonet.runtime;
 
+import dev.annonet.contract.Initializer;
 import java.util.SplittableRandom;
 
 /**
@@ -14,15 +15,15 @@ final class Initializers {
     /** Writes the parameter's initial values into {@code values} at its offset; Zeros writes nothing. */
     static void fill(NetworkLayout.Parameter parameter, float[] values, SplittableRandom random) {
         int offset = parameter.offset();
-        if (parameter.init() instanceof NetworkLayout.Uniform uniform) {
+        if (parameter.init() instanceof Initializer.Uniform uniform) {
             for (int i = 0; i < parameter.size(); i++) {
                 values[offset + i] = (float) random.nextDouble(-uniform.limit(), uniform.limit());
             }
-        } else if (parameter.init() instanceof NetworkLayout.UnitForgetBias bias) {
+        } else if (parameter.init() instanceof Initializer.UnitForgetBias bias) {
             for (int i = bias.units(); i < 2 * bias.units(); i++) {
                 values[offset + i] = 1f;
             }
-        } else if (parameter.init() instanceof NetworkLayout.Orthogonal orthogonal) {
+        } else if (parameter.init() instanceof Initializer.Orthogonal orthogonal) {
             double[] matrix = orthogonal(orthogonal.rows(), orthogonal.cols(), random);
             for (int i = 0; i < matrix.length; i++) {
                 values[offset + i] = (float) matrix[i];

@@ -1,5 +1,6 @@
 package dev.annonet.runtime;
 
+import dev.annonet.contract.Initializer;
 import dev.annonet.dsl.Layer;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.Memory;
@@ -112,12 +113,12 @@ public abstract class Model implements AutoCloseable {
         for (NetworkLayout.Parameter parameter : layout.parameters()) {
             if (parameter.fixed()) {
                 System.arraycopy(parameter.fixedValues(), 0, values, parameter.offset(), parameter.size());
-            } else if (parameter.init() instanceof NetworkLayout.GlorotUniform glorot) {
+            } else if (parameter.init() instanceof Initializer.GlorotUniform glorot) {
                 double limit = Math.sqrt(6.0 / (glorot.fanIn() + glorot.fanOut()));
                 for (int i = 0; i < parameter.size(); i++) {
                     values[parameter.offset() + i] = (float) random.nextDouble(-limit, limit);
                 }
-            } else if (parameter.init() instanceof NetworkLayout.Ones) {
+            } else if (parameter.init() instanceof Initializer.Ones) {
                 Arrays.fill(values, parameter.offset(), parameter.offset() + parameter.size(), 1f);
             } else {
                 Initializers.fill(parameter, values, random); // Zeros: the array starts zeroed

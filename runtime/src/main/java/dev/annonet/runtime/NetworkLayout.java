@@ -1,5 +1,6 @@
 package dev.annonet.runtime;
 
+import dev.annonet.contract.Initializer;
 import dev.annonet.dsl.Activation;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,63 +17,12 @@ import java.util.function.Supplier;
  */
 public final class NetworkLayout {
 
-    /** How a trainable parameter starts: Keras's defaults. */
-    public sealed interface Init {
-        static Init glorotUniform(int fanIn, int fanOut) {
-            return new GlorotUniform(fanIn, fanOut);
-        }
-
-        static Init zeros() {
-            return new Zeros();
-        }
-
-        static Init ones() {
-            return new Ones();
-        }
-
-        // ---- the recurrent layers' initializers (values drawn in Initializers) ----
-
-        static Init orthogonal(int rows, int cols) {
-            return new Orthogonal(rows, cols);
-        }
-
-        static Init uniform(double limit) {
-            return new Uniform(limit);
-        }
-
-        static Init unitForgetBias(int units) {
-            return new UnitForgetBias(units);
-        }
-    }
-
-    /** Keras's Orthogonal: a (rows, cols) matrix with orthonormal rows or columns, whichever are fewer. */
-    public record Orthogonal(int rows, int cols) implements Init {
-    }
-
-    /** Keras's RandomUniform: uniform in ±limit (an Embedding's default, 0.05). */
-    public record Uniform(double limit) implements Init {
-    }
-
-    /** An LSTM bias with Keras's unit_forget_bias: zero except the forget gate's {@code units} values, 1. */
-    public record UnitForgetBias(int units) implements Init {
-    }
-
-    /** Uniform in ±sqrt(6 / (fanIn + fanOut)). */
-    public record GlorotUniform(int fanIn, int fanOut) implements Init {
-    }
-
-    public record Zeros() implements Init {
-    }
-
-    public record Ones() implements Init {
-    }
-
     /**
      * A named weight tensor at {@code offset} in the parameter buffer. {@code fixedValues} is null
      * unless it is fixed in the declaration; {@code state}: not trained by gradients but updated
      * by the forward pass while training (a BatchNormalization's moving statistics).
      */
-    public record Parameter(String name, int offset, int[] shape, Init init, float[] fixedValues, boolean state) {
+    public record Parameter(String name, int offset, int[] shape, Initializer init, float[] fixedValues, boolean state) {
         public int size() {
             return NetworkLayout.size(shape);
         }
@@ -95,11 +45,12 @@ public final class NetworkLayout {
     }
 
     /** One row of {@code summary()}, in declaration order. */
-    public record LayerRow(String name, LayerKind kind, int[] outputShape, long parameters) {
-        /** Keras's class name for the layer, e.g. {@code "Conv2D"}. */
-        public String type() {
-            return kind.kerasType();
-        }
+    /**
+     * One row of {@code summary()}: {@code type} is Keras's class name for the layer (e.g.
+     * {@code "Conv2D"}), {@code multiplyAdds} the processor's estimate of one sample's forward work,
+     * which {@link Device#auto()} weighs.
+     */
+    public record LayerRow(String name, String type, int[] outputShape, long parameters, long multiplyAdds) {
     }
 
     private final String name;
@@ -269,13 +220,13 @@ public final class NetworkLayout {
             return this;
         }
 
-        public Builder trainable(String name, int offset, Init init, int... shape) {
+        public Builder trainable(String name, int offset, Initializer init, int... shape) {
             parameters.add(new Parameter(name, offset, shape.clone(), init, null, false));
             return this;
         }
 
         /** A non-trainable parameter that the forward pass updates while training; after the trainable ones. */
-        public Builder state(String name, int offset, Init init, int... shape) {
+        public Builder state(String name, int offset, Initializer init, int... shape) {
             parameters.add(new Parameter(name, offset, shape.clone(), init, null, true));
             return this;
         }
@@ -288,9 +239,12 @@ public final class NetworkLayout {
             return this;
         }
 
-        /** {@code type}: Keras's class name, one of {@link LayerKind}'s; an unknown one fails here, naming it. */
-        public Builder layer(String name, String type, long parameterCount, int... outputShape) {
-            layers.add(new LayerRow(name, LayerKind.ofKerasType(type), outputShape.clone(), parameterCount));
+        /**
+         * A summary row: {@code type} is Keras's class name, shown as it is; {@code multiplyAdds} the
+         * layer's forward work per sample (its parameters times how often a sample applies them).
+         */
+        public Builder layer(String name, String type, long parameterCount, long multiplyAdds, int... outputShape) {
+            layers.add(new LayerRow(name, type, outputShape.clone(), parameterCount, multiplyAdds));
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.annonet.runtime;
 
+import dev.annonet.contract.Initializer;
 import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Memory;
@@ -59,12 +60,12 @@ final class HandScheduledDense extends Model {
                 .input("x", 0, in)
                 .output("out", y, activation.kind(), z, units)
                 .activationSize(y + units)
-                .layer("x", "InputLayer", 0, in)
-                .layer("out", "Dense", (long) in * units + (useBias ? units : 0), units);
+                .layer("x", "InputLayer", 0, 0, in)
+                .layer("out", "Dense", (long) in * units + (useBias ? units : 0), (long) in * units + (useBias ? units : 0), units);
         if (kernel == null) {
-            builder.trainable("out.kernel", 0, NetworkLayout.Init.glorotUniform(in, units), in, units);
+            builder.trainable("out.kernel", 0, Initializer.glorotUniform(in, units), in, units);
             if (useBias) {
-                builder.trainable("out.bias", in * units, NetworkLayout.Init.zeros(), units);
+                builder.trainable("out.bias", in * units, Initializer.zeros(), units);
             }
         } else {
             builder.fixed("out.kernel", 0, kernel, in, units).fixed("out.bias", in * units, bias, units);

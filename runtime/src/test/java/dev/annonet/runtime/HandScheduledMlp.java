@@ -1,5 +1,6 @@
 package dev.annonet.runtime;
 
+import dev.annonet.contract.Initializer;
 import dev.annonet.dsl.Activation;
 import dev.annonet.dsl.Layer;
 import dev.annonet.runtime.backend.ActivationFunction;
@@ -48,10 +49,10 @@ final class HandScheduledMlp extends Model {
                 .input("image", 0, in)
                 .output("output", oy, Activation.Kind.SOFTMAX, oz, classes)
                 .activationSize(oy + classes)
-                .trainable("hidden.kernel", hk, NetworkLayout.Init.glorotUniform(in, hidden), in, hidden)
-                .trainable("hidden.bias", hb, NetworkLayout.Init.zeros(), hidden)
-                .trainable("output.kernel", ok, NetworkLayout.Init.glorotUniform(hidden, classes), hidden, classes)
-                .trainable("output.bias", ob, NetworkLayout.Init.zeros(), classes)
+                .trainable("hidden.kernel", hk, Initializer.glorotUniform(in, hidden), in, hidden)
+                .trainable("hidden.bias", hb, Initializer.zeros(), hidden)
+                .trainable("output.kernel", ok, Initializer.glorotUniform(hidden, classes), hidden, classes)
+                .trainable("output.bias", ob, Initializer.zeros(), classes)
                 .layer("image", "InputLayer", 0, in)
                 .layer("hidden", "Dense", (long) in * hidden + hidden, hidden)
                 .layer("dropout", "Dropout", 0, hidden)

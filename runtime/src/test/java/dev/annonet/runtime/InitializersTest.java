@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.annonet.contract.Initializer;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,7 +41,7 @@ class InitializersTest {
     void unitForgetBiasSetsOnlyTheForgetGate() {
         float[] values = new float[2 + 12];
         NetworkLayout.Parameter bias = new NetworkLayout.Parameter("lstm.bias", 2, new int[] {12},
-                NetworkLayout.Init.unitForgetBias(3), null, false);
+                Initializer.unitForgetBias(3), null, false);
         Initializers.fill(bias, values, new SplittableRandom(1));
         assertArrayEquals(new float[] {0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0}, values);
     }
@@ -49,7 +50,7 @@ class InitializersTest {
     void uniformStaysInItsLimit() {
         float[] values = new float[1000];
         NetworkLayout.Parameter table = new NetworkLayout.Parameter("embed.embeddings", 0, new int[] {100, 10},
-                NetworkLayout.Init.uniform(0.05), null, false);
+                Initializer.uniform(0.05), null, false);
         Initializers.fill(table, values, new SplittableRandom(1));
         for (float v : values) {
             assertTrue(v >= -0.05f && v <= 0.05f && v != 0, "value " + v);

@@ -1,23 +1,26 @@
 package dev.annonet.processor.check;
 
-import dev.annonet.processor.read.DenseSpec;
-import dev.annonet.processor.read.LayerSpec;
+import dev.annonet.processor.kinds.ResolvedLayer;
 
 /**
- * A layer of a valid network: its declaration index, name, annotation, the layer it takes as
- * input (null for an {@code @Input}) and its output shape.
+ * A layer of a valid network: its declaration index, name, annotation as written (for comments),
+ * Keras's name of its class, the layer it takes as input (null for an {@code @Input}) and what its
+ * kind resolved it to: shape, weights, memory and lowering.
  */
-public record CheckedLayer(int index, String name, LayerSpec spec, CheckedLayer input, Shape shape) {
+public record CheckedLayer(int index, String name, String declaration, String kerasType, CheckedLayer input,
+                           ResolvedLayer layer) {
 
-    /** Weight values of the layer, fixed ones included, as Keras's summary counts them. */
+    public Shape shape() {
+        return layer.shape();
+    }
+
+    /** Weight values of the layer, fixed ones and moving statistics included, as Keras's summary counts them. */
     public long parameterCount() {
-        if (spec instanceof DenseSpec dense) {
-            long units = shape.last();
-            return input.shape().last() * units + (dense.useBias().value() ? units : 0);
-        }
-        if (ImageRules.owns(spec)) {
-            return ImageRules.parameterCount(this);
-        }
-        return SequenceRules.parameterCount(this);
+        return layer.weights().stream().mapToLong(weight -> weight.shape().size()).sum();
+    }
+
+    /** One sample's forward multiply-adds, estimated as the weights times how often a sample applies them. */
+    public long multiplyAdds() {
+        return parameterCount() * layer.weightUses();
     }
 }

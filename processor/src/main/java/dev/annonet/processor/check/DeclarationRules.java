@@ -1,5 +1,6 @@
 package dev.annonet.processor.check;
 
+import dev.annonet.contract.ModelNames;
 import dev.annonet.processor.read.LayerSpec;
 import dev.annonet.processor.read.MemberSpec;
 import dev.annonet.processor.read.MethodForm;
@@ -18,17 +19,6 @@ import javax.lang.model.element.TypeElement;
 
 /** Rules on the Java shape of a declaration: the annotated type and its methods. */
 final class DeclarationRules {
-
-    /**
-     * Methods of the generated model class (its own, {@code dev.annonet.runtime.Model}'s and
-     * Object's): a layer accessor of the same name would clash with them.
-     */
-    static final Set<String> MODEL_METHOD_NAMES = Set.of(
-            "create", "name", "device", "summary", "summaryText", "parameterCount", "trainableParameterCount",
-            "nonTrainableParameterCount", "compile", "fit", "evaluate", "predict", "close", "forward", "backward",
-            "parameters", "gradients", "activations", "activationGradients", "step", "dropoutSeed", "denseLayer", "weightedLayer",
-            "layer", "predictSample", "save", "load",
-            "equals", "hashCode", "toString", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
 
     /** Examples, not the list: the layer annotations are every annotation of dev.annonet.dsl but @Network. */
     private static final String LAYER_ANNOTATIONS = "one of dev.annonet.dsl's, such as @Input, @Dense, @Conv2D or @LSTM";
@@ -86,7 +76,7 @@ final class DeclarationRules {
                 checkForm(member, diagnostics);
             }
             Source at = Source.of(member.method());
-            if (MODEL_METHOD_NAMES.contains(member.name())) {
+            if (ModelNames.METHODS.contains(member.name())) {
                 diagnostics.error(at, member.name() + ": the name is taken by the method " + member.name()
                         + "() of the generated model; rename the layer");
             }

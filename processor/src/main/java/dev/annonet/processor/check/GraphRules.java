@@ -1,8 +1,6 @@
 package dev.annonet.processor.check;
 
 import dev.annonet.processor.read.Attribute;
-import dev.annonet.processor.read.ConnectedLayerSpec;
-import dev.annonet.processor.read.InputSpec;
 import dev.annonet.processor.read.NetworkSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,13 +37,13 @@ final class GraphRules {
             byName.putIfAbsent(node.name(), node);
         }
         for (int i = 0; i < nodes.size(); i++) {
-            if (nodes.get(i).spec() instanceof ConnectedLayerSpec connected) {
-                resolveInput(nodes.get(i), connected.from(), i == 0 ? null : nodes.get(i - 1), byName);
+            if (nodes.get(i).spec().takesInput()) {
+                resolveInput(nodes.get(i), nodes.get(i).spec().from(), i == 0 ? null : nodes.get(i - 1), byName);
             }
         }
         reportCycles();
         LayerNode output = nodes.get(nodes.size() - 1);
-        if (output.spec() instanceof InputSpec) {
+        if (!output.spec().takesInput()) {
             output.error(diagnostics, "the last declared layer is the network's output, but it is an @Input;"
                     + " declare the output layer last");
         } else if (complete) {
@@ -103,7 +101,7 @@ final class GraphRules {
 
     private void reportCycle(List<LayerNode> cycle) {
         LayerNode at = cycle.stream()
-                .filter(node -> ((ConnectedLayerSpec) node.spec()).from().isWritten())
+                .filter(node -> node.spec().from().isWritten())
                 .findFirst()
                 .orElseThrow();
         List<LayerNode> fromAt = new ArrayList<>(cycle.subList(cycle.indexOf(at), cycle.size()));
@@ -111,7 +109,7 @@ final class GraphRules {
         String steps = fromAt.stream()
                 .map(node -> node.name() + " takes " + inputs.get(node).name())
                 .collect(Collectors.joining(", "));
-        unresolved(at, ((ConnectedLayerSpec) at.spec()).from(), ((ConnectedLayerSpec) at.spec()).from().text()
+        unresolved(at, at.spec().from(), at.spec().from().text()
                 + " makes a cycle of inputs: " + steps);
     }
 

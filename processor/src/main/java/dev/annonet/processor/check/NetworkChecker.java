@@ -1,6 +1,7 @@
 package dev.annonet.processor.check;
 
-import dev.annonet.processor.read.InputSpec;
+import dev.annonet.processor.kinds.LayerKinds;
+import dev.annonet.processor.kinds.ResolvedLayer;
 import dev.annonet.processor.read.MemberSpec;
 import dev.annonet.processor.read.NetworkSpec;
 import java.util.ArrayList;
@@ -21,19 +22,19 @@ public final class NetworkChecker {
         }
         DeclarationRules.checkMembers(network, diagnostics);
         List<LayerNode> nodes = layerNodes(network);
-        if (nodes.stream().noneMatch(node -> node.spec() instanceof InputSpec)) {
+        if (nodes.stream().noneMatch(node -> !node.spec().takesInput())) {
             diagnostics.error(network.source(), network.type().getSimpleName() + " declares no @Input layer");
         }
         if (nodes.isEmpty()) {
             return Optional.empty();
         }
         LayerGraph graph = GraphRules.resolve(network, nodes, diagnostics);
-        nodes.forEach(node -> OptionRules.check(node, diagnostics));
-        Map<LayerNode, Shape> shapes = ShapeRules.infer(graph, diagnostics);
+        nodes.forEach(node -> LayerKinds.of(node.spec()).checkOptions(node, diagnostics));
+        Map<LayerNode, ResolvedLayer> resolved = ShapeRules.infer(graph, diagnostics);
         if (diagnostics.hasErrors()) {
             return Optional.empty();
         }
-        CheckedNetwork checked = checkedNetwork(network, graph, shapes);
+        CheckedNetwork checked = checkedNetwork(network, graph, resolved);
         checkTotals(checked, network, diagnostics);
         return diagnostics.hasErrors() ? Optional.empty() : Optional.of(checked);
     }
@@ -51,13 +52,13 @@ public final class NetworkChecker {
         return nodes;
     }
 
-    private static CheckedNetwork checkedNetwork(NetworkSpec network, LayerGraph graph, Map<LayerNode, Shape> shapes) {
+    private static CheckedNetwork checkedNetwork(NetworkSpec network, LayerGraph graph, Map<LayerNode, ResolvedLayer> resolved) {
         Map<LayerNode, CheckedLayer> checked = new HashMap<>();
         for (LayerNode node : graph.nodes()) {
-            checkedLayer(node, graph, shapes, checked);
+            checkedLayer(node, graph, resolved, checked);
         }
         List<CheckedLayer> layers = graph.nodes().stream().map(checked::get).toList();
-        CheckedLayer input = layers.stream().filter(layer -> layer.spec() instanceof InputSpec).findFirst().orElseThrow();
+        CheckedLayer input = layers.stream().filter(layer -> layer.input() == null).findFirst().orElseThrow();
         String modelName = network.modelName().value().isEmpty()
                 ? network.type().getSimpleName() + "Model"
                 : network.modelName().value();
@@ -65,15 +66,16 @@ public final class NetworkChecker {
     }
 
     /** Inputs first: a layer refers to its input's {@link CheckedLayer}. The graph is acyclic by now. */
-    private static CheckedLayer checkedLayer(LayerNode node, LayerGraph graph, Map<LayerNode, Shape> shapes,
+    private static CheckedLayer checkedLayer(LayerNode node, LayerGraph graph, Map<LayerNode, ResolvedLayer> resolved,
                                              Map<LayerNode, CheckedLayer> checked) {
         CheckedLayer known = checked.get(node);
         if (known != null) {
             return known;
         }
         LayerNode inputNode = graph.inputOf(node);
-        CheckedLayer input = inputNode == null ? null : checkedLayer(inputNode, graph, shapes, checked);
-        CheckedLayer layer = new CheckedLayer(node.index(), node.name(), node.spec(), input, shapes.get(node));
+        CheckedLayer input = inputNode == null ? null : checkedLayer(inputNode, graph, resolved, checked);
+        CheckedLayer layer = new CheckedLayer(node.index(), node.name(), node.spec().describe(),
+                LayerKinds.of(node.spec()).kerasType(), input, resolved.get(node));
         checked.put(node, layer);
         return layer;
     }

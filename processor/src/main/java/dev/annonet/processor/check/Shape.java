@@ -3,6 +3,7 @@ package dev.annonet.processor.check;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The shape of one sample (the batch dimension is left out): every size positive, the product an int. */
@@ -17,7 +18,7 @@ public record Shape(List<Integer> dims) {
     }
 
     /** The product of {@code dims}, in long so that overflow can be reported rather than suffered. */
-    static long count(List<Integer> dims) {
+    public static long count(List<Integer> dims) {
         long count = 1;
         for (int dim : dims) {
             count *= dim;
@@ -26,6 +27,13 @@ public record Shape(List<Integer> dims) {
             }
         }
         return count;
+    }
+
+    /** What is wrong with {@code count} values in one Java array, if anything. */
+    public static Optional<String> tooLarge(long count) {
+        return count > Integer.MAX_VALUE
+                ? Optional.of("holds more values than a Java array can (" + Integer.MAX_VALUE + ")")
+                : Optional.empty();
     }
 
     /** Values per sample. */
@@ -47,7 +55,7 @@ public record Shape(List<Integer> dims) {
         return size() / last();
     }
 
-    Shape withLast(int size) {
+    public Shape withLast(int size) {
         List<Integer> changed = new ArrayList<>(dims);
         changed.set(changed.size() - 1, size);
         return new Shape(changed);

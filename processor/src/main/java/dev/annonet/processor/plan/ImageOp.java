@@ -1,7 +1,7 @@
 package dev.annonet.processor.plan;
 
 /**
- * The convolutional layers' kernel calls, each mirroring a {@code Backend} method; wrapped in
+ * The windowed layers' kernel calls (convolutions, pooling, zero padding), each mirroring a {@code Backend} method; wrapped in
  * {@link Op.Image}. An operand that may be skipped is null. {@code batch} multiplies the window's
  * sizes at run time.
  */
@@ -24,15 +24,5 @@ public sealed interface ImageOp {
     }
 
     record ZeroPadBackward(WindowPlan window, Operand dy, Operand dx) implements ImageOp {
-    }
-
-    /** {@code statistics} is null at inference. */
-    record BatchNorm(boolean training, Extent rows, int cols, double momentum, double epsilon, Operand x,
-                     Operand gamma, Operand beta, Operand movingMean, Operand movingVariance, Operand statistics,
-                     Operand y) implements ImageOp {
-    }
-
-    record BatchNormBackward(Extent rows, int cols, Operand x, Operand gamma, Operand statistics, Operand dy,
-                             Operand dGamma, Operand dBeta, Operand dx) implements ImageOp {
     }
 }

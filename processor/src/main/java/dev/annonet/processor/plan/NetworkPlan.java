@@ -6,7 +6,7 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * Everything the writer needs, decided: the memory layout (arena tensors in order, parameters
- * trainable first), the constants the schedule uses and the forward and backward schedules.
+ * trainable first), the constants the schedule uses (windows in order of first use) and the forward and backward schedules.
  * {@code outputActivation} produced the output from {@code outputPreActivation}; a loss may fuse
  * with it (LINEAR and the output itself when no activation did). {@code inputIndexLimit} is 0, or
  * the Embedding table size when the input feeds an Embedding (its values are then indices).
@@ -18,12 +18,13 @@ public record NetworkPlan(
         int inputIndexLimit,
         Port output,
         Activation.Kind outputActivation,
-        Tensor outputPreActivation,
-        List<Tensor> tensors,
+        ArenaTensor outputPreActivation,
+        List<ArenaTensor> tensors,
         int activationSize,
-        List<Parameter> parameters,
+        List<ParameterSlot> parameters,
         List<ActivationFunctionPlan> activationFunctions,
         List<DropoutPlan> dropouts,
+        List<WindowPlan> windows,
         List<LayerEntry> layers,
         List<Block> forward,
         List<Block> backward) {

@@ -1,5 +1,6 @@
 package dev.annonet.processor.plan;
 
+import dev.annonet.contract.RecurrentCell;
 import java.util.List;
 
 /** One call of the schedule; each mirrors a {@code Backend} method (the writer adds {@code accumulate = false}). */
@@ -33,21 +34,32 @@ public sealed interface Op {
     record Copy(Operand source, Operand target, Extent count) implements Op {
     }
 
-    /** An op of the convolutional layers ({@link ImageOp}). */
+    /** An op of the windowed layers ({@link ImageOp}). */
     record Image(ImageOp op) implements Op {
+    }
+
+    /** Batch normalization over the last axis; {@code statistics} is null at inference. */
+    record BatchNorm(boolean training, Extent rows, int cols, double momentum, double epsilon, Operand x,
+                     Operand gamma, Operand beta, Operand movingMean, Operand movingVariance, Operand statistics,
+                     Operand y) implements Op {
+    }
+
+    record BatchNormBackward(Extent rows, int cols, Operand x, Operand gamma, Operand statistics, Operand dy,
+                             Operand dGamma, Operand dBeta, Operand dx) implements Op {
     }
 
     /** The sequence layers' kernels; {@code batch} and {@code rows} scale with the batch. */
     sealed interface Sequence extends Op {
     }
 
-    /** Keras's LSTM over every step; {@code weights}: kernel, recurrent kernel and bias, contiguous. */
-    record Lstm(Extent batch, int steps, int inputs, int units, boolean returnSequences,
-                Operand x, Operand weights, Operand workspace, Operand y) implements Sequence {
+    /** A recurrent layer of {@code cell} over every step; {@code weights}: kernel, recurrent kernel and bias, contiguous. */
+    record Recurrent(RecurrentCell cell, Extent batch, int steps, int inputs, int units, boolean returnSequences,
+                     Operand x, Operand weights, Operand workspace, Operand y) implements Sequence {
     }
 
     /** BPTT; {@code dx} is null when the input needs no gradient. */
-    record LstmBackward(Lstm forward, Operand dy, Operand dWeights, Operand dWorkspace, Operand dx) implements Sequence {
+    record RecurrentBackward(Recurrent forward, Operand dy, Operand dWeights, Operand dWorkspace, Operand dx)
+            implements Sequence {
     }
 
     /** Row r of y is row indices[r] of the table. */

@@ -3,17 +3,7 @@ package dev.annonet.processor.plan;
 import dev.annonet.dsl.Activation;
 import dev.annonet.processor.check.CheckedLayer;
 import dev.annonet.processor.check.CheckedNetwork;
-import dev.annonet.processor.read.ActivatedSpec;
-import dev.annonet.processor.read.ActivationSpec;
-import dev.annonet.processor.read.BatchNormalizationSpec;
-import dev.annonet.processor.read.ImageLayerSpec;
-import dev.annonet.processor.read.DenseSpec;
-import dev.annonet.processor.read.DropoutSpec;
-import dev.annonet.processor.read.EmbeddingSpec;
-import dev.annonet.processor.read.FlattenSpec;
-import dev.annonet.processor.read.InputSpec;
-import dev.annonet.processor.read.LayerSpec;
-import dev.annonet.processor.read.LstmSpec;
+import dev.annonet.processor.kinds.ResolvedLayer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,23 +25,21 @@ public final class Planner {
             backward.add(scheduler.backward(order.get(i)));
         }
         CheckedLayer output = network.output();
-        Activation.Kind outputActivation = output.spec() instanceof ActivatedSpec activated
-                ? activated.activationKind().value()
-                : Activation.Kind.LINEAR;
-        Tensor outputPreActivation = output.spec() instanceof ActivatedSpec ? memory.preActivation(output) : memory.output(output);
+        boolean activated = output.layer().activation().isPresent();
         return new NetworkPlan(
                 network.type(),
                 network.modelName(),
                 port(network.input(), memory),
                 inputIndexLimit(network.layers(), network.input()),
                 port(output, memory),
-                outputActivation,
-                outputPreActivation,
+                output.layer().activation().map(ResolvedLayer.Activated::kind).orElse(Activation.Kind.LINEAR),
+                activated ? memory.preActivation(output) : memory.output(output),
                 memory.tensors(),
                 memory.arenaSize(),
                 memory.parameters(),
                 scheduler.activationFunctions(),
                 scheduler.dropouts(),
+                scheduler.windows(),
                 network.layers().stream().map(Planner::entry).toList(),
                 forward,
                 backward);
@@ -71,11 +59,11 @@ public final class Planner {
         order.add(layer);
     }
 
-    /** The smallest table of the Embeddings the input feeds, 0 when it feeds none. */
+    /** The smallest index limit of the layers the input feeds (Embeddings), 0 when none reads indices. */
     private static int inputIndexLimit(List<CheckedLayer> layers, CheckedLayer input) {
         return layers.stream()
-                .filter(layer -> layer.input() == input && layer.spec() instanceof EmbeddingSpec)
-                .mapToInt(layer -> ((EmbeddingSpec) layer.spec()).inputDim().value())
+                .filter(layer -> layer.input() == input && layer.layer().indexLimit() > 0)
+                .mapToInt(layer -> layer.layer().indexLimit())
                 .min()
                 .orElse(0);
     }
@@ -85,34 +73,7 @@ public final class Planner {
     }
 
     private static LayerEntry entry(CheckedLayer layer) {
-        LayerSpec spec = layer.spec();
-        return new LayerEntry(layer.name(), spec.describe(), kerasType(spec), layer.parameterCount(), layer.shape(),
-                spec instanceof DenseSpec);
-    }
-
-    /** The class name Keras's summary shows for the layer. */
-    private static String kerasType(LayerSpec spec) {
-        if (spec instanceof ImageLayerSpec || spec instanceof BatchNormalizationSpec) {
-            return spec.annotationName(); // named as Keras's classes
-        }
-        if (spec instanceof InputSpec) {
-            return "InputLayer";
-        }
-        if (spec instanceof DenseSpec) {
-            return "Dense";
-        }
-        if (spec instanceof ActivationSpec) {
-            return "Activation";
-        }
-        if (spec instanceof DropoutSpec) {
-            return "Dropout";
-        }
-        if (spec instanceof LstmSpec) {
-            return "LSTM";
-        }
-        if (spec instanceof EmbeddingSpec) {
-            return "Embedding";
-        }
-        return spec instanceof FlattenSpec ? "Flatten" : "Reshape";
+        return new LayerEntry(layer.name(), layer.declaration(), layer.kerasType(), layer.parameterCount(), layer.multiplyAdds(),
+                layer.shape(), layer.layer().denseView());
     }
 }

@@ -1,7 +1,7 @@
 package dev.annonet.processor.plan;
 
 /** A named region of a buffer: a tensor of the activation arena or a parameter. */
-public sealed interface Region permits Tensor, Parameter {
+public sealed interface Region permits ArenaTensor, ParameterSlot {
 
     /** {@code hidden.z}, {@code hidden.kernel}: the layer's name and what the region holds. */
     String name();

@@ -1,20 +1,20 @@
 package dev.annonet.processor.plan;
 
+import dev.annonet.contract.Window2D;
 import dev.annonet.dsl.Activation;
 import dev.annonet.processor.check.CheckedLayer;
-import dev.annonet.processor.read.ActivatedSpec;
-import dev.annonet.processor.read.DenseSpec;
-import dev.annonet.processor.read.DropoutSpec;
-import dev.annonet.processor.read.InputSpec;
+import dev.annonet.processor.kinds.ResolvedLayer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Lowers each layer to the kernel calls of its forward and backward blocks.
+ * Lowers each layer to the kernel calls of its forward and backward blocks: its kind's ops, and
+ * for an activated layer the bias and activation function after them (and their backward before).
  *
  * <p>Backward computes a gradient only where a trainable parameter lies upstream: an input's
  * gradient is never computed, nor that of a layer fed only by fixed weights. Every tensor has one
@@ -27,7 +27,7 @@ final class Scheduler {
     private final Set<CheckedLayer> needGradient = new HashSet<>();
     private final Map<CheckedLayer, ActivationFunctionPlan> functions = new LinkedHashMap<>();
     private final Map<CheckedLayer, DropoutPlan> dropouts = new LinkedHashMap<>();
-    private final ImageScheduling images;
+    private final Map<CheckedLayer, WindowPlan> windows = new LinkedHashMap<>();
 
     Scheduler(MemoryLayout memory, List<CheckedLayer> topologicalOrder, CheckedLayer outputLayer) {
         this.memory = memory;
@@ -37,7 +37,6 @@ final class Scheduler {
                 needGradient.add(layer);
             }
         }
-        this.images = new ImageScheduling(memory, needGradient);
     }
 
     /** The activation functions the blocks made so far use, in order of first use. */
@@ -50,53 +49,44 @@ final class Scheduler {
         return List.copyOf(dropouts.values());
     }
 
+    /** The windows of the blocks made so far, in order of first use. */
+    List<WindowPlan> windows() {
+        return List.copyOf(windows.values());
+    }
+
+    WindowPlan window(CheckedLayer layer, Window2D geometry) {
+        return windows.computeIfAbsent(layer, l -> new WindowPlan(l.name() + ".window", geometry));
+    }
+
+    DropoutPlan dropout(CheckedLayer layer, double rate) {
+        return dropouts.computeIfAbsent(layer, l -> new DropoutPlan(l.name() + ".rate", l.index(), rate));
+    }
+
     Block forward(CheckedLayer layer) {
-        List<Op> ops = new ArrayList<>();
-        if (layer.spec() instanceof DenseSpec) {
-            ops.add(new Op.MatMul(false, false, rows(layer), Extent.of(units(layer)), Extent.of(in(layer)),
-                    activation(memory.output(layer.input())), parameter(memory.kernel(layer)),
-                    activation(memory.preActivation(layer))));
-        }
-        ops.addAll(images.forward(layer));
-        if (layer.spec() instanceof ActivatedSpec activated) {
-            Parameter bias = memory.bias(layer);
-            if (bias != null || kind(activated) != Activation.Kind.LINEAR) {
-                ops.add(new Op.BiasActivation(function(layer, activated), rows(layer), layer.shape().last(),
-                        activation(memory.preActivation(layer)), bias == null ? null : parameter(bias),
+        List<Op> ops = new ArrayList<>(layer.layer().forward(ops(layer)));
+        Optional<ResolvedLayer.Activated> activated = layer.layer().activation();
+        if (activated.isPresent()) {
+            ParameterSlot bias = memory.parameter(layer, "bias");
+            if (bias != null || activated.get().kind() != Activation.Kind.LINEAR) {
+                ops.add(new Op.BiasActivation(function(layer, activated.get()), rows(layer), layer.shape().last(),
+                        activation(memory.preActivation(layer)), bias == null ? null : new Operand(Space.PARAMETERS, bias),
                         activation(memory.output(layer))));
             }
         }
-        if (layer.spec() instanceof DropoutSpec) {
-            Extent count = Extent.perSample(layer.shape().size());
-            Operand x = activation(memory.output(layer.input()));
-            Operand y = activation(memory.output(layer));
-            ops.add(new Op.Branch(Op.Condition.TRAINING,
-                    List.of(new Op.Dropout(dropout(layer), count, x, y)),
-                    List.of(new Op.Copy(x, y, count))));
-        }
-        ops.addAll(SequenceLowering.forward(memory, layer));
-        String note = layer.spec() instanceof InputSpec ? "written by the runtime" : sharedMemoryNote(layer);
+        String note = layer.input() == null ? "written by the runtime" : sharedMemoryNote(layer);
         return block(layer, ops, note);
     }
 
     Block backward(CheckedLayer layer) {
         List<Op> ops = new ArrayList<>();
         if (needGradient.contains(layer)) {
-            if (layer.spec() instanceof ActivatedSpec activated && kind(activated) != Activation.Kind.LINEAR) {
-                ops.add(activationBackward(layer, activated));
-            }
-            if (layer.spec() instanceof DenseSpec) {
-                denseBackward(layer, ops);
-            }
-            ops.addAll(images.backward(layer));
-            if (layer.spec() instanceof DropoutSpec) {
-                ops.add(new Op.DropoutBackward(dropout(layer), Extent.perSample(layer.shape().size()),
-                        activationGradient(memory.output(layer)), activationGradient(memory.output(layer.input()))));
-            }
-            ops.addAll(SequenceLowering.backward(memory, layer, needGradient.contains(layer.input())));
+            layer.layer().activation()
+                    .filter(activated -> activated.kind() != Activation.Kind.LINEAR)
+                    .ifPresent(activated -> ops.add(activationBackward(layer, activated)));
+            ops.addAll(layer.layer().backward(ops(layer)));
         }
         String note;
-        if (layer.spec() instanceof InputSpec) {
+        if (layer.input() == null) {
             note = "an input: no gradient";
         } else if (!needGradient.contains(layer)) {
             note = "no trainable weights before it: no gradient";
@@ -106,38 +96,23 @@ final class Scheduler {
         return block(layer, ops, note);
     }
 
-    /** {@code dz} from {@code dy}, unless the loss already gave {@code dz} (softmax or sigmoid with cross-entropy). */
-    private Op activationBackward(CheckedLayer layer, ActivatedSpec activated) {
-        Tensor z = memory.preActivation(layer);
-        Tensor y = memory.output(layer);
-        Op op = new Op.ActivationBackward(function(layer, activated), rows(layer), layer.shape().last(),
-                activation(z), activation(y), activationGradient(y), activationGradient(z));
-        Activation.Kind kind = kind(activated);
-        boolean fusable = kind == Activation.Kind.SOFTMAX || kind == Activation.Kind.SIGMOID;
-        return layer == outputLayer && fusable ? new Op.Branch(Op.Condition.OUTPUT_GRADIENT_NOT_FUSED, List.of(op), List.of()) : op;
+    private LayerOps ops(CheckedLayer layer) {
+        return new LayerOps(layer, memory, this, needGradient.contains(layer.input()));
     }
 
-    private void denseBackward(CheckedLayer layer, List<Op> ops) {
-        Operand dz = activationGradient(memory.preActivation(layer));
-        Parameter kernel = memory.kernel(layer);
-        Parameter bias = memory.bias(layer);
-        Tensor x = memory.output(layer.input());
-        if (kernel.trainable()) {
-            ops.add(new Op.MatMul(true, false, Extent.of(in(layer)), Extent.of(units(layer)), rows(layer),
-                    activation(x), dz, gradient(kernel)));
-        }
-        if (trained(bias)) {
-            ops.add(new Op.ColumnSums(rows(layer), units(layer), dz, gradient(bias)));
-        }
-        if (needGradient.contains(layer.input())) {
-            ops.add(new Op.MatMul(false, true, rows(layer), Extent.of(in(layer)), Extent.of(units(layer)),
-                    dz, parameter(kernel), activationGradient(x)));
-        }
+    /** {@code dz} from {@code dy}, unless the loss already gave {@code dz} (softmax or sigmoid with cross-entropy). */
+    private Op activationBackward(CheckedLayer layer, ResolvedLayer.Activated activated) {
+        ArenaTensor z = memory.preActivation(layer);
+        ArenaTensor y = memory.output(layer);
+        Op op = new Op.ActivationBackward(function(layer, activated), rows(layer), layer.shape().last(),
+                activation(z), activation(y), activationGradient(y), activationGradient(z));
+        boolean fusable = activated.kind() == Activation.Kind.SOFTMAX || activated.kind() == Activation.Kind.SIGMOID;
+        return layer == outputLayer && fusable ? new Op.Branch(Op.Condition.OUTPUT_GRADIENT_NOT_FUSED, List.of(op), List.of()) : op;
     }
 
     /** The block, its comment a header naming the declaration and, for a layer without ops, what it does instead. */
     private Block block(CheckedLayer layer, List<Op> ops, String noteWhenEmpty) {
-        String header = layer.name() + ": " + layer.spec().describe()
+        String header = layer.name() + ": " + layer.declaration()
                 + (layer.input() == null ? "" : ", " + layer.input().name() + " " + layer.input().shape())
                 + " -> " + layer.shape();
         return new Block(ops.isEmpty() && noteWhenEmpty != null ? header + "\n" + noteWhenEmpty : header, List.copyOf(ops));
@@ -150,10 +125,10 @@ final class Scheduler {
                 : null;
     }
 
-    private ActivationFunctionPlan function(CheckedLayer layer, ActivatedSpec activated) {
+    private ActivationFunctionPlan function(CheckedLayer layer, ResolvedLayer.Activated activated) {
         return functions.computeIfAbsent(layer, l -> {
-            Activation.Kind kind = kind(activated);
-            List<Double> thresholds = activated.thresholds().value();
+            Activation.Kind kind = activated.kind();
+            List<Double> thresholds = activated.thresholds();
             String name = layer.name() + ".activation";
             return switch (kind) {
                 case HEAVISIDE -> {
@@ -166,45 +141,16 @@ final class Scheduler {
         });
     }
 
-    private DropoutPlan dropout(CheckedLayer layer) {
-        return dropouts.computeIfAbsent(layer,
-                l -> new DropoutPlan(l.name() + ".rate", l.index(), ((DropoutSpec) l.spec()).rate().value()));
-    }
-
-    private static Activation.Kind kind(ActivatedSpec activated) {
-        return activated.activationKind().value();
-    }
-
-    private static boolean trained(Parameter parameter) {
-        return parameter != null && parameter.trainable();
-    }
-
     /** Rows of a last-axis operation: the batch times every axis but the last. */
     private static Extent rows(CheckedLayer layer) {
         return Extent.perSample(layer.shape().rowsPerSample());
     }
 
-    private static int in(CheckedLayer layer) {
-        return layer.input().shape().last();
-    }
-
-    private static int units(CheckedLayer layer) {
-        return layer.shape().last();
-    }
-
-    private static Operand activation(Tensor tensor) {
+    private static Operand activation(ArenaTensor tensor) {
         return new Operand(Space.ACTIVATIONS, tensor);
     }
 
-    private static Operand activationGradient(Tensor tensor) {
+    private static Operand activationGradient(ArenaTensor tensor) {
         return new Operand(Space.ACTIVATION_GRADIENTS, tensor);
-    }
-
-    private static Operand parameter(Parameter parameter) {
-        return new Operand(Space.PARAMETERS, parameter);
-    }
-
-    private static Operand gradient(Parameter parameter) {
-        return new Operand(Space.GRADIENTS, parameter);
     }
 }

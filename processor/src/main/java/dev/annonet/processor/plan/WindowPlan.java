@@ -1,7 +1,7 @@
 package dev.annonet.processor.plan;
 
-import dev.annonet.processor.check.WindowGeometry;
+import dev.annonet.contract.Window2D;
 
 /** A layer's window, a constant of the model class; {@code name} is {@code <layer>.window}. */
-public record WindowPlan(String name, WindowGeometry geometry) {
+public record WindowPlan(String name, Window2D geometry) {
 }

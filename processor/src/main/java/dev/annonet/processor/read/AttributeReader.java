@@ -1,20 +1,33 @@
 package dev.annonet.processor.read;
 
-import dev.annonet.dsl.Activation;
 import java.util.List;
 import java.util.Map;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 
-/** Reads the attributes of one annotation, keeping the values the user wrote for messages. */
+/**
+ * Reads the attributes of one annotation as the Java values their declared types promise (an
+ * {@code int[]} as a {@code List<Integer>}, an enum constant as the constant), keeping the values
+ * the user wrote for messages.
+ */
 final class AttributeReader {
+    private final AnnotationMirror mirror;
+    private final Elements elements;
     private final Map<? extends ExecutableElement, ? extends AnnotationValue> written;
     private final Map<? extends ExecutableElement, ? extends AnnotationValue> withDefaults;
 
     AttributeReader(AnnotationMirror mirror, Elements elements) {
+        this.mirror = mirror;
+        this.elements = elements;
         this.written = mirror.getElementValues();
         this.withDefaults = elements.getElementValuesWithDefaults(mirror);
     }
@@ -23,22 +36,59 @@ final class AttributeReader {
         return new Attribute<>(name, cast(valueOf(name), type, name), find(written, name));
     }
 
-    <T> Attribute<List<T>> list(String name, Class<T> elementType) {
-        List<?> elements = cast(valueOf(name), List.class, name);
-        List<T> values = elements.stream()
-                .map(element -> cast(cast(element, AnnotationValue.class, name).getValue(), elementType, name))
+    /** Every attribute in the annotation type's order. */
+    List<Attribute<?>> all() {
+        TypeElement type = (TypeElement) mirror.getAnnotationType().asElement();
+        return ElementFilter.methodsIn(type.getEnclosedElements()).stream()
+                .<Attribute<?>>map(element -> {
+                    String name = element.getSimpleName().toString();
+                    return new Attribute<>(name, convert(valueOf(name), element.getReturnType(), name), find(written, name));
+                })
                 .toList();
-        return new Attribute<>(name, values, find(written, name));
     }
 
-    Attribute<Activation.Kind> kind(String name) {
-        Attribute<VariableElement> constant = single(name, VariableElement.class);
+    /** {@code value} (an annotation value's content) as the Java value of {@code type}. */
+    private Object convert(Object value, TypeMirror type, String name) {
+        switch (type.getKind()) {
+            case INT:
+                return cast(value, Integer.class, name);
+            case LONG:
+                return cast(value, Long.class, name);
+            case FLOAT:
+                return cast(value, Float.class, name);
+            case DOUBLE:
+                return cast(value, Double.class, name);
+            case BOOLEAN:
+                return cast(value, Boolean.class, name);
+            case ARRAY:
+                TypeMirror component = ((ArrayType) type).getComponentType();
+                return cast(value, List.class, name).stream()
+                        .map(element -> convert(cast(element, AnnotationValue.class, name).getValue(), component, name))
+                        .toList();
+            case DECLARED:
+                TypeElement declared = (TypeElement) ((DeclaredType) type).asElement();
+                return declared.getKind() == ElementKind.ENUM
+                        ? constant(cast(value, VariableElement.class, name), declared, name)
+                        : cast(value, String.class, name);
+            default:
+                throw new MalformedAnnotationException(name);
+        }
+    }
+
+    /** The enum constant itself: the dsl's enums are on the processor's class path. */
+    private Enum<?> constant(VariableElement constant, TypeElement enumType, String name) {
         try {
-            Activation.Kind kind = Activation.Kind.valueOf(constant.value().getSimpleName().toString());
-            return new Attribute<>(name, kind, constant.written());
-        } catch (IllegalArgumentException e) {
+            Class<?> type = Class.forName(elements.getBinaryName(enumType).toString(), false,
+                    AttributeReader.class.getClassLoader());
+            for (Object value : type.getEnumConstants()) {
+                if (((Enum<?>) value).name().contentEquals(constant.getSimpleName())) {
+                    return (Enum<?>) value;
+                }
+            }
+        } catch (ClassNotFoundException e) {
             throw new MalformedAnnotationException(name);
         }
+        throw new MalformedAnnotationException(name);
     }
 
     /** The value in effect, written or default; a missing required value is javac's error to report. */

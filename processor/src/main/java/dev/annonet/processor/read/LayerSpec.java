@@ -6,40 +6,62 @@ import java.util.stream.Stream;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.ExecutableElement;
 
-/** One layer annotation on a member, as written. */
-public sealed interface LayerSpec permits InputSpec, ConnectedLayerSpec {
+/**
+ * One layer annotation on a member, as written: its attributes in the annotation type's order,
+ * written or defaulted, each as the Java value of its declared type. The layer's kind gives them
+ * meaning.
+ */
+public record LayerSpec(ExecutableElement method, AnnotationMirror annotation, List<Attribute<?>> attributes) {
 
-    /** The annotated member. */
-    ExecutableElement method();
-
-    AnnotationMirror annotation();
-
-    /** All attributes in the annotation type's order, written or defaulted. */
-    List<Attribute<?>> attributes();
+    public LayerSpec {
+        attributes = List.copyOf(attributes);
+    }
 
     /** {@code "Dense"} for {@code @Dense}. */
-    default String annotationName() {
-        return annotation().getAnnotationType().asElement().getSimpleName().toString();
+    public String annotationName() {
+        return annotation.getAnnotationType().asElement().getSimpleName().toString();
+    }
+
+    /**
+     * The attribute {@code name}, typed as its kind reads it: {@code Attribute<Integer>} for an
+     * {@code int}, {@code Attribute<List<Integer>>} for an {@code int[]}, the enum for an enum.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Attribute<T> attribute(String name) {
+        return (Attribute<T>) attributes.stream()
+                .filter(attribute -> attribute.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("@" + annotationName() + " has no attribute " + name));
+    }
+
+    /** Whether the layer takes the output of another ({@code from}): every layer but {@code @Input}. */
+    public boolean takesInput() {
+        return attributes.stream().anyMatch(attribute -> attribute.name().equals("from"));
+    }
+
+    /** Names of the input layers; empty: the member declared before this one. */
+    public Attribute<List<String>> from() {
+        return attribute("from");
     }
 
     /** Points at the annotation. */
-    default Source source() {
-        return new Source(method(), annotation(), null);
+    public Source source() {
+        return new Source(method, annotation, null);
     }
 
     /** Points at the attribute's value when the user wrote it, else at the annotation. */
-    default Source at(Attribute<?> attribute) {
-        return new Source(method(), annotation(), attribute.written());
+    public Source at(Attribute<?> attribute) {
+        return new Source(method, annotation, attribute.written());
     }
 
     /** The annotation with the given attributes, as in {@code @Reshape(shape = {27, 28})}. */
-    default String describe(Attribute<?>... shown) {
+    public String describe(Attribute<?>... shown) {
         return describe(Stream.of(shown));
     }
 
     /** The annotation with the attributes the user wrote, {@code from} left out. */
-    default String describe() {
-        return describe(attributes().stream().filter(a -> a.isWritten() && !a.name().equals("from")));
+    public String describe() {
+        return describe(attributes.stream().filter(a -> a.isWritten() && !a.name().equals("from")));
     }
 
     private String describe(Stream<Attribute<?>> shown) {

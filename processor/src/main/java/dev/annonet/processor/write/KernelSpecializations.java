@@ -4,7 +4,7 @@ import dev.annonet.dsl.Activation;
 import dev.annonet.processor.plan.Block;
 import dev.annonet.processor.plan.NetworkPlan;
 import dev.annonet.processor.plan.Op;
-import dev.annonet.processor.plan.Parameter;
+import dev.annonet.processor.plan.ParameterSlot;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +61,7 @@ final class KernelSpecializations {
         this.columnSums = List.copyOf(sums.values());
         this.dropoutThresholds = List.copyOf(dropouts.values());
         this.outputWidth = plan.output().shape().size();
-        this.trainableCount = plan.parameters().stream().filter(Parameter::trainable).mapToLong(p -> p.shape().size()).sum();
+        this.trainableCount = plan.parameters().stream().filter(ParameterSlot::trainable).mapToLong(p -> p.shape().size()).sum();
     }
 
     /** The threshold the runtime passes for a dropout rate, computed by element_math.cuh's mirror of DropoutMask.threshold. */

@@ -8,6 +8,7 @@ import com.squareup.javapoet.JavaFile;
 import com.squareup.javapoet.MethodSpec;
 import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
+import dev.annonet.contract.Initializer;
 import dev.annonet.dsl.Activation;
 import dev.annonet.dsl.Layer;
 import dev.annonet.processor.check.Shape;
@@ -15,8 +16,9 @@ import dev.annonet.processor.plan.ActivationFunctionPlan;
 import dev.annonet.processor.plan.DropoutPlan;
 import dev.annonet.processor.plan.LayerEntry;
 import dev.annonet.processor.plan.NetworkPlan;
-import dev.annonet.processor.plan.Parameter;
-import dev.annonet.processor.plan.Tensor;
+import dev.annonet.processor.plan.ArenaTensor;
+import dev.annonet.processor.plan.ParameterSlot;
+import dev.annonet.processor.plan.WeightValues;
 import java.util.List;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
@@ -28,7 +30,7 @@ public final class ModelWriter {
     private static final ClassName MODEL = ClassName.get("dev.annonet.runtime", "Model");
     private static final ClassName TWIN = MODEL.nestedClass("Twin");
     private static final ClassName NETWORK_LAYOUT = ClassName.get("dev.annonet.runtime", "NetworkLayout");
-    private static final ClassName INIT = NETWORK_LAYOUT.nestedClass("Init");
+    private static final ClassName INITIALIZER = ClassName.get(Initializer.class);
     private static final ClassName DEVICE = ClassName.get("dev.annonet.runtime", "Device");
     private static final ClassName DENSE_LAYER = ClassName.get("dev.annonet.runtime", "DenseLayer");
     private static final ClassName WEIGHTED_LAYER = ClassName.get("dev.annonet.runtime", "WeightedLayer");
@@ -48,7 +50,7 @@ public final class ModelWriter {
         plan.parameters().forEach(parameter -> names.register(parameter.name()));
         plan.activationFunctions().forEach(function -> names.register(function.name()));
         plan.dropouts().forEach(dropout -> names.register(dropout.name()));
-        ImageCalls.windows(plan.forward()).forEach(window -> names.register(window.name()));
+        plan.windows().forEach(window -> names.register(window.name()));
     }
 
     public static JavaFile write(NetworkPlan plan) {
@@ -76,7 +78,7 @@ public final class ModelWriter {
         plan.parameters().forEach(parameter -> type.addField(parameterOffset(parameter)));
         plan.activationFunctions().forEach(function -> type.addField(activationFunction(function)));
         plan.dropouts().forEach(dropout -> type.addField(dropoutRate(dropout)));
-        ImageCalls.windows(plan.forward()).forEach(window -> type.addField(ImageCalls.constant(window, names.of(window.name()))));
+        plan.windows().forEach(window -> type.addField(ImageCalls.constant(window, names.of(window.name()))));
         type.addField(layout());
         layersWithWeights().forEach(layer -> type.addField(layerView(layer)));
         type.addMethod(constructor());
@@ -91,7 +93,7 @@ public final class ModelWriter {
         return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
     }
 
-    private FieldSpec tensorOffset(Tensor tensor) {
+    private FieldSpec tensorOffset(ArenaTensor tensor) {
         FieldSpec.Builder field = constant(TypeName.INT, tensor.name());
         if (tensor.aliasOf() == null) {
             return field.addJavadoc("$L: $L values per sample.\n", tensor.name(), tensor.size())
@@ -103,10 +105,10 @@ public final class ModelWriter {
                 .build();
     }
 
-    private FieldSpec parameterOffset(Parameter parameter) {
+    private FieldSpec parameterOffset(ParameterSlot parameter) {
         return constant(TypeName.INT, parameter.name())
                 .addJavadoc("$L $L, $L.\n", parameter.name(), parameter.shape(), parameter.trainable() ? "trainable"
-                        : parameter.values() instanceof Parameter.State ? "updated by training, not trainable" : "fixed")
+                        : parameter.values() instanceof WeightValues.State ? "updated by training, not trainable" : "fixed")
                 .initializer("$L", parameter.offset())
                 .build();
     }
@@ -141,11 +143,12 @@ public final class ModelWriter {
         layout.add("\n.output($S, $N, $T.$L, $N, $L)", plan.output().layer(), names.of(plan.output().tensor().name()),
                         KIND, plan.outputActivation(), names.of(plan.outputPreActivation().name()), dims(plan.output().shape()))
                 .add("\n.activationSize($L)", plan.activationSize());
-        for (Parameter parameter : plan.parameters()) {
+        for (ParameterSlot parameter : plan.parameters()) {
             layout.add("\n").add(parameterRow(parameter));
         }
         for (LayerEntry layer : plan.layers()) {
-            layout.add("\n.layer($S, $S, $L, $L)", layer.name(), layer.kerasType(), layer.parameterCount(), dims(layer.shape()));
+            layout.add("\n.layer($S, $S, $L, $LL, $L)", layer.name(), layer.kerasType(), layer.parameterCount(),
+                    layer.multiplyAdds(), dims(layer.shape()));
         }
         layout.add("\n.cudaKernels($T::new)", NetworkKernelsWriter.bindingName(plan.declaration()))
                 .add("\n.build()$<$<");
@@ -154,33 +157,35 @@ public final class ModelWriter {
                 .build();
     }
 
-    private CodeBlock parameterRow(Parameter parameter) {
+    private CodeBlock parameterRow(ParameterSlot parameter) {
         String offset = names.of(parameter.name());
         String shape = dims(parameter.shape());
-        if (parameter.values() instanceof Parameter.Fixed fixed) {
+        if (parameter.values() instanceof WeightValues.Fixed fixed) {
             String values = fixed.values().stream().map(v -> v + "f").collect(Collectors.joining(",$W"));
             return CodeBlock.of(".fixed($S, $N, new float[] {" + values + "}, $L)", parameter.name(), offset, shape);
         }
-        boolean state = parameter.values() instanceof Parameter.State;
-        Parameter.Values initial = state ? ((Parameter.State) parameter.values()).initial() : parameter.values();
-        return CodeBlock.of(state ? ".state($S, $N, $L, $L)" : ".trainable($S, $N, $L, $L)", parameter.name(), offset,
-                initializer(initial), shape);
+        if (parameter.values() instanceof WeightValues.State state) {
+            return CodeBlock.of(".state($S, $N, $L, $L)", parameter.name(), offset, initializer(state.initial()), shape);
+        }
+        Initializer initial = ((WeightValues.Trained) parameter.values()).initial();
+        return CodeBlock.of(".trainable($S, $N, $L, $L)", parameter.name(), offset, initializer(initial), shape);
     }
 
-    private static CodeBlock initializer(Parameter.Values values) {
-        if (values instanceof Parameter.GlorotUniform glorot) {
-            return CodeBlock.of("$T.glorotUniform($L, $L)", INIT, glorot.fanIn(), glorot.fanOut());
+    /** {@code Initializer.glorotUniform(784, 512)}: the record as its factory call. */
+    private static CodeBlock initializer(Initializer initial) {
+        if (initial instanceof Initializer.GlorotUniform glorot) {
+            return CodeBlock.of("$T.glorotUniform($L, $L)", INITIALIZER, glorot.fanIn(), glorot.fanOut());
         }
-        if (values instanceof Parameter.Orthogonal orthogonal) {
-            return CodeBlock.of("$T.orthogonal($L, $L)", INIT, orthogonal.rows(), orthogonal.cols());
+        if (initial instanceof Initializer.Orthogonal orthogonal) {
+            return CodeBlock.of("$T.orthogonal($L, $L)", INITIALIZER, orthogonal.rows(), orthogonal.cols());
         }
-        if (values instanceof Parameter.Uniform uniform) {
-            return CodeBlock.of("$T.uniform($L)", INIT, uniform.limit());
+        if (initial instanceof Initializer.Uniform uniform) {
+            return CodeBlock.of("$T.uniform($L)", INITIALIZER, uniform.limit());
         }
-        if (values instanceof Parameter.UnitForgetBias bias) {
-            return CodeBlock.of("$T.unitForgetBias($L)", INIT, bias.units());
+        if (initial instanceof Initializer.UnitForgetBias bias) {
+            return CodeBlock.of("$T.unitForgetBias($L)", INITIALIZER, bias.units());
         }
-        return CodeBlock.of(values instanceof Parameter.Ones ? "$T.ones()" : "$T.zeros()", INIT);
+        return CodeBlock.of(initial instanceof Initializer.Ones ? "$T.ones()" : "$T.zeros()", INITIALIZER);
     }
 
     /** Initialized where declared, so that both constructors make the views. */

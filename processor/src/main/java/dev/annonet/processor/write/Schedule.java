@@ -76,8 +76,18 @@ final class Schedule {
 
     private CodeBlock call(Op op, Set<Space> used) {
         if (op instanceof Op.Image image) {
-            return ImageCalls.call(image.op(), names,
-                    operand -> operand == null ? CodeBlock.of("null, 0") : operand(operand, used), Schedule::extent);
+            return ImageCalls.call(image.op(), names, operand -> nullable(operand, used));
+        }
+        if (op instanceof Op.BatchNorm b) {
+            return CodeBlock.of("batchNorm($L, $L, $L, $L, $L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", b.training(),
+                    extent(b.rows()), b.cols(), b.momentum(), b.epsilon(), operand(b.x(), used),
+                    operand(b.gamma(), used), operand(b.beta(), used), operand(b.movingMean(), used),
+                    operand(b.movingVariance(), used), nullable(b.statistics(), used), operand(b.y(), used));
+        }
+        if (op instanceof Op.BatchNormBackward b) {
+            return CodeBlock.of("batchNormBackward($L, $L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", extent(b.rows()), b.cols(),
+                    operand(b.x(), used), operand(b.gamma(), used), operand(b.statistics(), used), operand(b.dy(), used),
+                    nullable(b.dGamma(), used), nullable(b.dBeta(), used), nullable(b.dx(), used));
         }
         if (op instanceof Op.Sequence sequence) {
             return sequenceCall(sequence, used);
@@ -88,9 +98,8 @@ final class Schedule {
                     operand(m.a(), used), operand(m.b(), used), operand(m.c(), used));
         }
         if (op instanceof Op.BiasActivation b) {
-            CodeBlock bias = b.bias() == null ? CodeBlock.of("null, 0") : operand(b.bias(), used);
             return CodeBlock.of("biasActivation($N, $L, $L,$W$L,$W$L,$W$L)", names.of(b.function().name()),
-                    extent(b.rows()), b.cols(), operand(b.z(), used), bias, operand(b.y(), used));
+                    extent(b.rows()), b.cols(), operand(b.z(), used), nullable(b.bias(), used), operand(b.y(), used));
         }
         if (op instanceof Op.ActivationBackward b) {
             return CodeBlock.of("activationBackward($N, $L, $L,$W$L,$W$L,$W$L,$W$L)", names.of(b.function().name()),
@@ -115,17 +124,15 @@ final class Schedule {
 
     /** The sequence layers' kernels, their arguments as {@code Backend} declares them. */
     private CodeBlock sequenceCall(Op.Sequence op, Set<Space> used) {
-        if (op instanceof Op.Lstm l) {
-            return CodeBlock.of("recurrent($T.LSTM, $L,$W$L,$W$L,$W$L,$W$L)", RecurrentCell.class, lstmShape(l),
-                    operand(l.x(), used), operand(l.weights(), used), operand(l.workspace(), used), operand(l.y(), used));
+        if (op instanceof Op.Recurrent r) {
+            return CodeBlock.of("recurrent($L,$W$L,$W$L,$W$L,$W$L)", recurrentShape(r),
+                    operand(r.x(), used), operand(r.weights(), used), operand(r.workspace(), used), operand(r.y(), used));
         }
-        if (op instanceof Op.LstmBackward b) {
-            Op.Lstm l = b.forward();
-            CodeBlock dx = b.dx() == null ? CodeBlock.of("null, 0") : operand(b.dx(), used);
-            return CodeBlock.of("recurrentBackward($T.LSTM, $L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", RecurrentCell.class,
-                    lstmShape(l),
-                    operand(l.x(), used), operand(l.weights(), used), operand(l.workspace(), used),
-                    operand(b.dy(), used), operand(b.dWeights(), used), operand(b.dWorkspace(), used), dx);
+        if (op instanceof Op.RecurrentBackward b) {
+            Op.Recurrent r = b.forward();
+            return CodeBlock.of("recurrentBackward($L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", recurrentShape(r),
+                    operand(r.x(), used), operand(r.weights(), used), operand(r.workspace(), used),
+                    operand(b.dy(), used), operand(b.dWeights(), used), operand(b.dWorkspace(), used), nullable(b.dx(), used));
         }
         if (op instanceof Op.Embedding e) {
             return CodeBlock.of("embedding($L, $L, $L,$W$L,$W$L,$W$L)", extent(e.rows()), e.inputDim(), e.outputDim(),
@@ -137,8 +144,10 @@ final class Schedule {
                 operand(e.indices(), used), operand(b.dy(), used), operand(b.dTable(), used));
     }
 
-    private static CodeBlock lstmShape(Op.Lstm l) {
-        return CodeBlock.of("$L, $L, $L, $L, $L", extent(l.batch()), l.steps(), l.inputs(), l.units(), l.returnSequences());
+    /** {@code RecurrentCell.LSTM, batch, steps, inputs, units, returnSequences}. */
+    private static CodeBlock recurrentShape(Op.Recurrent r) {
+        return CodeBlock.of("$T.$L, $L, $L, $L, $L, $L", RecurrentCell.class, r.cell(), extent(r.batch()), r.steps(), r.inputs(),
+                r.units(), r.returnSequences());
     }
 
     /** {@code a, batch * HIDDEN_Z}: the buffer's local and the offset. */
@@ -148,6 +157,11 @@ final class Schedule {
         return operand.space().perSample()
                 ? CodeBlock.of("$L, batch * $N", local(operand.space()), offset)
                 : CodeBlock.of("$L, $N", local(operand.space()), offset);
+    }
+
+    /** {@code null, 0} for an operand the call skips. */
+    private CodeBlock nullable(Operand operand, Set<Space> used) {
+        return operand == null ? CodeBlock.of("null, 0") : operand(operand, used);
     }
 
     private static String extent(Extent extent) {

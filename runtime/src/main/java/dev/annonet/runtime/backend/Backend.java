@@ -1,6 +1,7 @@
 package dev.annonet.runtime.backend;
 
 import dev.annonet.contract.RecurrentCell;
+import dev.annonet.contract.Window2D;
 import java.util.function.Supplier;
 
 /**

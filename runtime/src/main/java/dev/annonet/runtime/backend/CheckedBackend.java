@@ -1,5 +1,6 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.contract.Window2D;
 import dev.annonet.contract.RecurrentCell;
 import java.util.function.Supplier;
 

@@ -1,6 +1,7 @@
 package dev.annonet.runtime.backend;
 
 import dev.annonet.contract.RecurrentCell;
+import dev.annonet.contract.Window2D;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Function;

@@ -1,5 +1,8 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.contract.Window2D;
+
+
 /**
  * The convolution family's kernels written once in double precision over {@link Elements}, as
  * plain loops: the reference backend's implementation, and the fast backends' for what they do

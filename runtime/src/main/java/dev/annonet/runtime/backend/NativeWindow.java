@@ -1,5 +1,6 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.contract.Window2D;
 import java.nio.IntBuffer;
 import org.bytedeco.javacpp.IntPointer;
 

@@ -5,6 +5,7 @@ import static dev.annonet.runtime.backend.TestData.memory;
 import static dev.annonet.runtime.backend.TestData.uniform;
 import static dev.annonet.runtime.backend.reference.ReferenceBackend.values;
 
+import dev.annonet.contract.Window2D;
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
 import java.util.Random;
 import java.util.function.DoubleSupplier;

@@ -1,5 +1,6 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.contract.Window2D;
 import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.BackendPair.Twin;
 import org.junit.jupiter.api.AfterEach;

@@ -7,6 +7,7 @@ import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
 import static org.bytedeco.openblas.global.openblas.cblas_sgemv;
 
 import dev.annonet.contract.RecurrentCell;
+import dev.annonet.contract.Window2D;
 import dev.annonet.cpu.CpuKernels;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Backend;
@@ -20,7 +21,6 @@ import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
 import dev.annonet.runtime.backend.SequenceCells;
 import dev.annonet.runtime.backend.UpdateRule;
-import dev.annonet.runtime.backend.Window2D;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -1,6 +1,7 @@
 package dev.annonet.runtime.backend.cuda;
 
 import dev.annonet.contract.RecurrentCell;
+import dev.annonet.contract.Window2D;
 import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.runtime.backend.AccuracyKind;
@@ -19,7 +20,6 @@ import dev.annonet.runtime.backend.SequenceCells;
 import dev.annonet.runtime.backend.SequenceKernels;
 import dev.annonet.runtime.backend.StepReplay;
 import dev.annonet.runtime.backend.UpdateRule;
-import dev.annonet.runtime.backend.Window2D;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

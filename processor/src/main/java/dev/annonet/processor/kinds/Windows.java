@@ -1,0 +1,109 @@
+package dev.annonet.processor.kinds;
+
+import dev.annonet.contract.Window2D;
+import dev.annonet.dsl.Padding;
+import dev.annonet.processor.check.Diagnostics;
+import dev.annonet.processor.check.LayerInput;
+import dev.annonet.processor.check.LayerNode;
+import dev.annonet.processor.check.Shape;
+import dev.annonet.processor.read.Attribute;
+import java.util.List;
+import java.util.Optional;
+
+/** What the windowed layers (convolutions, pooling, zero padding) share: their size options and their input checks. */
+final class Windows {
+
+    private Windows() {
+    }
+
+    /** One size for both axes or two, {height, width}, each positive; false (reported) otherwise. */
+    static boolean checkPair(LayerNode node, Attribute<List<Integer>> sizes, Diagnostics diagnostics) {
+        int count = sizes.value().size();
+        if (count != 1 && count != 2) {
+            node.errorAbout(diagnostics, sizes, "takes one size for both axes or two, {height, width}");
+            return false;
+        }
+        return checkPositive(node, sizes, diagnostics);
+    }
+
+    /** Every size positive; false (reported) otherwise. */
+    static boolean checkPositive(LayerNode node, Attribute<List<Integer>> sizes, Diagnostics diagnostics) {
+        if (sizes.value().stream().anyMatch(size -> size <= 0)) {
+            node.errorAbout(diagnostics, sizes, "must be positive");
+            return false;
+        }
+        return true;
+    }
+
+    /** Keras refuses a stride above 1 together with a dilation above 1; reported at the dilation. */
+    static void reportDilatedStrides(LayerNode node, Attribute<?> strides, Attribute<?> dilation, Diagnostics diagnostics) {
+        node.error(diagnostics, dilation, node.spec().describe(strides, dilation) + ": a dilation above 1 needs strides of 1, as in Keras");
+    }
+
+    /** {height, width} from one or two sizes. */
+    static List<Integer> pair(Attribute<List<Integer>> sizes) {
+        List<Integer> values = sizes.value();
+        return values.size() == 1 ? List.of(values.get(0), values.get(0)) : values;
+    }
+
+    /** Whether the input is (height, width, channels); reported otherwise. */
+    static boolean requireImage(LayerNode node, LayerInput input, Diagnostics diagnostics) {
+        if (input.shape().rank() != 3) {
+            node.error(diagnostics, "@" + node.spec().annotationName() + " takes an input of shape (height, width, channels),"
+                    + " but its input '" + input.name() + "' has shape " + input.shape());
+            return false;
+        }
+        return true;
+    }
+
+    /** Keras's padding of a window. */
+    static Window2D.Border border(Attribute<Padding> padding) {
+        return switch (padding.value()) {
+            case VALID -> Window2D.Border.VALID;
+            case SAME -> Window2D.Border.SAME;
+            case CAUSAL -> Window2D.Border.CAUSAL;
+        };
+    }
+
+    /** CAUSAL pads steps before the first of a sequence: Keras accepts it on Conv1D only. */
+    static void rejectCausal(LayerNode node, Attribute<Padding> padding, Diagnostics diagnostics) {
+        if (padding.value() == Padding.CAUSAL) {
+            node.error(diagnostics, padding, node.spec().describe(padding)
+                    + ": CAUSAL padding is for @Conv1D only, as in Keras; use VALID or SAME");
+        }
+    }
+
+    /**
+     * Keras's window over a (height, width, channels) input, or empty when it does not fit: reported
+     * at {@code size}, the option that sets the window, or when its output would not fit an array.
+     */
+    static Optional<Window2D> over(LayerNode node, LayerInput input, Attribute<List<Integer>> size, List<Integer> window,
+                                   List<Integer> strides, List<Integer> dilation, Window2D.Border border,
+                                   int outputChannels, Diagnostics diagnostics) {
+        int height = input.shape().dims().get(0);
+        int width = input.shape().dims().get(1);
+        int outputHeight = Window2D.outputSize(height, window.get(0), strides.get(0), dilation.get(0), border);
+        int outputWidth = Window2D.outputSize(width, window.get(1), strides.get(1), dilation.get(1), border);
+        if (outputHeight <= 0 || outputWidth <= 0) {
+            node.error(diagnostics, size, node.spec().describe(size) + " spans " + Window2D.span(window.get(0), dilation.get(0))
+                    + " × " + Window2D.span(window.get(1), dilation.get(1)) + " values, more than its input '" + input.name()
+                    + "' of " + height + " × " + width + " holds with padding = VALID: no output would be left");
+            return Optional.empty();
+        }
+        Shape output = Shape.of(outputHeight, outputWidth, outputChannels);
+        if (Shape.count(output.dims()) > Integer.MAX_VALUE) {
+            node.error(diagnostics, "its output " + output + " holds more values than a Java array can");
+            return Optional.empty();
+        }
+        return Optional.of(new Window2D(height, width, input.shape().last(), window.get(0), window.get(1),
+                strides.get(0), strides.get(1), dilation.get(0), dilation.get(1),
+                Window2D.padBefore(height, window.get(0), strides.get(0), dilation.get(0), border),
+                Window2D.padBefore(width, window.get(1), strides.get(1), dilation.get(1), border),
+                outputHeight, outputWidth, outputChannels));
+    }
+
+    /** The (height, width, channels) of the window's output. */
+    static Shape outputShape(Window2D window) {
+        return Shape.of(window.outputHeight(), window.outputWidth(), window.outputChannels());
+    }
+}

@@ -1,0 +1,221 @@
+package example;
+
+import dev.annonet.contract.Initializer;
+import dev.annonet.contract.Window2D;
+import dev.annonet.dsl.Activation;
+import dev.annonet.dsl.Layer;
+import dev.annonet.runtime.DenseLayer;
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.Model;
+import dev.annonet.runtime.NetworkLayout;
+import dev.annonet.runtime.WeightedLayer;
+import dev.annonet.runtime.backend.ActivationFunction;
+import dev.annonet.runtime.backend.Memory;
+import javax.annotation.processing.Generated;
+
+/**
+ * The model of {@link CausalConv}, written by the annonet processor: its memory layout and its
+ * forward and backward passes. Create one with {@link #create}.
+ *
+ * <p>A constant named after a tensor is its offset per sample in the activation arena: the
+ * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
+ * gradient arena. A constant named after a parameter is its offset in the parameter buffer
+ * and, for a trainable one, in the gradient buffer.
+ */
+@Generated("dev.annonet.processor.NetworkProcessor")
+public final class CausalConvModel extends Model implements CausalConv {
+    /**
+     * series: 32 values per sample.
+     */
+    private static final int SERIES = 0;
+
+    /**
+     * conv.columns: 96 values per sample.
+     */
+    private static final int CONV_COLUMNS = 32;
+
+    /**
+     * conv.z: 64 values per sample.
+     */
+    private static final int CONV_Z = 128;
+
+    /**
+     * conv: 64 values per sample.
+     */
+    private static final int CONV = 192;
+
+    /**
+     * flat: the values of conv, in the same memory.
+     */
+    private static final int FLAT = CONV;
+
+    /**
+     * output.z: 1 values per sample.
+     */
+    private static final int OUTPUT_Z = 256;
+
+    /**
+     * output: 1 values per sample.
+     */
+    private static final int OUTPUT = 257;
+
+    /**
+     * conv.kernel (3, 2, 4), trainable.
+     */
+    private static final int CONV_KERNEL = 0;
+
+    /**
+     * conv.bias (4), trainable.
+     */
+    private static final int CONV_BIAS = 24;
+
+    /**
+     * output.kernel (64, 1), trainable.
+     */
+    private static final int OUTPUT_KERNEL = 28;
+
+    /**
+     * output.bias (1), trainable.
+     */
+    private static final int OUTPUT_BIAS = 92;
+
+    private static final ActivationFunction CONV_ACTIVATION = ActivationFunction.of(Activation.Kind.RELU);
+
+    private static final ActivationFunction OUTPUT_ACTIVATION = ActivationFunction.of(Activation.Kind.SIGMOID);
+
+    private static final Window2D CONV_WINDOW = Window2D.input(1, 16, 2).window(1, 3).dilation(1, 2).padding(0, 4)
+            .output(1, 16, 4);
+
+    private static final NetworkLayout LAYOUT = NetworkLayout.builder("CausalConv")
+            .input("series", SERIES, 16, 2)
+            .output("output", OUTPUT, Activation.Kind.SIGMOID, OUTPUT_Z, 1)
+            .activationSize(258)
+            .trainable("conv.kernel", CONV_KERNEL, Initializer.glorotUniform(6, 12), 3, 2, 4)
+            .trainable("conv.bias", CONV_BIAS, Initializer.zeros(), 4)
+            .trainable("output.kernel", OUTPUT_KERNEL, Initializer.glorotUniform(64, 1), 64, 1)
+            .trainable("output.bias", OUTPUT_BIAS, Initializer.zeros(), 1)
+            .layer("series", "InputLayer", 0, 0L, 16, 2)
+            .layer("conv", "Conv1D", 28, 448L, 16, 4)
+            .layer("flat", "Flatten", 0, 0L, 64)
+            .layer("output", "Dense", 65, 65L, 1)
+            .cudaKernels(CausalConvCudaKernels::new)
+            .build();
+
+    private final WeightedLayer convLayer = weightedLayer("conv");
+
+    private final DenseLayer outputLayer = denseLayer("output");
+
+    private CausalConvModel(Device device, long seed) {
+        super(LAYOUT, device, seed);
+    }
+
+    private CausalConvModel(Model.Twin twin) {
+        super(twin);
+    }
+
+    /**
+     * Creates the model on {@code device}, its trainable weights initialized from {@code seed}.
+     */
+    public static CausalConvModel create(Device device, long seed) {
+        return new CausalConvModel(device, seed);
+    }
+
+    /**
+     * This network over this model's parameters, for a predictor.
+     */
+    @Override
+    protected CausalConvModel twin(Model.Twin twin) {
+        return new CausalConvModel(twin);
+    }
+
+    /**
+     * series: {@code @Input(shape = {16, 2})}, output shape (16, 2).
+     */
+    @Override
+    public Layer series() {
+        return layer("series");
+    }
+
+    /**
+     * conv: {@code @Conv1D(filters = 4, kernel = 3, padding = CAUSAL, dilation = 2, activation = RELU)}, output shape (16, 4).
+     */
+    @Override
+    public WeightedLayer conv() {
+        return convLayer;
+    }
+
+    /**
+     * flat: {@code @Flatten()}, output shape (64).
+     */
+    @Override
+    public Layer flat() {
+        return layer("flat");
+    }
+
+    /**
+     * output: {@code @Dense(units = 1, activation = SIGMOID)}, output shape (1).
+     */
+    @Override
+    public DenseLayer output() {
+        return outputLayer;
+    }
+
+    /**
+     * Predicts one sample.
+     *
+     * @param series one sample of {@code series}, shape (16, 2), its values in row-major order
+     * @return the output {@code output}, shape (1), its values in row-major order
+     */
+    public float[] predict(float[] series) {
+        return predictSample(series);
+    }
+
+    @Override
+    protected void forward(int batch, boolean training) {
+        Memory p = parameters();
+        Memory a = activations();
+        // series: @Input(shape = {16, 2}) -> (16, 2)
+        // written by the runtime
+        // conv: @Conv1D(filters = 4, kernel = 3, padding = CAUSAL, dilation = 2, activation = RELU), series (16, 2) -> (16, 4)
+        backend.conv2d(CONV_WINDOW, batch, a, batch * SERIES, p, CONV_KERNEL,
+                a, batch * CONV_COLUMNS, a, batch * CONV_Z);
+        backend.biasActivation(CONV_ACTIVATION, batch * 16, 4, a, batch * CONV_Z, p, CONV_BIAS,
+                a, batch * CONV);
+        // flat: @Flatten(), conv (16, 4) -> (64)
+        // the same values as conv, in the same memory: nothing to compute
+        // output: @Dense(units = 1, activation = SIGMOID), flat (64) -> (1)
+        backend.matmul(false, false, batch, 1, 64, a, batch * FLAT, p, OUTPUT_KERNEL,
+                a, batch * OUTPUT_Z, false);
+        backend.biasActivation(OUTPUT_ACTIVATION, batch, 1, a, batch * OUTPUT_Z, p, OUTPUT_BIAS,
+                a, batch * OUTPUT);
+    }
+
+    @Override
+    protected void backward(int batch, boolean outputGradientFused) {
+        Memory p = parameters();
+        Memory g = gradients();
+        Memory a = activations();
+        Memory d = activationGradients();
+        // output: @Dense(units = 1, activation = SIGMOID), flat (64) -> (1)
+        if (!outputGradientFused) {
+            backend.activationBackward(OUTPUT_ACTIVATION, batch, 1, a, batch * OUTPUT_Z,
+                    a, batch * OUTPUT, d, batch * OUTPUT, d, batch * OUTPUT_Z);
+        }
+        backend.matmul(true, false, 64, 1, batch, a, batch * FLAT, d, batch * OUTPUT_Z,
+                g, OUTPUT_KERNEL, false);
+        backend.columnSums(batch, 1, d, batch * OUTPUT_Z, g, OUTPUT_BIAS);
+        backend.matmul(false, true, batch, 64, 1, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
+                d, batch * FLAT, false);
+        // flat: @Flatten(), conv (16, 4) -> (64)
+        // the same values as conv, in the same memory: nothing to compute
+        // conv: @Conv1D(filters = 4, kernel = 3, padding = CAUSAL, dilation = 2, activation = RELU), series (16, 2) -> (16, 4)
+        backend.activationBackward(CONV_ACTIVATION, batch * 16, 4, a, batch * CONV_Z,
+                a, batch * CONV, d, batch * CONV, d, batch * CONV_Z);
+        backend.conv2dBackward(CONV_WINDOW, batch, a, batch * SERIES, p, CONV_KERNEL,
+                a, batch * CONV_COLUMNS, d, batch * CONV_Z, g, CONV_KERNEL, d, batch * CONV_COLUMNS,
+                null, 0);
+        backend.columnSums(batch * 16, 4, d, batch * CONV_Z, g, CONV_BIAS);
+        // series: @Input(shape = {16, 2}) -> (16, 2)
+        // an input: no gradient
+    }
+}
