@@ -54,6 +54,9 @@ public final class CpuBackend extends ElementsBackend {
     /** The backend this one was forked from, whose memory it may borrow; null for a backend of its own. */
     private final CpuBackend lender;
     private boolean closed;
+    /** A data-parallel rank's slice of the global batch that dropout draws its mask for ({@link #dropoutSlice}). */
+    private int dropoutFirstSample;
+    private int dropoutSliceBatch;
 
     /** Loads OpenBLAS; throws an exception naming the library and the platform when it cannot. */
     public CpuBackend() {
@@ -366,6 +369,25 @@ public final class CpuBackend extends ElementsBackend {
     // ---- dropout: the shared mask, an eighth of a Philox block per value and no branches ------
 
     @Override
+    public void dropoutSlice(int firstSample, int batch) {
+        if (firstSample % DropoutMask.GROUP != 0 || firstSample < 0 || batch < 0) {
+            throw new IllegalArgumentException("a dropout slice starts at a multiple of " + DropoutMask.GROUP
+                    + " samples, was sample " + firstSample + " (batch " + batch + ")");
+        }
+        dropoutFirstSample = firstSample;
+        dropoutSliceBatch = batch;
+    }
+
+    /** The first mask group of a call over {@code count} values: 0 but in a data-parallel slice. */
+    private int firstDropoutGroup(int count) {
+        if (dropoutFirstSample == 0) {
+            return 0;
+        }
+        long first = (long) dropoutFirstSample * (count / dropoutSliceBatch);
+        return Math.toIntExact(first / DropoutMask.GROUP);
+    }
+
+    @Override
     public void dropout(double rate, long seed, long step, int count, Memory x, int xOffset, Memory y, int yOffset) {
         KernelArguments.checkDropout(rate, count, x, xOffset, y, yOffset);
         applyDropout(rate, seed, step, count, cpu(x), xOffset, cpu(y), yOffset);
@@ -386,8 +408,9 @@ public final class CpuBackend extends ElementsBackend {
      */
     private void applyDropout(double rate, long seed, long step, int count,
                               CpuMemory input, int inOffset, CpuMemory output, int outOffset) {
+        int firstGroup = firstDropoutGroup(count);
         if (nativeKernels) { // the loop below was about an eighth of the MNIST MLP's training step
-            CpuKernels.dropout(DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step, count,
+            CpuKernels.dropout(DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step, firstGroup, count,
                     input.address(inOffset), output.address(outOffset));
             return;
         }
@@ -399,7 +422,7 @@ public final class CpuBackend extends ElementsBackend {
         for (int start = 0; start < count; start += HeapTiles.LENGTH) {
             int length = Math.min(HeapTiles.LENGTH, count - start);
             in.get(inOffset + start, values, 0, length);
-            int group = start / DropoutMask.GROUP; // LENGTH is a multiple of GROUP: tiles start on a group
+            int group = firstGroup + start / DropoutMask.GROUP; // LENGTH is a multiple of GROUP: tiles start on a group
             for (int i = 0; i < length; i += DropoutMask.GROUP, group++) {
                 DropoutMask.block(seed, step, group, dropoutBlock);
                 for (int lane = 0; lane < DropoutMask.GROUP && i + lane < length; lane++) {
