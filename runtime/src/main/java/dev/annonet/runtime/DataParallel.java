@@ -117,6 +117,9 @@ final class DataParallel {
      * rank 0's trainable weights, as PyTorch's DDP broadcasts them.
      */
     void start(Backend backend, Memory parameters, double[] facts) {
+        if (worldSize == 1) {
+            return;
+        }
         double[] rows = new double[worldSize * facts.length];
         System.arraycopy(facts, 0, rows, rank * facts.length, facts.length);
         communicator.allReduceSum(rows, 0, rows.length);
@@ -149,6 +152,9 @@ final class DataParallel {
      * batch's metric counts. A rank whose slice is empty passes zero gradients.
      */
     double sumGradients(Backend backend, Memory gradients, double lossSum, long[] counts) {
+        if (worldSize == 1) { // a group of one: the sums are this rank's own; nothing to copy
+            return lossSum;
+        }
         int results = trainableSize;
         staging[results] = (float) lossSum;
         for (int i = 0; i < counts.length; i++) {

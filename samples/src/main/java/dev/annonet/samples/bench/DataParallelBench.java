@@ -172,8 +172,11 @@ public final class DataParallelBench {
                     reducing[epoch - 1] = (ring.nanos - before) * 1e-9;
                 }
             };
-            History history = model.fit(mnist.trainImages(), y, Fit.options().batchSize(batch).epochs(epochs).verbose(0)
-                    .callbacks(timing).dataParallel(ring));
+            Fit options = Fit.options().batchSize(batch).epochs(epochs).verbose(0).callbacks(timing);
+            if (addresses.size() > 1) { // one rank is the baseline: today's fit, without the data-parallel path
+                options.dataParallel(ring);
+            }
+            History history = model.fit(mnist.trainImages(), y, options);
             double[] seconds = history.epochSeconds().stream().mapToDouble(Double::doubleValue).toArray();
             Evaluation held = model.evaluate(mnist.testImages(), Labels.oneHot(mnist.testLabels(), 10));
             System.out.printf(Locale.ROOT, "%s%d %.5f %.5f %.4f%n", RESULT, rank, MnistBench.medianAfterFirst(seconds),
