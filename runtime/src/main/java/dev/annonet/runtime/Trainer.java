@@ -10,6 +10,7 @@ import dev.annonet.runtime.callbacks.Callback;
 import dev.annonet.runtime.callbacks.TerminateOnNaN;
 import dev.annonet.runtime.callbacks.Training;
 import dev.annonet.runtime.data.Dataset;
+import dev.annonet.runtime.distributed.Communicator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -417,7 +418,7 @@ final class Trainer {
     }
 
     /** This rank's part of a data-parallel fit, after checking that this configuration can run it. */
-    private DataParallel dataParallel(dev.annonet.runtime.distributed.Communicator communicator) {
+    private DataParallel dataParallel(Communicator communicator) {
         if (replay != null) {
             throw new IllegalArgumentException("data-parallel fit runs on backends that run kernel by kernel, such as"
                     + " the cpu backend; " + backend.name() + " replays recorded steps");
@@ -439,6 +440,7 @@ final class Trainer {
         }
         trainLoadedBatch(size, batch * rowsPerSample, tally);
     }
+
     /** One {@code fit} as its callbacks see it. */
     private final class Run implements Training {
         private final int epochs;

@@ -28,7 +28,9 @@ import org.apache.spark.util.TaskCompletionListener;
  * The weights travel once per executor (a broadcast); each executor makes and loads the model once,
  * on the task's GPU where Spark assigned one, and keeps it for every later task of the same
  * weights; each task predicts through a predictor of its own, so an executor's tasks run side by
- * side.
+ * side. A model stays loaded for the executor's life: each call of {@link #predict} (its own
+ * broadcast) loads one more, so score with one call per set of weights rather than one per batch
+ * of rows.
  */
 public final class SparkInference {
     /** The models of this executor, by broadcast and device. */
