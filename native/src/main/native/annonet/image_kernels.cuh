@@ -1,6 +1,6 @@
 // The convolution family on the CUDA backend, NHWC as on the Java side (ImageKernels has the
 // reference loops): Conv2D as im2col + cuBLAS GEMM, its input gradient gathered back (col2im),
-// pooling, zero padding and batch normalization. Gradients are gathered, one thread per value
+// pooling and zero padding. Gradients are gathered, one thread per value
 // written, or scattered where each value has a single writer (pooling's disjoint windows), never
 // with atomics: results do not depend on thread scheduling.
 #pragma once
@@ -202,83 +202,6 @@ inline int zero_pad2d_backward(long long handle, long long window_address, int b
         int ox = Window::output_of(in.x, w.pad_left, 0, 1, w.by_stride_w, w.out_w);
         dx[index] = dy[((in.b * w.out_h + oy) * w.out_w + ox) * w.in_c + in.c];
     }, "zero_pad2d_backward");
-}
-
-// ---- batch normalization over the last axis of rows × cols ---------------------------------------------
-
-// Training: one block a channel computes its batch mean and biased variance (block_sum), writes
-// statistics (cols means, then cols 1/sqrt(variance + ε)) and the moving statistics, then
-// normalizes. Inference: the moving statistics normalize, element by element. y may be x.
-inline int batch_norm(long long handle, bool training, int rows, int cols, double momentum, double epsilon,
-                      long long x_address, long long gamma_address, long long beta_address, long long moving_mean_address,
-                      long long moving_variance_address, long long statistics_address, long long y_address) {
-    const float* x = at<const float>(x_address);
-    const float* gamma = at<const float>(gamma_address);
-    const float* beta = at<const float>(beta_address);
-    float* moving_mean = at<float>(moving_mean_address);
-    float* moving_variance = at<float>(moving_variance_address);
-    float* statistics = at<float>(statistics_address);
-    float* y = at<float>(y_address);
-    if (!training) {
-        return for_each(handle, (long long)rows * cols, [=] ANNONET_LAMBDA(long long i) {
-            int c = (int)(i % cols);
-            double scale = gamma[c] / sqrt((double)moving_variance[c] + epsilon);
-            y[i] = (float)(x[i] * scale + (beta[c] - moving_mean[c] * scale));
-        }, "batch_norm (inference)");
-    }
-    return for_each_block(handle, cols, [=] ANNONET_LAMBDA(long long channel) {
-        int c = (int)channel;
-        double mean = block_sum(rows, [=](long long r) { return (double)x[r * cols + c]; }) / rows;
-        double variance = block_sum(rows, [=](long long r) {
-            double d = x[r * cols + c] - mean;
-            return d * d;
-        }) / rows;
-        if (block_thread() == 0) {
-            statistics[c] = (float)mean;
-            statistics[cols + c] = (float)(1.0 / sqrt(variance + epsilon));
-            moving_mean[c] = (float)(moving_mean[c] * momentum + mean * (1.0 - momentum));
-            moving_variance[c] = (float)(moving_variance[c] * momentum + variance * (1.0 - momentum));
-        }
-        double scale = gamma[c] / sqrt(variance + epsilon);
-        double shift = beta[c] - mean * scale;
-        for (long long r = block_thread(); r < rows; r += block_threads()) {
-            y[r * cols + c] = (float)(x[r * cols + c] * scale + shift);
-        }
-    }, "batch_norm");
-}
-
-// From the statistics: dBeta = Σ dy, dGamma = Σ dy·x̂, dx = gamma·s/rows·(rows·dy - dBeta - x̂·dGamma)
-// (dx skipped when its address is 0; it may be dy).
-inline int batch_norm_backward(long long handle, int rows, int cols, long long x_address, long long gamma_address,
-                               long long statistics_address, long long dy_address, long long d_gamma_address,
-                               long long d_beta_address, long long dx_address) {
-    const float* x = at<const float>(x_address);
-    const float* gamma = at<const float>(gamma_address);
-    const float* statistics = at<const float>(statistics_address);
-    const float* dy = at<const float>(dy_address);
-    float* d_gamma = at<float>(d_gamma_address);
-    float* d_beta = at<float>(d_beta_address);
-    float* dx = at<float>(dx_address);
-    return for_each_block(handle, cols, [=] ANNONET_LAMBDA(long long channel) {
-        int c = (int)channel;
-        double mean = statistics[c];
-        double s = statistics[cols + c];
-        double sum_dy = block_sum(rows, [=](long long r) { return (double)dy[r * cols + c]; });
-        double sum_dy_x_hat = block_sum(rows, [=](long long r) {
-            return dy[r * cols + c] * (x[r * cols + c] - mean) * s;
-        });
-        if (block_thread() == 0) {
-            d_beta[c] = (float)sum_dy;
-            d_gamma[c] = (float)sum_dy_x_hat;
-        }
-        if (!dx) return;
-        double factor = gamma[c] * s / rows;
-        for (long long r = block_thread(); r < rows; r += block_threads()) {
-            long long i = r * cols + c;
-            double x_hat = (x[i] - mean) * s;
-            dx[i] = (float)(factor * (rows * (double)dy[i] - sum_dy - x_hat * sum_dy_x_hat));
-        }
-    }, "batch_norm_backward");
 }
 
 }  // namespace annonet

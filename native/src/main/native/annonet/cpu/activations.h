@@ -1,6 +1,6 @@
 // A dense layer's bias + activation for the CPU backend, in one pass over its rows: z += bias, then
 // y = f(z); and its backward, dz = dy ⊙ f'(z); with the CUDA kernels' own per-element math
-// (element_math.cuh), on the rows in place rather than copied through heap tiles.
+// (element_math.cuh), on the rows in place.
 #pragma once
 
 #include "../element_math.cuh"
@@ -69,7 +69,7 @@ ANNONET_AVX2 inline void bias_activation_rows_avx2(int kind, float lower, float 
 #endif
 
 // Rows [r0, r1) backward: dz = dy ⊙ f'(z) (softmax: the row's Jacobian product from y); dz may be dy.
-// ReLU selects instead of multiplying, as the Java loop does, so an infinite dy facing z <= 0 gives 0.
+// ReLU selects instead of multiplying, so an infinite dy facing z <= 0 gives 0.
 inline void activation_backward_rows(int kind, float lower, float upper, int r0, int r1, int cols, const float* z,
                                      const float* y, const float* dy, float* dz) {
     long long begin = (long long)r0 * cols, end = (long long)r1 * cols;
@@ -132,8 +132,8 @@ inline void activation_backward_at(int kind, float lower, float upper, int rows,
 }
 
 // sums[c] = Σ_r x[r][c]: a bias's gradient (Backend.columnSums), row by row on the calling thread,
-// the loop over a row's columns vectorized. A convolution's rows are many and short (the CNN's
-// first: 86,528 rows of 32); the Java loop copied each through a heap tile.
+// the loop over a row's columns vectorized: a convolution's rows are many and short (the CNN's
+// first: 86,528 rows of 32).
 inline void column_sums_at(int rows, int cols, long long x_address, long long sums_address) {
     const float* x = (const float*)(intptr_t)x_address;
     float* sums = (float*)(intptr_t)sums_address;

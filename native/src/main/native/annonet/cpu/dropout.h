@@ -1,6 +1,5 @@
 // Dropout for the CPU backend: element_math.cuh's mask (the CUDA kernels' own: one Philox block per
-// group of eight values), groups shared out over the pool. The Java loop it replaces copied the
-// values through heap tiles: about an eighth of the MNIST MLP's training step. With AVX2, eight
+// group of eight values), groups shared out over the pool. With AVX2, eight
 // Philox blocks run side by side, one per 32-bit lane: the scalar blocks made dropout 40% slower
 // than the SplitMix64 hash they replaced.
 #pragma once

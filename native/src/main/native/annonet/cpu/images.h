@@ -1,8 +1,7 @@
 // Pooling for the CPU backend: a sample per chunk on the thread pool, each window's positions
 // walked with the channels innermost (contiguous in NHWC), the geometry window.cuh's (the CUDA
 // kernels' own). The CUDA kernels' one-value-a-thread form, run on a CPU, spends its time in index
-// divisions, so the CPU walks whole windows instead, on the samples in place rather than copied
-// through heap tiles.
+// divisions, so the CPU walks whole windows instead, on the samples in place.
 // Semantics are ImageKernels': windows skip padding, average divides by the positions inside the
 // input, and the max gradient goes to the first position holding the maximum.
 //

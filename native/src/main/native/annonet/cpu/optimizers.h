@@ -46,6 +46,15 @@ inline void update_in_chunks(long long count, Update update) {
     shared_workers().run(job, chunks);
 }
 
+// velocity_address is 0 for plain SGD (momentum 0), which Keras keeps no velocity for.
+inline void sgd_at(long long count, long long w_address, long long g_address, long long v_address, float learning_rate,
+                   float momentum, bool nesterov) {
+    float* w = (float*)(intptr_t)w_address;
+    const float* g = (const float*)(intptr_t)g_address;
+    float* v = (float*)(intptr_t)v_address;
+    update_in_chunks(count, [=](long long i) { sgd_element(w + i, g + i, v ? v + i : nullptr, learning_rate, momentum, nesterov); });
+}
+
 inline void rmsprop_at(long long count, long long w_address, long long g_address, long long v_address, float learning_rate,
                        float rho, float epsilon) {
     float* w = (float*)(intptr_t)w_address;

@@ -10,13 +10,15 @@ import org.bytedeco.javacpp.annotation.Platform;
  * threads shared with OpenBLAS, products whose left operand is mostly zeros, computed from its
  * nonzeros on that pool (AVX2 and FMA where the processor has them), a dense layer's bias and
  * activation in one pass and its backward, dropout, bias gradients, an LSTM step's cells, pooling,
- * im2col and its scatter, and the optimizers' updates on that pool. Built by the host C++ compiler
+ * im2col and its scatter, batch normalization, and the optimizers' updates on that pool. Without
+ * OpenBLAS's threads callback the pool is the calling thread alone. Built by the host C++ compiler
  * on every machine; addresses travel as {@code long}s.
  * {@link #load()} says why the library cannot load instead of throwing; nothing else here may be
  * called then.
  */
 @Platform(include = {"annonet/cpu/threads.h", "annonet/cpu/sparse_products.h", "annonet/cpu/activations.h",
-        "annonet/cpu/lstm_cells.h", "annonet/cpu/images.h", "annonet/cpu/optimizers.h", "annonet/cpu/dropout.h"}, link = "dl")
+        "annonet/cpu/lstm_cells.h", "annonet/cpu/images.h", "annonet/cpu/batch_norm.h", "annonet/cpu/optimizers.h",
+        "annonet/cpu/dropout.h"}, link = "dl")
 @Namespace("annonet::cpu")
 public final class CpuKernels {
     private CpuKernels() {
@@ -128,6 +130,25 @@ public final class CpuKernels {
     /** dx (overwritten) from a convolution's column gradients: each value added onto the input it came from. */
     @Name("col2im_at")
     public static native void col2im(long window, int batch, long columns, long dx);
+
+    /**
+     * Batch normalization over the last axis of {@code rows × cols} (cpu/batch_norm.h, the math
+     * batch_norm.cuh's), as {@code Backend.batchNorm}: training writes the statistics (address 0
+     * otherwise) and the moving statistics; y may be x.
+     */
+    @Name("batch_norm_at")
+    public static native void batchNorm(boolean training, int rows, int cols, double momentum, double epsilon, long x,
+                                        long gamma, long beta, long movingMean, long movingVariance, long statistics, long y);
+
+    /** dGamma, dBeta and dx (skipped when 0; it may be dy) from a training forward's statistics. */
+    @Name("batch_norm_backward_at")
+    public static native void batchNormBackward(int rows, int cols, long x, long gamma, long statistics, long dy,
+                                                long dGamma, long dBeta, long dx);
+
+    /** SGD over {@code count} parameters in place (element_math.cuh's sgd_element); velocity 0 for plain SGD. */
+    @Name("sgd_at")
+    public static native void sgd(long count, long weights, long gradients, long velocity, float learningRate, float momentum,
+                                  boolean nesterov);
 
     /** RMSprop over {@code count} parameters in place, on the shared pool (element_math.cuh's rmsprop_element). */
     @Name("rmsprop_at")

@@ -15,8 +15,8 @@ import org.bytedeco.javacpp.annotation.Platform;
  * CUDA at all), else by the host C++ compiler with the host executor alone. {@link #load()} says
  * why it cannot load instead of throwing; nothing else here may be called then.
  */
-@Platform(include = {"annonet/context.cuh", "annonet/kernels.cuh", "annonet/image_kernels.cuh", "annonet/recurrent_kernels.cuh",
-        "annonet/metric_kernels.cuh"},
+@Platform(include = {"annonet/context.cuh", "annonet/kernels.cuh", "annonet/image_kernels.cuh", "annonet/batch_norm_kernels.cuh",
+        "annonet/recurrent_kernels.cuh", "annonet/metric_kernels.cuh"},
         link = "dl")
 @Namespace("annonet")
 public final class CudaLibrary {
@@ -252,6 +252,8 @@ public final class CudaLibrary {
 
     @Name("zero_pad2d_backward")
     public static native int zeroPad2dBackward(long context, long window, int batch, long dy, long dx);
+
+    // ---- batch normalization over the last axis, any rank (batch_norm_kernels.cuh) ------------------------
 
     @Name("batch_norm")
     public static native int batchNorm(long context, boolean training, int rows, int cols, double momentum, double epsilon,

@@ -14,9 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The sparse products against a plain triple loop in double precision. Without OpenBLAS in this
- * module they run on the calling thread alone; the runtime's contract tests run them on the pool
- * OpenBLAS shares.
+ * The sparse products against a plain triple loop in double precision, and batch normalization and
+ * SGD against plain loops. Without OpenBLAS in this module they run on the calling thread alone, as
+ * where OpenBLAS has no threads callback; the runtime's contract tests run them on the pool OpenBLAS
+ * shares.
  */
 class CpuKernelsTest {
     private final Random random = new Random(7);
@@ -78,6 +79,81 @@ class CpuKernelsTest {
         float[] c = run(false, 4, 64, 16, a, uniform(16 * 64), new float[4 * 64], false, 0.5).c();
         assertTrue(Float.isNaN(c[0]), "row 0 meets the NaN");
         assertFalse(Float.isNaN(c[64]), "row 1 does not");
+    }
+
+    /** Enough rows for several chunks of partial sums (cpu/batch_norm.h), each channel offset and scaled differently. */
+    @Test
+    void batchNormTrainingAndItsGradientsMatchDoubleLoops() {
+        int rows = 3000;
+        int cols = 24;
+        float[] x = uniform(rows * cols);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = x[i] * (1 + i % cols) + i % cols;
+        }
+        float[] gamma = uniform(cols);
+        float[] beta = uniform(cols);
+        float[] dy = uniform(rows * cols);
+        double[] mean = new double[cols];
+        double[] variance = new double[cols];
+        for (int i = 0; i < x.length; i++) {
+            mean[i % cols] += x[i] / (double) rows;
+        }
+        for (int i = 0; i < x.length; i++) {
+            variance[i % cols] += Math.pow(x[i] - mean[i % cols], 2) / rows;
+        }
+        double epsilon = 1e-3;
+        double[] sumDy = new double[cols];
+        double[] sumDyXHat = new double[cols];
+        for (int i = 0; i < x.length; i++) {
+            int c = i % cols;
+            sumDy[c] += dy[i];
+            sumDyXHat[c] += dy[i] * (x[i] - mean[c]) / Math.sqrt(variance[c] + epsilon);
+        }
+        try (FloatPointer px = new FloatPointer(x); FloatPointer pGamma = new FloatPointer(gamma);
+             FloatPointer pBeta = new FloatPointer(beta); FloatPointer movingMean = new FloatPointer(cols).zero();
+             FloatPointer movingVariance = new FloatPointer(cols).zero(); FloatPointer statistics = new FloatPointer(2L * cols);
+             FloatPointer y = new FloatPointer(rows * cols); FloatPointer pDy = new FloatPointer(dy);
+             FloatPointer dGamma = new FloatPointer(cols); FloatPointer dBeta = new FloatPointer(cols);
+             FloatPointer dx = new FloatPointer(rows * cols)) {
+            CpuKernels.batchNorm(true, rows, cols, 0.5, epsilon, px.address(), pGamma.address(), pBeta.address(),
+                    movingMean.address(), movingVariance.address(), statistics.address(), y.address());
+            CpuKernels.batchNormBackward(rows, cols, px.address(), pGamma.address(), statistics.address(), pDy.address(),
+                    dGamma.address(), dBeta.address(), dx.address());
+            for (int c = 0; c < cols; c++) {
+                assertEquals(0.5 * mean[c], movingMean.get(c), 1e-5 * (1 + Math.abs(mean[c])), "moving mean " + c);
+                assertEquals(0.5 * variance[c], movingVariance.get(c), 1e-5 * (1 + variance[c]), "moving variance " + c);
+                assertEquals(sumDy[c], dBeta.get(c), 1e-3, "dBeta " + c);
+                assertEquals(sumDyXHat[c], dGamma.get(c), 1e-3, "dGamma " + c);
+            }
+            for (int i = 0; i < x.length; i++) {
+                int c = i % cols;
+                double deviation = Math.sqrt(variance[c] + epsilon);
+                double xHat = (x[i] - mean[c]) / deviation;
+                assertEquals(gamma[c] * xHat + beta[c], y.get(i), 1e-4, "y[" + i + "]");
+                double expected = gamma[c] / deviation / rows * (rows * dy[i] - sumDy[c] - xHat * sumDyXHat[c]);
+                assertEquals(expected, dx.get(i), 1e-4 * (1 + Math.abs(expected)), "dx[" + i + "]");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, false", "0.9, false", "0.9, true"})
+    void sgdMatchesKerasFormula(float momentum, boolean nesterov) {
+        int count = 70_000; // more than one chunk of the optimizers' loop
+        float[] w = uniform(count);
+        float[] g = uniform(count);
+        float[] v = uniform(count);
+        float rate = 0.1f;
+        try (FloatPointer pw = new FloatPointer(w); FloatPointer pg = new FloatPointer(g); FloatPointer pv = new FloatPointer(v)) {
+            CpuKernels.sgd(count, pw.address(), pg.address(), momentum == 0 ? 0 : pv.address(), rate, momentum, nesterov);
+            for (int i = 0; i < count; i++) {
+                float velocity = momentum * v[i] - rate * g[i];
+                float expected = momentum == 0 ? w[i] - rate * g[i]
+                        : w[i] + (nesterov ? momentum * velocity - rate * g[i] : velocity);
+                assertEquals(expected, pw.get(i), 1e-6f, "w[" + i + "]");
+                assertEquals(momentum == 0 ? v[i] : velocity, pv.get(i), 1e-6f, "velocity[" + i + "]");
+            }
+        }
     }
 
     /** Whether the kernel took the product, and c after it. */

@@ -3,8 +3,10 @@ package dev.annonet.runtime;
 import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.runtime.backend.Backend;
+import dev.annonet.runtime.backend.CheckedBackend;
 import dev.annonet.runtime.backend.cpu.CpuBackend;
 import dev.annonet.runtime.backend.cuda.CudaBackend;
+import dev.annonet.runtime.backend.cuda.CudaSupport;
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,12 +51,15 @@ public final class Device {
         this.overlapsCopies = overlapsCopies;
     }
 
-    /** The fast CPU backend (float32, OpenBLAS). Fails when OpenBLAS cannot load on this platform. */
+    /**
+     * The fast CPU backend (float32, OpenBLAS and annonet's native CPU kernels). Fails, naming the
+     * library and the reason, when either cannot load on this platform.
+     */
     public static Device cpu() {
         String problem = CpuProbe.PROBLEM;
         if (problem != null) {
             throw new IllegalStateException("the CPU backend cannot start: " + problem
-                    + "; Device.reference() runs without OpenBLAS, slowly");
+                    + "; Device.reference() runs without native libraries, slowly");
         }
         return CPU;
     }
@@ -71,7 +76,7 @@ public final class Device {
      * when a model is created on it.
      */
     public static Device cuda(int ordinal) {
-        String problem = CudaBackend.deviceProblem(ordinal);
+        String problem = CudaSupport.deviceProblem(ordinal);
         if (problem != null) {
             throw new IllegalStateException("Device.cuda(" + ordinal + ") is not available: " + problem);
         }
@@ -144,23 +149,27 @@ public final class Device {
 
     /**
      * The best device for each model, chosen when the model is created: the first GPU when there is
-     * one, the native library has code for its compute capability, it has kernels for every layer,
-     * and the network does enough work per sample to pay for launching kernels (at least 100,000
-     * multiply-adds per sample in a forward pass); otherwise the CPU backend, or the reference
-     * backend when OpenBLAS cannot load. Each choice and its reason are logged once per process.
+     * one, the native library has code for its compute capability, and the network does enough
+     * work per sample to pay for launching kernels (at least 100,000 multiply-adds per sample in a
+     * forward pass); otherwise the CPU backend, or the reference backend when the CPU backend's
+     * native libraries cannot load. Each choice and its reason are logged once per process.
      */
     public static Device auto() {
         return AUTO;
     }
 
     private NetworkKernels kernels(NetworkLayout layout) {
-        return networkKernels ? layout.cudaKernels() : NetworkKernels.generic();
+        return networkKernels ? CudaSupport.networkKernels(layout.cudaKernels()) : NetworkKernels.generic();
     }
 
-    /** A new backend for one model, which closes it with the model. */
+    /** A new backend for one model, which closes it with the model; behind the op set's argument checks. */
     Backend newBackend(NetworkLayout layout) {
+        return CheckedBackend.wrap(uncheckedBackend(layout));
+    }
+
+    private Backend uncheckedBackend(NetworkLayout layout) {
         return switch (kind) {
-            case CPU -> new CpuBackend();
+            case CPU -> CpuBackend.create();
             case REFERENCE -> new ReferenceBackend();
             case CUDA -> overlapping(CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout)));
             case CUDA_HOST_EXECUTOR -> overlapping(CudaBackend.hostExecutor(stepGraphs, kernels(layout)));
@@ -178,9 +187,9 @@ public final class Device {
         String gpuProblem = gpuProblem(layout);
         if (gpuProblem == null) {
             try {
-                Backend gpu = CudaBackend.onDevice(0, false, true, layout.cudaKernels());
+                Backend gpu = CudaBackend.onDevice(0, false, true, CudaSupport.networkKernels(layout.cudaKernels()));
                 report(System.Logger.Level.INFO, "Device.auto() chose cuda:0 for " + layout.name() + ": "
-                        + CudaBackend.describe(0) + ", " + multiplyAddsPerSample(layout) + " multiply-adds per sample");
+                        + CudaSupport.describe(0) + ", " + multiplyAddsPerSample(layout) + " multiply-adds per sample");
                 return gpu;
             } catch (IllegalStateException e) {
                 gpuProblem = e.getMessage();
@@ -188,19 +197,14 @@ public final class Device {
         }
         report(cpuProblem == null ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
                 "Device.auto() chose " + fallback + " for " + layout.name() + ": " + gpuProblem);
-        return cpuProblem == null ? new CpuBackend() : new ReferenceBackend();
+        return cpuProblem == null ? CpuBackend.create() : new ReferenceBackend();
     }
 
     /** Why the GPU is not used for this network, or null when it is. */
     static String gpuProblem(NetworkLayout layout) {
-        String problem = CudaBackend.deviceProblem(0);
+        String problem = CudaSupport.deviceProblem(0);
         if (problem != null) {
             return problem;
-        }
-        for (NetworkLayout.LayerRow layer : layout.layers()) {
-            if (!CudaBackend.hasKernelsFor(layer.type())) {
-                return "the GPU has no kernels for layer '" + layer.name() + "' (" + layer.type() + ") yet";
-            }
         }
         long work = multiplyAddsPerSample(layout);
         if (work < GPU_WORTHWHILE_MULTIPLY_ADDS) {
@@ -212,19 +216,13 @@ public final class Device {
 
     /**
      * A forward pass's multiply-adds per sample, estimated from each layer's parameters and how
-     * often it applies them: a Conv2D at every output position, an LSTM at every time step (the
-     * input's first axis), anything else once.
+     * often its {@link LayerKind} applies them: a convolution at every output position, an LSTM at
+     * every time step (the input's first axis), anything else once.
      */
     static long multiplyAddsPerSample(NetworkLayout layout) {
         long total = 0;
         for (NetworkLayout.LayerRow layer : layout.layers()) {
-            int[] shape = layer.outputShape();
-            long uses = switch (layer.type()) {
-                case "Conv2D" -> (long) shape[0] * shape[1];
-                case "LSTM" -> layout.input().shape()[0];
-                default -> 1;
-            };
-            total += layer.parameters() * uses;
+            total += layer.parameters() * layer.kind().uses(layer.outputShape(), layout.input().shape());
         }
         return total;
     }
@@ -257,7 +255,7 @@ public final class Device {
 
         private static String probe() {
             try {
-                new CpuBackend().close();
+                CpuBackend.create().close();
                 return null;
             } catch (IllegalStateException e) {
                 return e.getMessage();

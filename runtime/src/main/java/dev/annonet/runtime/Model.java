@@ -82,7 +82,6 @@ public abstract class Model implements AutoCloseable {
             layersByName.put(row.name(), row);
         }
         this.backend = device.newBackend(layout);
-        requireKernels(backend, layout);
         this.parameters = backend.allocate(layout.parameterSize());
         this.gradients = backend.allocate(layout.trainableSize());
         this.arena = new Arena(backend, layout, Fit.DEFAULT_BATCH_SIZE, true);
@@ -105,17 +104,6 @@ public abstract class Model implements AutoCloseable {
         this.parameters = backend.borrow(source.parameters);
         this.gradients = null;
         this.arena = new Arena(backend, layout, 1, false);
-    }
-
-    /** A layer the backend cannot run is reported now, naming it, instead of failing mid-training. */
-    private static void requireKernels(Backend backend, NetworkLayout layout) {
-        for (NetworkLayout.LayerRow layer : layout.layers()) {
-            if (!backend.runs(layer.type())) {
-                backend.close();
-                throw new IllegalArgumentException(layout.name() + ": layer '" + layer.name() + "' (" + layer.type()
-                        + ") has no kernels on the " + backend.name() + " backend yet; create the model on Device.cpu()");
-            }
-        }
     }
 
     private static float[] initialParameters(NetworkLayout layout, long seed) {

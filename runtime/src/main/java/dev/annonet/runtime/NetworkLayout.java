@@ -1,6 +1,5 @@
 package dev.annonet.runtime;
 
-import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.dsl.Activation;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -96,7 +95,11 @@ public final class NetworkLayout {
     }
 
     /** One row of {@code summary()}, in declaration order. */
-    public record LayerRow(String name, String type, int[] outputShape, long parameters) {
+    public record LayerRow(String name, LayerKind kind, int[] outputShape, long parameters) {
+        /** Keras's class name for the layer, e.g. {@code "Conv2D"}. */
+        public String type() {
+            return kind.kerasType();
+        }
     }
 
     private final String name;
@@ -110,7 +113,7 @@ public final class NetworkLayout {
     private final int trainableSize;
     private final int parameterSize;
     private final List<LayerRow> layers;
-    private final Supplier<NetworkKernels> cudaKernels;
+    private final Supplier<?> cudaKernels;
 
     private NetworkLayout(Builder b) {
         this.name = b.name;
@@ -199,12 +202,12 @@ public final class NetworkLayout {
     }
 
     /**
-     * The network's CUDA kernels, specialized to its constants ({@code <Network>CudaKernels}, which
-     * the processor writes); the generic kernels when none were declared. Their library may still
-     * be missing: see {@link NetworkKernels#loadProblem()}.
+     * What makes the network's CUDA kernels, specialized to its constants ({@code <Network>CudaKernels},
+     * which the processor writes), or null when none were declared: the CUDA backend's to make and
+     * check ({@code CudaSupport.networkKernels}), so that the layout names no backend's types.
      */
-    public NetworkKernels cudaKernels() {
-        return cudaKernels.get();
+    public Supplier<?> cudaKernels() {
+        return cudaKernels;
     }
 
     public List<LayerRow> layers() {
@@ -230,7 +233,7 @@ public final class NetworkLayout {
         private int activationSize;
         private final List<Parameter> parameters = new ArrayList<>();
         private final List<LayerRow> layers = new ArrayList<>();
-        private Supplier<NetworkKernels> cudaKernels = NetworkKernels::generic;
+        private Supplier<?> cudaKernels;
 
         private Builder(String name) {
             this.name = name;
@@ -255,8 +258,8 @@ public final class NetworkLayout {
             return this;
         }
 
-        /** The network's generated CUDA kernels, made only when a CUDA backend starts. */
-        public Builder cudaKernels(Supplier<NetworkKernels> kernels) {
+        /** What makes the network's generated CUDA kernels, only when a CUDA backend starts. */
+        public Builder cudaKernels(Supplier<?> kernels) {
             this.cudaKernels = Objects.requireNonNull(kernels, "kernels");
             return this;
         }
@@ -285,8 +288,9 @@ public final class NetworkLayout {
             return this;
         }
 
+        /** {@code type}: Keras's class name, one of {@link LayerKind}'s; an unknown one fails here, naming it. */
         public Builder layer(String name, String type, long parameterCount, int... outputShape) {
-            layers.add(new LayerRow(name, type, outputShape.clone(), parameterCount));
+            layers.add(new LayerRow(name, LayerKind.ofKerasType(type), outputShape.clone(), parameterCount));
             return this;
         }
 

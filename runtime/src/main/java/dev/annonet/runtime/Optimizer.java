@@ -2,6 +2,7 @@ package dev.annonet.runtime;
 
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.UpdateRule;
 import java.util.List;
 
 /**
@@ -9,32 +10,22 @@ import java.util.List;
  * moments) belongs to the model it is compiled into, so one optimizer may configure several models.
  */
 public final class Optimizer {
-    /** One update of the trainable parameters through the backend's kernel. */
-    interface Update {
-        /**
-         * {@code learningRate}: the rate now (a schedule may have changed it since compile); {@code t}:
-         * the 1-based number of this update since compile (Adam's bias correction).
-         */
-        void apply(Backend backend, int count, Memory weights, Memory gradients, Memory[] state, float learningRate, long t);
-    }
-
-    private final String name;
+    private final UpdateRule rule;
     private final String description;
     private final float learningRate;
     private final List<String> stateNames;
-    private final Update update;
 
-    Optimizer(String name, String description, float learningRate, List<String> stateNames, Update update) {
-        this.name = name;
+    /** {@code stateNames}: what each state buffer holds, as a checkpoint names it, whether or not the rule uses it. */
+    Optimizer(UpdateRule rule, String description, float learningRate, List<String> stateNames) {
+        this.rule = rule;
         this.description = description;
         this.learningRate = learningRate;
         this.stateNames = List.copyOf(stateNames);
-        this.update = update;
     }
 
     /** Keras's name, e.g. {@code rmsprop}. */
     public String name() {
-        return name;
+        return rule.name();
     }
 
     /** The learning rate a compile starts with; callbacks may change it during training. */
@@ -52,8 +43,14 @@ public final class Optimizer {
         return stateNames;
     }
 
+    /**
+     * One update of the trainable parameters through the backend's kernel. {@code learningRate}: the
+     * rate now (a schedule may have changed it since compile); {@code t}: the 1-based number of this
+     * update since compile (Adam's bias correction).
+     */
     void update(Backend backend, int count, Memory weights, Memory gradients, Memory[] state, float learningRate, long t) {
-        update.apply(backend, count, weights, gradients, state, learningRate, t);
+        backend.update(rule, count, weights, gradients, state.length > 0 ? state[0] : null, state.length > 1 ? state[1] : null,
+                learningRate, t);
     }
 
     /** The name and hyperparameters, e.g. {@code Adam(learning_rate=0.001, ...)}. */

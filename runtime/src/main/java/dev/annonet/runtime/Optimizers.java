@@ -1,5 +1,6 @@
 package dev.annonet.runtime;
 
+import dev.annonet.runtime.backend.UpdateRule;
 import java.util.List;
 
 /** Keras's optimizers with Keras's default hyperparameters. */
@@ -19,10 +20,8 @@ public final class Optimizers {
     public static Optimizer sgd(float learningRate, float momentum, boolean nesterov) {
         float lr = learningRate(learningRate);
         float mu = fraction("momentum", momentum, true);
-        return new Optimizer("sgd", "SGD(learning_rate=" + lr + ", momentum=" + mu + ", nesterov=" + nesterov + ")", lr,
-                List.of("momentum"),
-                (backend, count, weights, gradients, state, rate, t) ->
-                        backend.sgd(count, weights, gradients, state[0], rate, mu, nesterov));
+        return new Optimizer(new UpdateRule.Sgd(mu, nesterov),
+                "SGD(learning_rate=" + lr + ", momentum=" + mu + ", nesterov=" + nesterov + ")", lr, List.of("momentum"));
     }
 
     /** RMSprop with learning rate 0.001, rho 0.9, epsilon 1e-7. */
@@ -38,10 +37,8 @@ public final class Optimizers {
         float lr = learningRate(learningRate);
         float decay = fraction("rho", rho, false);
         float eps = epsilon(epsilon);
-        return new Optimizer("rmsprop", "RMSprop(learning_rate=" + lr + ", rho=" + decay + ", epsilon=" + eps + ")", lr,
-                List.of("velocity"),
-                (backend, count, weights, gradients, state, rate, t) ->
-                        backend.rmsprop(count, weights, gradients, state[0], rate, decay, eps));
+        return new Optimizer(new UpdateRule.RmsProp(decay, eps),
+                "RMSprop(learning_rate=" + lr + ", rho=" + decay + ", epsilon=" + eps + ")", lr, List.of("velocity"));
     }
 
     /** Adam with learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
@@ -58,10 +55,8 @@ public final class Optimizers {
         float b1 = fraction("beta1", beta1, false);
         float b2 = fraction("beta2", beta2, false);
         float eps = epsilon(epsilon);
-        return new Optimizer("adam", "Adam(learning_rate=" + lr + ", beta_1=" + b1 + ", beta_2=" + b2 + ", epsilon=" + eps + ")",
-                lr, List.of("m", "v"),
-                (backend, count, weights, gradients, state, rate, t) ->
-                        backend.adam(count, weights, gradients, state[0], state[1], rate, b1, b2, eps, t));
+        return new Optimizer(new UpdateRule.Adam(b1, b2, eps),
+                "Adam(learning_rate=" + lr + ", beta_1=" + b1 + ", beta_2=" + b2 + ", epsilon=" + eps + ")", lr, List.of("m", "v"));
     }
 
     private static float learningRate(float value) {

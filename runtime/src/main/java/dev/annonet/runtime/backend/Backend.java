@@ -9,8 +9,9 @@ import java.util.function.Supplier;
  *
  * <p>Kernels never allocate: a training step on any backend creates no garbage. Implementations:
  * {@code reference} (plain loops in double precision, the oracle the others are tested against),
- * {@code cpu} (float32, OpenBLAS sgemm, loops the JIT can vectorize) and {@code cuda} (float32,
- * annonet's CUDA kernels and cuBLAS, whole steps replayed as CUDA graphs).
+ * {@code cpu} (float32, OpenBLAS sgemm and annonet's native CPU kernels) and {@code cuda} (float32,
+ * annonet's CUDA kernels and cuBLAS, whole steps replayed as CUDA graphs). Implementations
+ * trust their arguments; {@link CheckedBackend}, in front of each one a model gets, checks them.
  */
 public interface Backend extends AutoCloseable {
 
@@ -132,6 +133,8 @@ public interface Backend extends AutoCloseable {
     /** {@code dx} is {@code dy} without the padding. */
     void zeroPad2dBackward(Window2D window, int batch, Memory dy, int dyOffset, Memory dx, int dxOffset);
 
+    // ---- batch normalization: over the last axis, of any rank (kernels in BatchNormKernels) ----
+
     /**
      * Batch normalization over the last axis of {@code rows × cols}. Training: per channel the
      * batch mean and biased variance normalize, go to {@code statistics} (cols means, then cols
@@ -242,31 +245,16 @@ public interface Backend extends AutoCloseable {
 
     // ---- optimizers: Keras's update formulas over the contiguous trainable parameters -----------
 
-    /** {@code v = momentum·v - lr·g; w += nesterov ? momentum·v - lr·g : v}; plain SGD when momentum is 0. */
-    void sgd(int count, Memory weights, Memory gradients, Memory velocity,
-             float learningRate, float momentum, boolean nesterov);
-
-    /** {@code v = rho·v + (1-rho)·g²; w -= lr·g / sqrt(v + epsilon)} (Keras 3). */
-    void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
-                 float learningRate, float rho, float epsilon);
-
     /**
-     * Keras's Adam at step {@code t} (1-based): {@code m += (g - m)(1-β1); v += (g² - v)(1-β2);
-     * w -= lr·sqrt(1-β2^t)/(1-β1^t) · m / (sqrt(v) + epsilon)}.
+     * One update of {@code rule} over {@code count} parameters in place, from their gradients and
+     * the rule's state buffers ({@code rule.stateBuffers()} of them, the first in {@code firstState};
+     * null where unused). {@code learningRate}: the rate now; {@code t}: the 1-based number of this
+     * update (Adam's bias correction).
      */
-    void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
-              float learningRate, float beta1, float beta2, float epsilon, long t);
+    void update(UpdateRule rule, int count, Memory weights, Memory gradients, Memory firstState, Memory secondState,
+                float learningRate, long t);
 
     // ---- capabilities ---------------------------------------------------------------------------
-
-    /**
-     * Whether this backend has kernels for layers of {@code layerType}, the Keras class name of
-     * {@link dev.annonet.runtime.NetworkLayout.LayerRow#type()} ("Dense", "Conv2D", ...). A model
-     * checks every layer when it is created, so a missing kernel is reported before any work.
-     */
-    default boolean runs(String layerType) {
-        return true;
-    }
 
     /**
      * Whether fit should keep a training set that fits in this backend's memory and gather each

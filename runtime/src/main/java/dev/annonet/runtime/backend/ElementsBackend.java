@@ -1,11 +1,9 @@
 package dev.annonet.runtime.backend;
 
-import java.util.Objects;
-
 /**
  * A backend whose memories are {@link Elements}: the kernels written once for every backend
- * (activations, dropout, losses, accuracy) are bound here, with the checks each call makes. The
- * reference backend uses them all; a fast backend overrides the ones it specializes.
+ * (activations, dropout, losses, accuracy) are bound here, behind {@link CheckedBackend}'s checks.
+ * The reference backend uses them all; a fast backend overrides the ones it specializes.
  */
 public abstract class ElementsBackend implements Backend {
     /** The words of a dropout mask's block, reused by every dropout call so a step allocates nothing. */
@@ -20,7 +18,6 @@ public abstract class ElementsBackend implements Backend {
 
     @Override
     public void uploadIndices(int[] source, int sourceOffset, Memory target, int targetOffset, int count) {
-        KernelArguments.check("uploadIndices", "target", target, targetOffset, count);
         Elements to = elements(target);
         for (int i = 0; i < count; i++) {
             to.setIndex(targetOffset + i, source[sourceOffset + i]);
@@ -30,8 +27,6 @@ public abstract class ElementsBackend implements Backend {
     @Override
     public void gatherRows(int rows, int width, Memory source, Memory indices, int indicesOffset,
                            Memory target, int targetOffset) {
-        KernelArguments.check("gatherRows", "indices", indices, indicesOffset, rows);
-        KernelArguments.check("gatherRows", "target", target, targetOffset, rows, width);
         Elements from = elements(source);
         Elements index = elements(indices);
         Elements to = elements(target);
@@ -46,7 +41,6 @@ public abstract class ElementsBackend implements Backend {
     @Override
     public void biasActivation(ActivationFunction f, int rows, int cols,
                                Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
-        KernelArguments.checkBiasActivation(f, rows, cols, z, zOffset, bias, biasOffset, y, yOffset);
         ActivationKernels.biasActivation(f, rows, cols, elements(z), zOffset, elementsOrNull(bias), biasOffset,
                 elements(y), yOffset);
     }
@@ -54,21 +48,18 @@ public abstract class ElementsBackend implements Backend {
     @Override
     public void activationBackward(ActivationFunction f, int rows, int cols, Memory z, int zOffset,
                                    Memory y, int yOffset, Memory dy, int dyOffset, Memory dz, int dzOffset) {
-        KernelArguments.checkActivationBackward(f, rows, cols, z, zOffset, y, yOffset, dy, dyOffset, dz, dzOffset);
         ActivationKernels.backward(f, rows, cols, elements(z), zOffset, elements(y), yOffset,
                 elements(dy), dyOffset, elements(dz), dzOffset);
     }
 
     @Override
     public void dropout(double rate, long seed, long step, int count, Memory x, int xOffset, Memory y, int yOffset) {
-        KernelArguments.checkDropout(rate, count, x, xOffset, y, yOffset);
         DropoutKernels.apply(rate, seed, step, count, elements(x), xOffset, elements(y), yOffset, dropoutBlock);
     }
 
     @Override
     public void dropoutBackward(double rate, long seed, long step, int count,
                                 Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        KernelArguments.checkDropout(rate, count, dy, dyOffset, dx, dxOffset);
         DropoutKernels.apply(rate, seed, step, count, elements(dy), dyOffset, elements(dx), dxOffset, dropoutBlock);
     }
 
@@ -76,9 +67,6 @@ public abstract class ElementsBackend implements Backend {
     public double loss(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset, Memory z, int zOffset,
                        Memory targets, int targetsOffset, Memory weights, int weightsOffset,
                        Memory gradient, int gradientOffset, float gradientScale) {
-        Objects.requireNonNull(gradient, "loss: gradient is null (lossValue computes the loss alone)");
-        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset,
-                weights, weightsOffset, gradient, gradientOffset);
         return LossKernels.loss(kind, fused, rows, cols, elementsOrNull(y), yOffset, elementsOrNull(z), zOffset,
                 elements(targets), targetsOffset, elementsOrNull(weights), weightsOffset,
                 elements(gradient), gradientOffset, gradientScale);
@@ -87,8 +75,6 @@ public abstract class ElementsBackend implements Backend {
     @Override
     public double lossValue(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset,
                             Memory z, int zOffset, Memory targets, int targetsOffset, Memory weights, int weightsOffset) {
-        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset,
-                weights, weightsOffset, null, 0);
         return LossKernels.loss(kind, fused, rows, cols, elementsOrNull(y), yOffset, elementsOrNull(z), zOffset,
                 elements(targets), targetsOffset, elementsOrNull(weights), weightsOffset, null, 0, 0);
     }
@@ -96,14 +82,12 @@ public abstract class ElementsBackend implements Backend {
     @Override
     public long countCorrect(AccuracyKind kind, int rows, int cols, Memory y, int yOffset,
                              Memory targets, int targetsOffset) {
-        KernelArguments.checkCountCorrect(kind, rows, cols, y, yOffset, targets, targetsOffset);
         return LossKernels.countCorrect(kind, rows, cols, elements(y), yOffset, elements(targets), targetsOffset);
     }
 
     @Override
     public void countMetric(MetricCounter counter, int rows, int cols, Memory y, int yOffset,
                             Memory targets, int targetsOffset, long[] counts, int countsOffset) {
-        KernelArguments.checkCountMetric(counter, rows, cols, y, yOffset, targets, targetsOffset, counts, countsOffset);
         MetricKernels.count(counter, rows, cols, elements(y), yOffset, elements(targets), targetsOffset, counts, countsOffset);
     }
 
@@ -112,7 +96,6 @@ public abstract class ElementsBackend implements Backend {
     @Override
     public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                        Memory columns, int columnsOffset, Memory z, int zOffset) {
-        ImageKernelArguments.checkConv2d(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset, z, zOffset);
         ImageKernels.conv2d(window, batch, elements(x), xOffset, elements(kernel), kernelOffset, elements(z), zOffset);
     }
 
@@ -121,46 +104,39 @@ public abstract class ElementsBackend implements Backend {
                                Memory columns, int columnsOffset, Memory dz, int dzOffset,
                                Memory dKernel, int dKernelOffset, Memory dColumns, int dColumnsOffset,
                                Memory dx, int dxOffset) {
-        ImageKernelArguments.checkConv2dBackward(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset,
-                dz, dzOffset, dKernel, dKernelOffset, dColumns, dColumnsOffset, dx, dxOffset);
         ImageKernels.conv2dBackward(window, batch, elements(x), xOffset, elements(kernel), kernelOffset,
                 elements(dz), dzOffset, elementsOrNull(dKernel), dKernelOffset, elementsOrNull(dx), dxOffset);
     }
 
     @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
-        ImageKernelArguments.checkWindow("pool2d", window, batch, x, xOffset, y, yOffset);
         ImageKernels.pool2d(kind, window, batch, elements(x), xOffset, elements(y), yOffset);
     }
 
     @Override
     public void pool2dBackward(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset,
                                Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkPool2dBackward(window, batch, x, xOffset, dy, dyOffset, dx, dxOffset);
         ImageKernels.pool2dBackward(kind, window, batch, elements(x), xOffset, elements(dy), dyOffset, elements(dx), dxOffset);
     }
 
     @Override
     public void zeroPad2d(Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
-        ImageKernelArguments.checkWindow("zeroPad2d", window, batch, x, xOffset, y, yOffset);
         ImageKernels.zeroPad2d(window, batch, elements(x), xOffset, elements(y), yOffset);
     }
 
     @Override
     public void zeroPad2dBackward(Window2D window, int batch, Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkWindow("zeroPad2d backward", window, batch, dx, dxOffset, dy, dyOffset);
         ImageKernels.zeroPad2dBackward(window, batch, elements(dy), dyOffset, elements(dx), dxOffset);
     }
+
+    // ---- batch normalization over the last axis, any rank: the reference's plain loops (BatchNormKernels)
 
     @Override
     public void batchNorm(boolean training, int rows, int cols, double momentum, double epsilon, Memory x, int xOffset,
                           Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
                           Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
                           Memory y, int yOffset) {
-        ImageKernelArguments.checkBatchNormForward(training, rows, cols, momentum, epsilon, x, xOffset, gamma, gammaOffset,
-                beta, betaOffset, movingMean, movingMeanOffset, movingVariance, movingVarianceOffset,
-                statistics, statisticsOffset, y, yOffset);
-        ImageKernels.batchNorm(training, rows, cols, momentum, epsilon, elements(x), xOffset, elements(gamma), gammaOffset,
+        BatchNormKernels.batchNorm(training, rows, cols, momentum, epsilon, elements(x), xOffset, elements(gamma), gammaOffset,
                 elements(beta), betaOffset, elements(movingMean), movingMeanOffset, elements(movingVariance),
                 movingVarianceOffset, training ? elements(statistics) : null, statisticsOffset, elements(y), yOffset);
     }
@@ -169,9 +145,7 @@ public abstract class ElementsBackend implements Backend {
     public void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
                                   Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                                   Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkBatchNormBackward(rows, cols, x, xOffset, gamma, gammaOffset, statistics, statisticsOffset,
-                dy, dyOffset, dGamma, dGammaOffset, dBeta, dBetaOffset, dx, dxOffset);
-        ImageKernels.batchNormBackward(rows, cols, elements(x), xOffset, elements(gamma), gammaOffset,
+        BatchNormKernels.batchNormBackward(rows, cols, elements(x), xOffset, elements(gamma), gammaOffset,
                 elements(statistics), statisticsOffset, elements(dy), dyOffset, elements(dGamma), dGammaOffset,
                 elements(dBeta), dBetaOffset, elementsOrNull(dx), dxOffset);
     }

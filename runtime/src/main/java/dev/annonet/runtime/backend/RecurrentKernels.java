@@ -28,8 +28,6 @@ public final class RecurrentKernels {
     public static void lstm(Backend backend, LstmCells cellMath, int batch, int steps, int inputs, int units,
                             boolean returnSequences, Memory x, int xOffset, Memory weights, int weightsOffset,
                             Memory workspace, int workspaceOffset, Memory y, int yOffset) {
-        checkLstm("lstm", batch, steps, inputs, units, returnSequences, x, xOffset, weights, weightsOffset,
-                workspace, workspaceOffset, y, yOffset);
         int width = GATES * units;
         int gates = workspaceOffset;
         int states = LstmCells.states(batch, steps, units, workspaceOffset);
@@ -53,14 +51,6 @@ public final class RecurrentKernels {
                                     Memory workspace, int workspaceOffset, Memory dy, int dyOffset,
                                     Memory dWeights, int dWeightsOffset, Memory dWorkspace, int dWorkspaceOffset,
                                     Memory dx, int dxOffset) {
-        checkLstm("lstmBackward", batch, steps, inputs, units, returnSequences, x, xOffset, weights, weightsOffset,
-                workspace, workspaceOffset, dy, dyOffset);
-        KernelArguments.check("lstmBackward", "dWeights", dWeights, dWeightsOffset, lstmWeightCount(inputs, units));
-        KernelArguments.check("lstmBackward", "dWorkspace", dWorkspace, dWorkspaceOffset,
-                (long) batch * lstmWorkspaceSize(steps, units));
-        if (dx != null) {
-            KernelArguments.check("lstmBackward", "dx", dx, dxOffset, (long) batch * steps * inputs);
-        }
         int width = GATES * units;
         int states = LstmCells.states(batch, steps, units, workspaceOffset);
         int dGates = dWorkspaceOffset;
@@ -95,7 +85,8 @@ public final class RecurrentKernels {
         return GATES * units * (inputs + units + 1);
     }
 
-    private static void checkLstm(String kernel, int batch, int steps, int inputs, int units, boolean returnSequences,
+    /** {@link CheckedBackend}'s checks of {@link Backend#lstm}; {@code y} is lstmBackward's dy there. */
+    static void checkLstm(String kernel, int batch, int steps, int inputs, int units, boolean returnSequences,
                                   Memory x, int xOffset, Memory weights, int weightsOffset,
                                   Memory workspace, int workspaceOffset, Memory y, int yOffset) {
         if (batch < 0 || steps <= 0 || inputs <= 0 || units <= 0) {
@@ -108,12 +99,24 @@ public final class RecurrentKernels {
         KernelArguments.check(kernel, "output", y, yOffset, (long) batch * (returnSequences ? steps : 1) * units);
     }
 
+    static void checkLstmBackward(int batch, int steps, int inputs, int units, boolean returnSequences,
+                                  Memory x, int xOffset, Memory weights, int weightsOffset, Memory workspace,
+                                  int workspaceOffset, Memory dy, int dyOffset, Memory dWeights, int dWeightsOffset,
+                                  Memory dWorkspace, int dWorkspaceOffset, Memory dx, int dxOffset) {
+        checkLstm("lstmBackward", batch, steps, inputs, units, returnSequences, x, xOffset, weights, weightsOffset,
+                workspace, workspaceOffset, dy, dyOffset);
+        KernelArguments.check("lstmBackward", "dWeights", dWeights, dWeightsOffset, lstmWeightCount(inputs, units));
+        KernelArguments.check("lstmBackward", "dWorkspace", dWorkspace, dWorkspaceOffset,
+                (long) batch * lstmWorkspaceSize(steps, units));
+        if (dx != null) {
+            KernelArguments.check("lstmBackward", "dx", dx, dxOffset, (long) batch * steps * inputs);
+        }
+    }
+
     // ---- Embedding ------------------------------------------------------------------------------
 
     static void embedding(ElementsBackend backend, int rows, int inputDim, int outputDim, Memory indices,
                           int indicesOffset, Memory table, int tableOffset, Memory y, int yOffset) {
-        checkEmbedding("embedding", rows, inputDim, outputDim, indices, indicesOffset, table, tableOffset);
-        KernelArguments.check("embedding", "y", y, yOffset, rows, outputDim);
         Elements index = backend.elements(indices);
         requireIndices(index, indicesOffset, rows, inputDim);
         for (int r = 0; r < rows; r++) {
@@ -124,8 +127,6 @@ public final class RecurrentKernels {
 
     static void embeddingBackward(ElementsBackend backend, int rows, int inputDim, int outputDim, Memory indices,
                                   int indicesOffset, Memory dy, int dyOffset, Memory dTable, int dTableOffset) {
-        checkEmbedding("embeddingBackward", rows, inputDim, outputDim, indices, indicesOffset, dTable, dTableOffset);
-        KernelArguments.check("embeddingBackward", "dy", dy, dyOffset, rows, outputDim);
         Elements index = backend.elements(indices);
         requireIndices(index, indicesOffset, rows, inputDim);
         Elements gradient = backend.elements(dy);
@@ -139,7 +140,7 @@ public final class RecurrentKernels {
         }
     }
 
-    public static void checkEmbedding(String kernel, int rows, int inputDim, int outputDim, Memory indices,
+    static void checkEmbedding(String kernel, int rows, int inputDim, int outputDim, Memory indices,
                                        int indicesOffset, Memory table, int tableOffset) {
         if (rows < 0 || inputDim <= 0 || outputDim <= 0) {
             throw new IllegalArgumentException(kernel + ": rows " + rows + ", inputDim " + inputDim + ", outputDim "

@@ -12,17 +12,17 @@ import java.util.function.ToDoubleBiFunction;
 /**
  * A fast backend beside the reference backend, for the tests that check every fast backend's
  * kernels against the reference: memories holding the same values on both, kernels run on both,
- * results compared to a relative 1e-4.
+ * results compared to a relative 1e-4. Both sit behind the op set's argument checks, as a model's do.
  */
 public final class BackendPair implements AutoCloseable {
     private static final double TOLERANCE = 1e-4;
 
     private final Backend fast;
-    private final ReferenceBackend reference = new ReferenceBackend();
+    private final Backend reference = CheckedBackend.wrap(new ReferenceBackend());
     private final Random random;
 
     public BackendPair(Backend fast, long seed) {
-        this.fast = fast;
+        this.fast = CheckedBackend.wrap(fast);
         this.random = new Random(seed);
     }
 

@@ -73,7 +73,7 @@ class Conv1DKernelsTest {
     static Stream<Arguments> backends() {
         return Stream.of(
                 Arguments.of(Named.<Supplier<Backend>>of("reference", ReferenceBackend::new), 1e-5),
-                Arguments.of(Named.<Supplier<Backend>>of("cpu", CpuBackend::new), 1e-4),
+                Arguments.of(Named.<Supplier<Backend>>of("cpu", CpuBackend::create), 1e-4),
                 Arguments.of(Named.<Supplier<Backend>>of("cuda host executor", () -> CudaBackend.hostExecutor(false)), 1e-4));
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 public abstract class DenseKernelsMatchReference {
 
-    private final Backend fast = newFastBackend();
+    private final Backend fast = CheckedBackend.wrap(newFastBackend());
     private final BackendPair pair = new BackendPair(fast, 1234);
 
     /** The backend under test, new for each test. */
@@ -333,33 +334,34 @@ public abstract class DenseKernelsMatchReference {
 
     // ---- optimizers ---------------------------------------------------------------------------
 
-    /** Three steps with fresh gradients; weights and optimizer state compared after each. */
+    /**
+     * Three steps with fresh gradients; weights and optimizer state compared after each. Every rule
+     * (the switch makes a new one a compile error here until it is tested), SGD with and without momentum.
+     */
     @ParameterizedTest
-    @CsvSource({"sgd", "momentum", "nesterov", "rmsprop", "adam"})
-    void optimizers(String optimizer) {
-        int count = 300;
-        Twin weights = pair.uniformTwin(count, -1, 1);
-        Twin first = pair.twin(new float[count]);
-        Twin second = pair.twin(new float[count]);
-        for (int t = 1; t <= 3; t++) {
-            long step = t;
-            Twin gradients = pair.uniformTwin(count, -1, 1);
-            pair.onBoth((backend, side) -> {
-                Memory w = side.apply(weights);
-                Memory g = side.apply(gradients);
-                switch (optimizer) {
-                    case "sgd" -> backend.sgd(count, w, g, null, 0.1f, 0, false);
-                    case "momentum" -> backend.sgd(count, w, g, side.apply(first), 0.1f, 0.9f, false);
-                    case "nesterov" -> backend.sgd(count, w, g, side.apply(first), 0.1f, 0.9f, true);
-                    case "rmsprop" -> backend.rmsprop(count, w, g, side.apply(first), 0.01f, 0.9f, 1e-7f);
-                    case "adam" -> backend.adam(count, w, g, side.apply(first), side.apply(second),
-                            0.01f, 0.9f, 0.999f, 1e-7f, step);
-                    default -> throw new IllegalArgumentException(optimizer);
-                }
-            });
-            pair.assertMatches(weights, optimizer + " weights, step " + t);
-            pair.assertMatches(first, optimizer + " state, step " + t);
-            pair.assertMatches(second, optimizer + " second state, step " + t);
+    @EnumSource(UpdateRule.Kind.class)
+    void optimizers(UpdateRule.Kind kind) {
+        UpdateRule[] rules = switch (kind) {
+            case SGD -> new UpdateRule[] {new UpdateRule.Sgd(0, false), new UpdateRule.Sgd(0.9f, false),
+                new UpdateRule.Sgd(0.9f, true)};
+            case RMSPROP -> new UpdateRule[] {new UpdateRule.RmsProp(0.9f, 1e-7f)};
+            case ADAM -> new UpdateRule[] {new UpdateRule.Adam(0.9f, 0.999f, 1e-7f)};
+        };
+        for (UpdateRule rule : rules) {
+            int count = 300;
+            Twin weights = pair.uniformTwin(count, -1, 1);
+            Twin first = pair.twin(new float[count]);
+            Twin second = pair.twin(new float[count]);
+            float rate = kind == UpdateRule.Kind.SGD ? 0.1f : 0.01f;
+            for (int t = 1; t <= 3; t++) {
+                long step = t;
+                Twin gradients = pair.uniformTwin(count, -1, 1);
+                pair.onBoth((backend, side) -> backend.update(rule, count, side.apply(weights), side.apply(gradients),
+                        side.apply(first), side.apply(second), rate, step));
+                pair.assertMatches(weights, rule + " weights, step " + t);
+                pair.assertMatches(first, rule + " state, step " + t);
+                pair.assertMatches(second, rule + " second state, step " + t);
+            }
         }
     }
 }

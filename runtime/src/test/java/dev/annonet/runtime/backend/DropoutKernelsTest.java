@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class DropoutKernelsTest {
     private static final int COUNT = 10_000;
     private static final double RATE = 0.3;
-    private final ReferenceBackend backend = new ReferenceBackend();
+    private final Backend backend = CheckedBackend.wrap(new ReferenceBackend());
 
     @Test
     void keepsScaledValuesAndDropsAboutTheRate() {

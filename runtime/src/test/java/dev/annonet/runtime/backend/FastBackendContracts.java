@@ -28,6 +28,14 @@ public abstract class FastBackendContracts {
     }
 
     @Nested
+    class BatchNorm extends BatchNormKernelsMatchReference {
+        @Override
+        protected Backend newFastBackend() {
+            return FastBackendContracts.this.newFastBackend();
+        }
+    }
+
+    @Nested
     class MetricCounts extends MetricKernelsMatchReference {
         @Override
         protected Backend newFastBackend() {

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LossKernelsTest {
     private static final int ROWS = 4;
     private static final int COLS = 3;
-    private final ReferenceBackend backend = new ReferenceBackend();
+    private final Backend backend = CheckedBackend.wrap(new ReferenceBackend());
 
     private double lossValue(LossKind kind, int rows, int cols, double[] y, double[] targets) {
         return backend.lossValue(kind, false, rows, cols, memory(backend, y), 0, null, 0, memory(backend, targets), 0);

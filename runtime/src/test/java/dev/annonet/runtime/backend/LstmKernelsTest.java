@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The LSTM kernels on the reference backend: one step by hand, then gradients against finite differences. */
 class LstmKernelsTest {
-    private final ReferenceBackend backend = new ReferenceBackend();
+    private final Backend backend = CheckedBackend.wrap(new ReferenceBackend());
     private final Random random = new Random(11);
 
     /** One unit, one step, one input: every gate written out as Keras computes it. */

@@ -22,7 +22,7 @@ public abstract class MetricKernelsMatchReference {
     private static final int TARGETS_OFFSET = 3;
     private static final int COUNTS_OFFSET = 2;
 
-    private final Backend fast = newFastBackend();
+    private final Backend fast = CheckedBackend.wrap(newFastBackend());
     private final BackendPair pair = new BackendPair(fast, 4321);
 
     /** The backend under test, new for each test. */

@@ -20,7 +20,7 @@ class OptimizerKernelsTest {
     @Test
     void plainSgdNeedsNoVelocity() {
         Memory w = memory(backend, 1, -2);
-        backend.sgd(2, w, memory(backend, 0.5, 0.25), null, 0.1f, 0, false);
+        backend.update(new UpdateRule.Sgd(0, false), 2, w, memory(backend, 0.5, 0.25), null, null, 0.1f, 1);
         assertClose(new double[] {0.95, -2.025}, values(w), TOLERANCE, "w - lr·g");
     }
 
@@ -31,9 +31,10 @@ class OptimizerKernelsTest {
         Memory w = memory(backend, 1);
         Memory v = backend.allocate(1);
         Memory g = memory(backend, 0.5);
-        backend.sgd(1, w, g, v, 0.1f, 0.9f, nesterov);
+        UpdateRule sgd = new UpdateRule.Sgd(0.9f, nesterov);
+        backend.update(sgd, 1, w, g, v, null, 0.1f, 1);
         assertClose(new double[] {afterStep1}, values(w), TOLERANCE, "step 1");
-        backend.sgd(1, w, g, v, 0.1f, 0.9f, nesterov);
+        backend.update(sgd, 1, w, g, v, null, 0.1f, 2);
         assertClose(new double[] {afterStep2}, values(w), TOLERANCE, "step 2");
     }
 
@@ -46,7 +47,7 @@ class OptimizerKernelsTest {
         double[] expected = {9.683772235564302, 9.45788024948112};
         for (double expectedW : expected) {
             backend.copy(w, 0, g, 0, 1); // d(w²/2)/dw = w
-            backend.rmsprop(1, w, g, v, 0.1f, 0.9f, 1e-7f);
+            backend.update(new UpdateRule.RmsProp(0.9f, 1e-7f), 1, w, g, v, null, 0.1f, 1);
             assertClose(new double[] {expectedW}, values(w), TOLERANCE, "rmsprop");
         }
     }
@@ -57,9 +58,10 @@ class OptimizerKernelsTest {
         Memory w = memory(backend, 1);
         Memory m = backend.allocate(1);
         Memory v = backend.allocate(1);
-        backend.adam(1, w, memory(backend, 0.5), m, v, 0.001f, 0.9f, 0.999f, 1e-7f, 1);
+        UpdateRule adam = new UpdateRule.Adam(0.9f, 0.999f, 1e-7f);
+        backend.update(adam, 1, w, memory(backend, 0.5), m, v, 0.001f, 1);
         assertClose(new double[] {0.9990000063245154}, values(w), TOLERANCE, "step 1");
-        backend.adam(1, w, memory(backend, -0.25), m, v, 0.001f, 0.9f, 0.999f, 1e-7f, 2);
+        backend.update(adam, 1, w, memory(backend, -0.25), m, v, 0.001f, 2);
         assertClose(new double[] {0.9987336707920792}, values(w), TOLERANCE, "step 2");
     }
 }

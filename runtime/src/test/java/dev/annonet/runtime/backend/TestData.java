@@ -35,8 +35,8 @@ public final class TestData {
                 Arguments.of(LossKind.MEAN_SQUARED_ERROR, false));
     }
 
-    /** A reference memory holding {@code values}. */
-    public static Memory memory(ReferenceBackend backend, double... values) {
+    /** A memory of {@code backend}, the reference backend (checked or not), holding {@code values}. */
+    public static Memory memory(Backend backend, double... values) {
         Memory memory = backend.allocate(values.length);
         System.arraycopy(values, 0, ReferenceBackend.values(memory), 0, values.length);
         return memory;

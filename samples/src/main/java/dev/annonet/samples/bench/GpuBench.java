@@ -12,6 +12,7 @@ import dev.annonet.runtime.Optimizers;
 import dev.annonet.runtime.Tensor;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.cuda.CudaBackend;
+import dev.annonet.runtime.backend.cuda.CudaSupport;
 import dev.annonet.runtime.data.Mnist;
 import dev.annonet.samples.cnn.MnistCnnModel;
 import dev.annonet.samples.mnist.MnistMlpModel;
@@ -106,7 +107,7 @@ public final class GpuBench {
             System.err.println("usage: GpuBench [--epochs N] [--data DIR] [--no-pytorch] [--network mlp|cnn] [--batch N]");
             System.exit(2);
         }
-        String problem = CudaBackend.deviceProblem(0);
+        String problem = CudaSupport.deviceProblem(0);
         if (problem != null) {
             System.err.println("GpuBench needs a GPU: " + problem);
             System.exit(3);
@@ -130,7 +131,7 @@ public final class GpuBench {
             System.out.printf(Locale.ROOT, "%n%s, float32, %d training digits; %s%n", network.title,
                     mnist.trainImages().samples(), LocalDate.now());
             System.out.printf(Locale.ROOT, "GPU: %s%s; step time: median over epochs 2..%d of an epoch's mean step, loss read back each step%n%n",
-                    CudaBackend.describe(0), peer == null || peer.engine() == null ? "" : "; " + peer.engine(), epochs);
+                    CudaSupport.describe(0), peer == null || peer.engine() == null ? "" : "; " + peer.engine(), epochs);
             System.out.print(table(rows, batches));
             if (peer != null && peer.note() != null) {
                 System.out.println(peer.note());

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.annonet.runtime.backend.cuda.CudaBackend;
+import dev.annonet.runtime.backend.cuda.CudaSupport;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +33,7 @@ class MnistMlpSampleOptionsTest {
 
     @Test
     void aGpuThatIsNotThereIsABadOptionWithItsReason() {
-        String problem = CudaBackend.deviceProblem(0);
+        String problem = CudaSupport.deviceProblem(0);
         if (problem == null) {
             assertEquals("cuda:0", MnistMlpSample.Options.parse("--device", "cuda").device().toString());
         } else {

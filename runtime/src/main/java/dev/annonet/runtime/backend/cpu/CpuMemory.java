@@ -9,8 +9,9 @@ import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * A CPU-backend memory: float32 values off the Java heap, allocated once. OpenBLAS reads and
- * writes them in place through pointers (no JNI array copies); the Java loops use a direct,
- * native-order {@link FloatBuffer} view of the same bytes.
+ * writes them in place through pointers (no JNI array copies), as annonet's native kernels do;
+ * the kernels shared with the reference backend (losses, metrics, zero padding) and the data
+ * movement use a direct, native-order {@link FloatBuffer} view of the same bytes.
  */
 final class CpuMemory implements Memory, Elements {
     final CpuBackend owner;

@@ -11,7 +11,8 @@ import dev.annonet.cpu.CpuKernels;
  * <p>Any large enough product with an untransposed B is offered; annonet's CPU kernels list the
  * left operand's nonzeros and give up, early and cheaply, when more than {@link #MAX_DENSITY} of
  * it is nonzero (ReLU outputs, gradients), and sgemm does it. The products run on the thread pool
- * OpenBLAS shares ({@link OpenBlas#sharesThreads()}); without it they are not offered at all.
+ * OpenBLAS shares ({@link OpenBlas#sharesThreads()}); without it they are not offered at all: on the
+ * calling thread alone they would lose to OpenBLAS's threaded sgemm.
  */
 final class SparseProducts implements AutoCloseable {
     /** Above this share of nonzeros sgemm wins: the sparse loop does about half an sgemm's work per multiply-add. */

@@ -1,14 +1,12 @@
 package dev.annonet.runtime.backend.cuda;
 
 import dev.annonet.cuda.CudaLibrary;
-import dev.annonet.cuda.CudaTargets;
 import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.runtime.backend.AccuracyKind;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.BatchLanding;
 import dev.annonet.runtime.backend.DropoutMask;
-import dev.annonet.runtime.backend.ImageKernelArguments;
 import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.LstmCells;
@@ -19,21 +17,17 @@ import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
 import dev.annonet.runtime.backend.RecurrentKernels;
 import dev.annonet.runtime.backend.StepReplay;
+import dev.annonet.runtime.backend.UpdateRule;
 import dev.annonet.runtime.backend.Window2D;
-import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The CUDA backend: float32 values in device memory, annonet's kernels ({@code native/src/main/native})
  * and cuBLAS GEMMs, all on one stream, and whole training steps recorded once as CUDA graphs and
- * replayed ({@link StepReplay}). Uploads go through pinned staging buffers; a streamed batch's go
- * on a second, copy stream while the step before runs ({@link #batchLanding}). A step allocates nothing.
+ * replayed ({@link StepRecorder}). Uploads go through pinned staging buffers; a streamed batch's go
+ * on a second, copy stream while the step before runs ({@link #batchLanding}). A step allocates
+ * nothing. Whether it can start here, and with which kernels, is {@link CudaSupport}'s to say.
  *
  * <p>{@link #hostExecutor(boolean)} runs the very same kernel bodies as loops on the CPU, over host
  * memory: the same Java code path, so tests on machines without a GPU check this class and the
@@ -42,29 +36,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Every layer annonet declares has kernels here: Conv2D as im2col + cuBLAS GEMM, pooling, zero
  * padding and batch normalization as annonet kernels, LSTM as RecurrentKernels' schedule (cuBLAS
- * GEMMs between per-step cell kernels), Embedding as a gather. {@link #runs} lists them, so a
- * layer added to the DSL without CUDA kernels is refused when a model is created. Not thread-safe.
+ * GEMMs between per-step cell kernels), Embedding as a gather: {@link Backend} is one interface,
+ * so a kernel added to it must be added here too. Its kernels do not check their arguments:
+ * {@link dev.annonet.runtime.backend.CheckedBackend} does, in front of it (as {@code Device}
+ * puts it). Not thread-safe.
  */
-public final class CudaBackend implements Backend, StepReplay {
-    private static final Set<String> LAYER_TYPES = Set.of("InputLayer", "Dense", "Activation", "Dropout", "Flatten", "Reshape",
-            "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling2D", "ZeroPadding2D",
-            "BatchNormalization", "LSTM", "Embedding");
-    /** Result slots of one recorded step: its loss and its metrics' counts. */
-    private static final int RESULT_SLOTS = StepReplay.MAX_RESULTS;
-    /** Replayed steps whose results may wait to be collected: one running while the next is prepared. */
-    private static final int RESULT_COPIES = 2;
-    /** Where the learning rate lies among the counters a recorded step reads, and their size. */
-    private static final int LEARNING_RATE_OFFSET = 2 * Long.BYTES;
-    private static final int COUNTER_BYTES = 3 * Long.BYTES;
-    /** Failed captures after which a backend runs its steps kernel by kernel for good. */
-    private static final int CAPTURE_ATTEMPTS = 3;
-    private static final System.Logger LOG = System.getLogger("dev.annonet.runtime");
-    /** Distinct batch sizes whose recorded steps are kept: a fit uses one, plus its last partial batch. */
-    private static final int RECORDED_STEPS = 4;
-    private static final Set<String> UNLOADED_KERNELS_REPORTED = ConcurrentHashMap.newKeySet();
-    /** The compute capability that stands for the host executor, which runs code for any GPU. */
-    static final int HOST = -1;
-
+public final class CudaBackend implements Backend {
     private final long context;
     private final String name;
     // The network's generated kernels where its library loaded, else annonet-native's generic ones.
@@ -72,32 +49,8 @@ public final class CudaBackend implements Backend, StepReplay {
     private final boolean stepGraphs;
     private final List<CudaMemory> memories = new ArrayList<>();
     private final PinnedStaging staging;
-    // Results of loss, countCorrect and countMetric (doubles): on the device, and pinned on the host as
-    // the slots of eager calls, then RESULT_COPIES copies of a replayed step's, each marked by an event.
-    private final long results;
-    private final long resultsHost;
-    private final DoubleBuffer resultsView;
-    private final long[] resultsCopied = new long[RESULT_COPIES];
-    private final int[] resultCounts = new int[RESULT_COPIES];
-    private long replayed;
-    private long collected;
-    private int collectedCopy = -1;
-    // What a recorded step reads each replay, on the device and pinned: the step and update
-    // counters (two longs), then the learning rate (a float in an 8-byte slot).
-    private final long counters;
-    private final long countersHost;
-    private final LongBuffer countersView;
-    private final FloatBuffer learningRateView;
-    private final long countersCopied;
+    private final StepRecorder recorder;
     private final NativeWindow windowArguments = new NativeWindow();
-    // Recorded steps by batch size; a key of 0 marks a free entry.
-    private final int[] recordedKeys = new int[RECORDED_STEPS];
-    private final long[] recordedGraphs = new long[RECORDED_STEPS];
-    private int nextRecording;
-    private boolean recording;
-    private int resultCursor;
-    private int recordedResults;
-    private int captureFailures;
     private boolean overlapsCopies = true;
     private final LandingStreams landingStreams = new ContextStreams();
     private final List<CudaBatchLanding> landings = new ArrayList<>();
@@ -109,19 +62,7 @@ public final class CudaBackend implements Backend, StepReplay {
         this.kernels = kernels;
         this.stepGraphs = stepGraphs;
         this.staging = new PinnedStaging(this);
-        this.results = checked(CudaLibrary.memoryAllocate(context, RESULT_SLOTS * Double.BYTES), "allocating result slots");
-        long resultsBytes = (1 + RESULT_COPIES) * RESULT_SLOTS * Double.BYTES;
-        this.resultsHost = checked(CudaLibrary.pinnedAllocate(context, resultsBytes), "allocating result slots");
-        this.resultsView = PinnedStaging.bytes(resultsHost, resultsBytes).asDoubleBuffer();
-        for (int copy = 0; copy < RESULT_COPIES; copy++) {
-            resultsCopied[copy] = checked(CudaLibrary.eventCreate(context), "creating an event");
-        }
-        this.counters = checked(CudaLibrary.memoryAllocate(context, COUNTER_BYTES), "allocating step counters");
-        this.countersHost = checked(CudaLibrary.pinnedAllocate(context, COUNTER_BYTES), "allocating step counters");
-        this.countersView = PinnedStaging.bytes(countersHost, 2 * Long.BYTES).asLongBuffer();
-        this.learningRateView = PinnedStaging.bytes(countersHost, COUNTER_BYTES).position(LEARNING_RATE_OFFSET).slice()
-                .order(ByteOrder.nativeOrder()).asFloatBuffer();
-        this.countersCopied = checked(CudaLibrary.eventCreate(context), "creating an event");
+        this.recorder = new StepRecorder(this);
     }
 
     /**
@@ -132,7 +73,7 @@ public final class CudaBackend implements Backend, StepReplay {
      * their library loads, else the generic kernels, saying so once in the log.
      */
     public static CudaBackend onDevice(int ordinal, boolean tf32, boolean stepGraphs, NetworkKernels networkKernels) {
-        String problem = deviceProblem(ordinal);
+        String problem = CudaSupport.deviceProblem(ordinal);
         if (problem != null) {
             throw new IllegalStateException(problem);
         }
@@ -141,7 +82,7 @@ public final class CudaBackend implements Backend, StepReplay {
             throw new IllegalStateException("the CUDA backend cannot start on GPU " + ordinal + ": " + CudaLibrary.lastError());
         }
         return new CudaBackend(context, "cuda:" + ordinal + (tf32 ? " (tf32)" : "") + (stepGraphs ? "" : " (no step graphs)"),
-                stepGraphs, runnable(networkKernels, CudaLibrary.deviceComputeCapability(ordinal)));
+                stepGraphs, CudaSupport.runnable(networkKernels, CudaLibrary.deviceComputeCapability(ordinal)));
     }
 
     /** A backend on GPU {@code ordinal} with the generic kernels. */
@@ -161,7 +102,8 @@ public final class CudaBackend implements Backend, StepReplay {
             throw new IllegalStateException(problem);
         }
         return new CudaBackend(CudaLibrary.contextCreate(-1, false),
-                "cuda host executor" + (stepGraphs ? "" : " (no step graphs)"), stepGraphs, runnable(networkKernels, HOST));
+                "cuda host executor" + (stepGraphs ? "" : " (no step graphs)"), stepGraphs,
+                CudaSupport.runnable(networkKernels, CudaSupport.HOST));
     }
 
     /** The host executor with the generic kernels. */
@@ -169,100 +111,14 @@ public final class CudaBackend implements Backend, StepReplay {
         return hostExecutor(stepGraphs, NetworkKernels.generic());
     }
 
-    /** {@code wanted} when it can run here, else the generic kernels, with the reason logged once. */
-    private static NetworkKernels runnable(NetworkKernels wanted, int capability) {
-        String problem = networkKernelsProblem(wanted, CudaLibrary.contextLayout(), capability);
-        if (problem == null) {
-            return wanted;
-        }
-        if (UNLOADED_KERNELS_REPORTED.add(wanted.description() + ": " + problem)) {
-            LOG.log(System.Logger.Level.INFO, wanted.description() + " cannot run here, so annonet-native's generic"
-                    + " kernels run instead: " + problem);
-        }
-        return NetworkKernels.generic();
-    }
-
-    /**
-     * Why a network's {@code kernels} cannot run with annonet-native's context of layout {@code
-     * nativeLayout} on a GPU of compute capability {@code capability} ({@link #HOST}: the host
-     * executor, which runs any), or null when they can.
-     */
-    static String networkKernelsProblem(NetworkKernels kernels, String nativeLayout, int capability) {
-        String problem = kernels.loadProblem();
-        if (problem != null) {
-            return problem + ". To build them, add annonet's nvcc recipe to the module (README, \"On a GPU\")";
-        }
-        String layout = kernels.contextLayout();
-        if (!layout.equals(nativeLayout)) {
-            return "they were built with another version of annonet's headers, whose context is \"" + layout
-                    + "\", but annonet-native's is \"" + nativeLayout + "\"; rebuild the module against this annonet-native";
-        }
-        if (capability != HOST) {
-            String unsupported = CudaTargets.parse(kernels.cudaArchitectures()).problem(capability);
-            if (unsupported != null) {
-                return "they have no code for this GPU: " + unsupported
-                        + "; add its -gencode option to the module's nvcc recipe (README, \"On a GPU\")";
-            }
-        }
-        return null;
-    }
-
     /** The kernels this backend runs: its network's own, or the generic ones. */
     public NetworkKernels kernels() {
         return kernels;
     }
 
-    /** Null when GPU {@code ordinal} can be used, else why not (without starting cuBLAS). */
-    public static String deviceProblem(int ordinal) {
-        String problem = CudaLibrary.load();
-        if (problem != null) {
-            return problem;
-        }
-        if (!CudaLibrary.compiledWithCuda()) {
-            return "annonet's native library was built without nvcc, so it has no CUDA kernels";
-        }
-        int count = CudaLibrary.deviceCount();
-        if (count < 0) {
-            return "no usable GPU: " + CudaLibrary.lastError();
-        }
-        if (ordinal < 0 || ordinal >= count) {
-            return "no GPU " + ordinal + ": this machine has " + count;
-        }
-        int capability = CudaLibrary.deviceComputeCapability(ordinal);
-        if (capability < 0) {
-            return "the compute capability of GPU " + ordinal + " cannot be read: " + CudaLibrary.lastError();
-        }
-        return unsupportedProblem(ordinal, describe(ordinal), capability, CudaTargets.parse(CudaLibrary.cudaArchitectures()));
-    }
-
-    /**
-     * Null when annonet-native's {@code targets} run on GPU {@code ordinal} ({@code description}, of
-     * compute capability {@code capability}), else why not: a GPU the library has no code for would
-     * fail at its first kernel, inside fit.
-     */
-    static String unsupportedProblem(int ordinal, String description, int capability, CudaTargets targets) {
-        String problem = targets.problem(capability);
-        return problem == null ? null : "GPU " + ordinal + ", " + description + ", is not supported by annonet-native: " + problem;
-    }
-
-    /** The GPU's name, architecture and memory. */
-    public static String describe(int ordinal) {
-        return CudaLibrary.deviceDescription(ordinal);
-    }
-
     @Override
     public String name() {
         return name;
-    }
-
-    @Override
-    public boolean runs(String layerType) {
-        return hasKernelsFor(layerType);
-    }
-
-    /** Whether this backend has kernels for layers of this Keras type ("Dense", "Conv2D", ...). */
-    public static boolean hasKernelsFor(String layerType) {
-        return LAYER_TYPES.contains(layerType);
     }
 
     long context() {
@@ -284,10 +140,7 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public Memory allocate(int size) {
         checkOpen();
-        if (size < 0) {
-            throw new IllegalArgumentException("negative memory size " + size);
-        }
-        if (recording) {
+        if (recorder.recording()) {
             throw new IllegalStateException("memory cannot be allocated while a step records");
         }
         long address = checked(CudaLibrary.memoryAllocate(context, (long) Math.max(size, 1) * Float.BYTES),
@@ -295,7 +148,7 @@ public final class CudaBackend implements Backend, StepReplay {
         CudaMemory memory = new CudaMemory(this, address, size);
         memories.add(memory);
         // Recorded steps may hold addresses of memory this one replaces (a grown arena).
-        forgetRecordedSteps();
+        recorder.forgetRecordedSteps();
         return memory;
     }
 
@@ -303,7 +156,7 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void release(Memory memory) {
         CudaMemory cudaMemory = cuda(memory);
-        if (recording) {
+        if (recorder.recording()) {
             throw new IllegalStateException("memory cannot be released while a step records");
         }
         check(CudaLibrary.synchronize(context), "release");
@@ -311,7 +164,7 @@ public final class CudaBackend implements Backend, StepReplay {
         memories.remove(cudaMemory);
         cudaMemory.released = true;
         CudaLibrary.memoryFree(context, cudaMemory.address);
-        forgetRecordedSteps(); // a recording may hold its address, which a later allocation may reuse
+        recorder.forgetRecordedSteps(); // a recording may hold its address, which a later allocation may reuse
     }
 
     @Override
@@ -395,33 +248,27 @@ public final class CudaBackend implements Backend, StepReplay {
 
     @Override
     public void upload(float[] source, int sourceOffset, Memory target, int targetOffset, int count) {
-        KernelArguments.check("upload", "target", target, targetOffset, count);
         staging.upload(source, sourceOffset, cuda(target).at(targetOffset), count);
     }
 
     @Override
     public void download(Memory source, int sourceOffset, float[] target, int targetOffset, int count) {
-        KernelArguments.check("download", "source", source, sourceOffset, count);
         staging.download(cuda(source).at(sourceOffset), target, targetOffset, count);
     }
 
     @Override
     public void fill(Memory target, int offset, int count, float value) {
-        KernelArguments.check("fill", "target", target, offset, count);
         check(CudaLibrary.fill(context, count, cuda(target).at(offset), value), "fill");
     }
 
     @Override
     public void copy(Memory source, int sourceOffset, Memory target, int targetOffset, int count) {
-        KernelArguments.check("copy", "source", source, sourceOffset, count);
-        KernelArguments.check("copy", "target", target, targetOffset, count);
         check(CudaLibrary.copyAsync(context, cuda(target).at(targetOffset), cuda(source).at(sourceOffset),
                 (long) count * Float.BYTES, CudaLibrary.DEVICE_TO_DEVICE), "copy");
     }
 
     @Override
     public void uploadIndices(int[] source, int sourceOffset, Memory target, int targetOffset, int count) {
-        KernelArguments.check("uploadIndices", "target", target, targetOffset, count);
         staging.uploadInts(source, sourceOffset, cuda(target).at(targetOffset), count);
     }
 
@@ -429,8 +276,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void gatherRows(int rows, int width, Memory source, Memory indices, int indicesOffset,
                            Memory target, int targetOffset) {
-        KernelArguments.check("gatherRows", "indices", indices, indicesOffset, rows);
-        KernelArguments.check("gatherRows", "target", target, targetOffset, rows, width);
         check(CudaLibrary.gatherRows(context, rows, width, cuda(source).at(0), cuda(indices).at(indicesOffset),
                 cuda(target).at(targetOffset)), "gatherRows");
     }
@@ -440,7 +285,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void matmul(boolean transposeA, boolean transposeB, int m, int n, int k,
                        Memory a, int aOffset, Memory b, int bOffset, Memory c, int cOffset, boolean accumulate) {
-        KernelArguments.checkMatmul(m, n, k, a, aOffset, b, bOffset, c, cOffset);
         if (m == 0 || n == 0) {
             return;
         }
@@ -457,7 +301,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void biasActivation(ActivationFunction f, int rows, int cols,
                                Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
-        KernelArguments.checkBiasActivation(f, rows, cols, z, zOffset, bias, biasOffset, y, yOffset);
         checkKernel(kernels.biasActivation(context, NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(),
                 rows, cols, cuda(z).at(zOffset), bias == null ? 0 : cuda(bias).at(biasOffset), cuda(y).at(yOffset)),
                 "biasActivation");
@@ -466,7 +309,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void activationBackward(ActivationFunction f, int rows, int cols, Memory z, int zOffset,
                                    Memory y, int yOffset, Memory dy, int dyOffset, Memory dz, int dzOffset) {
-        KernelArguments.checkActivationBackward(f, rows, cols, z, zOffset, y, yOffset, dy, dyOffset, dz, dzOffset);
         checkKernel(kernels.activationBackward(context, NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(),
                 rows, cols, cuda(z).at(zOffset), cuda(y).at(yOffset), cuda(dy).at(dyOffset), cuda(dz).at(dzOffset)),
                 "activationBackward");
@@ -474,8 +316,6 @@ public final class CudaBackend implements Backend, StepReplay {
 
     @Override
     public void columnSums(int rows, int cols, Memory x, int xOffset, Memory sums, int sumsOffset) {
-        KernelArguments.check("columnSums", "x", x, xOffset, rows, cols);
-        KernelArguments.check("columnSums", "sums", sums, sumsOffset, cols);
         checkKernel(kernels.columnSums(context, rows, cols, cuda(x).at(xOffset), cuda(sums).at(sumsOffset)), "columnSums");
     }
 
@@ -483,21 +323,19 @@ public final class CudaBackend implements Backend, StepReplay {
 
     @Override
     public void dropout(double rate, long seed, long step, int count, Memory x, int xOffset, Memory y, int yOffset) {
-        KernelArguments.checkDropout(rate, count, x, xOffset, y, yOffset);
         launchDropout("dropout", rate, seed, step, count, cuda(x).at(xOffset), cuda(y).at(yOffset));
     }
 
     @Override
     public void dropoutBackward(double rate, long seed, long step, int count,
                                 Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        KernelArguments.checkDropout(rate, count, dy, dyOffset, dx, dxOffset);
         launchDropout("dropoutBackward", rate, seed, step, count, cuda(dy).at(dyOffset), cuda(dx).at(dxOffset));
     }
 
     /** A recording reads the step from the counters, which each replay sets. */
     private void launchDropout(String what, double rate, long seed, long step, int count, long x, long y) {
         checkKernel(kernels.dropout(context, DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step,
-                recording ? counters : 0, count, x, y), what);
+                recorder.stepAddress(), count, x, y), what);
     }
 
     // ---- convolution family (image_kernels.cuh) ------------------------------------------------------
@@ -510,7 +348,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                        Memory columns, int columnsOffset, Memory z, int zOffset) {
-        ImageKernelArguments.checkConv2d(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset, z, zOffset);
         check(CudaLibrary.conv2d(context, window(window), batch, cuda(x).at(xOffset), cuda(kernel).at(kernelOffset),
                 cuda(columns).at(columnsOffset), cuda(z).at(zOffset)), "conv2d");
     }
@@ -520,8 +357,6 @@ public final class CudaBackend implements Backend, StepReplay {
     public void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                                Memory columns, int columnsOffset, Memory dz, int dzOffset, Memory dKernel, int dKernelOffset,
                                Memory dColumns, int dColumnsOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkConv2dBackward(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset,
-                dz, dzOffset, dKernel, dKernelOffset, dColumns, dColumnsOffset, dx, dxOffset);
         check(CudaLibrary.conv2dBackward(context, window(window), batch, cuda(kernel).at(kernelOffset),
                 cuda(columns).at(columnsOffset), cuda(dz).at(dzOffset), dKernel == null ? 0 : cuda(dKernel).at(dKernelOffset),
                 cuda(dColumns).at(dColumnsOffset), dx == null ? 0 : cuda(dx).at(dxOffset)), "conv2dBackward");
@@ -529,7 +364,6 @@ public final class CudaBackend implements Backend, StepReplay {
 
     @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
-        ImageKernelArguments.checkWindow("pool2d", window, batch, x, xOffset, y, yOffset);
         check(CudaLibrary.pool2d(context, NativeCodes.pooling(kind), window(window), batch, cuda(x).at(xOffset), cuda(y).at(yOffset)),
                 "pool2d");
     }
@@ -537,32 +371,28 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void pool2dBackward(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset,
                                Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkPool2dBackward(window, batch, x, xOffset, dy, dyOffset, dx, dxOffset);
         check(CudaLibrary.pool2dBackward(context, NativeCodes.pooling(kind), window(window), batch, cuda(x).at(xOffset),
                 cuda(dy).at(dyOffset), cuda(dx).at(dxOffset)), "pool2dBackward");
     }
 
     @Override
     public void zeroPad2d(Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
-        ImageKernelArguments.checkWindow("zeroPad2d", window, batch, x, xOffset, y, yOffset);
         check(CudaLibrary.zeroPad2d(context, window(window), batch, cuda(x).at(xOffset), cuda(y).at(yOffset)), "zeroPad2d");
     }
 
     @Override
     public void zeroPad2dBackward(Window2D window, int batch, Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkWindow("zeroPad2d backward", window, batch, dx, dxOffset, dy, dyOffset);
         check(CudaLibrary.zeroPad2dBackward(context, window(window), batch, cuda(dy).at(dyOffset), cuda(dx).at(dxOffset)),
                 "zeroPad2dBackward");
     }
+
+    // ---- batch normalization over the last axis, any rank (batch_norm_kernels.cuh) --------------------
 
     @Override
     public void batchNorm(boolean training, int rows, int cols, double momentum, double epsilon, Memory x, int xOffset,
                           Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
                           Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
                           Memory y, int yOffset) {
-        ImageKernelArguments.checkBatchNormForward(training, rows, cols, momentum, epsilon, x, xOffset, gamma, gammaOffset,
-                beta, betaOffset, movingMean, movingMeanOffset, movingVariance, movingVarianceOffset,
-                statistics, statisticsOffset, y, yOffset);
         check(CudaLibrary.batchNorm(context, training, rows, cols, momentum, epsilon, cuda(x).at(xOffset),
                 cuda(gamma).at(gammaOffset), cuda(beta).at(betaOffset), cuda(movingMean).at(movingMeanOffset),
                 cuda(movingVariance).at(movingVarianceOffset), training ? cuda(statistics).at(statisticsOffset) : 0,
@@ -573,8 +403,6 @@ public final class CudaBackend implements Backend, StepReplay {
     public void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
                                   Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                                   Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset) {
-        ImageKernelArguments.checkBatchNormBackward(rows, cols, x, xOffset, gamma, gammaOffset, statistics, statisticsOffset,
-                dy, dyOffset, dGamma, dGammaOffset, dBeta, dBetaOffset, dx, dxOffset);
         check(CudaLibrary.batchNormBackward(context, rows, cols, cuda(x).at(xOffset), cuda(gamma).at(gammaOffset),
                 cuda(statistics).at(statisticsOffset), cuda(dy).at(dyOffset), cuda(dGamma).at(dGammaOffset),
                 cuda(dBeta).at(dBetaOffset), dx == null ? 0 : cuda(dx).at(dxOffset)), "batchNormBackward");
@@ -624,8 +452,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void embedding(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
                           Memory table, int tableOffset, Memory y, int yOffset) {
-        RecurrentKernels.checkEmbedding("embedding", rows, inputDim, outputDim, indices, indicesOffset, table, tableOffset);
-        KernelArguments.check("embedding", "y", y, yOffset, rows, outputDim);
         check(CudaLibrary.embedding(context, rows, inputDim, outputDim, cuda(indices).at(indicesOffset),
                 cuda(table).at(tableOffset), cuda(y).at(yOffset)), "embedding");
     }
@@ -633,9 +459,6 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void embeddingBackward(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
                                   Memory dy, int dyOffset, Memory dTable, int dTableOffset) {
-        RecurrentKernels.checkEmbedding("embeddingBackward", rows, inputDim, outputDim, indices, indicesOffset,
-                dTable, dTableOffset);
-        KernelArguments.check("embeddingBackward", "dy", dy, dyOffset, rows, outputDim);
         check(CudaLibrary.embeddingBackward(context, rows, inputDim, outputDim, cuda(indices).at(indicesOffset),
                 cuda(dy).at(dyOffset), cuda(dTable).at(dTableOffset)), "embeddingBackward");
     }
@@ -646,11 +469,6 @@ public final class CudaBackend implements Backend, StepReplay {
     public double loss(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset, Memory z, int zOffset,
                        Memory targets, int targetsOffset, Memory weights, int weightsOffset,
                        Memory gradient, int gradientOffset, float gradientScale) {
-        if (gradient == null) {
-            throw new NullPointerException("loss: gradient is null (lossValue computes the loss alone)");
-        }
-        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset,
-                weights, weightsOffset, gradient, gradientOffset);
         return launchLoss(kind, fused, rows, cols, fused ? cuda(z).at(zOffset) : cuda(y).at(yOffset),
                 cuda(targets).at(targetsOffset), weights == null ? 0 : cuda(weights).at(weightsOffset),
                 cuda(gradient).at(gradientOffset), gradientScale);
@@ -659,30 +477,27 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public double lossValue(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset,
                             Memory z, int zOffset, Memory targets, int targetsOffset, Memory weights, int weightsOffset) {
-        KernelArguments.checkLoss(kind, fused, rows, cols, y, yOffset, z, zOffset, targets, targetsOffset,
-                weights, weightsOffset, null, 0);
         return launchLoss(kind, fused, rows, cols, fused ? cuda(z).at(zOffset) : cuda(y).at(yOffset),
                 cuda(targets).at(targetsOffset), weights == null ? 0 : cuda(weights).at(weightsOffset), 0, 0f);
     }
 
     private double launchLoss(LossKind kind, boolean fused, int rows, int cols, long output, long targets,
                               long weights, long gradient, float scale) {
-        int slot = resultSlot();
+        int slot = recorder.resultSlot();
         int targetWidth = kind == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY ? 1 : cols;
         checkKernel(kernels.loss(context, NativeCodes.loss(kind), fused, rows, cols, output, targets, targetWidth, weights,
-                gradient, scale, results + (long) slot * Double.BYTES), "loss");
-        return recording ? Double.NaN : readResult(slot);
+                gradient, scale, recorder.resultAddress(slot)), "loss");
+        return recorder.recording() ? Double.NaN : recorder.readResult(slot);
     }
 
     @Override
     public long countCorrect(AccuracyKind kind, int rows, int cols, Memory y, int yOffset,
                              Memory targets, int targetsOffset) {
-        KernelArguments.checkCountCorrect(kind, rows, cols, y, yOffset, targets, targetsOffset);
-        int slot = resultSlot();
+        int slot = recorder.resultSlot();
         int targetWidth = kind == AccuracyKind.SPARSE_CATEGORICAL ? 1 : cols;
         checkKernel(kernels.countCorrect(context, NativeCodes.accuracy(kind), rows, cols, cuda(y).at(yOffset),
-                cuda(targets).at(targetsOffset), targetWidth, results + (long) slot * Double.BYTES), "countCorrect");
-        return recording ? -1 : (long) readResult(slot);
+                cuda(targets).at(targetsOffset), targetWidth, recorder.resultAddress(slot)), "countCorrect");
+        return recorder.recording() ? -1 : (long) recorder.readResult(slot);
     }
 
     /**
@@ -692,234 +507,49 @@ public final class CudaBackend implements Backend, StepReplay {
     @Override
     public void countMetric(MetricCounter counter, int rows, int cols, Memory y, int yOffset,
                             Memory targets, int targetsOffset, long[] counts, int countsOffset) {
-        KernelArguments.checkCountMetric(counter, rows, cols, y, yOffset, targets, targetsOffset, counts, countsOffset);
         int counters = counter.counters();
-        int slot = resultSlots(counters);
+        int slot = recorder.resultSlots(counters);
         check(CudaLibrary.countMetric(context, NativeCodes.metricCounter(counter.kind()), counter.k(), counter.threshold(),
-                counter.classId(), counter.thresholds(), counter.sparseTargets(), rows, cols, cuda(y).at(yOffset), cuda(targets).at(targetsOffset),
-                counters, results + (long) slot * Double.BYTES), "countMetric");
-        if (!recording) {
-            copyResults(counters);
-            for (int i = 0; i < counters; i++) {
-                counts[countsOffset + i] = (long) resultsView.get(i);
-            }
+                counter.classId(), counter.thresholds(), counter.sparseTargets(), rows, cols, cuda(y).at(yOffset),
+                cuda(targets).at(targetsOffset), counters, recorder.resultAddress(slot)), "countMetric");
+        if (!recorder.recording()) {
+            recorder.readResults(counters, counts, countsOffset);
         }
-    }
-
-    /** A recording gives each result its own slot, in call order; an eager call uses slot 0. */
-    private int resultSlot() {
-        return resultSlots(1);
-    }
-
-    /** {@code count} consecutive slots: a recording's next ones, or from slot 0 for an eager call. */
-    private int resultSlots(int count) {
-        if (!recording) {
-            return 0;
-        }
-        if (resultCursor + count > RESULT_SLOTS) {
-            throw new IllegalStateException("a recorded step may compute at most " + RESULT_SLOTS
-                    + " results (losses and metric counts)");
-        }
-        int first = resultCursor;
-        resultCursor += count;
-        return first;
-    }
-
-    private double readResult(int slot) {
-        check(CudaLibrary.copyAsync(context, resultsHost, results + (long) slot * Double.BYTES, Double.BYTES,
-                CudaLibrary.DEVICE_TO_HOST), "reading a result");
-        check(CudaLibrary.synchronize(context), "reading a result");
-        return resultsView.get(0);
-    }
-
-    /** Slots 0 .. count of an eager call into the pinned slots, waiting for them. */
-    private void copyResults(int count) {
-        check(CudaLibrary.copyAsync(context, resultsHost, results, (long) count * Double.BYTES,
-                CudaLibrary.DEVICE_TO_HOST), "reading results");
-        check(CudaLibrary.synchronize(context), "reading results");
     }
 
     // ---- optimizers ---------------------------------------------------------------------------------
 
+    /** A recording reads the update count t (Adam) and the learning rate from the counters, which each replay sets. */
     @Override
-    public void sgd(int count, Memory weights, Memory gradients, Memory velocity,
-                    float learningRate, float momentum, boolean nesterov) {
-        KernelArguments.checkOptimizer("sgd", count, weights, gradients, momentum == 0 ? null : velocity, null);
-        checkKernel(kernels.sgd(context, count, cuda(weights).at(0), cuda(gradients).at(0),
-                momentum == 0 ? 0 : cuda(velocity).at(0), learningRate, learningRateAddress(), momentum, nesterov), "sgd");
+    public void update(UpdateRule rule, int count, Memory weights, Memory gradients, Memory firstState,
+                       Memory secondState, float learningRate, long t) {
+        long w = cuda(weights).at(0);
+        long g = cuda(gradients).at(0);
+        int status = switch (rule.kind()) {
+            case SGD -> {
+                UpdateRule.Sgd sgd = (UpdateRule.Sgd) rule;
+                yield kernels.sgd(context, count, w, g, sgd.stateBuffers() == 0 ? 0 : cuda(firstState).at(0), learningRate,
+                        recorder.learningRateAddress(), sgd.momentum(), sgd.nesterov());
+            }
+            case RMSPROP -> {
+                UpdateRule.RmsProp rmsprop = (UpdateRule.RmsProp) rule;
+                yield kernels.rmsprop(context, count, w, g, cuda(firstState).at(0), learningRate, recorder.learningRateAddress(),
+                        rmsprop.rho(), rmsprop.epsilon());
+            }
+            case ADAM -> {
+                UpdateRule.Adam adam = (UpdateRule.Adam) rule;
+                yield kernels.adam(context, count, w, g, cuda(firstState).at(0), cuda(secondState).at(0), learningRate,
+                        recorder.learningRateAddress(), adam.beta1(), adam.beta2(), adam.epsilon(), t,
+                        recorder.updateAddress());
+            }
+        };
+        checkKernel(status, rule.name());
     }
 
-    @Override
-    public void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
-                        float learningRate, float rho, float epsilon) {
-        KernelArguments.checkOptimizer("rmsprop", count, weights, gradients, velocity, null);
-        checkKernel(kernels.rmsprop(context, count, cuda(weights).at(0), cuda(gradients).at(0), cuda(velocity).at(0),
-                learningRate, learningRateAddress(), rho, epsilon), "rmsprop");
-    }
-
-    /** A recording reads the update count t and the learning rate from the counters, which each replay sets. */
-    @Override
-    public void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
-                     float learningRate, float beta1, float beta2, float epsilon, long t) {
-        KernelArguments.checkOptimizer("adam", count, weights, gradients, m, v);
-        checkKernel(kernels.adam(context, count, cuda(weights).at(0), cuda(gradients).at(0), cuda(m).at(0), cuda(v).at(0),
-                learningRate, learningRateAddress(), beta1, beta2, epsilon, t, recording ? counters + Long.BYTES : 0), "adam");
-    }
-
-    /** Where a recording reads the learning rate, which each replay sets, so a new rate needs no new recording; else 0. */
-    private long learningRateAddress() {
-        return recording ? counters + LEARNING_RATE_OFFSET : 0;
-    }
-
-    // ---- recorded steps (CUDA graphs) ----------------------------------------------------------------
-
+    /** The step recorder, unless this backend launches every kernel as it is called. */
     @Override
     public StepReplay stepReplay() {
-        return stepGraphs ? this : null;
-    }
-
-    @Override
-    public void replay(int key, long step, long update, float learningRate, Runnable record) {
-        checkOpen();
-        if (replayed - collected == RESULT_COPIES) {
-            throw new IllegalStateException("collect the results of the oldest replayed step before replaying another");
-        }
-        check(CudaLibrary.eventWait(context, countersCopied), "setting the step counters");
-        countersView.put(0, step).put(1, update);
-        learningRateView.put(0, learningRate);
-        check(CudaLibrary.copyAsync(context, counters, countersHost, COUNTER_BYTES, CudaLibrary.HOST_TO_DEVICE),
-                "setting the step counters");
-        check(CudaLibrary.eventRecord(context, countersCopied), "setting the step counters");
-        long graph = recordedGraph(key);
-        if (graph == 0) {
-            graph = record(key, record);
-        }
-        if (graph != 0) {
-            check(CudaLibrary.graphLaunch(context, graph), "replaying a recorded step");
-        }
-        int copy = (int) (replayed % RESULT_COPIES);
-        check(CudaLibrary.copyAsync(context, resultsHost + copyOffset(copy), results,
-                (long) recordedResults * Double.BYTES, CudaLibrary.DEVICE_TO_HOST), "reading a step's results");
-        check(CudaLibrary.eventRecord(context, resultsCopied[copy]), "reading a step's results");
-        resultCounts[copy] = recordedResults;
-        replayed++;
-    }
-
-    @Override
-    public void collect() {
-        checkOpen();
-        if (collected == replayed) {
-            throw new IllegalStateException("no replayed step is waiting to be collected");
-        }
-        int copy = (int) (collected % RESULT_COPIES);
-        check(CudaLibrary.eventWait(context, resultsCopied[copy]), "waiting for a step's results");
-        collectedCopy = copy;
-        collected++;
-    }
-
-    /** Bytes from the start of the pinned results to copy {@code copy} of a replayed step's (after the eager slot). */
-    private static long copyOffset(int copy) {
-        return (long) (1 + copy) * RESULT_SLOTS * Double.BYTES;
-    }
-
-    /**
-     * Runs {@code record} in recording mode: on a GPU captured into a graph (returned, not yet run),
-     * on the host executor run at once (0 returned, so every step records anew).
-     *
-     * <p>Should a capture fail (a kernel's first launch may have to load its module, which a
-     * driver can refuse while a stream is captured), the step runs at once instead, as on the host
-     * executor, and a later step tries again; after {@link #CAPTURE_ATTEMPTS} failures this backend
-     * stops trying and says so once: training goes on kernel by kernel.
-     */
-    private long record(int key, Runnable record) {
-        if (captureFailures >= CAPTURE_ATTEMPTS) {
-            runRecording(record);
-            return 0;
-        }
-        int begun = CudaLibrary.graphBegin(context);
-        if (begun == 1) {
-            runRecording(record);
-            return 0;
-        }
-        check(begun, "starting to record a step");
-        RuntimeException failure = null;
-        long graph;
-        try {
-            runRecording(record);
-        } catch (RuntimeException e) {
-            failure = e;
-        } finally {
-            graph = CudaLibrary.graphEnd(context); // ends the capture even when record failed
-        }
-        if (failure != null || graph == 0) {
-            captureFailures++;
-            String why = failure != null ? failure.getMessage() : CudaLibrary.lastError();
-            if (captureFailures == CAPTURE_ATTEMPTS) {
-                LOG.log(System.Logger.Level.WARNING, name + ": a training step could not be recorded as a CUDA graph ("
-                        + why + "); steps now run kernel by kernel");
-            }
-            runRecording(record);
-            return 0;
-        }
-        if (recordedKeys[nextRecording] != 0) {
-            CudaLibrary.graphDestroy(recordedGraphs[nextRecording]);
-        }
-        recordedKeys[nextRecording] = key;
-        recordedGraphs[nextRecording] = graph;
-        nextRecording = (nextRecording + 1) % RECORDED_STEPS;
-        return graph;
-    }
-
-    /** The step's kernels with results in slots and counters read from the device, whether captured or run. */
-    private void runRecording(Runnable record) {
-        recording = true;
-        resultCursor = 0;
-        try {
-            record.run();
-        } finally {
-            recording = false;
-            recordedResults = resultCursor;
-        }
-    }
-
-    private long recordedGraph(int key) {
-        for (int i = 0; i < RECORDED_STEPS; i++) {
-            if (recordedKeys[i] == key) {
-                return recordedGraphs[i];
-            }
-        }
-        return 0;
-    }
-
-    @Override
-    public void startOver() {
-        checkOpen();
-        forgetRecordedSteps();
-        // A dropped copy still on its way lands in its buffer before any later step's copy to it,
-        // which the stream orders after it and whose event collect() waits for.
-        collected = replayed;
-        collectedCopy = -1;
-    }
-
-    private void forgetRecordedSteps() {
-        for (int i = 0; i < RECORDED_STEPS; i++) {
-            if (recordedKeys[i] != 0) {
-                CudaLibrary.graphDestroy(recordedGraphs[i]);
-                recordedKeys[i] = 0;
-            }
-        }
-    }
-
-    @Override
-    public double result(int index) {
-        if (collectedCopy < 0) {
-            throw new IllegalStateException("no replayed step has been collected");
-        }
-        int count = resultCounts[collectedCopy];
-        if (index < 0 || index >= count) {
-            throw new IndexOutOfBoundsException("the recorded step computed " + count + " results, not " + (index + 1));
-        }
-        return resultsView.get((1 + collectedCopy) * RESULT_SLOTS + index);
+        return stepGraphs ? recorder : null;
     }
 
     // ---- lifetime and checks -------------------------------------------------------------------------
@@ -933,7 +563,6 @@ public final class CudaBackend implements Backend, StepReplay {
         closed = true;
         CudaLibrary.synchronize(context);
         CudaLibrary.streamSynchronize(context, CudaLibrary.COPY_STREAM);
-        forgetRecordedSteps();
         for (CudaBatchLanding landing : landings) {
             landing.destroyEvents();
         }
@@ -942,19 +571,12 @@ public final class CudaBackend implements Backend, StepReplay {
         }
         memories.clear();
         staging.close();
-        CudaLibrary.memoryFree(context, results);
-        CudaLibrary.pinnedFree(context, resultsHost);
-        CudaLibrary.memoryFree(context, counters);
-        CudaLibrary.pinnedFree(context, countersHost);
-        CudaLibrary.eventDestroy(context, countersCopied);
-        for (long event : resultsCopied) {
-            CudaLibrary.eventDestroy(context, event);
-        }
+        recorder.close();
         CudaLibrary.contextDestroy(context);
         windowArguments.close();
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) {
             throw new IllegalStateException("the " + name + " backend is closed");
         }

@@ -3,8 +3,8 @@ package dev.annonet.runtime.backend.reference;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.Elements;
 import dev.annonet.runtime.backend.ElementsBackend;
-import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.UpdateRule;
 import java.util.Arrays;
 
 /**
@@ -12,8 +12,9 @@ import java.util.Arrays;
  * activations, dropout, losses and accuracy are the shared kernels of {@link ElementsBackend}.
  * The fast backends are tested against it, and gradient checks run on it in double precision,
  * which is why it stores doubles although models hold float32 weights. Optimizer hyperparameters
- * arrive as floats and are widened before any arithmetic. Not thread-safe; {@link #fork} gives
- * another thread a backend of its own.
+ * arrive as floats and are widened before any arithmetic. Its kernels do not check their
+ * arguments: {@link dev.annonet.runtime.backend.CheckedBackend} does, in front of it. Not
+ * thread-safe; {@link #fork} gives another thread a backend of its own.
  */
 public final class ReferenceBackend extends ElementsBackend {
 
@@ -32,15 +33,11 @@ public final class ReferenceBackend extends ElementsBackend {
 
     @Override
     public Memory allocate(int size) {
-        if (size < 0) {
-            throw new IllegalArgumentException("negative memory size " + size);
-        }
         return new ReferenceMemory(size);
     }
 
     @Override
     public void upload(float[] source, int sourceOffset, Memory target, int targetOffset, int count) {
-        KernelArguments.check("upload", "target", target, targetOffset, count);
         double[] t = values(target);
         for (int i = 0; i < count; i++) {
             t[targetOffset + i] = source[sourceOffset + i];
@@ -49,7 +46,6 @@ public final class ReferenceBackend extends ElementsBackend {
 
     @Override
     public void download(Memory source, int sourceOffset, float[] target, int targetOffset, int count) {
-        KernelArguments.check("download", "source", source, sourceOffset, count);
         double[] s = values(source);
         for (int i = 0; i < count; i++) {
             target[targetOffset + i] = (float) s[sourceOffset + i];
@@ -58,7 +54,6 @@ public final class ReferenceBackend extends ElementsBackend {
 
     @Override
     public void fill(Memory target, int offset, int count, float value) {
-        KernelArguments.check("fill", "target", target, offset, count);
         Arrays.fill(values(target), offset, offset + count, value);
     }
 
@@ -70,15 +65,12 @@ public final class ReferenceBackend extends ElementsBackend {
 
     @Override
     public void copy(Memory source, int sourceOffset, Memory target, int targetOffset, int count) {
-        KernelArguments.check("copy", "source", source, sourceOffset, count);
-        KernelArguments.check("copy", "target", target, targetOffset, count);
         System.arraycopy(values(source), sourceOffset, values(target), targetOffset, count);
     }
 
     @Override
     public void matmul(boolean transposeA, boolean transposeB, int m, int n, int k,
                        Memory a, int aOffset, Memory b, int bOffset, Memory c, int cOffset, boolean accumulate) {
-        KernelArguments.checkMatmul(m, n, k, a, aOffset, b, bOffset, c, cOffset);
         double[] av = values(a);
         double[] bv = values(b);
         double[] cv = values(c);
@@ -98,8 +90,6 @@ public final class ReferenceBackend extends ElementsBackend {
 
     @Override
     public void columnSums(int rows, int cols, Memory x, int xOffset, Memory sums, int sumsOffset) {
-        KernelArguments.check("columnSums", "x", x, xOffset, rows, cols);
-        KernelArguments.check("columnSums", "sums", sums, sumsOffset, cols);
         double[] xv = values(x);
         double[] sv = values(sums);
         for (int j = 0; j < cols; j++) {
@@ -111,13 +101,21 @@ public final class ReferenceBackend extends ElementsBackend {
         }
     }
 
+    /** Hyperparameters arrive as floats and are widened before any arithmetic. */
     @Override
-    public void sgd(int count, Memory weights, Memory gradients, Memory velocity,
-                    float learningRate, float momentumFloat, boolean nesterov) {
-        KernelArguments.checkOptimizer("sgd", count, weights, gradients, momentumFloat == 0 ? null : velocity, null);
-        double momentum = momentumFloat;
+    public void update(UpdateRule rule, int count, Memory weights, Memory gradients, Memory firstState,
+                       Memory secondState, float learningRate, long t) {
         double[] w = values(weights);
         double[] g = values(gradients);
+        switch (rule.kind()) {
+            case SGD -> sgd((UpdateRule.Sgd) rule, count, w, g, firstState, learningRate);
+            case RMSPROP -> rmsprop((UpdateRule.RmsProp) rule, count, w, g, values(firstState), learningRate);
+            case ADAM -> adam((UpdateRule.Adam) rule, count, w, g, values(firstState), values(secondState), learningRate, t);
+        }
+    }
+
+    private static void sgd(UpdateRule.Sgd rule, int count, double[] w, double[] g, Memory velocity, double learningRate) {
+        double momentum = rule.momentum();
         if (momentum == 0) {
             for (int i = 0; i < count; i++) {
                 w[i] -= learningRate * g[i];
@@ -127,39 +125,28 @@ public final class ReferenceBackend extends ElementsBackend {
         double[] v = values(velocity);
         for (int i = 0; i < count; i++) {
             v[i] = momentum * v[i] - learningRate * g[i];
-            w[i] += nesterov ? momentum * v[i] - learningRate * g[i] : v[i];
+            w[i] += rule.nesterov() ? momentum * v[i] - learningRate * g[i] : v[i];
         }
     }
 
-    @Override
-    public void rmsprop(int count, Memory weights, Memory gradients, Memory velocity,
-                        float learningRate, float rhoFloat, float epsilon) {
-        KernelArguments.checkOptimizer("rmsprop", count, weights, gradients, velocity, null);
-        double rho = rhoFloat;
-        double[] w = values(weights);
-        double[] g = values(gradients);
-        double[] v = values(velocity);
+    private static void rmsprop(UpdateRule.RmsProp rule, int count, double[] w, double[] g, double[] v,
+                                double learningRate) {
+        double rho = rule.rho();
         for (int i = 0; i < count; i++) {
             v[i] = rho * v[i] + (1 - rho) * g[i] * g[i];
-            w[i] -= learningRate * g[i] / Math.sqrt(v[i] + epsilon);
+            w[i] -= learningRate * g[i] / Math.sqrt(v[i] + rule.epsilon());
         }
     }
 
-    @Override
-    public void adam(int count, Memory weights, Memory gradients, Memory m, Memory v,
-                     float learningRate, float beta1Float, float beta2Float, float epsilon, long t) {
-        KernelArguments.checkOptimizer("adam", count, weights, gradients, m, v);
-        double beta1 = beta1Float;
-        double beta2 = beta2Float;
-        double[] w = values(weights);
-        double[] g = values(gradients);
-        double[] mv = values(m);
-        double[] vv = values(v);
+    private static void adam(UpdateRule.Adam rule, int count, double[] w, double[] g, double[] m, double[] v,
+                             double learningRate, long t) {
+        double beta1 = rule.beta1();
+        double beta2 = rule.beta2();
         double alpha = learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
         for (int i = 0; i < count; i++) {
-            mv[i] += (g[i] - mv[i]) * (1 - beta1);
-            vv[i] += (g[i] * g[i] - vv[i]) * (1 - beta2);
-            w[i] -= alpha * mv[i] / (Math.sqrt(vv[i]) + epsilon);
+            m[i] += (g[i] - m[i]) * (1 - beta1);
+            v[i] += (g[i] * g[i] - v[i]) * (1 - beta2);
+            w[i] -= alpha * m[i] / (Math.sqrt(v[i]) + rule.epsilon());
         }
     }
 

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.AccuracyKind;
 import dev.annonet.runtime.backend.ActivationFunction;
+import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.UpdateRule;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import org.bytedeco.javacpp.Pointer;
@@ -14,12 +16,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A training step allocates nothing: the kernel calls of one step of a dense → dropout → softmax
- * network (as the processor schedules it, with loss, accuracy and optimizer) are repeated after
- * warm-up while the thread's allocated heap bytes and JavaCPP's native bytes are watched.
+ * network (as the processor schedules it, with loss, accuracy and optimizer), through the argument
+ * checks a model's backend has, are repeated after warm-up while the thread's allocated heap bytes
+ * and JavaCPP's native bytes are watched.
  */
 class CpuBackendAllocationTest {
     private static final ActivationFunction RELU = ActivationFunction.of(Activation.Kind.RELU);
     private static final ActivationFunction SOFTMAX = ActivationFunction.of(Activation.Kind.SOFTMAX);
+    private static final UpdateRule ADAM = new UpdateRule.Adam(0.9f, 0.999f, 1e-7f);
+    private static final UpdateRule RMSPROP = new UpdateRule.RmsProp(0.9f, 1e-7f);
+    private static final UpdateRule NESTEROV = new UpdateRule.Sgd(0.9f, true);
     private static final int BATCH = 8;
     private static final int IN = 12;
     private static final int HIDDEN = 16;
@@ -37,7 +43,7 @@ class CpuBackendAllocationTest {
     private static final int OB = OK + HIDDEN * CLASSES;
     private static final int PARAMETERS = OB + CLASSES;
 
-    private final CpuBackend backend = new CpuBackend();
+    private final Backend backend = CpuBackend.create();
     private final Memory parameters = backend.allocate(PARAMETERS);
     private final Memory gradients = backend.allocate(PARAMETERS);
     private final Memory moments = backend.allocate(PARAMETERS);
@@ -95,9 +101,9 @@ class CpuBackendAllocationTest {
         backend.activationBackward(RELU, b, HIDDEN, a, b * HZ, a, b * HY, d, b * HY, d, b * HZ);
         backend.matmul(true, false, IN, HIDDEN, b, a, 0, d, b * HZ, g, 0, false);
         backend.columnSums(b, HIDDEN, d, b * HZ, g, HB);
-        backend.adam(PARAMETERS, p, g, moments, velocities, 1e-3f, 0.9f, 0.999f, 1e-7f, step);
-        backend.rmsprop(PARAMETERS, p, g, velocities, 1e-3f, 0.9f, 1e-7f);
-        backend.sgd(PARAMETERS, p, g, moments, 1e-3f, 0.9f, true);
+        backend.update(ADAM, PARAMETERS, p, g, moments, velocities, 1e-3f, step);
+        backend.update(RMSPROP, PARAMETERS, p, g, velocities, null, 1e-3f, step);
+        backend.update(NESTEROV, PARAMETERS, p, g, moments, null, 1e-3f, step);
         lossSum += backend.lossValue(LossKind.CATEGORICAL_CROSSENTROPY, false, b, CLASSES, a, b * OY, null, 0,
                 a, b * OY);
         backend.download(a, b * OY, predictions, 0, b * CLASSES);

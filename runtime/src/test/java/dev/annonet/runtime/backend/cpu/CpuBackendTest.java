@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.UpdateRule;
 import org.junit.jupiter.api.Test;
 
 /** The CPU backend's memory life cycle and its failures on bad use. */
@@ -27,13 +28,13 @@ class CpuBackendTest {
 
     @Test
     void rangesPastAMemoryFailNamingTheSizes() {
-        try (CpuBackend backend = new CpuBackend()) {
+        try (Backend backend = CpuBackend.create()) {
             Memory small = backend.allocate(4);
             Memory large = backend.allocate(100);
             IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
                     () -> backend.matmul(true, false, 3, 2, 2, large, 0, small, 1, large, 0, false));
             assertEquals("matmul b: offset 1 + count 4 is outside its memory of size 4", e.getMessage());
-            assertThrows(IndexOutOfBoundsException.class, () -> backend.rmsprop(101, large, large, large, 1, 1, 1));
+            assertThrows(IndexOutOfBoundsException.class, () -> backend.update(new UpdateRule.RmsProp(0.9f, 1e-7f), 101, large, large, large, null, 1, 1));
         }
     }
 

@@ -61,12 +61,12 @@ class CudaBackendNetworkKernelsTest {
     @Test
     void kernelsWithoutCodeForTheGpuAreRefusedAndTheOnesWithItAccepted() {
         NetworkKernels forAmpereAndHopper = kernels("Mine", null, CudaLibrary.contextLayout(), new ArrayList<>(), "800,900");
-        String t4 = CudaBackend.networkKernelsProblem(forAmpereAndHopper, CudaLibrary.contextLayout(), 75);
+        String t4 = CudaSupport.networkKernelsProblem(forAmpereAndHopper, CudaLibrary.contextLayout(), 75);
         assertTrue(t4 != null && t4.contains("compute capability 7.5") && t4.contains("sm_80, sm_90")
                 && t4.contains("-gencode"), t4);
-        assertNull(CudaBackend.networkKernelsProblem(forAmpereAndHopper, CudaLibrary.contextLayout(), 86));
-        assertNull(CudaBackend.networkKernelsProblem(forAmpereAndHopper, CudaLibrary.contextLayout(), 120), "PTX");
-        assertNull(CudaBackend.networkKernelsProblem(forAmpereAndHopper, CudaLibrary.contextLayout(), CudaBackend.HOST),
+        assertNull(CudaSupport.networkKernelsProblem(forAmpereAndHopper, CudaLibrary.contextLayout(), 86));
+        assertNull(CudaSupport.networkKernelsProblem(forAmpereAndHopper, CudaLibrary.contextLayout(), 120), "PTX");
+        assertNull(CudaSupport.networkKernelsProblem(forAmpereAndHopper, CudaLibrary.contextLayout(), CudaSupport.HOST),
                 "the host executor runs any");
     }
 

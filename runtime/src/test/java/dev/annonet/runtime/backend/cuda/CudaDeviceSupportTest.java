@@ -17,7 +17,7 @@ class CudaDeviceSupportTest {
 
     @Test
     void aGpuOutsideTheTargetsIsRefusedNamingItsCapabilityAndTheTargets() {
-        String refused = CudaBackend.unsupportedProblem(1, "Tesla V100-SXM2-16GB (sm_70, 15 GiB)", 70,
+        String refused = CudaSupport.unsupportedProblem(1, "Tesla V100-SXM2-16GB (sm_70, 15 GiB)", 70,
                 CudaTargets.parse("750,800,860,890,900"));
         assertEquals("GPU 1, Tesla V100-SXM2-16GB (sm_70, 15 GiB), is not supported by annonet-native: compute capability 7.0"
                 + " is not among the targets it was compiled for: sm_75, sm_80, sm_86, sm_89, sm_90 and compute_90 PTX"
@@ -26,7 +26,7 @@ class CudaDeviceSupportTest {
 
     @Test
     void aT4RunsWhatAnnonetNativeShips() {
-        assertNull(CudaBackend.unsupportedProblem(0, "Tesla T4 (sm_75, 15 GiB)", 75, CudaTargets.parse("750,800,860,890,900")));
+        assertNull(CudaSupport.unsupportedProblem(0, "Tesla T4 (sm_75, 15 GiB)", 75, CudaTargets.parse("750,800,860,890,900")));
         if (CudaLibrary.compiledWithCuda()) {
             assertTrue(CudaTargets.parse(CudaLibrary.cudaArchitectures()).runsOn(75), CudaLibrary.cudaArchitectures());
         }

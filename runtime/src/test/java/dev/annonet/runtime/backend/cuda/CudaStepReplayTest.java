@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.StepReplay;
+import dev.annonet.runtime.backend.UpdateRule;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +20,7 @@ class CudaStepReplayTest {
     @Test
     void resultsAreCollectedInOrderAndStartingOverDropsTheUncollected() {
         try (CudaBackend backend = CudaBackend.hostExecutor(true)) {
+            StepReplay replay = backend.stepReplay();
             Memory y = backend.allocate(2);
             Memory targets = backend.allocate(2);
             Memory gradient = backend.allocate(2);
@@ -30,21 +33,21 @@ class CudaStepReplayTest {
 
             replayWithY(backend, y, 1, step);
             replayWithY(backend, y, 2, step);
-            IllegalStateException full = assertThrows(IllegalStateException.class, () -> backend.replay(1, 0, 1, 0.01f, () -> {
+            IllegalStateException full = assertThrows(IllegalStateException.class, () -> replay.replay(1, 0, 1, 0.01f, () -> {
                 throw new AssertionError("a full queue must refuse before running anything");
             }));
             assertEquals("collect the results of the oldest replayed step before replaying another", full.getMessage());
-            backend.collect();
-            assertEquals(losses[0], backend.result(0));
-            backend.collect();
-            assertEquals(losses[1], backend.result(0));
-            assertThrows(IllegalStateException.class, backend::collect);
+            replay.collect();
+            assertEquals(losses[0], replay.result(0));
+            replay.collect();
+            assertEquals(losses[1], replay.result(0));
+            assertThrows(IllegalStateException.class, replay::collect);
 
             replayWithY(backend, y, 3, step); // left uncollected, as by a fit that failed
-            backend.startOver();
+            replay.startOver();
             replayWithY(backend, y, 4, step);
-            backend.collect();
-            assertEquals(losses[3], backend.result(0));
+            replay.collect();
+            assertEquals(losses[3], replay.result(0));
         }
     }
 
@@ -70,8 +73,9 @@ class CudaStepReplayTest {
                     backend.fill(v, 0, 3, 0f);
                     String optimizer = optimizers[o];
                     if (recorded) { // recorded with a rate of 100, replayed with 0.5
-                        backend.replay(1, 0, 1, 0.5f, () -> update(backend, optimizer, 100f, weights, gradients, m, v));
-                        backend.collect();
+                        StepReplay replay = backend.stepReplay();
+                        replay.replay(1, 0, 1, 0.5f, () -> update(backend, optimizer, 100f, weights, gradients, m, v));
+                        replay.collect();
                     } else {
                         update(backend, optimizer, 0.5f, weights, gradients, m, v);
                     }
@@ -90,15 +94,16 @@ class CudaStepReplayTest {
 
     private static void update(CudaBackend backend, String optimizer, float rate, Memory weights, Memory gradients,
                                Memory m, Memory v) {
-        switch (optimizer) {
-            case "sgd" -> backend.sgd(3, weights, gradients, m, rate, 0.9f, false);
-            case "rmsprop" -> backend.rmsprop(3, weights, gradients, m, rate, 0.9f, 1e-7f);
-            default -> backend.adam(3, weights, gradients, m, v, rate, 0.9f, 0.999f, 1e-7f, 1);
-        }
+        UpdateRule rule = switch (optimizer) {
+            case "sgd" -> new UpdateRule.Sgd(0.9f, false);
+            case "rmsprop" -> new UpdateRule.RmsProp(0.9f, 1e-7f);
+            default -> new UpdateRule.Adam(0.9f, 0.999f, 1e-7f);
+        };
+        backend.update(rule, 3, weights, gradients, m, v, rate, 1);
     }
 
     private static void replayWithY(CudaBackend backend, Memory y, float value, Runnable step) {
         backend.upload(new float[] {value, value}, 0, y, 0, 2);
-        backend.replay(1, 0, 1, 0.01f, step);
+        backend.stepReplay().replay(1, 0, 1, 0.01f, step);
     }
 }

@@ -1,0 +1,50 @@
+// Batch normalization's per-value math over the last axis of rows × cols (any rank: the channels
+// are the last axis), written once as __host__ __device__ functions for the CUDA kernels
+// (batch_norm_kernels.cuh) and the CPU backend (cpu/batch_norm.h), which walk the values each in
+// their own order. The Java reference is BatchNormKernels.
+#pragma once
+
+#include "element_math.cuh"
+
+namespace annonet {
+
+// y = x·scale + shift normalizes a channel by (mean, variance) and applies its gamma and beta.
+struct ScaleShift {
+    double scale;
+    double shift;
+};
+
+ANNONET_HD ScaleShift batch_norm_scale_shift(float gamma, float beta, double mean, double variance, double epsilon) {
+    double scale = gamma / sqrt(variance + epsilon);
+    return ScaleShift{scale, beta - mean * scale};
+}
+
+ANNONET_HD float batch_normalized(const ScaleShift& channel, float x) {
+    return (float)(x * channel.scale + channel.shift);
+}
+
+// Keras's moving statistics: moving·momentum + batch·(1 - momentum).
+ANNONET_HD float moving_statistic(float moving, double batch, double momentum) {
+    return (float)(moving * momentum + batch * (1.0 - momentum));
+}
+
+// What a training forward keeps for the backward: the mean, and 1/sqrt(variance + ε).
+ANNONET_HD float inverse_deviation(double variance, double epsilon) {
+    return (float)(1.0 / sqrt(variance + epsilon));
+}
+
+// x̂ from the kept statistics.
+ANNONET_HD double batch_normalized_input(float x, double mean, double inverse_deviation) {
+    return (x - mean) * inverse_deviation;
+}
+
+// One value of dx from its channel's sums Σdy and Σdy·x̂, in double: the input gradient is a
+// difference of near-equal terms whose sum over the batch is zero, and float rounding there would
+// reach the gradient of a bias feeding this layer.
+ANNONET_HD float batch_norm_input_gradient(float gamma, double inverse_deviation, int rows, float dy, double x_hat,
+                                           double sum_dy, double sum_dy_x_hat) {
+    double factor = gamma * inverse_deviation / rows;
+    return (float)(factor * (rows * (double)dy - sum_dy - x_hat * sum_dy_x_hat));
+}
+
+}  // namespace annonet

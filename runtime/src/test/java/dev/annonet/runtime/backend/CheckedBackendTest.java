@@ -1,0 +1,49 @@
+package dev.annonet.runtime.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.annonet.runtime.backend.reference.ReferenceBackend;
+import org.junit.jupiter.api.Test;
+
+/** The op set's argument checks in front of a backend, and what the decorator hands on. */
+class CheckedBackendTest {
+    private final Backend backend = CheckedBackend.wrap(new ReferenceBackend());
+
+    @Test
+    void rangesPastAMemoryFailNamingTheSizes() {
+        Memory small = backend.allocate(4);
+        Memory large = backend.allocate(100);
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+                () -> backend.matmul(false, false, 2, 3, 2, large, 0, large, 10, small, 0, false));
+        assertEquals("matmul c: offset 0 + count 6 is outside its memory of size 4", e.getMessage());
+        e = assertThrows(IndexOutOfBoundsException.class, () -> backend.copy(large, 98, small, 0, 3));
+        assertEquals("copy source: offset 98 + count 3 is outside its memory of size 100", e.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> backend.fill(small, -1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> backend.columnSums(-1, 2, large, 0, large, 0));
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> backend.allocate(-1));
+        assertEquals("negative memory size -1", negative.getMessage());
+    }
+
+    @Test
+    void aMissingOperandIsNamed() {
+        Memory x = backend.allocate(6);
+        NullPointerException e = assertThrows(NullPointerException.class,
+                () -> backend.loss(LossKind.MEAN_SQUARED_ERROR, false, 2, 3, x, 0, null, 0, x, 0, null, 0, 1f));
+        assertEquals("loss: gradient is null (lossValue computes the loss alone)", e.getMessage());
+        e = assertThrows(NullPointerException.class, () -> backend.gatherRows(1, 2, null, x, 0, x, 0));
+        assertEquals("gatherRows source is null", e.getMessage());
+    }
+
+    @Test
+    void wrapsOnceAndChecksItsForks() {
+        assertSame(backend, CheckedBackend.wrap(backend));
+        Backend fork = backend.fork();
+        assertTrue(fork instanceof CheckedBackend, fork.getClass().getName());
+        Memory memory = fork.allocate(2);
+        assertThrows(IndexOutOfBoundsException.class, () -> fork.fill(memory, 1, 2, 0f));
+        assertEquals("reference", fork.name());
+    }
+}
