@@ -40,14 +40,14 @@ echo "gpu-check: bundle of commit $(cat "$B/COMMIT")"
 
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 
-# Where this machine keeps cuBLAS: PyTorch's pip wheels, then the usual CUDA folders.
+# Where this machine keeps cuBLAS and NCCL: PyTorch's pip wheels, then the usual CUDA folders.
 PYTHON=${PYTHON:-$(command -v python3 || command -v python || true)}
 LIBS=""
 if [[ -n $PYTHON ]]; then
     LIBS=$("$PYTHON" - <<'EOF' 2>/dev/null
 import importlib, os
 found = []
-for name in ("nvidia.cublas", "nvidia.cu13", "nvidia.cuda_runtime"):
+for name in ("nvidia.cublas", "nvidia.cu13", "nvidia.cuda_runtime", "nvidia.nccl"):
     try:
         module = importlib.import_module(name)
     except ImportError:

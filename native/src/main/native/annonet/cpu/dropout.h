@@ -13,11 +13,12 @@
 namespace annonet {
 namespace cpu {
 
-// y = x · (kept ? scale : 0) for the values of groups g0 .. g1 - 1 below count, a block at a time.
-inline void dropout_groups(int threshold, float scale, uint64_t seed, uint64_t step, long long count, const float* x,
-                           float* y, int g0, int g1) {
+// y = x · (kept ? scale : 0) for the values of groups g0 .. g1 - 1 below count, a block at a time; group g
+// draws the mask of group first_group + g.
+inline void dropout_groups(int threshold, float scale, uint64_t seed, uint64_t step, int first_group, long long count,
+                           const float* x, float* y, int g0, int g1) {
     for (int g = g0; g < g1; g++) {
-        PhiloxBlock block = dropout_block(seed, step, (uint64_t)g);
+        PhiloxBlock block = dropout_block(seed, step, (uint64_t)(first_group + g));
         long long first = (long long)DROPOUT_GROUP * g;
         for (int lane = 0; lane < DROPOUT_GROUP && first + lane < count; lane++) {
             y[first + lane] = x[first + lane] * (dropout_lane(block, lane) >= threshold ? scale : 0.0f);
@@ -77,14 +78,14 @@ ANNONET_AVX2 inline void transpose8(__m256 r[8]) {
 
 // dropout_groups over eight groups at a time while whole, then the scalar rest. Groups are ints, so
 // the counter's second word is 0 as in dropout_block.
-ANNONET_AVX2 inline void dropout_groups_avx2(int threshold, float scale, uint64_t seed, uint64_t step, long long count,
-                                             const float* x, float* y, int g0, int g1) {
+ANNONET_AVX2 inline void dropout_groups_avx2(int threshold, float scale, uint64_t seed, uint64_t step, int first_group,
+                                             long long count, const float* x, float* y, int g0, int g1) {
     const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     const __m256i low16 = _mm256_set1_epi32(0xFFFF), last_dropped = _mm256_set1_epi32(threshold - 1);
     const __m256 kept = _mm256_set1_ps(scale);
     int g = g0;
     for (; g + 8 <= g1 && (long long)DROPOUT_GROUP * (g + 8) <= count; g += 8) {
-        __m256i c[4] = {_mm256_add_epi32(_mm256_set1_epi32(g), lanes), _mm256_setzero_si256(),
+        __m256i c[4] = {_mm256_add_epi32(_mm256_set1_epi32(first_group + g), lanes), _mm256_setzero_si256(),
                         _mm256_set1_epi32((int)(uint32_t)step), _mm256_set1_epi32((int)(uint32_t)(step >> 32))};
         philox8(c, (uint32_t)seed, (uint32_t)(seed >> 32));
         __m256 factor[8];  // factor[l][k]: lane l of group g + k (dropout_lane's order: low half first)
@@ -101,23 +102,26 @@ ANNONET_AVX2 inline void dropout_groups_avx2(int threshold, float scale, uint64_
             _mm256_storeu_ps(y + first, _mm256_mul_ps(_mm256_loadu_ps(x + first), factor[k]));
         }
     }
-    dropout_groups(threshold, scale, seed, step, count, x, y, g, g1);
+    dropout_groups(threshold, scale, seed, step, first_group, count, x, y, g, g1);
 }
 
 #endif
 
-// y = x · (kept ? scale : 0) for count values with the mask of (seed, step); y may be x. The same
-// call with dy and dx is the backward pass.
-inline void dropout_at(int threshold, float scale, long long seed, long long step, long long count, long long x_address,
-                       long long y_address) {
+// y = x · (kept ? scale : 0) for count values with the mask of (seed, step) from group first_group on (a
+// data-parallel rank's slice of a global batch; 0 otherwise); y may be x. The same call with dy and dx is
+// the backward pass.
+inline void dropout_at(int threshold, float scale, long long seed, long long step, int first_group, long long count,
+                       long long x_address, long long y_address) {
     const float* x = (const float*)(intptr_t)x_address;
     float* y = (float*)(intptr_t)y_address;
     int groups = (int)((count + DROPOUT_GROUP - 1) / DROPOUT_GROUP);
     in_row_chunks(groups, DROPOUT_GROUP, ELEMENT_CHUNK, [&](int g0, int g1) {
 #if defined(__x86_64__)
-        if (has_avx2()) return dropout_groups_avx2(threshold, scale, (uint64_t)seed, (uint64_t)step, count, x, y, g0, g1);
+        if (has_avx2()) {
+            return dropout_groups_avx2(threshold, scale, (uint64_t)seed, (uint64_t)step, first_group, count, x, y, g0, g1);
+        }
 #endif
-        dropout_groups(threshold, scale, (uint64_t)seed, (uint64_t)step, count, x, y, g0, g1);
+        dropout_groups(threshold, scale, (uint64_t)seed, (uint64_t)step, first_group, count, x, y, g0, g1);
     });
 }
 

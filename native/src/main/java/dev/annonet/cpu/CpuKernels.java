@@ -84,10 +84,13 @@ public final class CpuKernels {
 
     /**
      * y = x · (kept ? scale : 0) over {@code count} values with DropoutMask's mask of (seed, step)
-     * (element_math.cuh's); y may be x. With dy and dx, the backward pass.
+     * (element_math.cuh's), value i drawing the mask of value {@code 8 · firstGroup + i} (a
+     * data-parallel rank's slice of a global batch; 0 otherwise); y may be x. With dy and dx, the
+     * backward pass.
      */
     @Name("dropout_at")
-    public static native void dropout(int threshold, float scale, long seed, long step, long count, long x, long y);
+    public static native void dropout(int threshold, float scale, long seed, long step, int firstGroup, long count,
+                                      long x, long y);
 
     /** sums[c] = Σ_r x[r][c] over {@code rows} rows of {@code cols} values: a bias's gradient. */
     @Name("column_sums_at")

@@ -1,6 +1,7 @@
 package dev.annonet.runtime;
 
 import dev.annonet.runtime.callbacks.Callback;
+import dev.annonet.runtime.distributed.Communicator;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -28,6 +29,7 @@ public final class Fit {
     private Callback[] callbacks = new Callback[0];
     private int initialEpoch;
     private Path resumeFrom;
+    private Communicator dataParallel;
 
     private Fit() {
     }
@@ -179,6 +181,27 @@ public final class Fit {
     public Fit resumeFrom(Path checkpoint) {
         this.resumeFrom = Objects.requireNonNull(checkpoint, "checkpoint");
         return this;
+    }
+
+    /**
+     * Data-parallel training, as Keras's {@code MultiWorkerMirroredStrategy} and PyTorch's
+     * {@code DistributedDataParallel}: this process is rank {@code communicator.rank()} of
+     * {@code communicator.worldSize()}, each running the same {@code fit} on a model created with
+     * the same seed and the same data. {@link #batchSize} is the global batch: each rank trains on
+     * its slice of every global batch, the gradients are summed over the ranks before each update,
+     * and the result equals one process training at that batch size (see the README's
+     * "Data-parallel training"). Every rank starts from rank 0's weights and logs the global
+     * batch's loss and metrics. Tensors only ({@code fit(x, y, options)}), on backends that run
+     * kernel by kernel (the CPU backend; with dropout, the CPU backend alone).
+     */
+    public Fit dataParallel(Communicator communicator) {
+        this.dataParallel = Objects.requireNonNull(communicator, "communicator");
+        return this;
+    }
+
+    /** The communicator of a data-parallel fit, or null. */
+    Communicator dataParallel() {
+        return dataParallel;
     }
 
     int batchSize() {

@@ -10,6 +10,7 @@ import dev.annonet.runtime.callbacks.Callback;
 import dev.annonet.runtime.callbacks.TerminateOnNaN;
 import dev.annonet.runtime.callbacks.Training;
 import dev.annonet.runtime.data.Dataset;
+import dev.annonet.runtime.distributed.Communicator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -77,6 +78,10 @@ final class Trainer {
     private int epochNumber;
     private int batchNumber;
     private int pendingBatchNumber;
+    /** The rows the step's loss gradient is averaged over: the batch's, or a data-parallel global batch's. */
+    private int gradientRows;
+    /** This rank's part of a data-parallel fit, or null. */
+    private DataParallel parallel;
 
     /**
      * Checks the configuration before it changes anything ({@code compile} is atomic: a bad metric
@@ -179,6 +184,10 @@ final class Trainer {
      */
     History fit(Dataset data, Fit options) {
         Objects.requireNonNull(data, "dataset");
+        if (options.dataParallel() != null) {
+            throw new IllegalArgumentException("data-parallel fit takes tensors, fit(x, y, options): a Dataset is read"
+                    + " a whole batch ahead, not a rank's slice of it");
+        }
         if (options.sampleWeight() != null) {
             throw new IllegalArgumentException("sampleWeight weighs the samples of fit(x, y, options); "
                     + "a Dataset's samples can be weighed by class (classWeight)");
@@ -317,6 +326,7 @@ final class Trainer {
         int batchSize = Math.min(options.batchSize(), samples);
         int steps = (samples + batchSize - 1) / batchSize;
         int[] order = options.shuffle() ? new int[samples] : null;
+        DataParallel parallel = options.dataParallel() == null ? null : dataParallel(options.dataParallel());
         Tally training = newTally();
         Tally validation = newTally();
         List<String> historyNames = historyNames(validating);
@@ -335,8 +345,14 @@ final class Trainer {
         LogValues epochLogs = new LogValues(historyNames);
         ProgressBar progress = new ProgressBar(options.output(), options.verbose(), options.epochs(), steps, names, System::nanoTime,
                 ProgressBar.isInteractive(options.output()));
-        arena.reserve(batchSize);
+        arena.reserve(parallel == null ? batchSize : parallel.sliceSize(batchSize, 0));
         collectPending(training); // left by an earlier fit that failed mid-epoch: dropped with the reset
+        if (parallel != null) {
+            parallel.start(backend, model.parameters(), new double[] {(int) model.seed(),
+                    (int) (model.seed() >>> 32), model.step(), updates, shuffles, learningRate, samples, batchSize,
+                    trainableSize});
+        }
+        this.parallel = parallel;
         fitRun = run;
         terminateOnNaN = Arrays.stream(callbacks).anyMatch(TerminateOnNaN.class::isInstance);
         useWeights(source.weighted());
@@ -360,9 +376,13 @@ final class Trainer {
                 for (int step = 0; step < steps && !run.stopping(); step++) {
                     int from = step * batchSize;
                     int batch = Math.min(batchSize, samples - from);
-                    source.load(arena, from, batch);
                     batchNumber = step + 1;
-                    trainLoadedBatch(batch, training);
+                    if (parallel == null) {
+                        source.load(arena, from, batch);
+                        trainLoadedBatch(batch, batch * rowsPerSample, training);
+                    } else {
+                        trainSlice(source, from, batch, training);
+                    }
                     progress.stepDone(step + 1, training);
                     for (Callback callback : callbacks) {
                         callback.onBatchEnd(run, epoch, step + 1, batchLogs.set(0, training));
@@ -389,8 +409,36 @@ final class Trainer {
         } finally {
             fitRun = null;
             useWeights(false);
+            if (parallel != null) {
+                this.parallel = null;
+                backend.dropoutSlice(0, 0);
+            }
         }
         return history;
+    }
+
+    /** This rank's part of a data-parallel fit, after checking that this configuration can run it. */
+    private DataParallel dataParallel(Communicator communicator) {
+        if (replay != null) {
+            throw new IllegalArgumentException("data-parallel fit runs on backends that run kernel by kernel, such as"
+                    + " the cpu backend; " + backend.name() + " replays recorded steps");
+        }
+        DataParallel.requireSupported(model.layout());
+        return new DataParallel(communicator, model.layout(), stepCounts.length);
+    }
+
+    /**
+     * A data-parallel step: this rank's slice of global batch {@code from .. from + batch} (possibly
+     * empty), its dropout drawn as the global batch's, the loss averaged over the global batch.
+     */
+    private void trainSlice(BatchSource source, int from, int batch, Tally tally) {
+        int start = parallel.sliceStart(batch);
+        int size = parallel.sliceSize(batch, parallel.rank());
+        if (size > 0) {
+            source.load(arena, from + start, size);
+            backend.dropoutSlice(start, size);
+        }
+        trainLoadedBatch(size, batch * rowsPerSample, tally);
     }
 
     /** One {@code fit} as its callbacks see it. */
@@ -500,17 +548,19 @@ final class Trainer {
     void trainBatch(Tensor x, Tensor y, int[] order, int from, int batch, Tally tally) {
         arena.loadInputs(x.values(), order, from, batch);
         arena.loadTargets(y.values(), targetWidth, order, from, batch);
-        trainLoadedBatch(batch, tally);
+        trainLoadedBatch(batch, batch * rowsPerSample, tally);
     }
 
     /**
      * The step on the batch already in the arena. A replayed step's results reach the tally one
      * step late: they are collected after the next step is enqueued, so the GPU never waits for the
      * host between steps; {@link #collectPending} takes the last ones at the end of an epoch. A
-     * loss that is not finite stops training ({@link #requireFiniteLoss}).
+     * loss that is not finite stops training ({@link #requireFiniteLoss}). The loss is averaged over
+     * {@code rows} rows: the batch's own, or (data-parallel) the global batch's, whose loss and
+     * metrics the tally then receives.
      */
-    private void trainLoadedBatch(int batch, Tally tally) {
-        int rows = batch * rowsPerSample;
+    private void trainLoadedBatch(int batch, int rows, Tally tally) {
+        gradientRows = rows;
         updates++;
         if (replay == null) {
             runStep(batch);
@@ -587,16 +637,29 @@ final class Trainer {
      * metrics' counts to {@code stepCounts} (while a step records, the backend keeps them instead).
      */
     private void runStep(int batch) {
+        if (batch == 0) { // a data-parallel rank whose slice of a small last batch is empty
+            backend.fill(model.gradients(), 0, trainableSize, 0f);
+            stepLoss = 0;
+            Arrays.fill(stepCounts, 0);
+        } else {
+            forwardAndBackward(batch);
+        }
+        if (parallel != null) {
+            stepLoss = parallel.sumGradients(backend, model.gradients(), stepLoss, stepCounts);
+        }
+        optimizer.update(backend, trainableSize, model.parameters(), model.gradients(), optimizerState, learningRate, updates);
+    }
+
+    private void forwardAndBackward(int batch) {
         model.forward(batch, true);
         Memory activations = model.activations();
         int rows = batch * rowsPerSample;
         int gradientOffset = fused ? preActivationOffset : outputOffset;
         stepLoss = backend.loss(loss, fused, rows, columns,
                 activations, outputOffset * batch, activations, preActivationOffset * batch, arena.targets(), 0,
-                weighted ? arena.weights() : null, 0, model.activationGradients(), gradientOffset * batch, 1f / rows);
+                weighted ? arena.weights() : null, 0, model.activationGradients(), gradientOffset * batch, 1f / gradientRows);
         countMetrics(batch, rows);
         model.backward(batch, fused);
-        optimizer.update(backend, trainableSize, model.parameters(), model.gradients(), optimizerState, learningRate, updates);
     }
 
     /**

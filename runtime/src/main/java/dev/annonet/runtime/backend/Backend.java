@@ -87,6 +87,21 @@ public interface Backend extends AutoCloseable {
     void dropoutBackward(double rate, long seed, long step, int count,
                          Memory dy, int dyOffset, Memory dx, int dxOffset);
 
+    /**
+     * Data-parallel training: the dropout calls that follow act on {@code batch} samples that are
+     * samples {@code firstSample ..} of a larger global batch, so each draws that part of the global
+     * batch's mask: value i of a call over {@code count} values is value
+     * {@code firstSample · count / batch + i} of the mask. {@code firstSample} is a multiple of
+     * {@link DropoutMask#GROUP}; (0, 0) goes back to whole batches. A backend that draws masks for
+     * whole batches only refuses a slice that does not start at 0.
+     */
+    default void dropoutSlice(int firstSample, int batch) {
+        if (firstSample != 0) {
+            throw new UnsupportedOperationException("the " + name() + " backend draws dropout masks for whole batches"
+                    + " only; a data-parallel fit of a network with dropout runs on the cpu backend");
+        }
+    }
+
     // ---- convolution family: NHWC activations, (kh, kw, cin, cout) kernels ------------------------
 
     /**

@@ -149,6 +149,15 @@ public final class CheckedBackend implements Backend {
         backend.dropoutBackward(rate, seed, step, count, dy, dyOffset, dx, dxOffset);
     }
 
+    @Override
+    public void dropoutSlice(int firstSample, int batch) {
+        if (firstSample < 0 || batch < 0 || firstSample % DropoutMask.GROUP != 0) {
+            throw new IllegalArgumentException("a dropout slice starts at a multiple of " + DropoutMask.GROUP
+                    + " samples and holds 0 or more, was sample " + firstSample + " (batch " + batch + ")");
+        }
+        backend.dropoutSlice(firstSample, batch);
+    }
+
     /** Keras accepts dropout rates in [0, 1). */
     private static void checkDropout(double rate, int count, Memory input, int inputOffset, Memory output, int outputOffset) {
         if (!(rate >= 0 && rate < 1)) {

@@ -46,6 +46,9 @@ public final class CpuBackend extends ElementsBackend {
     /** The backend this one was forked from, whose memory it may borrow; null for a backend of its own. */
     private final CpuBackend lender;
     private boolean closed;
+    /** A data-parallel rank's slice of the global batch that dropout draws its mask for ({@link #dropoutSlice}). */
+    private int dropoutFirstSample;
+    private int dropoutSliceBatch;
 
     /**
      * A CPU backend behind the op set's argument checks ({@link CheckedBackend}): its kernels read
@@ -206,16 +209,31 @@ public final class CpuBackend extends ElementsBackend {
     // ---- dropout: the shared mask (DropoutMask), an eighth of a Philox block per value ----------
 
     @Override
+    public void dropoutSlice(int firstSample, int batch) {
+        dropoutFirstSample = firstSample;
+        dropoutSliceBatch = batch;
+    }
+
+    /** The first mask group of a call over {@code count} values: 0 but in a data-parallel slice. */
+    private int firstDropoutGroup(int count) {
+        if (dropoutFirstSample == 0) {
+            return 0;
+        }
+        long first = (long) dropoutFirstSample * (count / dropoutSliceBatch);
+        return Math.toIntExact(first / DropoutMask.GROUP);
+    }
+
+    @Override
     public void dropout(double rate, long seed, long step, int count, Memory x, int xOffset, Memory y, int yOffset) {
-        CpuKernels.dropout(DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step, count,
-                cpu(x).address(xOffset), cpu(y).address(yOffset));
+        CpuKernels.dropout(DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step,
+                firstDropoutGroup(count), count, cpu(x).address(xOffset), cpu(y).address(yOffset));
     }
 
     @Override
     public void dropoutBackward(double rate, long seed, long step, int count,
                                 Memory dy, int dyOffset, Memory dx, int dxOffset) {
-        CpuKernels.dropout(DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step, count,
-                cpu(dy).address(dyOffset), cpu(dx).address(dxOffset));
+        CpuKernels.dropout(DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step,
+                firstDropoutGroup(count), count, cpu(dy).address(dyOffset), cpu(dx).address(dxOffset));
     }
 
     // ---- convolution family: im2col + sgemm, native pooling; padding is ElementsBackend's loop ----

@@ -1,0 +1,120 @@
+package dev.annonet.spark;
+
+import dev.annonet.runtime.Fit;
+import dev.annonet.runtime.History;
+import dev.annonet.runtime.Model;
+import dev.annonet.runtime.Tensor;
+import dev.annonet.runtime.distributed.TcpRing;
+import java.io.Serializable;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.resource.ResourceProfileBuilder;
+import org.apache.spark.resource.TaskResourceRequests;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import scala.collection.Iterator;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * Data-parallel training on a Spark cluster, as XGBoost4J-Spark trains: one barrier stage for the
+ * whole training ({@code RDD.barrier().mapPartitions}), one task per partition, each a rank. The
+ * tasks exchange their ring addresses with {@code BarrierTaskContext.allGather}, join annonet's
+ * TCP ring, share their rows over it so that every rank holds the whole training set in the
+ * partitions' order, and run a data-parallel {@code fit} ({@code Fit.dataParallel}): the result
+ * equals one process training on the collected rows at the global batch size. Only Spark's public
+ * API is used. When a task fails, its ring closes, so its peers' calls end at once, and Spark
+ * runs the whole stage again (up to {@code spark.stage.maxConsecutiveAttempts} times, 4 by
+ * default): training starts over from the factory's initial weights and gives the same result.
+ */
+public final class SparkTraining {
+    private SparkTraining() {
+    }
+
+    /**
+     * Trains the network {@code factory} makes on the rows of {@code data}: {@code features} and
+     * {@code targets} are columns of number arrays (one-hot rows, or class indices for a sparse
+     * loss). One task per partition: repartition or coalesce {@code data} to the number of ranks
+     * first, at most the number of task slots (a barrier stage runs all its tasks at once). The
+     * training set must fit in each executor's memory.
+     */
+    public static TrainedModel fit(Dataset<Row> data, String features, String targets, ModelFactory factory,
+                                   SparkFit options) {
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(options, "options");
+        RDD<Row> rows = data.select(features, targets).rdd();
+        if (options.gpusPerTask() > 0) {
+            rows = rows.withResources(new ResourceProfileBuilder()
+                    .require(new TaskResourceRequests().resource("gpu", options.gpusPerTask())).build());
+        }
+        // The shuffle after the barrier stage makes it a map stage, which Spark runs again whole when a
+        // task fails; a failed barrier result stage cannot be retried.
+        List<TrainedModel> results = rows.barrier()
+                .mapPartitions(new Rank(features, targets, factory, options), false, ClassTag$.MODULE$.apply(TrainedModel.class))
+                .toJavaRDD().repartition(1).collect();
+        if (results.size() != 1) {
+            throw new IllegalStateException("expected rank 0's trained model alone, got " + results.size());
+        }
+        return results.get(0);
+    }
+
+    /** One task of the barrier stage: a rank. */
+    private static final class Rank extends AbstractFunction1<Iterator<Row>, Iterator<TrainedModel>> implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final String features;
+        private final String targets;
+        private final ModelFactory factory;
+        private final SparkFit options;
+
+        Rank(String features, String targets, ModelFactory factory, SparkFit options) {
+            this.features = features;
+            this.targets = targets;
+            this.factory = factory;
+            this.options = options;
+        }
+
+        @Override
+        public Iterator<TrainedModel> apply(Iterator<Row> partition) {
+            BarrierTaskContext context = BarrierTaskContext.get();
+            int rank = context.partitionId();
+            int worldSize = context.getTaskInfos().length;
+            List<float[]> x = new ArrayList<>();
+            List<float[]> y = new ArrayList<>();
+            while (partition.hasNext()) {
+                Row row = partition.next();
+                x.add(Rows.floats(row, 0, features));
+                y.add(Rows.floats(row, 1, targets));
+            }
+            try (TcpRing.Endpoint endpoint = TcpRing.Endpoint.bind(new InetSocketAddress(0))) {
+                String host = context.getTaskInfos()[rank].address().replaceFirst(":\\d+$", "");
+                Shard shard = Shard.of(rank, x, y, features, targets);
+                String[] gathered = context.allGather(host + ":" + endpoint.port() + " " + shard.describe());
+                List<InetSocketAddress> addresses = new ArrayList<>();
+                List<Shard> shards = new ArrayList<>();
+                for (String line : gathered) {
+                    String[] parts = line.split(" ", 2);
+                    addresses.add(TcpRing.address(parts[0]));
+                    shards.add(Shard.parse(parts[1]));
+                }
+                try (TcpRing ring = endpoint.connect(rank, addresses, options.timeout())) {
+                    Tensor[] data = shard.gather(ring, shards, worldSize);
+                    try (Model model = factory.create(Rows.taskDevice())) {
+                        History history = model.fit(data[0], data[1], Fit.options().batchSize(options.batchSize())
+                                .epochs(options.epochs()).shuffle(options.shuffle()).verbose(0).dataParallel(ring));
+                        List<TrainedModel> result = rank == 0
+                                ? List.of(new TrainedModel(TrainedModel.weightsOf(model), history.history()))
+                                : Collections.emptyList();
+                        return CollectionConverters.asScala(result.iterator());
+                    }
+                }
+            }
+        }
+    }
+}
