@@ -1,8 +1,11 @@
 package dev.annonet.processor.check;
 
+import dev.annonet.processor.kinds.LayerKinds;
 import dev.annonet.processor.read.Attribute;
 import dev.annonet.processor.read.NetworkSpec;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,7 +19,7 @@ final class GraphRules {
     private final NetworkSpec network;
     private final List<LayerNode> nodes;
     private final Diagnostics diagnostics;
-    private final Map<LayerNode, LayerNode> inputs = new LinkedHashMap<>();
+    private final Map<LayerNode, List<LayerNode>> inputs = new LinkedHashMap<>();
     /** False once an input did not resolve or inputs form a cycle: the unused-layer check would then mislead. */
     private boolean complete = true;
 
@@ -59,22 +62,30 @@ final class GraphRules {
                 unresolved(node, from, annotation + " has no input: no layer is declared before it;"
                         + " declare an @Input first or name the input with from");
             } else {
-                inputs.put(node, previous);
+                inputs.put(node, List.of(previous));
             }
             return;
         }
-        if (from.value().size() > 1) {
-            unresolved(node, from, annotation + " takes one input, but " + from.text() + " names " + from.value().size());
+        if (from.value().size() > 1 && !LayerKinds.of(node.spec()).readsSeveral()) {
+            unresolved(node, from, annotation + " takes one input, but " + from.text() + " names " + from.value().size()
+                    + "; merge layers (@Add, @Concatenate, ...) take several");
+            return;
         }
-        String name = from.value().get(0);
-        LayerNode input = byName.get(name);
-        if (input == null) {
-            unresolved(node, from, from.text() + " names no layer of " + network.type().getSimpleName());
-        } else if (input == node) {
-            unresolved(node, from, from.text() + " names the layer itself; a layer cannot be its own input");
-        } else {
-            inputs.put(node, input);
+        List<LayerNode> resolved = new ArrayList<>();
+        for (String name : from.value()) {
+            LayerNode input = byName.get(name);
+            if (input == null) {
+                unresolved(node, from, from.text() + " names no layer of " + network.type().getSimpleName()
+                        + (from.value().size() > 1 ? ": '" + name + "'" : ""));
+            } else if (input == node) {
+                unresolved(node, from, from.text() + " names the layer itself; a layer cannot be its own input");
+            } else if (resolved.contains(input)) {
+                unresolved(node, from, from.text() + " names '" + name + "' twice; a layer reads each input once");
+            } else {
+                resolved.add(input);
+            }
         }
+        inputs.put(node, List.copyOf(resolved));
     }
 
     private void unresolved(LayerNode node, Attribute<?> at, String message) {
@@ -86,17 +97,26 @@ final class GraphRules {
     private void reportCycles() {
         Set<LayerNode> settled = new HashSet<>();
         for (LayerNode start : nodes) {
-            List<LayerNode> path = new ArrayList<>();
-            LayerNode current = start;
-            while (current != null && !settled.contains(current) && !path.contains(current)) {
-                path.add(current);
-                current = inputs.get(current);
-            }
-            if (current != null && path.contains(current)) {
-                reportCycle(path.subList(path.indexOf(current), path.size()));
-            }
-            settled.addAll(path);
+            reportCyclesFrom(start, new ArrayList<>(), settled);
         }
+    }
+
+    /** Depth-first over inputs; {@code path} holds the layers being visited, each reading the next. */
+    private void reportCyclesFrom(LayerNode node, List<LayerNode> path, Set<LayerNode> settled) {
+        if (settled.contains(node)) {
+            return;
+        }
+        int onPath = path.indexOf(node);
+        if (onPath >= 0) {
+            reportCycle(path.subList(onPath, path.size()));
+            return;
+        }
+        path.add(node);
+        for (LayerNode input : inputs.getOrDefault(node, List.of())) {
+            reportCyclesFrom(input, path, settled);
+        }
+        path.remove(path.size() - 1);
+        settled.add(node);
     }
 
     private void reportCycle(List<LayerNode> cycle) {
@@ -107,17 +127,27 @@ final class GraphRules {
         List<LayerNode> fromAt = new ArrayList<>(cycle.subList(cycle.indexOf(at), cycle.size()));
         fromAt.addAll(cycle.subList(0, cycle.indexOf(at)));
         String steps = fromAt.stream()
-                .map(node -> node.name() + " takes " + inputs.get(node).name())
+                .map(node -> node.name() + " takes " + takenAlong(node, fromAt))
                 .collect(Collectors.joining(", "));
         unresolved(at, at.spec().from(), at.spec().from().text()
                 + " makes a cycle of inputs: " + steps);
     }
 
-    /** Every layer takes one input, so the layers the output uses are the chain of inputs from it. */
+    /** The input of {@code node} that the cycle goes on with: the layer before it in {@code cycle}, taken circularly. */
+    private static String takenAlong(LayerNode node, List<LayerNode> cycle) {
+        int at = cycle.indexOf(node);
+        return cycle.get((at + 1) % cycle.size()).name();
+    }
+
+    /** The layers the output uses: those reached from it through inputs. */
     private void reportUnused(LayerNode output) {
         Set<LayerNode> used = new HashSet<>();
-        for (LayerNode node = output; node != null; node = inputs.get(node)) {
-            used.add(node);
+        Deque<LayerNode> pending = new ArrayDeque<>(List.of(output));
+        while (!pending.isEmpty()) {
+            LayerNode node = pending.pop();
+            if (used.add(node)) {
+                pending.addAll(inputs.getOrDefault(node, List.of()));
+            }
         }
         for (LayerNode node : nodes) {
             if (!used.contains(node)) {
