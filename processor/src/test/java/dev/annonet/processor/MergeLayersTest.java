@@ -47,6 +47,22 @@ class MergeLayersTest {
                 "backend.copyColumns(batch * 6, 4,");
     }
 
+    /** README's example, word for word. */
+    @Test
+    void readmesResidualExampleCompiles() {
+        assertGeneratedContains(compile(network("Residual",
+                "@Input(shape = {28, 28, 1})                                 Layer image();",
+                "@Conv2D(filters = 16, kernel = 3, padding = Padding.SAME)   Layer stem();",
+                "@Conv2D(filters = 16, kernel = 3, padding = Padding.SAME)   Layer conv();",
+                "@BatchNormalization                                         Layer norm();",
+                "@Add(from = {\"norm\", \"stem\"}, activation = RELU)            Layer residual();",
+                "@Conv2D(filters = 8, kernel = 1, from = \"stem\")             Layer narrow();",
+                "@Concatenate(from = {\"residual\", \"narrow\"})                 Layer joined();",
+                "@GlobalAveragePooling2D                                     Layer pool();",
+                "@Dense(units = 10, activation = SOFTMAX)                    Layer output();")),
+                "example.ResidualModel", ".layer(\"joined\", \"Concatenate\", 0, 0L, 28, 28, 24).from(\"residual\", \"narrow\")");
+    }
+
     @Test
     void aSharedTensorsSecondReaderAddsItsGradientPart() {
         NetworkPlan plan = PlanCapture.plan(network("Residual", RESIDUAL));
