@@ -125,6 +125,12 @@ class MergeLayersTest {
     }
 
     @Test
+    void anUnknownLayerAmongSeveral() {
+        assertError(network("Mlp", "@Input(shape = 2) Layer x();", "@Add(from = {\"x\", \"typo\"}) Layer sum();"),
+                "sum: from = {\"x\", \"typo\"} names no layer of Mlp: 'typo'", "from = {\"x\", \"typo\"}");
+    }
+
+    @Test
     void anInputNamedTwice() {
         assertError(network("Mlp", "@Input(shape = 2) Layer x();", "@Multiply(from = {\"x\", \"x\"}) Layer square();"),
                 "square: from = {\"x\", \"x\"} names 'x' twice; a layer reads each input once", "from = {\"x\", \"x\"}");

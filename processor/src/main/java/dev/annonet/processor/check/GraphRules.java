@@ -85,7 +85,9 @@ final class GraphRules {
                 resolved.add(input);
             }
         }
-        inputs.put(node, List.copyOf(resolved));
+        if (resolved.size() == from.value().size()) {
+            inputs.put(node, List.copyOf(resolved));
+        }
     }
 
     private void unresolved(LayerNode node, Attribute<?> at, String message) {
@@ -133,7 +135,7 @@ final class GraphRules {
                 + " makes a cycle of inputs: " + steps);
     }
 
-    /** The input of {@code node} that the cycle goes on with: the layer before it in {@code cycle}, taken circularly. */
+    /** The input of {@code node} that the cycle goes on with: the layer after it in {@code cycle}, taken circularly. */
     private static String takenAlong(LayerNode node, List<LayerNode> cycle) {
         int at = cycle.indexOf(node);
         return cycle.get((at + 1) % cycle.size()).name();
