@@ -60,7 +60,7 @@ class MergeLayersTest {
                 "@Concatenate(from = {\"residual\", \"narrow\"})                 Layer joined();",
                 "@GlobalAveragePooling2D                                     Layer pool();",
                 "@Dense(units = 10, activation = SOFTMAX)                    Layer output();")),
-                "example.ResidualModel", ".layer(\"joined\", \"Concatenate\", 0, 0L, 28, 28, 24).from(\"residual\", \"narrow\")");
+                "example.ResidualModel", ".layer(\"joined\", \"Concatenate\", new int[] {28, 28, 24}, 0, 0L).from(\"residual\", \"narrow\")");
     }
 
     @Test

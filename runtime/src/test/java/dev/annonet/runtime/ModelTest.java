@@ -74,7 +74,7 @@ class ModelTest {
                 .input("a_rather_long_input_layer_name", 0, 1000, 1000)
                 .output("a_rather_long_input_layer_name", 0, Activation.Kind.LINEAR, 0, 1000, 1000)
                 .activationSize(1_000_000)
-                .layer("a_rather_long_input_layer_name", "InputLayer", 0, 1000, 1000)
+                .layer("a_rather_long_input_layer_name", "InputLayer", new int[] {1000, 1000}, 0, 0)
                 .build();
         String[] lines = Summary.text(wide).split("\n");
         assertEquals(" a_rather_long_input_layer_name (InputLayer)  (None, 1000, 1000)        0", lines[4]);
@@ -87,9 +87,9 @@ class ModelTest {
                 .input("x", 0, 4)
                 .output("sum", 8, Activation.Kind.LINEAR, 8, 4)
                 .activationSize(12)
-                .layer("x", "InputLayer", 0, 0, 4)
-                .layer("dense", "Dense", 20, 20, 4).from("x")
-                .layer("sum", "Add", 0, 0, 4).from("dense", "x")
+                .layer("x", "InputLayer", new int[] {4}, 0, 0)
+                .layer("dense", "Dense", new int[] {4}, 20, 20).from("x")
+                .layer("sum", "Add", new int[] {4}, 0, 0).from("dense", "x")
                 .build();
         String row = "%-32s%-21s%-12s%s";
         assertEquals(String.join("\n",

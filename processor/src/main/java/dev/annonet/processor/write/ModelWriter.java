@@ -161,8 +161,8 @@ public final class ModelWriter {
         }
         boolean chain = isChain(plan.layers());
         for (LayerEntry layer : plan.layers()) {
-            layout.add("\n.layer($S, $S, $L, $LL, $L)", layer.name(), layer.kerasType(), layer.parameterCount(),
-                    layer.multiplyAdds(), dims(layer.shape()));
+            layout.add("\n.layer($S, $S, new int[] {$L}, $L, $LL)", layer.name(), layer.kerasType(), dims(layer.shape()),
+                    layer.parameterCount(), layer.multiplyAdds());
             if (!chain && !layer.inputs().isEmpty()) {
                 layout.add(".from($L)", layer.inputs().stream().map(input -> CodeBlock.of("$S", input))
                         .collect(CodeBlock.joining(", ")));
