@@ -225,8 +225,7 @@ public final class DigitParityModel extends Model implements DigitParity {
      * The outputs {@code digit} (4), {@code even} (1) for the samples of {@code image} (6), {@code metadata} (3), computed {@code batchSize} at a time.
      */
     public Outputs predictOutputs(Tensor image, Tensor metadata, int batchSize) {
-        Tensor[] outputs = predictPorts(new Tensor[] {image, metadata}, batchSize);
-        return new Outputs(outputs[0], outputs[1]);
+        return new Outputs(predictPorts(new Tensor[] {image, metadata}, batchSize));
     }
 
     @Override
@@ -298,9 +297,9 @@ public final class DigitParityModel extends Model implements DigitParity {
 
         private final Tensor even;
 
-        private Outputs(Tensor digit, Tensor even) {
-            this.digit = digit;
-            this.even = even;
+        private Outputs(Tensor[] values) {
+            this.digit = values[0];
+            this.even = values[1];
         }
 
         /**

@@ -64,6 +64,19 @@ class PortsTest {
                 "public Outputs predictOutputs(Tensor image, int batchSize)");
     }
 
+    /** The parameters after the tensors keep clear of the layers' names. */
+    @Test
+    void parametersAreNamedApartFromLayers() {
+        assertGeneratedContains(Networks.compile(withOutputs("{\"options\", \"batchSize\"}",
+                        "@Input(shape = 6)                                      Layer image();",
+                        "@Dense(units = 4, activation = SOFTMAX)                Layer options();",
+                        "@Dense(units = 1, activation = SIGMOID, from = \"image\") Layer batchSize();")),
+                "example.HeadsModel",
+                "public History fit(Tensor image, Tensor options, Tensor batchSize, Fit options_)",
+                "public Outputs predictOutputs(Tensor image, int batchSize_) {"
+                        + " return new Outputs(predictPorts(new Tensor[] {image}, batchSize_)); }");
+    }
+
     /** Naming the last layer is what the default does: the generated class is the one-output class. */
     @Test
     void oneNamedOutputKeepsTheOneOutputMethods() {

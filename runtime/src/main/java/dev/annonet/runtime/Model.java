@@ -265,7 +265,6 @@ public abstract class Model implements AutoCloseable {
      * A read that fails ends fit with an {@link java.io.UncheckedIOException} naming the file.
      */
     public History fit(Dataset data, Fit options) {
-        requireSinglePorts("fit");
         lock.lock();
         try {
             return compiled("fit").fit(data, Objects.requireNonNull(options, "options"));
@@ -328,7 +327,6 @@ public abstract class Model implements AutoCloseable {
 
     /** The loss and metrics over a {@link Dataset}, read in batches of {@code batchSize}, without dropout. */
     public Evaluation evaluate(Dataset data, int batchSize) {
-        requireSinglePorts("evaluate");
         lock.lock();
         try {
             Trainer compiled = compiled("evaluate");
@@ -450,17 +448,22 @@ public abstract class Model implements AutoCloseable {
     }
 
     /**
-     * The untyped fit, evaluate and predict (and Datasets, predictors) take one input and one
-     * output; a network with more has typed ones, generated, that take one tensor per input.
+     * The untyped fit, evaluate and predict take one input and one output; a network with more has
+     * generated ones that take a tensor per input (and per output's targets), named in the message.
      */
     private void requireSinglePorts(String operation) {
         if (!layout.singlePorts()) {
-            String inputs = layout.inputs().stream().map(NetworkLayout.Port::name).collect(Collectors.joining(", "));
+            boolean predicting = operation.equals("predict");
+            String method = predicting && layout.outputs().size() > 1 ? "predictOutputs" : operation;
             throw new IllegalArgumentException(layout.name() + " has " + layout.inputs().size() + " inputs and "
-                    + layout.outputs().size() + " outputs: call the generated " + operation + " that takes one tensor per"
-                    + " input (" + inputs + ")" + (operation.equals("predict") ? "" : " and one of targets per output ("
-                    + layout.outputs().stream().map(NetworkLayout.Port::name).collect(Collectors.joining(", ")) + ")"));
+                    + layout.outputs().size() + " outputs: call the generated " + method + " that takes one tensor per"
+                    + " input (" + names(layout.inputs()) + ")"
+                    + (predicting ? "" : " and one of targets per output (" + names(layout.outputs()) + ")"));
         }
+    }
+
+    private static String names(List<NetworkLayout.Port> ports) {
+        return ports.stream().map(NetworkLayout.Port::name).collect(Collectors.joining(", "));
     }
 
     /** (samples, output shape...). */
@@ -482,7 +485,7 @@ public abstract class Model implements AutoCloseable {
      * which must fit in one array. A read that fails is an {@link IOException} naming the file.
      */
     public Tensor predict(Dataset data, int batchSize) throws IOException {
-        requireSinglePorts("predict");
+        layout.requireSinglePorts("a Dataset");
         lock.lock();
         try {
             requireOpen();
@@ -544,7 +547,7 @@ public abstract class Model implements AutoCloseable {
      * (one device stream). Close it when done; closing the model closes its predictors.
      */
     public Predictor predictor() {
-        requireSinglePorts("predict");
+        layout.requireSinglePorts("a predictor");
         lock.lock();
         try {
             requireOpen();
@@ -708,7 +711,6 @@ public abstract class Model implements AutoCloseable {
 
     /** Predicts one sample given as its flattened values. */
     protected final float[] predictSample(float[] sample) {
-        requireSinglePorts("predict");
         lock.lock();
         try {
             requireOpen();

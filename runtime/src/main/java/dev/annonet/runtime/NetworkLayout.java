@@ -138,6 +138,14 @@ public final class NetworkLayout {
         return inputs.size() == 1 && outputs.size() == 1;
     }
 
+    /** Refuses a network with several inputs or outputs for {@code what}, which reads one of each. */
+    void requireSinglePorts(String what) {
+        if (!singlePorts()) {
+            throw new IllegalArgumentException(what + " takes a network with one input and one output; " + name + " has "
+                    + inputs.size() + " inputs and " + outputs.size() + " outputs");
+        }
+    }
+
     /** {@link #inputIndexLimit(int)} of the first input. */
     public int inputIndexLimit() {
         return inputIndexLimit(0);

@@ -206,7 +206,7 @@ final class Trainer {
      */
     History fit(Dataset data, Fit options) {
         Objects.requireNonNull(data, "dataset");
-        requireSinglePorts("a Dataset");
+        model.layout().requireSinglePorts("a Dataset");
         if (options.dataParallel() != null) {
             throw new IllegalArgumentException("data-parallel fit takes tensors, fit(x, y, options): a Dataset is read"
                     + " a whole batch ahead, not a rank's slice of it");
@@ -228,7 +228,7 @@ final class Trainer {
 
     /** The loss and metrics over a dataset, read a batch ahead. */
     Evaluation evaluate(Dataset data, int batchSize) {
-        requireSinglePorts("a Dataset");
+        model.layout().requireSinglePorts("a Dataset");
         int samples = datasetSamples(Objects.requireNonNull(data, "dataset"));
         try (StreamedBatches source = streamed(data, 0, samples, batchSize, null)) {
             return evaluation(source, batchSize, 0);
@@ -256,21 +256,13 @@ final class Trainer {
     }
 
     private BatchSource checkedValidationData(Fit options) {
-        requireSinglePorts("validationData (validationSplit holds out the last samples of every input and output)");
+        model.layout().requireSinglePorts("validationData (validationSplit holds out the last samples of every input and output)");
         Tensor[] x = {options.validationX()};
         Tensor[] y = {options.validationY()};
         checkData("validation x", x, "validation y", y);
         return hostBatches(x, y, null, 0, x[0].samples());
     }
 
-    /** What a network with several inputs or outputs cannot read yet: {@code what}. */
-    private void requireSinglePorts(String what) {
-        NetworkLayout layout = model.layout();
-        if (!layout.singlePorts()) {
-            throw new IllegalArgumentException(what + " feeds a network with one input and one output; " + model.name()
-                    + " has " + layout.inputs().size() + " inputs and " + layout.outputs().size() + " outputs");
-        }
-    }
 
     /**
      * The samples a validation split holds out of {@code samples}: those after the first
@@ -454,7 +446,7 @@ final class Trainer {
 
     /** This rank's part of a data-parallel fit, after checking that this configuration can run it. */
     private DataParallel dataParallel(Communicator communicator) {
-        requireSinglePorts("data-parallel fit");
+        model.layout().requireSinglePorts("data-parallel fit");
         if (replay != null) {
             throw new IllegalArgumentException("data-parallel fit runs on backends that run kernel by kernel, such as"
                     + " the cpu backend; " + backend.name() + " replays recorded steps");
@@ -659,7 +651,7 @@ final class Trainer {
         for (int o = 0; o < heads.length; o++) {
             stepLosses[o] = replay.result(o);
         }
-        stepLoss = heads.length == 1 ? stepLosses[0] : weightedLoss(stepLosses);
+        stepLoss = totalLoss();
         for (int m = 0; m < metrics.length; m++) {
             metrics[m].collect(replay, firstResults[m], batch * heads[metricHeads[m]].rowsPerSample, stepCounts, countOffsets[m]);
         }
@@ -691,11 +683,18 @@ final class Trainer {
         }
     }
 
-    /** The sum over the batch's samples of each output's loss per sample ({@code sums[o]} over its rows per sample) times its weight. */
-    private double weightedLoss(double[] sums) {
+    /**
+     * The step's total from {@link #stepLosses}: the only output's sum over its rows times its
+     * weight; with several, the sum over the batch's samples of each output's loss per sample
+     * times its weight.
+     */
+    private double totalLoss() {
+        if (heads.length == 1) {
+            return heads[0].weight * stepLosses[0];
+        }
         double total = 0;
         for (int o = 0; o < heads.length; o++) {
-            total += heads[o].weight * sums[o] / heads[o].rowsPerSample;
+            total += heads[o].weight * stepLosses[o] / heads[o].rowsPerSample;
         }
         return total;
     }
@@ -729,13 +728,13 @@ final class Trainer {
         for (int o = 0; o < heads.length; o++) {
             OutputHead head = heads[o];
             int gradientOffset = fused ? head.preActivationOffset : head.outputOffset;
-            float scale = heads.length == 1 ? 1f / gradientRows : head.weight / (batch * head.rowsPerSample);
+            float scale = head.weight / (heads.length == 1 ? gradientRows : batch * head.rowsPerSample);
             stepLosses[o] = backend.loss(head.kind, fused, batch * head.rowsPerSample, head.columns,
                     activations, head.outputOffset * batch, activations, head.preActivationOffset * batch,
                     arena.targets(), head.targetOffset * batch, weighted ? arena.weights() : null, 0,
                     model.activationGradients(), gradientOffset * batch, scale);
         }
-        stepLoss = heads.length == 1 ? stepLosses[0] : weightedLoss(stepLosses);
+        stepLoss = totalLoss();
         countMetrics(batch);
         model.backward(batch, fused);
     }
@@ -763,7 +762,7 @@ final class Trainer {
                         head.outputOffset * batch, activations, head.preActivationOffset * batch, arena.targets(),
                         head.targetOffset * batch, weights, 0);
             }
-            addLosses(tally, heads.length == 1 ? stepLosses[0] : weightedLoss(stepLosses), batch * rowsPerSample);
+            addLosses(tally, totalLoss(), batch * rowsPerSample);
             countMetrics(batch);
             tally.addCounts(stepCounts);
             if (confusion != null) {

@@ -1,16 +1,18 @@
 package dev.annonet.processor.write;
 
+import com.squareup.javapoet.ArrayTypeName;
 import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.MethodSpec;
 import com.squareup.javapoet.ParameterSpec;
 import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
+import dev.annonet.processor.plan.LayerEntry;
 import dev.annonet.processor.plan.NetworkPlan;
 import dev.annonet.processor.plan.Port;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -29,11 +31,26 @@ final class PortMethods {
     private final List<Port> inputs;
     private final List<Port> outputs;
     private final ClassName outputsType;
+    /** The parameters after the tensors, named apart from every layer. */
+    private final String options;
+    private final String batchSize;
 
     PortMethods(NetworkPlan plan, ClassName model) {
         this.inputs = plan.inputs().stream().map(NetworkPlan.InputPort::port).toList();
         this.outputs = plan.outputs().stream().map(NetworkPlan.OutputPort::port).toList();
         this.outputsType = model.nestedClass(OUTPUTS);
+        this.options = apart("options", plan);
+        this.batchSize = apart("batchSize", plan);
+    }
+
+    /** {@code name}, or {@code name_}, {@code name__}...: the first that no layer is called. */
+    private static String apart(String name, NetworkPlan plan) {
+        Set<String> layers = plan.layers().stream().map(LayerEntry::name).collect(Collectors.toSet());
+        String free = name;
+        while (layers.contains(free)) {
+            free += "_";
+        }
+        return free;
     }
 
     void addTo(TypeSpec.Builder type) {
@@ -56,8 +73,8 @@ final class PortMethods {
                 .returns(HISTORY)
                 .addParameters(tensors(inputs))
                 .addParameters(tensors(outputs))
-                .addParameter(FIT, "options")
-                .addStatement("return fitPorts($L, $L, options)", array(inputs), array(outputs))
+                .addParameter(FIT, options)
+                .addStatement("return fitPorts($L, $L, $N)", array(inputs), array(outputs), options)
                 .build();
     }
 
@@ -70,8 +87,8 @@ final class PortMethods {
                 .addParameters(tensors(inputs))
                 .addParameters(tensors(outputs));
         if (batched) {
-            return method.addParameter(TypeName.INT, "batchSize")
-                    .addStatement("return evaluatePorts($L, $L, batchSize)", array(inputs), array(outputs))
+            return method.addParameter(TypeName.INT, batchSize)
+                    .addStatement("return evaluatePorts($L, $L, $N)", array(inputs), array(outputs), batchSize)
                     .build();
         }
         return method.addStatement("return evaluate($L, DEFAULT_BATCH_SIZE)", arguments()).build();
@@ -82,10 +99,13 @@ final class PortMethods {
         TypeSpec.Builder type = TypeSpec.classBuilder(OUTPUTS)
                 .addJavadoc("What {@code predictOutputs} returns: each output's values, shape (samples, output shape...).\n")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL);
-        MethodSpec.Builder constructor = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE);
-        for (Port output : outputs) {
+        MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
+                .addModifiers(Modifier.PRIVATE)
+                .addParameter(ArrayTypeName.of(TENSOR), "values");
+        for (int o = 0; o < outputs.size(); o++) {
+            Port output = outputs.get(o);
             type.addField(TENSOR, output.layer(), Modifier.PRIVATE, Modifier.FINAL);
-            constructor.addParameter(TENSOR, output.layer()).addStatement("this.$N = $N", output.layer(), output.layer());
+            constructor.addStatement("this.$N = values[$L]", output.layer(), o);
             type.addMethod(MethodSpec.methodBuilder(output.layer())
                     .addJavadoc("The values of {@code $L}, shape (samples, $L).\n", output.layer(),
                             output.shape().dims().stream().map(String::valueOf).collect(Collectors.joining(", ")))
@@ -102,7 +122,7 @@ final class PortMethods {
         MethodSpec.Builder method = MethodSpec.methodBuilder(several ? "predictOutputs" : "predict")
                 .addJavadoc("The $L for the samples of $L, computed $L at a time.\n",
                         several ? "outputs " + names(outputs) : "output '" + outputs.get(0).layer() + "'",
-                        names(inputs), batched ? "{@code batchSize}" : "32")
+                        names(inputs), batched ? "{@code " + batchSize + "}" : "32")
                 .addModifiers(Modifier.PUBLIC)
                 .returns(several ? outputsType : TENSOR)
                 .addParameters(tensors(inputs));
@@ -110,15 +130,10 @@ final class PortMethods {
             return method.addStatement("return $L($L, DEFAULT_BATCH_SIZE)", several ? "predictOutputs" : "predict",
                     inputs.stream().map(Port::layer).collect(Collectors.joining(", "))).build();
         }
-        method.addParameter(TypeName.INT, "batchSize")
-                .addStatement("$T[] outputs = predictPorts($L, batchSize)", TENSOR, array(inputs));
-        if (!several) {
-            return method.addStatement("return outputs[0]").build();
-        }
-        CodeBlock values = CodeBlock.join(
-                IntStream.range(0, outputs.size()).mapToObj(i -> CodeBlock.of("outputs[$L]", i)).toList(),
-                ", ");
-        return method.addStatement("return new $T($L)", outputsType, values).build();
+        method.addParameter(TypeName.INT, batchSize);
+        return several
+                ? method.addStatement("return new $T(predictPorts($L, $N))", outputsType, array(inputs), batchSize).build()
+                : method.addStatement("return predictPorts($L, $N)[0]", array(inputs), batchSize).build();
     }
 
     private CodeBlock arguments() {

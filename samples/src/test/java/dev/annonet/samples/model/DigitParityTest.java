@@ -120,8 +120,9 @@ class DigitParityTest {
         try (DigitParityModel model = DigitParityModel.create(Device.reference(), 1)) {
             IllegalArgumentException untyped = assertThrows(IllegalArgumentException.class,
                     () -> model.predict(tensor(image, 6)));
-            assertEquals("DigitParity has 2 inputs and 2 outputs: call the generated predict that takes one tensor per"
-                    + " input (image, metadata)", untyped.getMessage());
+            assertEquals("DigitParity has 2 inputs and 2 outputs: call the generated predictOutputs that takes one tensor"
+                    + " per input (image, metadata)", untyped.getMessage());
+            assertThrows(IllegalArgumentException.class, model::predictor);
             IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                     () -> model.compile(Optimizers.sgd(0.1f), Map.of("digit", Losses.categoricalCrossentropy(),
                             "odd", Losses.binaryCrossentropy()), Map.of(), Map.of()));
