@@ -156,8 +156,8 @@ public final class ModelWriter {
             layout.add("\n").add(parameterRow(parameter));
         }
         for (LayerEntry layer : plan.layers()) {
-            layout.add("\n.layer($S, $S, $L, $LL, $L)", layer.name(), layer.kerasType(), layer.parameterCount(),
-                    layer.multiplyAdds(), dims(layer.shape()));
+            layout.add("\n.layer($S, $S, new int[] {$L}, $L, $LL)", layer.name(), layer.kerasType(), dims(layer.shape()),
+                    layer.parameterCount(), layer.multiplyAdds());
         }
         layout.add("\n.cudaKernels($T::new)", NetworkKernelsWriter.bindingName(plan.declaration()))
                 .add("\n.build()$<$<");
