@@ -114,11 +114,11 @@ public final class DigitParityModel extends Model implements DigitParity {
             .trainable("digit.bias", DIGIT_BIAS, Initializer.zeros(), 4)
             .trainable("even.kernel", EVEN_KERNEL, Initializer.glorotUniform(3, 1), 3, 1)
             .trainable("even.bias", EVEN_BIAS, Initializer.zeros(), 1)
-            .layer("image", "InputLayer", 0, 0L, 6)
-            .layer("metadata", "InputLayer", 0, 0L, 3)
-            .layer("hidden", "Dense", 35, 35L, 5)
-            .layer("digit", "Dense", 24, 24L, 4)
-            .layer("even", "Dense", 4, 4L, 1)
+            .layer("image", "InputLayer", new int[] {6}, 0, 0L)
+            .layer("metadata", "InputLayer", new int[] {3}, 0, 0L)
+            .layer("hidden", "Dense", new int[] {5}, 35, 35L)
+            .layer("digit", "Dense", new int[] {4}, 24, 24L)
+            .layer("even", "Dense", new int[] {1}, 4, 4L)
             .cudaKernels(DigitParityCudaKernels::new)
             .build();
 
