@@ -256,9 +256,8 @@ final class Trainer {
     }
 
     private BatchSource checkedValidationData(Fit options) {
-        model.layout().requireSinglePorts("validationData (validationSplit holds out the last samples of every input and output)");
-        Tensor[] x = {options.validationX()};
-        Tensor[] y = {options.validationY()};
+        Tensor[] x = options.validationInputs();
+        Tensor[] y = options.validationTargets();
         checkData("validation x", x, "validation y", y);
         return hostBatches(x, y, null, 0, x[0].samples());
     }
@@ -791,6 +790,10 @@ final class Trainer {
     private void checkData(String xName, Tensor[] x, String yName, Tensor[] y) {
         NetworkLayout layout = model.layout();
         Model.checkInputs(layout, xName, x);
+        if (y.length != heads.length) {
+            throw new IllegalArgumentException(yName + ": " + model.name() + " has " + heads.length + " outputs, but "
+                    + y.length + " tensors of targets were given");
+        }
         DataChecks.requireNotEmpty(layout.singlePorts() ? xName : layout.input().name(), x[0]);
         for (int o = 0; o < heads.length; o++) {
             String name = heads.length == 1 ? yName : yName + " '" + heads[o].name + "'";

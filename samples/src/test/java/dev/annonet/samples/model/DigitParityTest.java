@@ -114,6 +114,26 @@ class DigitParityTest {
         }
     }
 
+    /** Validation data given as one tensor per input and per output equal evaluate's values on them. */
+    @Test
+    void validationDataPerInputAndOutput() {
+        try (DigitParityModel model = DigitParityModel.create(Device.reference(), 4)) {
+            compile(model, Map.of("digit", List.of(Metrics.accuracy())));
+            List<Tensor> inputs = List.of(tensor(image, 6), tensor(metadata, 3));
+            List<Tensor> targets = List.of(tensor(digit, 4), tensor(even, 1));
+            History history = model.fit(inputs.get(0), inputs.get(1), targets.get(0), targets.get(1),
+                    Fit.options().batchSize(4).epochs(2).verbose(0).validationData(inputs, targets));
+            Evaluation score = model.evaluate(inputs.get(0), inputs.get(1), targets.get(0), targets.get(1));
+            for (String name : List.of("loss", "digit_loss", "even_loss", "digit_accuracy")) {
+                assertEquals(score.get(name), history.get("val_" + name).get(1), 1e-9, name);
+            }
+            IllegalArgumentException tooFew = assertThrows(IllegalArgumentException.class,
+                    () -> model.fit(inputs.get(0), inputs.get(1), targets.get(0), targets.get(1),
+                            Fit.options().verbose(0).validationData(inputs, targets.subList(0, 1))));
+            assertEquals("validation y: DigitParity has 2 outputs, but 1 tensors of targets were given", tooFew.getMessage());
+        }
+    }
+
     /** The untyped methods take one input and one output, and say which methods to call instead. */
     @Test
     void untypedCallsAndUnknownOutputsAreRefused() {
