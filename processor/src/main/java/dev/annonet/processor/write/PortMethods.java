@@ -18,15 +18,15 @@ import javax.lang.model.element.Modifier;
 /**
  * The typed fit, evaluate and predict of a network with several inputs or outputs: one
  * {@code Tensor} argument per input, named after it, then (fit, evaluate) one per output's
- * targets, named after the output; several outputs come back as the nested record
- * class {@code Outputs}, one accessor per output.
+ * targets, named after the output; several outputs come back as the nested class
+ * {@code Outputs}, one accessor per output.
  */
 final class PortMethods {
     private static final ClassName TENSOR = ClassName.get("dev.annonet.runtime", "Tensor");
     private static final ClassName FIT = ClassName.get("dev.annonet.runtime", "Fit");
     private static final ClassName HISTORY = ClassName.get("dev.annonet.runtime", "History");
     private static final ClassName EVALUATION = ClassName.get("dev.annonet.runtime", "Evaluation");
-    static final String OUTPUTS = "Outputs";
+    private static final String OUTPUTS = "Outputs";
 
     private final List<Port> inputs;
     private final List<Port> outputs;
@@ -150,7 +150,7 @@ final class PortMethods {
         return CodeBlock.of("new $T[] {$L}", TENSOR, ports.stream().map(Port::layer).collect(Collectors.joining(", ")));
     }
 
-    /** {@code 'image' (samples, 784) and 'metadata' (samples, 4)}. */
+    /** "{@code image} (784), {@code metadata} (4)": each port's name and per-sample shape, for Javadoc. */
     private static String names(List<Port> ports) {
         return ports.stream()
                 .map(port -> "{@code " + port.layer() + "} " + port.shape())
