@@ -45,14 +45,40 @@ final class GraphRules {
             }
         }
         reportCycles();
-        LayerNode output = nodes.get(nodes.size() - 1);
-        if (!output.spec().takesInput()) {
-            output.error(diagnostics, "the last declared layer is the network's output, but it is an @Input;"
-                    + " declare the output layer last");
-        } else if (complete) {
-            reportUnused(output);
+        List<LayerNode> outputs = outputs(byName);
+        if (complete && !outputs.isEmpty() && reportUnused(outputs)) {
+            reportOutputsThatFeedLayers(outputs);
         }
-        return new LayerGraph(nodes, inputs, output);
+        return new LayerGraph(nodes, inputs, outputs);
+    }
+
+    /** The layers {@code @Network(outputs)} names, or the last declared layer when it names none; empty after an error. */
+    private List<LayerNode> outputs(Map<String, LayerNode> byName) {
+        List<String> names = network.outputs().value();
+        if (names.isEmpty()) {
+            LayerNode last = nodes.get(nodes.size() - 1);
+            if (!last.spec().takesInput()) {
+                last.error(diagnostics, "the last declared layer is the network's output, but it is an @Input;"
+                        + " declare the output layer last");
+                return List.of();
+            }
+            return List.of(last);
+        }
+        List<LayerNode> outputs = new ArrayList<>();
+        String network = this.network.type().getSimpleName().toString();
+        for (int i = 0; i < names.size(); i++) {
+            LayerNode output = byName.get(names.get(i));
+            String problem = output == null ? "names no layer of " + network
+                    : outputs.contains(output) ? "is named twice"
+                    : !output.spec().takesInput() ? "is an @Input; an output is a layer that computes from the inputs"
+                    : null;
+            if (problem == null) {
+                outputs.add(output);
+            } else {
+                diagnostics.error(this.network.outputAt(i), "@Network(outputs = ...): '" + names.get(i) + "' " + problem);
+            }
+        }
+        return outputs.size() == names.size() ? outputs : List.of();
     }
 
     private void resolveInput(LayerNode node, Attribute<List<String>> from, LayerNode previous, Map<String, LayerNode> byName) {
@@ -141,20 +167,33 @@ final class GraphRules {
         return cycle.get((at + 1) % cycle.size()).name();
     }
 
-    /** The layers the output uses: those reached from it through inputs. */
-    private void reportUnused(LayerNode output) {
+    /** The layers the outputs use: those reached from them through inputs. True when all are used. */
+    private boolean reportUnused(List<LayerNode> outputs) {
         Set<LayerNode> used = new HashSet<>();
-        Deque<LayerNode> pending = new ArrayDeque<>(List.of(output));
+        Deque<LayerNode> pending = new ArrayDeque<>(outputs);
         while (!pending.isEmpty()) {
             LayerNode node = pending.pop();
             if (used.add(node)) {
                 pending.addAll(inputs.getOrDefault(node, List.of()));
             }
         }
+        String users = outputs.size() == 1 ? "the output '" + outputs.get(0).name() + "'"
+                : "any output (" + outputs.stream().map(LayerNode::name).collect(Collectors.joining(", ")) + ")";
         for (LayerNode node : nodes) {
             if (!used.contains(node)) {
-                diagnostics.error(node.spec().source(), "'" + node.name() + "' is not used by the output '" + output.name() + "'");
+                diagnostics.error(node.spec().source(), "'" + node.name() + "' is not used by " + users);
             }
         }
+        return used.size() == nodes.size();
+    }
+
+    /**
+     * An output feeds no layer: the loss writes its gradient (before the output's activation, when
+     * fused), which a reader's part could not be added to. Any other layer may feed several.
+     */
+    private void reportOutputsThatFeedLayers(List<LayerNode> outputs) {
+        inputs.forEach((reader, read) -> read.stream()
+                .filter(outputs::contains)
+                .forEach(input -> reader.error(diagnostics, "'" + input.name() + "' is an output, and an output feeds no layer")));
     }
 }

@@ -58,11 +58,11 @@ public final class NetworkChecker {
             checkedLayer(node, graph, resolved, checked);
         }
         List<CheckedLayer> layers = graph.nodes().stream().map(checked::get).toList();
-        CheckedLayer input = layers.stream().filter(layer -> layer.inputs().isEmpty()).findFirst().orElseThrow();
+        List<CheckedLayer> inputs = layers.stream().filter(layer -> layer.inputs().isEmpty()).toList();
         String modelName = network.modelName().value().isEmpty()
                 ? network.type().getSimpleName() + "Model"
                 : network.modelName().value();
-        return new CheckedNetwork(network.type(), modelName, layers, input, checked.get(graph.output()));
+        return new CheckedNetwork(network.type(), modelName, layers, inputs, graph.outputs().stream().map(checked::get).toList());
     }
 
     /** Inputs first: a layer refers to its inputs' {@link CheckedLayer}s. The graph is acyclic by now. */

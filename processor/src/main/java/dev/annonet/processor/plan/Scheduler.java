@@ -23,11 +23,11 @@ import java.util.stream.Collectors;
  * overwrite the input gradients they write. A tensor that several layers read (fan-out) gets the
  * sum of their gradients: the first of them in backward order writes the tensor's gradient
  * directly, each later one writes into the tensor's gradient part and a SUM merge adds that in
- * (see {@link InputGradients}).
+ * (see {@link InputGradients}). An output feeds no layer, so the loss alone writes its gradient.
  */
 final class Scheduler {
     private final MemoryLayout memory;
-    private final CheckedLayer outputLayer;
+    private final List<CheckedLayer> outputLayers;
     private final Set<CheckedLayer> needGradient = new HashSet<>();
     private final Map<CheckedLayer, ActivationFunctionPlan> functions = new LinkedHashMap<>();
     private final Map<CheckedLayer, DropoutPlan> dropouts = new LinkedHashMap<>();
@@ -35,9 +35,9 @@ final class Scheduler {
     /** Tensors (owners of memory) whose gradient a backward block made so far has written. */
     private final Set<ArenaTensor> gradientsWritten = new HashSet<>();
 
-    Scheduler(MemoryLayout memory, List<CheckedLayer> topologicalOrder, CheckedLayer outputLayer) {
+    Scheduler(MemoryLayout memory, List<CheckedLayer> topologicalOrder, List<CheckedLayer> outputLayers) {
         this.memory = memory;
-        this.outputLayer = outputLayer;
+        this.outputLayers = outputLayers;
         for (CheckedLayer layer : topologicalOrder) {
             if (memory.trains(layer) || layer.inputs().stream().anyMatch(needGradient::contains)) {
                 needGradient.add(layer);
@@ -122,7 +122,7 @@ final class Scheduler {
         Op op = new Op.ActivationBackward(function(layer, activated), rows(layer), layer.shape().last(),
                 activation(z), activation(y), activationGradient(y), dz);
         boolean fusable = activated.kind() == Activation.Kind.SOFTMAX || activated.kind() == Activation.Kind.SIGMOID;
-        return layer == outputLayer && fusable ? new Op.Branch(Op.Condition.OUTPUT_GRADIENT_NOT_FUSED, List.of(op), List.of()) : op;
+        return outputLayers.contains(layer) && fusable ? new Op.Branch(Op.Condition.OUTPUT_GRADIENT_NOT_FUSED, List.of(op), List.of()) : op;
     }
 
     /** The block, its comment a header naming the declaration and, for a layer without ops, what it does instead. */

@@ -30,9 +30,10 @@ public final class NetworkReader {
     public Optional<NetworkSpec> read(TypeElement type) {
         try {
             AnnotationMirror network = networkAnnotation(type);
-            Attribute<String> modelName = new AttributeReader(network, elements).single("name", String.class);
+            AttributeReader attributes = new AttributeReader(network, elements);
+            Attribute<String> modelName = attributes.single("name", String.class);
             boolean isInterface = type.getKind() == ElementKind.INTERFACE;
-            return Optional.of(new NetworkSpec(type, network, modelName,
+            return Optional.of(new NetworkSpec(type, network, modelName, attributes.strings("outputs"),
                     isInterface ? members(type) : List.of(),
                     isInterface ? inheritedAbstractMethods(type) : List.of()));
         } catch (MalformedAnnotationException e) {
