@@ -10,7 +10,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * threads shared with OpenBLAS, products whose left operand is mostly zeros, computed from its
  * nonzeros on that pool (AVX2 and FMA where the processor has them), a dense layer's bias and
  * activation in one pass and its backward, dropout, bias gradients, a recurrent layer's step of
- * cells, pooling, im2col and its scatter, batch normalization, and the optimizers' updates on that
+ * cells, pooling, im2col and its scatter, batch normalization, the merge layers, and the optimizers' updates on that
  * pool. Without OpenBLAS's threads callback the pool is the calling thread alone. Built by the host C++ compiler
  * on every machine; addresses travel as {@code long}s.
  * {@link #load()} says why the library cannot load instead of throwing; nothing else here may be
@@ -18,7 +18,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  */
 @Platform(include = {"annonet/cpu/threads.h", "annonet/cpu/sparse_products.h", "annonet/cpu/activations.h",
         "annonet/cpu/sequence_cells.h", "annonet/cpu/images.h", "annonet/cpu/batch_norm.h", "annonet/cpu/optimizers.h",
-        "annonet/cpu/dropout.h"}, link = "dl")
+        "annonet/cpu/dropout.h", "annonet/cpu/merge.h"}, link = "dl")
 @Namespace("annonet::cpu")
 public final class CpuKernels {
     private CpuKernels() {
@@ -145,6 +145,22 @@ public final class CpuKernels {
     @Name("batch_norm_backward_at")
     public static native void batchNormBackward(int rows, int cols, long x, long gamma, long statistics, long dy,
                                                 long dGamma, long dBeta, long dx);
+
+    /**
+     * Input {@code input}'s part of an element-wise merge of {@code count} values (cpu/merge.h, the
+     * math merge.cuh's), as {@code Backend.merge}; {@code kind} is {@code NativeCodes.merge}'s code,
+     * {@code chosen} 0 for SUM and PRODUCT.
+     */
+    @Name("merge_at")
+    public static native void merge(int kind, int input, float scale, long count, long x, long y, long chosen);
+
+    /** A MAXIMUM or MINIMUM merge's gradient to input {@code input}: dy where it was chosen, else 0. */
+    @Name("merge_chosen_backward_at")
+    public static native void mergeChosenBackward(int input, long count, long chosen, long dy, long dx);
+
+    /** {@code cols} values of each row, from x's column {@code xColumn} (rows of {@code xWidth}) to y's. */
+    @Name("copy_columns_at")
+    public static native void copyColumns(int rows, int cols, long x, int xWidth, int xColumn, long y, int yWidth, int yColumn);
 
     /** SGD over {@code count} parameters in place (element_math.cuh's sgd_element); velocity 0 for plain SGD. */
     @Name("sgd_at")

@@ -16,7 +16,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * why it cannot load instead of throwing; nothing else here may be called then.
  */
 @Platform(include = {"annonet/context.cuh", "annonet/kernels.cuh", "annonet/image_kernels.cuh", "annonet/batch_norm_kernels.cuh",
-        "annonet/sequence_kernels.cuh", "annonet/metric_kernels.cuh"},
+        "annonet/sequence_kernels.cuh", "annonet/metric_kernels.cuh", "annonet/merge_kernels.cuh"},
         link = "dl")
 @Namespace("annonet")
 public final class CudaLibrary {
@@ -264,6 +264,19 @@ public final class CudaLibrary {
     @Name("batch_norm_backward")
     public static native int batchNormBackward(long context, int rows, int cols, long x, long gamma, long statistics,
                                                long dy, long dGamma, long dBeta, long dx);
+
+    // ---- merge layers (merge_kernels.cuh) ----------------------------------------------------------
+
+    /** Input {@code input}'s part of an element-wise merge; {@code kind} is {@code NativeCodes.merge}'s code, chosen 0 for SUM and PRODUCT. */
+    @Name("merge")
+    public static native int merge(long context, int kind, int input, float scale, long count, long x, long y, long chosen);
+
+    @Name("merge_chosen_backward")
+    public static native int mergeChosenBackward(long context, int input, long count, long chosen, long dy, long dx);
+
+    @Name("copy_columns")
+    public static native int copyColumns(long context, int rows, int cols, long x, int xWidth, int xColumn, long y, int yWidth,
+                                         int yColumn);
 
     // ---- sequence layers (sequence_kernels.cuh) ----------------------------------------------------
 

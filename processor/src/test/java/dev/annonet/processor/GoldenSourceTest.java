@@ -73,6 +73,26 @@ class GoldenSourceTest {
                 "WordsGruModel");
     }
 
+    /**
+     * A residual block: stem → conv → BN → ReLU → conv → BN, added to the stem with a ReLU. The stem
+     * feeds two layers, so the second gradient written in backward order is added in.
+     */
+    @Test
+    void residualBlock() throws IOException {
+        assertGolden(Networks.network("ResidualBlock",
+                "@Input(shape = {6, 6, 2})                                                      Layer image();",
+                "@Conv2D(filters = 4, kernel = 1, activation = RELU)                            Layer stem();",
+                "@Conv2D(filters = 4, kernel = 3, padding = Padding.SAME, useBias = false)      Layer conv1();",
+                "@BatchNormalization                                                            Layer norm1();",
+                "@Activation(RELU)                                                              Layer relu1();",
+                "@Conv2D(filters = 4, kernel = 3, padding = Padding.SAME, useBias = false)      Layer conv2();",
+                "@BatchNormalization                                                            Layer norm2();",
+                "@Add(from = {\"norm2\", \"stem\"}, activation = RELU)                           Layer residual();",
+                "@GlobalAveragePooling2D                                                        Layer pool();",
+                "@Dense(units = 3, activation = SOFTMAX)                                        Layer output();"),
+                "ResidualBlockModel");
+    }
+
     /** Two inputs, two outputs: the typed fit, evaluate and predictOutputs, and the Outputs class. */
     @Test
     void digitParity() throws IOException {

@@ -44,13 +44,14 @@ public final class NetworkLayout {
         }
     }
 
-    /** One row of {@code summary()}, in declaration order. */
     /**
-     * One row of {@code summary()}: {@code type} is Keras's class name for the layer (e.g.
-     * {@code "Conv2D"}), {@code multiplyAdds} the processor's estimate of one sample's forward work,
-     * which {@link Device#auto()} weighs.
+     * One row of {@code summary()}, in declaration order: {@code type} is Keras's class name for the
+     * layer (e.g. {@code "Conv2D"}), {@code multiplyAdds} the processor's estimate of one sample's
+     * forward work, which {@link Device#auto()} weighs; {@code inputs} the layers it reads, given
+     * only for a network that is not a chain (its summary then has Keras's "Connected to" column).
      */
-    public record LayerRow(String name, String type, int[] outputShape, long parameters, long multiplyAdds) {
+    public record LayerRow(String name, String type, int[] outputShape, long parameters, long multiplyAdds,
+                           List<String> inputs) {
     }
 
     private final String name;
@@ -289,7 +290,18 @@ public final class NetworkLayout {
          * layer's forward work per sample (its parameters times how often a sample applies them).
          */
         public Builder layer(String name, String type, int[] outputShape, long parameterCount, long multiplyAdds) {
-            layers.add(new LayerRow(name, type, outputShape.clone(), parameterCount, multiplyAdds));
+            layers.add(new LayerRow(name, type, outputShape.clone(), parameterCount, multiplyAdds, List.of()));
+            return this;
+        }
+
+        /** The layers the row just added reads, for the summary of a network that is not a chain. */
+        public Builder from(String... inputs) {
+            if (layers.isEmpty()) {
+                throw new IllegalStateException(name + ": from(...) before any layer(...)");
+            }
+            LayerRow row = layers.remove(layers.size() - 1);
+            layers.add(new LayerRow(row.name(), row.type(), row.outputShape(), row.parameters(), row.multiplyAdds(),
+                    List.of(inputs)));
             return this;
         }
 

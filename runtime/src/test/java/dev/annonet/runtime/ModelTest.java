@@ -82,6 +82,35 @@ class ModelTest {
     }
 
     @Test
+    void aNetworkThatIsNotAChainGetsKerasFunctionalSummary() {
+        NetworkLayout residual = NetworkLayout.builder("Residual")
+                .input("x", 0, 4)
+                .output("sum", 8, Activation.Kind.LINEAR, 8, 4)
+                .activationSize(12)
+                .layer("x", "InputLayer", new int[] {4}, 0, 0)
+                .layer("dense", "Dense", new int[] {4}, 20, 20).from("x")
+                .layer("sum", "Add", new int[] {4}, 0, 0).from("dense", "x")
+                .build();
+        String row = "%-32s%-21s%-12s%s";
+        assertEquals(String.join("\n",
+                "Model: \"Residual\"",
+                "_".repeat(98),
+                String.format(row, " Layer (type)", "Output Shape", "Param #", "Connected to"),
+                "=".repeat(98),
+                " x (InputLayer)                 (None, 4)            0",
+                "",
+                String.format(row, " dense (Dense)", "(None, 4)", "20", "x[0][0]"),
+                "",
+                String.format(row, " sum (Add)", "(None, 4)", "0", "dense[0][0], x[0][0]"),
+                "=".repeat(98),
+                "Total params: 0",
+                "Trainable params: 0",
+                "Non-trainable params: 0",
+                "_".repeat(98),
+                ""), Summary.text(residual));
+    }
+
+    @Test
     void glorotUniformKernelsAndZeroBiases() {
         try (HandScheduledMlp model = HandScheduledMlp.create(Device.reference(), 42, 784, 512, 10, 0.2)) {
             float[] kernel = model.hidden().kernel().toArray();

@@ -1,14 +1,27 @@
 package dev.annonet.processor.check;
 
 import dev.annonet.processor.kinds.ResolvedLayer;
+import java.util.List;
 
 /**
  * A layer of a valid network: its declaration index, name, annotation as written (for comments),
- * Keras's name of its class, the layer it takes as input (null for an {@code @Input}) and what its
- * kind resolved it to: shape, weights, memory and lowering.
+ * Keras's name of its class, the layers it takes as input in {@code from}'s order (none for an
+ * {@code @Input}) and what its kind resolved it to: shape, weights, memory and lowering.
  */
-public record CheckedLayer(int index, String name, String declaration, String kerasType, CheckedLayer input,
+public record CheckedLayer(int index, String name, String declaration, String kerasType, List<CheckedLayer> inputs,
                            ResolvedLayer layer) {
+
+    public CheckedLayer {
+        inputs = List.copyOf(inputs);
+    }
+
+    /** The input of a layer that reads one, null for an {@code @Input}; a merge layer has {@link #inputs()}. */
+    public CheckedLayer input() {
+        if (inputs.size() > 1) {
+            throw new IllegalStateException(name + " reads " + inputs.size() + " layers, not one");
+        }
+        return inputs.isEmpty() ? null : inputs.get(0);
+    }
 
     public Shape shape() {
         return layer.shape();

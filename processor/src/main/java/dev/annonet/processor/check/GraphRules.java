@@ -1,8 +1,11 @@
 package dev.annonet.processor.check;
 
+import dev.annonet.processor.kinds.LayerKinds;
 import dev.annonet.processor.read.Attribute;
 import dev.annonet.processor.read.NetworkSpec;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,7 +19,7 @@ final class GraphRules {
     private final NetworkSpec network;
     private final List<LayerNode> nodes;
     private final Diagnostics diagnostics;
-    private final Map<LayerNode, LayerNode> inputs = new LinkedHashMap<>();
+    private final Map<LayerNode, List<LayerNode>> inputs = new LinkedHashMap<>();
     /** False once an input did not resolve or inputs form a cycle: the unused-layer check would then mislead. */
     private boolean complete = true;
 
@@ -44,7 +47,7 @@ final class GraphRules {
         reportCycles();
         List<LayerNode> outputs = outputs(byName);
         if (complete && !outputs.isEmpty() && reportUnused(outputs)) {
-            reportSharedLayers(outputs);
+            reportOutputsThatFeedLayers(outputs);
         }
         return new LayerGraph(nodes, inputs, outputs);
     }
@@ -85,21 +88,31 @@ final class GraphRules {
                 unresolved(node, from, annotation + " has no input: no layer is declared before it;"
                         + " declare an @Input first or name the input with from");
             } else {
-                inputs.put(node, previous);
+                inputs.put(node, List.of(previous));
             }
             return;
         }
-        if (from.value().size() > 1) {
-            unresolved(node, from, annotation + " takes one input, but " + from.text() + " names " + from.value().size());
+        if (from.value().size() > 1 && !LayerKinds.of(node.spec()).readsSeveral()) {
+            unresolved(node, from, annotation + " takes one input, but " + from.text() + " names " + from.value().size()
+                    + "; merge layers (@Add, @Concatenate, ...) take several");
+            return;
         }
-        String name = from.value().get(0);
-        LayerNode input = byName.get(name);
-        if (input == null) {
-            unresolved(node, from, from.text() + " names no layer of " + network.type().getSimpleName());
-        } else if (input == node) {
-            unresolved(node, from, from.text() + " names the layer itself; a layer cannot be its own input");
-        } else {
-            inputs.put(node, input);
+        List<LayerNode> resolved = new ArrayList<>();
+        for (String name : from.value()) {
+            LayerNode input = byName.get(name);
+            if (input == null) {
+                unresolved(node, from, from.text() + " names no layer of " + network.type().getSimpleName()
+                        + (from.value().size() > 1 ? ": '" + name + "'" : ""));
+            } else if (input == node) {
+                unresolved(node, from, from.text() + " names the layer itself; a layer cannot be its own input");
+            } else if (resolved.contains(input)) {
+                unresolved(node, from, from.text() + " names '" + name + "' twice; a layer reads each input once");
+            } else {
+                resolved.add(input);
+            }
+        }
+        if (resolved.size() == from.value().size()) {
+            inputs.put(node, List.copyOf(resolved));
         }
     }
 
@@ -112,17 +125,26 @@ final class GraphRules {
     private void reportCycles() {
         Set<LayerNode> settled = new HashSet<>();
         for (LayerNode start : nodes) {
-            List<LayerNode> path = new ArrayList<>();
-            LayerNode current = start;
-            while (current != null && !settled.contains(current) && !path.contains(current)) {
-                path.add(current);
-                current = inputs.get(current);
-            }
-            if (current != null && path.contains(current)) {
-                reportCycle(path.subList(path.indexOf(current), path.size()));
-            }
-            settled.addAll(path);
+            reportCyclesFrom(start, new ArrayList<>(), settled);
         }
+    }
+
+    /** Depth-first over inputs; {@code path} holds the layers being visited, each reading the next. */
+    private void reportCyclesFrom(LayerNode node, List<LayerNode> path, Set<LayerNode> settled) {
+        if (settled.contains(node)) {
+            return;
+        }
+        int onPath = path.indexOf(node);
+        if (onPath >= 0) {
+            reportCycle(path.subList(onPath, path.size()));
+            return;
+        }
+        path.add(node);
+        for (LayerNode input : inputs.getOrDefault(node, List.of())) {
+            reportCyclesFrom(input, path, settled);
+        }
+        path.remove(path.size() - 1);
+        settled.add(node);
     }
 
     private void reportCycle(List<LayerNode> cycle) {
@@ -133,18 +155,26 @@ final class GraphRules {
         List<LayerNode> fromAt = new ArrayList<>(cycle.subList(cycle.indexOf(at), cycle.size()));
         fromAt.addAll(cycle.subList(0, cycle.indexOf(at)));
         String steps = fromAt.stream()
-                .map(node -> node.name() + " takes " + inputs.get(node).name())
+                .map(node -> node.name() + " takes " + takenAlong(node, fromAt))
                 .collect(Collectors.joining(", "));
         unresolved(at, at.spec().from(), at.spec().from().text()
                 + " makes a cycle of inputs: " + steps);
     }
 
-    /** Every layer takes one input, so the layers an output uses are the chain of inputs from it. True when all are used. */
+    /** The input of {@code node} that the cycle goes on with: the layer after it in {@code cycle}, taken circularly. */
+    private static String takenAlong(LayerNode node, List<LayerNode> cycle) {
+        int at = cycle.indexOf(node);
+        return cycle.get((at + 1) % cycle.size()).name();
+    }
+
+    /** The layers the outputs use: those reached from them through inputs. True when all are used. */
     private boolean reportUnused(List<LayerNode> outputs) {
         Set<LayerNode> used = new HashSet<>();
-        for (LayerNode output : outputs) {
-            for (LayerNode node = output; node != null; node = inputs.get(node)) {
-                used.add(node);
+        Deque<LayerNode> pending = new ArrayDeque<>(outputs);
+        while (!pending.isEmpty()) {
+            LayerNode node = pending.pop();
+            if (used.add(node)) {
+                pending.addAll(inputs.getOrDefault(node, List.of()));
             }
         }
         String users = outputs.size() == 1 ? "the output '" + outputs.get(0).name() + "'"
@@ -158,19 +188,12 @@ final class GraphRules {
     }
 
     /**
-     * Two paths to the loss through one computed layer would each overwrite its gradient: only an
-     * {@code @Input}, which needs none, may feed several layers, and an output feeds none.
+     * An output feeds no layer: the loss writes its gradient (before the output's activation, when
+     * fused), which a reader's part could not be added to. Any other layer may feed several.
      */
-    private void reportSharedLayers(List<LayerNode> outputs) {
-        Map<LayerNode, LayerNode> firstReader = new HashMap<>();
-        inputs.forEach((reader, input) -> {
-            LayerNode first = firstReader.putIfAbsent(input, reader);
-            if (outputs.contains(input)) {
-                reader.error(diagnostics, "'" + input.name() + "' is an output, and an output feeds no layer");
-            } else if (first != null && input.spec().takesInput()) {
-                reader.error(diagnostics, "'" + input.name() + "' already feeds '" + first.name() + "'; only an @Input"
-                        + " may feed several layers");
-            }
-        });
+    private void reportOutputsThatFeedLayers(List<LayerNode> outputs) {
+        inputs.forEach((reader, read) -> read.stream()
+                .filter(outputs::contains)
+                .forEach(input -> reader.error(diagnostics, "'" + input.name() + "' is an output, and an output feeds no layer")));
     }
 }

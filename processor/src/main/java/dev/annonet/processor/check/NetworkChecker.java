@@ -58,24 +58,25 @@ public final class NetworkChecker {
             checkedLayer(node, graph, resolved, checked);
         }
         List<CheckedLayer> layers = graph.nodes().stream().map(checked::get).toList();
-        List<CheckedLayer> inputs = layers.stream().filter(layer -> layer.input() == null).toList();
+        List<CheckedLayer> inputs = layers.stream().filter(layer -> layer.inputs().isEmpty()).toList();
         String modelName = network.modelName().value().isEmpty()
                 ? network.type().getSimpleName() + "Model"
                 : network.modelName().value();
         return new CheckedNetwork(network.type(), modelName, layers, inputs, graph.outputs().stream().map(checked::get).toList());
     }
 
-    /** Inputs first: a layer refers to its input's {@link CheckedLayer}. The graph is acyclic by now. */
+    /** Inputs first: a layer refers to its inputs' {@link CheckedLayer}s. The graph is acyclic by now. */
     private static CheckedLayer checkedLayer(LayerNode node, LayerGraph graph, Map<LayerNode, ResolvedLayer> resolved,
                                              Map<LayerNode, CheckedLayer> checked) {
         CheckedLayer known = checked.get(node);
         if (known != null) {
             return known;
         }
-        LayerNode inputNode = graph.inputOf(node);
-        CheckedLayer input = inputNode == null ? null : checkedLayer(inputNode, graph, resolved, checked);
+        List<CheckedLayer> inputs = graph.inputsOf(node).stream()
+                .map(inputNode -> checkedLayer(inputNode, graph, resolved, checked))
+                .toList();
         CheckedLayer layer = new CheckedLayer(node.index(), node.name(), node.spec().describe(),
-                LayerKinds.of(node.spec()).kerasType(), input, resolved.get(node));
+                LayerKinds.of(node.spec()).kerasType(), inputs, resolved.get(node));
         checked.put(node, layer);
         return layer;
     }

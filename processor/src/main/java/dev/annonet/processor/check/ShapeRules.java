@@ -2,16 +2,18 @@ package dev.annonet.processor.check;
 
 import dev.annonet.processor.kinds.LayerKinds;
 import dev.annonet.processor.kinds.ResolvedLayer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Shape inference: every layer resolved by its kind over its input's shape, the batch dimension
- * left out, with the checks that need shapes. A layer whose input has no shape (an error reported
- * elsewhere) gets none either, so one mistake is reported once rather than at every layer after it.
+ * Shape inference: every layer resolved by its kind over its inputs' shapes, the batch dimension
+ * left out, with the checks that need shapes. A layer with an input that has no shape (an error
+ * reported elsewhere) gets none either, so one mistake is reported once rather than at every layer after it.
  */
 final class ShapeRules {
     private final LayerGraph graph;
@@ -48,14 +50,17 @@ final class ShapeRules {
     }
 
     private Optional<ResolvedLayer> infer(LayerNode node) {
-        if (!node.spec().takesInput()) {
-            return LayerKinds.of(node.spec()).resolve(node, null, diagnostics);
-        }
-        LayerNode inputNode = graph.inputOf(node);
-        if (inputNode == null) {
+        if (node.spec().takesInput() && graph.inputsOf(node).isEmpty()) {
             return Optional.empty();
         }
-        return resolve(inputNode).flatMap(input ->
-                LayerKinds.of(node.spec()).resolve(node, new LayerInput(inputNode, input.shape()), diagnostics));
+        List<LayerInput> inputs = new ArrayList<>();
+        for (LayerNode inputNode : graph.inputsOf(node)) {
+            Optional<ResolvedLayer> input = resolve(inputNode);
+            if (input.isEmpty()) {
+                return Optional.empty();
+            }
+            inputs.add(new LayerInput(inputNode, input.get().shape()));
+        }
+        return LayerKinds.of(node.spec()).resolve(node, List.copyOf(inputs), diagnostics);
     }
 }

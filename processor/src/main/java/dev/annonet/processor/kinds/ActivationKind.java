@@ -7,7 +7,7 @@ import dev.annonet.processor.check.Shape;
 import java.util.Optional;
 
 /** {@code @Activation(value, thresholds)}: the function applied to the input itself, its pre-activation. */
-final class ActivationKind implements LayerKind {
+final class ActivationKind implements SingleInputKind {
 
     private record Resolved(Shape shape, Optional<Activated> activation) implements ResolvedLayer {
     }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * {@code @BatchNormalization(momentum, epsilon)} over the last axis of an input of any rank: batch
  * statistics while training (the moving ones updated), the moving ones otherwise.
  */
-final class BatchNormalizationKind implements LayerKind {
+final class BatchNormalizationKind implements SingleInputKind {
 
     private record Resolved(Shape shape, double momentum, double epsilon) implements ResolvedLayer {
 

@@ -14,7 +14,7 @@ import java.util.Optional;
  * (time, features): the sequence as an image one row high, (1, time, features), so that it runs on
  * the Conv2D kernels with a window one row high; its kernel (k, features, filters) is that window's.
  */
-final class Conv1DKind implements LayerKind {
+final class Conv1DKind implements SingleInputKind {
 
     @Override
     public String kerasType() {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code @Conv2D(filters, kernel, strides, padding, dilation, activation, thresholds, useBias)} on (height, width, channels). */
-final class Conv2DKind implements LayerKind {
+final class Conv2DKind implements SingleInputKind {
 
     @Override
     public String kerasType() {

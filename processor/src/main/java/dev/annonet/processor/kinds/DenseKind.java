@@ -20,7 +20,7 @@ import java.util.Optional;
  * of any rank: {@code z = x · kernel} over rows = batch · every other axis, then bias and activation.
  * A kernel or bias written in the declaration is a constant.
  */
-final class DenseKind implements LayerKind {
+final class DenseKind implements SingleInputKind {
 
     private record Resolved(Shape shape, int in, int units, List<Weight> weights, Optional<Activated> activation)
             implements ResolvedLayer {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code @Dropout(rate)}: inverted dropout while training, a copy otherwise (backward needs the input intact). */
-final class DropoutKind implements LayerKind {
+final class DropoutKind implements SingleInputKind {
 
     private record Resolved(Shape shape, double rate) implements ResolvedLayer {
 

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code @Embedding(inputDim, outputDim)}: row {@code i} of a trained table for each index {@code i} of an {@code @Input}. */
-final class EmbeddingKind implements LayerKind {
+final class EmbeddingKind implements SingleInputKind {
 
     private record Resolved(Shape shape, int indices, int inputDim, int outputDim) implements ResolvedLayer {
 

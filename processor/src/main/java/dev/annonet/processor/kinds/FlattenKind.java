@@ -7,7 +7,7 @@ import dev.annonet.processor.check.Shape;
 import java.util.Optional;
 
 /** {@code @Flatten}: the input's values as one axis, in the same memory. */
-final class FlattenKind implements LayerKind {
+final class FlattenKind implements SingleInputKind {
 
     /** A view of the input's memory with another shape: Flatten and Reshape. */
     record View(Shape shape) implements ResolvedLayer {

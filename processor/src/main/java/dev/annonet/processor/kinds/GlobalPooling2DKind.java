@@ -8,7 +8,7 @@ import dev.annonet.processor.check.Shape;
 import java.util.Optional;
 
 /** {@code @GlobalMaxPooling2D} or {@code @GlobalAveragePooling2D}: one window over the whole image, (channels) out. */
-final class GlobalPooling2DKind implements LayerKind {
+final class GlobalPooling2DKind implements SingleInputKind {
     private final boolean max;
 
     GlobalPooling2DKind(boolean max) {

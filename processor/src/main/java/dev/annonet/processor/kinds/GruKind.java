@@ -9,7 +9,7 @@ import dev.annonet.processor.read.Attribute;
 import java.util.Optional;
 
 /** {@code @GRU(units, returnSequences, resetAfter)}: Keras's default GRU (reset_after = True), gates z, r, h̃, zero bias. */
-final class GruKind implements LayerKind {
+final class GruKind implements SingleInputKind {
 
     @Override
     public String kerasType() {

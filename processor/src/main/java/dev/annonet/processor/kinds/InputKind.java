@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code @Input(shape)}: the network's input, written by the runtime. */
-final class InputKind implements LayerKind {
+final class InputKind implements SingleInputKind {
 
     private record Resolved(Shape shape) implements ResolvedLayer {
     }

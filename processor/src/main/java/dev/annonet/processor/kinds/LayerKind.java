@@ -3,6 +3,7 @@ package dev.annonet.processor.kinds;
 import dev.annonet.processor.check.Diagnostics;
 import dev.annonet.processor.check.LayerInput;
 import dev.annonet.processor.check.LayerNode;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,11 +19,17 @@ public interface LayerKind {
     default void checkOptions(LayerNode layer, Diagnostics diagnostics) {
     }
 
+    /** Whether the layer reads several layers ({@code from = {"a", "b"}}): the merge layers. Others read one. */
+    default boolean readsSeveral() {
+        return false;
+    }
+
     /**
-     * The layer over {@code input} (null for an {@code @Input}), or empty when its options or its
-     * input do not allow one: the reason is reported here, or was by {@link #checkOptions}.
+     * The layer over {@code inputs} in the order {@code from} names them (none for an {@code @Input}),
+     * or empty when its options or its inputs do not allow one: the reason is reported here, or was
+     * by {@link #checkOptions}.
      */
-    Optional<ResolvedLayer> resolve(LayerNode layer, LayerInput input, Diagnostics diagnostics);
+    Optional<ResolvedLayer> resolve(LayerNode layer, List<LayerInput> inputs, Diagnostics diagnostics);
 
     /** Whether {@link #checkOptions} finds nothing wrong; its errors are reported once, by the checker's own call. */
     default boolean optionsValid(LayerNode layer) {

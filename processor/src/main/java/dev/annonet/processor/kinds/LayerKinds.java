@@ -1,8 +1,11 @@
 package dev.annonet.processor.kinds;
 
 import dev.annonet.dsl.Activation;
+import dev.annonet.dsl.Add;
+import dev.annonet.dsl.Average;
 import dev.annonet.dsl.AveragePooling2D;
 import dev.annonet.dsl.BatchNormalization;
+import dev.annonet.dsl.Concatenate;
 import dev.annonet.dsl.Conv1D;
 import dev.annonet.dsl.Conv2D;
 import dev.annonet.dsl.Dense;
@@ -15,7 +18,11 @@ import dev.annonet.dsl.GlobalMaxPooling2D;
 import dev.annonet.dsl.Input;
 import dev.annonet.dsl.LSTM;
 import dev.annonet.dsl.MaxPooling2D;
+import dev.annonet.dsl.Maximum;
+import dev.annonet.dsl.Minimum;
+import dev.annonet.dsl.Multiply;
 import dev.annonet.dsl.Reshape;
+import dev.annonet.dsl.Subtract;
 import dev.annonet.dsl.ZeroPadding2D;
 import dev.annonet.processor.read.LayerSpec;
 import java.lang.annotation.Annotation;
@@ -45,7 +52,15 @@ public final class LayerKinds {
             kind(Conv1D.class, new Conv1DKind()),
             kind(LSTM.class, new LstmKind()),
             kind(GRU.class, new GruKind()),
-            kind(Embedding.class, new EmbeddingKind()));
+            kind(Embedding.class, new EmbeddingKind()),
+            // merges, from = {"a", "b", ...}
+            kind(Add.class, ElementwiseMergeKind.add()),
+            kind(Subtract.class, ElementwiseMergeKind.subtract()),
+            kind(Multiply.class, ElementwiseMergeKind.multiply()),
+            kind(Average.class, ElementwiseMergeKind.average()),
+            kind(Maximum.class, ElementwiseMergeKind.maximum()),
+            kind(Minimum.class, ElementwiseMergeKind.minimum()),
+            kind(Concatenate.class, new ConcatenateKind()));
 
     private LayerKinds() {
     }

@@ -8,7 +8,7 @@ import dev.annonet.processor.check.LayerNode;
 import java.util.Optional;
 
 /** {@code @LSTM(units, returnSequences)}: Keras's LSTM, gates i, f, c̃, o, the forget gate's bias starting at 1. */
-final class LstmKind implements LayerKind {
+final class LstmKind implements SingleInputKind {
 
     @Override
     public String kerasType() {

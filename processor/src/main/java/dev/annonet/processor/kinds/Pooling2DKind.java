@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code @MaxPooling2D} or {@code @AveragePooling2D(pool, strides, padding)}; empty strides: the pool. */
-final class Pooling2DKind implements LayerKind {
+final class Pooling2DKind implements SingleInputKind {
     private final boolean max;
 
     Pooling2DKind(boolean max) {

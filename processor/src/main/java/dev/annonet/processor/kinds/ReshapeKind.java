@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code @Reshape(shape)}: the input's values with another shape (one -1 inferred, as in Keras), in the same memory. */
-final class ReshapeKind implements LayerKind {
+final class ReshapeKind implements SingleInputKind {
 
     @Override
     public String kerasType() {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code @ZeroPadding2D(padding)}: zeros around the image, as a 1×1 window with padding. */
-final class ZeroPadding2DKind implements LayerKind {
+final class ZeroPadding2DKind implements SingleInputKind {
 
     private record Resolved(Shape shape, Window2D window) implements ResolvedLayer {
 

@@ -2,6 +2,7 @@ package dev.annonet.processor.plan;
 
 import dev.annonet.contract.Window2D;
 import dev.annonet.processor.check.CheckedLayer;
+import java.util.function.IntFunction;
 
 /**
  * What a layer's kind lowers its forward and backward ops with: the operands of its tensors and
@@ -12,22 +13,28 @@ public final class LayerOps {
     private final CheckedLayer layer;
     private final MemoryLayout memory;
     private final Scheduler scheduler;
-    private final boolean inputGradient;
+    private final IntFunction<Operand> inputGradients;
 
-    LayerOps(CheckedLayer layer, MemoryLayout memory, Scheduler scheduler, boolean inputGradient) {
+    /** {@code inputGradients}: where the gradient of input i goes (null when none is computed), asked once per input. */
+    LayerOps(CheckedLayer layer, MemoryLayout memory, Scheduler scheduler, IntFunction<Operand> inputGradients) {
         this.layer = layer;
         this.memory = memory;
         this.scheduler = scheduler;
-        this.inputGradient = inputGradient;
+        this.inputGradients = inputGradients;
     }
 
     public CheckedLayer layer() {
         return layer;
     }
 
-    /** The input's output. */
+    /** The input's output, for a layer that reads one. */
     public Operand x() {
         return activation(memory.output(layer.input()));
+    }
+
+    /** The output of input {@code i}, in {@code from}'s order. */
+    public Operand x(int i) {
+        return activation(memory.output(layer.inputs().get(i)));
     }
 
     public Operand y() {
@@ -43,8 +50,21 @@ public final class LayerOps {
         return activation(memory.scratch(layer));
     }
 
+    /** Where backward writes the input's gradient (overwriting it), for a layer that reads one. */
     public Operand dx() {
-        return inputGradient ? activationGradient(memory.output(layer.input())) : null;
+        if (layer.inputs().size() != 1) {
+            throw new IllegalStateException(layer.name() + " reads " + layer.inputs().size() + " layers; name one with dx(i)");
+        }
+        return dx(0);
+    }
+
+    /**
+     * Where backward writes the gradient of input {@code i}, overwriting it: the input's own
+     * gradient, or, when another layer that reads the same tensor wrote that already, a gradient
+     * part the planner adds in after the block.
+     */
+    public Operand dx(int i) {
+        return inputGradients.apply(i);
     }
 
     public Operand dy() {

@@ -5,6 +5,7 @@ import dev.annonet.processor.check.CheckedLayer;
 import dev.annonet.processor.kinds.ResolvedLayer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -17,7 +18,8 @@ import java.util.function.Predicate;
  * sharing is aliasing: Flatten, Reshape and a LINEAR activation name their input's memory, and a
  * Dense layer without activation writes its output where its pre-activation is. Dropout has its
  * own tensor because backward needs the layer before it intact. A layer's scratch tensor comes
- * before its outputs.
+ * before its outputs. A tensor that several layers read (fan-out) also gets a gradient part at
+ * the arena's end, where each reader after the first writes its gradient before adding it in.
  *
  * <p>Parameters: trainable ones first, contiguous, so that an optimizer step is one pass over
  * them; then state (moving statistics); fixed (declared) ones last; each group in declaration
@@ -28,6 +30,7 @@ final class MemoryLayout {
     private final Map<CheckedLayer, ArenaTensor> outputs = new HashMap<>();
     private final Map<CheckedLayer, ArenaTensor> preActivations = new HashMap<>();
     private final Map<CheckedLayer, ArenaTensor> scratch = new HashMap<>();
+    private final Map<ArenaTensor, ArenaTensor> gradientParts = new HashMap<>();
     private final List<ParameterSlot> parameters = new ArrayList<>();
     private final Map<String, ParameterSlot> parametersByName = new HashMap<>();
     private int arenaSize;
@@ -35,6 +38,7 @@ final class MemoryLayout {
 
     MemoryLayout(List<CheckedLayer> topologicalOrder, List<CheckedLayer> declarationOrder) {
         topologicalOrder.forEach(this::placeTensors);
+        placeGradientParts(topologicalOrder);
         place(declarationOrder, WeightValues::trainable);
         place(declarationOrder, values -> values instanceof WeightValues.State);
         place(declarationOrder, values -> values instanceof WeightValues.Fixed);
@@ -66,6 +70,16 @@ final class MemoryLayout {
         return scratch.get(layer);
     }
 
+    /** The tensor whose memory {@code tensor} is: itself, or the one it aliases. */
+    static ArenaTensor owner(ArenaTensor tensor) {
+        return tensor.aliasOf() == null ? tensor : tensor.aliasOf();
+    }
+
+    /** Where a later reader of {@code owner} (a tensor with its own memory) writes its part of the gradient; null when one layer reads it. */
+    ArenaTensor gradientPart(ArenaTensor owner) {
+        return gradientParts.get(owner);
+    }
+
     /** The layer's parameter {@code <layer>.<what>}, null when it has none. */
     ParameterSlot parameter(CheckedLayer layer, String what) {
         return parametersByName.get(layer.name() + "." + what);
@@ -95,6 +109,27 @@ final class MemoryLayout {
         }
     }
 
+    /**
+     * A gradient part for each tensor that more than one layer reads through its own memory: a
+     * Flatten, a Reshape or a LINEAR activation passes its input's memory on and counts as no reader.
+     */
+    private void placeGradientParts(List<CheckedLayer> topologicalOrder) {
+        Map<ArenaTensor, Integer> readers = new LinkedHashMap<>();
+        for (CheckedLayer layer : topologicalOrder) {
+            for (CheckedLayer input : layer.inputs()) {
+                ArenaTensor read = owner(outputs.get(input));
+                if (read != owner(outputs.get(layer))) {
+                    readers.merge(read, 1, Integer::sum);
+                }
+            }
+        }
+        readers.forEach((tensor, count) -> {
+            if (count > 1) {
+                gradientParts.put(tensor, allocate(tensor.name() + ".gradient_part", tensor.size()));
+            }
+        });
+    }
+
     private ArenaTensor allocate(String name, int size) {
         ArenaTensor tensor = new ArenaTensor(name, arenaSize, size, null);
         arenaSize += size;
@@ -103,7 +138,7 @@ final class MemoryLayout {
     }
 
     private ArenaTensor alias(String name, ArenaTensor of) {
-        ArenaTensor owner = of.aliasOf() == null ? of : of.aliasOf();
+        ArenaTensor owner = owner(of);
         ArenaTensor tensor = new ArenaTensor(name, owner.offset(), owner.size(), owner);
         tensors.add(tensor);
         return tensor;

@@ -34,6 +34,27 @@ public sealed interface Op {
     record Copy(Operand source, Operand target, Extent count) implements Op {
     }
 
+    /** How an element-wise merge combines its inputs; the runtime's {@code MergeKind} of the same names. */
+    enum MergeKind {
+        SUM, PRODUCT, MAXIMUM, MINIMUM
+    }
+
+    /**
+     * Input {@code input}'s part of an element-wise merge into {@code y}: input 0 starts it, later
+     * ones combine; {@code chosen} (MAXIMUM, MINIMUM) records which input each value came from.
+     */
+    record Merge(MergeKind kind, int input, double scale, Extent count, Operand x, Operand y, Operand chosen) implements Op {
+    }
+
+    /** The gradient of input {@code input} of a MAXIMUM or MINIMUM merge: dy where it was chosen, else 0. */
+    record MergeChosenBackward(int input, Extent count, Operand chosen, Operand dy, Operand dx) implements Op {
+    }
+
+    /** {@code cols} values of each of {@code rows} rows: x's from column {@code xColumn} of {@code xWidth} to y's. */
+    record CopyColumns(Extent rows, int cols, Operand x, int xWidth, int xColumn, Operand y, int yWidth, int yColumn)
+            implements Op {
+    }
+
     /** An op of the windowed layers ({@link ImageOp}). */
     record Image(ImageOp op) implements Op {
     }

@@ -50,8 +50,10 @@ public final class Planner {
     }
 
     private static void visit(CheckedLayer layer, Set<CheckedLayer> order) {
-        if (layer.input() != null && !order.contains(layer.input())) {
-            visit(layer.input(), order);
+        for (CheckedLayer input : layer.inputs()) {
+            if (!order.contains(input)) {
+                visit(input, order);
+            }
         }
         order.add(layer);
     }
@@ -59,7 +61,7 @@ public final class Planner {
     /** The smallest index limit of the layers the input feeds (Embeddings), 0 when none reads indices. */
     private static int inputIndexLimit(List<CheckedLayer> layers, CheckedLayer input) {
         return layers.stream()
-                .filter(layer -> layer.input() == input && layer.layer().indexLimit() > 0)
+                .filter(layer -> layer.inputs().contains(input) && layer.layer().indexLimit() > 0)
                 .mapToInt(layer -> layer.layer().indexLimit())
                 .min()
                 .orElse(0);
@@ -78,6 +80,6 @@ public final class Planner {
 
     private static LayerEntry entry(CheckedLayer layer) {
         return new LayerEntry(layer.name(), layer.declaration(), layer.kerasType(), layer.parameterCount(), layer.multiplyAdds(),
-                layer.shape(), layer.layer().denseView());
+                layer.shape(), layer.layer().denseView(), layer.inputs().stream().map(CheckedLayer::name).toList());
     }
 }

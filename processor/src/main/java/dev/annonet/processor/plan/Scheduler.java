@@ -5,21 +5,25 @@ import dev.annonet.dsl.Activation;
 import dev.annonet.processor.check.CheckedLayer;
 import dev.annonet.processor.kinds.ResolvedLayer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Lowers each layer to the kernel calls of its forward and backward blocks: its kind's ops, and
  * for an activated layer the bias and activation function after them (and their backward before).
  *
  * <p>Backward computes a gradient only where a trainable parameter lies upstream: an input's
- * gradient is never computed, nor that of a layer fed only by fixed weights. Every tensor has one
- * consumer (all layers take one input and lead to an output; only an input feeds several), so
- * gradients overwrite rather than accumulate.
+ * gradient is never computed, nor that of a layer fed only by fixed weights. Backward ops
+ * overwrite the input gradients they write. A tensor that several layers read (fan-out) gets the
+ * sum of their gradients: the first of them in backward order writes the tensor's gradient
+ * directly, each later one writes into the tensor's gradient part and a SUM merge adds that in
+ * (see {@link InputGradients}). An output feeds no layer, so the loss alone writes its gradient.
  */
 final class Scheduler {
     private final MemoryLayout memory;
@@ -28,12 +32,14 @@ final class Scheduler {
     private final Map<CheckedLayer, ActivationFunctionPlan> functions = new LinkedHashMap<>();
     private final Map<CheckedLayer, DropoutPlan> dropouts = new LinkedHashMap<>();
     private final Map<CheckedLayer, WindowPlan> windows = new LinkedHashMap<>();
+    /** Tensors (owners of memory) whose gradient a backward block made so far has written. */
+    private final Set<ArenaTensor> gradientsWritten = new HashSet<>();
 
     Scheduler(MemoryLayout memory, List<CheckedLayer> topologicalOrder, List<CheckedLayer> outputLayers) {
         this.memory = memory;
         this.outputLayers = outputLayers;
         for (CheckedLayer layer : topologicalOrder) {
-            if (memory.trains(layer) || needGradient.contains(layer.input())) {
+            if (memory.trains(layer) || layer.inputs().stream().anyMatch(needGradient::contains)) {
                 needGradient.add(layer);
             }
         }
@@ -73,20 +79,23 @@ final class Scheduler {
                         activation(memory.output(layer))));
             }
         }
-        String note = layer.input() == null ? "written by the runtime" : sharedMemoryNote(layer);
+        String note = layer.inputs().isEmpty() ? "written by the runtime" : sharedMemoryNote(layer);
         return block(layer, ops, note);
     }
 
+    /** Blocks in backward order: the order decides which reader of a tensor writes its gradient first. */
     Block backward(CheckedLayer layer) {
         List<Op> ops = new ArrayList<>();
         if (needGradient.contains(layer)) {
+            InputGradients gradients = new InputGradients(layer);
             layer.layer().activation()
                     .filter(activated -> activated.kind() != Activation.Kind.LINEAR)
-                    .ifPresent(activated -> ops.add(activationBackward(layer, activated)));
-            ops.addAll(layer.layer().backward(ops(layer)));
+                    .ifPresent(activated -> ops.add(activationBackward(layer, activated, gradients)));
+            ops.addAll(layer.layer().backward(new LayerOps(layer, memory, this, gradients::target)));
+            ops.addAll(gradients.additions);
         }
         String note;
-        if (layer.input() == null) {
+        if (layer.inputs().isEmpty()) {
             note = "an input: no gradient";
         } else if (!needGradient.contains(layer)) {
             note = "no trainable weights before it: no gradient";
@@ -97,15 +106,21 @@ final class Scheduler {
     }
 
     private LayerOps ops(CheckedLayer layer) {
-        return new LayerOps(layer, memory, this, needGradient.contains(layer.input()));
+        return new LayerOps(layer, memory, this, input -> {
+            throw new IllegalStateException(layer.name() + ": a forward op asked for an input gradient");
+        });
     }
 
-    /** {@code dz} from {@code dy}, unless the loss already gave {@code dz} (softmax or sigmoid with cross-entropy). */
-    private Op activationBackward(CheckedLayer layer, ResolvedLayer.Activated activated) {
+    /**
+     * {@code dz} from {@code dy}, unless the loss already gave {@code dz} (softmax or sigmoid with
+     * cross-entropy). An Activation layer's {@code z} is its input, so its {@code dz} is the input's gradient.
+     */
+    private Op activationBackward(CheckedLayer layer, ResolvedLayer.Activated activated, InputGradients gradients) {
         ArenaTensor z = memory.preActivation(layer);
         ArenaTensor y = memory.output(layer);
+        Operand dz = activated.ownPreActivation() ? activationGradient(z) : gradients.target(0);
         Op op = new Op.ActivationBackward(function(layer, activated), rows(layer), layer.shape().last(),
-                activation(z), activation(y), activationGradient(y), activationGradient(z));
+                activation(z), activation(y), activationGradient(y), dz);
         boolean fusable = activated.kind() == Activation.Kind.SOFTMAX || activated.kind() == Activation.Kind.SIGMOID;
         return outputLayers.contains(layer) && fusable ? new Op.Branch(Op.Condition.OUTPUT_GRADIENT_NOT_FUSED, List.of(op), List.of()) : op;
     }
@@ -113,14 +128,14 @@ final class Scheduler {
     /** The block, its comment a header naming the declaration and, for a layer without ops, what it does instead. */
     private Block block(CheckedLayer layer, List<Op> ops, String noteWhenEmpty) {
         String header = layer.name() + ": " + layer.declaration()
-                + (layer.input() == null ? "" : ", " + layer.input().name() + " " + layer.input().shape())
+                + layer.inputs().stream().map(input -> ", " + input.name() + " " + input.shape()).collect(Collectors.joining())
                 + " -> " + layer.shape();
         return new Block(ops.isEmpty() && noteWhenEmpty != null ? header + "\n" + noteWhenEmpty : header, List.copyOf(ops));
     }
 
     /** Null unless the layer's output shares its input's memory (Flatten, Reshape, a LINEAR activation). */
     private String sharedMemoryNote(CheckedLayer layer) {
-        return layer.input() != null && memory.output(layer).offset() == memory.output(layer.input()).offset()
+        return layer.inputs().size() == 1 && memory.output(layer).offset() == memory.output(layer.input()).offset()
                 ? "the same values as " + layer.input().name() + ", in the same memory: nothing to compute"
                 : null;
     }
@@ -139,6 +154,45 @@ final class Scheduler {
                 default -> new ActivationFunctionPlan(name, kind, 0, 0);
             };
         });
+    }
+
+    /**
+     * Where one layer's backward block writes its inputs' gradients, each decided once, when the
+     * block first asks: a tensor's first writer writes its gradient itself; a later one writes the
+     * tensor's gradient part and the block ends by adding it in. Input gradients no trainable
+     * weight needs are null.
+     */
+    private final class InputGradients {
+        private final CheckedLayer layer;
+        private final Map<Integer, Optional<Operand>> targets = new HashMap<>();
+        private final List<Op> additions = new ArrayList<>();
+
+        InputGradients(CheckedLayer layer) {
+            this.layer = layer;
+        }
+
+        Operand target(int input) {
+            return targets.computeIfAbsent(input, this::decide).orElse(null);
+        }
+
+        private Optional<Operand> decide(int input) {
+            CheckedLayer read = layer.inputs().get(input);
+            if (!needGradient.contains(read)) {
+                return Optional.empty();
+            }
+            ArenaTensor tensor = memory.output(read);
+            ArenaTensor owner = MemoryLayout.owner(tensor);
+            if (gradientsWritten.add(owner)) {
+                return Optional.of(activationGradient(tensor));
+            }
+            ArenaTensor part = memory.gradientPart(owner);
+            if (part == null) {
+                throw new IllegalStateException(layer.name() + " is a second reader of " + owner.name() + ", which has no gradient part");
+            }
+            additions.add(new Op.Merge(Op.MergeKind.SUM, 1, 1, Extent.perSample(owner.size()),
+                    activationGradient(part), activationGradient(owner), null));
+            return Optional.of(activationGradient(part));
+        }
     }
 
     /** Rows of a last-axis operation: the batch times every axis but the last. */

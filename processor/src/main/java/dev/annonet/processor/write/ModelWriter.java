@@ -20,7 +20,9 @@ import dev.annonet.processor.plan.ArenaTensor;
 import dev.annonet.processor.plan.ParameterSlot;
 import dev.annonet.processor.plan.Port;
 import dev.annonet.processor.plan.WeightValues;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -136,6 +138,17 @@ public final class ModelWriter {
         return FieldSpec.builder(type, names.of(dottedName), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL);
     }
 
+    /** Whether every layer reads at most one layer and is read by at most one: Keras then prints a Sequential summary. */
+    private static boolean isChain(List<LayerEntry> layers) {
+        Set<String> read = new HashSet<>();
+        for (LayerEntry layer : layers) {
+            if (layer.inputs().size() > 1 || !layer.inputs().stream().allMatch(read::add)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** What the runtime is told: ports, arena size, parameters (trainable first), summary rows and the CUDA kernels. */
     private FieldSpec layout() {
         CodeBlock.Builder layout = CodeBlock.builder()
@@ -155,9 +168,14 @@ public final class ModelWriter {
         for (ParameterSlot parameter : plan.parameters()) {
             layout.add("\n").add(parameterRow(parameter));
         }
+        boolean chain = isChain(plan.layers());
         for (LayerEntry layer : plan.layers()) {
             layout.add("\n.layer($S, $S, new int[] {$L}, $L, $LL)", layer.name(), layer.kerasType(), dims(layer.shape()),
                     layer.parameterCount(), layer.multiplyAdds());
+            if (!chain && !layer.inputs().isEmpty()) {
+                layout.add(".from($L)", layer.inputs().stream().map(input -> CodeBlock.of("$S", input))
+                        .collect(CodeBlock.joining(", ")));
+            }
         }
         layout.add("\n.cudaKernels($T::new)", NetworkKernelsWriter.bindingName(plan.declaration()))
                 .add("\n.build()$<$<");

@@ -1,5 +1,6 @@
 package dev.annonet.processor.write;
 
+import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.MethodSpec;
 import dev.annonet.contract.RecurrentCell;
@@ -26,6 +27,8 @@ final class Schedule {
             Space.GRADIENTS, new Buffer("g", "gradients"),
             Space.ACTIVATIONS, new Buffer("a", "activations"),
             Space.ACTIVATION_GRADIENTS, new Buffer("d", "activationGradients")));
+
+    private static final ClassName MERGE_KIND = ClassName.get("dev.annonet.runtime.backend", "MergeKind");
 
     private final ConstantNames names;
 
@@ -91,6 +94,18 @@ final class Schedule {
         }
         if (op instanceof Op.Sequence sequence) {
             return sequenceCall(sequence, used);
+        }
+        if (op instanceof Op.Merge m) {
+            return CodeBlock.of("merge($T.$L, $L, $Lf, $L,$W$L,$W$L,$W$L)", MERGE_KIND, m.kind(), m.input(), (float) m.scale(),
+                    extent(m.count()), operand(m.x(), used), operand(m.y(), used), nullable(m.chosen(), used));
+        }
+        if (op instanceof Op.MergeChosenBackward m) {
+            return CodeBlock.of("mergeChosenBackward($L, $L,$W$L,$W$L,$W$L)", m.input(), extent(m.count()),
+                    operand(m.chosen(), used), operand(m.dy(), used), operand(m.dx(), used));
+        }
+        if (op instanceof Op.CopyColumns c) {
+            return CodeBlock.of("copyColumns($L, $L,$W$L, $L, $L,$W$L, $L, $L)", extent(c.rows()), c.cols(),
+                    operand(c.x(), used), c.xWidth(), c.xColumn(), operand(c.y(), used), c.yWidth(), c.yColumn());
         }
         if (op instanceof Op.MatMul m) {
             return CodeBlock.of("matmul($L, $L, $L, $L, $L,$W$L,$W$L,$W$L, false)", m.transposeA(), m.transposeB(),

@@ -193,6 +193,32 @@ public interface Backend extends AutoCloseable {
     void embeddingBackward(int rows, int inputDim, int outputDim, Memory indices, int indicesOffset,
                            Memory dy, int dyOffset, Memory dTable, int dTableOffset);
 
+    // ---- merge layers: several inputs into one (kernels in MergeKernels) ------------------------
+
+    /**
+     * Input {@code input}'s part of an element-wise merge of {@code count} values into {@code y}:
+     * input 0 starts it ({@code y = scale · x} for SUM, {@code y = x} otherwise), each later input
+     * combines into it: SUM {@code y += scale · x}, PRODUCT {@code y *= x}, MAXIMUM (MINIMUM)
+     * {@code y = x} where x is strictly larger (smaller) or NaN, so the first of equal inputs is
+     * kept. For MAXIMUM and MINIMUM, {@code chosen} records the input each value of y came from
+     * (input 0 writes all of it); it is null for SUM and PRODUCT. {@code y += x}, SUM of a later
+     * input with scale 1, is also how a gradient part of a tensor with several readers is added in.
+     */
+    void merge(MergeKind kind, int input, float scale, int count, Memory x, int xOffset, Memory y, int yOffset,
+               Memory chosen, int chosenOffset);
+
+    /** A MAXIMUM or MINIMUM merge's gradient to input {@code input} (overwritten): {@code dx = chosen == input ? dy : 0}. */
+    void mergeChosenBackward(int input, int count, Memory chosen, int chosenOffset, Memory dy, int dyOffset,
+                             Memory dx, int dxOffset);
+
+    /**
+     * Copies {@code cols} values of each of {@code rows} rows: x's columns from {@code xColumn} of rows
+     * {@code xWidth} wide to y's from {@code yColumn} of rows {@code yWidth} wide; the rest of y is
+     * left as it is. A concatenation is one such copy per input, its gradient one back.
+     */
+    void copyColumns(int rows, int cols, Memory x, int xOffset, int xWidth, int xColumn,
+                     Memory y, int yOffset, int yWidth, int yColumn);
+
     // ---- losses and metrics --------------------------------------------------------------------
 
     /**

@@ -334,6 +334,54 @@ public final class CheckedBackend implements Backend {
         backend.embeddingBackward(rows, inputDim, outputDim, indices, indicesOffset, dy, dyOffset, dTable, dTableOffset);
     }
 
+    // ---- merge layers -------------------------------------------------------------------------
+
+    @Override
+    public void merge(MergeKind kind, int input, float scale, int count, Memory x, int xOffset, Memory y, int yOffset,
+                      Memory chosen, int chosenOffset) {
+        if (input < 0) {
+            throw new IllegalArgumentException("merge: input " + input + " is negative");
+        }
+        KernelArguments.check(kind, "x", x, xOffset, count);
+        KernelArguments.check(kind, "y", y, yOffset, count);
+        boolean chooses = kind == MergeKind.MAXIMUM || kind == MergeKind.MINIMUM;
+        if (chooses) {
+            KernelArguments.check(kind, "chosen", chosen, chosenOffset, count);
+        } else if (chosen != null) {
+            throw new IllegalArgumentException(kind + " merge: chosen must be null; only MAXIMUM and MINIMUM choose");
+        }
+        backend.merge(kind, input, scale, count, x, xOffset, y, yOffset, chosen, chosenOffset);
+    }
+
+    @Override
+    public void mergeChosenBackward(int input, int count, Memory chosen, int chosenOffset, Memory dy, int dyOffset,
+                                    Memory dx, int dxOffset) {
+        if (input < 0) {
+            throw new IllegalArgumentException("mergeChosenBackward: input " + input + " is negative");
+        }
+        KernelArguments.check("mergeChosenBackward", "chosen", chosen, chosenOffset, count);
+        KernelArguments.check("mergeChosenBackward", "dy", dy, dyOffset, count);
+        KernelArguments.check("mergeChosenBackward", "dx", dx, dxOffset, count);
+        backend.mergeChosenBackward(input, count, chosen, chosenOffset, dy, dyOffset, dx, dxOffset);
+    }
+
+    @Override
+    public void copyColumns(int rows, int cols, Memory x, int xOffset, int xWidth, int xColumn,
+                            Memory y, int yOffset, int yWidth, int yColumn) {
+        checkColumns("x", rows, cols, x, xOffset, xWidth, xColumn);
+        checkColumns("y", rows, cols, y, yOffset, yWidth, yColumn);
+        backend.copyColumns(rows, cols, x, xOffset, xWidth, xColumn, y, yOffset, yWidth, yColumn);
+    }
+
+    /** Columns {@code [column, column + cols)} must lie inside rows of {@code width}, and the rows inside the memory. */
+    private static void checkColumns(String operand, int rows, int cols, Memory memory, int offset, int width, int column) {
+        if (column < 0 || cols < 0 || column + (long) cols > width) {
+            throw new IllegalArgumentException("copyColumns " + operand + ": columns " + column + " + " + cols
+                    + " are outside rows of " + width);
+        }
+        KernelArguments.check("copyColumns", operand, memory, offset, rows, width);
+    }
+
     // ---- losses and metrics -------------------------------------------------------------------
 
     @Override

@@ -45,6 +45,25 @@ public abstract class ElementsBackend implements Backend {
     }
 
     @Override
+    public void merge(MergeKind kind, int input, float scale, int count, Memory x, int xOffset, Memory y, int yOffset,
+                      Memory chosen, int chosenOffset) {
+        MergeKernels.merge(kind, input, scale, count, elements(x), xOffset, elements(y), yOffset, elementsOrNull(chosen),
+                chosenOffset);
+    }
+
+    @Override
+    public void mergeChosenBackward(int input, int count, Memory chosen, int chosenOffset, Memory dy, int dyOffset,
+                                    Memory dx, int dxOffset) {
+        MergeKernels.chosenBackward(input, count, elements(chosen), chosenOffset, elements(dy), dyOffset, elements(dx), dxOffset);
+    }
+
+    @Override
+    public void copyColumns(int rows, int cols, Memory x, int xOffset, int xWidth, int xColumn,
+                            Memory y, int yOffset, int yWidth, int yColumn) {
+        MergeKernels.copyColumns(rows, cols, elements(x), xOffset, xWidth, xColumn, elements(y), yOffset, yWidth, yColumn);
+    }
+
+    @Override
     public void biasActivation(ActivationFunction f, int rows, int cols,
                                Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
         ActivationKernels.biasActivation(f, rows, cols, elements(z), zOffset, elementsOrNull(bias), biasOffset,

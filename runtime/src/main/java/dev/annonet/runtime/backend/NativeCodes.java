@@ -5,9 +5,9 @@ import dev.annonet.dsl.Activation;
 
 /**
  * The integer codes the native kernels (CPU and CUDA alike) take for a kind of activation,
- * pooling, loss, accuracy, metric counter or recurrent cell: the one table between Java's enums and
- * the C++ enums of {@code element_math.cuh}, {@code window.cuh}, {@code metric_kernels.cuh} and
- * {@code sequence_layout.cuh}, which {@code NativeCodesTest} reads. Written out rather than an
+ * pooling, loss, accuracy, metric counter, recurrent cell or merge: the one table between Java's enums and
+ * the C++ enums of {@code element_math.cuh}, {@code window.cuh}, {@code metric_kernels.cuh},
+ * {@code sequence_layout.cuh} and {@code merge.cuh}, which {@code NativeCodesTest} reads. Written out rather than an
  * {@code ordinal()}, so reordering a Java enum cannot silently run another kernel.
  */
 public final class NativeCodes {
@@ -68,6 +68,16 @@ public final class NativeCodes {
         return switch (cell) {
             case LSTM -> 0;
             case GRU -> 1;
+        };
+    }
+
+    /** merge.cuh's MergeKindCode. */
+    public static int merge(MergeKind kind) {
+        return switch (kind) {
+            case SUM -> 0;
+            case PRODUCT -> 1;
+            case MAXIMUM -> 2;
+            case MINIMUM -> 3;
         };
     }
 }

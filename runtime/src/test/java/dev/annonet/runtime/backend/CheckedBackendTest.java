@@ -38,6 +38,24 @@ class CheckedBackendTest {
     }
 
     @Test
+    void mergeOperandsAreChecked() {
+        Memory x = backend.allocate(6);
+        NullPointerException missing = assertThrows(NullPointerException.class,
+                () -> backend.merge(MergeKind.MAXIMUM, 0, 1, 6, x, 0, x, 0, null, 0));
+        assertEquals("MAXIMUM chosen is null", missing.getMessage());
+        IllegalArgumentException unused = assertThrows(IllegalArgumentException.class,
+                () -> backend.merge(MergeKind.SUM, 1, 1, 6, x, 0, x, 0, x, 0));
+        assertEquals("SUM merge: chosen must be null; only MAXIMUM and MINIMUM choose", unused.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> backend.mergeChosenBackward(0, 7, x, 0, x, 0, x, 0));
+        IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
+                () -> backend.copyColumns(2, 2, x, 0, 3, 0, x, 0, 3, 2));
+        assertEquals("copyColumns y: columns 2 + 2 are outside rows of 3", outside.getMessage());
+        IndexOutOfBoundsException rows = assertThrows(IndexOutOfBoundsException.class,
+                () -> backend.copyColumns(3, 2, x, 0, 2, 0, x, 0, 3, 1));
+        assertEquals("copyColumns y: offset 0 + count 9 is outside its memory of size 6", rows.getMessage());
+    }
+
+    @Test
     void wrapsOnceAndChecksItsForks() {
         assertSame(backend, CheckedBackend.wrap(backend));
         Backend fork = backend.fork();

@@ -50,4 +50,12 @@ public abstract class FastBackendContracts {
             return FastBackendContracts.this.newFastBackend();
         }
     }
+
+    @Nested
+    class Merges extends MergeKernelsMatchReference {
+        @Override
+        protected Backend newFastBackend() {
+            return FastBackendContracts.this.newFastBackend();
+        }
+    }
 }

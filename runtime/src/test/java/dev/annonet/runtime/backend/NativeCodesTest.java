@@ -51,6 +51,11 @@ class NativeCodesTest {
     }
 
     @Test
+    void merges() throws IOException {
+        assertSameCodes(MergeKind.values(), NativeCodes::merge, enumIn("merge.cuh", "MergeKindCode"), "MERGE_");
+    }
+
+    @Test
     void poolings() throws IOException {
         Matcher constants = Pattern.compile("constexpr int (POOL_\\w+ = \\d+(?:, POOL_\\w+ = \\d+)*);")
                 .matcher(header("window.cuh"));

@@ -16,6 +16,7 @@ import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.backend.Elements;
 import dev.annonet.runtime.backend.ElementsBackend;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.MergeKind;
 import dev.annonet.runtime.backend.NativeCodes;
 import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
@@ -298,6 +299,28 @@ public final class CpuBackend extends ElementsBackend {
         CpuKernels.batchNormBackward(rows, cols, cpu(x).address(xOffset), cpu(gamma).address(gammaOffset),
                 cpu(statistics).address(statisticsOffset), cpu(dy).address(dyOffset), cpu(dGamma).address(dGammaOffset),
                 cpu(dBeta).address(dBetaOffset), dx == null ? 0 : cpu(dx).address(dxOffset));
+    }
+
+    // ---- merge layers: merge.cuh's per-value math, on the pool ---------------------------------
+
+    @Override
+    public void merge(MergeKind kind, int input, float scale, int count, Memory x, int xOffset, Memory y, int yOffset,
+                      Memory chosen, int chosenOffset) {
+        CpuKernels.merge(NativeCodes.merge(kind), input, scale, count, cpu(x).address(xOffset), cpu(y).address(yOffset),
+                chosen == null ? 0 : cpu(chosen).address(chosenOffset));
+    }
+
+    @Override
+    public void mergeChosenBackward(int input, int count, Memory chosen, int chosenOffset, Memory dy, int dyOffset,
+                                    Memory dx, int dxOffset) {
+        CpuKernels.mergeChosenBackward(input, count, cpu(chosen).address(chosenOffset), cpu(dy).address(dyOffset),
+                cpu(dx).address(dxOffset));
+    }
+
+    @Override
+    public void copyColumns(int rows, int cols, Memory x, int xOffset, int xWidth, int xColumn,
+                            Memory y, int yOffset, int yWidth, int yColumn) {
+        CpuKernels.copyColumns(rows, cols, cpu(x).address(xOffset), xWidth, xColumn, cpu(y).address(yOffset), yWidth, yColumn);
     }
 
     // ---- optimizers: float32 arithmetic, as Keras updates float32 variables, on every core ----

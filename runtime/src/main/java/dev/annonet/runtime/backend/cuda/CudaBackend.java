@@ -12,6 +12,7 @@ import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.MergeKind;
 import dev.annonet.runtime.backend.NativeCodes;
 import dev.annonet.runtime.backend.MetricCounter;
 import dev.annonet.runtime.backend.NativeWindow;
@@ -388,6 +389,29 @@ public final class CudaBackend implements Backend {
     public void zeroPad2dBackward(Window2D window, int batch, Memory dy, int dyOffset, Memory dx, int dxOffset) {
         check(CudaLibrary.zeroPad2dBackward(context, window(window), batch, cuda(dy).at(dyOffset), cuda(dx).at(dxOffset)),
                 "zeroPad2dBackward");
+    }
+
+    // ---- merge layers (merge_kernels.cuh) -------------------------------------------------------
+
+    @Override
+    public void merge(MergeKind kind, int input, float scale, int count, Memory x, int xOffset, Memory y, int yOffset,
+                      Memory chosen, int chosenOffset) {
+        check(CudaLibrary.merge(context, NativeCodes.merge(kind), input, scale, count, cuda(x).at(xOffset), cuda(y).at(yOffset),
+                chosen == null ? 0 : cuda(chosen).at(chosenOffset)), "merge");
+    }
+
+    @Override
+    public void mergeChosenBackward(int input, int count, Memory chosen, int chosenOffset, Memory dy, int dyOffset,
+                                    Memory dx, int dxOffset) {
+        check(CudaLibrary.mergeChosenBackward(context, input, count, cuda(chosen).at(chosenOffset), cuda(dy).at(dyOffset),
+                cuda(dx).at(dxOffset)), "mergeChosenBackward");
+    }
+
+    @Override
+    public void copyColumns(int rows, int cols, Memory x, int xOffset, int xWidth, int xColumn,
+                            Memory y, int yOffset, int yWidth, int yColumn) {
+        check(CudaLibrary.copyColumns(context, rows, cols, cuda(x).at(xOffset), xWidth, xColumn, cuda(y).at(yOffset), yWidth,
+                yColumn), "copyColumns");
     }
 
     // ---- batch normalization over the last axis, any rank (batch_norm_kernels.cuh) --------------------

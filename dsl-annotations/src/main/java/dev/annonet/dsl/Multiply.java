@@ -1,0 +1,18 @@
+package dev.annonet.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Keras's {@code Multiply}: the product of the inputs, value by value; they must have one shape.
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.METHOD)
+public @interface Multiply {
+    /** The input layers by member name, two or more. */
+    String[] from();
+}

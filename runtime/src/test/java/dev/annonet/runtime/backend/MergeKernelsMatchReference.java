@@ -1,0 +1,72 @@
+package dev.annonet.runtime.backend;
+
+import dev.annonet.runtime.backend.BackendPair.Twin;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The merge kernels of a fast backend against the reference backend, operands at offsets in one
+ * arena; enough values that a backend may split them over threads. Each fast backend's test
+ * nests a subclass that names it.
+ */
+public abstract class MergeKernelsMatchReference {
+    private static final int INPUTS = 3;
+    private static final int COUNT = 70_001;
+    private static final float[] SCALES = {1, 0.17f, -2};
+
+    private final BackendPair pair = new BackendPair(newFastBackend(), 41);
+
+    /** The backend under test, new for each test. */
+    protected abstract Backend newFastBackend();
+
+    @AfterEach
+    void close() {
+        pair.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MergeKind.class)
+    void mergeForwardAndBackward(MergeKind kind) {
+        // arena: [pad | x0 x1 x2 | y | chosen | dy | dx0 dx1 dx2]
+        int x = 3;
+        int y = x + INPUTS * COUNT;
+        int chosen = y + COUNT;
+        int dy = chosen + COUNT;
+        int dx = dy + COUNT;
+        Twin arena = pair.uniformTwin(dx + INPUTS * COUNT, -1, 1);
+        boolean chooses = kind == MergeKind.MAXIMUM || kind == MergeKind.MINIMUM;
+        pair.onBoth((backend, side) -> {
+            Memory a = side.apply(arena);
+            // a tie between inputs 0 and 1 in the first values, which must choose input 0 on both sides
+            backend.copy(a, x, a, x + COUNT, 100);
+            for (int i = 0; i < INPUTS; i++) {
+                backend.merge(kind, i, SCALES[i], COUNT, a, x + i * COUNT, a, y, chooses ? a : null, chosen);
+            }
+            for (int i = 0; i < INPUTS; i++) {
+                if (chooses) {
+                    backend.mergeChosenBackward(i, COUNT, a, chosen, a, dy, a, dx + i * COUNT);
+                } else {
+                    // a fan-out's accumulation: dx += SCALE · dy
+                    backend.merge(MergeKind.SUM, 1, SCALES[i], COUNT, a, dy, a, dx + i * COUNT, null, 0);
+                }
+            }
+        });
+        pair.assertMatches(arena, kind + " merge");
+    }
+
+    @Test
+    void copyColumns() {
+        int rows = 2_000;
+        // arena: [pad | x: rows × 7 | y: rows × 12]
+        int x = 5;
+        int y = x + rows * 7;
+        Twin arena = pair.uniformTwin(y + rows * 12, -1, 1);
+        pair.onBoth((backend, side) -> {
+            Memory a = side.apply(arena);
+            backend.copyColumns(rows, 4, a, x, 7, 2, a, y, 12, 5);
+        });
+        pair.assertMatches(arena, "copyColumns");
+    }
+}
