@@ -1,6 +1,7 @@
 package dev.annonet.processor;
 
 import com.google.auto.service.AutoService;
+import dev.annonet.dsl.Block;
 import dev.annonet.dsl.Network;
 import dev.annonet.processor.check.CheckedNetwork;
 import dev.annonet.processor.check.Diagnostics;
@@ -101,13 +102,13 @@ public final class NetworkProcessor extends AbstractProcessor {
     /** Layer annotations count only on the methods of a {@code @Network} interface. */
     private void checkEnclosingNetwork(Element method, TypeElement annotation) {
         Element enclosing = method.getEnclosingElement();
-        if (enclosing.getAnnotation(Network.class) != null) {
-            return; // the network's own checks cover its members, or its not being an interface
+        if (enclosing.getAnnotation(Network.class) != null || enclosing.getAnnotation(Block.class) != null) {
+            return; // the network's own checks cover its members, or its not being an interface; a block's, its uses
         }
         for (AnnotationMirror mirror : method.getAnnotationMirrors()) {
             if (mirror.getAnnotationType().asElement().equals(annotation)) {
                 report(new Source(method, mirror, null), method.getSimpleName() + ": @" + annotation.getSimpleName()
-                        + " declares a layer, but " + enclosing.getSimpleName() + " is not a @Network interface");
+                        + " declares a layer, but " + enclosing.getSimpleName() + " is neither a @Network nor a @Block interface");
             }
         }
     }
@@ -131,7 +132,28 @@ public final class NetworkProcessor extends AbstractProcessor {
         }
     }
 
+    /**
+     * An error inside a block goes to the network's member that uses it, and a note to each place
+     * between: the block's member, and the uses of blocks inside blocks.
+     */
     private void report(Source at, String message) {
-        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, message, at.element(), at.annotation(), at.value());
+        Source use = at;
+        while (use.usedAt() != null) {
+            use = use.usedAt();
+        }
+        print(Diagnostic.Kind.ERROR, use, message + (at == use ? "" : " (" + blockMember(at) + ")"));
+        for (Source inside = at; inside.usedAt() != null; inside = inside.usedAt()) {
+            print(Diagnostic.Kind.NOTE, inside, "the error at " + inside.usedAt().element().getSimpleName() + " comes from "
+                    + blockMember(inside) + ", declared here");
+        }
+    }
+
+    /** {@code member conv of block ConvNormRelu}. */
+    private static String blockMember(Source inside) {
+        return "member " + inside.element().getSimpleName() + " of block " + inside.element().getEnclosingElement().getSimpleName();
+    }
+
+    private void print(Diagnostic.Kind kind, Source at, String message) {
+        processingEnv.getMessager().printMessage(kind, message, at.element(), at.annotation(), at.value());
     }
 }

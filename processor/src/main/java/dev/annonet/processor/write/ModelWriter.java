@@ -10,6 +10,7 @@ import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
 import dev.annonet.contract.Initializer;
 import dev.annonet.dsl.Activation;
+import dev.annonet.dsl.Block;
 import dev.annonet.dsl.Layer;
 import dev.annonet.processor.check.Shape;
 import dev.annonet.processor.plan.ActivationFunctionPlan;
@@ -19,10 +20,16 @@ import dev.annonet.processor.plan.NetworkPlan;
 import dev.annonet.processor.plan.ArenaTensor;
 import dev.annonet.processor.plan.ParameterSlot;
 import dev.annonet.processor.plan.WeightValues;
+import dev.annonet.processor.read.BlockNames;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.util.ElementFilter;
 
 /** Writes the model class of a plan. It reads the plan and decides nothing the plan has not. */
 public final class ModelWriter {
@@ -85,7 +92,11 @@ public final class ModelWriter {
         type.addMethod(twinConstructor());
         type.addMethod(create());
         type.addMethod(twin());
-        plan.layers().forEach(layer -> type.addMethod(accessor(layer)));
+        Set<String> members = ElementFilter.methodsIn(declaration.getEnclosedElements()).stream()
+                .map(method -> method.getSimpleName().toString())
+                .collect(Collectors.toSet());
+        plan.layers().stream().filter(layer -> members.contains(layer.name())).forEach(layer -> type.addMethod(accessor(layer)));
+        blockUses(declaration).forEach(use -> type.addMethod(blockAccessor(use, "")));
         type.addMethod(predict());
         Schedule schedule = new Schedule(names);
         type.addMethod(schedule.forward(plan.forward()));
@@ -235,13 +246,52 @@ public final class ModelWriter {
     }
 
     private MethodSpec accessor(LayerEntry layer) {
-        MethodSpec.Builder accessor = MethodSpec.methodBuilder(layer.name())
+        return layerAccessor(layer.name(), layer)
                 .addJavadoc("$L: {@code $L}, output shape $L.\n", layer.name(), layer.declaration(), layer.shape())
+                .build();
+    }
+
+    /** The method {@code method} returning the layer's view. */
+    private MethodSpec.Builder layerAccessor(String method, LayerEntry layer) {
+        MethodSpec.Builder accessor = MethodSpec.methodBuilder(method)
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC);
         return hasWeights(layer)
-                ? accessor.returns(viewType(layer)).addStatement("return $N", layerField(layer)).build()
-                : accessor.returns(Layer.class).addStatement("return layer($S)", layer.name()).build();
+                ? accessor.returns(viewType(layer)).addStatement("return $N", layerField(layer))
+                : accessor.returns(Layer.class).addStatement("return layer($S)", layer.name());
+    }
+
+    /** The abstract methods of a network or block interface that return a {@code @Block} interface. */
+    private static List<ExecutableElement> blockUses(TypeElement type) {
+        return ElementFilter.methodsIn(type.getEnclosedElements()).stream()
+                .filter(method -> method.getModifiers().contains(Modifier.ABSTRACT))
+                .filter(method -> method.getReturnType() instanceof DeclaredType declared
+                        && declared.asElement().getAnnotation(Block.class) != null)
+                .toList();
+    }
+
+    /** {@code conv2_block1()}: a view of the block's layers as the use names them, nested blocks as views too. */
+    private MethodSpec blockAccessor(ExecutableElement use, String prefix) {
+        String name = BlockNames.layerName(prefix, use.getSimpleName().toString());
+        TypeElement block = (TypeElement) ((DeclaredType) use.getReturnType()).asElement();
+        TypeSpec.Builder view = TypeSpec.anonymousClassBuilder("").addSuperinterface(ClassName.get(block));
+        Map<String, LayerEntry> layers = plan.layers().stream().collect(Collectors.toMap(LayerEntry::name, layer -> layer));
+        List<ExecutableElement> nested = blockUses(block);
+        for (ExecutableElement member : ElementFilter.methodsIn(block.getEnclosedElements())) {
+            LayerEntry layer = layers.get(BlockNames.layerName(name, member.getSimpleName().toString()));
+            if (nested.contains(member)) {
+                view.addMethod(blockAccessor(member, name));
+            } else if (layer != null) {
+                view.addMethod(layerAccessor(member.getSimpleName().toString(), layer).build());
+            }
+        }
+        return MethodSpec.methodBuilder(use.getSimpleName().toString())
+                .addJavadoc("$L: block {@link $T}, its layers named {@code $L_<member>}.\n", name, block, name)
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(ClassName.get(block))
+                .addStatement("return $L", view.build())
+                .build();
     }
 
     private MethodSpec predict() {
