@@ -2,11 +2,11 @@ package dev.annonet.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.annonet.processor.Networks.assertGeneratedContains;
+import static dev.annonet.processor.Networks.compile;
 import static dev.annonet.processor.Networks.declaration;
 import static dev.annonet.processor.Networks.network;
 
 import com.google.testing.compile.Compilation;
-import com.google.testing.compile.Compiler;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +27,6 @@ class BlocksTest {
         return declaration(name, "@Block\npublic interface " + name, members);
     }
 
-    static Compilation compile(JavaFileObject... sources) {
-        return Compiler.javac().withProcessors(new NetworkProcessor()).compile(sources);
-    }
-
     @Test
     void aBlockUsedTwiceGetsKerasNamesAndItsArguments() {
         Compilation compilation = compile(convNormRelu(), network("Stages",
@@ -47,8 +43,8 @@ class BlocksTest {
                 ".layer(\"conv2_1_conv\", \"Conv2D\", 222, 3552L, 4, 4, 6)",
                 ".layer(\"conv2_1_relu\", \"Activation\", 0, 0L, 4, 4, 6)",
                 "conv2_1_conv: @Conv2D(filters = 6, kernel = 3, strides = 2, padding = SAME), conv1_1_relu (8, 8, 4)",
-                "public ConvNormRelu conv2() { return new ConvNormRelu() { @Override public WeightedLayer _1_conv() {"
-                        + " return conv2_1_convLayer; }");
+                "public ConvNormRelu conv2() { return new ConvNormRelu() {",
+                "@Override public WeightedLayer _1_conv() { return conv2_1_convLayer; }");
     }
 
     @Test

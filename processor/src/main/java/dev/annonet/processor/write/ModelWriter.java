@@ -21,6 +21,7 @@ import dev.annonet.processor.plan.ArenaTensor;
 import dev.annonet.processor.plan.ParameterSlot;
 import dev.annonet.processor.plan.WeightValues;
 import dev.annonet.processor.read.BlockNames;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +87,7 @@ public final class ModelWriter {
         plan.activationFunctions().forEach(function -> type.addField(activationFunction(function)));
         plan.dropouts().forEach(dropout -> type.addField(dropoutRate(dropout)));
         plan.windows().forEach(window -> type.addField(ImageCalls.constant(window, names.of(window.name()))));
-        type.addField(layout());
+        layout(type);
         layersWithWeights().forEach(layer -> type.addField(layerView(layer)));
         type.addMethod(constructor());
         type.addMethod(twinConstructor());
@@ -95,12 +96,14 @@ public final class ModelWriter {
         Set<String> members = ElementFilter.methodsIn(declaration.getEnclosedElements()).stream()
                 .map(method -> method.getSimpleName().toString())
                 .collect(Collectors.toSet());
-        plan.layers().stream().filter(layer -> members.contains(layer.name())).forEach(layer -> type.addMethod(accessor(layer)));
+        plan.layers().stream()
+                .filter(layer -> members.contains(layer.name()))
+                .forEach(layer -> type.addMethod(accessor(layer.name(), layer)));
         blockUses(declaration).forEach(use -> type.addMethod(blockAccessor(use, "")));
         type.addMethod(predict());
         Schedule schedule = new Schedule(names);
-        type.addMethod(schedule.forward(plan.forward()));
-        type.addMethod(schedule.backward(plan.backward()));
+        schedule.forward(plan.forward()).forEach(type::addMethod);
+        schedule.backward(plan.backward()).forEach(type::addMethod);
         return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
     }
 
@@ -142,30 +145,58 @@ public final class ModelWriter {
         return FieldSpec.builder(type, names.of(dottedName), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL);
     }
 
-    /** What the runtime is told: ports, arena size, parameters (trainable first), summary rows and the CUDA kernels. */
-    private FieldSpec layout() {
-        CodeBlock.Builder layout = CodeBlock.builder()
+    /**
+     * What the runtime is told: ports, arena size, parameters (trainable first), summary rows and the CUDA kernels.
+     * The rows of a large network are added by {@code layoutPart<n>} methods, which keep the static
+     * initializer under the JVM's 64 KB.
+     */
+    private void layout(TypeSpec.Builder type) {
+        CodeBlock.Builder head = CodeBlock.builder()
                 .add("$T.builder($S)$>$>", NETWORK_LAYOUT, plan.declaration().getSimpleName().toString())
                 .add("\n.input($S, $N, $L)", plan.input().layer(), names.of(plan.input().tensor().name()),
                         dims(plan.input().shape()));
         if (plan.inputIndexLimit() > 0) {
-            layout.add("\n.inputIndices($L)", plan.inputIndexLimit());
+            head.add("\n.inputIndices($L)", plan.inputIndexLimit());
         }
-        layout.add("\n.output($S, $N, $T.$L, $N, $L)", plan.output().layer(), names.of(plan.output().tensor().name()),
+        head.add("\n.output($S, $N, $T.$L, $N, $L)", plan.output().layer(), names.of(plan.output().tensor().name()),
                         KIND, plan.outputActivation(), names.of(plan.outputPreActivation().name()), dims(plan.output().shape()))
                 .add("\n.activationSize($L)", plan.activationSize());
+        List<CodeBlock> rows = new ArrayList<>();
         for (ParameterSlot parameter : plan.parameters()) {
-            layout.add("\n").add(parameterRow(parameter));
+            rows.add(parameterRow(parameter));
         }
         for (LayerEntry layer : plan.layers()) {
-            layout.add("\n.layer($S, $S, $L, $LL, $L)", layer.name(), layer.kerasType(), layer.parameterCount(),
-                    layer.multiplyAdds(), dims(layer.shape()));
+            rows.add(CodeBlock.of(".layer($S, $S, $L, $LL, $L)", layer.name(), layer.kerasType(), layer.parameterCount(),
+                    layer.multiplyAdds(), dims(layer.shape())));
+        }
+        List<List<CodeBlock>> parts = MethodParts.split(rows, row -> row.toString().length(), MethodParts.LAYOUT_TEXT);
+        CodeBlock.Builder layout = CodeBlock.builder();
+        if (parts.size() == 1) {
+            layout.add(head.build());
+            rows.forEach(row -> layout.add("\n").add(row));
+        } else {
+            ClassName builder = NETWORK_LAYOUT.nestedClass("Builder");
+            for (int index = parts.size(); index > 0; index--) {
+                layout.add("layoutPart$L(", index);
+            }
+            layout.add(head.build());
+            for (int index = 0; index < parts.size(); index++) {
+                layout.add(")");
+                CodeBlock.Builder part = CodeBlock.builder().add("return layout$>$>");
+                parts.get(index).forEach(row -> part.add("\n").add(row));
+                type.addMethod(MethodSpec.methodBuilder("layoutPart" + (index + 1))
+                        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                        .returns(builder)
+                        .addParameter(builder, "layout")
+                        .addStatement(part.add("$<$<").build())
+                        .build());
+            }
         }
         layout.add("\n.cudaKernels($T::new)", NetworkKernelsWriter.bindingName(plan.declaration()))
                 .add("\n.build()$<$<");
-        return FieldSpec.builder(NETWORK_LAYOUT, LAYOUT, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        type.addField(FieldSpec.builder(NETWORK_LAYOUT, LAYOUT, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .initializer(layout.build())
-                .build();
+                .build());
     }
 
     private CodeBlock parameterRow(ParameterSlot parameter) {
@@ -245,20 +276,15 @@ public final class ModelWriter {
                 .build();
     }
 
-    private MethodSpec accessor(LayerEntry layer) {
-        return layerAccessor(layer.name(), layer)
-                .addJavadoc("$L: {@code $L}, output shape $L.\n", layer.name(), layer.declaration(), layer.shape())
-                .build();
-    }
-
-    /** The method {@code method} returning the layer's view. */
-    private MethodSpec.Builder layerAccessor(String method, LayerEntry layer) {
+    /** The method {@code method} returning the layer's view: a network's member, or a block's. */
+    private MethodSpec accessor(String method, LayerEntry layer) {
         MethodSpec.Builder accessor = MethodSpec.methodBuilder(method)
+                .addJavadoc("$L: {@code $L}, output shape $L.\n", layer.name(), layer.declaration(), layer.shape())
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC);
         return hasWeights(layer)
-                ? accessor.returns(viewType(layer)).addStatement("return $N", layerField(layer))
-                : accessor.returns(Layer.class).addStatement("return layer($S)", layer.name());
+                ? accessor.returns(viewType(layer)).addStatement("return $N", layerField(layer)).build()
+                : accessor.returns(Layer.class).addStatement("return layer($S)", layer.name()).build();
     }
 
     /** The abstract methods of a network or block interface that return a {@code @Block} interface. */
@@ -282,7 +308,7 @@ public final class ModelWriter {
             if (nested.contains(member)) {
                 view.addMethod(blockAccessor(member, name));
             } else if (layer != null) {
-                view.addMethod(layerAccessor(member.getSimpleName().toString(), layer).build());
+                view.addMethod(accessor(member.getSimpleName().toString(), layer));
             }
         }
         return MethodSpec.methodBuilder(use.getSimpleName().toString())
