@@ -3,6 +3,8 @@ package dev.annonet.processor;
 import com.google.auto.service.AutoService;
 import dev.annonet.dsl.Block;
 import dev.annonet.dsl.Network;
+import dev.annonet.dsl.Param;
+import dev.annonet.dsl.Use;
 import dev.annonet.processor.check.CheckedNetwork;
 import dev.annonet.processor.check.Diagnostics;
 import dev.annonet.processor.check.NetworkChecker;
@@ -24,7 +26,10 @@ import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeMirror;
 import javax.tools.Diagnostic;
 import javax.tools.FileObject;
 import javax.tools.StandardLocation;
@@ -66,6 +71,11 @@ public final class NetworkProcessor extends AbstractProcessor {
                     guarded(element, () -> compile((TypeElement) element));
                 } else if (LayerAnnotations.isLayer(annotation)) {
                     guarded(element, () -> checkEnclosingNetwork(element, annotation));
+                } else if (annotation.getQualifiedName().contentEquals(Use.class.getCanonicalName())) {
+                    guarded(element, () -> checkUsesBlock(element));
+                } else if (annotation.getQualifiedName().contentEquals(Param.class.getCanonicalName())
+                        || annotation.getQualifiedName().contentEquals(Param.List.class.getCanonicalName())) {
+                    guarded(element, () -> checkInBlock(element));
                 }
             }
         }
@@ -110,6 +120,24 @@ public final class NetworkProcessor extends AbstractProcessor {
                 report(new Source(method, mirror, null), method.getSimpleName() + ": @" + annotation.getSimpleName()
                         + " declares a layer, but " + enclosing.getSimpleName() + " is neither a @Network nor a @Block interface");
             }
+        }
+    }
+
+    /** {@code @Use} counts only on a member whose type is a {@code @Block} interface. */
+    private void checkUsesBlock(Element method) {
+        TypeMirror type = ((ExecutableElement) method).getReturnType();
+        if (!(type instanceof DeclaredType declared && declared.asElement().getAnnotation(Block.class) != null)) {
+            report(Source.of(method), method.getSimpleName() + ": @Use applies a block, but " + type
+                    + " is not a @Block interface");
+        }
+    }
+
+    /** {@code @Param} counts only on the members of a {@code @Block} interface. */
+    private void checkInBlock(Element method) {
+        Element enclosing = method.getEnclosingElement();
+        if (enclosing.getAnnotation(Block.class) == null) {
+            report(Source.of(method), method.getSimpleName() + ": @Param declares a block's parameter, but "
+                    + enclosing.getSimpleName() + " is not a @Block interface");
         }
     }
 

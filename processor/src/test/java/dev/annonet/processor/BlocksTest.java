@@ -164,4 +164,38 @@ class BlocksTest {
         assertThat(compile(block, net)).hadErrorContaining("a_dense: another layer of Net has this name, which member"
                 + " dense of block Single gets").inFile(net).onLineContaining("Single a();");
     }
+
+    @Test
+    void useAppliesABlockAndParamDeclaresOne() {
+        JavaFileObject net = network("Net",
+                "@Input(shape = 4) Layer x();",
+                "@Use @Dense(units = 3) @Param(\"units\") Layer dense();");
+        Compilation compilation = compile(net);
+        assertThat(compilation).hadErrorContaining("dense: @Use applies a block, but dev.annonet.dsl.Layer is not a @Block"
+                + " interface").inFile(net).onLineContaining("Layer dense();");
+        assertThat(compilation).hadErrorContaining("dense: @Param declares a block's parameter, but Net is not a @Block"
+                + " interface").inFile(net).onLineContaining("Layer dense();");
+    }
+
+    @Test
+    void aBlockUseTakesNoLayerAnnotation() {
+        JavaFileObject net = network("Net", "@Input(shape = 4) Layer x();", "@Dense(units = 3) Single single();");
+        assertThat(compile(block("Single", "@Dense(units = 3) Layer dense();"), net)).hadErrorContaining(
+                "single: a member of type Single uses that block, which brings its own layers; it takes no layer annotation")
+                .inFile(net).onLineContaining("Single single();");
+    }
+
+    @Test
+    void errorsInsideNestedBlocksNoteEveryUse() {
+        JavaFileObject inner = block("Inner", "@Reshape(shape = 5) Layer grid();");
+        JavaFileObject outer = block("Outer", "@Dense(units = 3) Layer dense();", "Inner inner();");
+        JavaFileObject net = network("Net", "@Input(shape = 4) Layer x();", "Outer outer();");
+        Compilation compilation = compile(inner, outer, net);
+        assertThat(compilation).hadErrorContaining("outer_inner_grid: @Reshape(shape = 5) holds 5 values").inFile(net)
+                .onLineContaining("Outer outer();");
+        assertThat(compilation).hadNoteContaining("the error at inner comes from member grid of block Inner").inFile(inner)
+                .onLineContaining("Layer grid();");
+        assertThat(compilation).hadNoteContaining("the error at outer comes from member inner of block Outer").inFile(outer)
+                .onLineContaining("Inner inner();");
+    }
 }
