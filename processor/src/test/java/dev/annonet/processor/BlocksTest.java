@@ -198,4 +198,13 @@ class BlocksTest {
         assertThat(compilation).hadNoteContaining("the error at outer comes from member inner of block Outer").inFile(outer)
                 .onLineContaining("Inner inner();");
     }
+
+    @Test
+    void aBlockAppliedToALayerAfterItMakesACycle() {
+        JavaFileObject net = network("Net", "@Input(shape = 4) Layer x();", "@Use(from = \"after\") Single single();",
+                "@Dense(units = 3) Layer after();");
+        assertThat(compile(block("Single", "@Dense(units = 3) Layer dense();"), net)).hadErrorContaining(
+                "single_dense: from = \"after\" makes a cycle of inputs: single_dense takes after, after takes single_dense")
+                .inFile(net).onLineContaining("Single single();");
+    }
 }

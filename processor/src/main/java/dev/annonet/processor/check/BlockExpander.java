@@ -33,9 +33,12 @@ import javax.lang.model.element.TypeElement;
  */
 final class BlockExpander {
 
-    /** One level of members being expanded: the network's own (prefix "", no input) or those of a block's use. */
-    private record Scope(List<MemberSpec> members, String prefix, String input, Source usedAt,
-                         Map<String, UseSpec.ArgSpec> args, List<TypeElement> enclosing) {
+    /**
+     * One level of members being expanded: the network's own (prefix "", no input) or those of a
+     * block's use; {@code inputWritten} is the use's {@code from} where the user wrote one.
+     */
+    private record Scope(List<MemberSpec> members, String prefix, String input, AnnotationValue inputWritten,
+                         Source usedAt, Map<String, UseSpec.ArgSpec> args, List<TypeElement> enclosing) {
 
         boolean inBlock() {
             return !enclosing.isEmpty();
@@ -62,7 +65,7 @@ final class BlockExpander {
     /** The network's layers, blocks expanded, in declaration order; empty when a use of a block is wrong. */
     static Optional<List<LayerNode>> expand(NetworkSpec network, Diagnostics diagnostics) {
         BlockExpander expander = new BlockExpander(network, diagnostics);
-        expander.expand(new Scope(network.members(), "", null, null, Map.of(), List.of()));
+        expander.expand(new Scope(network.members(), "", null, null, null, Map.of(), List.of()));
         return expander.failed ? Optional.empty() : Optional.of(List.copyOf(expander.layers));
     }
 
@@ -98,7 +101,7 @@ final class BlockExpander {
     private String expandLayer(MemberSpec member, Scope scope, String previous) {
         LayerSpec spec = member.layers().get(0);
         String name = scopeName(member, scope);
-        List<Attribute<?>> replaced = new ArrayList<>(arguments(member, scope));
+        List<Attribute<?>> replaced = new ArrayList<>(scope.inBlock() ? arguments(member, scope) : List.of());
         if (spec.takesInput()) {
             replaced.add(from(spec.from(), member, scope, previous));
         }
@@ -121,7 +124,7 @@ final class BlockExpander {
     private Attribute<List<String>> from(Attribute<List<String>> from, MemberSpec member, Scope scope, String previous) {
         if (from.value().isEmpty()) {
             boolean first = scope.inBlock() && member == scope.members().get(0);
-            return first && previous != null ? new Attribute<>(from.name(), List.of(previous), null) : from;
+            return first && previous != null ? new Attribute<>(from.name(), List.of(previous), scope.inputWritten()) : from;
         }
         Source at = new Source(member.method(), member.layers().get(0).annotation(), from.written(), scope.usedAt());
         List<String> resolved = from.value().stream().map(name -> resolve(name, scope, at)).toList();
@@ -180,7 +183,8 @@ final class BlockExpander {
             input = resolve(from.value().get(0), scope, fromAt);
         }
         Map<String, UseSpec.ArgSpec> args = arguments(use, block, member, scope);
-        return expand(new Scope(block.members(), name, input, at, args, append(scope.enclosing(), block.type())));
+        return expand(new Scope(block.members(), name, input, from.written(), at, args,
+                append(scope.enclosing(), block.type())));
     }
 
     /** Whether the block can be expanded: an interface with members that is not among the blocks using it. */
