@@ -93,8 +93,8 @@ final class BlockExpander {
                     + " rename the member");
         }
         if (!member.layers().isEmpty() && !member.layers().get(0).takesInput()) {
-            error(new Source(member.method(), member.layers().get(0).annotation(), null, scope.usedAt()), scopeName(member, scope) + ": a block takes what it is applied to;"
-                    + " @Input belongs to the network");
+            error(new Source(member.method(), member.layers().get(0).annotation(), null, scope.usedAt()),
+                    scopeName(member, scope) + ": a block takes what it is applied to; @Input belongs to the network");
         }
     }
 
