@@ -94,10 +94,10 @@ public final class CausalConvModel extends Model implements CausalConv {
             .trainable("conv.bias", CONV_BIAS, Initializer.zeros(), 4)
             .trainable("output.kernel", OUTPUT_KERNEL, Initializer.glorotUniform(64, 1), 64, 1)
             .trainable("output.bias", OUTPUT_BIAS, Initializer.zeros(), 1)
-            .layer("series", "InputLayer", 0, 0L, 16, 2)
-            .layer("conv", "Conv1D", 28, 448L, 16, 4)
-            .layer("flat", "Flatten", 0, 0L, 64)
-            .layer("output", "Dense", 65, 65L, 1)
+            .layer("series", "InputLayer", new int[] {16, 2}, 0, 0L)
+            .layer("conv", "Conv1D", new int[] {16, 4}, 28, 448L)
+            .layer("flat", "Flatten", new int[] {64}, 0, 0L)
+            .layer("output", "Dense", new int[] {1}, 65, 65L)
             .cudaKernels(CausalConvCudaKernels::new)
             .build();
 

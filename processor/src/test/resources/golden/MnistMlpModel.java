@@ -86,10 +86,10 @@ public final class MnistMlpModel extends Model implements MnistMlp {
             .trainable("hidden.bias", HIDDEN_BIAS, Initializer.zeros(), 512)
             .trainable("output.kernel", OUTPUT_KERNEL, Initializer.glorotUniform(512, 10), 512, 10)
             .trainable("output.bias", OUTPUT_BIAS, Initializer.zeros(), 10)
-            .layer("image", "InputLayer", 0, 0L, 784)
-            .layer("hidden", "Dense", 401920, 401920L, 512)
-            .layer("dropout", "Dropout", 0, 0L, 512)
-            .layer("output", "Dense", 5130, 5130L, 10)
+            .layer("image", "InputLayer", new int[] {784}, 0, 0L)
+            .layer("hidden", "Dense", new int[] {512}, 401920, 401920L)
+            .layer("dropout", "Dropout", new int[] {512}, 0, 0L)
+            .layer("output", "Dense", new int[] {10}, 5130, 5130L)
             .cudaKernels(MnistMlpCudaKernels::new)
             .build();
 

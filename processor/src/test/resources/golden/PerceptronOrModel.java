@@ -54,8 +54,8 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
             .activationSize(4)
             .fixed("or.kernel", OR_KERNEL, new float[] {1.0f, 1.0f}, 2, 1)
             .fixed("or.bias", OR_BIAS, new float[] {-0.5f}, 1)
-            .layer("x", "InputLayer", 0, 0L, 2)
-            .layer("or", "Dense", 3, 3L, 1)
+            .layer("x", "InputLayer", new int[] {2}, 0, 0L)
+            .layer("or", "Dense", new int[] {1}, 3, 3L)
             .cudaKernels(PerceptronOrCudaKernels::new)
             .build();
 

@@ -97,10 +97,10 @@ public final class WordsGruModel extends Model implements WordsGru {
             .trainable("gru.bias", GRU_BIAS, Initializer.zeros(), 2, 15)
             .trainable("output.kernel", OUTPUT_KERNEL, Initializer.glorotUniform(5, 1), 5, 1)
             .trainable("output.bias", OUTPUT_BIAS, Initializer.zeros(), 1)
-            .layer("words", "InputLayer", 0, 0L, 12)
-            .layer("embed", "Embedding", 400, 400L, 12, 8)
-            .layer("gru", "GRU", 225, 2700L, 5)
-            .layer("output", "Dense", 6, 6L, 1)
+            .layer("words", "InputLayer", new int[] {12}, 0, 0L)
+            .layer("embed", "Embedding", new int[] {12, 8}, 400, 400L)
+            .layer("gru", "GRU", new int[] {5}, 225, 2700L)
+            .layer("output", "Dense", new int[] {1}, 6, 6L)
             .cudaKernels(WordsGruCudaKernels::new)
             .build();
 

@@ -37,11 +37,11 @@ class BlocksTest {
                 "@Flatten Layer flat();",
                 "@Dense(units = 3, activation = SOFTMAX) Layer output();"));
         assertGeneratedContains(compilation, "example.StagesModel",
-                ".layer(\"conv1_1_conv\", \"Conv2D\", 76, 4864L, 8, 8, 4)",
-                ".layer(\"conv1_1_bn\", \"BatchNormalization\", 16, 16L, 8, 8, 4)",
-                ".layer(\"conv1_1_relu\", \"Activation\", 0, 0L, 8, 8, 4)",
-                ".layer(\"conv2_1_conv\", \"Conv2D\", 222, 3552L, 4, 4, 6)",
-                ".layer(\"conv2_1_relu\", \"Activation\", 0, 0L, 4, 4, 6)",
+                ".layer(\"conv1_1_conv\", \"Conv2D\", new int[] {8, 8, 4}, 76, 4864L)",
+                ".layer(\"conv1_1_bn\", \"BatchNormalization\", new int[] {8, 8, 4}, 16, 16L)",
+                ".layer(\"conv1_1_relu\", \"Activation\", new int[] {8, 8, 4}, 0, 0L)",
+                ".layer(\"conv2_1_conv\", \"Conv2D\", new int[] {4, 4, 6}, 222, 3552L)",
+                ".layer(\"conv2_1_relu\", \"Activation\", new int[] {4, 4, 6}, 0, 0L)",
                 "conv2_1_conv: @Conv2D(filters = 6, kernel = 3, strides = 2, padding = SAME), conv1_1_relu (8, 8, 4)",
                 "public ConvNormRelu conv2() { return new ConvNormRelu() {",
                 "@Override public WeightedLayer _1_conv() { return conv2_1_convLayer; }");
@@ -74,8 +74,8 @@ class BlocksTest {
                         "@GlobalAveragePooling2D(from = \"conv2\") Layer pool();",
                         "@Dense(units = 2, activation = SOFTMAX) Layer output();"));
         assertGeneratedContains(compilation, "example.NestedModel",
-                ".layer(\"conv2_block1_1_conv\", \"Conv2D\", 95, 6080L, 8, 8, 5)",
-                ".layer(\"conv2_block2_1_conv\", \"Conv2D\", 184, 11776L, 8, 8, 4)",
+                ".layer(\"conv2_block1_1_conv\", \"Conv2D\", new int[] {8, 8, 5}, 95, 6080L)",
+                ".layer(\"conv2_block2_1_conv\", \"Conv2D\", new int[] {8, 8, 4}, 184, 11776L)",
                 "pool: @GlobalAveragePooling2D(), conv2_block2_1_relu (8, 8, 4)",
                 "public Stage conv2() { return new Stage() {",
                 "@Override public ConvNormRelu block1() { return new ConvNormRelu() {");

@@ -56,7 +56,7 @@ class Conv1DLayerTest {
                 "@Conv1D(filters = 4, kernel = 3, dilation = 2, padding = Padding.CAUSAL, activation = RELU) Layer conv();")),
                 "example.CausalModel",
                 "Window2D.input(1, 10, 3).window(1, 3).dilation(1, 2).padding(0, 4) .output(1, 10, 4)",
-                ".layer(\"conv\", \"Conv1D\", 40, 400L, 10, 4)",
+                ".layer(\"conv\", \"Conv1D\", new int[] {10, 4}, 40, 400L)",
                 "backend.conv2d(CONV_WINDOW, batch,",
                 "backend.biasActivation(CONV_ACTIVATION, batch * 10, 4,");
     }

@@ -93,8 +93,8 @@ class SequenceLayersTest {
         Networks.assertGeneratedContains(compile(stackedLstm()), "example.StackedModel",
                 ".trainable(\"first.recurrent_kernel\", FIRST_RECURRENT_KERNEL, Initializer.orthogonal(16, 64), 16, 64)",
                 ".trainable(\"first.bias\", FIRST_BIAS, Initializer.unitForgetBias(16), 64)",
-                ".layer(\"first\", \"LSTM\", 2880, 80640L, 28, 16)",
-                ".layer(\"second\", \"LSTM\", 800, 22400L, 8)",
+                ".layer(\"first\", \"LSTM\", new int[] {28, 16}, 2880, 80640L)",
+                ".layer(\"second\", \"LSTM\", new int[] {8}, 800, 22400L)",
                 "backend.recurrent(RecurrentCell.LSTM, batch, 28, 28, 16, true, a, batch * IMAGE, p, FIRST_KERNEL, a, batch * FIRST_WORKSPACE, a, batch * FIRST)",
                 "backend.recurrentBackward(RecurrentCell.LSTM, batch, 28, 16, 8, false, ",
                 "d, batch * FIRST_WORKSPACE, null, 0)");
@@ -109,7 +109,7 @@ class SequenceLayersTest {
                 "@Dense(units = 1, activation = SIGMOID)     Layer output();")), "example.WordsModel",
                 ".inputIndices(100)",
                 ".trainable(\"embed.embeddings\", EMBED_EMBEDDINGS, Initializer.uniform(0.05), 100, 8)",
-                ".layer(\"embed\", \"Embedding\", 800, 800L, 12, 8)",
+                ".layer(\"embed\", \"Embedding\", new int[] {12, 8}, 800, 800L)",
                 "backend.embedding(batch * 12, 100, 8, a, batch * WORDS, p, EMBED_EMBEDDINGS, a, batch * EMBED)",
                 "backend.embeddingBackward(batch * 12, 100, 8, a, batch * WORDS, d, batch * EMBED, g, EMBED_EMBEDDINGS)",
                 "d, batch * EMBED)"); // the LSTM passes its input gradient on to the embedding
@@ -154,7 +154,7 @@ class SequenceLayersTest {
                 "@GRU(units = 5)                           Layer gru();",
                 "@Dense(units = 1, activation = SIGMOID)   Layer output();")), "example.WordsModel",
                 ".trainable(\"gru.bias\", GRU_BIAS, Initializer.zeros(), 2, 15)",
-                ".layer(\"gru\", \"GRU\", 225, 2700L, 5)",
+                ".layer(\"gru\", \"GRU\", new int[] {5}, 225, 2700L)",
                 "backend.recurrent(RecurrentCell.GRU, batch, 12, 8, 5, false, a, batch * EMBED, p, GRU_KERNEL,",
                 "backend.recurrentBackward(RecurrentCell.GRU, batch, 12, 8, 5, false, ",
                 "d, batch * EMBED)"); // the GRU passes its input gradient on to the embedding

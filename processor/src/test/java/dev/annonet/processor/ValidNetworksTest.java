@@ -68,8 +68,8 @@ class ValidNetworksTest {
                 "private static final int PAIRS = SQUASHED;",
                 "private static final int FLAT = SQUASHED;",
                 // summary rows in declaration order, whatever the order of computation
-                ".layer(\"squashed\", \"Activation\", 0, 0L, 28, 16)\n            .layer(\"rows\", \"Dense\", 464, 464L, 28, 16)",
-                ".layer(\"pairs\", \"Reshape\", 0, 0L, 14, 32)");
+                ".layer(\"squashed\", \"Activation\", new int[] {28, 16}, 0, 0L)\n            .layer(\"rows\", \"Dense\", new int[] {28, 16}, 464, 464L)",
+                ".layer(\"pairs\", \"Reshape\", new int[] {14, 32}, 0, 0L)");
     }
 
     @Test

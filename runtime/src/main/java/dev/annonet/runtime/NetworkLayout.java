@@ -243,7 +243,7 @@ public final class NetworkLayout {
          * A summary row: {@code type} is Keras's class name, shown as it is; {@code multiplyAdds} the
          * layer's forward work per sample (its parameters times how often a sample applies them).
          */
-        public Builder layer(String name, String type, long parameterCount, long multiplyAdds, int... outputShape) {
+        public Builder layer(String name, String type, int[] outputShape, long parameterCount, long multiplyAdds) {
             layers.add(new LayerRow(name, type, outputShape.clone(), parameterCount, multiplyAdds));
             return this;
         }

@@ -20,8 +20,8 @@ class ArenaTest {
                 .input("x", 0, 4)
                 .output("out", 4, Activation.Kind.LINEAR, 4, 2)
                 .activationSize(6)
-                .layer("x", "InputLayer", 0, 0, 4)
-                .layer("out", "Dense", 10, 10, 2)
+                .layer("x", "InputLayer", new int[] {4}, 0, 0)
+                .layer("out", "Dense", new int[] {2}, 10, 10)
                 .build();
         try (CudaBackend backend = CudaBackend.hostExecutor(false)) {
             Arena arena = new Arena(backend, layout, 8, true);

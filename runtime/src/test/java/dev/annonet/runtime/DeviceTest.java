@@ -37,10 +37,10 @@ class DeviceTest {
                 .input("image", 0, 28, 28, 1)
                 .output("output", 0, Activation.Kind.SOFTMAX, 0, 10)
                 .activationSize(784)
-                .layer("image", "InputLayer", 0, 0, 28, 28, 1)
-                .layer("conv", "Conv2D", 320, 320L * 26 * 26, 26, 26, 32)
-                .layer("lstm", "LSTM", 1000, 1000L * 28, 16)
-                .layer("output", "Dense", 170, 170, 10)
+                .layer("image", "InputLayer", new int[] {28, 28, 1}, 0, 0)
+                .layer("conv", "Conv2D", new int[] {26, 26, 32}, 320, 320L * 26 * 26)
+                .layer("lstm", "LSTM", new int[] {16}, 1000, 1000L * 28)
+                .layer("output", "Dense", new int[] {10}, 170, 170)
                 .build();
         assertEquals(320L * 26 * 26 + 1000L * 28 + 170, Device.multiplyAddsPerSample(layout));
     }

@@ -60,8 +60,8 @@ final class HandScheduledDense extends Model {
                 .input("x", 0, in)
                 .output("out", y, activation.kind(), z, units)
                 .activationSize(y + units)
-                .layer("x", "InputLayer", 0, 0, in)
-                .layer("out", "Dense", (long) in * units + (useBias ? units : 0), (long) in * units + (useBias ? units : 0), units);
+                .layer("x", "InputLayer", new int[] {in}, 0, 0)
+                .layer("out", "Dense", new int[] {units}, (long) in * units + (useBias ? units : 0), (long) in * units + (useBias ? units : 0));
         if (kernel == null) {
             builder.trainable("out.kernel", 0, Initializer.glorotUniform(in, units), in, units);
             if (useBias) {

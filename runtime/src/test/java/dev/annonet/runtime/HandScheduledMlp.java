@@ -53,10 +53,10 @@ final class HandScheduledMlp extends Model {
                 .trainable("hidden.bias", hb, Initializer.zeros(), hidden)
                 .trainable("output.kernel", ok, Initializer.glorotUniform(hidden, classes), hidden, classes)
                 .trainable("output.bias", ob, Initializer.zeros(), classes)
-                .layer("image", "InputLayer", 0, in)
-                .layer("hidden", "Dense", (long) in * hidden + hidden, hidden)
-                .layer("dropout", "Dropout", 0, hidden)
-                .layer("output", "Dense", (long) hidden * classes + classes, classes)
+                .layer("image", "InputLayer", new int[] {in}, 0, 0)
+                .layer("hidden", "Dense", new int[] {hidden}, (long) in * hidden + hidden, (long) in * hidden + hidden)
+                .layer("dropout", "Dropout", new int[] {hidden}, 0, 0)
+                .layer("output", "Dense", new int[] {classes}, (long) hidden * classes + classes, (long) hidden * classes + classes)
                 .build();
         return new HandScheduledMlp(layout, device, seed, in, hidden, classes, rate);
     }

@@ -74,7 +74,7 @@ class ModelTest {
                 .input("a_rather_long_input_layer_name", 0, 1000, 1000)
                 .output("a_rather_long_input_layer_name", 0, Activation.Kind.LINEAR, 0, 1000, 1000)
                 .activationSize(1_000_000)
-                .layer("a_rather_long_input_layer_name", "InputLayer", 0, 1000, 1000)
+                .layer("a_rather_long_input_layer_name", "InputLayer", new int[] {1000, 1000}, 0, 0)
                 .build();
         String[] lines = Summary.text(wide).split("\n");
         assertEquals(" a_rather_long_input_layer_name (InputLayer)  (None, 1000, 1000)        0", lines[4]);

@@ -166,8 +166,8 @@ public final class ModelWriter {
             rows.add(parameterRow(parameter));
         }
         for (LayerEntry layer : plan.layers()) {
-            rows.add(CodeBlock.of(".layer($S, $S, $L, $LL, $L)", layer.name(), layer.kerasType(), layer.parameterCount(),
-                    layer.multiplyAdds(), dims(layer.shape())));
+            rows.add(CodeBlock.of(".layer($S, $S, new int[] {$L}, $L, $LL)", layer.name(), layer.kerasType(),
+                    dims(layer.shape()), layer.parameterCount(), layer.multiplyAdds()));
         }
         List<List<CodeBlock>> parts = MethodParts.split(rows, row -> row.toString().length(), MethodParts.LAYOUT_TEXT);
         CodeBlock.Builder layout = CodeBlock.builder();
