@@ -118,7 +118,8 @@ public final class NetworkProcessor extends AbstractProcessor {
         for (AnnotationMirror mirror : method.getAnnotationMirrors()) {
             if (mirror.getAnnotationType().asElement().equals(annotation)) {
                 report(new Source(method, mirror, null), method.getSimpleName() + ": @" + annotation.getSimpleName()
-                        + " declares a layer, but " + enclosing.getSimpleName() + " is neither a @Network nor a @Block interface");
+                        + " declares a layer, but " + enclosing.getSimpleName()
+                        + " is neither a @Network nor a @Block interface");
             }
         }
     }
@@ -178,7 +179,8 @@ public final class NetworkProcessor extends AbstractProcessor {
 
     /** {@code member conv of block ConvNormRelu}. */
     private static String blockMember(Source inside) {
-        return "member " + inside.element().getSimpleName() + " of block " + inside.element().getEnclosingElement().getSimpleName();
+        return "member " + inside.element().getSimpleName() + " of block "
+                + inside.element().getEnclosingElement().getSimpleName();
     }
 
     private void print(Diagnostic.Kind kind, Source at, String message) {

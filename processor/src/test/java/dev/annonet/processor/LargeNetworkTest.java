@@ -45,14 +45,16 @@ class LargeNetworkTest {
         Compilation compilation = Networks.compile(block, Networks.network("Deep", members.toArray(String[]::new)));
         long large = System.nanoTime();
         assertThat(compilation).succeededWithoutWarnings();
-        System.out.printf("LargeNetworkTest: javac took %d ms for MnistMlp (4 layers, first in this JVM), %d ms for Deep (%d layers)%n",
-                (small - start) / 1_000_000, (large - small) / 1_000_000, 2 * USES + 2);
+        System.out.printf("LargeNetworkTest: javac took %d ms for MnistMlp (4 layers, first in this JVM),"
+                + " %d ms for Deep (%d layers)%n", (small - start) / 1_000_000, (large - small) / 1_000_000, 2 * USES + 2);
         String source = Networks.generatedSource(compilation, "example.DeepModel");
-        assertTrue(source.contains("forwardPart2(batch, training);") && source.contains("backwardPart2(batch, outputGradientFused);")
+        assertTrue(source.contains("forwardPart2(batch, training);")
+                && source.contains("backwardPart2(batch, outputGradientFused);")
                 && source.contains("layoutPart2("), "the passes and the layout are split");
 
         Class<?> modelClass = new GeneratedClasses(compilation).loadClass("example.DeepModel");
-        try (Model model = (Model) modelClass.getMethod("create", Device.class, long.class).invoke(null, Device.reference(), 7L)) {
+        Object created = modelClass.getMethod("create", Device.class, long.class).invoke(null, Device.reference(), 7L);
+        try (Model model = (Model) created) {
             model.compile(Optimizers.sgd(0.01f), Losses.meanSquaredError());
             float[] x = new float[4 * 6];
             for (int i = 0; i < x.length; i++) {
