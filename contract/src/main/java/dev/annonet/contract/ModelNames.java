@@ -12,13 +12,13 @@ public final class ModelNames {
     /** Methods of a generated model: a layer accessor of the same name would clash with them. */
     public static final Set<String> METHODS = Set.of(
             // the processor's
-            "create", "twin", "forward", "backward", "predict",
+            "create", "twin", "forward", "backward", "predict", "predictOutputs",
             // dev.annonet.runtime.Model's
             "name", "device", "summary", "summaryText", "parameterCount", "trainableParameterCount",
             "nonTrainableParameterCount", "weights", "compile", "fit", "evaluate", "predictor", "close",
             "parameters", "gradients", "activations", "activationGradients", "step", "dropoutSeed", "denseLayer",
             "weightedLayer", "layer", "predictSample", "save", "load", "saveCheckpoint", "loadCheckpoint",
-            "copyWeights", "restoreWeights",
+            "copyWeights", "restoreWeights", "fitPorts", "evaluatePorts", "predictPorts",
             // Object's
             "equals", "hashCode", "toString", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
 

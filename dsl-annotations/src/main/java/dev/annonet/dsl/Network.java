@@ -10,7 +10,8 @@ import java.lang.annotation.Target;
  * Declares a neural network. Put it on an interface whose abstract methods return {@link Layer};
  * each method carries one layer annotation and names one layer. By default a layer's input is
  * the layer declared before it (Keras's Sequential); {@code from} on a layer annotation names
- * other layers instead (the functional API). The last declared layer is the output.
+ * other layers instead (the functional API). A network may declare several {@code @Input}s; its
+ * outputs are the layers {@link #outputs} names, or the last declared layer when it names none.
  *
  * <p>The annotation processor writes {@code <InterfaceName>Model}, a typed model class that
  * implements the interface.
@@ -21,4 +22,11 @@ import java.lang.annotation.Target;
 public @interface Network {
     /** Simple name of the generated model class; default: the interface's name + {@code Model}. */
     String name() default "";
+
+    /**
+     * The layers whose values the network returns, in the order the generated model's methods take
+     * their targets and return their values (Keras's {@code Model(inputs, outputs=[...])}); empty:
+     * the last declared layer.
+     */
+    String[] outputs() default {};
 }

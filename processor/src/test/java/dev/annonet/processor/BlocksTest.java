@@ -207,4 +207,12 @@ class BlocksTest {
                 "single_dense: from = \"after\" makes a cycle of inputs: single_dense takes after, after takes single_dense")
                 .inFile(net).onLineContaining("Single single();");
     }
+
+    @Test
+    void anOutputNamesABlockByItsUse() {
+        Compilation compilation = compile(block("Single", "@Dense(units = 3) Layer dense();"),
+                declaration("Net", "@Network(outputs = \"stage\")\npublic interface Net",
+                        "@Input(shape = 4) Layer x();", "Single stage();"));
+        assertGeneratedContains(compilation, "example.NetModel", ".output(\"stage_dense\", STAGE_DENSE,");
+    }
 }

@@ -33,7 +33,7 @@ class Conv1DLayerTest {
         NetworkPlan plan = PlanCapture.plan(network("Seq",
                 "@Input(shape = {10, 3}) Layer x();",
                 "@Conv1D(filters = 4, " + options + ") Layer conv();"));
-        assertEquals(List.of(steps, 4), plan.output().shape().dims());
+        assertEquals(List.of(steps, 4), plan.outputs().get(0).port().shape().dims());
         assertEquals(parameters, plan.layers().get(1).parameterCount());
         assertEquals("Conv1D", plan.layers().get(1).kerasType());
     }

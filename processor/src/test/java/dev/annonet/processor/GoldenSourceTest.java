@@ -86,6 +86,12 @@ class GoldenSourceTest {
         assertGolden(Networks.generatedSource(compilation, "example.TwoStagesModel"), "TwoStagesModel.java");
     }
 
+    /** Two inputs, two outputs: the typed fit, evaluate and predictOutputs, and the Outputs class. */
+    @Test
+    void digitParity() throws IOException {
+        assertGolden(PortsTest.digitParity(), "DigitParityModel");
+    }
+
     private static void assertGolden(JavaFileObject declaration, String model) throws IOException {
         Compilation compilation = Networks.compile(declaration);
         assertThat(compilation).succeededWithoutWarnings();

@@ -24,9 +24,9 @@ class PlanTest {
         NetworkPlan plan = PlanCapture.plan(Networks.mnistMlp());
         assertEquals("image@0 hidden.z@784 hidden@1296 dropout@1808 output.z@2320 output@2330", tensors(plan));
         assertEquals(2340, plan.activationSize());
-        assertEquals("output", plan.output().tensor().name());
-        assertEquals(Activation.Kind.SOFTMAX, plan.outputActivation());
-        assertEquals("output.z", plan.outputPreActivation().name());
+        assertEquals("output", plan.outputs().get(0).port().tensor().name());
+        assertEquals(Activation.Kind.SOFTMAX, plan.outputs().get(0).activation());
+        assertEquals("output.z", plan.outputs().get(0).preActivation().name());
     }
 
     @Test

@@ -142,7 +142,7 @@ class SequenceLayersTest {
         NetworkPlan plan = PlanCapture.plan(network("Seq",
                 "@Input(shape = {6, 3})                    Layer x();",
                 "@GRU(units = 4, returnSequences = true)   Layer gru();"));
-        assertEquals("(6, 4)", plan.output().shape().toString());
+        assertEquals("(6, 4)", plan.outputs().get(0).port().shape().toString());
         assertEquals(3 * (3 * 4 + 4 * 4 + 2 * 4), plan.layers().get(1).parameterCount());
     }
 

@@ -3,6 +3,7 @@ package dev.annonet.runtime;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.BatchLanding;
 import dev.annonet.runtime.backend.Memory;
+import java.util.Arrays;
 
 /**
  * A model's per-batch memory: the activation arena, its gradient twin, the targets, the loss's
@@ -14,10 +15,15 @@ import dev.annonet.runtime.backend.Memory;
 final class Arena {
     private final Backend backend;
     private final int activationsPerSample;
-    private final int inputOffset;
-    private final int inputSize;
-    private final int outputOffset;
-    private final int outputSize;
+    /** Each input's per-sample offset and size; a streamed or resident batch has one input (index 0). */
+    private final int[] inputOffsets;
+    private final int[] inputSizes;
+    private final int largestInput;
+    private final int[] outputOffsets;
+    private final int[] outputSizes;
+    /** Values of every output per sample: no output's targets need more. */
+    private final int outputsSize;
+    /** Rows of the first output, whose loss alone sample and class weights weigh. */
     private final int outputRows;
     private final boolean training;
 
@@ -36,12 +42,14 @@ final class Arena {
         this.backend = backend;
         this.training = training;
         this.activationsPerSample = layout.activationSize();
-        this.inputOffset = layout.input().offset();
-        this.inputSize = layout.input().size();
-        this.outputOffset = layout.output().offset();
-        this.outputSize = layout.output().size();
+        this.inputOffsets = layout.inputs().stream().mapToInt(NetworkLayout.Port::offset).toArray();
+        this.inputSizes = layout.inputs().stream().mapToInt(NetworkLayout.Port::size).toArray();
+        this.largestInput = Arrays.stream(inputSizes).max().orElseThrow();
+        this.outputOffsets = layout.outputs().stream().mapToInt(NetworkLayout.Port::offset).toArray();
+        this.outputSizes = layout.outputs().stream().mapToInt(NetworkLayout.Port::size).toArray();
+        this.outputsSize = Arrays.stream(outputSizes).sum();
         int[] outputShape = layout.output().shape();
-        this.outputRows = outputSize / outputShape[outputShape.length - 1];
+        this.outputRows = outputSizes[0] / outputShape[outputShape.length - 1];
         allocate(capacity);
     }
 
@@ -64,15 +72,15 @@ final class Arena {
     private void allocate(int batch) {
         capacity = batch;
         activations = backend.allocate(Math.multiplyExact(activationsPerSample, batch));
-        inputStaging = new float[inputSize * batch];
+        inputStaging = new float[largestInput * batch];
         if (training) {
             activationGradients = backend.allocate(activationsPerSample * batch);
-            // Targets per sample never exceed the output's size (sparse targets need fewer).
-            targets = backend.allocate(outputSize * batch);
+            // Targets per sample never exceed the outputs' size (sparse targets need fewer).
+            targets = backend.allocate(outputsSize * batch);
             weights = backend.allocate(outputRows * batch);
-            targetStaging = new float[outputSize * batch];
+            targetStaging = new float[outputsSize * batch];
             weightStaging = new float[outputRows * batch];
-            landing = backend.batchLanding((inputSize + outputSize + outputRows) * batch);
+            landing = backend.batchLanding((inputSizes[0] + outputsSize + outputRows) * batch);
         }
     }
 
@@ -95,15 +103,18 @@ final class Arena {
 
     /**
      * Puts samples {@code order[from .. from + batch)} of {@code x} (or samples {@code from ..
-     * from + batch} when {@code order} is null) where the schedule reads its input.
+     * from + batch} when {@code order} is null) where the schedule reads input {@code input}.
      */
-    void loadInputs(float[] x, int[] order, int from, int batch) {
-        load(x, inputSize, order, from, batch, inputStaging, activations, inputOffset * batch);
+    void loadInputs(int input, float[] x, int[] order, int from, int batch) {
+        load(x, inputSizes[input], order, from, batch, inputStaging, activations, inputOffsets[input] * batch);
     }
 
-    /** Puts the same samples' targets, {@code width} values each, at the start of {@link #targets()}. */
-    void loadTargets(float[] y, int width, int[] order, int from, int batch) {
-        load(y, width, order, from, batch, targetStaging, targets, 0);
+    /**
+     * Puts the same samples' targets, {@code width} values each, in {@link #targets()} at
+     * {@code offset} values per sample (0 for the first output's).
+     */
+    void loadTargets(float[] y, int width, int offset, int[] order, int from, int batch) {
+        load(y, width, order, from, batch, targetStaging, targets, offset * batch);
     }
 
     /** Puts the same samples' weights, one per output row, at the start of {@link #weights()}. */
@@ -119,14 +130,14 @@ final class Arena {
      */
     void loadStreamed(float[] x, float[] y, int width, float[] w, int batch) {
         if (landing == null) {
-            loadInputs(x, null, 0, batch);
-            loadTargets(y, width, null, 0, batch);
+            loadInputs(0, x, null, 0, batch);
+            loadTargets(y, width, 0, null, 0, batch);
             if (w != null) {
                 loadWeights(w, null, 0, batch);
             }
             return;
         }
-        int inputs = inputSize * batch;
+        int inputs = inputSizes[0] * batch;
         int targetValues = width * batch;
         landing.fill(0, x, 0, inputs);
         landing.fill(inputs, y, 0, targetValues);
@@ -134,7 +145,7 @@ final class Arena {
             landing.fill(inputs + targetValues, w, 0, outputRows * batch);
         }
         landing.landed();
-        landing.take(0, activations, inputOffset * batch, inputs);
+        landing.take(0, activations, inputOffsets[0] * batch, inputs);
         landing.take(inputs, targets, 0, targetValues);
         if (w != null) {
             landing.take(inputs + targetValues, weights, 0, outputRows * batch);
@@ -149,16 +160,16 @@ final class Arena {
      * nothing crosses from the host.
      */
     void gather(Memory x, Memory y, int width, Memory w, Memory order, int from, int batch) {
-        backend.gatherRows(batch, inputSize, x, order, from, activations, inputOffset * batch);
+        backend.gatherRows(batch, inputSizes[0], x, order, from, activations, inputOffsets[0] * batch);
         backend.gatherRows(batch, width, y, order, from, targets, 0);
         if (w != null) {
             backend.gatherRows(batch, outputRows, w, order, from, weights, 0);
         }
     }
 
-    /** Copies the output of a batch that just ran forward into {@code into} at {@code intoOffset}. */
-    void readOutputs(int batch, float[] into, int intoOffset) {
-        backend.download(activations, outputOffset * batch, into, intoOffset, batch * outputSize);
+    /** Copies output {@code output} of a batch that just ran forward into {@code into} at {@code intoOffset}. */
+    void readOutputs(int output, int batch, float[] into, int intoOffset) {
+        backend.download(activations, outputOffsets[output] * batch, into, intoOffset, batch * outputSizes[output]);
     }
 
     private void load(float[] source, int width, int[] order, int from, int batch,

@@ -32,12 +32,12 @@ public final class Evaluation {
      * The counts of true class against predicted class over the evaluated samples, counted as
      * {@code accuracy} counts them whatever the compiled metrics (for binary outputs, 2 × 2). The
      * outputs are read back to the host batch by batch for it: on a GPU one copy and wait a batch,
-     * as evaluate's loss already takes. Kept for outputs of up to 1,024 classes.
+     * as evaluate's loss already takes. Kept for a single output of up to 1,024 classes.
      */
     public ConfusionMatrix confusionMatrix() {
         if (confusionMatrix == null) {
-            throw new IllegalStateException("no confusion matrix: the output has more than " + ConfusionMatrix.MAX_CLASSES
-                    + " classes, and evaluate keeps none past that");
+            throw new IllegalStateException("no confusion matrix: evaluate keeps one for a network with one output of"
+                    + " up to " + ConfusionMatrix.MAX_CLASSES + " classes");
         }
         return confusionMatrix;
     }

@@ -5,6 +5,7 @@ import dev.annonet.runtime.distributed.Communicator;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -19,8 +20,9 @@ public final class Fit {
     private int batchSize = DEFAULT_BATCH_SIZE;
     private int epochs = 1;
     private int verbose = 1;
-    private Tensor validationX;
-    private Tensor validationY;
+    /** One tensor per input and one of targets per output, or null. */
+    private Tensor[] validationInputs;
+    private Tensor[] validationTargets;
     private double validationSplit;
     private Map<Integer, Double> classWeight;
     private Tensor sampleWeight;
@@ -67,8 +69,18 @@ public final class Fit {
 
     /** Data evaluated at the end of each epoch, reported as {@code val_loss} and {@code val_<metric>}. */
     public Fit validationData(Tensor x, Tensor y) {
-        this.validationX = Objects.requireNonNull(x, "validation x");
-        this.validationY = Objects.requireNonNull(y, "validation y");
+        return validationData(List.of(Objects.requireNonNull(x, "validation x")),
+                List.of(Objects.requireNonNull(y, "validation y")));
+    }
+
+    /**
+     * Keras's {@code validation_data=([x1, x2], [y1, y2])} for a network with several inputs or
+     * outputs: one tensor per input and one of targets per output, in the order the generated
+     * {@code fit} takes them; named {@code val_<output>_loss} and so on.
+     */
+    public Fit validationData(List<Tensor> inputs, List<Tensor> targets) {
+        this.validationInputs = List.copyOf(inputs).toArray(Tensor[]::new);
+        this.validationTargets = List.copyOf(targets).toArray(Tensor[]::new);
         return this;
     }
 
@@ -217,15 +229,15 @@ public final class Fit {
     }
 
     boolean hasValidationData() {
-        return validationX != null;
+        return validationInputs != null;
     }
 
-    Tensor validationX() {
-        return validationX;
+    Tensor[] validationInputs() {
+        return validationInputs.clone();
     }
 
-    Tensor validationY() {
-        return validationY;
+    Tensor[] validationTargets() {
+        return validationTargets.clone();
     }
 
     double validationSplit() {

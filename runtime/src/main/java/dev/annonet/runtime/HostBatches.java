@@ -1,23 +1,29 @@
 package dev.annonet.runtime;
 
+import java.util.Arrays;
+
 /**
- * Samples {@code first .. first + count} of tensors on the host: each batch is gathered into the
- * arena's staging buffers (or, in sample order, uploaded straight from the tensors) and uploaded.
+ * Samples {@code first .. first + count} of tensors on the host, one per input and one of targets
+ * per output: each batch is gathered into the arena's staging buffers (or, in sample order,
+ * uploaded straight from the tensors) and uploaded.
  */
 final class HostBatches implements BatchSource {
-    private final float[] x;
-    private final float[] y;
-    private final int targetWidth;
+    private final float[][] x;
+    private final float[][] y;
+    /** Each output's target values per sample, and where they start in the arena's targets, per sample. */
+    private final int[] targetWidths;
+    private final int[] targetOffsets;
     /** The loss weight of each sample's output rows, or null. */
     private final float[] weights;
     private final int first;
     private final int count;
     private int[] order;
 
-    HostBatches(Tensor x, Tensor y, int targetWidth, float[] weights, int first, int count) {
-        this.x = x.values();
-        this.y = y.values();
-        this.targetWidth = targetWidth;
+    HostBatches(Tensor[] x, Tensor[] y, int[] targetWidths, int[] targetOffsets, float[] weights, int first, int count) {
+        this.x = Arrays.stream(x).map(Tensor::values).toArray(float[][]::new);
+        this.y = Arrays.stream(y).map(Tensor::values).toArray(float[][]::new);
+        this.targetWidths = targetWidths;
+        this.targetOffsets = targetOffsets;
         this.weights = weights;
         this.first = first;
         this.count = count;
@@ -44,8 +50,12 @@ final class HostBatches implements BatchSource {
 
     @Override
     public void load(Arena arena, int from, int batch) {
-        arena.loadInputs(x, order, first + from, batch);
-        arena.loadTargets(y, targetWidth, order, first + from, batch);
+        for (int i = 0; i < x.length; i++) {
+            arena.loadInputs(i, x[i], order, first + from, batch);
+        }
+        for (int o = 0; o < y.length; o++) {
+            arena.loadTargets(y[o], targetWidths[o], targetOffsets[o], order, first + from, batch);
+        }
         if (weights != null) {
             arena.loadWeights(weights, order, first + from, batch);
         }

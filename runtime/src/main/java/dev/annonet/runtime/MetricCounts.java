@@ -67,15 +67,16 @@ final class MetricCounts {
 
     /**
      * Counts a batch of {@code rows} output rows (of {@code cols} values at {@code y}) against the
-     * targets at the start of {@code targets} into {@code counts[offset ..]}; while a step records,
-     * the backend keeps them for {@link #collect}.
+     * targets at {@code targetsOffset} into {@code counts[offset ..]}; while a step records, the
+     * backend keeps them for {@link #collect}.
      */
-    void count(Backend backend, int rows, int cols, Memory y, int yOffset, Memory targets, long[] counts, int offset) {
+    void count(Backend backend, int rows, int cols, Memory y, int yOffset, Memory targets, int targetsOffset,
+               long[] counts, int offset) {
         if (counter == null) {
-            counts[offset] = backend.countCorrect(accuracy, rows, cols, y, yOffset, targets, 0);
+            counts[offset] = backend.countCorrect(accuracy, rows, cols, y, yOffset, targets, targetsOffset);
             counts[offset + 1] = counted(rows);
         } else {
-            backend.countMetric(counter, rows, cols, y, yOffset, targets, 0, counts, offset);
+            backend.countMetric(counter, rows, cols, y, yOffset, targets, targetsOffset, counts, offset);
         }
     }
 

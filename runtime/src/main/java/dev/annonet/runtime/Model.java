@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 /**
  * Base of every generated model. The generated subclass supplies the network (its
@@ -41,6 +42,9 @@ import java.util.SplittableRandom;
  * back), so a prediction never sees weights half updated.
  */
 public abstract class Model implements AutoCloseable {
+
+    /** The batch size of the generated fit, evaluate and predict overloads that take none: Keras's 32. */
+    protected static final int DEFAULT_BATCH_SIZE = Fit.DEFAULT_BATCH_SIZE;
 
     /** The backend the generated schedule calls. */
     protected final Backend backend;
@@ -172,12 +176,65 @@ public abstract class Model implements AutoCloseable {
      * throws leaves the model as it was, its previous configuration and optimizer state included.
      */
     public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
+        Objects.requireNonNull(loss, "loss");
+        int outputs = layout.outputs().size();
+        Loss[] losses = new Loss[outputs];
+        float[] weights = new float[outputs];
+        Metric[][] perOutput = new Metric[outputs][];
+        Arrays.fill(losses, loss);
+        Arrays.fill(weights, 1f);
+        Arrays.fill(perOutput, metrics);
+        compile(optimizer, losses, weights, perOutput);
+    }
+
+    /**
+     * Keras's {@code compile(loss={...}, loss_weights={...}, metrics={...})} for a network with
+     * several outputs: one loss per output (by the output layer's name), each output's weight in
+     * the total loss (1 where {@code lossWeights} names none) and its metrics (none where
+     * {@code metrics} names none). History and the logs then hold {@code loss}, the weighted total,
+     * {@code <output>_loss} and {@code <output>_<metric>} for each output, as Keras names them.
+     */
+    public void compile(Optimizer optimizer, Map<String, Loss> losses, Map<String, ? extends Number> lossWeights,
+                        Map<String, List<Metric>> metrics) {
+        Objects.requireNonNull(losses, "losses");
+        Objects.requireNonNull(lossWeights, "lossWeights");
+        Objects.requireNonNull(metrics, "metrics");
+        List<String> outputs = layout.outputs().stream().map(NetworkLayout.Port::name).toList();
+        for (Map<String, ?> byOutput : List.of(losses, lossWeights, metrics)) {
+            for (String name : byOutput.keySet()) {
+                if (!outputs.contains(name)) {
+                    throw new IllegalArgumentException("'" + name + "' is not an output of " + layout.name()
+                            + "; its outputs are " + outputs);
+                }
+            }
+        }
+        Loss[] lossArray = new Loss[outputs.size()];
+        float[] weights = new float[outputs.size()];
+        Metric[][] perOutput = new Metric[outputs.size()][];
+        for (int o = 0; o < outputs.size(); o++) {
+            String output = outputs.get(o);
+            lossArray[o] = losses.get(output);
+            if (lossArray[o] == null) {
+                throw new IllegalArgumentException("no loss for output '" + output + "' of " + layout.name()
+                        + "; losses name " + losses.keySet() + " of " + outputs);
+            }
+            Number weight = lossWeights.get(output);
+            weights[o] = weight == null ? 1f : weight.floatValue();
+            if (!(weights[o] >= 0 && Float.isFinite(weights[o]))) {
+                throw new IllegalArgumentException("the loss weight of output '" + output + "' must be 0 or more and"
+                        + " finite, was " + weight);
+            }
+            perOutput[o] = metrics.getOrDefault(output, List.of()).toArray(Metric[]::new);
+        }
+        compile(optimizer, lossArray, weights, perOutput);
+    }
+
+    private void compile(Optimizer optimizer, Loss[] losses, float[] lossWeights, Metric[][] metrics) {
         lock.lock();
         try {
             requireOpen();
             Objects.requireNonNull(optimizer, "optimizer");
-            Objects.requireNonNull(loss, "loss");
-            trainer = new Trainer(this, arena, optimizer, loss, metrics, shuffleSeed());
+            trainer = new Trainer(this, arena, optimizer, losses, lossWeights, metrics, shuffleSeed());
         } finally {
             lock.unlock();
         }
@@ -188,9 +245,15 @@ public abstract class Model implements AutoCloseable {
      * {@code fit}: returns the loss and metrics of each epoch.
      */
     public History fit(Tensor x, Tensor y, Fit options) {
+        requireSinglePorts("fit");
+        return fitPorts(new Tensor[] {x}, new Tensor[] {y}, options);
+    }
+
+    /** Generated code's typed fit: one tensor per input and one of targets per output, in the layout's order. */
+    protected final History fitPorts(Tensor[] inputs, Tensor[] targets, Fit options) {
         lock.lock();
         try {
-            return compiled("fit").fit(x, y, Objects.requireNonNull(options, "options"));
+            return compiled("fit").fit(inputs, targets, Objects.requireNonNull(options, "options"));
         } finally {
             lock.unlock();
         }
@@ -233,13 +296,23 @@ public abstract class Model implements AutoCloseable {
      * as they always were, so code that calls them prints nothing new.)
      */
     public Evaluation evaluate(Tensor x, Tensor y, int batchSize, int verbose) {
+        requireSinglePorts("evaluate");
+        return evaluatePorts(new Tensor[] {x}, new Tensor[] {y}, batchSize, verbose);
+    }
+
+    /** Generated code's typed evaluate, silent: one tensor per input and one of targets per output. */
+    protected final Evaluation evaluatePorts(Tensor[] inputs, Tensor[] targets, int batchSize) {
+        return evaluatePorts(inputs, targets, batchSize, 0);
+    }
+
+    private Evaluation evaluatePorts(Tensor[] inputs, Tensor[] targets, int batchSize, int verbose) {
         lock.lock();
         try {
             Trainer compiled = compiled("evaluate");
             if (batchSize <= 0) {
                 throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
             }
-            return compiled.evaluate(x, y, batchSize, requireVerbose(verbose));
+            return compiled.evaluate(inputs, targets, batchSize, requireVerbose(verbose));
         } finally {
             lock.unlock();
         }
@@ -285,6 +358,7 @@ public abstract class Model implements AutoCloseable {
      * batches on System.out, 2 its last line alone, 0 nothing.
      */
     public Tensor predict(Tensor x, int batchSize, int verbose) {
+        requireSinglePorts("predict");
         lock.lock();
         try {
             requireOpen();
@@ -294,19 +368,33 @@ public abstract class Model implements AutoCloseable {
         }
     }
 
+    /** Generated code's typed predict: one tensor per input; one tensor per output, in the layout's order. */
+    protected final Tensor[] predictPorts(Tensor[] inputs, int batchSize) {
+        lock.lock();
+        try {
+            requireOpen();
+            return forwardBatches(inputs, batchSize, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@link #predict(Tensor, int, int)} in this model's arena, for a caller that holds the lock it needs. */
     Tensor forwardBatches(Tensor x, int batchSize, int verbose) {
-        DataChecks.requireInputs("x", x, layout.input());
-        DataChecks.requireFinite("x", x);
-        if (layout.inputIndexLimit() > 0) {
-            DataChecks.requireIndices("x", x, layout.input(), layout.inputIndexLimit());
-        }
+        return forwardBatches(new Tensor[] {x}, batchSize, verbose)[0];
+    }
+
+    private Tensor[] forwardBatches(Tensor[] x, int batchSize, int verbose) {
+        checkInputs(layout, "x", x);
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be positive, but is " + batchSize);
         }
-        int samples = x.samples();
-        int outputSize = layout.output().size();
-        float[] outputs = new float[Math.multiplyExact(samples, outputSize)];
+        int samples = x[0].samples();
+        List<NetworkLayout.Port> ports = layout.outputs();
+        float[][] outputs = new float[ports.size()][];
+        for (int o = 0; o < outputs.length; o++) {
+            outputs[o] = new float[Math.multiplyExact(samples, ports.get(o).size())];
+        }
         batchSize = Math.min(batchSize, samples);
         arena.reserve(batchSize);
         int steps = samples == 0 ? 0 : (samples + batchSize - 1) / batchSize;
@@ -315,18 +403,76 @@ public abstract class Model implements AutoCloseable {
         progress.startEpoch(1);
         for (int from = 0; from < samples; from += batchSize) {
             int batch = Math.min(batchSize, samples - from);
-            arena.loadInputs(x.values(), null, from, batch);
+            for (int i = 0; i < x.length; i++) {
+                arena.loadInputs(i, x[i].values(), null, from, batch);
+            }
             forward(batch, false);
-            arena.readOutputs(batch, outputs, from * outputSize);
+            for (int o = 0; o < outputs.length; o++) {
+                arena.readOutputs(o, batch, outputs[o], from * ports.get(o).size());
+            }
             progress.stepDone(from / batchSize + 1, null);
         }
         progress.endEpoch(null, null);
-        return Tensor.of(outputs, outputShape(samples));
+        Tensor[] tensors = new Tensor[outputs.length];
+        for (int o = 0; o < outputs.length; o++) {
+            tensors[o] = Tensor.of(outputs[o], outputShape(ports.get(o), samples));
+        }
+        return tensors;
+    }
+
+    /**
+     * Checks one tensor of samples per input ({@code x} names it when the network has one input,
+     * else its input's name): each of its input's shape, finite, indices in range where it feeds an
+     * Embedding, and all of the same number of samples.
+     */
+    static void checkInputs(NetworkLayout layout, String xName, Tensor[] x) {
+        List<NetworkLayout.Port> inputs = layout.inputs();
+        if (x.length != inputs.size()) {
+            throw new IllegalArgumentException(layout.name() + " takes " + inputs.size() + " inputs, but " + x.length
+                    + " tensors were given");
+        }
+        for (int i = 0; i < x.length; i++) {
+            NetworkLayout.Port input = inputs.get(i);
+            String name = inputs.size() == 1 ? xName : input.name();
+            Objects.requireNonNull(x[i], name);
+            DataChecks.requireInputs(name, x[i], input);
+            if (x[i].samples() != x[0].samples()) {
+                throw new IllegalArgumentException(name + " has " + x[i].samples() + " samples, but "
+                        + inputs.get(0).name() + " has " + x[0].samples());
+            }
+            DataChecks.requireFinite(name, x[i]);
+            if (layout.inputIndexLimit(i) > 0) {
+                DataChecks.requireIndices(name, x[i], input, layout.inputIndexLimit(i));
+            }
+        }
+    }
+
+    /**
+     * The untyped fit, evaluate and predict take one input and one output; a network with more has
+     * generated ones that take a tensor per input (and per output's targets), named in the message.
+     */
+    private void requireSinglePorts(String operation) {
+        if (!layout.singlePorts()) {
+            boolean predicting = operation.equals("predict");
+            String method = predicting && layout.outputs().size() > 1 ? "predictOutputs" : operation;
+            throw new IllegalArgumentException(layout.name() + " has " + layout.inputs().size() + " inputs and "
+                    + layout.outputs().size() + " outputs: call the generated " + method + " that takes one tensor per"
+                    + " input (" + names(layout.inputs()) + ")"
+                    + (predicting ? "" : " and one of targets per output (" + names(layout.outputs()) + ")"));
+        }
+    }
+
+    private static String names(List<NetworkLayout.Port> ports) {
+        return ports.stream().map(NetworkLayout.Port::name).collect(Collectors.joining(", "));
     }
 
     /** (samples, output shape...). */
     private int[] outputShape(int samples) {
-        int[] outputShape = layout.output().shape();
+        return outputShape(layout.output(), samples);
+    }
+
+    private static int[] outputShape(NetworkLayout.Port output, int samples) {
+        int[] outputShape = output.shape();
         int[] shape = new int[outputShape.length + 1];
         shape[0] = samples;
         System.arraycopy(outputShape, 0, shape, 1, outputShape.length);
@@ -339,6 +485,7 @@ public abstract class Model implements AutoCloseable {
      * which must fit in one array. A read that fails is an {@link IOException} naming the file.
      */
     public Tensor predict(Dataset data, int batchSize) throws IOException {
+        layout.requireSinglePorts("a Dataset");
         lock.lock();
         try {
             requireOpen();
@@ -370,9 +517,9 @@ public abstract class Model implements AutoCloseable {
                 }
                 data.read(indices, batch, inputs, targets);
                 StreamedBatches.checkInputs(data, indices, inputs, batch, input.size(), layout.inputIndexLimit());
-                arena.loadInputs(inputs, null, 0, batch);
+                arena.loadInputs(0, inputs, null, 0, batch);
                 forward(batch, false);
-                arena.readOutputs(batch, outputs, from * outputSize);
+                arena.readOutputs(0, batch, outputs, from * outputSize);
             }
             return Tensor.of(outputs, outputShape(samples));
         } finally {
@@ -400,6 +547,7 @@ public abstract class Model implements AutoCloseable {
      * (one device stream). Close it when done; closing the model closes its predictors.
      */
     public Predictor predictor() {
+        layout.requireSinglePorts("a predictor");
         lock.lock();
         try {
             requireOpen();
@@ -580,10 +728,10 @@ public abstract class Model implements AutoCloseable {
                     + " values (shape " + Summary.batchShape(input.shape()) + "), but the sample has " + sample.length);
         }
         DataChecks.requireFinite(input.name(), sample, sample.length);
-        arena.loadInputs(sample, null, 0, 1);
+        arena.loadInputs(0, sample, null, 0, 1);
         forward(1, false);
         float[] output = new float[layout.output().size()];
-        arena.readOutputs(1, output, 0);
+        arena.readOutputs(0, 1, output, 0);
         return output;
     }
 

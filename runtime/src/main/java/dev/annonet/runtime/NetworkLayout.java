@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 /**
  * What a generated model tells the runtime about its network, all of it decided at compile time:
- * the input and output, the per-sample size of the activation arena (offsets in generated code
+ * the inputs and outputs, the per-sample size of the activation arena (offsets in generated code
  * are per-sample offsets times the batch size), the parameter layout (trainable parameters first,
  * contiguous, so an optimizer step is one pass; then state that training updates without
  * gradients, such as BatchNormalization's moving statistics; fixed ones last) and the summary rows.
@@ -54,11 +54,11 @@ public final class NetworkLayout {
     }
 
     private final String name;
-    private final Port input;
-    private final int inputIndexLimit;
-    private final Port output;
-    private final Activation.Kind outputActivation;
-    private final int outputPreActivationOffset;
+    private final List<Port> inputs;
+    private final List<Integer> inputIndexLimits;
+    private final List<Port> outputs;
+    private final List<Activation.Kind> outputActivations;
+    private final List<Integer> outputPreActivationOffsets;
     private final int activationSize;
     private final List<Parameter> parameters;
     private final int trainableSize;
@@ -68,11 +68,14 @@ public final class NetworkLayout {
 
     private NetworkLayout(Builder b) {
         this.name = b.name;
-        this.input = Objects.requireNonNull(b.input, "input");
-        this.inputIndexLimit = b.inputIndexLimit;
-        this.output = Objects.requireNonNull(b.output, "output");
-        this.outputActivation = b.outputActivation;
-        this.outputPreActivationOffset = b.outputPreActivationOffset;
+        if (b.inputs.isEmpty() || b.outputs.isEmpty()) {
+            throw new IllegalStateException(name + " needs an input and an output");
+        }
+        this.inputs = List.copyOf(b.inputs);
+        this.inputIndexLimits = List.copyOf(b.inputIndexLimits);
+        this.outputs = List.copyOf(b.outputs);
+        this.outputActivations = List.copyOf(b.outputActivations);
+        this.outputPreActivationOffsets = List.copyOf(b.outputPreActivationOffsets);
         this.activationSize = b.activationSize;
         this.parameters = List.copyOf(b.parameters);
         this.layers = List.copyOf(b.layers);
@@ -110,27 +113,67 @@ public final class NetworkLayout {
         return name;
     }
 
+    /** The first input: the only one of a network with one. */
     public Port input() {
-        return input;
+        return inputs.get(0);
     }
 
+    /** The first output: the only one of a network with one. */
     public Port output() {
-        return output;
+        return outputs.get(0);
     }
 
-    /** 0 when the input holds real values; n when it feeds an Embedding and holds indices in [0, n). */
+    /** The inputs in declaration order. */
+    public List<Port> inputs() {
+        return inputs;
+    }
+
+    /** The outputs in the order the network names them. */
+    public List<Port> outputs() {
+        return outputs;
+    }
+
+    /** Whether the network has one input and one output, which the untyped fit, evaluate and predict take. */
+    public boolean singlePorts() {
+        return inputs.size() == 1 && outputs.size() == 1;
+    }
+
+    /** Refuses a network with several inputs or outputs for {@code what}, which reads one of each. */
+    void requireSinglePorts(String what) {
+        if (!singlePorts()) {
+            throw new IllegalArgumentException(what + " takes a network with one input and one output; " + name + " has "
+                    + inputs.size() + " inputs and " + outputs.size() + " outputs");
+        }
+    }
+
+    /** {@link #inputIndexLimit(int)} of the first input. */
     public int inputIndexLimit() {
-        return inputIndexLimit;
+        return inputIndexLimit(0);
     }
 
-    /** The activation that produced the output (LINEAR when none), which a loss may fuse with. */
+    /** 0 when input {@code i} holds real values; n when it feeds an Embedding and holds indices in [0, n). */
+    public int inputIndexLimit(int i) {
+        return inputIndexLimits.get(i);
+    }
+
+    /** {@link #outputActivation(int)} of the first output. */
     public Activation.Kind outputActivation() {
-        return outputActivation;
+        return outputActivation(0);
     }
 
-    /** Per-sample offset of the output activation's input (equal to the output's when LINEAR). */
+    /** The activation that produced output {@code o} (LINEAR when none), which a loss may fuse with. */
+    public Activation.Kind outputActivation(int o) {
+        return outputActivations.get(o);
+    }
+
+    /** {@link #outputPreActivationOffset(int)} of the first output. */
     public int outputPreActivationOffset() {
-        return outputPreActivationOffset;
+        return outputPreActivationOffset(0);
+    }
+
+    /** Per-sample offset of output {@code o}'s activation's input (equal to the output's when LINEAR). */
+    public int outputPreActivationOffset(int o) {
+        return outputPreActivationOffsets.get(o);
     }
 
     /** Values per sample in the activation arena (and in its gradient twin). */
@@ -176,11 +219,11 @@ public final class NetworkLayout {
     /** Filled in by generated code, once, in a static initializer. */
     public static final class Builder {
         private final String name;
-        private Port input;
-        private int inputIndexLimit;
-        private Port output;
-        private Activation.Kind outputActivation = Activation.Kind.LINEAR;
-        private int outputPreActivationOffset = -1;
+        private final List<Port> inputs = new ArrayList<>();
+        private final List<Integer> inputIndexLimits = new ArrayList<>();
+        private final List<Port> outputs = new ArrayList<>();
+        private final List<Activation.Kind> outputActivations = new ArrayList<>();
+        private final List<Integer> outputPreActivationOffsets = new ArrayList<>();
         private int activationSize;
         private final List<Parameter> parameters = new ArrayList<>();
         private final List<LayerRow> layers = new ArrayList<>();
@@ -190,22 +233,24 @@ public final class NetworkLayout {
             this.name = name;
         }
 
+        /** The next input, in declaration order. */
         public Builder input(String name, int offset, int... shape) {
-            this.input = new Port(name, offset, shape.clone());
+            inputs.add(new Port(name, offset, shape.clone()));
+            inputIndexLimits.add(0);
             return this;
         }
 
-        /** The input feeds an Embedding: its values are indices in [0, limit), checked before training. */
+        /** The input just added feeds an Embedding: its values are indices in [0, limit), checked before training. */
         public Builder inputIndices(int limit) {
-            this.inputIndexLimit = limit;
+            inputIndexLimits.set(inputIndexLimits.size() - 1, limit);
             return this;
         }
 
-        /** The output, the activation that produced it, and where that activation's input lives. */
+        /** The next output, the activation that produced it, and where that activation's input lives. */
         public Builder output(String name, int offset, Activation.Kind activation, int preActivationOffset, int... shape) {
-            this.output = new Port(name, offset, shape.clone());
-            this.outputActivation = activation;
-            this.outputPreActivationOffset = preActivationOffset;
+            outputs.add(new Port(name, offset, shape.clone()));
+            outputActivations.add(activation);
+            outputPreActivationOffsets.add(preActivationOffset);
             return this;
         }
 

@@ -1,6 +1,5 @@
 package dev.annonet.runtime;
 
-import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.AccuracyKind;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.LossKind;
@@ -32,22 +31,29 @@ final class Trainer {
     private final Backend backend;
     private final Optimizer optimizer;
     private final Memory[] optimizerState;
+    /** Each output's loss, weight and places; one for most networks. */
+    private final OutputHead[] heads;
+    /** The first output's loss kind, columns, rows and target width: all that sample and class weights, streamed data and the confusion matrix (one output) read. */
     private final LossKind loss;
-    /** Whether the loss works on the output activation's input and skips that activation's backward. */
-    private final boolean fused;
-    private final String[] names;
-    private final MetricCounts[] metrics;
-    /** Where each metric's counts start in {@link #stepCounts}, and (last) their total. */
-    private final int[] countOffsets;
-    /** Each metric's first result in a recorded step (the loss is result 0). */
-    private final int[] firstResults;
-    private final int outputOffset;
-    private final int preActivationOffset;
-    /** The loss sees the output as rows of its last axis. */
     private final int columns;
     private final int rowsPerSample;
     private final int targetWidth;
-    private final String targetMeaning;
+    /**
+     * Whether every output's loss works on its activation's input and skips that activation's
+     * backward; the schedule has one switch for all outputs, so one output that cannot fuse turns it off.
+     */
+    private final boolean fused;
+    /** {@code loss}, then with several outputs {@code <output>_loss} for each, then the metrics. */
+    private final String[] names;
+    /** The number of losses among {@link #names}: 1, or 1 + the outputs. */
+    private final int lossCount;
+    private final MetricCounts[] metrics;
+    /** The output each metric counts. */
+    private final int[] metricHeads;
+    /** Where each metric's counts start in {@link #stepCounts}, and (last) their total. */
+    private final int[] countOffsets;
+    /** Each metric's first result in a recorded step (each output's loss is a result, in order, before them). */
+    private final int[] firstResults;
     private final int trainableSize;
     private long shuffleSeed;
     /** The backend's step recorder, or null when it runs every kernel call as it comes. */
@@ -55,6 +61,8 @@ final class Trainer {
     /** What a recording runs: the step on {@code recordedBatch} samples (a field, so no lambda per step). */
     private final Runnable recordStep = () -> runStep(this.recordedBatch);
     private final long[] stepCounts;
+    /** Each output's loss sum of the step, unweighted. */
+    private final double[] stepLosses;
     /** Host copies of a batch's outputs and targets, for the confusion matrix; grown as needed. */
     private float[] outputs;
     private float[] targets;
@@ -88,54 +96,66 @@ final class Trainer {
      * leaves the model's optimizer state and recordings as they were), then takes fresh optimizer
      * state from the model.
      */
-    Trainer(Model model, Arena arena, Optimizer optimizer, Loss loss, Metric[] metrics, long shuffleSeed) {
+    Trainer(Model model, Arena arena, Optimizer optimizer, Loss[] losses, float[] lossWeights, Metric[][] metrics,
+            long shuffleSeed) {
         NetworkLayout layout = model.layout();
-        NetworkLayout.Port output = layout.output();
         this.model = model;
         this.arena = arena;
         this.backend = model.backend;
         this.optimizer = optimizer;
-        this.loss = loss.kind();
-        this.fused = fusable(layout.outputActivation(), loss.kind());
-        this.outputOffset = output.offset();
-        this.preActivationOffset = layout.outputPreActivationOffset();
-        this.columns = output.shape()[output.shape().length - 1];
-        this.rowsPerSample = output.size() / columns;
+        this.heads = new OutputHead[losses.length];
+        int targetOffset = 0;
+        for (int o = 0; o < heads.length; o++) {
+            heads[o] = new OutputHead(layout, o, losses[o], lossWeights[o], targetOffset);
+            targetOffset += heads[o].targetWidth;
+        }
+        this.loss = heads[0].kind;
+        this.columns = heads[0].columns;
+        this.rowsPerSample = heads[0].rowsPerSample;
+        this.targetWidth = heads[0].targetWidth;
+        this.fused = Arrays.stream(heads).allMatch(head -> head.fusable);
+        this.stepLosses = new double[heads.length];
         this.trainableSize = layout.trainableSize();
         this.shuffleSeed = shuffleSeed;
         this.learningRate = optimizer.learningRate();
-        this.names = new String[1 + metrics.length];
-        this.metrics = new MetricCounts[metrics.length];
-        this.firstResults = new int[metrics.length];
-        names[0] = "loss";
-        int results = 1;
-        for (int m = 0; m < metrics.length; m++) {
-            Metric metric = Objects.requireNonNull(metrics[m], "metric");
-            if (Arrays.asList(names).contains(metric.name())) {
-                throw new IllegalArgumentException("metric '" + metric.name() + "' is given twice (Metric.named gives"
-                        + " one of them another name)");
-            }
-            names[1 + m] = metric.name();
-            this.metrics[m] = metric.bind(loss, columns);
-            firstResults[m] = results;
-            results += this.metrics[m].results();
+        boolean several = heads.length > 1;
+        List<String> named = new ArrayList<>(List.of("loss"));
+        if (several) {
+            Arrays.stream(heads).forEach(head -> named.add(head.name + "_loss"));
         }
+        this.lossCount = named.size();
+        List<MetricCounts> bound = new ArrayList<>();
+        List<Integer> boundHeads = new ArrayList<>();
+        List<Integer> firsts = new ArrayList<>();
+        int results = heads.length;
+        for (int o = 0; o < heads.length; o++) {
+            for (Metric given : metrics[o]) {
+                Metric metric = Objects.requireNonNull(given, "metric");
+                String name = several ? heads[o].name + "_" + metric.name() : metric.name();
+                if (named.contains(name)) {
+                    throw new IllegalArgumentException("metric '" + name + "' is given twice (Metric.named gives"
+                            + " one of them another name)");
+                }
+                named.add(name);
+                MetricCounts counts = metric.bind(losses[o], heads[o].columns);
+                bound.add(counts);
+                boundHeads.add(o);
+                firsts.add(results);
+                results += counts.results();
+            }
+        }
+        this.names = named.toArray(String[]::new);
+        this.metrics = bound.toArray(MetricCounts[]::new);
+        this.metricHeads = boundHeads.stream().mapToInt(Integer::intValue).toArray();
+        this.firstResults = firsts.stream().mapToInt(Integer::intValue).toArray();
         if (results > StepReplay.MAX_RESULTS) {
-            throw new IllegalArgumentException("the metrics " + Arrays.asList(metrics) + " count " + (results - 1)
-                    + " values a step, more than the " + (StepReplay.MAX_RESULTS - 1) + " a step may (an AUC counts two"
-                    + " a threshold)");
+            throw new IllegalArgumentException("the metrics " + (several ? Arrays.deepToString(metrics)
+                    : Arrays.toString(metrics[0])) + " count "
+                    + (results - heads.length) + " values a step, more than the " + (StepReplay.MAX_RESULTS - heads.length)
+                    + " a step may (an AUC counts two a threshold)");
         }
         this.countOffsets = MetricCounts.offsets(this.metrics);
-        this.stepCounts = new long[countOffsets[metrics.length]];
-        String outputName = "output '" + output.name() + "' of shape " + Summary.batchShape(output.shape());
-        if (loss.kind() == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY) {
-            this.targetWidth = rowsPerSample;
-            this.targetMeaning = "one class index per row of " + outputName + " for " + loss.name();
-        } else {
-            this.targetWidth = output.size();
-            this.targetMeaning = (loss.kind() == LossKind.CATEGORICAL_CROSSENTROPY ? "one-hot rows (Labels.oneHot) for " : "")
-                    + outputName + " with " + loss.name();
-        }
+        this.stepCounts = new long[countOffsets[this.metrics.length]];
         this.optimizerState = model.freshOptimizerState(optimizer.stateBuffers());
         this.replay = backend.stepReplay();
         if (replay != null) {
@@ -154,28 +174,30 @@ final class Trainer {
         weighted = weights;
     }
 
-    /** Softmax + categorical cross-entropy and sigmoid + binary cross-entropy have a simple joint gradient. */
-    private static boolean fusable(Activation.Kind activation, LossKind loss) {
-        return switch (loss) {
-            case CATEGORICAL_CROSSENTROPY, SPARSE_CATEGORICAL_CROSSENTROPY -> activation == Activation.Kind.SOFTMAX;
-            case BINARY_CROSSENTROPY -> activation == Activation.Kind.SIGMOID;
-            case MEAN_SQUARED_ERROR -> false;
-        };
-    }
-
-    History fit(Tensor x, Tensor y, Fit options) {
+    /** Fit on tensors: one per input ({@code x}) and one of targets per output ({@code y}). */
+    History fit(Tensor[] x, Tensor[] y, Fit options) {
         checkData("x", x, "y", y);
-        int samples = x.samples();
-        float[] weights = lossWeights(options, y, samples);
+        int samples = x[0].samples();
+        if (heads.length > 1 && (options.sampleWeight() != null || options.classWeight() != null)) {
+            throw new IllegalArgumentException("sampleWeight and classWeight weigh the loss of a network with one output;"
+                    + " " + model.name() + " has " + heads.length + ": weigh its outputs' losses at compile");
+        }
+        float[] weights = lossWeights(options, y[0], samples);
         int trained = samples - heldOut(options, samples);
         BatchSource validation = options.hasValidationData() ? checkedValidationData(options)
-                : trained < samples ? new HostBatches(x, y, targetWidth, options.sampleWeight() != null ? weights : null,
-                        trained, samples - trained)
+                : trained < samples ? hostBatches(x, y, options.sampleWeight() != null ? weights : null, trained, samples - trained)
                 : null;
-        ResidentData resident = ResidentData.of(backend, x, y, targetWidth, weights, trained);
-        try (BatchSource training = resident != null ? resident : new HostBatches(x, y, targetWidth, weights, 0, trained)) {
+        ResidentData resident = model.layout().singlePorts()
+                ? ResidentData.of(backend, x[0], y[0], targetWidth, weights, trained) : null;
+        try (BatchSource training = resident != null ? resident : hostBatches(x, y, weights, 0, trained)) {
             return fit(training, validation, options);
         }
+    }
+
+    private HostBatches hostBatches(Tensor[] x, Tensor[] y, float[] weights, int first, int count) {
+        int[] widths = Arrays.stream(heads).mapToInt(head -> head.targetWidth).toArray();
+        int[] offsets = Arrays.stream(heads).mapToInt(head -> head.targetOffset).toArray();
+        return new HostBatches(x, y, widths, offsets, weights, first, count);
     }
 
     /**
@@ -184,6 +206,7 @@ final class Trainer {
      */
     History fit(Dataset data, Fit options) {
         Objects.requireNonNull(data, "dataset");
+        model.layout().requireSinglePorts("a Dataset");
         if (options.dataParallel() != null) {
             throw new IllegalArgumentException("data-parallel fit takes tensors, fit(x, y, options): a Dataset is read"
                     + " a whole batch ahead, not a rank's slice of it");
@@ -205,6 +228,7 @@ final class Trainer {
 
     /** The loss and metrics over a dataset, read a batch ahead. */
     Evaluation evaluate(Dataset data, int batchSize) {
+        model.layout().requireSinglePorts("a Dataset");
         int samples = datasetSamples(Objects.requireNonNull(data, "dataset"));
         try (StreamedBatches source = streamed(data, 0, samples, batchSize, null)) {
             return evaluation(source, batchSize, 0);
@@ -232,10 +256,12 @@ final class Trainer {
     }
 
     private BatchSource checkedValidationData(Fit options) {
-        checkData("validation x", options.validationX(), "validation y", options.validationY());
-        return new HostBatches(options.validationX(), options.validationY(), targetWidth, null, 0,
-                options.validationX().samples());
+        Tensor[] x = options.validationInputs();
+        Tensor[] y = options.validationTargets();
+        checkData("validation x", x, "validation y", y);
+        return hostBatches(x, y, null, 0, x[0].samples());
     }
+
 
     /**
      * The samples a validation split holds out of {@code samples}: those after the first
@@ -419,6 +445,7 @@ final class Trainer {
 
     /** This rank's part of a data-parallel fit, after checking that this configuration can run it. */
     private DataParallel dataParallel(Communicator communicator) {
+        model.layout().requireSinglePorts("data-parallel fit");
         if (replay != null) {
             throw new IllegalArgumentException("data-parallel fit runs on backends that run kernel by kernel, such as"
                     + " the cpu backend; " + backend.name() + " replays recorded steps");
@@ -496,15 +523,16 @@ final class Trainer {
     }
 
     /** Keras's evaluate: the loss, the metrics and the confusion matrix, with a progress bar at verbose 1 or 2. */
-    Evaluation evaluate(Tensor x, Tensor y, int batchSize, int verbose) {
+    Evaluation evaluate(Tensor[] x, Tensor[] y, int batchSize, int verbose) {
         checkData("x", x, "y", y);
-        return evaluation(new HostBatches(x, y, targetWidth, null, 0, x.samples()), batchSize, verbose);
+        return evaluation(hostBatches(x, y, null, 0, x[0].samples()), batchSize, verbose);
     }
 
     private Evaluation evaluation(BatchSource source, int batchSize, int verbose) {
         Tally tally = newTally();
         int classes = ConfusionMatrix.classesOf(Metrics.accuracy().accuracyFor(loss, columns), columns);
-        ConfusionMatrix confusion = classes <= ConfusionMatrix.MAX_CLASSES ? new ConfusionMatrix(classes) : null;
+        ConfusionMatrix confusion = heads.length == 1 && classes <= ConfusionMatrix.MAX_CLASSES
+                ? new ConfusionMatrix(classes) : null;
         ProgressBar progress = ProgressBar.pass(System.out, verbose, steps(source.samples(), batchSize), names);
         progress.startEpoch(1);
         evaluate(source, batchSize, tally, confusion, progress);
@@ -524,7 +552,7 @@ final class Trainer {
             outputs = new float[batch * outputSize];
             targets = new float[batch * targetWidth];
         }
-        arena.readOutputs(batch, outputs, 0);
+        arena.readOutputs(0, batch, outputs, 0);
         backend.download(arena.targets(), 0, targets, 0, batch * targetWidth);
         confusion.add(kind, batch * rowsPerSample, columns, outputs, targets, 0);
     }
@@ -536,7 +564,7 @@ final class Trainer {
 
     /** Running sums for this configuration's loss and metrics. */
     Tally newTally() {
-        return new Tally(metrics);
+        return new Tally(lossCount, metrics);
     }
 
     /**
@@ -546,8 +574,8 @@ final class Trainer {
      * graphs) records the step once per batch size and replays it.
      */
     void trainBatch(Tensor x, Tensor y, int[] order, int from, int batch, Tally tally) {
-        arena.loadInputs(x.values(), order, from, batch);
-        arena.loadTargets(y.values(), targetWidth, order, from, batch);
+        arena.loadInputs(0, x.values(), order, from, batch);
+        arena.loadTargets(y.values(), targetWidth, 0, order, from, batch);
         trainLoadedBatch(batch, batch * rowsPerSample, tally);
     }
 
@@ -618,18 +646,56 @@ final class Trainer {
             return true;
         }
         replay.collect();
-        stepLoss = replay.result(0);
+        int batch = pendingRows / rowsPerSample;
+        for (int o = 0; o < heads.length; o++) {
+            stepLosses[o] = replay.result(o);
+        }
+        stepLoss = totalLoss();
         for (int m = 0; m < metrics.length; m++) {
-            metrics[m].collect(replay, firstResults[m], pendingRows, stepCounts, countOffsets[m]);
+            metrics[m].collect(replay, firstResults[m], batch * heads[metricHeads[m]].rowsPerSample, stepCounts, countOffsets[m]);
         }
         addStep(tally, pendingRows);
         pendingRows = -1;
         return requireFiniteLoss(pendingBatchNumber);
     }
 
+    /** Adds the step's losses and counts; {@code rows} are the first output's. */
     private void addStep(Tally tally, int rows) {
-        tally.addLoss(stepLoss, rows);
+        addLosses(tally, stepLoss, rows);
         tally.addCounts(stepCounts);
+    }
+
+    /**
+     * The total loss is {@code loss}'s sum over {@code rows} rows of the only output; with several
+     * outputs it is Keras's sum of each output's mean loss times its weight, summed over the
+     * batch's samples, and each output's own loss follows it.
+     */
+    private void addLosses(Tally tally, double loss, int rows) {
+        if (heads.length == 1) {
+            tally.addLoss(0, loss, rows);
+            return;
+        }
+        int batch = rows / rowsPerSample;
+        tally.addLoss(0, loss, batch);
+        for (int o = 0; o < heads.length; o++) {
+            tally.addLoss(1 + o, stepLosses[o], batch * heads[o].rowsPerSample);
+        }
+    }
+
+    /**
+     * The step's total from {@link #stepLosses}: the only output's sum over its rows times its
+     * weight; with several, the sum over the batch's samples of each output's loss per sample
+     * times its weight.
+     */
+    private double totalLoss() {
+        if (heads.length == 1) {
+            return heads[0].weight * stepLosses[0];
+        }
+        double total = 0;
+        for (int o = 0; o < heads.length; o++) {
+            total += heads[o].weight * stepLosses[o] / heads[o].rowsPerSample;
+        }
+        return total;
     }
 
     /**
@@ -640,6 +706,7 @@ final class Trainer {
         if (batch == 0) { // a data-parallel rank whose slice of a small last batch is empty
             backend.fill(model.gradients(), 0, trainableSize, 0f);
             stepLoss = 0;
+            Arrays.fill(stepLosses, 0);
             Arrays.fill(stepCounts, 0);
         } else {
             forwardAndBackward(batch);
@@ -650,15 +717,24 @@ final class Trainer {
         optimizer.update(backend, trainableSize, model.parameters(), model.gradients(), optimizerState, learningRate, updates);
     }
 
+    /**
+     * Each output's loss writes the gradient of its share of the total, its weight over its rows
+     * (the only output's: over {@link #gradientRows}), where the backward pass starts from it.
+     */
     private void forwardAndBackward(int batch) {
         model.forward(batch, true);
         Memory activations = model.activations();
-        int rows = batch * rowsPerSample;
-        int gradientOffset = fused ? preActivationOffset : outputOffset;
-        stepLoss = backend.loss(loss, fused, rows, columns,
-                activations, outputOffset * batch, activations, preActivationOffset * batch, arena.targets(), 0,
-                weighted ? arena.weights() : null, 0, model.activationGradients(), gradientOffset * batch, 1f / gradientRows);
-        countMetrics(batch, rows);
+        for (int o = 0; o < heads.length; o++) {
+            OutputHead head = heads[o];
+            int gradientOffset = fused ? head.preActivationOffset : head.outputOffset;
+            float scale = head.weight / (heads.length == 1 ? gradientRows : batch * head.rowsPerSample);
+            stepLosses[o] = backend.loss(head.kind, fused, batch * head.rowsPerSample, head.columns,
+                    activations, head.outputOffset * batch, activations, head.preActivationOffset * batch,
+                    arena.targets(), head.targetOffset * batch, weighted ? arena.weights() : null, 0,
+                    model.activationGradients(), gradientOffset * batch, scale);
+        }
+        stepLoss = totalLoss();
+        countMetrics(batch);
         model.backward(batch, fused);
     }
 
@@ -679,10 +755,14 @@ final class Trainer {
             source.load(arena, from, batch);
             model.forward(batch, false);
             Memory activations = model.activations();
-            int rows = batch * rowsPerSample;
-            tally.addLoss(backend.lossValue(loss, fused, rows, columns, activations, outputOffset * batch,
-                    activations, preActivationOffset * batch, arena.targets(), 0, weights, 0), rows);
-            countMetrics(batch, rows);
+            for (int o = 0; o < heads.length; o++) {
+                OutputHead head = heads[o];
+                stepLosses[o] = backend.lossValue(head.kind, fused, batch * head.rowsPerSample, head.columns, activations,
+                        head.outputOffset * batch, activations, head.preActivationOffset * batch, arena.targets(),
+                        head.targetOffset * batch, weights, 0);
+            }
+            addLosses(tally, totalLoss(), batch * rowsPerSample);
+            countMetrics(batch);
             tally.addCounts(stepCounts);
             if (confusion != null) {
                 countConfusion(confusion, batch);
@@ -694,27 +774,30 @@ final class Trainer {
     }
 
     /** The metrics' counts of the batch in the arena, after its forward pass, into {@code stepCounts}. */
-    private void countMetrics(int batch, int rows) {
+    private void countMetrics(int batch) {
         for (int m = 0; m < metrics.length; m++) {
-            metrics[m].count(backend, rows, columns, model.activations(), outputOffset * batch, arena.targets(),
-                    stepCounts, countOffsets[m]);
+            OutputHead head = heads[metricHeads[m]];
+            metrics[m].count(backend, batch * head.rowsPerSample, head.columns, model.activations(), head.outputOffset * batch,
+                    arena.targets(), head.targetOffset * batch, stepCounts, countOffsets[m]);
         }
     }
 
     /** Checked before anything changes, so bad data never leaves a model half-trained. */
-    private void checkData(String xName, Tensor x, String yName, Tensor y) {
-        Objects.requireNonNull(x, xName);
-        Objects.requireNonNull(y, yName);
-        DataChecks.requireInputs(xName, x, model.layout().input());
-        DataChecks.requireNotEmpty(xName, x);
-        DataChecks.requireTargets(yName, y, x.samples(), targetWidth, targetMeaning);
-        DataChecks.requireFinite(xName, x);
-        DataChecks.requireFinite(yName, y);
-        if (model.layout().inputIndexLimit() > 0) {
-            DataChecks.requireIndices(xName, x, model.layout().input(), model.layout().inputIndexLimit());
+    /**
+     * One tensor of samples per input and one of targets per output; a tensor is called
+     * {@code xName} (or {@code yName}) when the network has one input (output), else by its layer.
+     */
+    private void checkData(String xName, Tensor[] x, String yName, Tensor[] y) {
+        NetworkLayout layout = model.layout();
+        Model.checkInputs(layout, xName, x);
+        if (y.length != heads.length) {
+            throw new IllegalArgumentException(yName + ": " + model.name() + " has " + heads.length + " outputs, but "
+                    + y.length + " tensors of targets were given");
         }
-        if (loss == LossKind.SPARSE_CATEGORICAL_CROSSENTROPY) {
-            DataChecks.requireClassIndices(yName, y, columns);
+        DataChecks.requireNotEmpty(layout.singlePorts() ? xName : layout.input().name(), x[0]);
+        for (int o = 0; o < heads.length; o++) {
+            String name = heads.length == 1 ? yName : yName + " '" + heads[o].name + "'";
+            heads[o].requireTargets(name, Objects.requireNonNull(y[o], name), x[0].samples());
         }
     }
 

@@ -199,7 +199,7 @@ class MetricsTest {
         MetricCounts counts = metric.bind(loss, cols);
         int rows = y.length / cols;
         int targetWidth = targets.length / rows;
-        Tally tally = new Tally(new MetricCounts[] {counts});
+        Tally tally = new Tally(1, new MetricCounts[] {counts});
         long[] batchCounts = new long[counts.size()];
         try (Backend backend = new ReferenceBackend()) {
             Memory output = backend.allocate(y.length);
@@ -208,7 +208,7 @@ class MetricsTest {
             int from = 0;
             for (int batch : batchRows.length == 0 ? new int[] {rows} : batchRows) {
                 backend.upload(targets, from * targetWidth, target, 0, batch * targetWidth);
-                counts.count(backend, batch, cols, output, from * cols, target, batchCounts, 0);
+                counts.count(backend, batch, cols, output, from * cols, target, 0, batchCounts, 0);
                 tally.addCounts(batchCounts);
                 from += batch;
             }

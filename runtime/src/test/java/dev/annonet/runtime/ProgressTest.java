@@ -55,8 +55,8 @@ class ProgressTest {
     void theRunningBarShowsProgressAndEta() {
         long[] now = {0};
         ProgressBar progress = new ProgressBar(out, 1, 20, 10, new String[] {"loss", "accuracy"}, () -> now[0], true);
-        Tally tally = new Tally(new MetricCounts[] {MetricCounts.accuracy(AccuracyKind.CATEGORICAL, 10)});
-        tally.addLoss(2.5, 10);
+        Tally tally = new Tally(1, new MetricCounts[] {MetricCounts.accuracy(AccuracyKind.CATEGORICAL, 10)});
+        tally.addLoss(0, 2.5, 10);
         tally.addCounts(new long[] {9, 10});
         progress.startEpoch(3);
         now[0] = 300_000_000L;
@@ -75,8 +75,8 @@ class ProgressTest {
     void aShorterRedrawClearsTheLongerOneAndLongEtasReadAsClockTimes() {
         long[] now = {0};
         ProgressBar progress = new ProgressBar(out, 1, 1, 100, new String[] {"loss"}, () -> now[0], true);
-        Tally tally = new Tally(new MetricCounts[0]);
-        tally.addLoss(1e-5, 1);
+        Tally tally = new Tally(1, new MetricCounts[0]);
+        tally.addLoss(0, 1e-5, 1);
         progress.startEpoch(1);
         now[0] = 74_000_000_000L;
         progress.stepDone(1, tally);
@@ -91,8 +91,8 @@ class ProgressTest {
     void intoALogTheBarIsWrittenOnceAnEpochWithoutRedraws() {
         long[] now = {0};
         ProgressBar progress = new ProgressBar(out, 1, 1, 10, new String[] {"loss"}, () -> now[0], false);
-        Tally tally = new Tally(new MetricCounts[0]);
-        tally.addLoss(2.5, 10);
+        Tally tally = new Tally(1, new MetricCounts[0]);
+        tally.addLoss(0, 2.5, 10);
         progress.startEpoch(1);
         for (int step = 1; step <= 10; step++) {
             now[0] += 100_000_000L;

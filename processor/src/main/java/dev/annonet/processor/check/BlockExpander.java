@@ -62,11 +62,24 @@ final class BlockExpander {
         this.diagnostics = diagnostics;
     }
 
-    /** The network's layers, blocks expanded, in declaration order; empty when a use of a block is wrong. */
-    static Optional<List<LayerNode>> expand(NetworkSpec network, Diagnostics diagnostics) {
+    /**
+     * The network's layers, blocks expanded, in declaration order, and the network with its
+     * {@code outputs} resolved (a block's use names its output layer).
+     */
+    record Expansion(NetworkSpec network, List<LayerNode> layers) {
+    }
+
+    /** The network expanded; empty when a use of a block is wrong. */
+    static Optional<Expansion> expand(NetworkSpec network, Diagnostics diagnostics) {
         BlockExpander expander = new BlockExpander(network, diagnostics);
-        expander.expand(new Scope(network.members(), "", null, null, null, Map.of(), List.of()));
-        return expander.failed ? Optional.empty() : Optional.of(List.copyOf(expander.layers));
+        Scope top = new Scope(network.members(), "", null, null, null, Map.of(), List.of());
+        expander.expand(top);
+        Attribute<List<String>> outputs = network.outputs();
+        List<String> resolved = outputs.value().stream().map(name -> expander.resolve(name, top, null)).toList();
+        NetworkSpec expanded = new NetworkSpec(network.type(), network.annotation(), network.modelName(),
+                new Attribute<>(outputs.name(), resolved, outputs.written()), network.members(),
+                network.inheritedAbstractMethods(), network.blocks());
+        return expander.failed ? Optional.empty() : Optional.of(new Expansion(expanded, List.copyOf(expander.layers)));
     }
 
     /** Expands the scope's members in order; returns the name of the last one's output (null if none). */
@@ -131,7 +144,11 @@ final class BlockExpander {
         return new Attribute<>(from.name(), resolved, from.written());
     }
 
-    /** The layer {@code name} stands for in the scope; inside a block, a name that is no member is an error. */
+    /**
+     * The layer {@code name} stands for in the scope; inside a block, a name that is no member is an
+     * error at {@code at}. At the network's level a name that is no member stays as it is, for the graph
+     * rules to report.
+     */
     private String resolve(String name, Scope scope, Source at) {
         if (scope.inBlock() && name.equals(Block.INPUT)) {
             if (scope.input() == null) {

@@ -42,14 +42,40 @@ final class GraphRules {
             }
         }
         reportCycles();
-        LayerNode output = nodes.get(nodes.size() - 1);
-        if (!output.spec().takesInput()) {
-            output.error(diagnostics, "the last declared layer is the network's output, but it is an @Input;"
-                    + " declare the output layer last");
-        } else if (complete) {
-            reportUnused(output);
+        List<LayerNode> outputs = outputs(byName);
+        if (complete && !outputs.isEmpty() && reportUnused(outputs)) {
+            reportSharedLayers(outputs);
         }
-        return new LayerGraph(nodes, inputs, output);
+        return new LayerGraph(nodes, inputs, outputs);
+    }
+
+    /** The layers {@code @Network(outputs)} names, or the last declared layer when it names none; empty after an error. */
+    private List<LayerNode> outputs(Map<String, LayerNode> byName) {
+        List<String> names = network.outputs().value();
+        if (names.isEmpty()) {
+            LayerNode last = nodes.get(nodes.size() - 1);
+            if (!last.spec().takesInput()) {
+                last.error(diagnostics, "the last declared layer is the network's output, but it is an @Input;"
+                        + " declare the output layer last");
+                return List.of();
+            }
+            return List.of(last);
+        }
+        List<LayerNode> outputs = new ArrayList<>();
+        String network = this.network.type().getSimpleName().toString();
+        for (int i = 0; i < names.size(); i++) {
+            LayerNode output = byName.get(names.get(i));
+            String problem = output == null ? "names no layer of " + network
+                    : outputs.contains(output) ? "is named twice"
+                    : !output.spec().takesInput() ? "is an @Input; an output is a layer that computes from the inputs"
+                    : null;
+            if (problem == null) {
+                outputs.add(output);
+            } else {
+                diagnostics.error(this.network.outputAt(i), "@Network(outputs = ...): '" + names.get(i) + "' " + problem);
+            }
+        }
+        return outputs.size() == names.size() ? outputs : List.of();
     }
 
     private void resolveInput(LayerNode node, Attribute<List<String>> from, LayerNode previous, Map<String, LayerNode> byName) {
@@ -113,16 +139,38 @@ final class GraphRules {
                 + " makes a cycle of inputs: " + steps);
     }
 
-    /** Every layer takes one input, so the layers the output uses are the chain of inputs from it. */
-    private void reportUnused(LayerNode output) {
+    /** Every layer takes one input, so the layers an output uses are the chain of inputs from it. True when all are used. */
+    private boolean reportUnused(List<LayerNode> outputs) {
         Set<LayerNode> used = new HashSet<>();
-        for (LayerNode node = output; node != null; node = inputs.get(node)) {
-            used.add(node);
-        }
-        for (LayerNode node : nodes) {
-            if (!used.contains(node)) {
-                diagnostics.error(node.spec().source(), "'" + node.name() + "' is not used by the output '" + output.name() + "'");
+        for (LayerNode output : outputs) {
+            for (LayerNode node = output; node != null; node = inputs.get(node)) {
+                used.add(node);
             }
         }
+        String users = outputs.size() == 1 ? "the output '" + outputs.get(0).name() + "'"
+                : "any output (" + outputs.stream().map(LayerNode::name).collect(Collectors.joining(", ")) + ")";
+        for (LayerNode node : nodes) {
+            if (!used.contains(node)) {
+                diagnostics.error(node.spec().source(), "'" + node.name() + "' is not used by " + users);
+            }
+        }
+        return used.size() == nodes.size();
+    }
+
+    /**
+     * Two paths to the loss through one computed layer would each overwrite its gradient: only an
+     * {@code @Input}, which needs none, may feed several layers, and an output feeds none.
+     */
+    private void reportSharedLayers(List<LayerNode> outputs) {
+        Map<LayerNode, LayerNode> firstReader = new HashMap<>();
+        inputs.forEach((reader, input) -> {
+            LayerNode first = firstReader.putIfAbsent(input, reader);
+            if (outputs.contains(input)) {
+                reader.error(diagnostics, "'" + input.name() + "' is an output, and an output feeds no layer");
+            } else if (first != null && input.spec().takesInput()) {
+                reader.error(diagnostics, "'" + input.name() + "' already feeds '" + first.name() + "'; only an @Input"
+                        + " may feed several layers");
+            }
+        });
     }
 }

@@ -14,16 +14,17 @@ public final class NetworkChecker {
     private NetworkChecker() {
     }
 
-    public static Optional<CheckedNetwork> check(NetworkSpec network, Diagnostics diagnostics) {
-        if (!DeclarationRules.checkType(network, diagnostics)) {
+    public static Optional<CheckedNetwork> check(NetworkSpec declared, Diagnostics diagnostics) {
+        if (!DeclarationRules.checkType(declared, diagnostics)) {
             return Optional.empty();
         }
-        DeclarationRules.checkMembers(network, diagnostics);
-        Optional<List<LayerNode>> expanded = BlockExpander.expand(network, diagnostics);
-        if (expanded.isEmpty()) {
+        DeclarationRules.checkMembers(declared, diagnostics);
+        Optional<BlockExpander.Expansion> expansion = BlockExpander.expand(declared, diagnostics);
+        if (expansion.isEmpty()) {
             return Optional.empty();
         }
-        List<LayerNode> nodes = expanded.get();
+        NetworkSpec network = expansion.get().network();
+        List<LayerNode> nodes = expansion.get().layers();
         if (nodes.stream().noneMatch(node -> !node.spec().takesInput())) {
             diagnostics.error(network.source(), network.type().getSimpleName() + " declares no @Input layer");
         }
@@ -47,11 +48,11 @@ public final class NetworkChecker {
             checkedLayer(node, graph, resolved, checked);
         }
         List<CheckedLayer> layers = graph.nodes().stream().map(checked::get).toList();
-        CheckedLayer input = layers.stream().filter(layer -> layer.input() == null).findFirst().orElseThrow();
+        List<CheckedLayer> inputs = layers.stream().filter(layer -> layer.input() == null).toList();
         String modelName = network.modelName().value().isEmpty()
                 ? network.type().getSimpleName() + "Model"
                 : network.modelName().value();
-        return new CheckedNetwork(network.type(), modelName, layers, input, checked.get(graph.output()));
+        return new CheckedNetwork(network.type(), modelName, layers, inputs, graph.outputs().stream().map(checked::get).toList());
     }
 
     /** Inputs first: a layer refers to its input's {@link CheckedLayer}. The graph is acyclic by now. */

@@ -7,18 +7,13 @@ import javax.lang.model.element.TypeElement;
 /**
  * Everything the writer needs, decided: the memory layout (arena tensors in order, parameters
  * trainable first), the constants the schedule uses (windows in order of first use) and the forward and backward schedules.
- * {@code outputActivation} produced the output from {@code outputPreActivation}; a loss may fuse
- * with it (LINEAR and the output itself when no activation did). {@code inputIndexLimit} is 0, or
- * the Embedding table size when the input feeds an Embedding (its values are then indices).
+ * The inputs in declaration order and the outputs in the order the network names them.
  */
 public record NetworkPlan(
         TypeElement declaration,
         String modelName,
-        Port input,
-        int inputIndexLimit,
-        Port output,
-        Activation.Kind outputActivation,
-        ArenaTensor outputPreActivation,
+        List<InputPort> inputs,
+        List<OutputPort> outputs,
         List<ArenaTensor> tensors,
         int activationSize,
         List<ParameterSlot> parameters,
@@ -28,4 +23,15 @@ public record NetworkPlan(
         List<LayerEntry> layers,
         List<Block> forward,
         List<Block> backward) {
+
+    /** An input: {@code indexLimit} is 0, or the Embedding table size when it feeds an Embedding (its values are then indices). */
+    public record InputPort(Port port, int indexLimit) {
+    }
+
+    /**
+     * An output: {@code activation} produced it from {@code preActivation}, and a loss may fuse with
+     * it (LINEAR and the output itself when no activation did).
+     */
+    public record OutputPort(Port port, Activation.Kind activation, ArenaTensor preActivation) {
+    }
 }

@@ -16,24 +16,21 @@ public final class Planner {
     }
 
     public static NetworkPlan plan(CheckedNetwork network) {
-        List<CheckedLayer> order = topologicalOrder(network.output());
+        List<CheckedLayer> order = topologicalOrder(network.outputs());
         MemoryLayout memory = new MemoryLayout(order, network.layers());
-        Scheduler scheduler = new Scheduler(memory, order, network.output());
+        Scheduler scheduler = new Scheduler(memory, order, network.outputs());
         List<Block> forward = order.stream().map(scheduler::forward).toList();
         List<Block> backward = new ArrayList<>();
         for (int i = order.size() - 1; i >= 0; i--) {
             backward.add(scheduler.backward(order.get(i)));
         }
-        CheckedLayer output = network.output();
-        boolean activated = output.layer().activation().isPresent();
         return new NetworkPlan(
                 network.type(),
                 network.modelName(),
-                port(network.input(), memory),
-                inputIndexLimit(network.layers(), network.input()),
-                port(output, memory),
-                output.layer().activation().map(ResolvedLayer.Activated::kind).orElse(Activation.Kind.LINEAR),
-                activated ? memory.preActivation(output) : memory.output(output),
+                network.inputs().stream()
+                        .map(input -> new NetworkPlan.InputPort(port(input, memory), inputIndexLimit(network.layers(), input)))
+                        .toList(),
+                network.outputs().stream().map(output -> outputPort(output, memory)).toList(),
                 memory.tensors(),
                 memory.arenaSize(),
                 memory.parameters(),
@@ -45,10 +42,10 @@ public final class Planner {
                 backward);
     }
 
-    /** Inputs before the layers that take them, found from the output (every layer leads to it). */
-    static List<CheckedLayer> topologicalOrder(CheckedLayer output) {
+    /** Inputs before the layers that take them, found from the outputs (every layer leads to one). */
+    static List<CheckedLayer> topologicalOrder(List<CheckedLayer> outputs) {
         Set<CheckedLayer> order = new LinkedHashSet<>();
-        visit(output, order);
+        outputs.forEach(output -> visit(output, order));
         return List.copyOf(order);
     }
 
@@ -66,6 +63,13 @@ public final class Planner {
                 .mapToInt(layer -> layer.layer().indexLimit())
                 .min()
                 .orElse(0);
+    }
+
+    private static NetworkPlan.OutputPort outputPort(CheckedLayer output, MemoryLayout memory) {
+        Activation.Kind activation = output.layer().activation().map(ResolvedLayer.Activated::kind).orElse(Activation.Kind.LINEAR);
+        boolean activated = output.layer().activation().isPresent();
+        return new NetworkPlan.OutputPort(port(output, memory), activation,
+                activated ? memory.preActivation(output) : memory.output(output));
     }
 
     private static Port port(CheckedLayer layer, MemoryLayout memory) {

@@ -18,20 +18,20 @@ import java.util.Set;
  *
  * <p>Backward computes a gradient only where a trainable parameter lies upstream: an input's
  * gradient is never computed, nor that of a layer fed only by fixed weights. Every tensor has one
- * consumer (all layers take one input and lead to the output), so gradients overwrite rather
- * than accumulate.
+ * consumer (all layers take one input and lead to an output; only an input feeds several), so
+ * gradients overwrite rather than accumulate.
  */
 final class Scheduler {
     private final MemoryLayout memory;
-    private final CheckedLayer outputLayer;
+    private final List<CheckedLayer> outputLayers;
     private final Set<CheckedLayer> needGradient = new HashSet<>();
     private final Map<CheckedLayer, ActivationFunctionPlan> functions = new LinkedHashMap<>();
     private final Map<CheckedLayer, DropoutPlan> dropouts = new LinkedHashMap<>();
     private final Map<CheckedLayer, WindowPlan> windows = new LinkedHashMap<>();
 
-    Scheduler(MemoryLayout memory, List<CheckedLayer> topologicalOrder, CheckedLayer outputLayer) {
+    Scheduler(MemoryLayout memory, List<CheckedLayer> topologicalOrder, List<CheckedLayer> outputLayers) {
         this.memory = memory;
-        this.outputLayer = outputLayer;
+        this.outputLayers = outputLayers;
         for (CheckedLayer layer : topologicalOrder) {
             if (memory.trains(layer) || needGradient.contains(layer.input())) {
                 needGradient.add(layer);
@@ -107,7 +107,7 @@ final class Scheduler {
         Op op = new Op.ActivationBackward(function(layer, activated), rows(layer), layer.shape().last(),
                 activation(z), activation(y), activationGradient(y), activationGradient(z));
         boolean fusable = activated.kind() == Activation.Kind.SOFTMAX || activated.kind() == Activation.Kind.SIGMOID;
-        return layer == outputLayer && fusable ? new Op.Branch(Op.Condition.OUTPUT_GRADIENT_NOT_FUSED, List.of(op), List.of()) : op;
+        return outputLayers.contains(layer) && fusable ? new Op.Branch(Op.Condition.OUTPUT_GRADIENT_NOT_FUSED, List.of(op), List.of()) : op;
     }
 
     /** The block, its comment a header naming the declaration and, for a layer without ops, what it does instead. */

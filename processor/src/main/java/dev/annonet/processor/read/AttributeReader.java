@@ -36,6 +36,14 @@ final class AttributeReader {
         return new Attribute<>(name, cast(valueOf(name), type, name), find(written, name));
     }
 
+    /** A {@code String[]} attribute as a list. */
+    Attribute<List<String>> strings(String name) {
+        List<String> values = cast(valueOf(name), List.class, name).stream()
+                .map(element -> cast(cast(element, AnnotationValue.class, name).getValue(), String.class, name))
+                .toList();
+        return new Attribute<>(name, values, find(written, name));
+    }
+
     /** Every attribute in the annotation type's order. */
     List<Attribute<?>> all() {
         return ElementFilter.methodsIn(annotationType().getEnclosedElements()).stream()

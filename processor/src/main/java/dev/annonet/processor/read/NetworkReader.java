@@ -42,10 +42,11 @@ public final class NetworkReader {
     public Optional<NetworkSpec> read(TypeElement type) {
         try {
             AnnotationMirror network = networkAnnotation(type);
-            Attribute<String> modelName = new AttributeReader(network, elements).single("name", String.class);
+            AttributeReader attributes = new AttributeReader(network, elements);
+            Attribute<String> modelName = attributes.single("name", String.class);
             boolean isInterface = type.getKind() == ElementKind.INTERFACE;
             List<MemberSpec> members = isInterface ? members(type) : List.of();
-            return Optional.of(new NetworkSpec(type, network, modelName, members,
+            return Optional.of(new NetworkSpec(type, network, modelName, attributes.strings("outputs"), members,
                     isInterface ? inheritedAbstractMethods(type) : List.of(), blocks(members)));
         } catch (MalformedAnnotationException e) {
             return Optional.empty();

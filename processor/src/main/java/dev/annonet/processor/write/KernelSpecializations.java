@@ -60,7 +60,7 @@ final class KernelSpecializations {
         this.activationBackwards = List.copyOf(backward.values());
         this.columnSums = List.copyOf(sums.values());
         this.dropoutThresholds = List.copyOf(dropouts.values());
-        this.outputWidth = plan.output().shape().size();
+        this.outputWidth = plan.outputs().get(0).port().shape().size();
         this.trainableCount = plan.parameters().stream().filter(ParameterSlot::trainable).mapToLong(p -> p.shape().size()).sum();
     }
 

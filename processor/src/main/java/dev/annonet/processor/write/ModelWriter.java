@@ -19,6 +19,7 @@ import dev.annonet.processor.plan.LayerEntry;
 import dev.annonet.processor.plan.NetworkPlan;
 import dev.annonet.processor.plan.ArenaTensor;
 import dev.annonet.processor.plan.ParameterSlot;
+import dev.annonet.processor.plan.Port;
 import dev.annonet.processor.plan.WeightValues;
 import dev.annonet.processor.read.BlockNames;
 import java.util.ArrayList;
@@ -100,7 +101,11 @@ public final class ModelWriter {
                 .filter(layer -> members.contains(layer.name()))
                 .forEach(layer -> type.addMethod(accessor(layer.name(), layer)));
         blockUses(declaration).forEach(use -> type.addMethod(blockAccessor(use, "")));
-        type.addMethod(predict());
+        if (plan.inputs().size() == 1 && plan.outputs().size() == 1) {
+            type.addMethod(predict());
+        } else {
+            new PortMethods(plan, model).addTo(type);
+        }
         Schedule schedule = new Schedule(names);
         schedule.forward(plan.forward()).forEach(type::addMethod);
         schedule.backward(plan.backward()).forEach(type::addMethod);
@@ -152,15 +157,19 @@ public final class ModelWriter {
      */
     private void layout(TypeSpec.Builder type) {
         CodeBlock.Builder head = CodeBlock.builder()
-                .add("$T.builder($S)$>$>", NETWORK_LAYOUT, plan.declaration().getSimpleName().toString())
-                .add("\n.input($S, $N, $L)", plan.input().layer(), names.of(plan.input().tensor().name()),
-                        dims(plan.input().shape()));
-        if (plan.inputIndexLimit() > 0) {
-            head.add("\n.inputIndices($L)", plan.inputIndexLimit());
+                .add("$T.builder($S)$>$>", NETWORK_LAYOUT, plan.declaration().getSimpleName().toString());
+        for (NetworkPlan.InputPort input : plan.inputs()) {
+            head.add("\n.input($S, $N, $L)", input.port().layer(), names.of(input.port().tensor().name()),
+                    dims(input.port().shape()));
+            if (input.indexLimit() > 0) {
+                head.add("\n.inputIndices($L)", input.indexLimit());
+            }
         }
-        head.add("\n.output($S, $N, $T.$L, $N, $L)", plan.output().layer(), names.of(plan.output().tensor().name()),
-                        KIND, plan.outputActivation(), names.of(plan.outputPreActivation().name()), dims(plan.output().shape()))
-                .add("\n.activationSize($L)", plan.activationSize());
+        for (NetworkPlan.OutputPort output : plan.outputs()) {
+            head.add("\n.output($S, $N, $T.$L, $N, $L)", output.port().layer(), names.of(output.port().tensor().name()),
+                    KIND, output.activation(), names.of(output.preActivation().name()), dims(output.port().shape()));
+        }
+        head.add("\n.activationSize($L)", plan.activationSize());
         List<CodeBlock> rows = new ArrayList<>();
         for (ParameterSlot parameter : plan.parameters()) {
             rows.add(parameterRow(parameter));
@@ -321,12 +330,14 @@ public final class ModelWriter {
     }
 
     private MethodSpec predict() {
-        String input = plan.input().layer();
+        Port inputPort = plan.inputs().get(0).port();
+        Port outputPort = plan.outputs().get(0).port();
+        String input = inputPort.layer();
         return MethodSpec.methodBuilder("predict")
                 .addJavadoc("Predicts one sample.\n\n"
                         + "@param $L one sample of {@code $L}, shape $L, its values in row-major order\n"
                         + "@return the output {@code $L}, shape $L, its values in row-major order\n",
-                        input, input, plan.input().shape(), plan.output().layer(), plan.output().shape())
+                        input, input, inputPort.shape(), outputPort.layer(), outputPort.shape())
                 .addModifiers(Modifier.PUBLIC)
                 .returns(float[].class)
                 .addParameter(float[].class, input)

@@ -214,7 +214,7 @@ public final class NetworkKernelsWriter {
 
     private void lossAndMetric(StringBuilder out) {
         int width = kernels.outputWidth;
-        List<String> output = List.of(plan.output().layer() + ": the network's output, " + width + " values a row");
+        List<String> output = List.of(plan.outputs().get(0).port().layer() + ": the network's " + (plan.outputs().size() == 1 ? "" : "first ") + "output, " + width + " values a row");
         launcher(out, null, "loss(long long handle, int kind, bool fused, int rows, int cols, long long output,"
                         + " long long targets, int target_width, long long weights, long long gradient, float scale,"
                         + " long long result)",

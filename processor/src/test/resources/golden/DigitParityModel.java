@@ -1,0 +1,319 @@
+package example;
+
+import dev.annonet.contract.Initializer;
+import dev.annonet.dsl.Activation;
+import dev.annonet.dsl.Layer;
+import dev.annonet.runtime.DenseLayer;
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.Evaluation;
+import dev.annonet.runtime.Fit;
+import dev.annonet.runtime.History;
+import dev.annonet.runtime.Model;
+import dev.annonet.runtime.NetworkLayout;
+import dev.annonet.runtime.Tensor;
+import dev.annonet.runtime.backend.ActivationFunction;
+import dev.annonet.runtime.backend.Memory;
+import javax.annotation.processing.Generated;
+
+/**
+ * The model of {@link DigitParity}, written by the annonet processor: its memory layout and its
+ * forward and backward passes. Create one with {@link #create}.
+ *
+ * <p>A constant named after a tensor is its offset per sample in the activation arena: the
+ * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
+ * gradient arena. A constant named after a parameter is its offset in the parameter buffer
+ * and, for a trainable one, in the gradient buffer.
+ */
+@Generated("dev.annonet.processor.NetworkProcessor")
+public final class DigitParityModel extends Model implements DigitParity {
+    /**
+     * image: 6 values per sample.
+     */
+    private static final int IMAGE = 0;
+
+    /**
+     * hidden.z: 5 values per sample.
+     */
+    private static final int HIDDEN_Z = 6;
+
+    /**
+     * hidden: 5 values per sample.
+     */
+    private static final int HIDDEN = 11;
+
+    /**
+     * digit.z: 4 values per sample.
+     */
+    private static final int DIGIT_Z = 16;
+
+    /**
+     * digit: 4 values per sample.
+     */
+    private static final int DIGIT = 20;
+
+    /**
+     * metadata: 3 values per sample.
+     */
+    private static final int METADATA = 24;
+
+    /**
+     * even.z: 1 values per sample.
+     */
+    private static final int EVEN_Z = 27;
+
+    /**
+     * even: 1 values per sample.
+     */
+    private static final int EVEN = 28;
+
+    /**
+     * hidden.kernel (6, 5), trainable.
+     */
+    private static final int HIDDEN_KERNEL = 0;
+
+    /**
+     * hidden.bias (5), trainable.
+     */
+    private static final int HIDDEN_BIAS = 30;
+
+    /**
+     * digit.kernel (5, 4), trainable.
+     */
+    private static final int DIGIT_KERNEL = 35;
+
+    /**
+     * digit.bias (4), trainable.
+     */
+    private static final int DIGIT_BIAS = 55;
+
+    /**
+     * even.kernel (3, 1), trainable.
+     */
+    private static final int EVEN_KERNEL = 59;
+
+    /**
+     * even.bias (1), trainable.
+     */
+    private static final int EVEN_BIAS = 62;
+
+    private static final ActivationFunction HIDDEN_ACTIVATION = ActivationFunction.of(Activation.Kind.RELU);
+
+    private static final ActivationFunction DIGIT_ACTIVATION = ActivationFunction.of(Activation.Kind.SOFTMAX);
+
+    private static final ActivationFunction EVEN_ACTIVATION = ActivationFunction.of(Activation.Kind.SIGMOID);
+
+    private static final NetworkLayout LAYOUT = NetworkLayout.builder("DigitParity")
+            .input("image", IMAGE, 6)
+            .input("metadata", METADATA, 3)
+            .output("digit", DIGIT, Activation.Kind.SOFTMAX, DIGIT_Z, 4)
+            .output("even", EVEN, Activation.Kind.SIGMOID, EVEN_Z, 1)
+            .activationSize(29)
+            .trainable("hidden.kernel", HIDDEN_KERNEL, Initializer.glorotUniform(6, 5), 6, 5)
+            .trainable("hidden.bias", HIDDEN_BIAS, Initializer.zeros(), 5)
+            .trainable("digit.kernel", DIGIT_KERNEL, Initializer.glorotUniform(5, 4), 5, 4)
+            .trainable("digit.bias", DIGIT_BIAS, Initializer.zeros(), 4)
+            .trainable("even.kernel", EVEN_KERNEL, Initializer.glorotUniform(3, 1), 3, 1)
+            .trainable("even.bias", EVEN_BIAS, Initializer.zeros(), 1)
+            .layer("image", "InputLayer", new int[] {6}, 0, 0L)
+            .layer("metadata", "InputLayer", new int[] {3}, 0, 0L)
+            .layer("hidden", "Dense", new int[] {5}, 35, 35L)
+            .layer("digit", "Dense", new int[] {4}, 24, 24L)
+            .layer("even", "Dense", new int[] {1}, 4, 4L)
+            .cudaKernels(DigitParityCudaKernels::new)
+            .build();
+
+    private final DenseLayer hiddenLayer = denseLayer("hidden");
+
+    private final DenseLayer digitLayer = denseLayer("digit");
+
+    private final DenseLayer evenLayer = denseLayer("even");
+
+    private DigitParityModel(Device device, long seed) {
+        super(LAYOUT, device, seed);
+    }
+
+    private DigitParityModel(Model.Twin twin) {
+        super(twin);
+    }
+
+    /**
+     * Creates the model on {@code device}, its trainable weights initialized from {@code seed}.
+     */
+    public static DigitParityModel create(Device device, long seed) {
+        return new DigitParityModel(device, seed);
+    }
+
+    /**
+     * This network over this model's parameters, for a predictor.
+     */
+    @Override
+    protected DigitParityModel twin(Model.Twin twin) {
+        return new DigitParityModel(twin);
+    }
+
+    /**
+     * image: {@code @Input(shape = 6)}, output shape (6).
+     */
+    @Override
+    public Layer image() {
+        return layer("image");
+    }
+
+    /**
+     * metadata: {@code @Input(shape = 3)}, output shape (3).
+     */
+    @Override
+    public Layer metadata() {
+        return layer("metadata");
+    }
+
+    /**
+     * hidden: {@code @Dense(units = 5, activation = RELU)}, output shape (5).
+     */
+    @Override
+    public DenseLayer hidden() {
+        return hiddenLayer;
+    }
+
+    /**
+     * digit: {@code @Dense(units = 4, activation = SOFTMAX)}, output shape (4).
+     */
+    @Override
+    public DenseLayer digit() {
+        return digitLayer;
+    }
+
+    /**
+     * even: {@code @Dense(units = 1, activation = SIGMOID)}, output shape (1).
+     */
+    @Override
+    public DenseLayer even() {
+        return evenLayer;
+    }
+
+    /**
+     * Trains on the samples of the inputs {@code image} (6), {@code metadata} (3) (first axis: samples) with the targets of the outputs {@code digit} (4), {@code even} (1),
+     * as Keras's {@code fit(x=[...], y=[...])}: returns the loss and metrics of each epoch.
+     */
+    public History fit(Tensor image, Tensor metadata, Tensor digit, Tensor even, Fit options) {
+        return fitPorts(new Tensor[] {image, metadata}, new Tensor[] {digit, even}, options);
+    }
+
+    /**
+     * The loss and metrics over the samples of {@code image} (6), {@code metadata} (3) with the targets of {@code digit} (4), {@code even} (1), in batches of 32, without dropout.
+     */
+    public Evaluation evaluate(Tensor image, Tensor metadata, Tensor digit, Tensor even) {
+        return evaluate(image, metadata, digit, even, DEFAULT_BATCH_SIZE);
+    }
+
+    /**
+     * The loss and metrics over the samples of {@code image} (6), {@code metadata} (3) with the targets of {@code digit} (4), {@code even} (1), {@code batchSize} at a time, without dropout.
+     */
+    public Evaluation evaluate(Tensor image, Tensor metadata, Tensor digit, Tensor even,
+            int batchSize) {
+        return evaluatePorts(new Tensor[] {image, metadata}, new Tensor[] {digit, even}, batchSize);
+    }
+
+    /**
+     * The outputs {@code digit} (4), {@code even} (1) for the samples of {@code image} (6), {@code metadata} (3), computed 32 at a time.
+     */
+    public Outputs predictOutputs(Tensor image, Tensor metadata) {
+        return predictOutputs(image, metadata, DEFAULT_BATCH_SIZE);
+    }
+
+    /**
+     * The outputs {@code digit} (4), {@code even} (1) for the samples of {@code image} (6), {@code metadata} (3), computed {@code batchSize} at a time.
+     */
+    public Outputs predictOutputs(Tensor image, Tensor metadata, int batchSize) {
+        return new Outputs(predictPorts(new Tensor[] {image, metadata}, batchSize));
+    }
+
+    @Override
+    protected void forward(int batch, boolean training) {
+        Memory p = parameters();
+        Memory a = activations();
+        // image: @Input(shape = 6) -> (6)
+        // written by the runtime
+        // hidden: @Dense(units = 5, activation = RELU), image (6) -> (5)
+        backend.matmul(false, false, batch, 5, 6, a, batch * IMAGE, p, HIDDEN_KERNEL,
+                a, batch * HIDDEN_Z, false);
+        backend.biasActivation(HIDDEN_ACTIVATION, batch, 5, a, batch * HIDDEN_Z, p, HIDDEN_BIAS,
+                a, batch * HIDDEN);
+        // digit: @Dense(units = 4, activation = SOFTMAX), hidden (5) -> (4)
+        backend.matmul(false, false, batch, 4, 5, a, batch * HIDDEN, p, DIGIT_KERNEL,
+                a, batch * DIGIT_Z, false);
+        backend.biasActivation(DIGIT_ACTIVATION, batch, 4, a, batch * DIGIT_Z, p, DIGIT_BIAS,
+                a, batch * DIGIT);
+        // metadata: @Input(shape = 3) -> (3)
+        // written by the runtime
+        // even: @Dense(units = 1, activation = SIGMOID), metadata (3) -> (1)
+        backend.matmul(false, false, batch, 1, 3, a, batch * METADATA, p, EVEN_KERNEL,
+                a, batch * EVEN_Z, false);
+        backend.biasActivation(EVEN_ACTIVATION, batch, 1, a, batch * EVEN_Z, p, EVEN_BIAS,
+                a, batch * EVEN);
+    }
+
+    @Override
+    protected void backward(int batch, boolean outputGradientFused) {
+        Memory p = parameters();
+        Memory g = gradients();
+        Memory a = activations();
+        Memory d = activationGradients();
+        // even: @Dense(units = 1, activation = SIGMOID), metadata (3) -> (1)
+        if (!outputGradientFused) {
+            backend.activationBackward(EVEN_ACTIVATION, batch, 1, a, batch * EVEN_Z,
+                    a, batch * EVEN, d, batch * EVEN, d, batch * EVEN_Z);
+        }
+        backend.matmul(true, false, 3, 1, batch, a, batch * METADATA, d, batch * EVEN_Z,
+                g, EVEN_KERNEL, false);
+        backend.columnSums(batch, 1, d, batch * EVEN_Z, g, EVEN_BIAS);
+        // metadata: @Input(shape = 3) -> (3)
+        // an input: no gradient
+        // digit: @Dense(units = 4, activation = SOFTMAX), hidden (5) -> (4)
+        if (!outputGradientFused) {
+            backend.activationBackward(DIGIT_ACTIVATION, batch, 4, a, batch * DIGIT_Z,
+                    a, batch * DIGIT, d, batch * DIGIT, d, batch * DIGIT_Z);
+        }
+        backend.matmul(true, false, 5, 4, batch, a, batch * HIDDEN, d, batch * DIGIT_Z,
+                g, DIGIT_KERNEL, false);
+        backend.columnSums(batch, 4, d, batch * DIGIT_Z, g, DIGIT_BIAS);
+        backend.matmul(false, true, batch, 5, 4, d, batch * DIGIT_Z, p, DIGIT_KERNEL,
+                d, batch * HIDDEN, false);
+        // hidden: @Dense(units = 5, activation = RELU), image (6) -> (5)
+        backend.activationBackward(HIDDEN_ACTIVATION, batch, 5, a, batch * HIDDEN_Z,
+                a, batch * HIDDEN, d, batch * HIDDEN, d, batch * HIDDEN_Z);
+        backend.matmul(true, false, 6, 5, batch, a, batch * IMAGE, d, batch * HIDDEN_Z,
+                g, HIDDEN_KERNEL, false);
+        backend.columnSums(batch, 5, d, batch * HIDDEN_Z, g, HIDDEN_BIAS);
+        // image: @Input(shape = 6) -> (6)
+        // an input: no gradient
+    }
+
+    /**
+     * What {@code predictOutputs} returns: each output's values, shape (samples, output shape...).
+     */
+    public static final class Outputs {
+        private final Tensor digit;
+
+        private final Tensor even;
+
+        private Outputs(Tensor[] values) {
+            this.digit = values[0];
+            this.even = values[1];
+        }
+
+        /**
+         * The values of {@code digit}, shape (samples, 4).
+         */
+        public Tensor digit() {
+            return digit;
+        }
+
+        /**
+         * The values of {@code even}, shape (samples, 1).
+         */
+        public Tensor even() {
+            return even;
+        }
+    }
+}
