@@ -51,10 +51,12 @@ public final class ModelWriter {
     private final NetworkPlan plan;
     private final ConstantNames names = new ConstantNames(LAYOUT);
     private final ClassName model;
+    private final Map<String, LayerEntry> layersByName;
 
     private ModelWriter(NetworkPlan plan) {
         this.plan = plan;
         this.model = ClassName.get(ClassName.get(plan.declaration()).packageName(), plan.modelName());
+        this.layersByName = plan.layers().stream().collect(Collectors.toMap(LayerEntry::name, layer -> layer));
         plan.tensors().forEach(tensor -> names.register(tensor.name()));
         plan.parameters().forEach(parameter -> names.register(parameter.name()));
         plan.activationFunctions().forEach(function -> names.register(function.name()));
@@ -310,10 +312,9 @@ public final class ModelWriter {
         String name = BlockNames.layerName(prefix, use.getSimpleName().toString());
         TypeElement block = (TypeElement) ((DeclaredType) use.getReturnType()).asElement();
         TypeSpec.Builder view = TypeSpec.anonymousClassBuilder("").addSuperinterface(ClassName.get(block));
-        Map<String, LayerEntry> layers = plan.layers().stream().collect(Collectors.toMap(LayerEntry::name, layer -> layer));
         List<ExecutableElement> nested = blockUses(block);
         for (ExecutableElement member : ElementFilter.methodsIn(block.getEnclosedElements())) {
-            LayerEntry layer = layers.get(BlockNames.layerName(name, member.getSimpleName().toString()));
+            LayerEntry layer = layersByName.get(BlockNames.layerName(name, member.getSimpleName().toString()));
             if (nested.contains(member)) {
                 view.addMethod(blockAccessor(member, name));
             } else if (layer != null) {
