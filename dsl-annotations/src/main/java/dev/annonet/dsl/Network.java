@@ -12,6 +12,7 @@ import java.lang.annotation.Target;
  * the layer declared before it (Keras's Sequential); {@code from} on a layer annotation names
  * other layers instead (the functional API). A network may declare several {@code @Input}s; its
  * outputs are the layers {@link #outputs} names, or the last declared layer when it names none.
+ * A member whose type is a {@link Block} interface puts that block's layers in its place.
  *
  * <p>The annotation processor writes {@code <InterfaceName>Model}, a typed model class that
  * implements the interface.

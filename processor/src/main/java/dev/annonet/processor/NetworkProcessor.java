@@ -1,7 +1,10 @@
 package dev.annonet.processor;
 
 import com.google.auto.service.AutoService;
+import dev.annonet.dsl.Block;
 import dev.annonet.dsl.Network;
+import dev.annonet.dsl.Param;
+import dev.annonet.dsl.Use;
 import dev.annonet.processor.check.CheckedNetwork;
 import dev.annonet.processor.check.Diagnostics;
 import dev.annonet.processor.check.NetworkChecker;
@@ -23,7 +26,10 @@ import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeMirror;
 import javax.tools.Diagnostic;
 import javax.tools.FileObject;
 import javax.tools.StandardLocation;
@@ -65,6 +71,11 @@ public final class NetworkProcessor extends AbstractProcessor {
                     guarded(element, () -> compile((TypeElement) element));
                 } else if (LayerAnnotations.isLayer(annotation)) {
                     guarded(element, () -> checkEnclosingNetwork(element, annotation));
+                } else if (annotation.getQualifiedName().contentEquals(Use.class.getCanonicalName())) {
+                    guarded(element, () -> checkUsesBlock(element));
+                } else if (annotation.getQualifiedName().contentEquals(Param.class.getCanonicalName())
+                        || annotation.getQualifiedName().contentEquals(Param.List.class.getCanonicalName())) {
+                    guarded(element, () -> checkInBlock(element));
                 }
             }
         }
@@ -101,14 +112,33 @@ public final class NetworkProcessor extends AbstractProcessor {
     /** Layer annotations count only on the methods of a {@code @Network} interface. */
     private void checkEnclosingNetwork(Element method, TypeElement annotation) {
         Element enclosing = method.getEnclosingElement();
-        if (enclosing.getAnnotation(Network.class) != null) {
-            return; // the network's own checks cover its members, or its not being an interface
+        if (enclosing.getAnnotation(Network.class) != null || enclosing.getAnnotation(Block.class) != null) {
+            return; // the network's own checks cover its members, or its not being an interface; a block's, its uses
         }
         for (AnnotationMirror mirror : method.getAnnotationMirrors()) {
             if (mirror.getAnnotationType().asElement().equals(annotation)) {
                 report(new Source(method, mirror, null), method.getSimpleName() + ": @" + annotation.getSimpleName()
-                        + " declares a layer, but " + enclosing.getSimpleName() + " is not a @Network interface");
+                        + " declares a layer, but " + enclosing.getSimpleName()
+                        + " is neither a @Network nor a @Block interface");
             }
+        }
+    }
+
+    /** {@code @Use} counts only on a member whose type is a {@code @Block} interface. */
+    private void checkUsesBlock(Element method) {
+        TypeMirror type = ((ExecutableElement) method).getReturnType();
+        if (!(type instanceof DeclaredType declared && declared.asElement().getAnnotation(Block.class) != null)) {
+            report(Source.of(method), method.getSimpleName() + ": @Use applies a block, but " + type
+                    + " is not a @Block interface");
+        }
+    }
+
+    /** {@code @Param} counts only on the members of a {@code @Block} interface. */
+    private void checkInBlock(Element method) {
+        Element enclosing = method.getEnclosingElement();
+        if (enclosing.getAnnotation(Block.class) == null) {
+            report(Source.of(method), method.getSimpleName() + ": @Param declares a block's parameter, but "
+                    + enclosing.getSimpleName() + " is not a @Block interface");
         }
     }
 
@@ -131,7 +161,29 @@ public final class NetworkProcessor extends AbstractProcessor {
         }
     }
 
+    /**
+     * An error inside a block goes to the network's member that uses it, and a note to each place
+     * between: the block's member, and the uses of blocks inside blocks.
+     */
     private void report(Source at, String message) {
-        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, message, at.element(), at.annotation(), at.value());
+        Source use = at;
+        while (use.usedAt() != null) {
+            use = use.usedAt();
+        }
+        print(Diagnostic.Kind.ERROR, use, message + (at == use ? "" : " (" + blockMember(at) + ")"));
+        for (Source inside = at; inside.usedAt() != null; inside = inside.usedAt()) {
+            print(Diagnostic.Kind.NOTE, inside, "the error at " + inside.usedAt().element().getSimpleName() + " comes from "
+                    + blockMember(inside) + ", declared here");
+        }
+    }
+
+    /** {@code member conv of block ConvNormRelu}. */
+    private static String blockMember(Source inside) {
+        return "member " + inside.element().getSimpleName() + " of block "
+                + inside.element().getEnclosingElement().getSimpleName();
+    }
+
+    private void print(Diagnostic.Kind kind, Source at, String message) {
+        processingEnv.getMessager().printMessage(kind, message, at.element(), at.annotation(), at.value());
     }
 }

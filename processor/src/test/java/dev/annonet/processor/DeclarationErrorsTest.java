@@ -81,7 +81,7 @@ class DeclarationErrorsTest {
     @Test
     void layerAnnotationOutsideANetwork() {
         assertError(declaration("Plain", "public interface Plain", "@Dense(units = 2) Layer hidden();"),
-                "hidden: @Dense declares a layer, but Plain is not a @Network interface", "@Dense(units = 2)");
+                "hidden: @Dense declares a layer, but Plain is neither a @Network nor a @Block interface", "@Dense(units = 2)");
     }
 
     @Test

@@ -93,6 +93,19 @@ class GoldenSourceTest {
                 "ResidualBlockModel");
     }
 
+    /** A block used twice: Conv2D → BatchNormalization → ReLU, its filters and strides given where it is used. */
+    @Test
+    void blockUsedTwice() throws IOException {
+        Compilation compilation = Networks.compile(BlocksTest.convNormRelu(), Networks.network("TwoStages",
+                "@Input(shape = {8, 8, 2})                                                            Layer image();",
+                "ConvNormRelu conv1();",
+                "@Use(args = {@Arg(name = \"filters\", value = 6), @Arg(name = \"stride\", value = 2)}) ConvNormRelu conv2();",
+                "@GlobalAveragePooling2D                                                              Layer pool();",
+                "@Dense(units = 3, activation = SOFTMAX)                                              Layer output();"));
+        assertThat(compilation).succeededWithoutWarnings();
+        assertGolden(Networks.generatedSource(compilation, "example.TwoStagesModel"), "TwoStagesModel.java");
+    }
+
     /** Two inputs, two outputs: the typed fit, evaluate and predictOutputs, and the Outputs class. */
     @Test
     void digitParity() throws IOException {

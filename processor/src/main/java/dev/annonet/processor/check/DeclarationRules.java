@@ -71,10 +71,7 @@ final class DeclarationRules {
     static void checkMembers(NetworkSpec network, Diagnostics diagnostics) {
         Set<String> names = new HashSet<>();
         for (MemberSpec member : network.members()) {
-            checkAnnotations(member, diagnostics);
-            if (!member.layers().isEmpty()) {
-                checkForm(member, diagnostics);
-            }
+            checkMember(member, diagnostics);
             Source at = Source.of(member.method());
             if (ModelNames.METHODS.contains(member.name())) {
                 diagnostics.error(at, member.name() + ": the name is taken by the method " + member.name()
@@ -84,6 +81,38 @@ final class DeclarationRules {
                 diagnostics.error(at, member.name() + ": another member is already named '" + member.name()
                         + "'; layer names must be unique (layers cannot be overloaded)");
             }
+        }
+    }
+
+    /** Checks the member's annotations and method form, of a network or of a block. */
+    static void checkMember(MemberSpec member, Diagnostics diagnostics) {
+        if (member.usesBlock()) {
+            checkBlockUse(member, diagnostics);
+            return;
+        }
+        checkAnnotations(member, diagnostics);
+        if (!member.layers().isEmpty()) {
+            checkForm(member, diagnostics);
+        }
+    }
+
+    private static void checkBlockUse(MemberSpec member, Diagnostics diagnostics) {
+        Source at = Source.of(member.method());
+        String block = member.use().block().getSimpleName().toString();
+        if (!member.layers().isEmpty()) {
+            diagnostics.error(member.layers().get(0).source(), member.name() + ": a member of type " + block
+                    + " uses that block, which brings its own layers; it takes no layer annotation");
+        }
+        String prefix = member.name() + ": a block's use is an abstract method without parameters returning the block";
+        if (!member.form().isAbstract()) {
+            diagnostics.error(at, prefix + ", but this one is a " + member.form().body().name().toLowerCase(Locale.ROOT)
+                    + " method");
+        }
+        if (member.form().parameterCount() > 0) {
+            diagnostics.error(at, prefix + ", but this one takes parameters");
+        }
+        if (member.form().typeParameterCount() > 0) {
+            diagnostics.error(at, prefix + ", but this one has type parameters");
         }
     }
 

@@ -2,9 +2,7 @@ package dev.annonet.processor.check;
 
 import dev.annonet.processor.kinds.LayerKinds;
 import dev.annonet.processor.kinds.ResolvedLayer;
-import dev.annonet.processor.read.MemberSpec;
 import dev.annonet.processor.read.NetworkSpec;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +14,17 @@ public final class NetworkChecker {
     private NetworkChecker() {
     }
 
-    public static Optional<CheckedNetwork> check(NetworkSpec network, Diagnostics diagnostics) {
-        if (!DeclarationRules.checkType(network, diagnostics)) {
+    public static Optional<CheckedNetwork> check(NetworkSpec declared, Diagnostics diagnostics) {
+        if (!DeclarationRules.checkType(declared, diagnostics)) {
             return Optional.empty();
         }
-        DeclarationRules.checkMembers(network, diagnostics);
-        List<LayerNode> nodes = layerNodes(network);
+        DeclarationRules.checkMembers(declared, diagnostics);
+        Optional<BlockExpander.Expansion> expansion = BlockExpander.expand(declared, diagnostics);
+        if (expansion.isEmpty()) {
+            return Optional.empty();
+        }
+        NetworkSpec network = expansion.get().network();
+        List<LayerNode> nodes = expansion.get().layers();
         if (nodes.stream().noneMatch(node -> !node.spec().takesInput())) {
             diagnostics.error(network.source(), network.type().getSimpleName() + " declares no @Input layer");
         }
@@ -37,19 +40,6 @@ public final class NetworkChecker {
         CheckedNetwork checked = checkedNetwork(network, graph, resolved);
         checkTotals(checked, network, diagnostics);
         return diagnostics.hasErrors() ? Optional.empty() : Optional.of(checked);
-    }
-
-    /** Members with a layer annotation (the first, when a member wrongly has several), in declaration order. */
-    private static List<LayerNode> layerNodes(NetworkSpec network) {
-        List<LayerNode> nodes = new ArrayList<>();
-        List<MemberSpec> members = network.members();
-        for (int index = 0; index < members.size(); index++) {
-            MemberSpec member = members.get(index);
-            if (!member.layers().isEmpty()) {
-                nodes.add(new LayerNode(index, member.name(), member.layers().get(0)));
-            }
-        }
-        return nodes;
     }
 
     private static CheckedNetwork checkedNetwork(NetworkSpec network, LayerGraph graph, Map<LayerNode, ResolvedLayer> resolved) {

@@ -46,13 +46,34 @@ final class AttributeReader {
 
     /** Every attribute in the annotation type's order. */
     List<Attribute<?>> all() {
-        TypeElement type = (TypeElement) mirror.getAnnotationType().asElement();
-        return ElementFilter.methodsIn(type.getEnclosedElements()).stream()
-                .<Attribute<?>>map(element -> {
-                    String name = element.getSimpleName().toString();
-                    return new Attribute<>(name, convert(valueOf(name), element.getReturnType(), name), find(written, name));
-                })
+        return ElementFilter.methodsIn(annotationType().getEnclosedElements()).stream()
+                .map(this::attribute)
                 .toList();
+    }
+
+    /** The attribute {@code name}, typed as {@link #all} types it; its type must be a simple value or an array of them. */
+    Attribute<?> named(String name) {
+        return ElementFilter.methodsIn(annotationType().getEnclosedElements()).stream()
+                .filter(element -> element.getSimpleName().contentEquals(name))
+                .findFirst()
+                .map(this::attribute)
+                .orElseThrow(() -> new MalformedAnnotationException(name));
+    }
+
+    /** The annotations in the array attribute {@code name}, each as its value inside the array. */
+    List<AnnotationValue> annotations(String name) {
+        return cast(valueOf(name), List.class, name).stream()
+                .map(element -> cast(element, AnnotationValue.class, name))
+                .toList();
+    }
+
+    private Attribute<?> attribute(ExecutableElement element) {
+        String name = element.getSimpleName().toString();
+        return new Attribute<>(name, convert(valueOf(name), element.getReturnType(), name), find(written, name));
+    }
+
+    private TypeElement annotationType() {
+        return (TypeElement) mirror.getAnnotationType().asElement();
     }
 
     /** {@code value} (an annotation value's content) as the Java value of {@code type}. */

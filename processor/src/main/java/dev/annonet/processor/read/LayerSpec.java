@@ -9,12 +9,29 @@ import javax.lang.model.element.ExecutableElement;
 /**
  * One layer annotation on a member, as written: its attributes in the annotation type's order,
  * written or defaulted, each as the Java value of its declared type. The layer's kind gives them
- * meaning.
+ * meaning. A layer of a {@code @Block} is {@linkplain #expanded expanded} where the block is used:
+ * its {@code from} names the network's layers and its parameters hold the use's arguments;
+ * {@code usedAt} is that use (null for a network's own layer).
  */
-public record LayerSpec(ExecutableElement method, AnnotationMirror annotation, List<Attribute<?>> attributes) {
+public record LayerSpec(ExecutableElement method, AnnotationMirror annotation, List<Attribute<?>> attributes, Source usedAt) {
 
     public LayerSpec {
         attributes = List.copyOf(attributes);
+    }
+
+    public LayerSpec(ExecutableElement method, AnnotationMirror annotation, List<Attribute<?>> attributes) {
+        this(method, annotation, attributes, null);
+    }
+
+    /** This layer as a use of its block makes it: {@code attributes} replaced by name, placed at {@code usedAt}. */
+    public LayerSpec expanded(List<Attribute<?>> replaced, Source use) {
+        List<Attribute<?>> merged = attributes.stream()
+                .<Attribute<?>>map(attribute -> replaced.stream()
+                        .filter(replacement -> replacement.name().equals(attribute.name()))
+                        .findFirst()
+                        .orElse(attribute))
+                .toList();
+        return new LayerSpec(method, annotation, merged, use);
     }
 
     /** {@code "Dense"} for {@code @Dense}. */
@@ -46,12 +63,12 @@ public record LayerSpec(ExecutableElement method, AnnotationMirror annotation, L
 
     /** Points at the annotation. */
     public Source source() {
-        return new Source(method, annotation, null);
+        return new Source(method, annotation, null, usedAt);
     }
 
     /** Points at the attribute's value when the user wrote it, else at the annotation. */
     public Source at(Attribute<?> attribute) {
-        return new Source(method, annotation, attribute.written());
+        return new Source(method, annotation, attribute.written(), usedAt);
     }
 
     /** The annotation with the given attributes, as in {@code @Reshape(shape = {27, 28})}. */

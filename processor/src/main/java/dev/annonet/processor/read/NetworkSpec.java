@@ -1,6 +1,7 @@
 package dev.annonet.processor.read;
 
 import java.util.List;
+import java.util.Map;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ExecutableElement;
@@ -8,8 +9,9 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * A {@code @Network} declaration as written: the annotated type, the model name it asks for ("" for
- * the default), the outputs it names (none: the last layer), its members in declaration order (none unless the type is an interface) and the
- * abstract methods it inherits, which the generated model could not implement.
+ * the default), the outputs it names (none: the last layer), its members in declaration order (none
+ * unless the type is an interface), the abstract methods it inherits, which the generated model could
+ * not implement, and the blocks its members use, directly or not.
  */
 public record NetworkSpec(
         TypeElement type,
@@ -17,7 +19,8 @@ public record NetworkSpec(
         Attribute<String> modelName,
         Attribute<List<String>> outputs,
         List<MemberSpec> members,
-        List<ExecutableElement> inheritedAbstractMethods) {
+        List<ExecutableElement> inheritedAbstractMethods,
+        Map<TypeElement, BlockSpec> blocks) {
 
     public Source source() {
         return new Source(type, annotation, null);

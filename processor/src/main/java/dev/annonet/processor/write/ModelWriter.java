@@ -10,6 +10,7 @@ import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
 import dev.annonet.contract.Initializer;
 import dev.annonet.dsl.Activation;
+import dev.annonet.dsl.Block;
 import dev.annonet.dsl.Layer;
 import dev.annonet.processor.check.Shape;
 import dev.annonet.processor.plan.ActivationFunctionPlan;
@@ -20,12 +21,18 @@ import dev.annonet.processor.plan.ArenaTensor;
 import dev.annonet.processor.plan.ParameterSlot;
 import dev.annonet.processor.plan.Port;
 import dev.annonet.processor.plan.WeightValues;
+import dev.annonet.processor.read.BlockNames;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.util.ElementFilter;
 
 /** Writes the model class of a plan. It reads the plan and decides nothing the plan has not. */
 public final class ModelWriter {
@@ -45,10 +52,12 @@ public final class ModelWriter {
     private final NetworkPlan plan;
     private final ConstantNames names = new ConstantNames(LAYOUT);
     private final ClassName model;
+    private final Map<String, LayerEntry> layersByName;
 
     private ModelWriter(NetworkPlan plan) {
         this.plan = plan;
         this.model = ClassName.get(ClassName.get(plan.declaration()).packageName(), plan.modelName());
+        this.layersByName = plan.layers().stream().collect(Collectors.toMap(LayerEntry::name, layer -> layer));
         plan.tensors().forEach(tensor -> names.register(tensor.name()));
         plan.parameters().forEach(parameter -> names.register(parameter.name()));
         plan.activationFunctions().forEach(function -> names.register(function.name()));
@@ -82,21 +91,27 @@ public final class ModelWriter {
         plan.activationFunctions().forEach(function -> type.addField(activationFunction(function)));
         plan.dropouts().forEach(dropout -> type.addField(dropoutRate(dropout)));
         plan.windows().forEach(window -> type.addField(ImageCalls.constant(window, names.of(window.name()))));
-        type.addField(layout());
+        layout(type);
         layersWithWeights().forEach(layer -> type.addField(layerView(layer)));
         type.addMethod(constructor());
         type.addMethod(twinConstructor());
         type.addMethod(create());
         type.addMethod(twin());
-        plan.layers().forEach(layer -> type.addMethod(accessor(layer)));
+        Set<String> members = ElementFilter.methodsIn(declaration.getEnclosedElements()).stream()
+                .map(method -> method.getSimpleName().toString())
+                .collect(Collectors.toSet());
+        plan.layers().stream()
+                .filter(layer -> members.contains(layer.name()))
+                .forEach(layer -> type.addMethod(accessor(layer.name(), layer)));
+        blockUses(declaration).forEach(use -> type.addMethod(blockAccessor(use, "")));
         if (plan.inputs().size() == 1 && plan.outputs().size() == 1) {
             type.addMethod(predict());
         } else {
             new PortMethods(plan, model).addTo(type);
         }
         Schedule schedule = new Schedule(names);
-        type.addMethod(schedule.forward(plan.forward()));
-        type.addMethod(schedule.backward(plan.backward()));
+        schedule.forward(plan.forward()).forEach(type::addMethod);
+        schedule.backward(plan.backward()).forEach(type::addMethod);
         return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
     }
 
@@ -149,39 +164,68 @@ public final class ModelWriter {
         return true;
     }
 
-    /** What the runtime is told: ports, arena size, parameters (trainable first), summary rows and the CUDA kernels. */
-    private FieldSpec layout() {
-        CodeBlock.Builder layout = CodeBlock.builder()
+    /**
+     * What the runtime is told: ports, arena size, parameters (trainable first), summary rows and the CUDA kernels.
+     * The rows of a large network are added by {@code layoutPart<n>} methods, which keep the static
+     * initializer under the JVM's 64 KB.
+     */
+    private void layout(TypeSpec.Builder type) {
+        CodeBlock.Builder head = CodeBlock.builder()
                 .add("$T.builder($S)$>$>", NETWORK_LAYOUT, plan.declaration().getSimpleName().toString());
         for (NetworkPlan.InputPort input : plan.inputs()) {
-            layout.add("\n.input($S, $N, $L)", input.port().layer(), names.of(input.port().tensor().name()),
+            head.add("\n.input($S, $N, $L)", input.port().layer(), names.of(input.port().tensor().name()),
                     dims(input.port().shape()));
             if (input.indexLimit() > 0) {
-                layout.add("\n.inputIndices($L)", input.indexLimit());
+                head.add("\n.inputIndices($L)", input.indexLimit());
             }
         }
         for (NetworkPlan.OutputPort output : plan.outputs()) {
-            layout.add("\n.output($S, $N, $T.$L, $N, $L)", output.port().layer(), names.of(output.port().tensor().name()),
+            head.add("\n.output($S, $N, $T.$L, $N, $L)", output.port().layer(), names.of(output.port().tensor().name()),
                     KIND, output.activation(), names.of(output.preActivation().name()), dims(output.port().shape()));
         }
-        layout.add("\n.activationSize($L)", plan.activationSize());
+        head.add("\n.activationSize($L)", plan.activationSize());
+        List<CodeBlock> rows = new ArrayList<>();
         for (ParameterSlot parameter : plan.parameters()) {
-            layout.add("\n").add(parameterRow(parameter));
+            rows.add(parameterRow(parameter));
         }
         boolean chain = isChain(plan.layers());
         for (LayerEntry layer : plan.layers()) {
-            layout.add("\n.layer($S, $S, new int[] {$L}, $L, $LL)", layer.name(), layer.kerasType(), dims(layer.shape()),
-                    layer.parameterCount(), layer.multiplyAdds());
+            CodeBlock.Builder row = CodeBlock.builder().add(".layer($S, $S, new int[] {$L}, $L, $LL)", layer.name(),
+                    layer.kerasType(), dims(layer.shape()), layer.parameterCount(), layer.multiplyAdds());
             if (!chain && !layer.inputs().isEmpty()) {
-                layout.add(".from($L)", layer.inputs().stream().map(input -> CodeBlock.of("$S", input))
+                row.add(".from($L)", layer.inputs().stream().map(input -> CodeBlock.of("$S", input))
                         .collect(CodeBlock.joining(", ")));
+            }
+            rows.add(row.build());
+        }
+        List<List<CodeBlock>> parts = MethodParts.split(rows, row -> row.toString().length(), MethodParts.LAYOUT_TEXT);
+        CodeBlock.Builder layout = CodeBlock.builder();
+        if (parts.size() == 1) {
+            layout.add(head.build());
+            rows.forEach(row -> layout.add("\n").add(row));
+        } else {
+            ClassName builder = NETWORK_LAYOUT.nestedClass("Builder");
+            for (int index = parts.size(); index > 0; index--) {
+                layout.add("layoutPart$L(", index);
+            }
+            layout.add(head.build());
+            for (int index = 0; index < parts.size(); index++) {
+                layout.add(")");
+                CodeBlock.Builder part = CodeBlock.builder().add("return layout$>$>");
+                parts.get(index).forEach(row -> part.add("\n").add(row));
+                type.addMethod(MethodSpec.methodBuilder("layoutPart" + (index + 1))
+                        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                        .returns(builder)
+                        .addParameter(builder, "layout")
+                        .addStatement(part.add("$<$<").build())
+                        .build());
             }
         }
         layout.add("\n.cudaKernels($T::new)", NetworkKernelsWriter.bindingName(plan.declaration()))
                 .add("\n.build()$<$<");
-        return FieldSpec.builder(NETWORK_LAYOUT, LAYOUT, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        type.addField(FieldSpec.builder(NETWORK_LAYOUT, LAYOUT, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .initializer(layout.build())
-                .build();
+                .build());
     }
 
     private CodeBlock parameterRow(ParameterSlot parameter) {
@@ -261,14 +305,47 @@ public final class ModelWriter {
                 .build();
     }
 
-    private MethodSpec accessor(LayerEntry layer) {
-        MethodSpec.Builder accessor = MethodSpec.methodBuilder(layer.name())
+    /** The method {@code method} returning the layer's view: a network's member, or a block's. */
+    private MethodSpec accessor(String method, LayerEntry layer) {
+        MethodSpec.Builder accessor = MethodSpec.methodBuilder(method)
                 .addJavadoc("$L: {@code $L}, output shape $L.\n", layer.name(), layer.declaration(), layer.shape())
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC);
         return hasWeights(layer)
                 ? accessor.returns(viewType(layer)).addStatement("return $N", layerField(layer)).build()
                 : accessor.returns(Layer.class).addStatement("return layer($S)", layer.name()).build();
+    }
+
+    /** The abstract methods of a network or block interface that return a {@code @Block} interface. */
+    private static List<ExecutableElement> blockUses(TypeElement type) {
+        return ElementFilter.methodsIn(type.getEnclosedElements()).stream()
+                .filter(method -> method.getModifiers().contains(Modifier.ABSTRACT))
+                .filter(method -> method.getReturnType() instanceof DeclaredType declared
+                        && declared.asElement().getAnnotation(Block.class) != null)
+                .toList();
+    }
+
+    /** {@code conv2_block1()}: a view of the block's layers as the use names them, nested blocks as views too. */
+    private MethodSpec blockAccessor(ExecutableElement use, String prefix) {
+        String name = BlockNames.layerName(prefix, use.getSimpleName().toString());
+        TypeElement block = (TypeElement) ((DeclaredType) use.getReturnType()).asElement();
+        TypeSpec.Builder view = TypeSpec.anonymousClassBuilder("").addSuperinterface(ClassName.get(block));
+        List<ExecutableElement> nested = blockUses(block);
+        for (ExecutableElement member : ElementFilter.methodsIn(block.getEnclosedElements())) {
+            LayerEntry layer = layersByName.get(BlockNames.layerName(name, member.getSimpleName().toString()));
+            if (nested.contains(member)) {
+                view.addMethod(blockAccessor(member, name));
+            } else if (layer != null) {
+                view.addMethod(accessor(member.getSimpleName().toString(), layer));
+            }
+        }
+        return MethodSpec.methodBuilder(use.getSimpleName().toString())
+                .addJavadoc("$L: block {@link $T}, its layers named {@code $L_<member>}.\n", name, block, name)
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(ClassName.get(block))
+                .addStatement("return $L", view.build())
+                .build();
     }
 
     private MethodSpec predict() {

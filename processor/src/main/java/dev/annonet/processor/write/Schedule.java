@@ -9,6 +9,7 @@ import dev.annonet.processor.plan.Extent;
 import dev.annonet.processor.plan.Op;
 import dev.annonet.processor.plan.Operand;
 import dev.annonet.processor.plan.Space;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -36,32 +37,66 @@ final class Schedule {
         this.names = names;
     }
 
-    MethodSpec forward(List<Block> blocks) {
+    /** {@code forward}, and the parts it calls when the network is large ({@link MethodParts}). */
+    List<MethodSpec> forward(List<Block> blocks) {
         return pass("forward", "training", blocks);
     }
 
-    MethodSpec backward(List<Block> blocks) {
+    List<MethodSpec> backward(List<Block> blocks) {
         return pass("backward", "outputGradientFused", blocks);
     }
 
-    private MethodSpec pass(String name, String flag, List<Block> blocks) {
-        Set<Space> used = EnumSet.noneOf(Space.class);
-        CodeBlock.Builder body = CodeBlock.builder();
-        for (Block block : blocks) {
-            for (String line : block.comment().split("\n")) {
-                body.add("// $L\n", line);
-            }
-            block.ops().forEach(op -> body.add(statement(op, used)));
-        }
-        MethodSpec.Builder method = MethodSpec.methodBuilder(name)
+    /** One plan block's code and the buffers its calls use. */
+    private record BlockCode(CodeBlock comment, CodeBlock calls, Set<Space> used) {
+    }
+
+    private List<MethodSpec> pass(String name, String flag, List<Block> blocks) {
+        List<BlockCode> code = blocks.stream().map(this::code).toList();
+        List<List<BlockCode>> parts = MethodParts.split(code, block -> block.calls().toString().length(),
+                MethodParts.PASS_TEXT);
+        MethodSpec.Builder pass = MethodSpec.methodBuilder(name)
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PROTECTED)
                 .addParameter(int.class, "batch")
                 .addParameter(boolean.class, flag);
+        if (parts.size() == 1) {
+            return List.of(body(pass, code).build());
+        }
+        List<MethodSpec> partMethods = new ArrayList<>();
+        for (int index = 0; index < parts.size(); index++) {
+            String part = name + "Part" + (index + 1);
+            pass.addStatement("$L(batch, $L)", part, flag);
+            partMethods.add(body(MethodSpec.methodBuilder(part)
+                    .addModifiers(Modifier.PRIVATE)
+                    .addParameter(int.class, "batch")
+                    .addParameter(boolean.class, flag), parts.get(index)).build());
+        }
+        List<MethodSpec> methods = new ArrayList<>();
+        methods.add(pass.addJavadoc("In $L parts, each small enough for HotSpot to compile.\n", parts.size()).build());
+        methods.addAll(partMethods);
+        return methods;
+    }
+
+    /** {@code method} with the locals its blocks use, then their code. */
+    private static MethodSpec.Builder body(MethodSpec.Builder method, List<BlockCode> blocks) {
+        Set<Space> used = EnumSet.noneOf(Space.class);
+        blocks.forEach(block -> used.addAll(block.used()));
         for (Space space : used) {
             method.addStatement("$T $L = $L()", ModelWriter.MEMORY, local(space), BUFFERS.get(space).getter());
         }
-        return method.addCode(body.build()).build();
+        blocks.forEach(block -> method.addCode(block.comment()).addCode(block.calls()));
+        return method;
+    }
+
+    private BlockCode code(Block block) {
+        CodeBlock.Builder comment = CodeBlock.builder();
+        for (String line : block.comment().split("\n")) {
+            comment.add("// $L\n", line);
+        }
+        Set<Space> used = EnumSet.noneOf(Space.class);
+        CodeBlock.Builder calls = CodeBlock.builder();
+        block.ops().forEach(op -> calls.add(statement(op, used)));
+        return new BlockCode(comment.build(), calls.build(), used);
     }
 
     private CodeBlock statement(Op op, Set<Space> used) {

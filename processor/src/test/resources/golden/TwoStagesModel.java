@@ -1,0 +1,458 @@
+package example;
+
+import dev.annonet.contract.Initializer;
+import dev.annonet.contract.Window2D;
+import dev.annonet.dsl.Activation;
+import dev.annonet.dsl.Layer;
+import dev.annonet.runtime.DenseLayer;
+import dev.annonet.runtime.Device;
+import dev.annonet.runtime.Model;
+import dev.annonet.runtime.NetworkLayout;
+import dev.annonet.runtime.WeightedLayer;
+import dev.annonet.runtime.backend.ActivationFunction;
+import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.PoolingKind;
+import javax.annotation.processing.Generated;
+
+/**
+ * The model of {@link TwoStages}, written by the annonet processor: its memory layout and its
+ * forward and backward passes. Create one with {@link #create}.
+ *
+ * <p>A constant named after a tensor is its offset per sample in the activation arena: the
+ * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
+ * gradient arena. A constant named after a parameter is its offset in the parameter buffer
+ * and, for a trainable one, in the gradient buffer.
+ */
+@Generated("dev.annonet.processor.NetworkProcessor")
+public final class TwoStagesModel extends Model implements TwoStages {
+    /**
+     * image: 128 values per sample.
+     */
+    private static final int IMAGE = 0;
+
+    /**
+     * conv1_1_conv.columns: 1152 values per sample.
+     */
+    private static final int CONV1_1_CONV_COLUMNS = 128;
+
+    /**
+     * conv1_1_conv.z: 256 values per sample.
+     */
+    private static final int CONV1_1_CONV_Z = 1280;
+
+    /**
+     * conv1_1_conv: the values of conv1_1_conv.z, in the same memory.
+     */
+    private static final int CONV1_1_CONV = CONV1_1_CONV_Z;
+
+    /**
+     * conv1_1_bn.statistics: 8 values per sample.
+     */
+    private static final int CONV1_1_BN_STATISTICS = 1536;
+
+    /**
+     * conv1_1_bn: 256 values per sample.
+     */
+    private static final int CONV1_1_BN = 1544;
+
+    /**
+     * conv1_1_relu: 256 values per sample.
+     */
+    private static final int CONV1_1_RELU = 1800;
+
+    /**
+     * conv2_1_conv.columns: 576 values per sample.
+     */
+    private static final int CONV2_1_CONV_COLUMNS = 2056;
+
+    /**
+     * conv2_1_conv.z: 96 values per sample.
+     */
+    private static final int CONV2_1_CONV_Z = 2632;
+
+    /**
+     * conv2_1_conv: the values of conv2_1_conv.z, in the same memory.
+     */
+    private static final int CONV2_1_CONV = CONV2_1_CONV_Z;
+
+    /**
+     * conv2_1_bn.statistics: 12 values per sample.
+     */
+    private static final int CONV2_1_BN_STATISTICS = 2728;
+
+    /**
+     * conv2_1_bn: 96 values per sample.
+     */
+    private static final int CONV2_1_BN = 2740;
+
+    /**
+     * conv2_1_relu: 96 values per sample.
+     */
+    private static final int CONV2_1_RELU = 2836;
+
+    /**
+     * pool: 6 values per sample.
+     */
+    private static final int POOL = 2932;
+
+    /**
+     * output.z: 3 values per sample.
+     */
+    private static final int OUTPUT_Z = 2938;
+
+    /**
+     * output: 3 values per sample.
+     */
+    private static final int OUTPUT = 2941;
+
+    /**
+     * conv1_1_conv.kernel (3, 3, 2, 4), trainable.
+     */
+    private static final int CONV1_1_CONV_KERNEL = 0;
+
+    /**
+     * conv1_1_conv.bias (4), trainable.
+     */
+    private static final int CONV1_1_CONV_BIAS = 72;
+
+    /**
+     * conv1_1_bn.gamma (4), trainable.
+     */
+    private static final int CONV1_1_BN_GAMMA = 76;
+
+    /**
+     * conv1_1_bn.beta (4), trainable.
+     */
+    private static final int CONV1_1_BN_BETA = 80;
+
+    /**
+     * conv2_1_conv.kernel (3, 3, 4, 6), trainable.
+     */
+    private static final int CONV2_1_CONV_KERNEL = 84;
+
+    /**
+     * conv2_1_conv.bias (6), trainable.
+     */
+    private static final int CONV2_1_CONV_BIAS = 300;
+
+    /**
+     * conv2_1_bn.gamma (6), trainable.
+     */
+    private static final int CONV2_1_BN_GAMMA = 306;
+
+    /**
+     * conv2_1_bn.beta (6), trainable.
+     */
+    private static final int CONV2_1_BN_BETA = 312;
+
+    /**
+     * output.kernel (6, 3), trainable.
+     */
+    private static final int OUTPUT_KERNEL = 318;
+
+    /**
+     * output.bias (3), trainable.
+     */
+    private static final int OUTPUT_BIAS = 336;
+
+    /**
+     * conv1_1_bn.moving_mean (4), updated by training, not trainable.
+     */
+    private static final int CONV1_1_BN_MOVING_MEAN = 339;
+
+    /**
+     * conv1_1_bn.moving_variance (4), updated by training, not trainable.
+     */
+    private static final int CONV1_1_BN_MOVING_VARIANCE = 343;
+
+    /**
+     * conv2_1_bn.moving_mean (6), updated by training, not trainable.
+     */
+    private static final int CONV2_1_BN_MOVING_MEAN = 347;
+
+    /**
+     * conv2_1_bn.moving_variance (6), updated by training, not trainable.
+     */
+    private static final int CONV2_1_BN_MOVING_VARIANCE = 353;
+
+    private static final ActivationFunction CONV1_1_CONV_ACTIVATION = ActivationFunction.of(Activation.Kind.LINEAR);
+
+    private static final ActivationFunction CONV1_1_RELU_ACTIVATION = ActivationFunction.of(Activation.Kind.RELU);
+
+    private static final ActivationFunction CONV2_1_CONV_ACTIVATION = ActivationFunction.of(Activation.Kind.LINEAR);
+
+    private static final ActivationFunction CONV2_1_RELU_ACTIVATION = ActivationFunction.of(Activation.Kind.RELU);
+
+    private static final ActivationFunction OUTPUT_ACTIVATION = ActivationFunction.of(Activation.Kind.SOFTMAX);
+
+    private static final Window2D CONV1_1_CONV_WINDOW = Window2D.input(8, 8, 2).window(3, 3).padding(1, 1)
+            .output(8, 8, 4);
+
+    private static final Window2D CONV2_1_CONV_WINDOW = Window2D.input(8, 8, 4).window(3, 3).strides(2, 2)
+            .output(4, 4, 6);
+
+    private static final Window2D POOL_WINDOW = Window2D.input(4, 4, 6).window(4, 4)
+            .output(1, 1, 6);
+
+    private static final NetworkLayout LAYOUT = NetworkLayout.builder("TwoStages")
+            .input("image", IMAGE, 8, 8, 2)
+            .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
+            .activationSize(2944)
+            .trainable("conv1_1_conv.kernel", CONV1_1_CONV_KERNEL, Initializer.glorotUniform(18, 36), 3, 3, 2, 4)
+            .trainable("conv1_1_conv.bias", CONV1_1_CONV_BIAS, Initializer.zeros(), 4)
+            .trainable("conv1_1_bn.gamma", CONV1_1_BN_GAMMA, Initializer.ones(), 4)
+            .trainable("conv1_1_bn.beta", CONV1_1_BN_BETA, Initializer.zeros(), 4)
+            .trainable("conv2_1_conv.kernel", CONV2_1_CONV_KERNEL, Initializer.glorotUniform(36, 54), 3, 3, 4, 6)
+            .trainable("conv2_1_conv.bias", CONV2_1_CONV_BIAS, Initializer.zeros(), 6)
+            .trainable("conv2_1_bn.gamma", CONV2_1_BN_GAMMA, Initializer.ones(), 6)
+            .trainable("conv2_1_bn.beta", CONV2_1_BN_BETA, Initializer.zeros(), 6)
+            .trainable("output.kernel", OUTPUT_KERNEL, Initializer.glorotUniform(6, 3), 6, 3)
+            .trainable("output.bias", OUTPUT_BIAS, Initializer.zeros(), 3)
+            .state("conv1_1_bn.moving_mean", CONV1_1_BN_MOVING_MEAN, Initializer.zeros(), 4)
+            .state("conv1_1_bn.moving_variance", CONV1_1_BN_MOVING_VARIANCE, Initializer.ones(), 4)
+            .state("conv2_1_bn.moving_mean", CONV2_1_BN_MOVING_MEAN, Initializer.zeros(), 6)
+            .state("conv2_1_bn.moving_variance", CONV2_1_BN_MOVING_VARIANCE, Initializer.ones(), 6)
+            .layer("image", "InputLayer", new int[] {8, 8, 2}, 0, 0L)
+            .layer("conv1_1_conv", "Conv2D", new int[] {8, 8, 4}, 76, 4864L)
+            .layer("conv1_1_bn", "BatchNormalization", new int[] {8, 8, 4}, 16, 16L)
+            .layer("conv1_1_relu", "Activation", new int[] {8, 8, 4}, 0, 0L)
+            .layer("conv2_1_conv", "Conv2D", new int[] {4, 4, 6}, 222, 3552L)
+            .layer("conv2_1_bn", "BatchNormalization", new int[] {4, 4, 6}, 24, 24L)
+            .layer("conv2_1_relu", "Activation", new int[] {4, 4, 6}, 0, 0L)
+            .layer("pool", "GlobalAveragePooling2D", new int[] {6}, 0, 0L)
+            .layer("output", "Dense", new int[] {3}, 21, 21L)
+            .cudaKernels(TwoStagesCudaKernels::new)
+            .build();
+
+    private final WeightedLayer conv1_1_convLayer = weightedLayer("conv1_1_conv");
+
+    private final WeightedLayer conv1_1_bnLayer = weightedLayer("conv1_1_bn");
+
+    private final WeightedLayer conv2_1_convLayer = weightedLayer("conv2_1_conv");
+
+    private final WeightedLayer conv2_1_bnLayer = weightedLayer("conv2_1_bn");
+
+    private final DenseLayer outputLayer = denseLayer("output");
+
+    private TwoStagesModel(Device device, long seed) {
+        super(LAYOUT, device, seed);
+    }
+
+    private TwoStagesModel(Model.Twin twin) {
+        super(twin);
+    }
+
+    /**
+     * Creates the model on {@code device}, its trainable weights initialized from {@code seed}.
+     */
+    public static TwoStagesModel create(Device device, long seed) {
+        return new TwoStagesModel(device, seed);
+    }
+
+    /**
+     * This network over this model's parameters, for a predictor.
+     */
+    @Override
+    protected TwoStagesModel twin(Model.Twin twin) {
+        return new TwoStagesModel(twin);
+    }
+
+    /**
+     * image: {@code @Input(shape = {8, 8, 2})}, output shape (8, 8, 2).
+     */
+    @Override
+    public Layer image() {
+        return layer("image");
+    }
+
+    /**
+     * pool: {@code @GlobalAveragePooling2D()}, output shape (6).
+     */
+    @Override
+    public Layer pool() {
+        return layer("pool");
+    }
+
+    /**
+     * output: {@code @Dense(units = 3, activation = SOFTMAX)}, output shape (3).
+     */
+    @Override
+    public DenseLayer output() {
+        return outputLayer;
+    }
+
+    /**
+     * conv1: block {@link ConvNormRelu}, its layers named {@code conv1_<member>}.
+     */
+    @Override
+    public ConvNormRelu conv1() {
+        return new ConvNormRelu() {
+            /**
+             * conv1_1_conv: {@code @Conv2D(filters = 4, kernel = 3, padding = SAME)}, output shape (8, 8, 4).
+             */
+            @Override
+            public WeightedLayer _1_conv() {
+                return conv1_1_convLayer;
+            }
+
+            /**
+             * conv1_1_bn: {@code @BatchNormalization()}, output shape (8, 8, 4).
+             */
+            @Override
+            public WeightedLayer _1_bn() {
+                return conv1_1_bnLayer;
+            }
+
+            /**
+             * conv1_1_relu: {@code @Activation(RELU)}, output shape (8, 8, 4).
+             */
+            @Override
+            public Layer _1_relu() {
+                return layer("conv1_1_relu");
+            }
+        };
+    }
+
+    /**
+     * conv2: block {@link ConvNormRelu}, its layers named {@code conv2_<member>}.
+     */
+    @Override
+    public ConvNormRelu conv2() {
+        return new ConvNormRelu() {
+            /**
+             * conv2_1_conv: {@code @Conv2D(filters = 6, kernel = 3, strides = 2, padding = SAME)}, output shape (4, 4, 6).
+             */
+            @Override
+            public WeightedLayer _1_conv() {
+                return conv2_1_convLayer;
+            }
+
+            /**
+             * conv2_1_bn: {@code @BatchNormalization()}, output shape (4, 4, 6).
+             */
+            @Override
+            public WeightedLayer _1_bn() {
+                return conv2_1_bnLayer;
+            }
+
+            /**
+             * conv2_1_relu: {@code @Activation(RELU)}, output shape (4, 4, 6).
+             */
+            @Override
+            public Layer _1_relu() {
+                return layer("conv2_1_relu");
+            }
+        };
+    }
+
+    /**
+     * Predicts one sample.
+     *
+     * @param image one sample of {@code image}, shape (8, 8, 2), its values in row-major order
+     * @return the output {@code output}, shape (3), its values in row-major order
+     */
+    public float[] predict(float[] image) {
+        return predictSample(image);
+    }
+
+    @Override
+    protected void forward(int batch, boolean training) {
+        Memory p = parameters();
+        Memory a = activations();
+        // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
+        // written by the runtime
+        // conv1_1_conv: @Conv2D(filters = 4, kernel = 3, padding = SAME), image (8, 8, 2) -> (8, 8, 4)
+        backend.conv2d(CONV1_1_CONV_WINDOW, batch, a, batch * IMAGE, p, CONV1_1_CONV_KERNEL,
+                a, batch * CONV1_1_CONV_COLUMNS, a, batch * CONV1_1_CONV_Z);
+        backend.biasActivation(CONV1_1_CONV_ACTIVATION, batch * 64, 4, a, batch * CONV1_1_CONV_Z,
+                p, CONV1_1_CONV_BIAS, a, batch * CONV1_1_CONV);
+        // conv1_1_bn: @BatchNormalization(), conv1_1_conv (8, 8, 4) -> (8, 8, 4)
+        if (training) {
+            backend.batchNorm(true, batch * 64, 4, 0.99, 0.001, a, batch * CONV1_1_CONV,
+                    p, CONV1_1_BN_GAMMA, p, CONV1_1_BN_BETA, p, CONV1_1_BN_MOVING_MEAN,
+                    p, CONV1_1_BN_MOVING_VARIANCE, a, batch * CONV1_1_BN_STATISTICS,
+                    a, batch * CONV1_1_BN);
+        } else {
+            backend.batchNorm(false, batch * 64, 4, 0.99, 0.001, a, batch * CONV1_1_CONV,
+                    p, CONV1_1_BN_GAMMA, p, CONV1_1_BN_BETA, p, CONV1_1_BN_MOVING_MEAN,
+                    p, CONV1_1_BN_MOVING_VARIANCE, null, 0, a, batch * CONV1_1_BN);
+        }
+        // conv1_1_relu: @Activation(RELU), conv1_1_bn (8, 8, 4) -> (8, 8, 4)
+        backend.biasActivation(CONV1_1_RELU_ACTIVATION, batch * 64, 4, a, batch * CONV1_1_BN,
+                null, 0, a, batch * CONV1_1_RELU);
+        // conv2_1_conv: @Conv2D(filters = 6, kernel = 3, strides = 2, padding = SAME), conv1_1_relu (8, 8, 4) -> (4, 4, 6)
+        backend.conv2d(CONV2_1_CONV_WINDOW, batch, a, batch * CONV1_1_RELU, p, CONV2_1_CONV_KERNEL,
+                a, batch * CONV2_1_CONV_COLUMNS, a, batch * CONV2_1_CONV_Z);
+        backend.biasActivation(CONV2_1_CONV_ACTIVATION, batch * 16, 6, a, batch * CONV2_1_CONV_Z,
+                p, CONV2_1_CONV_BIAS, a, batch * CONV2_1_CONV);
+        // conv2_1_bn: @BatchNormalization(), conv2_1_conv (4, 4, 6) -> (4, 4, 6)
+        if (training) {
+            backend.batchNorm(true, batch * 16, 6, 0.99, 0.001, a, batch * CONV2_1_CONV,
+                    p, CONV2_1_BN_GAMMA, p, CONV2_1_BN_BETA, p, CONV2_1_BN_MOVING_MEAN,
+                    p, CONV2_1_BN_MOVING_VARIANCE, a, batch * CONV2_1_BN_STATISTICS,
+                    a, batch * CONV2_1_BN);
+        } else {
+            backend.batchNorm(false, batch * 16, 6, 0.99, 0.001, a, batch * CONV2_1_CONV,
+                    p, CONV2_1_BN_GAMMA, p, CONV2_1_BN_BETA, p, CONV2_1_BN_MOVING_MEAN,
+                    p, CONV2_1_BN_MOVING_VARIANCE, null, 0, a, batch * CONV2_1_BN);
+        }
+        // conv2_1_relu: @Activation(RELU), conv2_1_bn (4, 4, 6) -> (4, 4, 6)
+        backend.biasActivation(CONV2_1_RELU_ACTIVATION, batch * 16, 6, a, batch * CONV2_1_BN,
+                null, 0, a, batch * CONV2_1_RELU);
+        // pool: @GlobalAveragePooling2D(), conv2_1_relu (4, 4, 6) -> (6)
+        backend.pool2d(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * CONV2_1_RELU,
+                a, batch * POOL);
+        // output: @Dense(units = 3, activation = SOFTMAX), pool (6) -> (3)
+        backend.matmul(false, false, batch, 3, 6, a, batch * POOL, p, OUTPUT_KERNEL,
+                a, batch * OUTPUT_Z, false);
+        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z, p, OUTPUT_BIAS,
+                a, batch * OUTPUT);
+    }
+
+    @Override
+    protected void backward(int batch, boolean outputGradientFused) {
+        Memory p = parameters();
+        Memory g = gradients();
+        Memory a = activations();
+        Memory d = activationGradients();
+        // output: @Dense(units = 3, activation = SOFTMAX), pool (6) -> (3)
+        if (!outputGradientFused) {
+            backend.activationBackward(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z,
+                    a, batch * OUTPUT, d, batch * OUTPUT, d, batch * OUTPUT_Z);
+        }
+        backend.matmul(true, false, 6, 3, batch, a, batch * POOL, d, batch * OUTPUT_Z,
+                g, OUTPUT_KERNEL, false);
+        backend.columnSums(batch, 3, d, batch * OUTPUT_Z, g, OUTPUT_BIAS);
+        backend.matmul(false, true, batch, 6, 3, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
+                d, batch * POOL, false);
+        // pool: @GlobalAveragePooling2D(), conv2_1_relu (4, 4, 6) -> (6)
+        backend.pool2dBackward(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * CONV2_1_RELU,
+                d, batch * POOL, d, batch * CONV2_1_RELU);
+        // conv2_1_relu: @Activation(RELU), conv2_1_bn (4, 4, 6) -> (4, 4, 6)
+        backend.activationBackward(CONV2_1_RELU_ACTIVATION, batch * 16, 6, a, batch * CONV2_1_BN,
+                a, batch * CONV2_1_RELU, d, batch * CONV2_1_RELU, d, batch * CONV2_1_BN);
+        // conv2_1_bn: @BatchNormalization(), conv2_1_conv (4, 4, 6) -> (4, 4, 6)
+        backend.batchNormBackward(batch * 16, 6, a, batch * CONV2_1_CONV, p, CONV2_1_BN_GAMMA,
+                a, batch * CONV2_1_BN_STATISTICS, d, batch * CONV2_1_BN, g, CONV2_1_BN_GAMMA,
+                g, CONV2_1_BN_BETA, d, batch * CONV2_1_CONV);
+        // conv2_1_conv: @Conv2D(filters = 6, kernel = 3, strides = 2, padding = SAME), conv1_1_relu (8, 8, 4) -> (4, 4, 6)
+        backend.conv2dBackward(CONV2_1_CONV_WINDOW, batch, a, batch * CONV1_1_RELU,
+                p, CONV2_1_CONV_KERNEL, a, batch * CONV2_1_CONV_COLUMNS, d, batch * CONV2_1_CONV_Z,
+                g, CONV2_1_CONV_KERNEL, d, batch * CONV2_1_CONV_COLUMNS, d, batch * CONV1_1_RELU);
+        backend.columnSums(batch * 16, 6, d, batch * CONV2_1_CONV_Z, g, CONV2_1_CONV_BIAS);
+        // conv1_1_relu: @Activation(RELU), conv1_1_bn (8, 8, 4) -> (8, 8, 4)
+        backend.activationBackward(CONV1_1_RELU_ACTIVATION, batch * 64, 4, a, batch * CONV1_1_BN,
+                a, batch * CONV1_1_RELU, d, batch * CONV1_1_RELU, d, batch * CONV1_1_BN);
+        // conv1_1_bn: @BatchNormalization(), conv1_1_conv (8, 8, 4) -> (8, 8, 4)
+        backend.batchNormBackward(batch * 64, 4, a, batch * CONV1_1_CONV, p, CONV1_1_BN_GAMMA,
+                a, batch * CONV1_1_BN_STATISTICS, d, batch * CONV1_1_BN, g, CONV1_1_BN_GAMMA,
+                g, CONV1_1_BN_BETA, d, batch * CONV1_1_CONV);
+        // conv1_1_conv: @Conv2D(filters = 4, kernel = 3, padding = SAME), image (8, 8, 2) -> (8, 8, 4)
+        backend.conv2dBackward(CONV1_1_CONV_WINDOW, batch, a, batch * IMAGE, p, CONV1_1_CONV_KERNEL,
+                a, batch * CONV1_1_CONV_COLUMNS, d, batch * CONV1_1_CONV_Z, g, CONV1_1_CONV_KERNEL,
+                d, batch * CONV1_1_CONV_COLUMNS, null, 0);
+        backend.columnSums(batch * 64, 4, d, batch * CONV1_1_CONV_Z, g, CONV1_1_CONV_BIAS);
+        // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
+        // an input: no gradient
+    }
+}
