@@ -119,6 +119,7 @@ public final class GpuBench {
             System.err.println("GpuBench needs a GPU: " + problem);
             System.exit(3);
         }
+        System.out.println("cuDNN: " + CudaSupport.describeCudnn());
         Path directory = data != null ? data : MnistBench.extractEmbedded();
         Mnist mnist = Mnist.load(directory);
 
