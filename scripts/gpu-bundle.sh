@@ -50,7 +50,7 @@ rm -rf "$OUT/tests/samples/outside-project" # used by a CPU-only test
 # The classes that hold tests tagged gpu, read from the sources: gpu-check.sh runs each in its own JVM.
 grep -rl --include='*.java' '@Tag("gpu")' native/src/test/java runtime/src/test/java samples/src/test/java \
     | sed -E 's#^[a-z]+/src/test/java/##; s#\.java$##; s#/#.#g' | sort > "$OUT/gpu-test-classes.txt"
-cp scripts/pytorch/bench_mnist.py scripts/pytorch/bench_mnist_gpu.py "$OUT/scripts/pytorch/"
+cp scripts/pytorch/bench_mnist.py scripts/pytorch/bench_lstm.py scripts/pytorch/bench_mnist_gpu.py "$OUT/scripts/pytorch/"
 
 echo "gpu-bundle: storing the jars uncompressed for xz"
 for jar in "$ROOT/$OUT"/lib/*.jar "$ROOT/$OUT/junit-console.jar"; do

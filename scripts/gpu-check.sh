@@ -2,11 +2,13 @@
 # The GPU check, in one command on a machine with an NVIDIA GPU: every test tagged "gpu" (the CUDA
 # backend against the reference and CPU backends, kernel by kernel and over whole training steps,
 # eager and replayed as CUDA graphs; no allocation per step), the MNIST samples, then the GPU
-# benchmark tables (annonet next to PyTorch eager and PyTorch with CUDA graphs). It needs no JDK or
-# Maven there: it runs the bundle that scripts/gpu-bundle.sh built (build/gpu-bundle.tar.xz).
+# benchmark tables: the MLP, the CNN and the LSTM, annonet next to PyTorch's fair loop (no host sync
+# per step; eager, CUDA graph, bf16 autocast, and torch.compile where that PyTorch has it). It needs
+# no JDK or Maven there: it runs the bundle that scripts/gpu-bundle.sh built (build/gpu-bundle.tar.xz).
 #
 #   scripts/gpu-bundle.sh                       # here: build the bundle
-#   scripts/gpu-check.sh [--epochs N]           # there: tests, the samples, the bench (about a minute)
+#   scripts/gpu-check.sh [--epochs N]           # there: tests, the samples, the bench (a few minutes)
+#   scripts/gpu-check.sh --bench [N]            # there: instead, only the bench tables (N epochs, default 10)
 #   scripts/gpu-check.sh --profile cnn 1024     # there: instead, each kernel's GPU time in one network's
 #                                               # steps at one batch size (Nsight Compute's ncu)
 #   scripts/gpu-check.sh --memcheck             # there: instead, the GPU tests under compute-sanitizer's
@@ -22,12 +24,14 @@ cd "$(dirname "$0")/.."
 EPOCHS=10
 PROFILE=()
 MEMCHECK=false
+BENCH_ONLY=false
 case "${1:-}" in
     --epochs) EPOCHS=$2 ;;
+    --bench) BENCH_ONLY=true; EPOCHS=${2:-10} ;;
     --profile) PROFILE=("$2" "$3") ;;
     --memcheck) MEMCHECK=true ;;
     "") ;;
-    *) echo "usage: scripts/gpu-check.sh [--epochs N | --profile mlp|cnn BATCH | --memcheck]" >&2; exit 2 ;;
+    *) echo "usage: scripts/gpu-check.sh [--epochs N | --bench [EPOCHS] | --profile mlp|cnn|lstm BATCH | --memcheck]" >&2; exit 2 ;;
 esac
 PHASE_LIMIT=${GPU_CHECK_PHASE_LIMIT:-600} # seconds for each JVM, so that a hang cannot eat a lease
 
@@ -40,14 +44,14 @@ echo "gpu-check: bundle of commit $(cat "$B/COMMIT")"
 
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 
-# Where this machine keeps cuBLAS and NCCL: PyTorch's pip wheels, then the usual CUDA folders.
+# Where this machine keeps cuBLAS, cuDNN and NCCL: PyTorch's pip wheels, then the usual CUDA folders.
 PYTHON=${PYTHON:-$(command -v python3 || command -v python || true)}
 LIBS=""
 if [[ -n $PYTHON ]]; then
     LIBS=$("$PYTHON" - <<'EOF' 2>/dev/null
 import importlib, os
 found = []
-for name in ("nvidia.cublas", "nvidia.cu13", "nvidia.cuda_runtime", "nvidia.nccl"):
+for name in ("nvidia.cublas", "nvidia.cu13", "nvidia.cuda_runtime", "nvidia.cudnn", "nvidia.nccl"):
     try:
         module = importlib.import_module(name)
     except ImportError:
@@ -66,6 +70,8 @@ done
 export LD_LIBRARY_PATH="${LIBS#:}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 CUBLAS=$(for d in ${LD_LIBRARY_PATH//:/ }; do ls "$d"/libcublas.so.13* "$d"/libcublas.so.12* 2>/dev/null; done | head -1)
 echo "gpu-check: cuBLAS ${CUBLAS:-NOT FOUND (the CUDA backend will say so)}"
+CUDNN=$(for d in ${LD_LIBRARY_PATH//:/ }; do ls "$d"/libcudnn.so.9* 2>/dev/null; done | head -1)
+echo "gpu-check: cuDNN ${CUDNN:-NOT FOUND (annonet keeps its own kernels; PyTorch brings its own cuDNN)}"
 export PYTHON
 
 JAVA="$B/jre/bin/java"
@@ -77,6 +83,22 @@ cd "$B"
 
 echo; echo "== the native library and the GPU"
 "$JAVA" -cp "$CP" dev.annonet.cuda.DeviceQuery || exit 2
+
+# The bench tables, one JVM per network: torch.compile's first steps can take a minute each, so
+# that one network's compile cannot use up another's time.
+bench() {
+    local status=0
+    echo; echo "== GPU benchmark"
+    for network in mlp cnn lstm; do
+        timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.bench.GpuBench --network "$network" --epochs "$EPOCHS" \
+            || { status=1; echo "gpu-check: GpuBench --network $network failed or ran out of time"; }
+    done
+    return $status
+}
+if $BENCH_ONLY; then
+    bench
+    exit $?
+fi
 
 if (( ${#PROFILE[@]} )); then
     command -v ncu >/dev/null || { echo "gpu-check: --profile needs Nsight Compute's ncu on the PATH" >&2; exit 2; }
@@ -132,6 +154,5 @@ for sample in "mnist.MnistMlpSample --device cuda --verbose 0" cnn.MnistCnnSampl
     timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.$sample || status=1
 done
 
-echo; echo "== GPU benchmark"
-timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.bench.GpuBench --epochs "$EPOCHS" || status=1
+bench || status=1
 exit $status

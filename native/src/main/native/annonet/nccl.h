@@ -6,8 +6,6 @@
 // current device, and the driver's primary context is the one the CUDA runtime's cudaSetDevice uses.
 #pragma once
 
-#include <dlfcn.h>
-
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -15,6 +13,8 @@
 #include <mutex>
 #include <string>
 #include <thread>
+
+#include "dynamic_library.h"
 
 namespace annonet {
 namespace nccl {
@@ -98,15 +98,6 @@ inline int fail(int status, const char* what) {
     return status;
 }
 
-inline bool resolve(void* handle, void** slot, const char* name, std::string& problem) {
-    dlerror();
-    *slot = dlsym(handle, name);
-    if (*slot) return true;
-    const char* reason = dlerror();
-    problem = std::string(name) + " is missing (" + (reason ? reason : "dlsym") + ")";
-    return false;
-}
-
 // Opens NCCL from the first of `candidates` (paths or names, separated by '\n') that dlopen accepts,
 // and the CUDA driver; "" when both load with every entry point used here, else why not, quoting
 // dlopen's words for each candidate. Loads once: later calls return the first answer.
@@ -115,20 +106,7 @@ inline const char* load(const char* candidates) {
     Library& lib = library();
     if (lib.loaded) return "";
     std::string tried;
-    std::string list = candidates ? candidates : "";
-    size_t start = 0;
-    while (start <= list.size() && !lib.nccl) {
-        size_t end = list.find('\n', start);
-        if (end == std::string::npos) end = list.size();
-        std::string candidate = list.substr(start, end - start);
-        start = end + 1;
-        if (candidate.empty()) continue;
-        lib.nccl = dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
-        if (!lib.nccl) {
-            const char* reason = dlerror();
-            tried += (tried.empty() ? "" : "; ") + std::string(reason ? reason : candidate.c_str());
-        }
-    }
+    lib.nccl = open_first(candidates, tried);
     if (!lib.nccl) {
         lib.problem = "NCCL (libnccl.so.2) was not found: install it (the CUDA toolkit's libnccl2 package, or pip's "
                       "nvidia-nccl-cu13 wheel, which PyTorch also uses) and put the folder holding libnccl.so.2 on "

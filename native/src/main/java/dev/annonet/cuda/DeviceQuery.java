@@ -1,5 +1,7 @@
 package dev.annonet.cuda;
 
+import dev.annonet.cudnn.CudnnLibrary;
+
 /**
  * Says what annonet's native library can do here: whether nvcc built it, and the GPUs it sees (or
  * why it sees none). Exit status 0 when there is a GPU, 2 otherwise.
@@ -21,6 +23,8 @@ public final class DeviceQuery {
                 ? "CUDA kernels compiled by nvcc for " + targets : "host executor only (built without nvcc)"));
         String blasProblem = CudaLibrary.blasLoadProblem();
         System.out.println("cuBLAS: " + (blasProblem.isEmpty() ? "loads" : blasProblem));
+        String cudnnProblem = CudnnLibrary.loadProblem();
+        System.out.println("cuDNN: " + (cudnnProblem.isEmpty() ? "loads, version " + CudnnLibrary.version() : cudnnProblem));
         int count = CudaLibrary.deviceCount();
         if (count <= 0) {
             System.out.println("no GPU: " + (count == 0 ? "the driver reports none" : CudaLibrary.lastError()));

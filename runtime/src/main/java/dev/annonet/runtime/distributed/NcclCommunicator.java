@@ -1,12 +1,8 @@
 package dev.annonet.runtime.distributed;
 
+import dev.annonet.nativelib.WheelLibraries;
 import dev.annonet.nccl.NcclLibrary;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -32,8 +28,6 @@ import org.bytedeco.javacpp.Pointer;
  * {@code ~/.local}, {@code /usr/local}, {@code /usr}), where PyTorch's pip install puts it.
  */
 public final class NcclCommunicator implements Communicator {
-    private static final String WHEEL_LIBRARY = "nvidia/nccl/lib/libnccl.so.2";
-
     private final int rank;
     private final int worldSize;
     private final int device;
@@ -60,41 +54,7 @@ public final class NcclCommunicator implements Communicator {
 
     /** Where NCCL is looked for, in order. */
     static List<String> candidates() {
-        List<String> candidates = new ArrayList<>();
-        String named = System.getProperty("annonet.nccl.library");
-        if (named != null && !named.isBlank()) {
-            candidates.add(named);
-        }
-        candidates.add("libnccl.so.2");
-        List<Path> prefixes = new ArrayList<>();
-        for (String variable : List.of("VIRTUAL_ENV", "CONDA_PREFIX")) {
-            String value = System.getenv(variable);
-            if (value != null && !value.isBlank()) {
-                prefixes.add(Path.of(value));
-            }
-        }
-        prefixes.add(Path.of(System.getProperty("user.home"), ".local"));
-        prefixes.add(Path.of("/usr/local"));
-        prefixes.add(Path.of("/usr"));
-        for (Path prefix : prefixes) {
-            Path lib = prefix.resolve("lib");
-            if (!Files.isDirectory(lib)) {
-                continue;
-            }
-            try (DirectoryStream<Path> pythons = Files.newDirectoryStream(lib, "python3*")) {
-                for (Path python : pythons) {
-                    for (String packages : List.of("site-packages", "dist-packages")) {
-                        Path wheel = python.resolve(packages).resolve(WHEEL_LIBRARY);
-                        if (Files.isRegularFile(wheel)) {
-                            candidates.add(wheel.toString());
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // an unreadable prefix is one place fewer to look; the others remain
-            }
-        }
-        return candidates;
+        return WheelLibraries.candidates("annonet.nccl.library", "libnccl.so.2", "nvidia/nccl/lib/libnccl.so.2");
     }
 
     private static void requireLoaded() {

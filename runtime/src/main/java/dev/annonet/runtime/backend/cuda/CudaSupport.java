@@ -3,8 +3,10 @@ package dev.annonet.runtime.backend.cuda;
 import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.cuda.CudaTargets;
 import dev.annonet.cuda.NetworkKernels;
+import dev.annonet.cudnn.CudnnLibrary;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -17,6 +19,7 @@ public final class CudaSupport {
     static final int HOST = -1;
     private static final System.Logger LOG = System.getLogger("dev.annonet.runtime");
     private static final Set<String> UNLOADED_KERNELS_REPORTED = ConcurrentHashMap.newKeySet();
+    static final AtomicBoolean CUDNN_FALLBACK_REPORTED = new AtomicBoolean();
 
     private CudaSupport() {
     }
@@ -107,6 +110,31 @@ public final class CudaSupport {
     static String unsupportedProblem(int ordinal, String description, int capability, CudaTargets targets) {
         String problem = targets.problem(capability);
         return problem == null ? null : "GPU " + ordinal + ", " + description + ", is not supported by annonet-native: " + problem;
+    }
+
+    /**
+     * "" when cuDNN 9 loads here, else why not (where it was looked for, or the version found). The
+     * first time it does not load, the reason is logged, with annonet's own kernels named as what
+     * runs instead: convolutions, pooling and the LSTM stay on them.
+     */
+    public static String cudnnProblem() {
+        String problem = CudnnLibrary.loadProblem();
+        if (!problem.isEmpty() && CUDNN_FALLBACK_REPORTED.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.INFO, "cuDNN is not used, so annonet's own kernels run: " + problem);
+        }
+        return problem;
+    }
+
+    /** cuDNN's version as "9.1.0", or why it does not load here. */
+    public static String describeCudnn() {
+        String problem = cudnnProblem();
+        if (!problem.isEmpty()) {
+            return problem;
+        }
+        int version = CudnnLibrary.version();
+        int cudart = CudnnLibrary.cudartVersion();
+        return "cuDNN " + version / 10000 + "." + version / 100 % 100 + "." + version % 100 + " (for CUDA " + cudart / 1000
+                + "." + cudart / 10 % 100 + ")";
     }
 
     /** The GPU's name, architecture and memory. */
