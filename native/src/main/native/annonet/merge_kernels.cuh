@@ -7,14 +7,18 @@
 namespace annonet {
 
 // Input `input`'s part of an element-wise merge of count values into y; chosen (address 0 for SUM
-// and PRODUCT) records the input each MAXIMUM or MINIMUM value came from.
+// and PRODUCT) records the input each MAXIMUM or MINIMUM value came from; activated (address 0 for
+// none) receives the activation of the combined values.
 inline int merge(long long handle, int kind, int input, float scale, long long count, long long x_address,
-                 long long y_address, long long chosen_address) {
+                 long long y_address, long long chosen_address, int activation, float lower, float upper,
+                 long long activated_address) {
     const float* x = at<const float>(x_address);
     float* y = at<float>(y_address);
     float* chosen = at<float>(chosen_address);
+    float* activated = at<float>(activated_address);
     return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) {
-        merge_value(kind, input, scale, x[i], y + i, chosen ? chosen + i : nullptr);
+        merge_value(kind, input, scale, x[i], y + i, chosen ? chosen + i : nullptr, activation, lower, upper,
+                    activated ? activated + i : nullptr);
     }, "merge");
 }
 

@@ -420,9 +420,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         backend.merge(MergeKind.SUM, 0, 1.0f, batch * 144, a, batch * NORM2, a, batch * RESIDUAL_Z,
                 null, 0);
         backend.merge(MergeKind.SUM, 1, 1.0f, batch * 144, a, batch * STEM, a, batch * RESIDUAL_Z,
-                null, 0);
-        backend.biasActivation(RESIDUAL_ACTIVATION, batch * 36, 4, a, batch * RESIDUAL_Z, null, 0,
-                a, batch * RESIDUAL);
+                null, 0, RESIDUAL_ACTIVATION, a, batch * RESIDUAL);
         // pool: @GlobalAveragePooling2D(), residual (6, 6, 4) -> (4)
         backend.pool2d(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * RESIDUAL,
                 a, batch * POOL);

@@ -149,10 +149,12 @@ public final class CpuKernels {
     /**
      * Input {@code input}'s part of an element-wise merge of {@code count} values (cpu/merge.h, the
      * math merge.cuh's), as {@code Backend.merge}; {@code kind} is {@code NativeCodes.merge}'s code,
-     * {@code chosen} 0 for SUM and PRODUCT.
+     * {@code chosen} 0 for SUM and PRODUCT; {@code activated} 0 for none, else it receives
+     * {@code NativeCodes.activation}'s function {@code activation} of the combined values.
      */
     @Name("merge_at")
-    public static native void merge(int kind, int input, float scale, long count, long x, long y, long chosen);
+    public static native void merge(int kind, int input, float scale, long count, long x, long y, long chosen,
+                                    int activation, float lower, float upper, long activated);
 
     /** A MAXIMUM or MINIMUM merge's gradient to input {@code input}: dy where it was chosen, else 0. */
     @Name("merge_chosen_backward_at")

@@ -267,9 +267,13 @@ public final class CudaLibrary {
 
     // ---- merge layers (merge_kernels.cuh) ----------------------------------------------------------
 
-    /** Input {@code input}'s part of an element-wise merge; {@code kind} is {@code NativeCodes.merge}'s code, chosen 0 for SUM and PRODUCT. */
+    /**
+     * Input {@code input}'s part of an element-wise merge; {@code kind} is {@code NativeCodes.merge}'s code, chosen 0 for
+     * SUM and PRODUCT, activated 0 for none (else it receives the activation of the combined values).
+     */
     @Name("merge")
-    public static native int merge(long context, int kind, int input, float scale, long count, long x, long y, long chosen);
+    public static native int merge(long context, int kind, int input, float scale, long count, long x, long y, long chosen,
+                                   int activation, float lower, float upper, long activated);
 
     @Name("merge_chosen_backward")
     public static native int mergeChosenBackward(long context, int input, long count, long chosen, long dy, long dx);

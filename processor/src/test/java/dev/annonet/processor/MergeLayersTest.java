@@ -5,6 +5,7 @@ import static dev.annonet.processor.Networks.assertGeneratedContains;
 import static dev.annonet.processor.Networks.compile;
 import static dev.annonet.processor.Networks.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.google.testing.compile.Compilation;
 import dev.annonet.processor.plan.Block;
@@ -85,6 +86,24 @@ class MergeLayersTest {
         assertEquals(1, addition.input());
         assertEquals("trunk.z.gradient_part", addition.x().region().name());
         assertEquals("trunk.z", addition.y().region().name());
+    }
+
+    /** An element-wise function rides on the last input's merge pass, the sum kept in z for its backward; softmax cannot. */
+    @Test
+    void anActivatedAddAppliesItsFunctionInItsLastPass() {
+        NetworkPlan plan = PlanCapture.plan(network("Residual", RESIDUAL));
+        Block sum = block(plan.forward(), "sum");
+        assertEquals("Merge Merge Merge", ops(sum));
+        Op.Merge last = (Op.Merge) sum.ops().get(2);
+        assertEquals("sum.activation", last.activation().name());
+        assertEquals("sum.z", last.y().region().name());
+        assertEquals("sum", last.activated().region().name());
+        assertNull(((Op.Merge) sum.ops().get(1)).activation());
+        NetworkPlan softmax = PlanCapture.plan(network("Softmax",
+                "@Input(shape = 4) Layer x();",
+                "@Dense(units = 4) Layer a();",
+                "@Add(from = {\"a\", \"x\"}, activation = SOFTMAX) Layer output();"));
+        assertEquals("Merge Merge BiasActivation", ops(block(softmax.forward(), "output")));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.annonet.processor.kinds;
 
+import dev.annonet.dsl.Activation;
 import dev.annonet.processor.check.Diagnostics;
 import dev.annonet.processor.check.LayerInput;
 import dev.annonet.processor.check.LayerNode;
@@ -82,13 +83,24 @@ final class ElementwiseMergeKind implements LayerKind {
             return chooses() ? Optional.of(new Scratch("chosen", shape.size())) : Optional.empty();
         }
 
+        /** An element-wise function goes into the last input's pass; softmax is row-wise, and LINEAR's y is z. */
+        @Override
+        public boolean appliesActivation() {
+            return activation.filter(a -> a.kind() != Activation.Kind.SOFTMAX && a.kind() != Activation.Kind.LINEAR).isPresent();
+        }
+
         @Override
         public List<Op> forward(LayerOps ops) {
             Operand y = activation.isPresent() ? ops.z() : ops.y();
+            Operand chosen = chooses() ? ops.scratch() : null;
             List<Op> forward = new ArrayList<>();
-            for (int i = 0; i < scales.size(); i++) {
-                forward.add(new Op.Merge(merge, i, scales.get(i), count(), ops.x(i), y, chooses() ? ops.scratch() : null));
+            int last = scales.size() - 1;
+            for (int i = 0; i < last; i++) {
+                forward.add(new Op.Merge(merge, i, scales.get(i), count(), ops.x(i), y, chosen));
             }
+            forward.add(appliesActivation()
+                    ? new Op.Merge(merge, last, scales.get(last), count(), ops.x(last), y, chosen, ops.activationFunction(), ops.y())
+                    : new Op.Merge(merge, last, scales.get(last), count(), ops.x(last), y, chosen));
             return forward;
         }
 

@@ -33,6 +33,15 @@ public interface ResolvedLayer {
     }
 
     /**
+     * Whether the kind's forward ops apply the activation themselves (an element-wise merge, in the
+     * pass of its last input) from {@code z} into {@code y}: the planner then adds no bias and
+     * activation op, only the activation's backward.
+     */
+    default boolean appliesActivation() {
+        return false;
+    }
+
+    /**
      * How many times a forward pass applies the weights to one sample: once for most layers, at every
      * output position for a convolution, at every time step for a recurrent layer. The runtime's work
      * estimate (which device pays) is the weights times this.

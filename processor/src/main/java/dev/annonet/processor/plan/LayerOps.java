@@ -2,6 +2,7 @@ package dev.annonet.processor.plan;
 
 import dev.annonet.contract.Window2D;
 import dev.annonet.processor.check.CheckedLayer;
+import dev.annonet.processor.kinds.ResolvedLayer;
 import java.util.function.IntFunction;
 
 /**
@@ -39,6 +40,12 @@ public final class LayerOps {
 
     public Operand y() {
         return activation(memory.output(layer));
+    }
+
+    /** The activation function of an activated layer, for a kind whose own ops apply it ({@link ResolvedLayer#appliesActivation}). */
+    public ActivationFunctionPlan activationFunction() {
+        return scheduler.function(layer, layer.layer().activation()
+                .orElseThrow(() -> new IllegalStateException(layer.name() + " has no activation function")));
     }
 
     /** The pre-activation of an activated layer. */

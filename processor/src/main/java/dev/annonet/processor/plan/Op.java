@@ -42,8 +42,15 @@ public sealed interface Op {
     /**
      * Input {@code input}'s part of an element-wise merge into {@code y}: input 0 starts it, later
      * ones combine; {@code chosen} (MAXIMUM, MINIMUM) records which input each value came from.
+     * With {@code activation} (an activated layer's last input), the same pass writes
+     * {@code activated = f(y)}; both are null otherwise.
      */
-    record Merge(MergeKind kind, int input, double scale, Extent count, Operand x, Operand y, Operand chosen) implements Op {
+    record Merge(MergeKind kind, int input, double scale, Extent count, Operand x, Operand y, Operand chosen,
+                 ActivationFunctionPlan activation, Operand activated) implements Op {
+
+        public Merge(MergeKind kind, int input, double scale, Extent count, Operand x, Operand y, Operand chosen) {
+            this(kind, input, scale, count, x, y, chosen, null, null);
+        }
     }
 
     /** The gradient of input {@code input} of a MAXIMUM or MINIMUM merge: dy where it was chosen, else 0. */

@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 
 /**
  * Lowers each layer to the kernel calls of its forward and backward blocks: its kind's ops, and
- * for an activated layer the bias and activation function after them (and their backward before).
+ * for an activated layer the bias and activation function after them (and their backward before),
+ * unless the kind's ops apply the activation themselves.
  *
  * <p>Backward computes a gradient only where a trainable parameter lies upstream: an input's
  * gradient is never computed, nor that of a layer fed only by fixed weights. Backward ops
@@ -71,7 +72,7 @@ final class Scheduler {
     Block forward(CheckedLayer layer) {
         List<Op> ops = new ArrayList<>(layer.layer().forward(ops(layer)));
         Optional<ResolvedLayer.Activated> activated = layer.layer().activation();
-        if (activated.isPresent()) {
+        if (activated.isPresent() && !layer.layer().appliesActivation()) {
             ParameterSlot bias = memory.parameter(layer, "bias");
             if (bias != null || activated.get().kind() != Activation.Kind.LINEAR) {
                 ops.add(new Op.BiasActivation(function(layer, activated.get()), rows(layer), layer.shape().last(),
@@ -140,7 +141,7 @@ final class Scheduler {
                 : null;
     }
 
-    private ActivationFunctionPlan function(CheckedLayer layer, ResolvedLayer.Activated activated) {
+    ActivationFunctionPlan function(CheckedLayer layer, ResolvedLayer.Activated activated) {
         return functions.computeIfAbsent(layer, l -> {
             Activation.Kind kind = activated.kind();
             List<Double> thresholds = activated.thresholds();

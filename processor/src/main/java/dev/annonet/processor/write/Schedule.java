@@ -131,8 +131,11 @@ final class Schedule {
             return sequenceCall(sequence, used);
         }
         if (op instanceof Op.Merge m) {
-            return CodeBlock.of("merge($T.$L, $L, $Lf, $L,$W$L,$W$L,$W$L)", MERGE_KIND, m.kind(), m.input(), (float) m.scale(),
-                    extent(m.count()), operand(m.x(), used), operand(m.y(), used), nullable(m.chosen(), used));
+            CodeBlock merge = CodeBlock.of("merge($T.$L, $L, $Lf, $L,$W$L,$W$L,$W$L", MERGE_KIND, m.kind(), m.input(),
+                    (float) m.scale(), extent(m.count()), operand(m.x(), used), operand(m.y(), used), nullable(m.chosen(), used));
+            return m.activation() == null
+                    ? CodeBlock.of("$L)", merge)
+                    : CodeBlock.of("$L,$W$N,$W$L)", merge, names.of(m.activation().name()), operand(m.activated(), used));
         }
         if (op instanceof Op.MergeChosenBackward m) {
             return CodeBlock.of("mergeChosenBackward($L, $L,$W$L,$W$L,$W$L)", m.input(), extent(m.count()),

@@ -9,6 +9,9 @@ import dev.annonet.dsl.Activation;
  */
 public record ActivationFunction(Activation.Kind kind, double lower, double upper) {
 
+    /** The identity: a merge pass that applies no activation. */
+    public static final ActivationFunction IDENTITY = of(Activation.Kind.LINEAR);
+
     public static ActivationFunction of(Activation.Kind kind) {
         return new ActivationFunction(kind, 0, 0);
     }

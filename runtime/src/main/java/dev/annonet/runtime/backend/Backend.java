@@ -203,9 +203,18 @@ public interface Backend extends AutoCloseable {
      * kept. For MAXIMUM and MINIMUM, {@code chosen} records the input each value of y came from
      * (input 0 writes all of it); it is null for SUM and PRODUCT. {@code y += x}, SUM of a later
      * input with scale 1, is also how a gradient part of a tensor with several readers is added in.
+     * With {@code activated} (not null, the last input's pass of an activated merge layer), the same
+     * pass also writes {@code activated = f(y)}, element-wise ({@code f} not SOFTMAX): y keeps the
+     * pre-activation values that {@link #activationBackward} reads as z.
      */
     void merge(MergeKind kind, int input, float scale, int count, Memory x, int xOffset, Memory y, int yOffset,
-               Memory chosen, int chosenOffset);
+               Memory chosen, int chosenOffset, ActivationFunction f, Memory activated, int activatedOffset);
+
+    /** {@link #merge} with no activation. */
+    default void merge(MergeKind kind, int input, float scale, int count, Memory x, int xOffset, Memory y, int yOffset,
+                       Memory chosen, int chosenOffset) {
+        merge(kind, input, scale, count, x, xOffset, y, yOffset, chosen, chosenOffset, ActivationFunction.IDENTITY, null, 0);
+    }
 
     /** A MAXIMUM or MINIMUM merge's gradient to input {@code input} (overwritten): {@code dx = chosen == input ? dy : 0}. */
     void mergeChosenBackward(int input, int count, Memory chosen, int chosenOffset, Memory dy, int dyOffset,

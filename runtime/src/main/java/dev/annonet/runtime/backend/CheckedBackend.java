@@ -2,6 +2,7 @@ package dev.annonet.runtime.backend;
 
 import dev.annonet.contract.Window2D;
 import dev.annonet.contract.RecurrentCell;
+import dev.annonet.dsl.Activation;
 import java.util.function.Supplier;
 
 /**
@@ -338,7 +339,7 @@ public final class CheckedBackend implements Backend {
 
     @Override
     public void merge(MergeKind kind, int input, float scale, int count, Memory x, int xOffset, Memory y, int yOffset,
-                      Memory chosen, int chosenOffset) {
+                      Memory chosen, int chosenOffset, ActivationFunction f, Memory activated, int activatedOffset) {
         if (input < 0) {
             throw new IllegalArgumentException("merge: input " + input + " is negative");
         }
@@ -350,7 +351,18 @@ public final class CheckedBackend implements Backend {
         } else if (chosen != null) {
             throw new IllegalArgumentException(kind + " merge: chosen must be null; only MAXIMUM and MINIMUM choose");
         }
-        backend.merge(kind, input, scale, count, x, xOffset, y, yOffset, chosen, chosenOffset);
+        if (f == null) {
+            throw new IllegalArgumentException(kind + " merge: the activation function is null; IDENTITY applies none");
+        }
+        if (activated != null) {
+            if (f.kind() == Activation.Kind.SOFTMAX) {
+                throw new IllegalArgumentException(kind + " merge: SOFTMAX is row-wise, not element-wise; apply it with biasActivation");
+            }
+            KernelArguments.check(kind, "activated", activated, activatedOffset, count);
+        } else if (f.kind() != Activation.Kind.LINEAR) {
+            throw new IllegalArgumentException(kind + " merge: activation " + f.kind() + " has no activated output to write");
+        }
+        backend.merge(kind, input, scale, count, x, xOffset, y, yOffset, chosen, chosenOffset, f, activated, activatedOffset);
     }
 
     @Override

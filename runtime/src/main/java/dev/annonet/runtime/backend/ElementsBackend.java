@@ -46,9 +46,9 @@ public abstract class ElementsBackend implements Backend {
 
     @Override
     public void merge(MergeKind kind, int input, float scale, int count, Memory x, int xOffset, Memory y, int yOffset,
-                      Memory chosen, int chosenOffset) {
+                      Memory chosen, int chosenOffset, ActivationFunction f, Memory activated, int activatedOffset) {
         MergeKernels.merge(kind, input, scale, count, elements(x), xOffset, elements(y), yOffset, elementsOrNull(chosen),
-                chosenOffset);
+                chosenOffset, f, elementsOrNull(activated), activatedOffset);
     }
 
     @Override

@@ -9,9 +9,9 @@ public final class MergeKernels {
     private MergeKernels() {
     }
 
-    /** As {@link Backend#merge}. */
+    /** As {@link Backend#merge}; {@code activated} null for none. */
     public static void merge(MergeKind kind, int input, float scale, int count, Elements x, int xOffset, Elements y, int yOffset,
-                             Elements chosen, int chosenOffset) {
+                             Elements chosen, int chosenOffset, ActivationFunction f, Elements activated, int activatedOffset) {
         for (int i = 0; i < count; i++) {
             double value = x.get(xOffset + i);
             switch (kind) {
@@ -23,6 +23,9 @@ public final class MergeKernels {
                         chosen.set(chosenOffset + i, input);
                     }
                 }
+            }
+            if (activated != null) {
+                activated.set(activatedOffset + i, f.apply(y.get(yOffset + i)));
             }
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,14 @@ class CheckedBackendTest {
         IllegalArgumentException unused = assertThrows(IllegalArgumentException.class,
                 () -> backend.merge(MergeKind.SUM, 1, 1, 6, x, 0, x, 0, x, 0));
         assertEquals("SUM merge: chosen must be null; only MAXIMUM and MINIMUM choose", unused.getMessage());
+        IllegalArgumentException rowWise = assertThrows(IllegalArgumentException.class, () -> backend.merge(MergeKind.SUM, 1, 1, 6,
+                x, 0, x, 0, null, 0, ActivationFunction.of(Activation.Kind.SOFTMAX), x, 0));
+        assertEquals("SUM merge: SOFTMAX is row-wise, not element-wise; apply it with biasActivation", rowWise.getMessage());
+        IllegalArgumentException nowhere = assertThrows(IllegalArgumentException.class, () -> backend.merge(MergeKind.SUM, 1, 1, 6,
+                x, 0, x, 0, null, 0, ActivationFunction.of(Activation.Kind.RELU), null, 0));
+        assertEquals("SUM merge: activation RELU has no activated output to write", nowhere.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> backend.merge(MergeKind.SUM, 1, 1, 6,
+                x, 0, x, 0, null, 0, ActivationFunction.of(Activation.Kind.RELU), x, 1));
         assertThrows(IndexOutOfBoundsException.class, () -> backend.mergeChosenBackward(0, 7, x, 0, x, 0, x, 0));
         IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
                 () -> backend.copyColumns(2, 2, x, 0, 3, 0, x, 0, 3, 2));

@@ -1,5 +1,6 @@
 package dev.annonet.runtime.backend;
 
+import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.BackendPair.Twin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,20 +30,36 @@ public abstract class MergeKernelsMatchReference {
     @ParameterizedTest
     @EnumSource(MergeKind.class)
     void mergeForwardAndBackward(MergeKind kind) {
-        // arena: [pad | x0 x1 x2 | y | chosen | dy | dx0 dx1 dx2]
+        mergeForwardAndBackward(kind, ActivationFunction.IDENTITY);
+    }
+
+    /** An activated merge: the function in the last input's pass, written to {@code activated}, the sum kept. */
+    @ParameterizedTest
+    @EnumSource(MergeKind.class)
+    void mergeWithFusedActivation(MergeKind kind) {
+        mergeForwardAndBackward(kind, ActivationFunction.of(Activation.Kind.RELU));
+        mergeForwardAndBackward(kind, ActivationFunction.thresholdedLinear(-0.5, 0.25));
+    }
+
+    private void mergeForwardAndBackward(MergeKind kind, ActivationFunction f) {
+        // arena: [pad | x0 x1 x2 | y | chosen | dy | dx0 dx1 dx2 | activated]
         int x = 3;
         int y = x + INPUTS * COUNT;
         int chosen = y + COUNT;
         int dy = chosen + COUNT;
         int dx = dy + COUNT;
-        Twin arena = pair.uniformTwin(dx + INPUTS * COUNT, -1, 1);
+        int activated = dx + INPUTS * COUNT;
+        Twin arena = pair.uniformTwin(activated + COUNT, -1, 1);
         boolean chooses = kind == MergeKind.MAXIMUM || kind == MergeKind.MINIMUM;
+        boolean activates = f != ActivationFunction.IDENTITY;
         pair.onBoth((backend, side) -> {
             Memory a = side.apply(arena);
             // a tie between inputs 0 and 1 in the first values, which must choose input 0 on both sides
             backend.copy(a, x, a, x + COUNT, 100);
             for (int i = 0; i < INPUTS; i++) {
-                backend.merge(kind, i, SCALES[i], COUNT, a, x + i * COUNT, a, y, chooses ? a : null, chosen);
+                boolean fused = activates && i == INPUTS - 1;
+                backend.merge(kind, i, SCALES[i], COUNT, a, x + i * COUNT, a, y, chooses ? a : null, chosen,
+                        fused ? f : ActivationFunction.IDENTITY, fused ? a : null, activated);
             }
             for (int i = 0; i < INPUTS; i++) {
                 if (chooses) {
@@ -53,7 +70,7 @@ public abstract class MergeKernelsMatchReference {
                 }
             }
         });
-        pair.assertMatches(arena, kind + " merge");
+        pair.assertMatches(arena, kind + " merge then " + f.kind());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static dev.annonet.runtime.backend.TestData.memory;
 import static dev.annonet.runtime.backend.TestData.uniform;
 import static dev.annonet.runtime.backend.reference.ReferenceBackend.values;
 
+import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
@@ -66,39 +67,72 @@ class MergeKernelsTest {
         }
     }
 
+    @Test
+    void theLastPassAppliesAnActivationAndKeepsTheSum() {
+        Memory a = memory(backend, 1, -2, 3);
+        Memory b = memory(backend, 4, -5, -9);
+        Memory z = backend.allocate(3);
+        Memory y = backend.allocate(3);
+        backend.merge(MergeKind.SUM, 0, 1, 3, a, 0, z, 0, null, 0);
+        backend.merge(MergeKind.SUM, 1, 0.5f, 3, b, 0, z, 0, null, 0, ActivationFunction.of(Activation.Kind.RELU), y, 0);
+        assertValues(new double[] {3, -4.5, -1.5}, values(z), "z = a + 0.5 b");
+        assertValues(new double[] {3, 0, 0}, values(y), "y = relu(z)");
+    }
+
     @ParameterizedTest
     @EnumSource(MergeKind.class)
     void gradientsMatchFiniteDifferences(MergeKind kind) {
+        assertMergeGradient(kind, ActivationFunction.IDENTITY);
+    }
+
+    /** The function in the last input's pass; backward as the planner lowers it: activationBackward, then the merge's. */
+    @ParameterizedTest
+    @EnumSource(MergeKind.class)
+    void gradientsThroughAFusedActivationMatchFiniteDifferences(MergeKind kind) {
+        assertMergeGradient(kind, ActivationFunction.of(Activation.Kind.RELU));
+        assertMergeGradient(kind, ActivationFunction.of(Activation.Kind.TANH));
+    }
+
+    private void assertMergeGradient(MergeKind kind, ActivationFunction f) {
         Random random = new Random(7);
         // inputs one after another in x: distinct values, so that a maximum is smooth
         Memory x = memory(backend, uniform(random, INPUTS * COUNT, -1, 1));
         Memory upstream = memory(backend, uniform(random, COUNT, -1, 1));
-        Memory y = backend.allocate(COUNT);
+        boolean activated = f != ActivationFunction.IDENTITY;
+        Memory z = backend.allocate(COUNT);
+        Memory y = activated ? backend.allocate(COUNT) : z;
         Memory chosen = backend.allocate(COUNT);
         boolean chooses = kind == MergeKind.MAXIMUM || kind == MergeKind.MINIMUM;
         DoubleSupplier objective = () -> {
             for (int i = 0; i < INPUTS; i++) {
-                backend.merge(kind, i, SCALES[i], COUNT, x, i * COUNT, y, 0, chooses ? chosen : null, 0);
+                boolean fused = activated && i == INPUTS - 1;
+                backend.merge(kind, i, SCALES[i], COUNT, x, i * COUNT, z, 0, chooses ? chosen : null, 0,
+                        fused ? f : ActivationFunction.IDENTITY, fused ? y : null, 0);
             }
             return TestData.dot(values(y), values(upstream));
         };
         objective.getAsDouble();
+        Memory dz = upstream;
+        if (activated) {
+            dz = backend.allocate(COUNT);
+            backend.activationBackward(f, 1, COUNT, z, 0, y, 0, upstream, 0, dz, 0);
+        }
         Memory dx = backend.allocate(INPUTS * COUNT);
         for (int i = 0; i < INPUTS; i++) {
             switch (kind) {
-                case SUM -> backend.merge(MergeKind.SUM, 0, SCALES[i], COUNT, upstream, 0, dx, i * COUNT, null, 0);
+                case SUM -> backend.merge(MergeKind.SUM, 0, SCALES[i], COUNT, dz, 0, dx, i * COUNT, null, 0);
                 case PRODUCT -> {
-                    backend.merge(MergeKind.PRODUCT, 0, 1, COUNT, upstream, 0, dx, i * COUNT, null, 0);
+                    backend.merge(MergeKind.PRODUCT, 0, 1, COUNT, dz, 0, dx, i * COUNT, null, 0);
                     for (int other = 0; other < INPUTS; other++) {
                         if (other != i) {
                             backend.merge(MergeKind.PRODUCT, 1, 1, COUNT, x, other * COUNT, dx, i * COUNT, null, 0);
                         }
                     }
                 }
-                case MAXIMUM, MINIMUM -> backend.mergeChosenBackward(i, COUNT, chosen, 0, upstream, 0, dx, i * COUNT);
+                case MAXIMUM, MINIMUM -> backend.mergeChosenBackward(i, COUNT, chosen, 0, dz, 0, dx, i * COUNT);
             }
         }
-        GradientCheck.assertGradient(kind.name(), objective, values(x), values(dx));
+        GradientCheck.assertGradient(kind + " then " + f.kind(), objective, values(x), values(dx));
     }
 
     @Test

@@ -305,9 +305,10 @@ public final class CpuBackend extends ElementsBackend {
 
     @Override
     public void merge(MergeKind kind, int input, float scale, int count, Memory x, int xOffset, Memory y, int yOffset,
-                      Memory chosen, int chosenOffset) {
+                      Memory chosen, int chosenOffset, ActivationFunction f, Memory activated, int activatedOffset) {
         CpuKernels.merge(NativeCodes.merge(kind), input, scale, count, cpu(x).address(xOffset), cpu(y).address(yOffset),
-                chosen == null ? 0 : cpu(chosen).address(chosenOffset));
+                chosen == null ? 0 : cpu(chosen).address(chosenOffset), NativeCodes.activation(f.kind()), (float) f.lower(),
+                (float) f.upper(), activated == null ? 0 : cpu(activated).address(activatedOffset));
     }
 
     @Override

@@ -395,9 +395,10 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void merge(MergeKind kind, int input, float scale, int count, Memory x, int xOffset, Memory y, int yOffset,
-                      Memory chosen, int chosenOffset) {
+                      Memory chosen, int chosenOffset, ActivationFunction f, Memory activated, int activatedOffset) {
         check(CudaLibrary.merge(context, NativeCodes.merge(kind), input, scale, count, cuda(x).at(xOffset), cuda(y).at(yOffset),
-                chosen == null ? 0 : cuda(chosen).at(chosenOffset)), "merge");
+                chosen == null ? 0 : cuda(chosen).at(chosenOffset), NativeCodes.activation(f.kind()), (float) f.lower(),
+                (float) f.upper(), activated == null ? 0 : cuda(activated).at(activatedOffset)), "merge");
     }
 
     @Override
