@@ -29,49 +29,55 @@ public final class ResNetBench {
     private ResNetBench() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) throws IOException {
         int epochs = 5;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--epochs") && i + 1 < args.length) {
-                epochs = Integer.parseInt(args[++i]);
-            } else {
-                System.err.println("usage: ResNetBench [--epochs N] (default 5)");
-                System.exit(2);
-            }
+        if (args.length == 2 && args[0].equals("--epochs") && args[1].matches("[1-9][0-9]{0,3}")) {
+            epochs = Integer.parseInt(args[1]);
+        } else if (args.length != 0) {
+            System.err.println("usage: ResNetBench [--epochs N (default 5)]");
+            System.exit(2);
         }
         Path directory = MnistBench.extractEmbedded();
+        String failure;
         try {
-            Mnist mnist = Mnist.load(directory);
-            int threads = Runtime.getRuntime().availableProcessors();
-            List<Engine> engines = new ArrayList<>();
-            try {
-                engines.add(PyTorchEngine.start(SCRIPT, directory, threads));
-            } catch (IOException | IllegalStateException e) {
-                System.err.println("ResNetBench needs PyTorch's side: " + e.getMessage());
-                System.exit(1);
-            }
-            MnistResNetModel model = MnistResNetModel.create(Device.cpu(), 42);
-            model.compile(Optimizers.adam(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
-            engines.add(new AnnonetEngine("annonet cpu", model, model::predict, mnist));
-            List<MnistBench.Measured> measured;
-            try {
-                measured = MnistBench.inTurns(engines, epochs, TURNS, TURN_SECONDS, TURN_LATENCIES);
-            } finally {
-                engines.forEach(Engine::close);
-            }
-            List<MnistBench.Row> rows = new ArrayList<>();
-            for (MnistBench.Measured m : measured) {
-                rows.add(m.row(mnist.trainImages().samples()));
-            }
-            System.out.printf(Locale.ROOT, "%nMNIST ResNet (stem 16, blocks 16, 32/2, 32; 38,266 parameters), Adam, batch %d,"
-                    + " %d training / %d held-out digits%n", BATCH, mnist.trainImages().samples(), mnist.testImages().samples());
-            System.out.printf(Locale.ROOT, "%s, %d cores, Java %s, %s; epoch time: median of epochs 2..%d%n%n",
-                    LocalDate.now(), threads, System.getProperty("java.version"), System.getProperty("os.arch"), epochs);
-            System.out.print(MnistBench.table(rows));
-            System.out.printf(Locale.ROOT, "%nannonet cpu over PyTorch, epoch by epoch (alternating): %s%n",
-                    MnistBench.turnRatios(measured.get(1).epochSeconds(), measured.get(0).epochSeconds()));
+            failure = bench(directory, epochs);
         } finally {
             MnistBench.deleteDirectory(directory);
         }
+        if (failure != null) {
+            System.err.println("ResNetBench: " + failure);
+            System.exit(1);
+        }
+    }
+
+    /** Runs and prints the bench on the digits in {@code directory}; null, or why it could not. */
+    private static String bench(Path directory, int epochs) throws IOException {
+        Mnist mnist = Mnist.load(directory);
+        int threads = Runtime.getRuntime().availableProcessors();
+        List<Engine> engines = new ArrayList<>();
+        List<MnistBench.Measured> measured;
+        try {
+            engines.add(PyTorchEngine.start(SCRIPT, directory, threads));
+            MnistResNetModel model = MnistResNetModel.create(Device.cpu(), 42);
+            engines.add(new AnnonetEngine("annonet cpu", model, model::predict, mnist));
+            model.compile(Optimizers.adam(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
+            measured = MnistBench.inTurns(engines, epochs, TURNS, TURN_SECONDS, TURN_LATENCIES);
+        } catch (IOException | IllegalStateException e) { // no PyTorch, or its script stopped answering
+            return "PyTorch's side: " + e.getMessage();
+        } finally {
+            engines.forEach(Engine::close);
+        }
+        List<MnistBench.Row> rows = new ArrayList<>();
+        for (MnistBench.Measured m : measured) {
+            rows.add(m.row(mnist.trainImages().samples()));
+        }
+        System.out.printf(Locale.ROOT, "%nMNIST ResNet (stem 16, blocks 16, 32/2, 32; 38,266 parameters), Adam, batch %d,"
+                + " %d training / %d held-out digits%n", BATCH, mnist.trainImages().samples(), mnist.testImages().samples());
+        System.out.printf(Locale.ROOT, "%s, %d cores, Java %s, %s; epoch time: median of epochs 2..%d%n%n",
+                LocalDate.now(), threads, System.getProperty("java.version"), System.getProperty("os.arch"), epochs);
+        System.out.print(MnistBench.table(rows));
+        System.out.printf(Locale.ROOT, "%nannonet cpu over PyTorch, epoch by epoch (alternating): %s%n",
+                MnistBench.turnRatios(measured.get(1).epochSeconds(), measured.get(0).epochSeconds()));
+        return null;
     }
 }
