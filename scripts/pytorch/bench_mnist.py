@@ -142,7 +142,8 @@ def serve(bench):
             raise SystemExit("unknown command: " + line.strip())
 
 
-def main():
+def main(make_bench=Bench):
+    """Runs the bench alone, or serves it; make_bench(data, batch) builds the network's bench (bench_resnet.py's)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("data")
     parser.add_argument("--epochs", type=int, default=10)
@@ -153,7 +154,7 @@ def main():
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-    bench = Bench(args.data, args.batch)
+    bench = make_bench(args.data, args.batch)
     if args.serve:
         serve(bench)
         return

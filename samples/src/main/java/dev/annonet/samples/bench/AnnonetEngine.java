@@ -7,34 +7,53 @@ import dev.annonet.runtime.Fit;
 import dev.annonet.runtime.Labels;
 import dev.annonet.runtime.Losses;
 import dev.annonet.runtime.Metrics;
+import dev.annonet.runtime.Model;
 import dev.annonet.runtime.Optimizers;
 import dev.annonet.runtime.Tensor;
 import dev.annonet.runtime.data.Mnist;
 import dev.annonet.samples.mnist.MnistMlpModel;
 import java.util.Arrays;
+import java.util.function.UnaryOperator;
 
-/** The course's MLP on an annonet device. */
+/** The course's MLP, or another network of the digits, on an annonet device. */
 final class AnnonetEngine implements Engine {
     private final String name;
     private final Mnist mnist;
     private final Tensor yTrain;
-    private final MnistMlpModel model;
+    private final Model model;
     private final Tensor batch;
     private final float[][] images;
+    private UnaryOperator<float[]> predictOne;
     private int next;
 
     AnnonetEngine(String name, Device device, Mnist mnist) {
+        this(name, MnistMlpModel.create(device, 42), mnist);
+        predictOne = ((MnistMlpModel) model)::predict;
+        model.compile(Optimizers.rmsprop(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
+    }
+
+    /**
+     * {@code model}, compiled, read from the digits' rows of 784 values, and its generated
+     * single-sample {@code predict}; the engine closes it.
+     */
+    AnnonetEngine(String name, Model model, UnaryOperator<float[]> predictOne, Mnist mnist) {
+        this(name, model, mnist);
+        this.predictOne = predictOne;
+    }
+
+    private AnnonetEngine(String name, Model model, Mnist mnist) {
         this.name = name;
         this.mnist = mnist;
         yTrain = Labels.oneHot(mnist.trainLabels(), 10);
         float[] all = mnist.testImages().toArray();
-        batch = Tensor.of(Arrays.copyOf(all, BATCH * 784), BATCH, 784);
+        int[] batchShape = mnist.testImages().shape().clone();
+        batchShape[0] = BATCH;
+        batch = Tensor.of(Arrays.copyOf(all, BATCH * 784), batchShape);
         images = new float[mnist.testImages().samples()][];
         for (int i = 0; i < images.length; i++) {
             images[i] = Arrays.copyOfRange(all, i * 784, (i + 1) * 784);
         }
-        model = MnistMlpModel.create(device, 42);
-        model.compile(Optimizers.rmsprop(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
+        this.model = model;
     }
 
     @Override
@@ -78,7 +97,7 @@ final class AnnonetEngine implements Engine {
         for (int i = 0; i < count; i++) {
             float[] image = images[next++ % images.length];
             long t0 = System.nanoTime();
-            model.predict(image);
+            predictOne.apply(image);
             times[i] = (System.nanoTime() - t0) / 1e3;
         }
         return times;

@@ -30,9 +30,14 @@ final class PyTorchEngine implements Engine {
         name = text(json, "engine") + " (" + (int) number(json, "threads") + " threads)";
     }
 
-    /** Starts the script and waits for it to load the data; an exception saying why when it cannot. */
+    /** Starts the MLP's script and waits for it to load the data; an exception saying why when it cannot. */
     static PyTorchEngine start(Path data, int threads) throws IOException {
-        Process process = new ProcessBuilder(pythonCommand(SCRIPT, data.toString(),
+        return start(SCRIPT, data, threads);
+    }
+
+    /** Starts {@code script}, served as bench_mnist.py serves, and waits for it to load the data. */
+    static PyTorchEngine start(String script, Path data, int threads) throws IOException {
+        Process process = new ProcessBuilder(pythonCommand(script, data.toString(),
                 "--threads", String.valueOf(threads), "--serve")).redirectErrorStream(true).start();
         try {
             return new PyTorchEngine(process);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.runtime.Device;
 import dev.annonet.runtime.Model;
+import dev.annonet.runtime.ModelInternals;
+import dev.annonet.runtime.Tensor;
 import dev.annonet.runtime.Weights;
 import dev.annonet.runtime.io.SafeTensors;
 import java.io.IOException;
@@ -69,6 +71,41 @@ final class FixtureAssertions {
             difference[i] = a[i] - b[i];
         }
         return difference;
+    }
+
+    /** The fixture's tensor {@code name}, shaped as stored. */
+    static Tensor tensor(SafeTensors.Contents fixture, String name) {
+        SafeTensors.Entry entry = fixture.get(name);
+        return Tensor.of(entry.values(), entry.shape());
+    }
+
+    /** Sets each trainable weight of {@code model} to the fixture's tensor of its name. */
+    static void loadTrainableWeights(Model model, SafeTensors.Contents fixture) {
+        for (Weights w : model.weights()) {
+            if (w.trainable() && fixture.entries().containsKey("grad." + w.name())) {
+                w.set(fixture.get(w.name()).values());
+            }
+        }
+    }
+
+    /**
+     * After one Adam step from the fixture's weights: each weight's gradient ({@code grad.<name>})
+     * and update ({@code adam.<name>} minus the weight before), and each other weight the fixture
+     * holds (a BatchNormalization's moving statistics) as it stands after the step.
+     */
+    static void assertAdamStep(Model model, SafeTensors.Contents fixture, double tolerance) {
+        for (Weights w : model.weights()) {
+            String name = w.name();
+            if (fixture.entries().containsKey("grad." + name)) {
+                assertClose("gradient of " + name, fixture.get("grad." + name).values(),
+                        ModelInternals.gradient(model, name), tolerance);
+                float[] before = fixture.get(name).values();
+                assertClose("Adam update of " + name, minus(fixture.get("adam." + name).values(), before),
+                        minus(w.toArray(), before), tolerance);
+            } else {
+                assertClose(name + " after the step", fixture.get(name).values(), w.toArray(), tolerance);
+            }
+        }
     }
 
     /** The model's weight {@code name}, as {@link Model#weights()} names it. */

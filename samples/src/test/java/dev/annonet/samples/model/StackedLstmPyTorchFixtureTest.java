@@ -1,7 +1,6 @@
 package dev.annonet.samples.model;
 
 import static dev.annonet.samples.model.FixtureAssertions.assertClose;
-import static dev.annonet.samples.model.FixtureAssertions.minus;
 
 import dev.annonet.runtime.Device;
 import dev.annonet.runtime.Fit;
@@ -11,7 +10,6 @@ import dev.annonet.runtime.Metrics;
 import dev.annonet.runtime.ModelInternals;
 import dev.annonet.runtime.Optimizers;
 import dev.annonet.runtime.Tensor;
-import dev.annonet.runtime.Weights;
 import dev.annonet.runtime.io.SafeTensors;
 import java.io.IOException;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,9 +41,7 @@ class StackedLstmPyTorchFixtureTest {
     @MethodSource("dev.annonet.samples.model.FixtureAssertions#devices")
     void oneAdamStepMatchesPyTorch(Device device, double tolerance) {
         try (StackedLstmModel model = StackedLstmModel.create(device, 1)) {
-            for (Weights w : model.weights()) {
-                w.set(step.get(w.name()).values());
-            }
+            FixtureAssertions.loadTrainableWeights(model, step);
             model.compile(Optimizers.adam(), Losses.categoricalCrossentropy(), Metrics.accuracy());
             SafeTensors.Entry x = step.get("x");
             SafeTensors.Entry y = step.get("y");
@@ -56,13 +52,7 @@ class StackedLstmPyTorchFixtureTest {
             assertClose("first's sequence", step.get("first.sequence").values(),
                     ModelInternals.activations(model, BATCH, FIRST_SEQUENCE, 5 * 6), tolerance);
             assertClose("probabilities", step.get("probabilities").values(), ModelInternals.output(model, BATCH), tolerance);
-            for (Weights w : model.weights()) {
-                assertClose("gradient of " + w.name(), step.get("grad." + w.name()).values(),
-                        ModelInternals.gradient(model, w.name()), tolerance);
-                float[] before = step.get(w.name()).values();
-                assertClose("Adam update of " + w.name(), minus(step.get("adam." + w.name()).values(), before),
-                        minus(w.toArray(), before), tolerance);
-            }
+            FixtureAssertions.assertAdamStep(model, step, tolerance);
         }
     }
 
