@@ -9,11 +9,9 @@ import dev.annonet.runtime.Losses;
 import dev.annonet.runtime.Metrics;
 import dev.annonet.runtime.Optimizers;
 import dev.annonet.runtime.Tensor;
-import dev.annonet.samples.mnist.EmbeddedMnist;
 import dev.annonet.samples.mnist.MnistMlpSample;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * MNIST with an LSTM: each image is a sequence of 28 rows of 28 pixels, LSTM(128) reads it and
@@ -29,19 +27,7 @@ public final class MnistLstmSample {
     }
 
     public static void main(String[] args) throws IOException {
-        MnistMlpSample.Options options;
-        try {
-            options = MnistMlpSample.Options.parse(DEFAULT_EPOCHS, DEFAULT_LOGS, args);
-        } catch (IllegalArgumentException e) {
-            System.err.println((e.getMessage().isEmpty() ? "" : "error: " + e.getMessage() + "\n")
-                    + "usage: MnistLstmSample [--data DIR] [--epochs N (default " + DEFAULT_EPOCHS + ")] [--batch-size N]"
-                    + " [--device auto|cpu|cuda|reference] [--seed N] [--verbose 0|1|2] [--logs DIR (default " + DEFAULT_LOGS + ")]");
-            System.exit(e.getMessage().isEmpty() ? 0 : 2);
-            return;
-        }
-        Mnist mnist = options.data() == null ? EmbeddedMnist.load() : Mnist.load(options.data());
-        Evaluation score = train(mnist, options);
-        System.out.printf(Locale.ROOT, "Test loss: %.4f%nTest accuracy: %.4f%n", score.loss(), score.get("accuracy"));
+        MnistMlpSample.runDigitsSample("MnistLstmSample", DEFAULT_EPOCHS, DEFAULT_LOGS, args, MnistLstmSample::train);
     }
 
     /** Each image's 784 pixels as 28 time steps of 28: the same values, seen as (samples, 28, 28). */

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.function.BiFunction;
 
 /**
  * The course's MNIST MLP: Dense(512, relu) → Dropout(0.2) → Dense(10, softmax), RMSprop,
@@ -123,6 +124,28 @@ public final class MnistMlpSample {
             }
             return (int) n;
         }
+    }
+
+    /**
+     * The main of a digits sample that takes this sample's options: parses them (or prints the usage,
+     * naming {@code sample} and its defaults, and exits), loads the digits, trains with {@code train}
+     * and prints the held-out loss and accuracy.
+     */
+    public static void runDigitsSample(String sample, int defaultEpochs, Path defaultLogs, String[] args,
+                                       BiFunction<Mnist, Options, Evaluation> train) throws IOException {
+        Options options;
+        try {
+            options = Options.parse(defaultEpochs, defaultLogs, args);
+        } catch (IllegalArgumentException e) {
+            System.err.println((e.getMessage().isEmpty() ? "" : "error: " + e.getMessage() + "\n")
+                    + "usage: " + sample + " [--data DIR] [--epochs N (default " + defaultEpochs + ")] [--batch-size N]"
+                    + " [--device auto|cpu|cuda|reference] [--seed N] [--verbose 0|1|2] [--logs DIR (default " + defaultLogs + ")]");
+            System.exit(e.getMessage().isEmpty() ? 0 : 2);
+            return;
+        }
+        Mnist mnist = options.data() == null ? EmbeddedMnist.load() : Mnist.load(options.data());
+        Evaluation score = train.apply(mnist, options);
+        System.out.printf(Locale.ROOT, "Test loss: %.4f%nTest accuracy: %.4f%n", score.loss(), score.get("accuracy"));
     }
 
     public static void main(String[] args) throws IOException {

@@ -11,11 +11,9 @@ import dev.annonet.runtime.Tensor;
 import dev.annonet.runtime.callbacks.LearningRateSchedule;
 import dev.annonet.runtime.callbacks.LearningRateScheduler;
 import dev.annonet.runtime.data.Mnist;
-import dev.annonet.samples.mnist.EmbeddedMnist;
 import dev.annonet.samples.mnist.MnistMlpSample;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * A small ResNet ({@link MnistResNet}: residual blocks declared once as {@code @Block}s) on the
@@ -30,19 +28,7 @@ public final class MnistResNetSample {
     }
 
     public static void main(String[] args) throws IOException {
-        MnistMlpSample.Options options;
-        try {
-            options = MnistMlpSample.Options.parse(DEFAULT_EPOCHS, DEFAULT_LOGS, args);
-        } catch (IllegalArgumentException e) {
-            System.err.println((e.getMessage().isEmpty() ? "" : "error: " + e.getMessage() + "\n")
-                    + "usage: MnistResNetSample [--data DIR] [--epochs N (default " + DEFAULT_EPOCHS + ")] [--batch-size N]"
-                    + " [--device auto|cpu|cuda|reference] [--seed N] [--verbose 0|1|2] [--logs DIR (default " + DEFAULT_LOGS + ")]");
-            System.exit(e.getMessage().isEmpty() ? 0 : 2);
-            return;
-        }
-        Mnist mnist = options.data() == null ? EmbeddedMnist.load() : Mnist.load(options.data());
-        Evaluation score = train(mnist, options);
-        System.out.printf(Locale.ROOT, "Test loss: %.4f%nTest accuracy: %.4f%n", score.loss(), score.get("accuracy"));
+        MnistMlpSample.runDigitsSample("MnistResNetSample", DEFAULT_EPOCHS, DEFAULT_LOGS, args, MnistResNetSample::train);
     }
 
     /** Trains on the training digits and evaluates on the held-out ones. */
