@@ -9,6 +9,7 @@ import dev.annonet.dsl.Concatenate;
 import dev.annonet.dsl.Conv1D;
 import dev.annonet.dsl.Conv2D;
 import dev.annonet.dsl.Dense;
+import dev.annonet.dsl.DepthwiseConv2D;
 import dev.annonet.dsl.Dropout;
 import dev.annonet.dsl.Embedding;
 import dev.annonet.dsl.Flatten;
@@ -22,6 +23,7 @@ import dev.annonet.dsl.Maximum;
 import dev.annonet.dsl.Minimum;
 import dev.annonet.dsl.Multiply;
 import dev.annonet.dsl.Reshape;
+import dev.annonet.dsl.SeparableConv2D;
 import dev.annonet.dsl.Subtract;
 import dev.annonet.dsl.ZeroPadding2D;
 import dev.annonet.processor.read.LayerSpec;
@@ -43,6 +45,8 @@ public final class LayerKinds {
             kind(BatchNormalization.class, new BatchNormalizationKind()),
             // images, (height, width, channels)
             kind(Conv2D.class, new Conv2DKind()),
+            kind(DepthwiseConv2D.class, new DepthwiseConv2DKind()),
+            kind(SeparableConv2D.class, new SeparableConv2DKind()),
             kind(MaxPooling2D.class, new Pooling2DKind(true)),
             kind(AveragePooling2D.class, new Pooling2DKind(false)),
             kind(GlobalMaxPooling2D.class, new GlobalPooling2DKind(true)),
