@@ -19,11 +19,10 @@ Run with Debian's PyTorch (apt-get install python3-torch):
     /usr/bin/python3 scripts/pytorch/depthwise_fixture.py [output-directory]
 """
 import os
-import sys
 
 import torch
 
-from conv1d_fixture import keras_geometry
+from conv1d_fixture import keras_geometry, output_dir
 from make_fixtures import write_safetensors
 
 BATCH = 2
@@ -76,10 +75,7 @@ def case_tensors(name, height, width, channels, multiplier, filters, kernel, str
 
 
 def main():
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        os.path.dirname(__file__), "..", "..", "runtime", "src", "test", "resources", "dev", "annonet", "runtime",
-        "backend")
-    os.makedirs(out_dir, exist_ok=True)
+    out_dir = output_dir()
     generator = torch.Generator().manual_seed(20261208)
     tensors = {}
     metadata = {

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code @DepthwiseConv2D} and {@code @SeparableConv2D}: Keras's shapes, parameter counts and weights, their lowering, their mistakes. */
+/**
+ * {@code @DepthwiseConv2D} and {@code @SeparableConv2D}: Keras's shapes, parameter counts and
+ * weights, their lowering, their mistakes.
+ */
 class DepthwiseLayersTest {
 
     /** Output shape and Keras's summary count over an (8, 8, 3) input; the last rows are MobileNet's and Xception's. */
@@ -79,11 +82,13 @@ class DepthwiseLayersTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "DepthwiseConv2D(kernel = 3, depthMultiplier = 0      | @DepthwiseConv2D(depthMultiplier = 0) must be positive | depthMultiplier = 0",
-        "DepthwiseConv2D(kernel = {3, 3, 3}                   | @DepthwiseConv2D(kernel = {3, 3, 3}) takes one size for both axes or two, {height, width} | kernel = {3, 3, 3}",
+        "DepthwiseConv2D(kernel = 3, depthMultiplier = 0  | @DepthwiseConv2D(depthMultiplier = 0) must be positive | depthMultiplier = 0",
+        "DepthwiseConv2D(kernel = {3, 3, 3}                   | @DepthwiseConv2D(kernel = {3, 3, 3}) takes one size for both axes"
+                + " or two, {height, width} | kernel = {3, 3, 3}",
         "DepthwiseConv2D(kernel = 3, strides = 0              | @DepthwiseConv2D(strides = 0) must be positive | strides = 0",
         "SeparableConv2D(filters = 0, kernel = 3              | @SeparableConv2D(filters = 0) must be positive | filters = 0",
-        "SeparableConv2D(filters = 4, kernel = 3, depthMultiplier = -1 | @SeparableConv2D(depthMultiplier = -1) must be positive | depthMultiplier = -1",
+        "SeparableConv2D(filters = 4, kernel = 3, depthMultiplier = -1 | @SeparableConv2D(depthMultiplier = -1) must be positive"
+                + " | depthMultiplier = -1",
         "SeparableConv2D(filters = 4, kernel = 3, dilation = 0 | @SeparableConv2D(dilation = 0) must be positive | dilation = 0",
     })
     void sizesMustBePositive(String layer, String message, String attribute) {

@@ -45,11 +45,19 @@ record DepthwiseConvolution(Shape shape, Window2D window, int filters, List<Weig
                     + " channels " + depth + " filters, more than an array can hold");
             return Optional.empty();
         }
-        return Windows.over(layer, input, kernel, Windows.pair(kernel), Windows.pair(spec.attribute("strides")),
-                        Windows.pair(spec.attribute("dilation")), Windows.border(spec.attribute("padding")), (int) depth,
-                        diagnostics)
-                .map(window -> resolve(window, multiplier.value(), filters, spec.<Boolean>attribute("useBias").value(),
-                        Options.of(spec, "activation", true)));
+        Optional<Window2D> window = Windows.over(layer, input, kernel, Windows.pair(kernel),
+                Windows.pair(spec.attribute("strides")), Windows.pair(spec.attribute("dilation")),
+                Windows.border(spec.attribute("padding")), (int) depth, diagnostics);
+        if (window.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> outputTooLarge = Shape.tooLarge((long) window.get().outputPositions() * filters);
+        outputTooLarge.ifPresent(problem -> layer.error(diagnostics, "its output of " + filters + " filters " + problem));
+        if (outputTooLarge.isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(resolve(window.get(), multiplier.value(), filters, spec.<Boolean>attribute("useBias").value(),
+                Options.of(spec, "activation", true)));
     }
 
     private static ResolvedLayer resolve(Window2D window, int multiplier, int filters, boolean useBias,
@@ -57,7 +65,8 @@ record DepthwiseConvolution(Shape shape, Window2D window, int filters, List<Weig
         int places = window.windowHeight() * window.windowWidth();
         int depth = window.outputChannels();
         List<Weight> weights = new ArrayList<>();
-        weights.add(new Weight(DEPTHWISE, Shape.of(window.windowHeight(), window.windowWidth(), window.inputChannels(), multiplier),
+        Shape depthwiseShape = Shape.of(window.windowHeight(), window.windowWidth(), window.inputChannels(), multiplier);
+        weights.add(new Weight(DEPTHWISE, depthwiseShape,
                 WeightValues.trained(Initializer.glorotUniform(places * window.inputChannels(), places * multiplier))));
         if (filters > 0) {
             weights.add(new Weight(POINTWISE, Shape.of(1, 1, depth, filters),

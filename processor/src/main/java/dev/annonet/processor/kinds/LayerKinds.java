@@ -45,8 +45,8 @@ public final class LayerKinds {
             kind(BatchNormalization.class, new BatchNormalizationKind()),
             // images, (height, width, channels)
             kind(Conv2D.class, new Conv2DKind()),
-            kind(DepthwiseConv2D.class, new DepthwiseConv2DKind()),
-            kind(SeparableConv2D.class, new SeparableConv2DKind()),
+            kind(DepthwiseConv2D.class, new DepthwiseKind(false)),
+            kind(SeparableConv2D.class, new DepthwiseKind(true)),
             kind(MaxPooling2D.class, new Pooling2DKind(true)),
             kind(AveragePooling2D.class, new Pooling2DKind(false)),
             kind(GlobalMaxPooling2D.class, new GlobalPooling2DKind(true)),

@@ -1,12 +1,13 @@
 package dev.annonet.runtime.backend;
 
 import static dev.annonet.runtime.backend.ReferenceAssertions.assertValues;
+import static dev.annonet.runtime.backend.FixtureTensors.assertMatches;
+import static dev.annonet.runtime.backend.FixtureTensors.upload;
 import static dev.annonet.runtime.backend.TestData.memory;
 import static dev.annonet.runtime.backend.TestData.uniform;
 import static dev.annonet.runtime.backend.reference.ReferenceBackend.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.annonet.contract.Window2D;
 import dev.annonet.dsl.Activation;
@@ -14,8 +15,6 @@ import dev.annonet.runtime.backend.reference.ReferenceBackend;
 import dev.annonet.runtime.io.SafeTensors;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -64,9 +63,7 @@ class DepthwiseConv2DKernelsTest {
 
     @BeforeAll
     static void readFixture() throws IOException, URISyntaxException {
-        URL resource = DepthwiseConv2DKernelsTest.class.getResource(FIXTURE);
-        assertNotNull(resource, FIXTURE + " is not on the test classpath; scripts/pytorch/depthwise_fixture.py writes it");
-        fixture = SafeTensors.read(Path.of(resource.toURI()));
+        fixture = FixtureTensors.read(DepthwiseConv2DKernelsTest.class, FIXTURE, "scripts/pytorch/depthwise_fixture.py");
     }
 
     @Test
@@ -99,19 +96,19 @@ class DepthwiseConv2DKernelsTest {
         int filters = c.filters() == 0 ? depth : c.filters();
         assertArrayEquals(new int[] {BATCH, w.outputHeight(), w.outputWidth(), filters}, fixture.get(name + ".y").shape(),
                 name + ": output shape");
-        Memory x = upload(backend, name + ".x");
-        Memory kernel = upload(backend, name + ".depthwise_kernel");
-        Memory bias = upload(backend, name + ".bias");
-        Memory dy = upload(backend, name + ".dy");
+        Memory x = upload(fixture, backend, name + ".x");
+        Memory kernel = upload(fixture, backend, name + ".depthwise_kernel");
+        Memory bias = upload(fixture, backend, name + ".bias");
+        Memory dy = upload(fixture, backend, name + ".dy");
         Memory depthwise = backend.allocate(rows * depth);
-        Memory pointwise = c.filters() == 0 ? null : upload(backend, name + ".pointwise_kernel");
+        Memory pointwise = c.filters() == 0 ? null : upload(fixture, backend, name + ".pointwise_kernel");
         Memory y = pointwise == null ? depthwise : backend.allocate(rows * filters);
         backend.depthwiseConv2d(w, BATCH, x, 0, kernel, 0, depthwise, 0);
         if (pointwise != null) {
             backend.matmul(false, false, rows, filters, depth, depthwise, 0, pointwise, 0, y, 0, false);
         }
         backend.biasActivation(ActivationFunction.of(Activation.Kind.LINEAR), rows, filters, y, 0, bias, 0, y, 0);
-        assertMatches(backend, y, name + ".y", tolerance);
+        assertMatches(fixture, backend, y, name + ".y", tolerance);
 
         Memory dBias = backend.allocate(filters);
         Memory dKernel = backend.allocate(w.windowHeight() * w.windowWidth() * depth);
@@ -123,12 +120,12 @@ class DepthwiseConv2DKernelsTest {
             dDepthwise = backend.allocate(rows * depth);
             backend.matmul(true, false, depth, filters, rows, depthwise, 0, dy, 0, dPointwise, 0, false);
             backend.matmul(false, true, rows, depth, filters, dy, 0, pointwise, 0, dDepthwise, 0, false);
-            assertMatches(backend, dPointwise, name + ".dpointwise_kernel", tolerance);
+            assertMatches(fixture, backend, dPointwise, name + ".dpointwise_kernel", tolerance);
         }
         backend.depthwiseConv2dBackward(w, BATCH, x, 0, kernel, 0, dDepthwise, 0, dKernel, 0, dx, 0);
-        assertMatches(backend, dx, name + ".dx", tolerance);
-        assertMatches(backend, dKernel, name + ".ddepthwise_kernel", tolerance);
-        assertMatches(backend, dBias, name + ".dbias", tolerance);
+        assertMatches(fixture, backend, dx, name + ".dx", tolerance);
+        assertMatches(fixture, backend, dKernel, name + ".ddepthwise_kernel", tolerance);
+        assertMatches(fixture, backend, dBias, name + ".dbias", tolerance);
     }
 
     static Stream<Window2D> windows() {
@@ -155,19 +152,5 @@ class DepthwiseConv2DKernelsTest {
         backend.depthwiseConv2dBackward(w, BATCH, x, 0, kernel, 0, upstream, 0, dKernel, 0, dx, 0);
         GradientCheck.assertGradient(w + " kernel", objective, values(kernel), values(dKernel));
         GradientCheck.assertGradient(w + " input", objective, values(x), values(dx));
-    }
-
-    private static Memory upload(Backend backend, String name) {
-        float[] values = fixture.get(name).values();
-        Memory memory = backend.allocate(values.length);
-        backend.upload(values, 0, memory, 0, values.length);
-        return memory;
-    }
-
-    private static void assertMatches(Backend backend, Memory memory, String name, double tolerance) {
-        float[] expected = fixture.get(name).values();
-        float[] actual = new float[expected.length];
-        backend.download(memory, 0, actual, 0, actual.length);
-        BackendPair.assertClose(expected, "PyTorch", actual, backend.name(), tolerance, name);
     }
 }
