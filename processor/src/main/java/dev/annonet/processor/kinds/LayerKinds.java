@@ -21,6 +21,7 @@ import dev.annonet.dsl.MaxPooling2D;
 import dev.annonet.dsl.Maximum;
 import dev.annonet.dsl.Minimum;
 import dev.annonet.dsl.Multiply;
+import dev.annonet.dsl.ReLU;
 import dev.annonet.dsl.Reshape;
 import dev.annonet.dsl.Subtract;
 import dev.annonet.dsl.ZeroPadding2D;
@@ -37,6 +38,7 @@ public final class LayerKinds {
             kind(Input.class, new InputKind()),
             kind(Dense.class, new DenseKind()),
             kind(Activation.class, new ActivationKind()),
+            kind(ReLU.class, new ReluKind()),
             kind(Dropout.class, new DropoutKind()),
             kind(Flatten.class, new FlattenKind()),
             kind(Reshape.class, new ReshapeKind()),
