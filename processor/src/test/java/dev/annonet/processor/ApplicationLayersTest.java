@@ -6,6 +6,7 @@ import static dev.annonet.processor.Networks.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.annonet.processor.plan.NetworkPlan;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The layers and options the Keras Applications need: ReLU with its maximum (MobileNet's ReLU6),
- * BatchNormalization without scale or center: shapes, weights in Keras's order,
+ * BatchNormalization without scale or center, Cropping2D: shapes, weights in Keras's order,
  * parameter counts, the generated calls and the mistakes, each reported at its attribute.
  */
 class ApplicationLayersTest {
@@ -72,5 +73,41 @@ class ApplicationLayersTest {
     })
     void reluMistakesAtTheirAttribute(String option, String message) {
         assertError(network("Bad", IMAGE, "@ReLU(" + option + ") Layer relu();"), "relu: " + message, option);
+    }
+
+    /** Over a (6, 6, 4) image. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "                      | 6 | 6",
+        "cropping = 1          | 4 | 4",
+        "cropping = {1, 2}     | 4 | 2",
+        "cropping = {0, 2, 3, 0} | 4 | 3",
+        "cropping = {5, 0, 0, 5} | 1 | 1",
+    })
+    void croppingShapesAsKeras(String options, int height, int width) {
+        NetworkPlan plan = PlanCapture.plan(network("Crop", IMAGE,
+                "@Cropping2D(" + (options == null ? "" : options) + ") Layer crop();"));
+        assertEquals(List.of(height, width, 4), plan.outputs().get(0).port().shape().dims());
+        assertEquals("Cropping2D", plan.layers().get(1).kerasType());
+        assertEquals(0, plan.layers().get(1).parameterCount());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "cropping = {1, 2, 3}    | @Cropping2D(cropping = {1, 2, 3}) takes one size, two {vertical, horizontal} or four",
+        "cropping = {0, -1}      | @Cropping2D(cropping = {0, -1}) must not be negative",
+        "cropping = 3            | @Cropping2D(cropping = 3) leaves nothing of its input 'image' of shape (6, 6, 4): at most 5 rows and 5 columns",
+        "cropping = {2, 4, 0, 0} | @Cropping2D(cropping = {2, 4, 0, 0}) leaves nothing",
+        "cropping = {0, 0, 6, 0} | @Cropping2D(cropping = {0, 0, 6, 0}) leaves nothing",
+    })
+    void croppingMistakesAtTheirAttribute(String option, String message) {
+        assertError(network("Bad", IMAGE, "@Cropping2D(" + option + ") Layer crop();"), "crop: " + message, option);
+    }
+
+    @Test
+    void croppingOfAFlatInput() {
+        assertError(network("Bad", "@Input(shape = 5) Layer x();", "@Cropping2D(cropping = 1) Layer crop();"),
+                "@Cropping2D takes an input of shape (height, width, channels), but its input 'x' has shape (5)",
+                "Cropping2D");
     }
 }

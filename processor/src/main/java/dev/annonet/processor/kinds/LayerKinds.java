@@ -8,6 +8,7 @@ import dev.annonet.dsl.BatchNormalization;
 import dev.annonet.dsl.Concatenate;
 import dev.annonet.dsl.Conv1D;
 import dev.annonet.dsl.Conv2D;
+import dev.annonet.dsl.Cropping2D;
 import dev.annonet.dsl.Dense;
 import dev.annonet.dsl.Dropout;
 import dev.annonet.dsl.Embedding;
@@ -50,6 +51,7 @@ public final class LayerKinds {
             kind(GlobalMaxPooling2D.class, new GlobalPooling2DKind(true)),
             kind(GlobalAveragePooling2D.class, new GlobalPooling2DKind(false)),
             kind(ZeroPadding2D.class, new ZeroPadding2DKind()),
+            kind(Cropping2D.class, new Cropping2DKind()),
             // sequences, (time, features)
             kind(Conv1D.class, new Conv1DKind()),
             kind(LSTM.class, new LstmKind()),
