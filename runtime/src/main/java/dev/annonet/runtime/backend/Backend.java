@@ -150,7 +150,10 @@ public interface Backend extends AutoCloseable {
                    Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
                    Memory y, int yOffset);
 
-    /** The gradients of a training batchNorm from its statistics: dGamma, dBeta and dx (null: skipped), overwritten; a null gamma is 1. */
+    /**
+     * The gradients of a training batchNorm from its statistics: dGamma, dBeta and dx (null:
+     * skipped), overwritten; a null gamma is 1.
+     */
     void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
                            Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                            Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset);

@@ -307,7 +307,8 @@ public final class CudaBackend implements Backend {
     public void biasActivation(ActivationFunction f, int rows, int cols,
                                Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
         checkKernel(kernels.biasActivation(context, NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(),
-                (float) f.slope(), rows, cols, cuda(z).at(zOffset), bias == null ? 0 : cuda(bias).at(biasOffset), cuda(y).at(yOffset)),
+                (float) f.slope(), rows, cols, cuda(z).at(zOffset), bias == null ? 0 : cuda(bias).at(biasOffset),
+                cuda(y).at(yOffset)),
                 "biasActivation");
     }
 
@@ -315,7 +316,8 @@ public final class CudaBackend implements Backend {
     public void activationBackward(ActivationFunction f, int rows, int cols, Memory z, int zOffset,
                                    Memory y, int yOffset, Memory dy, int dyOffset, Memory dz, int dzOffset) {
         checkKernel(kernels.activationBackward(context, NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(),
-                (float) f.slope(), rows, cols, cuda(z).at(zOffset), cuda(y).at(yOffset), cuda(dy).at(dyOffset), cuda(dz).at(dzOffset)),
+                (float) f.slope(), rows, cols, cuda(z).at(zOffset), cuda(y).at(yOffset), cuda(dy).at(dyOffset),
+                cuda(dz).at(dzOffset)),
                 "activationBackward");
     }
 
