@@ -68,19 +68,20 @@ public final class CpuKernels {
     /**
      * z += bias (none when {@code bias} is 0), then y = f(z), over {@code rows} rows of {@code cols}
      * values; y may be z. {@code kind} is the activation's {@code Activation.Kind} ordinal;
-     * {@code lower} and {@code upper} are its thresholds (element_math.cuh's activate, softmax_row).
+     * {@code lower}, {@code upper} and {@code slope} are its parameters (element_math.cuh's activate,
+     * softmax_row).
      */
     @Name("bias_activation_at")
-    public static native void biasActivation(int kind, float lower, float upper, int rows, int cols, long z, long bias,
-                                             long y);
+    public static native void biasActivation(int kind, float lower, float upper, float slope, int rows, int cols, long z,
+                                             long bias, long y);
 
     /**
      * dz = dy ⊙ f'(z) over {@code rows} rows of {@code cols} values (softmax: each row's Jacobian
      * product from y); dz may be dy. Arguments as {@link #biasActivation}'s.
      */
     @Name("activation_backward_at")
-    public static native void activationBackward(int kind, float lower, float upper, int rows, int cols, long z, long y,
-                                                 long dy, long dz);
+    public static native void activationBackward(int kind, float lower, float upper, float slope, int rows, int cols,
+                                                 long z, long y, long dy, long dz);
 
     /**
      * y = x · (kept ? scale : 0) over {@code count} values with DropoutMask's mask of (seed, step)
@@ -166,7 +167,7 @@ public final class CpuKernels {
      */
     @Name("merge_at")
     public static native void merge(int kind, int input, float scale, long count, long x, long y, long chosen,
-                                    int activation, float lower, float upper, long activated);
+                                    int activation, float lower, float upper, float slope, long activated);
 
     /** A MAXIMUM or MINIMUM merge's gradient to input {@code input}: dy where it was chosen, else 0. */
     @Name("merge_chosen_backward_at")

@@ -188,12 +188,12 @@ public final class CudaLibrary {
                                   long a, long b, long c, boolean accumulate);
 
     @Name("bias_activation")
-    public static native int biasActivation(long context, int kind, float lower, float upper, int rows, int cols,
-                                            long z, long bias, long y);
+    public static native int biasActivation(long context, int kind, float lower, float upper, float slope, int rows,
+                                            int cols, long z, long bias, long y);
 
     @Name("activation_backward")
-    public static native int activationBackward(long context, int kind, float lower, float upper, int rows, int cols,
-                                                long z, long y, long dy, long dz);
+    public static native int activationBackward(long context, int kind, float lower, float upper, float slope,
+                                                int rows, int cols, long z, long y, long dy, long dz);
 
     @Name("column_sums")
     public static native int columnSums(long context, int rows, int cols, long x, long sums);
@@ -281,7 +281,7 @@ public final class CudaLibrary {
      */
     @Name("merge")
     public static native int merge(long context, int kind, int input, float scale, long count, long x, long y, long chosen,
-                                   int activation, float lower, float upper, long activated);
+                                   int activation, float lower, float upper, float slope, long activated);
 
     @Name("merge_chosen_backward")
     public static native int mergeChosenBackward(long context, int input, long count, long chosen, long dy, long dx);

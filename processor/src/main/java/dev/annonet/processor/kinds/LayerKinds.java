@@ -8,6 +8,7 @@ import dev.annonet.dsl.BatchNormalization;
 import dev.annonet.dsl.Concatenate;
 import dev.annonet.dsl.Conv1D;
 import dev.annonet.dsl.Conv2D;
+import dev.annonet.dsl.Cropping2D;
 import dev.annonet.dsl.Dense;
 import dev.annonet.dsl.DepthwiseConv2D;
 import dev.annonet.dsl.Dropout;
@@ -22,6 +23,7 @@ import dev.annonet.dsl.MaxPooling2D;
 import dev.annonet.dsl.Maximum;
 import dev.annonet.dsl.Minimum;
 import dev.annonet.dsl.Multiply;
+import dev.annonet.dsl.ReLU;
 import dev.annonet.dsl.Reshape;
 import dev.annonet.dsl.SeparableConv2D;
 import dev.annonet.dsl.Subtract;
@@ -39,6 +41,7 @@ public final class LayerKinds {
             kind(Input.class, new InputKind()),
             kind(Dense.class, new DenseKind()),
             kind(Activation.class, new ActivationKind()),
+            kind(ReLU.class, new ReluKind()),
             kind(Dropout.class, new DropoutKind()),
             kind(Flatten.class, new FlattenKind()),
             kind(Reshape.class, new ReshapeKind()),
@@ -52,6 +55,7 @@ public final class LayerKinds {
             kind(GlobalMaxPooling2D.class, new GlobalPooling2DKind(true)),
             kind(GlobalAveragePooling2D.class, new GlobalPooling2DKind(false)),
             kind(ZeroPadding2D.class, new ZeroPadding2DKind()),
+            kind(Cropping2D.class, new Cropping2DKind()),
             // sequences, (time, features)
             kind(Conv1D.class, new Conv1DKind()),
             kind(LSTM.class, new LstmKind()),

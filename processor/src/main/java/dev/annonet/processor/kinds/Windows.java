@@ -11,7 +11,7 @@ import dev.annonet.processor.read.LayerSpec;
 import java.util.List;
 import java.util.Optional;
 
-/** What the windowed layers (convolutions, pooling, zero padding) share: their size options and their input checks. */
+/** What the windowed layers (convolutions, pooling, zero padding, cropping) share: their size options and their input checks. */
 final class Windows {
 
     private Windows() {
@@ -62,6 +62,26 @@ final class Windows {
     static List<Integer> pair(Attribute<List<Integer>> sizes) {
         List<Integer> values = sizes.value();
         return values.size() == 1 ? List.of(values.get(0), values.get(0)) : values;
+    }
+
+    /** Rows and columns around an image, one size, {vertical, horizontal} or {top, bottom, left, right}, none negative. */
+    static void checkSides(LayerNode node, Attribute<List<Integer>> sides, Diagnostics diagnostics) {
+        int count = sides.value().size();
+        if (count != 1 && count != 2 && count != 4) {
+            node.errorAbout(diagnostics, sides, "takes one size, two {vertical, horizontal} or four {top, bottom, left, right}");
+        } else if (sides.value().stream().anyMatch(s -> s < 0)) {
+            node.errorAbout(diagnostics, sides, "must not be negative");
+        }
+    }
+
+    /** {top, bottom, left, right} from one, two or four sizes. */
+    static List<Integer> sides(Attribute<List<Integer>> sides) {
+        List<Integer> values = sides.value();
+        return switch (values.size()) {
+            case 1 -> List.of(values.get(0), values.get(0), values.get(0), values.get(0));
+            case 2 -> List.of(values.get(0), values.get(0), values.get(1), values.get(1));
+            default -> values;
+        };
     }
 
     /** Whether the input is (height, width, channels); reported otherwise. */

@@ -155,14 +155,18 @@ public interface Backend extends AutoCloseable {
      * batch mean and biased variance normalize, go to {@code statistics} (cols means, then cols
      * values {@code 1/sqrt(variance + epsilon)}) and update the moving statistics as Keras does,
      * {@code moving = moving · momentum + batch · (1 - momentum)}. Inference: the moving statistics
-     * normalize and only y is written. Then {@code y = gamma · x̂ + beta}; y may be x.
+     * normalize and only y is written. Then {@code y = gamma · x̂ + beta}; y may be x. A null gamma
+     * is 1, a null beta 0 (a layer without scale or center).
      */
     void batchNorm(boolean training, int rows, int cols, double momentum, double epsilon, Memory x, int xOffset,
                    Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
                    Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
                    Memory y, int yOffset);
 
-    /** The gradients of a training batchNorm from its statistics: dGamma, dBeta and dx (null: skipped), overwritten. */
+    /**
+     * The gradients of a training batchNorm from its statistics: dGamma, dBeta and dx (null:
+     * skipped), overwritten; a null gamma is 1.
+     */
     void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
                            Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                            Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset);

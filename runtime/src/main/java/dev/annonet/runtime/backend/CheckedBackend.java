@@ -295,8 +295,8 @@ public final class CheckedBackend implements Backend {
                           Memory y, int yOffset) {
         checkBatchNorm("batchNorm", rows, cols, momentum, epsilon, x, xOffset, y, yOffset,
                 training ? statistics : null, statisticsOffset);
-        KernelArguments.check("batchNorm", "gamma", gamma, gammaOffset, cols);
-        KernelArguments.check("batchNorm", "beta", beta, betaOffset, cols);
+        checkUnlessAbsent("batchNorm", "gamma", gamma, gammaOffset, cols);
+        checkUnlessAbsent("batchNorm", "beta", beta, betaOffset, cols);
         KernelArguments.check("batchNorm", "movingMean", movingMean, movingMeanOffset, cols);
         KernelArguments.check("batchNorm", "movingVariance", movingVariance, movingVarianceOffset, cols);
         backend.batchNorm(training, rows, cols, momentum, epsilon, x, xOffset, gamma, gammaOffset, beta, betaOffset,
@@ -308,14 +308,19 @@ public final class CheckedBackend implements Backend {
                                   Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                                   Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset) {
         checkBatchNorm("batchNorm backward", rows, cols, 0, 1, x, xOffset, dy, dyOffset, statistics, statisticsOffset);
-        KernelArguments.check("batchNorm backward", "gamma", gamma, gammaOffset, cols);
-        KernelArguments.check("batchNorm backward", "dGamma", dGamma, dGammaOffset, cols);
-        KernelArguments.check("batchNorm backward", "dBeta", dBeta, dBetaOffset, cols);
-        if (dx != null) {
-            KernelArguments.check("batchNorm backward", "dx", dx, dxOffset, rows, cols);
-        }
+        checkUnlessAbsent("batchNorm backward", "gamma", gamma, gammaOffset, cols);
+        checkUnlessAbsent("batchNorm backward", "dGamma", dGamma, dGammaOffset, cols);
+        checkUnlessAbsent("batchNorm backward", "dBeta", dBeta, dBetaOffset, cols);
+        checkUnlessAbsent("batchNorm backward", "dx", dx, dxOffset, (long) rows * cols);
         backend.batchNormBackward(rows, cols, x, xOffset, gamma, gammaOffset, statistics, statisticsOffset, dy, dyOffset,
                 dGamma, dGammaOffset, dBeta, dBetaOffset, dx, dxOffset);
+    }
+
+    /** A batch normalization's optional operand (gamma, beta, a gradient) inside its memory, when given. */
+    private static void checkUnlessAbsent(String kernel, String operand, Memory memory, int offset, long count) {
+        if (memory != null) {
+            KernelArguments.check(kernel, operand, memory, offset, count);
+        }
     }
 
     private static void checkBatchNorm(String kernel, int rows, int cols, double momentum, double epsilon,
