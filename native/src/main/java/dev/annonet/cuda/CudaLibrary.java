@@ -236,9 +236,9 @@ public final class CudaLibrary {
     @Name("conv2d")
     public static native int conv2d(long context, long window, int batch, long x, long kernel, long columns, long z);
 
-    /** dKernel and dx are skipped when their address is 0. */
+    /** dKernel and dx are skipped when their address is 0; columns is scratch, made again from x. */
     @Name("conv2d_backward")
-    public static native int conv2dBackward(long context, long window, int batch, long kernel, long columns, long dz,
+    public static native int conv2dBackward(long context, long window, int batch, long x, long kernel, long columns, long dz,
                                             long dKernel, long dColumns, long dx);
 
     @Name("pool2d")

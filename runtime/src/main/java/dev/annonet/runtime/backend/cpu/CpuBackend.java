@@ -28,6 +28,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * The fast CPU backend: float32 values off-heap, GEMMs through OpenBLAS on those values in place
@@ -260,7 +261,7 @@ public final class CpuBackend extends ElementsBackend {
                 columns, columnsOffset, kernel, kernelOffset, z, zOffset, false);
     }
 
-    /** {@code dKernel = columnsᵀ · dz}; {@code dColumns = dz · kernelᵀ}, scattered back onto dx. */
+    /** {@code dKernel = columnsᵀ · dz} (the columns made again from x); {@code dColumns = dz · kernelᵀ}, scattered back onto dx. */
     @Override
     public void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                                Memory columns, int columnsOffset, Memory dz, int dzOffset,
@@ -268,6 +269,8 @@ public final class CpuBackend extends ElementsBackend {
                                Memory dx, int dxOffset) {
         int rows = batch * window.outputPositions();
         if (dKernel != null) {
+            CpuKernels.im2col(windowArguments.address(window), batch, cpu(x).address(xOffset),
+                    cpu(columns).address(columnsOffset));
             matmul(true, false, window.patchSize(), window.outputChannels(), rows,
                     columns, columnsOffset, dz, dzOffset, dKernel, dKernelOffset, false);
         }

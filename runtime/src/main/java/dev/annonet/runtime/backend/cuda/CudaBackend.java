@@ -357,12 +357,12 @@ public final class CudaBackend implements Backend {
                 cuda(columns).at(columnsOffset), cuda(z).at(zOffset)), "conv2d");
     }
 
-    /** Forward left the im2col columns in {@code columns}: the kernel gradient is one GEMM from them. */
+    /** The im2col columns made again from x: the kernel gradient is one GEMM from them. */
     @Override
     public void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                                Memory columns, int columnsOffset, Memory dz, int dzOffset, Memory dKernel, int dKernelOffset,
                                Memory dColumns, int dColumnsOffset, Memory dx, int dxOffset) {
-        check(CudaLibrary.conv2dBackward(context, window(window), batch, cuda(kernel).at(kernelOffset),
+        check(CudaLibrary.conv2dBackward(context, window(window), batch, cuda(x).at(xOffset), cuda(kernel).at(kernelOffset),
                 cuda(columns).at(columnsOffset), cuda(dz).at(dzOffset), dKernel == null ? 0 : cuda(dKernel).at(dKernelOffset),
                 cuda(dColumns).at(dColumnsOffset), dx == null ? 0 : cuda(dx).at(dxOffset)), "conv2dBackward");
     }
