@@ -88,6 +88,10 @@ public final class CudaLibrary {
     @Name("context_device")
     public static native int contextDevice(long context);
 
+    /** Bytes free on the context's GPU; -1 on the host executor or on failure. */
+    @Name("device_memory_free")
+    public static native long deviceMemoryFree(long context);
+
     /** Bytes of the context's GPU in use (by any process); -1 on the host executor or on failure. */
     @Name("device_memory_used")
     public static native long deviceMemoryUsed(long context);

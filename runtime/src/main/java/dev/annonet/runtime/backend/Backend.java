@@ -26,6 +26,23 @@ public interface Backend extends AutoCloseable {
     /** Frees a memory of this backend now rather than when the backend closes; it must not be used again. */
     void release(Memory memory);
 
+    /** Bytes one value takes in this backend's memory: 4 (float32), 8 on the reference backend (float64). */
+    default int bytesPerValue() {
+        return Float.BYTES;
+    }
+
+    /** The most values one {@link Memory} of this backend holds (sizes and offsets are {@code int}). */
+    default int maxValues() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * How many more bytes this backend can allocate, as well as it can tell, and what bounds them:
+     * what the runtime checks before it allocates a model's memory, so that running out is an
+     * error that says what would fit instead of a failure from deep inside.
+     */
+    FreeMemory freeMemory();
+
     // ---- data movement ------------------------------------------------------------------------
 
     void upload(float[] source, int sourceOffset, Memory target, int targetOffset, int count);

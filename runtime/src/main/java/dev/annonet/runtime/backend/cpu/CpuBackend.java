@@ -15,6 +15,7 @@ import dev.annonet.runtime.backend.CheckedBackend;
 import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.backend.Elements;
 import dev.annonet.runtime.backend.ElementsBackend;
+import dev.annonet.runtime.backend.FreeMemory;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.MergeKind;
 import dev.annonet.runtime.backend.NativeCodes;
@@ -75,6 +76,30 @@ public final class CpuBackend extends ElementsBackend {
     @Override
     public String name() {
         return "cpu";
+    }
+
+    /** Its memories' float views are direct buffers over bytes, whose count is an int. */
+    @Override
+    public int maxValues() {
+        return Integer.MAX_VALUE / Float.BYTES;
+    }
+
+    /**
+     * The host's available memory, within JavaCPP's limits on native memory (by default the Java
+     * heap's maximum: {@code -Dorg.bytedeco.javacpp.maxBytes} sets it) and on the process's size.
+     */
+    @Override
+    public FreeMemory freeMemory() {
+        FreeMemory free = FreeMemory.host();
+        if (Pointer.maxBytes() > 0) {
+            free = free.min(new FreeMemory(Math.max(0, Pointer.maxBytes() - Pointer.totalBytes()),
+                    "JavaCPP's native memory limit (-Dorg.bytedeco.javacpp.maxBytes)"));
+        }
+        if (Pointer.maxPhysicalBytes() > 0) {
+            free = free.min(new FreeMemory(Math.max(0, Pointer.maxPhysicalBytes() - Pointer.physicalBytes()),
+                    "JavaCPP's process size limit (-Dorg.bytedeco.javacpp.maxPhysicalBytes)"));
+        }
+        return free;
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.annonet.runtime.backend.BatchLanding;
 import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.LossKind;
+import dev.annonet.runtime.backend.FreeMemory;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.MergeKind;
 import dev.annonet.runtime.backend.NativeCodes;
@@ -140,6 +141,14 @@ public final class CudaBackend implements Backend {
     public long deviceMemoryUsed() {
         checkOpen();
         return CudaLibrary.deviceMemoryUsed(context);
+    }
+
+    /** The GPU's free memory; the host's on the host executor, whose memory is host memory. */
+    @Override
+    public FreeMemory freeMemory() {
+        checkOpen();
+        long free = CudaLibrary.deviceMemoryFree(context);
+        return free < 0 ? FreeMemory.host() : new FreeMemory(free, "the GPU's free memory");
     }
 
     @Override
