@@ -10,7 +10,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * threads shared with OpenBLAS, products whose left operand is mostly zeros, computed from its
  * nonzeros on that pool (AVX2 and FMA where the processor has them), a dense layer's bias and
  * activation in one pass and its backward, dropout, bias gradients, a recurrent layer's step of
- * cells, pooling, im2col and its scatter, batch normalization, the merge layers, and the optimizers' updates on that
+ * cells, pooling, depthwise convolution, im2col and its scatter, batch normalization, the merge layers, and the optimizers' updates on that
  * pool. Without OpenBLAS's threads callback the pool is the calling thread alone. Built by the host C++ compiler
  * on every machine; addresses travel as {@code long}s.
  * {@link #load()} says why the library cannot load instead of throwing; nothing else here may be
@@ -121,6 +121,18 @@ public final class CpuKernels {
     /** dx of {@link #pool2d} from dy (cpu/images.h; max: to each window's first maximum). */
     @Name("pool2d_backward_at")
     public static native void pool2dBackward(int kind, long window, int batch, long x, long dy, long dx);
+
+    /**
+     * Keras's DepthwiseConv2D of {@code batch} NHWC samples (cpu/images.h, the math depthwise.cuh's):
+     * y from x and the (kh, kw, cin, m) kernel; {@code window} as {@link #pool2d}'s.
+     */
+    @Name("depthwise_conv2d_at")
+    public static native void depthwiseConv2d(long window, int batch, long x, long kernel, long y);
+
+    /** dKernel and dx of {@link #depthwiseConv2d} from dy, overwritten; each skipped when its address is 0. */
+    @Name("depthwise_conv2d_backward_at")
+    public static native void depthwiseConv2dBackward(long window, int batch, long x, long kernel, long dy, long dKernel,
+                                                      long dx);
 
     /**
      * A convolution's columns from x: each output position's window as one row of (kh, kw, cin)

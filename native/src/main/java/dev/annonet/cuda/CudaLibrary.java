@@ -241,6 +241,14 @@ public final class CudaLibrary {
     public static native int conv2dBackward(long context, long window, int batch, long kernel, long columns, long dz,
                                             long dKernel, long dColumns, long dx);
 
+    @Name("depthwise_conv2d")
+    public static native int depthwiseConv2d(long context, long window, int batch, long x, long kernel, long y);
+
+    /** dKernel and dx are skipped when their address is 0. */
+    @Name("depthwise_conv2d_backward")
+    public static native int depthwiseConv2dBackward(long context, long window, int batch, long x, long kernel, long dy,
+                                                     long dKernel, long dx);
+
     @Name("pool2d")
     public static native int pool2d(long context, int kind, long window, int batch, long x, long y);
 

@@ -10,6 +10,7 @@ import dev.annonet.dsl.Conv1D;
 import dev.annonet.dsl.Conv2D;
 import dev.annonet.dsl.Cropping2D;
 import dev.annonet.dsl.Dense;
+import dev.annonet.dsl.DepthwiseConv2D;
 import dev.annonet.dsl.Dropout;
 import dev.annonet.dsl.Embedding;
 import dev.annonet.dsl.Flatten;
@@ -24,6 +25,7 @@ import dev.annonet.dsl.Minimum;
 import dev.annonet.dsl.Multiply;
 import dev.annonet.dsl.ReLU;
 import dev.annonet.dsl.Reshape;
+import dev.annonet.dsl.SeparableConv2D;
 import dev.annonet.dsl.Subtract;
 import dev.annonet.dsl.ZeroPadding2D;
 import dev.annonet.processor.read.LayerSpec;
@@ -46,6 +48,8 @@ public final class LayerKinds {
             kind(BatchNormalization.class, new BatchNormalizationKind()),
             // images, (height, width, channels)
             kind(Conv2D.class, new Conv2DKind()),
+            kind(DepthwiseConv2D.class, new DepthwiseKind(false)),
+            kind(SeparableConv2D.class, new DepthwiseKind(true)),
             kind(MaxPooling2D.class, new Pooling2DKind(true)),
             kind(AveragePooling2D.class, new Pooling2DKind(false)),
             kind(GlobalMaxPooling2D.class, new GlobalPooling2DKind(true)),

@@ -7,6 +7,7 @@ import dev.annonet.processor.check.LayerInput;
 import dev.annonet.processor.check.LayerNode;
 import dev.annonet.processor.check.Shape;
 import dev.annonet.processor.read.Attribute;
+import dev.annonet.processor.read.LayerSpec;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,6 +15,23 @@ import java.util.Optional;
 final class Windows {
 
     private Windows() {
+    }
+
+    /**
+     * The options a 2D convolution shares (Conv2D, DepthwiseConv2D, SeparableConv2D), as Keras checks
+     * them: kernel, strides and dilation, no dilation with strides, no CAUSAL padding, the activation's thresholds.
+     */
+    static void checkConvolution(LayerNode layer, Diagnostics diagnostics) {
+        LayerSpec spec = layer.spec();
+        Attribute<List<Integer>> strides = spec.attribute("strides");
+        Attribute<List<Integer>> dilation = spec.attribute("dilation");
+        boolean sizes = checkPair(layer, spec.attribute("kernel"), diagnostics)
+                & checkPair(layer, strides, diagnostics) & checkPair(layer, dilation, diagnostics);
+        if (sizes && pair(strides).stream().anyMatch(s -> s > 1) && pair(dilation).stream().anyMatch(d -> d > 1)) {
+            reportDilatedStrides(layer, strides, dilation, diagnostics);
+        }
+        rejectCausal(layer, spec.attribute("padding"), diagnostics);
+        Options.checkThresholds(layer, "activation", diagnostics);
     }
 
     /** One size for both axes or two, {height, width}, each positive; false (reported) otherwise. */

@@ -122,6 +122,19 @@ public interface Backend extends AutoCloseable {
                         Memory columns, int columnsOffset, Memory dz, int dzOffset, Memory dKernel, int dKernelOffset,
                         Memory dColumns, int dColumnsOffset, Memory dx, int dxOffset);
 
+    /**
+     * Keras's DepthwiseConv2D, {@code y = depthwise(x, kernel)} over {@code batch} samples: each input
+     * channel c convolved alone with m = outputChannels / inputChannels filters, into output
+     * channels c·m .. c·m + m - 1; the kernel is (kh, kw, cin, m). Bias and activation follow as
+     * {@link #biasActivation}.
+     */
+    void depthwiseConv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                         Memory y, int yOffset);
+
+    /** From {@code dy}: the kernel's gradient into {@code dKernel} and the input's into {@code dx}, both overwritten, each skipped when null. */
+    void depthwiseConv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                 Memory dy, int dyOffset, Memory dKernel, int dKernelOffset, Memory dx, int dxOffset);
+
     /** Max or average pooling (SAME average: the padding is not counted); global pooling is one window over all. */
     void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset);
 

@@ -134,6 +134,19 @@ public abstract class ElementsBackend implements Backend {
     }
 
     @Override
+    public void depthwiseConv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                Memory y, int yOffset) {
+        ImageKernels.depthwiseConv2d(window, batch, elements(x), xOffset, elements(kernel), kernelOffset, elements(y), yOffset);
+    }
+
+    @Override
+    public void depthwiseConv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                        Memory dy, int dyOffset, Memory dKernel, int dKernelOffset, Memory dx, int dxOffset) {
+        ImageKernels.depthwiseConv2dBackward(window, batch, elements(x), xOffset, elements(kernel), kernelOffset,
+                elements(dy), dyOffset, elementsOrNull(dKernel), dKernelOffset, elementsOrNull(dx), dxOffset);
+    }
+
+    @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
         ImageKernels.pool2d(kind, window, batch, elements(x), xOffset, elements(y), yOffset);
     }

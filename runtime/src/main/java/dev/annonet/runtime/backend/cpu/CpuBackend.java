@@ -238,7 +238,7 @@ public final class CpuBackend extends ElementsBackend {
                 firstDropoutGroup(count), count, cpu(dy).address(dyOffset), cpu(dx).address(dxOffset));
     }
 
-    // ---- convolution family: im2col + sgemm, native pooling; padding is ElementsBackend's loop ----
+    // ---- convolution family: im2col + sgemm, native pooling and depthwise convolution; padding is ElementsBackend's loop ----
 
     @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
@@ -251,6 +251,21 @@ public final class CpuBackend extends ElementsBackend {
                                Memory dy, int dyOffset, Memory dx, int dxOffset) {
         CpuKernels.pool2dBackward(NativeCodes.pooling(kind), windowArguments.address(window), batch, cpu(x).address(xOffset),
                 cpu(dy).address(dyOffset), cpu(dx).address(dxOffset));
+    }
+
+    @Override
+    public void depthwiseConv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                Memory y, int yOffset) {
+        CpuKernels.depthwiseConv2d(windowArguments.address(window), batch, cpu(x).address(xOffset),
+                cpu(kernel).address(kernelOffset), cpu(y).address(yOffset));
+    }
+
+    @Override
+    public void depthwiseConv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                        Memory dy, int dyOffset, Memory dKernel, int dKernelOffset, Memory dx, int dxOffset) {
+        CpuKernels.depthwiseConv2dBackward(windowArguments.address(window), batch, cpu(x).address(xOffset),
+                cpu(kernel).address(kernelOffset), cpu(dy).address(dyOffset),
+                dKernel == null ? 0 : cpu(dKernel).address(dKernelOffset), dx == null ? 0 : cpu(dx).address(dxOffset));
     }
 
     @Override

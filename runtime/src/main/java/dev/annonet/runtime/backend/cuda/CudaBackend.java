@@ -370,6 +370,21 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void depthwiseConv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                Memory y, int yOffset) {
+        check(CudaLibrary.depthwiseConv2d(context, window(window), batch, cuda(x).at(xOffset), cuda(kernel).at(kernelOffset),
+                cuda(y).at(yOffset)), "depthwiseConv2d");
+    }
+
+    @Override
+    public void depthwiseConv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                        Memory dy, int dyOffset, Memory dKernel, int dKernelOffset, Memory dx, int dxOffset) {
+        check(CudaLibrary.depthwiseConv2dBackward(context, window(window), batch, cuda(x).at(xOffset),
+                cuda(kernel).at(kernelOffset), cuda(dy).at(dyOffset), dKernel == null ? 0 : cuda(dKernel).at(dKernelOffset),
+                dx == null ? 0 : cuda(dx).at(dxOffset)), "depthwiseConv2dBackward");
+    }
+
+    @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
         check(CudaLibrary.pool2d(context, NativeCodes.pooling(kind), window(window), batch, cuda(x).at(xOffset), cuda(y).at(yOffset)),
                 "pool2d");
