@@ -20,7 +20,9 @@ import javax.annotation.processing.Generated;
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
  * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
  * gradient arena. A constant named after a parameter is its offset in the parameter buffer
- * and, for a trainable one, in the gradient buffer.
+ * and, for a trainable one, in the gradient buffer. A prediction runs {@code infer} in an arena
+ * of its own, where tensors share memory once dead, at the offsets of the nested class
+ * {@code Inference}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class CausalConvModel extends Model implements CausalConv {
@@ -30,19 +32,14 @@ public final class CausalConvModel extends Model implements CausalConv {
     private static final int SERIES = 0;
 
     /**
-     * conv.columns: 96 values per sample.
-     */
-    private static final int CONV_COLUMNS = 32;
-
-    /**
      * conv.z: 64 values per sample.
      */
-    private static final int CONV_Z = 128;
+    private static final int CONV_Z = 32;
 
     /**
      * conv: 64 values per sample.
      */
-    private static final int CONV = 192;
+    private static final int CONV = 96;
 
     /**
      * flat: the values of conv, in the same memory.
@@ -52,12 +49,19 @@ public final class CausalConvModel extends Model implements CausalConv {
     /**
      * output.z: 1 values per sample.
      */
-    private static final int OUTPUT_Z = 256;
+    private static final int OUTPUT_Z = 160;
 
     /**
      * output: 1 values per sample.
      */
-    private static final int OUTPUT = 257;
+    private static final int OUTPUT = 161;
+
+    /**
+     * scratch: 96 values per sample.
+     * The largest scratch of a layer: every layer whose scratch holds nothing between calls
+     * (a convolution's im2col columns) uses it inside its call.
+     */
+    private static final int SCRATCH = 162;
 
     /**
      * conv.kernel (3, 2, 4), trainable.
@@ -86,10 +90,43 @@ public final class CausalConvModel extends Model implements CausalConv {
     private static final Window2D CONV_WINDOW = Window2D.input(1, 16, 2).window(1, 3).dilation(1, 2).padding(0, 4)
             .output(1, 16, 4);
 
+    /**
+     * Every parameter (Keras's "Total params"), as {@link #parameterCount()} counts them.
+     */
+    public static final long PARAMETER_COUNT = 93L;
+
+    /**
+     * The parameters the optimizer changes, as {@link #trainableParameterCount()} counts them.
+     */
+    public static final long TRAINABLE_PARAMETER_COUNT = 93L;
+
+    /**
+     * Fixed parameters and moving statistics, as {@link #nonTrainableParameterCount()} counts them.
+     */
+    public static final long NON_TRAINABLE_PARAMETER_COUNT = 0L;
+
+    /**
+     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
+     * the loss's weights.
+     */
+    public static final long TRAINING_VALUES_PER_SAMPLE = 518L;
+
+    /**
+     * Values allocated per sample of a prediction batch: the activations.
+     */
+    public static final long PREDICTION_VALUES_PER_SAMPLE = 192L;
+
+    /**
+     * Values allocated when the model is created: the parameters and the trainable ones' gradients
+     * (compile adds the optimizer's state).
+     */
+    public static final long MODEL_VALUES = 186L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("CausalConv")
             .input("series", SERIES, 16, 2)
             .output("output", OUTPUT, Activation.Kind.SIGMOID, OUTPUT_Z, 1)
             .activationSize(258)
+            .inference(192, new int[] {Inference.SERIES}, new int[] {Inference.OUTPUT})
             .trainable("conv.kernel", CONV_KERNEL, Initializer.glorotUniform(6, 12), 3, 2, 4)
             .trainable("conv.bias", CONV_BIAS, Initializer.zeros(), 4)
             .trainable("output.kernel", OUTPUT_KERNEL, Initializer.glorotUniform(64, 1), 64, 1)
@@ -177,8 +214,8 @@ public final class CausalConvModel extends Model implements CausalConv {
         // series: @Input(shape = {16, 2}) -> (16, 2)
         // written by the runtime
         // conv: @Conv1D(filters = 4, kernel = 3, padding = CAUSAL, dilation = 2, activation = RELU), series (16, 2) -> (16, 4)
-        backend.conv2d(CONV_WINDOW, batch, a, batch * SERIES, p, CONV_KERNEL,
-                a, batch * CONV_COLUMNS, a, batch * CONV_Z);
+        backend.conv2d(CONV_WINDOW, batch, a, batch * SERIES, p, CONV_KERNEL, a, batch * SCRATCH,
+                a, batch * CONV_Z);
         backend.biasActivation(CONV_ACTIVATION, batch * 16, 4, a, batch * CONV_Z, p, CONV_BIAS,
                 a, batch * CONV);
         // flat: @Flatten(), conv (16, 4) -> (64)
@@ -212,10 +249,53 @@ public final class CausalConvModel extends Model implements CausalConv {
         backend.activationBackward(CONV_ACTIVATION, batch * 16, 4, a, batch * CONV_Z,
                 a, batch * CONV, d, batch * CONV, d, batch * CONV_Z);
         backend.conv2dBackward(CONV_WINDOW, batch, a, batch * SERIES, p, CONV_KERNEL,
-                a, batch * CONV_COLUMNS, d, batch * CONV_Z, g, CONV_KERNEL, d, batch * CONV_COLUMNS,
-                null, 0);
+                a, batch * SCRATCH, d, batch * CONV_Z, g, CONV_KERNEL, d, batch * SCRATCH, null, 0);
         backend.columnSums(batch * 16, 4, d, batch * CONV_Z, g, CONV_BIAS);
         // series: @Input(shape = {16, 2}) -> (16, 2)
         // an input: no gradient
+    }
+
+    @Override
+    protected void infer(int batch) {
+        Memory p = parameters();
+        Memory a = activations();
+        // series: @Input(shape = {16, 2}) -> (16, 2)
+        // written by the runtime
+        // conv: @Conv1D(filters = 4, kernel = 3, padding = CAUSAL, dilation = 2, activation = RELU), series (16, 2) -> (16, 4)
+        backend.conv2d(CONV_WINDOW, batch, a, batch * Inference.SERIES, p, CONV_KERNEL,
+                a, batch * Inference.SCRATCH, a, batch * Inference.CONV_Z);
+        backend.biasActivation(CONV_ACTIVATION, batch * 16, 4, a, batch * Inference.CONV_Z,
+                p, CONV_BIAS, a, batch * Inference.CONV);
+        // flat: @Flatten(), conv (16, 4) -> (64)
+        // the same values as conv, in the same memory: nothing to compute
+        // output: @Dense(units = 1, activation = SIGMOID), flat (64) -> (1)
+        backend.matmul(false, false, batch, 1, 64, a, batch * Inference.FLAT, p, OUTPUT_KERNEL,
+                a, batch * Inference.OUTPUT_Z, false);
+        backend.biasActivation(OUTPUT_ACTIVATION, batch, 1, a, batch * Inference.OUTPUT_Z,
+                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+    }
+
+    /**
+     * The arena of {@code infer}, a prediction's forward pass: 192 values per sample, each tensor's
+     * offset per sample named as in the training arena. A tensor's memory is reused once no later
+     * layer reads it; aliases share their tensor's offset.
+     */
+    private static final class Inference {
+        static final int SERIES = 0;
+
+        static final int CONV_Z = 128;
+
+        static final int CONV = 0;
+
+        static final int FLAT = CONV;
+
+        static final int OUTPUT_Z = 64;
+
+        static final int OUTPUT = 0;
+
+        static final int SCRATCH = 32;
+
+        private Inference() {
+        }
     }
 }

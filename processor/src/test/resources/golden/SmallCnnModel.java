@@ -21,7 +21,9 @@ import javax.annotation.processing.Generated;
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
  * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
  * gradient arena. A constant named after a parameter is its offset in the parameter buffer
- * and, for a trainable one, in the gradient buffer.
+ * and, for a trainable one, in the gradient buffer. A prediction runs {@code infer} in an arena
+ * of its own, where tensors share memory once dead, at the offsets of the nested class
+ * {@code Inference}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class SmallCnnModel extends Model implements SmallCnn {
@@ -31,14 +33,9 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     private static final int IMAGE = 0;
 
     /**
-     * conv.columns: 288 values per sample.
-     */
-    private static final int CONV_COLUMNS = 128;
-
-    /**
      * conv.z: 64 values per sample.
      */
-    private static final int CONV_Z = 416;
+    private static final int CONV_Z = 128;
 
     /**
      * conv: the values of conv.z, in the same memory.
@@ -48,22 +45,22 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     /**
      * norm.statistics: 8 values per sample.
      */
-    private static final int NORM_STATISTICS = 480;
+    private static final int NORM_STATISTICS = 192;
 
     /**
      * norm: 64 values per sample.
      */
-    private static final int NORM = 488;
+    private static final int NORM = 200;
 
     /**
      * relu: 64 values per sample.
      */
-    private static final int RELU = 552;
+    private static final int RELU = 264;
 
     /**
      * pool: 16 values per sample.
      */
-    private static final int POOL = 616;
+    private static final int POOL = 328;
 
     /**
      * flat: the values of pool, in the same memory.
@@ -73,12 +70,19 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     /**
      * output.z: 3 values per sample.
      */
-    private static final int OUTPUT_Z = 632;
+    private static final int OUTPUT_Z = 344;
 
     /**
      * output: 3 values per sample.
      */
-    private static final int OUTPUT = 635;
+    private static final int OUTPUT = 347;
+
+    /**
+     * scratch: 288 values per sample.
+     * The largest scratch of a layer: every layer whose scratch holds nothing between calls
+     * (a convolution's im2col columns) uses it inside its call.
+     */
+    private static final int SCRATCH = 350;
 
     /**
      * conv.kernel (3, 3, 2, 4), trainable.
@@ -132,10 +136,43 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     private static final Window2D POOL_WINDOW = Window2D.input(4, 4, 4).window(2, 2).strides(2, 2)
             .output(2, 2, 4);
 
+    /**
+     * Every parameter (Keras's "Total params"), as {@link #parameterCount()} counts them.
+     */
+    public static final long PARAMETER_COUNT = 143L;
+
+    /**
+     * The parameters the optimizer changes, as {@link #trainableParameterCount()} counts them.
+     */
+    public static final long TRAINABLE_PARAMETER_COUNT = 135L;
+
+    /**
+     * Fixed parameters and moving statistics, as {@link #nonTrainableParameterCount()} counts them.
+     */
+    public static final long NON_TRAINABLE_PARAMETER_COUNT = 8L;
+
+    /**
+     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
+     * the loss's weights.
+     */
+    public static final long TRAINING_VALUES_PER_SAMPLE = 1280L;
+
+    /**
+     * Values allocated per sample of a prediction batch: the activations.
+     */
+    public static final long PREDICTION_VALUES_PER_SAMPLE = 480L;
+
+    /**
+     * Values allocated when the model is created: the parameters and the trainable ones' gradients
+     * (compile adds the optimizer's state).
+     */
+    public static final long MODEL_VALUES = 278L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("SmallCnn")
             .input("image", IMAGE, 8, 8, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
             .activationSize(638)
+            .inference(480, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
             .trainable("conv.kernel", CONV_KERNEL, Initializer.glorotUniform(18, 36), 3, 3, 2, 4)
             .trainable("conv.bias", CONV_BIAS, Initializer.zeros(), 4)
             .trainable("norm.gamma", NORM_GAMMA, Initializer.ones(), 4)
@@ -256,8 +293,8 @@ public final class SmallCnnModel extends Model implements SmallCnn {
         // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
         // written by the runtime
         // conv: @Conv2D(filters = 4, kernel = 3, strides = 2, padding = SAME), image (8, 8, 2) -> (4, 4, 4)
-        backend.conv2d(CONV_WINDOW, batch, a, batch * IMAGE, p, CONV_KERNEL,
-                a, batch * CONV_COLUMNS, a, batch * CONV_Z);
+        backend.conv2d(CONV_WINDOW, batch, a, batch * IMAGE, p, CONV_KERNEL, a, batch * SCRATCH,
+                a, batch * CONV_Z);
         backend.biasActivation(CONV_ACTIVATION, batch * 16, 4, a, batch * CONV_Z, p, CONV_BIAS,
                 a, batch * CONV);
         // norm: @BatchNormalization(), conv (4, 4, 4) -> (4, 4, 4)
@@ -314,10 +351,69 @@ public final class SmallCnnModel extends Model implements SmallCnn {
                 d, batch * CONV);
         // conv: @Conv2D(filters = 4, kernel = 3, strides = 2, padding = SAME), image (8, 8, 2) -> (4, 4, 4)
         backend.conv2dBackward(CONV_WINDOW, batch, a, batch * IMAGE, p, CONV_KERNEL,
-                a, batch * CONV_COLUMNS, d, batch * CONV_Z, g, CONV_KERNEL, d, batch * CONV_COLUMNS,
-                null, 0);
+                a, batch * SCRATCH, d, batch * CONV_Z, g, CONV_KERNEL, d, batch * SCRATCH, null, 0);
         backend.columnSums(batch * 16, 4, d, batch * CONV_Z, g, CONV_BIAS);
         // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
         // an input: no gradient
+    }
+
+    @Override
+    protected void infer(int batch) {
+        Memory p = parameters();
+        Memory a = activations();
+        // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
+        // written by the runtime
+        // conv: @Conv2D(filters = 4, kernel = 3, strides = 2, padding = SAME), image (8, 8, 2) -> (4, 4, 4)
+        backend.conv2d(CONV_WINDOW, batch, a, batch * Inference.IMAGE, p, CONV_KERNEL,
+                a, batch * Inference.SCRATCH, a, batch * Inference.CONV_Z);
+        backend.biasActivation(CONV_ACTIVATION, batch * 16, 4, a, batch * Inference.CONV_Z,
+                p, CONV_BIAS, a, batch * Inference.CONV);
+        // norm: @BatchNormalization(), conv (4, 4, 4) -> (4, 4, 4)
+        backend.batchNorm(false, batch * 16, 4, 0.99, 0.001, a, batch * Inference.CONV,
+                p, NORM_GAMMA, p, NORM_BETA, p, NORM_MOVING_MEAN, p, NORM_MOVING_VARIANCE, null, 0,
+                a, batch * Inference.NORM);
+        // relu: @Activation(RELU), norm (4, 4, 4) -> (4, 4, 4)
+        backend.biasActivation(RELU_ACTIVATION, batch * 16, 4, a, batch * Inference.NORM, null, 0,
+                a, batch * Inference.RELU);
+        // pool: @MaxPooling2D(), relu (4, 4, 4) -> (2, 2, 4)
+        backend.pool2d(PoolingKind.MAX, POOL_WINDOW, batch, a, batch * Inference.RELU,
+                a, batch * Inference.POOL);
+        // flat: @Flatten(), pool (2, 2, 4) -> (16)
+        // the same values as pool, in the same memory: nothing to compute
+        // output: @Dense(units = 3, activation = SOFTMAX), flat (16) -> (3)
+        backend.matmul(false, false, batch, 3, 16, a, batch * Inference.FLAT, p, OUTPUT_KERNEL,
+                a, batch * Inference.OUTPUT_Z, false);
+        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * Inference.OUTPUT_Z,
+                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+    }
+
+    /**
+     * The arena of {@code infer}, a prediction's forward pass: 480 values per sample, each tensor's
+     * offset per sample named as in the training arena. A tensor's memory is reused once no later
+     * layer reads it; aliases share their tensor's offset.
+     */
+    private static final class Inference {
+        static final int IMAGE = 0;
+
+        static final int CONV_Z = 416;
+
+        static final int CONV = CONV_Z;
+
+        static final int NORM = 0;
+
+        static final int RELU = 64;
+
+        static final int POOL = 0;
+
+        static final int FLAT = POOL;
+
+        static final int OUTPUT_Z = 16;
+
+        static final int OUTPUT = 0;
+
+        static final int SCRATCH = 128;
+
+        private Inference() {
+        }
     }
 }
