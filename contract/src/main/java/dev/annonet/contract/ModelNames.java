@@ -12,7 +12,7 @@ public final class ModelNames {
     /** Methods of a generated model: a layer accessor of the same name would clash with them. */
     public static final Set<String> METHODS = Set.of(
             // the processor's
-            "create", "twin", "forward", "backward", "predict", "predictOutputs",
+            "create", "twin", "forward", "backward", "infer", "predict", "predictOutputs",
             // dev.annonet.runtime.Model's
             "name", "device", "summary", "summaryText", "parameterCount", "trainableParameterCount",
             "nonTrainableParameterCount", "weights", "compile", "fit", "evaluate", "predictor", "close",

@@ -87,7 +87,9 @@ public final class ModelWriter {
                         + "<p>A constant named after a tensor is its offset per sample in the activation arena: the\n"
                         + "tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the\n"
                         + "gradient arena. A constant named after a parameter is its offset in the parameter buffer\n"
-                        + "and, for a trainable one, in the gradient buffer.\n", declaration)
+                        + "and, for a trainable one, in the gradient buffer. A prediction runs {@code infer} in an arena\n"
+                        + "of its own, where tensors share memory once dead, at the offsets of the nested class\n"
+                        + "{@code Inference}.\n", declaration)
                 .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
                         .addMember("value", "$S", GENERATOR)
                         .build())
