@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * predicts a batch of 8 images (1000 probabilities each, every row summing to 1) and trains one
  * step of SGD at the largest batch up to 8 whose activations fit the CPU backend's buffers
  * (InceptionResNetV2 5, Xception 6: at 8 they need 6.4 and 5.7 GB, past one buffer's 2^29 floats).
- * About 80 s for the seven on two busy cores.
+ * 62 s for the seven on two cores (222 s while other builds shared them).
  */
 class CreatedAndRunTest {
     private static final int PREDICT_BATCH = 8;
