@@ -86,6 +86,21 @@ public final class CausalConvModel extends Model implements CausalConv {
     private static final Window2D CONV_WINDOW = Window2D.input(1, 16, 2).window(1, 3).dilation(1, 2).padding(0, 4)
             .output(1, 16, 4);
 
+    /**
+     * Every parameter (Keras's "Total params"), as {@link #parameterCount()} counts them.
+     */
+    public static final long PARAMETER_COUNT = 93L;
+
+    /**
+     * The parameters the optimizer changes, as {@link #trainableParameterCount()} counts them.
+     */
+    public static final long TRAINABLE_PARAMETER_COUNT = 93L;
+
+    /**
+     * Fixed parameters and moving statistics, as {@link #nonTrainableParameterCount()} counts them.
+     */
+    public static final long NON_TRAINABLE_PARAMETER_COUNT = 0L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("CausalConv")
             .input("series", SERIES, 16, 2)
             .output("output", OUTPUT, Activation.Kind.SIGMOID, OUTPUT_Z, 1)

@@ -132,6 +132,21 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     private static final Window2D POOL_WINDOW = Window2D.input(4, 4, 4).window(2, 2).strides(2, 2)
             .output(2, 2, 4);
 
+    /**
+     * Every parameter (Keras's "Total params"), as {@link #parameterCount()} counts them.
+     */
+    public static final long PARAMETER_COUNT = 143L;
+
+    /**
+     * The parameters the optimizer changes, as {@link #trainableParameterCount()} counts them.
+     */
+    public static final long TRAINABLE_PARAMETER_COUNT = 135L;
+
+    /**
+     * Fixed parameters and moving statistics, as {@link #nonTrainableParameterCount()} counts them.
+     */
+    public static final long NON_TRAINABLE_PARAMETER_COUNT = 8L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("SmallCnn")
             .input("image", IMAGE, 8, 8, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)

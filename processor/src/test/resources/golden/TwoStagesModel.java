@@ -194,6 +194,21 @@ public final class TwoStagesModel extends Model implements TwoStages {
     private static final Window2D POOL_WINDOW = Window2D.input(4, 4, 6).window(4, 4)
             .output(1, 1, 6);
 
+    /**
+     * Every parameter (Keras's "Total params"), as {@link #parameterCount()} counts them.
+     */
+    public static final long PARAMETER_COUNT = 359L;
+
+    /**
+     * The parameters the optimizer changes, as {@link #trainableParameterCount()} counts them.
+     */
+    public static final long TRAINABLE_PARAMETER_COUNT = 339L;
+
+    /**
+     * Fixed parameters and moving statistics, as {@link #nonTrainableParameterCount()} counts them.
+     */
+    public static final long NON_TRAINABLE_PARAMETER_COUNT = 20L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("TwoStages")
             .input("image", IMAGE, 8, 8, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
