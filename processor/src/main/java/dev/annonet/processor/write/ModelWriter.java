@@ -122,14 +122,17 @@ public final class ModelWriter {
 
     private FieldSpec tensorOffset(ArenaTensor tensor) {
         FieldSpec.Builder field = constant(TypeName.INT, tensor.name());
-        if (tensor.aliasOf() == null) {
-            return field.addJavadoc("$L: $L values per sample.\n", tensor.name(), tensor.size())
-                    .initializer("$L", tensor.offset())
+        if (tensor.aliasOf() != null) {
+            return field.addJavadoc("$L: the values of $L, in the same memory.\n", tensor.name(), tensor.aliasOf().name())
+                    .initializer("$N", names.of(tensor.aliasOf().name()))
                     .build();
         }
-        return field.addJavadoc("$L: the values of $L, in the same memory.\n", tensor.name(), tensor.aliasOf().name())
-                .initializer("$N", names.of(tensor.aliasOf().name()))
-                .build();
+        field.addJavadoc("$L: $L values per sample.\n", tensor.name(), tensor.size());
+        if (tensor.name().equals(NetworkPlan.SHARED_SCRATCH)) {
+            field.addJavadoc("The largest scratch of a layer: every layer whose scratch holds nothing between calls\n"
+                    + "(a convolution's im2col columns) uses it inside its call.\n");
+        }
+        return field.initializer("$L", tensor.offset()).build();
     }
 
     private FieldSpec parameterOffset(ParameterSlot parameter) {
