@@ -20,15 +20,15 @@ import java.util.Map;
  * (kh, kw, cin, cout), Dense (in, out)).
  */
 final class KerasWeights {
-    /** How many of the file's layers an error about a missing layer lists. */
-    private static final int LISTED_LAYERS = 12;
+    /** How many layers or problems an error lists: a file of another network would otherwise list them all. */
+    private static final int LISTED = 8;
 
     private KerasWeights() {
     }
 
     /**
      * The model's every weight, by {@link Model#save}'s names, read from {@code file}; an
-     * IllegalArgumentException listing every problem where the file does not fit the network.
+     * IllegalArgumentException listing the problems (the first few) where the file does not fit the network.
      */
     static Map<String, SafeTensors.Entry> read(Path file, NetworkLayout layout) throws IOException {
         Map<String, List<NetworkLayout.Parameter>> layers = new LinkedHashMap<>();
@@ -37,17 +37,22 @@ final class KerasWeights {
         }
         try (KerasH5 h5 = KerasH5.open(file)) {
             List<String> problems = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
             Map<NetworkLayout.Parameter, KerasH5.Weight> matched = new LinkedHashMap<>();
             for (Map.Entry<String, List<NetworkLayout.Parameter>> layer : layers.entrySet()) {
-                if (!h5.layerNames().contains(layer.getKey())) {
-                    problems.add("layer '" + layer.getKey() + "' (" + weightNames(layer.getValue()) + ") is not in the file"
-                            + " (it has " + listed(h5.layerNames()) + ")");
-                    continue;
+                if (h5.layerNames().contains(layer.getKey())) {
+                    match(layer.getKey(), layer.getValue(), h5.weights(layer.getKey()), layout.name(), problems, matched);
+                } else {
+                    missing.add("'" + layer.getKey() + "' (" + weightNames(layer.getValue()) + ")");
                 }
-                match(layer.getKey(), layer.getValue(), h5.weights(layer.getKey()), layout.name(), problems, matched);
+            }
+            if (!missing.isEmpty()) {
+                problems.add(0, (missing.size() == 1 ? "layer " + missing.get(0) + " is" : missing.size() + " layers, "
+                        + listed(missing, ", ") + ", are") + " not in the file (it has " + h5.layerNames().size()
+                        + " layers: " + listed(h5.layerNames(), ", ") + ")");
             }
             if (!problems.isEmpty()) {
-                throw new IllegalArgumentException(file + " does not fit " + layout.name() + ": " + String.join("; ", problems));
+                throw new IllegalArgumentException(file + " does not fit " + layout.name() + ": " + listed(problems, "; "));
             }
             Map<String, SafeTensors.Entry> entries = new LinkedHashMap<>();
             for (Map.Entry<NetworkLayout.Parameter, KerasH5.Weight> m : matched.entrySet()) {
@@ -95,11 +100,9 @@ final class KerasWeights {
         return String.join(", ", parameters.stream().map(KerasWeights::weightOf).toList());
     }
 
-    private static String listed(List<String> layers) {
-        if (layers.isEmpty()) {
-            return "no layers";
-        }
-        String shown = String.join(", ", layers.subList(0, Math.min(layers.size(), LISTED_LAYERS)));
-        return layers.size() + " layers: " + shown + (layers.size() > LISTED_LAYERS ? ", ..." : "");
+    /** The first {@link #LISTED} of {@code items}, then "..." for the rest. */
+    private static String listed(List<String> items, String separator) {
+        String shown = String.join(separator, items.subList(0, Math.min(items.size(), LISTED)));
+        return items.size() > LISTED ? shown + separator + "..." : shown;
     }
 }

@@ -6,8 +6,8 @@ import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
-import io.jhdf.exceptions.HdfInvalidPathException;
 import io.jhdf.object.datatype.FloatingPoint;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
  * Shapes are read first, values only on {@link #read}, so a caller checks sizes before anything
  * large is allocated.
  */
-public final class KerasH5 implements AutoCloseable {
+public final class KerasH5 implements Closeable {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
     /** A weight of a layer: its name in the file ({@code "conv/kernel:0"}) and shape. */
@@ -55,12 +55,18 @@ public final class KerasH5 implements AutoCloseable {
     }
 
     private final Path file;
+    /**
+     * The file's channel, opened and closed here: jhdf's HdfFile(Path) leaves its channel open when
+     * it fails, and HdfFile.close() fails on a channel it was given.
+     */
+    private final FileChannel channel;
     private final HdfFile hdf;
     private final Group weights;
     private final List<String> layerNames;
 
-    private KerasH5(Path file, HdfFile hdf) throws IOException {
+    private KerasH5(Path file, FileChannel channel, HdfFile hdf) throws IOException {
         this.file = file;
+        this.channel = channel;
         this.hdf = hdf;
         this.weights = jhdf(() -> hdf.getAttribute("layer_names")) == null && find(hdf, "model_weights") instanceof Group g
                 ? g : hdf;
@@ -77,38 +83,37 @@ public final class KerasH5 implements AutoCloseable {
         if (Files.isDirectory(file)) {
             throw new IOException(file + ": is a directory, not a Keras .h5 file");
         }
-        boolean signed;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer head = ByteBuffer.allocate(SIGNATURE.length);
-            channel.read(head, 0);
-            signed = Arrays.equals(head.array(), SIGNATURE);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
             throw FileErrors.naming(file, e);
         }
-        HdfFile hdf;
         try {
-            hdf = new HdfFile(file);
-        } catch (RuntimeException e) {
-            String reason = signed ? "a damaged or truncated HDF5 file" : "not an HDF5 file";
-            throw new IOException(file + ": " + reason + " (" + e.getMessage() + ")", e);
-        }
-        try {
-            requireWhole(file, hdf);
-            return new KerasH5(file, hdf);
+            ByteBuffer head = ByteBuffer.allocate(SIGNATURE.length);
+            channel.read(head, 0);
+            HdfFile hdf;
+            try {
+                hdf = new HdfFile(channel);
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                boolean signed = Arrays.equals(head.array(), SIGNATURE);
+                throw damaged(file, signed ? "a damaged or truncated HDF5 file" : "not an HDF5 file", e);
+            }
+            requireWhole(file, hdf, channel.size());
+            return new KerasH5(file, channel, hdf);
         } catch (IOException e) {
-            hdf.close();
-            throw e;
+            channel.close();
+            throw FileErrors.naming(file, e);
         } catch (RuntimeException e) {
-            hdf.close();
-            throw new IOException(file + ": a damaged HDF5 file (" + e.getMessage() + ")", e);
+            channel.close();
+            throw damaged(file, "a damaged HDF5 file", e);
         }
     }
 
     /** As HDF5's own library refuses a file shorter than its superblock says (jhdf would read zeros past the end). */
-    private static void requireWhole(Path file, HdfFile hdf) throws IOException {
+    private static void requireWhole(Path file, HdfFile hdf, long size) throws IOException {
         Superblock superblock = hdf.getHdfBackingStorage().getSuperblock();
         long stated = superblock.getBaseAddressByte() + superblock.getEndOfFileAddress();
-        long size = Files.size(file);
         if (stated > size) {
             throw new IOException(file + ": a truncated HDF5 file: its superblock says " + stated + " bytes, it has " + size);
         }
@@ -176,8 +181,8 @@ public final class KerasH5 implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        hdf.close();
+    public void close() throws IOException {
+        channel.close();
     }
 
     /**
@@ -219,15 +224,23 @@ public final class KerasH5 implements AutoCloseable {
                 + "' is not a list of strings");
     }
 
-    /** The node at {@code path} inside {@code group}, or null where there is none. */
+    /**
+     * The node at {@code path} inside {@code group}, or null where there is none. (Walked here:
+     * jhdf's getByPath reports a missing node with an exception that needs the file's path, which
+     * a jhdf file opened on a channel has not.)
+     */
     private Node find(Group group, String path) throws IOException {
-        return jhdf(() -> {
-            try {
-                return group.getByPath(path);
-            } catch (HdfInvalidPathException missing) {
+        Node node = group;
+        for (String part : path.split("/")) {
+            if (!(node instanceof Group g)) {
                 return null;
             }
-        });
+            node = jhdf(() -> g.getChildren().get(part));
+            if (node == null) {
+                return null;
+            }
+        }
+        return node;
     }
 
     /** Runs a call into jhdf, turning whatever it throws on a malformed file into an IOException naming the file. */
@@ -236,8 +249,19 @@ public final class KerasH5 implements AutoCloseable {
             return call.call();
         } catch (IOException e) {
             throw FileErrors.naming(file, e);
-        } catch (Exception e) {
-            throw new IOException(file + ": a damaged HDF5 file (" + e.getMessage() + ")", e);
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            throw damaged(file, "a damaged HDF5 file", e);
         }
+    }
+
+    /**
+     * What jhdf threw, as an IOException naming the file. jhdf trusts the sizes and links in the
+     * file: a damaged size makes it allocate that much at once (an OutOfMemoryError that left the
+     * heap as it was), a link back to a parent makes it recurse without end.
+     */
+    private static IOException damaged(Path file, String what, Throwable e) {
+        String why = e instanceof OutOfMemoryError ? "a size in it is more than the memory there is"
+                : e instanceof StackOverflowError ? "its groups link in a cycle" : e.getMessage();
+        return new IOException(file + ": " + what + " (" + why + ")", e);
     }
 }
