@@ -25,6 +25,7 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RUNTIME = os.path.join(ROOT, "runtime/src/test/resources/dev/annonet/runtime/keras")
 SAMPLES = os.path.join(ROOT, "samples/src/test/resources/fixtures/keras")
+APPLICATIONS = os.path.join(ROOT, "applications/src/test/resources/fixtures/keras")
 
 # The runtime's HandScheduledMlp(in 4, hidden 6, classes 3): image -> hidden (Dense) -> dropout -> output (Dense).
 MLP = [("image", []), ("hidden", [("kernel", (4, 6)), ("bias", (6,))]), ("dropout", []),
@@ -33,6 +34,8 @@ MLP = [("image", []), ("hidden", [("kernel", (4, 6)), ("bias", (6,))]), ("dropou
 SMALL_CNN = [("image", []), ("conv", [("kernel", (3, 3, 2, 4)), ("bias", (4,))]),
              ("norm", [("gamma", (4,)), ("beta", (4,)), ("moving_mean", (4,)), ("moving_variance", (4,))]),
              ("relu", []), ("pool", []), ("flat", []), ("output", [("kernel", (16, 3)), ("bias", (3,))])]
+# The applications' test network TinyImageNet: input_layer (4, 4, 3) -> flatten -> predictions (Dense 1000, softmax).
+TINY_IMAGENET = [("input_layer", []), ("flatten", []), ("predictions", [("kernel", (48, 1000)), ("bias", (1000,))])]
 
 
 def values(layer, weight, shape):
@@ -101,6 +104,11 @@ def main():
         f.create_dataset("data", data=np.zeros(3, np.float32), track_times=False)
     write(os.path.join(SAMPLES, "small_cnn_weights.h5"), SMALL_CNN)
     write(os.path.join(SAMPLES, "small_cnn_model.h5"), SMALL_CNN, full_model=True)
+    # Random weights, so that no two classes tie; the test reads them back to compute what to expect.
+    random = np.random.default_rng(20261207)
+    write(os.path.join(APPLICATIONS, "tiny_imagenet_weights.h5"), TINY_IMAGENET, override={
+        ("predictions", "kernel"): random.normal(0, 0.02, (48, 1000)).astype(np.float32),
+        ("predictions", "bias"): random.normal(0, 0.5, 1000).astype(np.float32)})
 
 
 if __name__ == "__main__":
