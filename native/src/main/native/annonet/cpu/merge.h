@@ -22,7 +22,8 @@ inline void in_value_chunks(long long count, Body body) {
 }
 
 inline void merge_at(int kind, int input, float scale, long long count, long long x_address, long long y_address,
-                     long long chosen_address, int activation, float lower, float upper, long long activated_address) {
+                     long long chosen_address, int activation, float lower, float upper, float slope,
+                     long long activated_address) {
     const float* x = (const float*)(intptr_t)x_address;
     float* y = (float*)(intptr_t)y_address;
     float* chosen = (float*)(intptr_t)chosen_address;
@@ -30,7 +31,7 @@ inline void merge_at(int kind, int input, float scale, long long count, long lon
     in_value_chunks(count, [&](long long begin, long long end) {
         for (long long i = begin; i < end; i++) {
             merge_value(kind, input, scale, x[i], y + i, chosen ? chosen + i : nullptr, activation, lower, upper,
-                        activated ? activated + i : nullptr);
+                        slope, activated ? activated + i : nullptr);
         }
     });
 }

@@ -166,7 +166,10 @@ public final class ModelWriter {
             case HEAVISIDE -> CodeBlock.of("$T.heaviside($L)", ACTIVATION_FUNCTION, function.lower());
             case THRESHOLDED_LINEAR -> CodeBlock.of("$T.thresholdedLinear($L, $L)", ACTIVATION_FUNCTION,
                     function.lower(), function.upper());
-            default -> CodeBlock.of("$T.of($T.$L)", ACTIVATION_FUNCTION, KIND, function.kind());
+            default -> function.parametrizedRelu()
+                    ? CodeBlock.of("$T.relu($L, $L, $L)", ACTIVATION_FUNCTION, Double.isInfinite(function.upper())
+                            ? "Double.POSITIVE_INFINITY" : function.upper(), function.slope(), function.lower())
+                    : CodeBlock.of("$T.of($T.$L)", ACTIVATION_FUNCTION, KIND, function.kind());
         };
         return constant(ACTIVATION_FUNCTION, function.name()).initializer(value).build();
     }
