@@ -34,6 +34,12 @@ MLP = [("image", []), ("hidden", [("kernel", (4, 6)), ("bias", (6,))]), ("dropou
 SMALL_CNN = [("image", []), ("conv", [("kernel", (3, 3, 2, 4)), ("bias", (4,))]),
              ("norm", [("gamma", (4,)), ("beta", (4,)), ("moving_mean", (4,)), ("moving_variance", (4,))]),
              ("relu", []), ("pool", []), ("flat", []), ("output", [("kernel", (16, 3)), ("bias", (3,))])]
+# The samples' SmallSeparable: image (8, 8, 3) -> dw (depthwise 3x3, multiplier 2, no bias) -> dw_bn (scale=False)
+# -> sep (separable 3x3, 4 filters) -> pool -> output (Dense 3).
+SMALL_SEPARABLE = [("image", []), ("dw", [("depthwise_kernel", (3, 3, 3, 2))]),
+                   ("dw_bn", [("beta", (6,)), ("moving_mean", (6,)), ("moving_variance", (6,))]),
+                   ("sep", [("depthwise_kernel", (3, 3, 6, 1)), ("pointwise_kernel", (1, 1, 6, 4)), ("bias", (4,))]),
+                   ("pool", []), ("output", [("kernel", (4, 3)), ("bias", (3,))])]
 # The applications' test network TinyImageNet: input_layer (4, 4, 3) -> flatten -> predictions (Dense 1000, softmax).
 TINY_IMAGENET = [("input_layer", []), ("flatten", []), ("predictions", [("kernel", (48, 1000)), ("bias", (1000,))])]
 
@@ -104,6 +110,7 @@ def main():
         f.create_dataset("data", data=np.zeros(3, np.float32), track_times=False)
     write(os.path.join(SAMPLES, "small_cnn_weights.h5"), SMALL_CNN)
     write(os.path.join(SAMPLES, "small_cnn_model.h5"), SMALL_CNN, full_model=True)
+    write(os.path.join(SAMPLES, "small_separable_weights.h5"), SMALL_SEPARABLE)
     # Random weights, so that no two classes tie; the test reads them back to compute what to expect.
     random = np.random.default_rng(20261207)
     write(os.path.join(APPLICATIONS, "tiny_imagenet_weights.h5"), TINY_IMAGENET, override={
