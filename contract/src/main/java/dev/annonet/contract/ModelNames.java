@@ -17,7 +17,7 @@ public final class ModelNames {
             "name", "device", "summary", "summaryText", "parameterCount", "trainableParameterCount",
             "nonTrainableParameterCount", "weights", "compile", "fit", "evaluate", "predictor", "close",
             "parameters", "gradients", "activations", "activationGradients", "step", "dropoutSeed", "denseLayer",
-            "weightedLayer", "layer", "predictSample", "save", "load", "saveCheckpoint", "loadCheckpoint",
+            "weightedLayer", "layer", "predictSample", "save", "load", "loadKerasWeights", "saveCheckpoint", "loadCheckpoint",
             "copyWeights", "restoreWeights", "fitPorts", "evaluatePorts", "predictPorts",
             // Object's
             "equals", "hashCode", "toString", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
