@@ -9,7 +9,11 @@ import java.util.stream.Collectors;
 public enum Application {
     VGG16("VGG16", 224, Preprocessing.CAFFE, VGG16Model::create),
     VGG19("VGG19", 224, Preprocessing.CAFFE, VGG19Model::create),
-    RESNET50("ResNet50", 224, Preprocessing.CAFFE, ResNet50Model::create);
+    RESNET50("ResNet50", 224, Preprocessing.CAFFE, ResNet50Model::create),
+    INCEPTION_V3("InceptionV3", 299, Preprocessing.TF, InceptionV3Model::create),
+    INCEPTION_RESNET_V2("InceptionResNetV2", 299, Preprocessing.TF, InceptionResNetV2Model::create),
+    MOBILENET("MobileNet", 224, Preprocessing.TF, MobileNetModel::create),
+    XCEPTION("Xception", 299, Preprocessing.TF, XceptionModel::create);
 
     /** A generated model's {@code create}. */
     interface Factory {
