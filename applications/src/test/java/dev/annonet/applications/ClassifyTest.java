@@ -135,7 +135,7 @@ class ClassifyTest {
     void anUnknownApplicationListsTheKnownOnes() {
         Run run = classify("AlexNet", "weights.h5", "cat.jpg");
         assertEquals(2, run.status());
-        assertEquals("classify: unknown application 'AlexNet': the applications are VGG16, VGG19, ResNet50\n", run.err());
+        assertEquals("classify: unknown application 'AlexNet': the applications are VGG16, VGG19, ResNet50, InceptionV3, InceptionResNetV2, MobileNet, Xception\n", run.err());
         assertTrue(classify("ResNet50").err().startsWith("usage: Classify <application> <weights.h5> <image>"));
     }
 
