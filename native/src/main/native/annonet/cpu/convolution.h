@@ -1,0 +1,197 @@
+// A convolution's forward pass for the CPU backend, computed straight from the NHWC input with
+// AVX-512 where the processor has it: no im2col. OpenBLAS's sgemm on the im2col rows reached about
+// 150 GFLOP/s on this 2-core machine, oneDNN's convolutions 240-280; a register tile of output
+// values that stays in the 32 vector registers over the whole window gets close to the FMA units'
+// peak. Each tile is TILE_POSITIONS consecutive output positions (flattened over the batch, so a
+// 7x7 output fills its tiles) by TILE_CHANNELS output channels: for every window place (i, j) and
+// input channel, two kernel vectors are loaded (the kernel is (kh, kw, cin, cout), so the output
+// channels are contiguous) and each position's input value is broadcast onto both. A position
+// whose window place falls in the padding reads a row of zeros instead of branching. Without
+// AVX-512, the backend keeps im2col + sgemm. The columns scratch is only used by inputs of few
+// channels (LOWERED_BELOW_CHANNELS), so the backward pass computes its own im2col.
+#pragma once
+
+#include <atomic>
+#include <vector>
+
+#include "../window.cuh"
+#include "features.h"
+#include "images.h"
+#include "threads.h"
+
+namespace annonet {
+namespace cpu {
+
+// Output positions a register tile holds: 14 positions x 2 vectors of 16 channels is 28 accumulators,
+// leaving registers for the two kernel vectors and a broadcast value.
+constexpr int TILE_POSITIONS = 14;
+constexpr int TILE_CHANNELS = 32;
+// Tiles per chunk handed to a thread: a chunk's kernel columns (up to 3x3x512 x 32 values, 590 KB)
+// stay in the core's L2 cache while it sweeps the chunk's positions.
+constexpr int TILES_PER_CHUNK = 16;
+
+inline bool has_avx512() {
+#if defined(__x86_64__)
+    static const bool supported = (__builtin_cpu_init(), __builtin_cpu_supports("avx512f"));
+    return supported;
+#else
+    return false;
+#endif
+}
+
+#if defined(__x86_64__)
+// The M output positions from `first` (flattened over batch, rows and columns) by the output channels
+// [co, co + 32) (fewer at the last block: masked stores) of z = conv(x, kernel); `packed` is that
+// block's kernel columns (pack_kernel_block). zeros holds in_c zeros.
+template <int M>
+ANNONET_AVX512 inline void conv2d_tile(const Window& w, const float* x, const float* packed, const float* zeros,
+                                       long long first, int co, float* z) {
+    long long sample[M];
+    int row[M], column[M];
+    Quotient position = w.by_positions.divide(first);
+    Quotient place = w.by_out_w.divide(position.remainder);
+    for (int p = 0; p < M; p++) {
+        sample[p] = position.quotient;
+        row[p] = (int)place.quotient;
+        column[p] = place.remainder;
+        if (++place.remainder == w.out_w) {
+            place.remainder = 0;
+            if (++place.quotient == w.out_h) {
+                place.quotient = 0;
+                position.quotient++;
+            }
+        }
+    }
+    __m512 sum[M][2];
+#pragma GCC unroll 16
+    for (int p = 0; p < M; p++) sum[p][0] = sum[p][1] = _mm512_setzero_ps();
+    int in_c = w.in_c;
+    for (int i = 0; i < w.win_h; i++) {
+        for (int j = 0; j < w.win_w; j++) {
+            const float* in[M];
+            bool inside = false;
+#pragma GCC unroll 16
+            for (int p = 0; p < M; p++) {
+                long long index = w.input_index(sample[p], row[p], column[p], i, j);
+                in[p] = index < 0 ? zeros : x + index;
+                inside |= index >= 0;
+            }
+            if (!inside) continue;
+            const float* k = packed + (long long)(i * w.win_w + j) * in_c * TILE_CHANNELS;
+            for (int c = 0; c < in_c; c++, k += TILE_CHANNELS) {
+                __m512 k0 = _mm512_loadu_ps(k);
+                __m512 k1 = _mm512_loadu_ps(k + 16);
+#pragma GCC unroll 16
+                for (int p = 0; p < M; p++) {
+                    __m512 v = _mm512_set1_ps(in[p][c]);
+                    sum[p][0] = _mm512_fmadd_ps(v, k0, sum[p][0]);
+                    sum[p][1] = _mm512_fmadd_ps(v, k1, sum[p][1]);
+                }
+            }
+        }
+    }
+    int channels = w.out_c - co < TILE_CHANNELS ? w.out_c - co : TILE_CHANNELS;
+    __mmask16 low = (__mmask16)(channels >= 16 ? 0xFFFF : (1u << channels) - 1);
+    __mmask16 high = (__mmask16)(channels <= 16 ? 0 : channels >= 32 ? 0xFFFF : (1u << (channels - 16)) - 1);
+#pragma GCC unroll 16
+    for (int p = 0; p < M; p++) {
+        float* out = z + (first + p) * w.out_c + co;
+        _mm512_mask_storeu_ps(out, low, sum[p][0]);
+        _mm512_mask_storeu_ps(out + 16, high, sum[p][1]);
+    }
+}
+
+// A tile of `count` positions (the batch's last may be short), by its compiled size.
+template <int M = TILE_POSITIONS>
+ANNONET_AVX512 inline void conv2d_tile_of(int count, const Window& w, const float* x, const float* packed,
+                                          const float* zeros, long long first, int co, float* z) {
+    if constexpr (M > 1) {
+        if (count < M) {
+            conv2d_tile_of<M - 1>(count, w, x, packed, zeros, first, co, z);
+            return;
+        }
+    }
+    conv2d_tile<M>(w, x, packed, zeros, first, co, z);
+}
+#endif
+
+// The output channels [co, co + 32) of a (kh, kw, cin, cout) kernel as rows of 32 values, zeros past
+// cout: read in order by the tiles. In place, a row is a cache line or two every cout values, and rows
+// that many bytes apart share a few cache sets: at cout = 512 the block missed the caches and a
+// 14x14x512 convolution ran at 28 GFLOP/s; packed, at 200.
+inline void pack_kernel_block(const Window& w, const float* kernel, int co, float* packed) {
+    int channels = w.out_c - co < TILE_CHANNELS ? w.out_c - co : TILE_CHANNELS;
+    long long rows = w.patch();
+    for (long long r = 0; r < rows; r++) {
+        const float* from = kernel + r * w.out_c + co;
+        float* to = packed + r * TILE_CHANNELS;
+        for (int c = 0; c < channels; c++) to[c] = from[c];
+        for (int c = channels; c < TILE_CHANNELS; c++) to[c] = 0.0f;
+    }
+}
+
+// z = conv(x, kernel) for the batch (z overwritten), shared out on the pool in chunks of an output
+// channel block by up to TILES_PER_CHUNK tiles, channel block outermost so that both threads read
+// the same kernel columns at once; each participant packs a block's columns when it first takes
+// one of its chunks in this call. False, with nothing written, where the processor lacks AVX-512.
+inline bool conv2d_direct(const Window& w, int batch, const float* x, const float* kernel, float* z) {
+#if defined(__x86_64__)
+    if (!has_avx512()) return false;
+    long long positions = (long long)batch * w.positions();
+    long long tiles = (positions + TILE_POSITIONS - 1) / TILE_POSITIONS;
+    long long bands = (tiles + TILES_PER_CHUNK - 1) / TILES_PER_CHUNK;
+    int blocks = (w.out_c + TILE_CHANNELS - 1) / TILE_CHANNELS;
+    // Per participant, kept: grown to the widest input and the largest block seen.
+    static thread_local std::vector<float> zeros;
+    static thread_local std::vector<float> packed;
+    static thread_local long long packed_call = -1;
+    static thread_local int packed_block = -1;
+    static std::atomic<long long> calls{0};
+    long long call = calls.fetch_add(1);
+    auto job = [&](int chunk, int) {
+        if ((long long)zeros.size() < w.in_c) zeros.assign(w.in_c, 0.0f);
+        int block = (int)(chunk / bands);
+        if (packed_call != call || packed_block != block) {
+            if ((long long)packed.size() < (long long)w.patch() * TILE_CHANNELS) packed.resize((long long)w.patch() * TILE_CHANNELS);
+            pack_kernel_block(w, kernel, block * TILE_CHANNELS, packed.data());
+            packed_call = call;
+            packed_block = block;
+        }
+        long long tile = chunk % bands * TILES_PER_CHUNK;
+        for (long long t = tile; t < tile + TILES_PER_CHUNK && t < tiles; t++) {
+            long long first = t * TILE_POSITIONS;
+            int count = positions - first < TILE_POSITIONS ? (int)(positions - first) : TILE_POSITIONS;
+            conv2d_tile_of(count, w, x, packed.data(), zeros.data(), first, block * TILE_CHANNELS, z);
+        }
+    };
+    shared_workers().run(job, (int)(bands * blocks));
+    return true;
+#else
+    (void)w, (void)batch, (void)x, (void)kernel, (void)z;
+    return false;
+#endif
+}
+
+// Inputs with fewer channels than this are lowered to im2col's rows first and those convolved as a
+// 1x1 window: a tile's work per window place is then a patch, not 3 channels (an RGB input), whose
+// input addresses cost more than their products.
+constexpr int LOWERED_BELOW_CHANNELS = 16;
+
+// conv2d_direct, inputs of few channels lowered through `columns` (batch x positions x patch values).
+inline bool conv2d_at(long long window_address, int batch, long long x_address, long long kernel_address,
+                      long long columns_address, long long z_address) {
+    if (!has_avx512()) return false;
+    Window w = window_at(window_address);
+    const float* kernel = (const float*)(intptr_t)kernel_address;
+    float* z = (float*)(intptr_t)z_address;
+    long long rows = (long long)batch * w.positions();
+    if (w.in_c >= LOWERED_BELOW_CHANNELS || w.patch() == w.in_c || rows > 0x7FFFFFFF) {
+        return conv2d_direct(w, batch, (const float*)(intptr_t)x_address, kernel, z);
+    }
+    im2col_at(window_address, batch, x_address, columns_address);
+    int lowered[14] = {1, (int)rows, w.patch(), 1, 1, 1, 1, 1, 1, 0, 0, 1, (int)rows, w.out_c};
+    return conv2d_direct(window_at((long long)(intptr_t)lowered), 1, (const float*)(intptr_t)columns_address, kernel, z);
+}
+
+}  // namespace cpu
+}  // namespace annonet
