@@ -11,7 +11,6 @@
 // channels (LOWERED_BELOW_CHANNELS), so the backward pass computes its own im2col.
 #pragma once
 
-#include <atomic>
 #include <vector>
 
 #include "../window.cuh"
@@ -46,14 +45,17 @@ inline bool has_avx512() {
 template <int M>
 ANNONET_AVX512 inline void conv2d_tile(const Window& w, const float* x, const float* packed, const float* zeros,
                                        long long first, int co, float* z) {
-    long long sample[M];
-    int row[M], column[M];
+    int in_c = w.in_c;
+    // Each position's sample and its window's top-left input coordinate (in the padding for some).
+    const float* sample[M];
+    int top[M], left[M];
     Quotient position = w.by_positions.divide(first);
     Quotient place = w.by_out_w.divide(position.remainder);
+    long long sample_size = (long long)w.in_h * w.in_w * in_c;
     for (int p = 0; p < M; p++) {
-        sample[p] = position.quotient;
-        row[p] = (int)place.quotient;
-        column[p] = place.remainder;
+        sample[p] = x + position.quotient * sample_size;
+        top[p] = (int)place.quotient * w.stride_h - w.pad_top;
+        left[p] = place.remainder * w.stride_w - w.pad_left;
         if (++place.remainder == w.out_w) {
             place.remainder = 0;
             if (++place.quotient == w.out_h) {
@@ -62,19 +64,24 @@ ANNONET_AVX512 inline void conv2d_tile(const Window& w, const float* x, const fl
             }
         }
     }
+    // The output lines are written at the end: fetched for writing now, while the products run.
+    float* out = z + first * w.out_c + co;
+    for (int p = 0; p < M; p++) {
+        __builtin_prefetch(out + (long long)p * w.out_c, 1);
+        __builtin_prefetch(out + (long long)p * w.out_c + 16, 1);
+    }
     __m512 sum[M][2];
 #pragma GCC unroll 16
     for (int p = 0; p < M; p++) sum[p][0] = sum[p][1] = _mm512_setzero_ps();
-    int in_c = w.in_c;
     for (int i = 0; i < w.win_h; i++) {
         for (int j = 0; j < w.win_w; j++) {
             const float* in[M];
             bool inside = false;
-#pragma GCC unroll 16
             for (int p = 0; p < M; p++) {
-                long long index = w.input_index(sample[p], row[p], column[p], i, j);
-                in[p] = index < 0 ? zeros : x + index;
-                inside |= index >= 0;
+                int iy = top[p] + i * w.dil_h, ix = left[p] + j * w.dil_w;
+                bool here = (unsigned)iy < (unsigned)w.in_h && (unsigned)ix < (unsigned)w.in_w;
+                in[p] = here ? sample[p] + ((long long)iy * w.in_w + ix) * in_c : zeros;
+                inside |= here;
             }
             if (!inside) continue;
             const float* k = packed + (long long)(i * w.win_w + j) * in_c * TILE_CHANNELS;
@@ -95,9 +102,8 @@ ANNONET_AVX512 inline void conv2d_tile(const Window& w, const float* x, const fl
     __mmask16 high = (__mmask16)(channels <= 16 ? 0 : channels >= 32 ? 0xFFFF : (1u << (channels - 16)) - 1);
 #pragma GCC unroll 16
     for (int p = 0; p < M; p++) {
-        float* out = z + (first + p) * w.out_c + co;
-        _mm512_mask_storeu_ps(out, low, sum[p][0]);
-        _mm512_mask_storeu_ps(out + 16, high, sum[p][1]);
+        _mm512_mask_storeu_ps(out + (long long)p * w.out_c, low, sum[p][0]);
+        _mm512_mask_storeu_ps(out + (long long)p * w.out_c + 16, high, sum[p][1]);
     }
 }
 
@@ -130,10 +136,16 @@ inline void pack_kernel_block(const Window& w, const float* kernel, int co, floa
     }
 }
 
-// z = conv(x, kernel) for the batch (z overwritten), shared out on the pool in chunks of an output
-// channel block by up to TILES_PER_CHUNK tiles, channel block outermost so that both threads read
-// the same kernel columns at once; each participant packs a block's columns when it first takes
-// one of its chunks in this call. False, with nothing written, where the processor lacks AVX-512.
+// Packed kernels up to this many bytes are read channel block after channel block for each band of
+// positions (the band's input stays in the core's caches, all blocks fit in its L2); larger ones are
+// read block by block, each block over all positions (the block stays in L2, the input streams, read
+// once per block).
+constexpr long long BANDS_FIRST_BELOW_BYTES = 1 << 20;
+
+// z = conv(x, kernel) for the batch (z overwritten). The kernel is packed first (pack_kernel_block,
+// a block per chunk), then the tiles are shared out on the pool in chunks of TILES_PER_CHUNK tiles
+// by a channel block, in the order BANDS_FIRST_BELOW_BYTES chooses. False, with nothing written,
+// where the processor lacks AVX-512.
 inline bool conv2d_direct(const Window& w, int batch, const float* x, const float* kernel, float* z) {
 #if defined(__x86_64__)
     if (!has_avx512()) return false;
@@ -141,27 +153,26 @@ inline bool conv2d_direct(const Window& w, int batch, const float* x, const floa
     long long tiles = (positions + TILE_POSITIONS - 1) / TILE_POSITIONS;
     long long bands = (tiles + TILES_PER_CHUNK - 1) / TILES_PER_CHUNK;
     int blocks = (w.out_c + TILE_CHANNELS - 1) / TILE_CHANNELS;
-    // Per participant, kept: grown to the widest input and the largest block seen.
-    static thread_local std::vector<float> zeros;
+    long long block_size = (long long)w.patch() * TILE_CHANNELS;
+    // The calling thread's, kept: grown to the largest kernel seen (predictors may convolve on
+    // several threads at once). zeros: per participant, grown to the widest input seen.
     static thread_local std::vector<float> packed;
-    static thread_local long long packed_call = -1;
-    static thread_local int packed_block = -1;
-    static std::atomic<long long> calls{0};
-    long long call = calls.fetch_add(1);
+    static thread_local std::vector<float> zeros;
+    if ((long long)packed.size() < block_size * blocks) packed.resize(block_size * blocks);
+    float* packed_kernel = packed.data();
+    auto pack = [&](int block, int) {
+        pack_kernel_block(w, kernel, block * TILE_CHANNELS, packed_kernel + block * block_size);
+    };
+    shared_workers().run(pack, blocks);
+    bool bands_first = block_size * blocks * (long long)sizeof(float) <= BANDS_FIRST_BELOW_BYTES;
     auto job = [&](int chunk, int) {
         if ((long long)zeros.size() < w.in_c) zeros.assign(w.in_c, 0.0f);
-        int block = (int)(chunk / bands);
-        if (packed_call != call || packed_block != block) {
-            if ((long long)packed.size() < (long long)w.patch() * TILE_CHANNELS) packed.resize((long long)w.patch() * TILE_CHANNELS);
-            pack_kernel_block(w, kernel, block * TILE_CHANNELS, packed.data());
-            packed_call = call;
-            packed_block = block;
-        }
-        long long tile = chunk % bands * TILES_PER_CHUNK;
+        int block = (int)(bands_first ? chunk % blocks : chunk / bands);
+        long long tile = (bands_first ? chunk / blocks : chunk % bands) * TILES_PER_CHUNK;
         for (long long t = tile; t < tile + TILES_PER_CHUNK && t < tiles; t++) {
             long long first = t * TILE_POSITIONS;
             int count = positions - first < TILE_POSITIONS ? (int)(positions - first) : TILE_POSITIONS;
-            conv2d_tile_of(count, w, x, packed.data(), zeros.data(), first, block * TILE_CHANNELS, z);
+            conv2d_tile_of(count, w, x, packed_kernel + block * block_size, zeros.data(), first, block * TILE_CHANNELS, z);
         }
     };
     shared_workers().run(job, (int)(bands * blocks));
