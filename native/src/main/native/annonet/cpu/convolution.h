@@ -41,7 +41,7 @@ inline bool has_avx512() {
 #if defined(__x86_64__)
 // The M output positions from `first` (flattened over batch, rows and columns) by the output channels
 // [co, co + 32) (fewer at the last block: masked stores) of z = conv(x, kernel); `packed` is that
-// block's kernel columns (pack_kernel_block). zeros holds in_c zeros.
+// block's kernel rows (pack_kernel_rows). zeros holds in_c zeros.
 template <int M>
 ANNONET_AVX512 inline void conv2d_tile(const Window& w, const float* x, const float* packed, const float* zeros,
                                        long long first, int co, float* z) {
@@ -121,18 +121,22 @@ ANNONET_AVX512 inline void conv2d_tile_of(int count, const Window& w, const floa
 }
 #endif
 
-// The output channels [co, co + 32) of a (kh, kw, cin, cout) kernel as rows of 32 values, zeros past
-// cout: read in order by the tiles. In place, a row is a cache line or two every cout values, and rows
-// that many bytes apart share a few cache sets: at cout = 512 the block missed the caches and a
-// 14x14x512 convolution ran at 28 GFLOP/s; packed, at 200.
-inline void pack_kernel_block(const Window& w, const float* kernel, int co, float* packed) {
-    int channels = w.out_c - co < TILE_CHANNELS ? w.out_c - co : TILE_CHANNELS;
-    long long rows = w.patch();
-    for (long long r = 0; r < rows; r++) {
-        const float* from = kernel + r * w.out_c + co;
-        float* to = packed + r * TILE_CHANNELS;
-        for (int c = 0; c < channels; c++) to[c] = from[c];
-        for (int c = channels; c < TILE_CHANNELS; c++) to[c] = 0.0f;
+// Rows [r0, r1) of a (kh, kw, cin, cout) kernel (a row: cout values) into `packed`: per block of 32
+// output channels, its rows of 32 values one after another, zeros past cout; a block is read in
+// order by the tiles. In place, a block's row is a cache line or two every cout values, and rows that
+// many bytes apart share a few cache sets: at cout = 512 the block missed the caches and a 14x14x512
+// convolution ran at 28 GFLOP/s; packed, at 200. The kernel is read in order, row by row, so that
+// the hardware prefetches it (a block at a time, its reads strided, it did not).
+inline void pack_kernel_rows(const Window& w, const float* kernel, long long r0, long long r1, float* packed) {
+    long long block_size = (long long)w.patch() * TILE_CHANNELS;
+    for (long long r = r0; r < r1; r++) {
+        const float* from = kernel + r * w.out_c;
+        for (int co = 0; co < w.out_c; co += TILE_CHANNELS) {
+            int channels = w.out_c - co < TILE_CHANNELS ? w.out_c - co : TILE_CHANNELS;
+            float* to = packed + co / TILE_CHANNELS * block_size + r * TILE_CHANNELS;
+            for (int c = 0; c < channels; c++) to[c] = from[co + c];
+            for (int c = channels; c < TILE_CHANNELS; c++) to[c] = 0.0f;
+        }
     }
 }
 
@@ -142,8 +146,8 @@ inline void pack_kernel_block(const Window& w, const float* kernel, int co, floa
 // once per block).
 constexpr long long BANDS_FIRST_BELOW_BYTES = 1 << 20;
 
-// z = conv(x, kernel) for the batch (z overwritten). The kernel is packed first (pack_kernel_block,
-// a block per chunk), then the tiles are shared out on the pool in chunks of TILES_PER_CHUNK tiles
+// z = conv(x, kernel) for the batch (z overwritten). The kernel is packed first (pack_kernel_rows,
+// shared out by rows), then the tiles are shared out on the pool in chunks of TILES_PER_CHUNK tiles
 // by a channel block, in the order BANDS_FIRST_BELOW_BYTES chooses. False, with nothing written,
 // where the processor lacks AVX-512.
 inline bool conv2d_direct(const Window& w, int batch, const float* x, const float* kernel, float* z) {
@@ -160,10 +164,8 @@ inline bool conv2d_direct(const Window& w, int batch, const float* x, const floa
     static thread_local std::vector<float> zeros;
     if ((long long)packed.size() < block_size * blocks) packed.resize(block_size * blocks);
     float* packed_kernel = packed.data();
-    auto pack = [&](int block, int) {
-        pack_kernel_block(w, kernel, block * TILE_CHANNELS, packed_kernel + block * block_size);
-    };
-    shared_workers().run(pack, blocks);
+    in_row_chunks(w.patch(), w.out_c, ELEMENT_CHUNK,
+                  [&](int r0, int r1) { pack_kernel_rows(w, kernel, r0, r1, packed_kernel); });
     bool bands_first = block_size * blocks * (long long)sizeof(float) <= BANDS_FIRST_BELOW_BYTES;
     auto job = [&](int chunk, int) {
         if ((long long)zeros.size() < w.in_c) zeros.assign(w.in_c, 0.0f);
