@@ -25,9 +25,16 @@ namespace cpu {
 // leaving registers for the two kernel vectors and a broadcast value.
 constexpr int TILE_POSITIONS = 14;
 constexpr int TILE_CHANNELS = 32;
-// Tiles per chunk handed to a thread: a chunk's kernel columns (up to 3x3x512 x 32 values, 590 KB)
-// stay in the core's L2 cache while it sweeps the chunk's positions.
+// Tiles per chunk handed to a thread.
 constexpr int TILES_PER_CHUNK = 16;
+// Kernel rows a chunk applies to all its tiles before the next: 512 rows of a block are 128 KB, which
+// stay in L2 even where they map to few of its sets (rows 2 KB apart use 128 of its 2,048 sets).
+constexpr long long KERNEL_SLICE_ROWS = 512;
+// How many rows ahead a tile fetches the kernel: the first tile of a slice reads it from memory.
+constexpr int KERNEL_PREFETCH_ROWS = 16;
+// From how many tiles on the kernel is packed (conv2d_direct): at batch 1, ResNet50's 56x56 stage and
+// up; its packing took about as long as its products at 7x7.
+constexpr long long PACKED_FROM_TILES = 64;
 
 inline bool has_avx512() {
 #if defined(__x86_64__)
@@ -39,12 +46,14 @@ inline bool has_avx512() {
 }
 
 #if defined(__x86_64__)
-// The M output positions from `first` (flattened over batch, rows and columns) by the output channels
-// [co, co + 32) (fewer at the last block: masked stores) of z = conv(x, kernel); `packed` is that
-// block's kernel rows (pack_kernel_rows). zeros holds in_c zeros.
+// Rows [r0, r1) of the (kh, kw, cin, cout) kernel (a row: a window place's input channel) applied to
+// the M output positions from `first` (flattened over batch, rows and columns) for the output
+// channels [co, co + 32) (fewer at the last block: masked), added onto z's values there (or onto
+// zeros for the first rows). `kernel` points at the block's first row, rows kernel_row values apart
+// (cout in place, TILE_CHANNELS packed). zeros holds in_c zeros.
 template <int M>
-ANNONET_AVX512 inline void conv2d_tile(const Window& w, const float* x, const float* packed, const float* zeros,
-                                       long long first, int co, float* z) {
+ANNONET_AVX512 inline void conv2d_tile(const Window& w, const float* x, const float* kernel, long long kernel_row,
+                                       const float* zeros, long long first, int co, long long r0, long long r1, float* z) {
     int in_c = w.in_c;
     // Each position's sample and its window's top-left input coordinate (in the padding for some).
     const float* sample[M];
@@ -64,42 +73,44 @@ ANNONET_AVX512 inline void conv2d_tile(const Window& w, const float* x, const fl
             }
         }
     }
-    // The output lines are written at the end: fetched for writing now, while the products run.
-    float* out = z + first * w.out_c + co;
-    for (int p = 0; p < M; p++) {
-        __builtin_prefetch(out + (long long)p * w.out_c, 1);
-        __builtin_prefetch(out + (long long)p * w.out_c + 16, 1);
-    }
-    __m512 sum[M][2];
-#pragma GCC unroll 16
-    for (int p = 0; p < M; p++) sum[p][0] = sum[p][1] = _mm512_setzero_ps();
-    for (int i = 0; i < w.win_h; i++) {
-        for (int j = 0; j < w.win_w; j++) {
-            const float* in[M];
-            bool inside = false;
-            for (int p = 0; p < M; p++) {
-                int iy = top[p] + i * w.dil_h, ix = left[p] + j * w.dil_w;
-                bool here = (unsigned)iy < (unsigned)w.in_h && (unsigned)ix < (unsigned)w.in_w;
-                in[p] = here ? sample[p] + ((long long)iy * w.in_w + ix) * in_c : zeros;
-                inside |= here;
-            }
-            if (!inside) continue;
-            const float* k = packed + (long long)(i * w.win_w + j) * in_c * TILE_CHANNELS;
-            for (int c = 0; c < in_c; c++, k += TILE_CHANNELS) {
-                __m512 k0 = _mm512_loadu_ps(k);
-                __m512 k1 = _mm512_loadu_ps(k + 16);
-#pragma GCC unroll 16
-                for (int p = 0; p < M; p++) {
-                    __m512 v = _mm512_set1_ps(in[p][c]);
-                    sum[p][0] = _mm512_fmadd_ps(v, k0, sum[p][0]);
-                    sum[p][1] = _mm512_fmadd_ps(v, k1, sum[p][1]);
-                }
-            }
-        }
-    }
     int channels = w.out_c - co < TILE_CHANNELS ? w.out_c - co : TILE_CHANNELS;
     __mmask16 low = (__mmask16)(channels >= 16 ? 0xFFFF : (1u << channels) - 1);
     __mmask16 high = (__mmask16)(channels <= 16 ? 0 : channels >= 32 ? 0xFFFF : (1u << (channels - 16)) - 1);
+    float* out = z + first * w.out_c + co;
+    __m512 sum[M][2];
+#pragma GCC unroll 16
+    for (int p = 0; p < M; p++) {
+        sum[p][0] = r0 == 0 ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(low, out + (long long)p * w.out_c);
+        sum[p][1] = r0 == 0 ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(high, out + (long long)p * w.out_c + 16);
+    }
+    for (long long place_first = r0 - r0 % in_c; place_first < r1; place_first += in_c) {
+        int window_place = (int)(place_first / in_c);
+        int i = window_place / w.win_w, j = window_place % w.win_w;
+        const float* in[M];
+        bool inside = false;
+        for (int p = 0; p < M; p++) {
+            int iy = top[p] + i * w.dil_h, ix = left[p] + j * w.dil_w;
+            bool here = (unsigned)iy < (unsigned)w.in_h && (unsigned)ix < (unsigned)w.in_w;
+            in[p] = here ? sample[p] + ((long long)iy * w.in_w + ix) * in_c : zeros;
+            inside |= here;
+        }
+        if (!inside) continue;
+        int c0 = place_first < r0 ? (int)(r0 - place_first) : 0;
+        int c1 = place_first + in_c > r1 ? (int)(r1 - place_first) : in_c;
+        const float* k = kernel + (place_first + c0) * kernel_row;
+        for (int c = c0; c < c1; c++, k += kernel_row) {
+            _mm_prefetch((const char*)(k + KERNEL_PREFETCH_ROWS * kernel_row), _MM_HINT_T0);
+            _mm_prefetch((const char*)(k + KERNEL_PREFETCH_ROWS * kernel_row + 16), _MM_HINT_T0);
+            __m512 k0 = _mm512_maskz_loadu_ps(low, k);
+            __m512 k1 = _mm512_maskz_loadu_ps(high, k + 16);
+#pragma GCC unroll 16
+            for (int p = 0; p < M; p++) {
+                __m512 v = _mm512_set1_ps(in[p][c]);
+                sum[p][0] = _mm512_fmadd_ps(v, k0, sum[p][0]);
+                sum[p][1] = _mm512_fmadd_ps(v, k1, sum[p][1]);
+            }
+        }
+    }
 #pragma GCC unroll 16
     for (int p = 0; p < M; p++) {
         _mm512_mask_storeu_ps(out + (long long)p * w.out_c, low, sum[p][0]);
@@ -109,24 +120,22 @@ ANNONET_AVX512 inline void conv2d_tile(const Window& w, const float* x, const fl
 
 // A tile of `count` positions (the batch's last may be short), by its compiled size.
 template <int M = TILE_POSITIONS>
-ANNONET_AVX512 inline void conv2d_tile_of(int count, const Window& w, const float* x, const float* packed,
-                                          const float* zeros, long long first, int co, float* z) {
+ANNONET_AVX512 inline void conv2d_tile_of(int count, const Window& w, const float* x, const float* kernel,
+                                          long long kernel_row, const float* zeros, long long first, int co,
+                                          long long r0, long long r1, float* z) {
     if constexpr (M > 1) {
         if (count < M) {
-            conv2d_tile_of<M - 1>(count, w, x, packed, zeros, first, co, z);
+            conv2d_tile_of<M - 1>(count, w, x, kernel, kernel_row, zeros, first, co, r0, r1, z);
             return;
         }
     }
-    conv2d_tile<M>(w, x, packed, zeros, first, co, z);
+    conv2d_tile<M>(w, x, kernel, kernel_row, zeros, first, co, r0, r1, z);
 }
 #endif
 
 // Rows [r0, r1) of a (kh, kw, cin, cout) kernel (a row: cout values) into `packed`: per block of 32
-// output channels, its rows of 32 values one after another, zeros past cout; a block is read in
-// order by the tiles. In place, a block's row is a cache line or two every cout values, and rows that
-// many bytes apart share a few cache sets: at cout = 512 the block missed the caches and a 14x14x512
-// convolution ran at 28 GFLOP/s; packed, at 200. The kernel is read in order, row by row, so that
-// the hardware prefetches it (a block at a time, its reads strided, it did not).
+// output channels, its rows of 32 values one after another, zeros past cout. The kernel is read in
+// order, row by row, so that the hardware prefetches it.
 inline void pack_kernel_rows(const Window& w, const float* kernel, long long r0, long long r1, float* packed) {
     long long block_size = (long long)w.patch() * TILE_CHANNELS;
     for (long long r = r0; r < r1; r++) {
@@ -140,16 +149,15 @@ inline void pack_kernel_rows(const Window& w, const float* kernel, long long r0,
     }
 }
 
-// Packed kernels up to this many bytes are read channel block after channel block for each band of
-// positions (the band's input stays in the core's caches, all blocks fit in its L2); larger ones are
-// read block by block, each block over all positions (the block stays in L2, the input streams, read
-// once per block).
-constexpr long long BANDS_FIRST_BELOW_BYTES = 1 << 20;
-
-// z = conv(x, kernel) for the batch (z overwritten). The kernel is packed first (pack_kernel_rows,
-// shared out by rows), then the tiles are shared out on the pool in chunks of TILES_PER_CHUNK tiles
-// by a channel block, in the order BANDS_FIRST_BELOW_BYTES chooses. False, with nothing written,
-// where the processor lacks AVX-512.
+// z = conv(x, kernel) for the batch (z overwritten), shared out on the pool in chunks of
+// TILES_PER_CHUNK tiles by a channel block, channel block outermost so that both threads read the
+// same kernel rows at once. A chunk applies the kernel's rows a slice of KERNEL_SLICE_ROWS at a
+// time to all its tiles, adding onto their outputs. In place, a block's rows are cout values apart
+// and so map to few cache sets: a whole block (up to 3x3x512 rows) did not stay in the L2 cache from
+// one tile to the next (a 28x28x512 3x3 convolution ran at 20-28 GFLOP/s), a slice does. From
+// PACKED_FROM_TILES tiles on, the kernel is packed first (pack_kernel_rows), its blocks contiguous,
+// which costs a pass over the kernel but keeps the rows in L1: at batch 8, 14x14x512 3x3 ran at 118
+// GFLOP/s per core in place, 136-169 packed. False, with nothing written, where the processor lacks AVX-512.
 inline bool conv2d_direct(const Window& w, int batch, const float* x, const float* kernel, float* z) {
 #if defined(__x86_64__)
     if (!has_avx512()) return false;
@@ -157,24 +165,32 @@ inline bool conv2d_direct(const Window& w, int batch, const float* x, const floa
     long long tiles = (positions + TILE_POSITIONS - 1) / TILE_POSITIONS;
     long long bands = (tiles + TILES_PER_CHUNK - 1) / TILES_PER_CHUNK;
     int blocks = (w.out_c + TILE_CHANNELS - 1) / TILE_CHANNELS;
-    long long block_size = (long long)w.patch() * TILE_CHANNELS;
-    // The calling thread's, kept: grown to the largest kernel seen (predictors may convolve on
+    long long rows = w.patch();
+    // The calling thread's, kept: grown to the largest kernel packed (predictors may convolve on
     // several threads at once). zeros: per participant, grown to the widest input seen.
     static thread_local std::vector<float> packed;
     static thread_local std::vector<float> zeros;
-    if ((long long)packed.size() < block_size * blocks) packed.resize(block_size * blocks);
-    float* packed_kernel = packed.data();
-    in_row_chunks(w.patch(), w.out_c, ELEMENT_CHUNK,
-                  [&](int r0, int r1) { pack_kernel_rows(w, kernel, r0, r1, packed_kernel); });
-    bool bands_first = block_size * blocks * (long long)sizeof(float) <= BANDS_FIRST_BELOW_BYTES;
+    bool packing = tiles >= PACKED_FROM_TILES;
+    if (packing) {
+        if ((long long)packed.size() < rows * TILE_CHANNELS * blocks) packed.resize(rows * TILE_CHANNELS * blocks);
+        float* to = packed.data();
+        in_row_chunks((int)rows, w.out_c, ELEMENT_CHUNK, [&](int r0, int r1) { pack_kernel_rows(w, kernel, r0, r1, to); });
+    }
+    const float* from = packing ? packed.data() : kernel;
     auto job = [&](int chunk, int) {
         if ((long long)zeros.size() < w.in_c) zeros.assign(w.in_c, 0.0f);
-        int block = (int)(bands_first ? chunk % blocks : chunk / bands);
-        long long tile = (bands_first ? chunk / blocks : chunk % bands) * TILES_PER_CHUNK;
-        for (long long t = tile; t < tile + TILES_PER_CHUNK && t < tiles; t++) {
-            long long first = t * TILE_POSITIONS;
-            int count = positions - first < TILE_POSITIONS ? (int)(positions - first) : TILE_POSITIONS;
-            conv2d_tile_of(count, w, x, packed_kernel + block * block_size, zeros.data(), first, block * TILE_CHANNELS, z);
+        int block = (int)(chunk / bands);
+        const float* block_kernel = packing ? from + block * rows * TILE_CHANNELS : from + block * TILE_CHANNELS;
+        long long kernel_row = packing ? TILE_CHANNELS : w.out_c;
+        long long tile = chunk % bands * TILES_PER_CHUNK;
+        long long last = tile + TILES_PER_CHUNK < tiles ? tile + TILES_PER_CHUNK : tiles;
+        for (long long r0 = 0; r0 < rows; r0 += KERNEL_SLICE_ROWS) {
+            long long r1 = r0 + KERNEL_SLICE_ROWS < rows ? r0 + KERNEL_SLICE_ROWS : rows;
+            for (long long t = tile; t < last; t++) {
+                long long first = t * TILE_POSITIONS;
+                int count = positions - first < TILE_POSITIONS ? (int)(positions - first) : TILE_POSITIONS;
+                conv2d_tile_of(count, w, x, block_kernel, kernel_row, zeros.data(), first, block * TILE_CHANNELS, r0, r1, z);
+            }
         }
     };
     shared_workers().run(job, (int)(bands * blocks));

@@ -44,7 +44,9 @@ public abstract class ImageKernelsMatchReference {
             Window2D.input(9, 7, 20).window(3, 3).strides(2, 2).padding(1, 1).output(5, 4, 37),
             Window2D.input(6, 5, 24).window(3, 3).padding(1, 1).output(6, 5, 16),
             Window2D.input(3, 5, 17).window(1, 1).output(3, 5, 70),
-            Window2D.input(8, 8, 16).window(3, 3).dilation(2, 2).padding(2, 2).output(8, 8, 33)};
+            Window2D.input(8, 8, 16).window(3, 3).dilation(2, 2).padding(2, 2).output(8, 8, 33),
+            // A patch of 540 rows: the cpu backend applies the kernel 512 rows at a time, here from mid-window place.
+            Window2D.input(5, 4, 60).window(3, 3).padding(1, 1).output(5, 4, 33)};
         for (Window2D w : windows) {
             int columns = BATCH * w.outputPositions() * w.patchSize();
             // arena: [pad | x | kernel | columns | z | dz | dColumns | dKernel | dx]
