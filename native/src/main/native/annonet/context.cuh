@@ -389,6 +389,20 @@ inline long long device_memory_used(long long handle) {
 #endif
 }
 
+// Bytes free on the context's GPU (cudaMemGetInfo), which the runtime checks before it allocates a
+// model's memory; -1 on the host executor or on failure.
+inline long long device_memory_free(long long handle) {
+    Context* c = context(handle);
+    if (c->ordinal < 0) return -1;
+#ifdef __CUDACC__
+    size_t free_bytes = 0, total_bytes = 0;
+    if (check(cudaMemGetInfo(&free_bytes, &total_bytes), "cudaMemGetInfo")) return -1;
+    return (long long)free_bytes;
+#else
+    return -1;
+#endif
+}
+
 // ---- memory: device buffers and pinned host buffers -------------------------------------------------
 
 // `bytes` of zeroed memory on the context's device (host memory for the host executor); 0 on failure.

@@ -54,13 +54,16 @@ inline int conv2d(long long handle, long long window_address, int batch, long lo
 }
 
 // dKernel = columnsᵀ · dz, dColumns = dz · kernelᵀ then col2im into dx; each skipped when its address is 0.
+// The columns are made again from x: every convolution shares the scratch, so forward's are gone.
 // A small kernel's gradient (few outputs over many rows) is a reduction, not a GEMM: column_products.
-inline int conv2d_backward(long long handle, long long window_address, int batch, long long kernel, long long columns, long long dz,
-                           long long d_kernel, long long d_columns, long long dx) {
+inline int conv2d_backward(long long handle, long long window_address, int batch, long long x, long long kernel, long long columns,
+                           long long dz, long long d_kernel, long long d_columns, long long dx) {
     Window w = window_at(window_address);
     int rows = batch * w.positions();
     if (d_kernel) {
-        int status = column_products_fit(w.patch(), w.out_c)
+        int status = im2col(handle, w, batch, x, columns);
+        if (status) return status;
+        status = column_products_fit(w.patch(), w.out_c)
             ? column_products(handle, rows, w.patch(), w.out_c, columns, dz, d_kernel)
             : gemm(handle, true, false, w.patch(), w.out_c, rows, columns, dz, d_kernel, false);
         if (status) return status;

@@ -30,19 +30,14 @@ public final class CausalConvModel extends Model implements CausalConv {
     private static final int SERIES = 0;
 
     /**
-     * conv.columns: 96 values per sample.
-     */
-    private static final int CONV_COLUMNS = 32;
-
-    /**
      * conv.z: 64 values per sample.
      */
-    private static final int CONV_Z = 128;
+    private static final int CONV_Z = 32;
 
     /**
      * conv: 64 values per sample.
      */
-    private static final int CONV = 192;
+    private static final int CONV = 96;
 
     /**
      * flat: the values of conv, in the same memory.
@@ -52,12 +47,19 @@ public final class CausalConvModel extends Model implements CausalConv {
     /**
      * output.z: 1 values per sample.
      */
-    private static final int OUTPUT_Z = 256;
+    private static final int OUTPUT_Z = 160;
 
     /**
      * output: 1 values per sample.
      */
-    private static final int OUTPUT = 257;
+    private static final int OUTPUT = 161;
+
+    /**
+     * scratch: 96 values per sample.
+     * The largest scratch of a layer: every layer whose scratch holds nothing between calls
+     * (a convolution's im2col columns) uses it inside its call.
+     */
+    private static final int SCRATCH = 162;
 
     /**
      * conv.kernel (3, 2, 4), trainable.
@@ -85,6 +87,21 @@ public final class CausalConvModel extends Model implements CausalConv {
 
     private static final Window2D CONV_WINDOW = Window2D.input(1, 16, 2).window(1, 3).dilation(1, 2).padding(0, 4)
             .output(1, 16, 4);
+
+    /**
+     * Every parameter (Keras's "Total params"), as {@link #parameterCount()} counts them.
+     */
+    public static final long PARAMETER_COUNT = 93L;
+
+    /**
+     * The parameters the optimizer changes, as {@link #trainableParameterCount()} counts them.
+     */
+    public static final long TRAINABLE_PARAMETER_COUNT = 93L;
+
+    /**
+     * Fixed parameters and moving statistics, as {@link #nonTrainableParameterCount()} counts them.
+     */
+    public static final long NON_TRAINABLE_PARAMETER_COUNT = 0L;
 
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("CausalConv")
             .input("series", SERIES, 16, 2)
@@ -177,8 +194,8 @@ public final class CausalConvModel extends Model implements CausalConv {
         // series: @Input(shape = {16, 2}) -> (16, 2)
         // written by the runtime
         // conv: @Conv1D(filters = 4, kernel = 3, padding = CAUSAL, dilation = 2, activation = RELU), series (16, 2) -> (16, 4)
-        backend.conv2d(CONV_WINDOW, batch, a, batch * SERIES, p, CONV_KERNEL,
-                a, batch * CONV_COLUMNS, a, batch * CONV_Z);
+        backend.conv2d(CONV_WINDOW, batch, a, batch * SERIES, p, CONV_KERNEL, a, batch * SCRATCH,
+                a, batch * CONV_Z);
         backend.biasActivation(CONV_ACTIVATION, batch * 16, 4, a, batch * CONV_Z, p, CONV_BIAS,
                 a, batch * CONV);
         // flat: @Flatten(), conv (16, 4) -> (64)
@@ -212,8 +229,7 @@ public final class CausalConvModel extends Model implements CausalConv {
         backend.activationBackward(CONV_ACTIVATION, batch * 16, 4, a, batch * CONV_Z,
                 a, batch * CONV, d, batch * CONV, d, batch * CONV_Z);
         backend.conv2dBackward(CONV_WINDOW, batch, a, batch * SERIES, p, CONV_KERNEL,
-                a, batch * CONV_COLUMNS, d, batch * CONV_Z, g, CONV_KERNEL, d, batch * CONV_COLUMNS,
-                null, 0);
+                a, batch * SCRATCH, d, batch * CONV_Z, g, CONV_KERNEL, d, batch * SCRATCH, null, 0);
         backend.columnSums(batch * 16, 4, d, batch * CONV_Z, g, CONV_BIAS);
         // series: @Input(shape = {16, 2}) -> (16, 2)
         // an input: no gradient

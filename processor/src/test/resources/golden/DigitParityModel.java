@@ -102,6 +102,21 @@ public final class DigitParityModel extends Model implements DigitParity {
 
     private static final ActivationFunction EVEN_ACTIVATION = ActivationFunction.of(Activation.Kind.SIGMOID);
 
+    /**
+     * Every parameter (Keras's "Total params"), as {@link #parameterCount()} counts them.
+     */
+    public static final long PARAMETER_COUNT = 63L;
+
+    /**
+     * The parameters the optimizer changes, as {@link #trainableParameterCount()} counts them.
+     */
+    public static final long TRAINABLE_PARAMETER_COUNT = 63L;
+
+    /**
+     * Fixed parameters and moving statistics, as {@link #nonTrainableParameterCount()} counts them.
+     */
+    public static final long NON_TRAINABLE_PARAMETER_COUNT = 0L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("DigitParity")
             .input("image", IMAGE, 6)
             .input("metadata", METADATA, 3)

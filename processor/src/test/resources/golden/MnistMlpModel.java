@@ -78,6 +78,21 @@ public final class MnistMlpModel extends Model implements MnistMlp {
 
     private static final double DROPOUT_RATE = 0.2;
 
+    /**
+     * Every parameter (Keras's "Total params"), as {@link #parameterCount()} counts them.
+     */
+    public static final long PARAMETER_COUNT = 407050L;
+
+    /**
+     * The parameters the optimizer changes, as {@link #trainableParameterCount()} counts them.
+     */
+    public static final long TRAINABLE_PARAMETER_COUNT = 407050L;
+
+    /**
+     * Fixed parameters and moving statistics, as {@link #nonTrainableParameterCount()} counts them.
+     */
+    public static final long NON_TRAINABLE_PARAMETER_COUNT = 0L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("MnistMlp")
             .input("image", IMAGE, 784)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 10)

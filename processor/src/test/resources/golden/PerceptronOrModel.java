@@ -48,6 +48,21 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
 
     private static final ActivationFunction OR_ACTIVATION = ActivationFunction.heaviside(0.0);
 
+    /**
+     * Every parameter (Keras's "Total params"), as {@link #parameterCount()} counts them.
+     */
+    public static final long PARAMETER_COUNT = 3L;
+
+    /**
+     * The parameters the optimizer changes, as {@link #trainableParameterCount()} counts them.
+     */
+    public static final long TRAINABLE_PARAMETER_COUNT = 0L;
+
+    /**
+     * Fixed parameters and moving statistics, as {@link #nonTrainableParameterCount()} counts them.
+     */
+    public static final long NON_TRAINABLE_PARAMETER_COUNT = 3L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("PerceptronOr")
             .input("x", X, 2)
             .output("or", OR, Activation.Kind.HEAVISIDE, OR_Z, 1)

@@ -32,29 +32,19 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     private static final int IMAGE = 0;
 
     /**
-     * stem.columns: 72 values per sample.
-     */
-    private static final int STEM_COLUMNS = 72;
-
-    /**
      * stem.z: 144 values per sample.
      */
-    private static final int STEM_Z = 144;
+    private static final int STEM_Z = 72;
 
     /**
      * stem: 144 values per sample.
      */
-    private static final int STEM = 288;
-
-    /**
-     * conv1.columns: 1296 values per sample.
-     */
-    private static final int CONV1_COLUMNS = 432;
+    private static final int STEM = 216;
 
     /**
      * conv1.z: 144 values per sample.
      */
-    private static final int CONV1_Z = 1728;
+    private static final int CONV1_Z = 360;
 
     /**
      * conv1: the values of conv1.z, in the same memory.
@@ -64,27 +54,22 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     /**
      * norm1.statistics: 8 values per sample.
      */
-    private static final int NORM1_STATISTICS = 1872;
+    private static final int NORM1_STATISTICS = 504;
 
     /**
      * norm1: 144 values per sample.
      */
-    private static final int NORM1 = 1880;
+    private static final int NORM1 = 512;
 
     /**
      * relu1: 144 values per sample.
      */
-    private static final int RELU1 = 2024;
-
-    /**
-     * conv2.columns: 1296 values per sample.
-     */
-    private static final int CONV2_COLUMNS = 2168;
+    private static final int RELU1 = 656;
 
     /**
      * conv2.z: 144 values per sample.
      */
-    private static final int CONV2_Z = 3464;
+    private static final int CONV2_Z = 800;
 
     /**
      * conv2: the values of conv2.z, in the same memory.
@@ -94,42 +79,49 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     /**
      * norm2.statistics: 8 values per sample.
      */
-    private static final int NORM2_STATISTICS = 3608;
+    private static final int NORM2_STATISTICS = 944;
 
     /**
      * norm2: 144 values per sample.
      */
-    private static final int NORM2 = 3616;
+    private static final int NORM2 = 952;
 
     /**
      * residual.z: 144 values per sample.
      */
-    private static final int RESIDUAL_Z = 3760;
+    private static final int RESIDUAL_Z = 1096;
 
     /**
      * residual: 144 values per sample.
      */
-    private static final int RESIDUAL = 3904;
+    private static final int RESIDUAL = 1240;
 
     /**
      * pool: 4 values per sample.
      */
-    private static final int POOL = 4048;
+    private static final int POOL = 1384;
 
     /**
      * output.z: 3 values per sample.
      */
-    private static final int OUTPUT_Z = 4052;
+    private static final int OUTPUT_Z = 1388;
 
     /**
      * output: 3 values per sample.
      */
-    private static final int OUTPUT = 4055;
+    private static final int OUTPUT = 1391;
+
+    /**
+     * scratch: 1296 values per sample.
+     * The largest scratch of a layer: every layer whose scratch holds nothing between calls
+     * (a convolution's im2col columns) uses it inside its call.
+     */
+    private static final int SCRATCH = 1394;
 
     /**
      * stem.gradient_part: 144 values per sample.
      */
-    private static final int STEM_GRADIENT_PART = 4058;
+    private static final int STEM_GRADIENT_PART = 2690;
 
     /**
      * stem.kernel (1, 1, 2, 4), trainable.
@@ -220,10 +212,25 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     private static final Window2D POOL_WINDOW = Window2D.input(6, 6, 4).window(6, 6)
             .output(1, 1, 4);
 
+    /**
+     * Every parameter (Keras's "Total params"), as {@link #parameterCount()} counts them.
+     */
+    public static final long PARAMETER_COUNT = 347L;
+
+    /**
+     * The parameters the optimizer changes, as {@link #trainableParameterCount()} counts them.
+     */
+    public static final long TRAINABLE_PARAMETER_COUNT = 331L;
+
+    /**
+     * Fixed parameters and moving statistics, as {@link #nonTrainableParameterCount()} counts them.
+     */
+    public static final long NON_TRAINABLE_PARAMETER_COUNT = 16L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("ResidualBlock")
             .input("image", IMAGE, 6, 6, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
-            .activationSize(4202)
+            .activationSize(2834)
             .trainable("stem.kernel", STEM_KERNEL, Initializer.glorotUniform(2, 4), 1, 1, 2, 4)
             .trainable("stem.bias", STEM_BIAS, Initializer.zeros(), 4)
             .trainable("conv1.kernel", CONV1_KERNEL, Initializer.glorotUniform(36, 36), 3, 3, 4, 4)
@@ -383,13 +390,13 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         // image: @Input(shape = {6, 6, 2}) -> (6, 6, 2)
         // written by the runtime
         // stem: @Conv2D(filters = 4, kernel = 1, activation = RELU), image (6, 6, 2) -> (6, 6, 4)
-        backend.conv2d(STEM_WINDOW, batch, a, batch * IMAGE, p, STEM_KERNEL,
-                a, batch * STEM_COLUMNS, a, batch * STEM_Z);
+        backend.conv2d(STEM_WINDOW, batch, a, batch * IMAGE, p, STEM_KERNEL, a, batch * SCRATCH,
+                a, batch * STEM_Z);
         backend.biasActivation(STEM_ACTIVATION, batch * 36, 4, a, batch * STEM_Z, p, STEM_BIAS,
                 a, batch * STEM);
         // conv1: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), stem (6, 6, 4) -> (6, 6, 4)
-        backend.conv2d(CONV1_WINDOW, batch, a, batch * STEM, p, CONV1_KERNEL,
-                a, batch * CONV1_COLUMNS, a, batch * CONV1_Z);
+        backend.conv2d(CONV1_WINDOW, batch, a, batch * STEM, p, CONV1_KERNEL, a, batch * SCRATCH,
+                a, batch * CONV1_Z);
         // norm1: @BatchNormalization(), conv1 (6, 6, 4) -> (6, 6, 4)
         if (training) {
             backend.batchNorm(true, batch * 36, 4, 0.99, 0.001, a, batch * CONV1, p, NORM1_GAMMA,
@@ -404,8 +411,8 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         backend.biasActivation(RELU1_ACTIVATION, batch * 36, 4, a, batch * NORM1, null, 0,
                 a, batch * RELU1);
         // conv2: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), relu1 (6, 6, 4) -> (6, 6, 4)
-        backend.conv2d(CONV2_WINDOW, batch, a, batch * RELU1, p, CONV2_KERNEL,
-                a, batch * CONV2_COLUMNS, a, batch * CONV2_Z);
+        backend.conv2d(CONV2_WINDOW, batch, a, batch * RELU1, p, CONV2_KERNEL, a, batch * SCRATCH,
+                a, batch * CONV2_Z);
         // norm2: @BatchNormalization(), conv2 (6, 6, 4) -> (6, 6, 4)
         if (training) {
             backend.batchNorm(true, batch * 36, 4, 0.99, 0.001, a, batch * CONV2, p, NORM2_GAMMA,
@@ -463,8 +470,8 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
                 d, batch * CONV2);
         // conv2: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), relu1 (6, 6, 4) -> (6, 6, 4)
         backend.conv2dBackward(CONV2_WINDOW, batch, a, batch * RELU1, p, CONV2_KERNEL,
-                a, batch * CONV2_COLUMNS, d, batch * CONV2_Z, g, CONV2_KERNEL,
-                d, batch * CONV2_COLUMNS, d, batch * RELU1);
+                a, batch * SCRATCH, d, batch * CONV2_Z, g, CONV2_KERNEL, d, batch * SCRATCH,
+                d, batch * RELU1);
         // relu1: @Activation(RELU), norm1 (6, 6, 4) -> (6, 6, 4)
         backend.activationBackward(RELU1_ACTIVATION, batch * 36, 4, a, batch * NORM1,
                 a, batch * RELU1, d, batch * RELU1, d, batch * NORM1);
@@ -474,16 +481,15 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
                 d, batch * CONV1);
         // conv1: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), stem (6, 6, 4) -> (6, 6, 4)
         backend.conv2dBackward(CONV1_WINDOW, batch, a, batch * STEM, p, CONV1_KERNEL,
-                a, batch * CONV1_COLUMNS, d, batch * CONV1_Z, g, CONV1_KERNEL,
-                d, batch * CONV1_COLUMNS, d, batch * STEM_GRADIENT_PART);
+                a, batch * SCRATCH, d, batch * CONV1_Z, g, CONV1_KERNEL, d, batch * SCRATCH,
+                d, batch * STEM_GRADIENT_PART);
         backend.merge(MergeKind.SUM, 1, 1.0f, batch * 144, d, batch * STEM_GRADIENT_PART,
                 d, batch * STEM, null, 0);
         // stem: @Conv2D(filters = 4, kernel = 1, activation = RELU), image (6, 6, 2) -> (6, 6, 4)
         backend.activationBackward(STEM_ACTIVATION, batch * 36, 4, a, batch * STEM_Z,
                 a, batch * STEM, d, batch * STEM, d, batch * STEM_Z);
         backend.conv2dBackward(STEM_WINDOW, batch, a, batch * IMAGE, p, STEM_KERNEL,
-                a, batch * STEM_COLUMNS, d, batch * STEM_Z, g, STEM_KERNEL, d, batch * STEM_COLUMNS,
-                null, 0);
+                a, batch * SCRATCH, d, batch * STEM_Z, g, STEM_KERNEL, d, batch * SCRATCH, null, 0);
         backend.columnSums(batch * 36, 4, d, batch * STEM_Z, g, STEM_BIAS);
         // image: @Input(shape = {6, 6, 2}) -> (6, 6, 2)
         // an input: no gradient

@@ -31,14 +31,9 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     private static final int IMAGE = 0;
 
     /**
-     * conv.columns: 288 values per sample.
-     */
-    private static final int CONV_COLUMNS = 128;
-
-    /**
      * conv.z: 64 values per sample.
      */
-    private static final int CONV_Z = 416;
+    private static final int CONV_Z = 128;
 
     /**
      * conv: the values of conv.z, in the same memory.
@@ -48,22 +43,22 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     /**
      * norm.statistics: 8 values per sample.
      */
-    private static final int NORM_STATISTICS = 480;
+    private static final int NORM_STATISTICS = 192;
 
     /**
      * norm: 64 values per sample.
      */
-    private static final int NORM = 488;
+    private static final int NORM = 200;
 
     /**
      * relu: 64 values per sample.
      */
-    private static final int RELU = 552;
+    private static final int RELU = 264;
 
     /**
      * pool: 16 values per sample.
      */
-    private static final int POOL = 616;
+    private static final int POOL = 328;
 
     /**
      * flat: the values of pool, in the same memory.
@@ -73,12 +68,19 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     /**
      * output.z: 3 values per sample.
      */
-    private static final int OUTPUT_Z = 632;
+    private static final int OUTPUT_Z = 344;
 
     /**
      * output: 3 values per sample.
      */
-    private static final int OUTPUT = 635;
+    private static final int OUTPUT = 347;
+
+    /**
+     * scratch: 288 values per sample.
+     * The largest scratch of a layer: every layer whose scratch holds nothing between calls
+     * (a convolution's im2col columns) uses it inside its call.
+     */
+    private static final int SCRATCH = 350;
 
     /**
      * conv.kernel (3, 3, 2, 4), trainable.
@@ -131,6 +133,21 @@ public final class SmallCnnModel extends Model implements SmallCnn {
 
     private static final Window2D POOL_WINDOW = Window2D.input(4, 4, 4).window(2, 2).strides(2, 2)
             .output(2, 2, 4);
+
+    /**
+     * Every parameter (Keras's "Total params"), as {@link #parameterCount()} counts them.
+     */
+    public static final long PARAMETER_COUNT = 143L;
+
+    /**
+     * The parameters the optimizer changes, as {@link #trainableParameterCount()} counts them.
+     */
+    public static final long TRAINABLE_PARAMETER_COUNT = 135L;
+
+    /**
+     * Fixed parameters and moving statistics, as {@link #nonTrainableParameterCount()} counts them.
+     */
+    public static final long NON_TRAINABLE_PARAMETER_COUNT = 8L;
 
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("SmallCnn")
             .input("image", IMAGE, 8, 8, 2)
@@ -256,8 +273,8 @@ public final class SmallCnnModel extends Model implements SmallCnn {
         // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
         // written by the runtime
         // conv: @Conv2D(filters = 4, kernel = 3, strides = 2, padding = SAME), image (8, 8, 2) -> (4, 4, 4)
-        backend.conv2d(CONV_WINDOW, batch, a, batch * IMAGE, p, CONV_KERNEL,
-                a, batch * CONV_COLUMNS, a, batch * CONV_Z);
+        backend.conv2d(CONV_WINDOW, batch, a, batch * IMAGE, p, CONV_KERNEL, a, batch * SCRATCH,
+                a, batch * CONV_Z);
         backend.biasActivation(CONV_ACTIVATION, batch * 16, 4, a, batch * CONV_Z, p, CONV_BIAS,
                 a, batch * CONV);
         // norm: @BatchNormalization(), conv (4, 4, 4) -> (4, 4, 4)
@@ -314,8 +331,7 @@ public final class SmallCnnModel extends Model implements SmallCnn {
                 d, batch * CONV);
         // conv: @Conv2D(filters = 4, kernel = 3, strides = 2, padding = SAME), image (8, 8, 2) -> (4, 4, 4)
         backend.conv2dBackward(CONV_WINDOW, batch, a, batch * IMAGE, p, CONV_KERNEL,
-                a, batch * CONV_COLUMNS, d, batch * CONV_Z, g, CONV_KERNEL, d, batch * CONV_COLUMNS,
-                null, 0);
+                a, batch * SCRATCH, d, batch * CONV_Z, g, CONV_KERNEL, d, batch * SCRATCH, null, 0);
         backend.columnSums(batch * 16, 4, d, batch * CONV_Z, g, CONV_BIAS);
         // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
         // an input: no gradient

@@ -31,14 +31,9 @@ public final class TwoStagesModel extends Model implements TwoStages {
     private static final int IMAGE = 0;
 
     /**
-     * conv1_1_conv.columns: 1152 values per sample.
-     */
-    private static final int CONV1_1_CONV_COLUMNS = 128;
-
-    /**
      * conv1_1_conv.z: 256 values per sample.
      */
-    private static final int CONV1_1_CONV_Z = 1280;
+    private static final int CONV1_1_CONV_Z = 128;
 
     /**
      * conv1_1_conv: the values of conv1_1_conv.z, in the same memory.
@@ -48,27 +43,22 @@ public final class TwoStagesModel extends Model implements TwoStages {
     /**
      * conv1_1_bn.statistics: 8 values per sample.
      */
-    private static final int CONV1_1_BN_STATISTICS = 1536;
+    private static final int CONV1_1_BN_STATISTICS = 384;
 
     /**
      * conv1_1_bn: 256 values per sample.
      */
-    private static final int CONV1_1_BN = 1544;
+    private static final int CONV1_1_BN = 392;
 
     /**
      * conv1_1_relu: 256 values per sample.
      */
-    private static final int CONV1_1_RELU = 1800;
-
-    /**
-     * conv2_1_conv.columns: 576 values per sample.
-     */
-    private static final int CONV2_1_CONV_COLUMNS = 2056;
+    private static final int CONV1_1_RELU = 648;
 
     /**
      * conv2_1_conv.z: 96 values per sample.
      */
-    private static final int CONV2_1_CONV_Z = 2632;
+    private static final int CONV2_1_CONV_Z = 904;
 
     /**
      * conv2_1_conv: the values of conv2_1_conv.z, in the same memory.
@@ -78,32 +68,39 @@ public final class TwoStagesModel extends Model implements TwoStages {
     /**
      * conv2_1_bn.statistics: 12 values per sample.
      */
-    private static final int CONV2_1_BN_STATISTICS = 2728;
+    private static final int CONV2_1_BN_STATISTICS = 1000;
 
     /**
      * conv2_1_bn: 96 values per sample.
      */
-    private static final int CONV2_1_BN = 2740;
+    private static final int CONV2_1_BN = 1012;
 
     /**
      * conv2_1_relu: 96 values per sample.
      */
-    private static final int CONV2_1_RELU = 2836;
+    private static final int CONV2_1_RELU = 1108;
 
     /**
      * pool: 6 values per sample.
      */
-    private static final int POOL = 2932;
+    private static final int POOL = 1204;
 
     /**
      * output.z: 3 values per sample.
      */
-    private static final int OUTPUT_Z = 2938;
+    private static final int OUTPUT_Z = 1210;
 
     /**
      * output: 3 values per sample.
      */
-    private static final int OUTPUT = 2941;
+    private static final int OUTPUT = 1213;
+
+    /**
+     * scratch: 1152 values per sample.
+     * The largest scratch of a layer: every layer whose scratch holds nothing between calls
+     * (a convolution's im2col columns) uses it inside its call.
+     */
+    private static final int SCRATCH = 1216;
 
     /**
      * conv1_1_conv.kernel (3, 3, 2, 4), trainable.
@@ -194,10 +191,25 @@ public final class TwoStagesModel extends Model implements TwoStages {
     private static final Window2D POOL_WINDOW = Window2D.input(4, 4, 6).window(4, 4)
             .output(1, 1, 6);
 
+    /**
+     * Every parameter (Keras's "Total params"), as {@link #parameterCount()} counts them.
+     */
+    public static final long PARAMETER_COUNT = 359L;
+
+    /**
+     * The parameters the optimizer changes, as {@link #trainableParameterCount()} counts them.
+     */
+    public static final long TRAINABLE_PARAMETER_COUNT = 339L;
+
+    /**
+     * Fixed parameters and moving statistics, as {@link #nonTrainableParameterCount()} counts them.
+     */
+    public static final long NON_TRAINABLE_PARAMETER_COUNT = 20L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("TwoStages")
             .input("image", IMAGE, 8, 8, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
-            .activationSize(2944)
+            .activationSize(2368)
             .trainable("conv1_1_conv.kernel", CONV1_1_CONV_KERNEL, Initializer.glorotUniform(18, 36), 3, 3, 2, 4)
             .trainable("conv1_1_conv.bias", CONV1_1_CONV_BIAS, Initializer.zeros(), 4)
             .trainable("conv1_1_bn.gamma", CONV1_1_BN_GAMMA, Initializer.ones(), 4)
@@ -363,7 +375,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
         // written by the runtime
         // conv1_1_conv: @Conv2D(filters = 4, kernel = 3, padding = SAME), image (8, 8, 2) -> (8, 8, 4)
         backend.conv2d(CONV1_1_CONV_WINDOW, batch, a, batch * IMAGE, p, CONV1_1_CONV_KERNEL,
-                a, batch * CONV1_1_CONV_COLUMNS, a, batch * CONV1_1_CONV_Z);
+                a, batch * SCRATCH, a, batch * CONV1_1_CONV_Z);
         backend.biasActivation(CONV1_1_CONV_ACTIVATION, batch * 64, 4, a, batch * CONV1_1_CONV_Z,
                 p, CONV1_1_CONV_BIAS, a, batch * CONV1_1_CONV);
         // conv1_1_bn: @BatchNormalization(), conv1_1_conv (8, 8, 4) -> (8, 8, 4)
@@ -382,7 +394,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
                 null, 0, a, batch * CONV1_1_RELU);
         // conv2_1_conv: @Conv2D(filters = 6, kernel = 3, strides = 2, padding = SAME), conv1_1_relu (8, 8, 4) -> (4, 4, 6)
         backend.conv2d(CONV2_1_CONV_WINDOW, batch, a, batch * CONV1_1_RELU, p, CONV2_1_CONV_KERNEL,
-                a, batch * CONV2_1_CONV_COLUMNS, a, batch * CONV2_1_CONV_Z);
+                a, batch * SCRATCH, a, batch * CONV2_1_CONV_Z);
         backend.biasActivation(CONV2_1_CONV_ACTIVATION, batch * 16, 6, a, batch * CONV2_1_CONV_Z,
                 p, CONV2_1_CONV_BIAS, a, batch * CONV2_1_CONV);
         // conv2_1_bn: @BatchNormalization(), conv2_1_conv (4, 4, 6) -> (4, 4, 6)
@@ -437,8 +449,8 @@ public final class TwoStagesModel extends Model implements TwoStages {
                 g, CONV2_1_BN_BETA, d, batch * CONV2_1_CONV);
         // conv2_1_conv: @Conv2D(filters = 6, kernel = 3, strides = 2, padding = SAME), conv1_1_relu (8, 8, 4) -> (4, 4, 6)
         backend.conv2dBackward(CONV2_1_CONV_WINDOW, batch, a, batch * CONV1_1_RELU,
-                p, CONV2_1_CONV_KERNEL, a, batch * CONV2_1_CONV_COLUMNS, d, batch * CONV2_1_CONV_Z,
-                g, CONV2_1_CONV_KERNEL, d, batch * CONV2_1_CONV_COLUMNS, d, batch * CONV1_1_RELU);
+                p, CONV2_1_CONV_KERNEL, a, batch * SCRATCH, d, batch * CONV2_1_CONV_Z,
+                g, CONV2_1_CONV_KERNEL, d, batch * SCRATCH, d, batch * CONV1_1_RELU);
         backend.columnSums(batch * 16, 6, d, batch * CONV2_1_CONV_Z, g, CONV2_1_CONV_BIAS);
         // conv1_1_relu: @Activation(RELU), conv1_1_bn (8, 8, 4) -> (8, 8, 4)
         backend.activationBackward(CONV1_1_RELU_ACTIVATION, batch * 64, 4, a, batch * CONV1_1_BN,
@@ -449,8 +461,8 @@ public final class TwoStagesModel extends Model implements TwoStages {
                 g, CONV1_1_BN_BETA, d, batch * CONV1_1_CONV);
         // conv1_1_conv: @Conv2D(filters = 4, kernel = 3, padding = SAME), image (8, 8, 2) -> (8, 8, 4)
         backend.conv2dBackward(CONV1_1_CONV_WINDOW, batch, a, batch * IMAGE, p, CONV1_1_CONV_KERNEL,
-                a, batch * CONV1_1_CONV_COLUMNS, d, batch * CONV1_1_CONV_Z, g, CONV1_1_CONV_KERNEL,
-                d, batch * CONV1_1_CONV_COLUMNS, null, 0);
+                a, batch * SCRATCH, d, batch * CONV1_1_CONV_Z, g, CONV1_1_CONV_KERNEL,
+                d, batch * SCRATCH, null, 0);
         backend.columnSums(batch * 64, 4, d, batch * CONV1_1_CONV_Z, g, CONV1_1_CONV_BIAS);
         // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
         // an input: no gradient

@@ -86,6 +86,21 @@ public final class WordsGruModel extends Model implements WordsGru {
 
     private static final ActivationFunction OUTPUT_ACTIVATION = ActivationFunction.of(Activation.Kind.SIGMOID);
 
+    /**
+     * Every parameter (Keras's "Total params"), as {@link #parameterCount()} counts them.
+     */
+    public static final long PARAMETER_COUNT = 631L;
+
+    /**
+     * The parameters the optimizer changes, as {@link #trainableParameterCount()} counts them.
+     */
+    public static final long TRAINABLE_PARAMETER_COUNT = 631L;
+
+    /**
+     * Fixed parameters and moving statistics, as {@link #nonTrainableParameterCount()} counts them.
+     */
+    public static final long NON_TRAINABLE_PARAMETER_COUNT = 0L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("WordsGru")
             .input("words", WORDS, 12)
             .inputIndices(50)

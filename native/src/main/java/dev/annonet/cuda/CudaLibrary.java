@@ -88,6 +88,10 @@ public final class CudaLibrary {
     @Name("context_device")
     public static native int contextDevice(long context);
 
+    /** Bytes free on the context's GPU; -1 on the host executor or on failure. */
+    @Name("device_memory_free")
+    public static native long deviceMemoryFree(long context);
+
     /** Bytes of the context's GPU in use (by any process); -1 on the host executor or on failure. */
     @Name("device_memory_used")
     public static native long deviceMemoryUsed(long context);
@@ -236,9 +240,9 @@ public final class CudaLibrary {
     @Name("conv2d")
     public static native int conv2d(long context, long window, int batch, long x, long kernel, long columns, long z);
 
-    /** dKernel and dx are skipped when their address is 0. */
+    /** dKernel and dx are skipped when their address is 0; columns is scratch, made again from x. */
     @Name("conv2d_backward")
-    public static native int conv2dBackward(long context, long window, int batch, long kernel, long columns, long dz,
+    public static native int conv2dBackward(long context, long window, int batch, long x, long kernel, long columns, long dz,
                                             long dKernel, long dColumns, long dx);
 
     @Name("pool2d")

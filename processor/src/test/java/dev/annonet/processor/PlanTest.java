@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.annonet.contract.Initializer;
 import dev.annonet.dsl.Activation;
 import dev.annonet.processor.plan.Block;
+import dev.annonet.processor.plan.ImageOp;
 import dev.annonet.processor.plan.NetworkPlan;
 import dev.annonet.processor.plan.Op;
 import dev.annonet.processor.plan.WeightValues;
@@ -51,6 +52,25 @@ class PlanTest {
         assertEquals("logits.z", same.aliasOf().name());
         assertNull(tensor(plan, "dropped").aliasOf());
         assertEquals(34, plan.activationSize());
+    }
+
+    @Test
+    void convolutionsShareOneScratchSizedToTheLargest() {
+        NetworkPlan plan = PlanCapture.plan(network("TwoConvolutions",
+                "@Input(shape = {6, 6, 2}) Layer image();",
+                "@Conv2D(filters = 3, kernel = 3) Layer first();",
+                "@Conv2D(filters = 4, kernel = 2) Layer second();",
+                "@BatchNormalization Layer norm();"));
+        // first's columns: 4·4 positions × 3·3·2 = 288; second's: 3·3 × 2·2·3 = 108. norm's
+        // statistics are read by its backward: a tensor of their own.
+        assertEquals("image@0 first.z@72 first@72 second.z@120 second@120 norm.statistics@156 norm@164 scratch@200",
+                tensors(plan));
+        assertEquals(200 + 288, plan.activationSize());
+        assertEquals(List.of("scratch", "scratch"), plan.forward().stream()
+                .flatMap(block -> block.ops().stream())
+                .filter(op -> op instanceof Op.Image image && image.op() instanceof ImageOp.Conv2D)
+                .map(op -> ((ImageOp.Conv2D) ((Op.Image) op).op()).columns().region().name())
+                .toList());
     }
 
     @Test

@@ -89,9 +89,12 @@ class ValidNetworksTest {
                         "@Dense(units = 4, activation = RELU) Layer hidden();",
                         "@Dense(units = 4, activation = RELU) Layer HIDDEN();",
                         "@Dense(units = 2, activation = RELU) Layer hiddenZ();",
-                        "@Dense(units = 2, activation = RELU) Layer LAYOUT();"),
+                        "@Dense(units = 2, activation = RELU) Layer LAYOUT();",
+                        "@Dense(units = 2, activation = RELU) Layer PARAMETER_COUNT();"),
                 "private static final int HIDDEN_Z_2 =",
-                "private static final int LAYOUT_2 =");
+                "private static final int LAYOUT_2 =",
+                "private static final int PARAMETER_COUNT_2 =",
+                "public static final long PARAMETER_COUNT = 58L;");
     }
 
     @Test

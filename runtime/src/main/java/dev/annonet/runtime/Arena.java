@@ -2,18 +2,35 @@ package dev.annonet.runtime;
 
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.BatchLanding;
+import dev.annonet.runtime.backend.FreeMemory;
 import dev.annonet.runtime.backend.Memory;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * A model's per-batch memory: the activation arena, its gradient twin, the targets, the loss's
  * weights (one per output row), the host staging buffers a shuffled batch is gathered into
- * before one upload, and the backend's landing area for streamed batches where it has one. Sized
- * for a batch capacity and reallocated only when a larger batch arrives, never during a step. A
- * predictor's arena ({@code training} false) holds the activations and the input staging alone.
+ * before one upload, and the backend's landing area for streamed batches where it has one.
+ * Nothing is allocated until a call needs it: a prediction holds the activations alone, an
+ * evaluation adds the targets and weights, training the gradient twin. Each part is sized for a
+ * batch capacity and reallocated only when a larger batch arrives, never during a step; before it
+ * allocates, the arena checks that the memory is there ({@link ResourceExhaustedException} says
+ * what would fit otherwise) and that no buffer passes the backend's {@link Backend#maxValues()}.
  */
 final class Arena {
+    /** What a call needs the arena for; each use holds the memory of those before it too. */
+    enum Use {
+        PREDICT("prediction"), EVALUATE("evaluation"), TRAIN("training");
+
+        private final String noun;
+
+        Use(String noun) {
+            this.noun = noun;
+        }
+    }
+
     private final Backend backend;
+    private final String network;
     private final int activationsPerSample;
     /** Each input's per-sample offset and size; a streamed or resident batch has one input (index 0). */
     private final int[] inputOffsets;
@@ -25,22 +42,26 @@ final class Arena {
     private final int outputsSize;
     /** Rows of the first output, whose loss alone sample and class weights weigh. */
     private final int outputRows;
-    private final boolean training;
+    /** Values per sample of a streamed batch's landing area: the first input, the targets, the weights. */
+    private final int landingPerSample;
 
-    private int capacity;
+    /** The batch each part holds room for: activations, targets (with weights and landing), gradients. */
+    private int activationCapacity;
+    private int targetCapacity;
+    private int gradientCapacity;
     private Memory activations;
     private Memory activationGradients;
     private Memory targets;
     private Memory weights;
-    private float[] inputStaging;
+    private float[] inputStaging = new float[0];
     private float[] targetStaging;
     private float[] weightStaging;
     /** Where a streamed batch's inputs, targets and weights are copied in during the step before, or null. */
     private BatchLanding landing;
 
-    Arena(Backend backend, NetworkLayout layout, int capacity, boolean training) {
+    Arena(Backend backend, NetworkLayout layout) {
         this.backend = backend;
-        this.training = training;
+        this.network = layout.name();
         this.activationsPerSample = layout.activationSize();
         this.inputOffsets = layout.inputs().stream().mapToInt(NetworkLayout.Port::offset).toArray();
         this.inputSizes = layout.inputs().stream().mapToInt(NetworkLayout.Port::size).toArray();
@@ -50,37 +71,121 @@ final class Arena {
         this.outputsSize = Arrays.stream(outputSizes).sum();
         int[] outputShape = layout.output().shape();
         this.outputRows = outputSizes[0] / outputShape[outputShape.length - 1];
-        allocate(capacity);
+        this.landingPerSample = inputSizes[0] + outputsSize + outputRows;
     }
 
-    /** Makes room for batches of {@code batch} samples, freeing the memory it outgrows. */
-    void reserve(int batch) {
-        if (batch > capacity) {
-            backend.release(activations);
-            if (training) {
-                backend.release(activationGradients);
-                backend.release(targets);
-                backend.release(weights);
-                if (landing != null) {
-                    landing.release();
-                }
-            }
-            allocate(batch);
+    /**
+     * The batch a prediction or evaluation of {@code wanted} samples at a time runs at: {@code
+     * wanted}, or the largest smaller batch that fits when {@code wanted} does not (the results
+     * are the same, a batch at a time). Fails when not even one sample fits.
+     */
+    int fittingBatch(int wanted, Use use) {
+        if (wanted <= capacity(use)) {
+            return wanted;
         }
+        int largest = largestBatch(use);
+        if (largest < 1) {
+            throw exhausted(wanted, use, largest);
+        }
+        return Math.min(wanted, largest);
     }
 
-    private void allocate(int batch) {
-        capacity = batch;
-        activations = backend.allocate(Math.multiplyExact(activationsPerSample, batch));
-        inputStaging = new float[largestInput * batch];
-        if (training) {
-            activationGradients = backend.allocate(activationsPerSample * batch);
+    /** Makes room for batches of {@code batch} samples for {@code use}, freeing the memory it outgrows. */
+    void reserve(int batch, Use use) {
+        if (batch <= capacity(use)) {
+            return;
+        }
+        if (batch > largestBatch(use)) {
+            throw exhausted(batch, use, largestBatch(use));
+        }
+        if (activationCapacity < batch) {
+            release(activations);
+            activations = backend.allocate(activationsPerSample * batch);
+            inputStaging = new float[largestInput * batch];
+            activationCapacity = batch;
+        }
+        if (use != Use.PREDICT && targetCapacity < batch) {
+            release(targets);
+            release(weights);
+            if (landing != null) {
+                landing.release();
+            }
             // Targets per sample never exceed the outputs' size (sparse targets need fewer).
             targets = backend.allocate(outputsSize * batch);
             weights = backend.allocate(outputRows * batch);
             targetStaging = new float[outputsSize * batch];
             weightStaging = new float[outputRows * batch];
-            landing = backend.batchLanding((inputSizes[0] + outputsSize + outputRows) * batch);
+            landing = backend.batchLanding(landingPerSample * batch);
+            targetCapacity = batch;
+        }
+        if (use == Use.TRAIN && gradientCapacity < batch) {
+            release(activationGradients);
+            activationGradients = backend.allocate(activationsPerSample * batch);
+            gradientCapacity = batch;
+        }
+    }
+
+    /** The batch the parts of {@code use} all hold room for. */
+    private int capacity(Use use) {
+        return switch (use) {
+            case PREDICT -> activationCapacity;
+            case EVALUATE -> Math.min(activationCapacity, targetCapacity);
+            case TRAIN -> Math.min(activationCapacity, Math.min(targetCapacity, gradientCapacity));
+        };
+    }
+
+    /**
+     * The largest batch whose parts for {@code use} fit: in the backend's free memory, counting
+     * what those parts hold now (freed before they grow), and in buffers of at most
+     * {@link Backend#maxValues()} values.
+     */
+    private int largestBatch(Use use) {
+        long perSample = perSampleBytes(use);
+        long free = backend.freeMemory().bytes() + heldBytes(use);
+        long bySize = backend.maxValues() / Math.max(activationsPerSample, use == Use.PREDICT ? 1 : landingPerSample);
+        return (int) Math.min(Math.min(free / perSample, bySize), Integer.MAX_VALUE);
+    }
+
+    private long perSampleBytes(Use use) {
+        long values = activationsPerSample;
+        if (use != Use.PREDICT) {
+            values += outputsSize + outputRows;
+        }
+        if (use == Use.TRAIN) {
+            values += activationsPerSample;
+        }
+        return values * backend.bytesPerValue();
+    }
+
+    private long heldBytes(Use use) {
+        long values = (long) activationsPerSample * activationCapacity;
+        if (use != Use.PREDICT) {
+            values += (long) (outputsSize + outputRows) * targetCapacity;
+        }
+        if (use == Use.TRAIN) {
+            values += (long) activationsPerSample * gradientCapacity;
+        }
+        return values * backend.bytesPerValue();
+    }
+
+    private ResourceExhaustedException exhausted(int batch, Use use, int largest) {
+        long needed = perSampleBytes(use) * batch;
+        FreeMemory free = backend.freeMemory();
+        long bufferValues = (long) activationsPerSample * batch;
+        String why = bufferValues > backend.maxValues()
+                ? String.format(Locale.ROOT, "its activations (%,d values) pass the %,d values one buffer of the %s backend holds",
+                        bufferValues, backend.maxValues(), backend.name())
+                : ResourceExhaustedException.bytes(free.bytes()) + " are free (" + free.bound()
+                        + (heldBytes(use) == 0 ? "" : ", and " + ResourceExhaustedException.bytes(heldBytes(use))
+                        + " this model's batch memory holds now") + ")";
+        return new ResourceExhaustedException(String.format(Locale.ROOT, "%s at batch %,d needs %s of activations for %s; %s; %s",
+                network, batch, ResourceExhaustedException.bytes(needed), use.noun, why,
+                largest < 1 ? "not even one sample fits" : "batch " + largest + " fits"));
+    }
+
+    private void release(Memory memory) {
+        if (memory != null) {
+            backend.release(memory);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -23,10 +24,14 @@ import java.util.stream.Collectors;
  * {@link NetworkLayout} and the straight-line {@link #forward} / {@link #backward} schedules);
  * this class owns the memory and runs Keras's compile / fit / evaluate / predict around them.
  *
- * <p>All memory is allocated when the model is created, from the layout: the parameters (trainable
- * first, then the fixed ones), their gradients, and the activation arena with its gradient twin
- * for a batch capacity that grows only when a larger batch arrives. Compile adds the optimizer's
- * state. A training step allocates nothing. Close the model to free its memory.
+ * <p>Creating the model allocates its parameters (trainable first, then the fixed ones) and their
+ * gradients; compile adds the optimizer's state. The memory of a batch (the activation arena, and
+ * for training its gradient twin and the targets) is allocated by the first fit, evaluate or
+ * predict, for its batch size, and grows only when a larger batch arrives: as in Keras, a network
+ * too large for a batch of 32 is created and then run at a batch that fits. Every allocation is
+ * checked first: memory that is not there is a {@link ResourceExhaustedException} saying what
+ * would fit. predict and evaluate run a batch that fits when the one asked for does not. A
+ * training step allocates nothing. Close the model to free its memory.
  *
  * <p>Initialization follows Keras's defaults and is deterministic for a seed: trainable parameters
  * draw, in layout order, from one {@link SplittableRandom} seeded with the model's seed (Glorot
@@ -87,9 +92,11 @@ public abstract class Model implements AutoCloseable {
             layersByName.put(row.name(), row);
         }
         this.backend = device.newBackend(layout);
+        ResourceExhaustedException.requireRoom(backend, (long) layout.parameterSize() + layout.trainableSize(),
+                layout.parameterSize(), layout.name() + "'s parameters and their gradients");
         this.parameters = backend.allocate(layout.parameterSize());
         this.gradients = backend.allocate(layout.trainableSize());
-        this.arena = new Arena(backend, layout, Fit.DEFAULT_BATCH_SIZE, true);
+        this.arena = new Arena(backend, layout);
         backend.upload(initialParameters(layout, seed), 0, parameters, 0, layout.parameterSize());
     }
 
@@ -108,7 +115,7 @@ public abstract class Model implements AutoCloseable {
         this.backend = twin.backend;
         this.parameters = backend.borrow(source.parameters);
         this.gradients = null;
-        this.arena = new Arena(backend, layout, 1, false);
+        this.arena = new Arena(backend, layout);
     }
 
     private static float[] initialParameters(NetworkLayout layout, long seed) {
@@ -393,10 +400,10 @@ public abstract class Model implements AutoCloseable {
         List<NetworkLayout.Port> ports = layout.outputs();
         float[][] outputs = new float[ports.size()][];
         for (int o = 0; o < outputs.length; o++) {
-            outputs[o] = new float[Math.multiplyExact(samples, ports.get(o).size())];
+            outputs[o] = new float[resultSize(samples, ports.get(o).size(), "x")];
         }
-        batchSize = Math.min(batchSize, samples);
-        arena.reserve(batchSize);
+        batchSize = arena.fittingBatch(Math.min(batchSize, samples), Arena.Use.PREDICT);
+        arena.reserve(batchSize, Arena.Use.PREDICT);
         int steps = samples == 0 ? 0 : (samples + batchSize - 1) / batchSize;
         // An empty x has no batches: no bar to draw.
         ProgressBar progress = ProgressBar.pass(System.out, steps == 0 ? 0 : verbose, steps, new String[0]);
@@ -466,6 +473,17 @@ public abstract class Model implements AutoCloseable {
         return ports.stream().map(NetworkLayout.Port::name).collect(Collectors.joining(", "));
     }
 
+    /** Values of the outputs of {@code samples} samples, {@code outputSize} each: one Java array must hold them. */
+    private static int resultSize(long samples, int outputSize, String source) {
+        long values = samples * outputSize;
+        if (values > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "the outputs of the %,d samples of %s, %,d values"
+                    + " each, do not fit in one Java array (%,d values at most); predict part of them at a time",
+                    samples, source, outputSize, Integer.MAX_VALUE - 8));
+        }
+        return (int) values;
+    }
+
     /** (samples, output shape...). */
     private int[] outputShape(int samples) {
         return outputShape(layout.output(), samples);
@@ -499,17 +517,13 @@ public abstract class Model implements AutoCloseable {
                 throw new IllegalArgumentException("batch size must be positive, but is " + batchSize);
             }
             int outputSize = layout.output().size();
-            if (data.size() > (Integer.MAX_VALUE - 8) / outputSize) {
-                throw new IllegalArgumentException(data.source() + " holds " + data.size() + " samples: their outputs, "
-                        + outputSize + " values each, do not fit in one tensor; predict part of them at a time");
-            }
+            float[] outputs = new float[resultSize(data.size(), outputSize, data.source())];
             int samples = (int) data.size();
-            float[] outputs = new float[samples * outputSize];
-            int size = Math.max(1, Math.min(batchSize, samples));
+            int size = arena.fittingBatch(Math.max(1, Math.min(batchSize, samples)), Arena.Use.PREDICT);
             long[] indices = new long[size];
             float[] inputs = new float[size * input.size()];
             float[] targets = new float[size * data.targetWidth()];
-            arena.reserve(size);
+            arena.reserve(size, Arena.Use.PREDICT);
             for (int from = 0; from < samples; from += size) {
                 int batch = Math.min(size, samples - from);
                 for (int i = 0; i < batch; i++) {
@@ -728,6 +742,7 @@ public abstract class Model implements AutoCloseable {
                     + " values (shape " + Summary.batchShape(input.shape()) + "), but the sample has " + sample.length);
         }
         DataChecks.requireFinite(input.name(), sample, sample.length);
+        arena.reserve(1, Arena.Use.PREDICT);
         arena.loadInputs(0, sample, null, 0, 1);
         forward(1, false);
         float[] output = new float[layout.output().size()];
@@ -899,6 +914,8 @@ public abstract class Model implements AutoCloseable {
     /** Copies the parameters aside, as they are when an epoch begins. */
     void keepFiniteWeights() {
         if (finiteWeights == null) {
+            ResourceExhaustedException.requireRoom(backend, layout.parameterSize(), layout.parameterSize(),
+                    "a copy of " + layout.name() + "'s parameters, which fit restores when a loss is not finite");
             finiteWeights = backend.allocate(layout.parameterSize());
         }
         backend.copy(parameters, 0, finiteWeights, 0, layout.parameterSize());
@@ -967,6 +984,9 @@ public abstract class Model implements AutoCloseable {
     /** {@code buffers} zeroed optimizer state buffers, reusing those of an earlier compile. */
     Memory[] freshOptimizerState(int buffers) {
         if (optimizerState.length < buffers) {
+            ResourceExhaustedException.requireRoom(backend, (long) (buffers - optimizerState.length) * layout.trainableSize(),
+                    layout.trainableSize(), "the optimizer's state of " + layout.name() + " (" + buffers + " values per trainable"
+                            + " parameter)");
             Memory[] grown = Arrays.copyOf(optimizerState, buffers);
             for (int i = optimizerState.length; i < buffers; i++) {
                 grown[i] = backend.allocate(layout.trainableSize());

@@ -230,8 +230,9 @@ final class Trainer {
     Evaluation evaluate(Dataset data, int batchSize) {
         model.layout().requireSinglePorts("a Dataset");
         int samples = datasetSamples(Objects.requireNonNull(data, "dataset"));
-        try (StreamedBatches source = streamed(data, 0, samples, batchSize, null)) {
-            return evaluation(source, batchSize, 0);
+        int size = arena.fittingBatch(Math.min(batchSize, samples), Arena.Use.EVALUATE);
+        try (StreamedBatches source = streamed(data, 0, samples, size, null)) {
+            return evaluation(source, size, 0);
         }
     }
 
@@ -371,7 +372,7 @@ final class Trainer {
         LogValues epochLogs = new LogValues(historyNames);
         ProgressBar progress = new ProgressBar(options.output(), options.verbose(), options.epochs(), steps, names, System::nanoTime,
                 ProgressBar.isInteractive(options.output()));
-        arena.reserve(parallel == null ? batchSize : parallel.sliceSize(batchSize, 0));
+        arena.reserve(parallel == null ? batchSize : parallel.sliceSize(batchSize, 0), Arena.Use.TRAIN);
         collectPending(training); // left by an earlier fit that failed mid-epoch: dropped with the reset
         if (parallel != null) {
             parallel.start(backend, model.parameters(), new double[] {(int) model.seed(),
@@ -525,7 +526,8 @@ final class Trainer {
     /** Keras's evaluate: the loss, the metrics and the confusion matrix, with a progress bar at verbose 1 or 2. */
     Evaluation evaluate(Tensor[] x, Tensor[] y, int batchSize, int verbose) {
         checkData("x", x, "y", y);
-        return evaluation(hostBatches(x, y, null, 0, x[0].samples()), batchSize, verbose);
+        int size = arena.fittingBatch(Math.min(batchSize, x[0].samples()), Arena.Use.EVALUATE);
+        return evaluation(hostBatches(x, y, null, 0, x[0].samples()), Math.max(size, 1), verbose);
     }
 
     private Evaluation evaluation(BatchSource source, int batchSize, int verbose) {
@@ -747,7 +749,7 @@ final class Trainer {
         tally.reset();
         int samples = source.samples();
         int size = Math.min(batchSize, samples);
-        arena.reserve(size);
+        arena.reserve(size, Arena.Use.EVALUATE);
         source.startEpoch(null);
         Memory weights = source.weighted() ? arena.weights() : null;
         for (int from = 0; from < samples; from += size) {

@@ -84,7 +84,8 @@ class StreamedBatchesTest {
         try (HandScheduledMlp model = HandScheduledMlp.create(device, 1, 2, 4, 3, 0);
              StreamedBatches source = new StreamedBatches(new Counting(-1), 0, SAMPLES, BATCH,
                      new StreamedBatches.Format(2, 0, 3, false, 3), new double[] {0.5, 2})) {
-            Arena arena = new Arena(model.backend, model.layout(), BATCH, true);
+            Arena arena = new Arena(model.backend, model.layout());
+            arena.reserve(BATCH, Arena.Use.TRAIN);
             for (int epoch = 0; epoch < 2; epoch++) {
                 source.startEpoch(epoch == 0 ? order : null);
                 for (int from = 0; from < SAMPLES; from += BATCH) {
@@ -117,7 +118,8 @@ class StreamedBatchesTest {
                      new StreamedBatches.Format(2, 0, 1, true, 3), null);
              StreamedBatches indices = new StreamedBatches(new Counting(-1), 0, SAMPLES, BATCH,
                      new StreamedBatches.Format(2, 50, 1, true, 3), null)) {
-            Arena arena = new Arena(model.backend, model.layout(), BATCH, true);
+            Arena arena = new Arena(model.backend, model.layout());
+            arena.reserve(BATCH, Arena.Use.TRAIN);
             poisoned.startEpoch(null);
             poisoned.load(arena, 0, BATCH);
             UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> poisoned.load(arena, BATCH, BATCH));
@@ -142,7 +144,8 @@ class StreamedBatchesTest {
         try (HandScheduledMlp model = HandScheduledMlp.create(device, 1, 2, 4, 3, 0);
              StreamedBatches source = new StreamedBatches(new Counting(-1), 0, SAMPLES, BATCH,
                      new StreamedBatches.Format(2, 0, 1, true, 3), null)) {
-            Arena arena = new Arena(model.backend, model.layout(), BATCH, true);
+            Arena arena = new Arena(model.backend, model.layout());
+            arena.reserve(BATCH, Arena.Use.TRAIN);
             long allocated = -1;
             for (int round = 0; round < 5 && allocated != 0; round++) {
                 allocated = 0;

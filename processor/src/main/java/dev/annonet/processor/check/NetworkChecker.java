@@ -74,8 +74,15 @@ public final class NetworkChecker {
     /** Parameters and activations each live in one buffer indexed by int. */
     private static void checkTotals(CheckedNetwork checked, NetworkSpec network, Diagnostics diagnostics) {
         long parameters = checked.layers().stream().mapToLong(CheckedLayer::parameterCount).sum();
-        // at most a pre-activation and an output per layer
-        long activations = checked.layers().stream().mapToLong(layer -> 2L * layer.shape().size()).sum();
+        // at most a pre-activation, an output and a gradient part per layer, its kept scratch, and the shared scratch
+        long activations = checked.layers().stream()
+                .mapToLong(layer -> 3L * layer.shape().size() + layer.layer().scratch()
+                        .filter(ResolvedLayer.Scratch::keptForBackward).map(ResolvedLayer.Scratch::size).orElse(0))
+                .sum()
+                + checked.layers().stream()
+                .mapToLong(layer -> layer.layer().scratch().filter(s -> !s.keptForBackward())
+                        .map(ResolvedLayer.Scratch::size).orElse(0))
+                .max().orElse(0);
         long largest = Math.max(parameters, activations);
         if (largest > Integer.MAX_VALUE) {
             diagnostics.error(network.source(), network.type().getSimpleName() + " needs " + largest

@@ -36,10 +36,10 @@ record Convolution(Shape shape, Window2D window, List<Weight> weights, Optional<
         return window.outputPositions();
     }
 
-    /** The im2col columns: one window's values per output position. */
+    /** The im2col columns: one window's values per output position; backward makes them again from x. */
     @Override
     public Optional<Scratch> scratch() {
-        return Optional.of(new Scratch("columns", window.outputPositions() * window.patchSize()));
+        return Optional.of(new Scratch("columns", window.outputPositions() * window.patchSize(), false));
     }
 
     @Override

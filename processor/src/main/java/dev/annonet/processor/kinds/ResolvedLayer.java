@@ -55,7 +55,10 @@ public interface ResolvedLayer {
         return false;
     }
 
-    /** A per-sample tensor the forward pass fills for the backward pass ({@code <layer>.<what>}). */
+    /**
+     * A per-sample scratch tensor ({@code <layer>.<what>}): one the forward pass fills for the
+     * backward pass, or one that holds nothing between calls, which all such layers share.
+     */
     default Optional<Scratch> scratch() {
         return Optional.empty();
     }
@@ -86,6 +89,15 @@ public interface ResolvedLayer {
     record Activated(Activation.Kind kind, List<Double> thresholds, boolean ownPreActivation) {
     }
 
-    record Scratch(String what, int size) {
+    /**
+     * {@code keptForBackward}: the forward pass leaves in it what the backward pass reads (a
+     * BatchNormalization's statistics); when false it is live only inside one kernel call (a
+     * convolution's im2col columns) and the planner gives every such layer one shared region, sized
+     * to the largest, in the activation arena and in its gradient twin.
+     */
+    record Scratch(String what, int size, boolean keptForBackward) {
+        public Scratch(String what, int size) {
+            this(what, size, true);
+        }
     }
 }

@@ -17,9 +17,12 @@ import java.util.function.Predicate;
  * every activation alive until the backward pass reads it, so no memory is reused; the only
  * sharing is aliasing: Flatten, Reshape and a LINEAR activation name their input's memory, and a
  * Dense layer without activation writes its output where its pre-activation is. Dropout has its
- * own tensor because backward needs the layer before it intact. A layer's scratch tensor comes
- * before its outputs. A tensor that several layers read (fan-out) also gets a gradient part at
- * the arena's end, where each reader after the first writes its gradient before adding it in.
+ * own tensor because backward needs the layer before it intact. A scratch tensor that backward
+ * reads comes before its layer's outputs; scratch that holds nothing between kernel calls (a
+ * convolution's im2col columns) is one region after the tensors, {@value NetworkPlan#SHARED_SCRATCH}, sized
+ * to the largest layer's and shared by all of them (in the gradient twin too). A tensor that
+ * several layers read (fan-out) also gets a gradient part at the arena's end, where each reader
+ * after the first writes its gradient before adding it in.
  *
  * <p>Parameters: trainable ones first, contiguous, so that an optimizer step is one pass over
  * them; then state (moving statistics); fixed (declared) ones last; each group in declaration
@@ -38,6 +41,7 @@ final class MemoryLayout {
 
     MemoryLayout(List<CheckedLayer> topologicalOrder, List<CheckedLayer> declarationOrder) {
         topologicalOrder.forEach(this::placeTensors);
+        placeSharedScratch(topologicalOrder);
         placeGradientParts(topologicalOrder);
         place(declarationOrder, WeightValues::trainable);
         place(declarationOrder, values -> values instanceof WeightValues.State);
@@ -92,7 +96,9 @@ final class MemoryLayout {
 
     private void placeTensors(CheckedLayer layer) {
         ResolvedLayer resolved = layer.layer();
-        resolved.scratch().ifPresent(s -> scratch.put(layer, allocate(layer.name() + "." + s.what(), s.size())));
+        resolved.scratch()
+                .filter(ResolvedLayer.Scratch::keptForBackward)
+                .ifPresent(s -> scratch.put(layer, allocate(layer.name() + "." + s.what(), s.size())));
         if (resolved.activation().isPresent()) {
             ResolvedLayer.Activated activated = resolved.activation().get();
             ArenaTensor z = activated.ownPreActivation()
@@ -107,6 +113,19 @@ final class MemoryLayout {
         } else {
             outputs.put(layer, allocate(layer.name(), layer.shape().size()));
         }
+    }
+
+    /** One region for the scratch that holds nothing between calls, as large as the largest layer's. */
+    private void placeSharedScratch(List<CheckedLayer> topologicalOrder) {
+        List<CheckedLayer> sharing = topologicalOrder.stream()
+                .filter(layer -> layer.layer().scratch().filter(s -> !s.keptForBackward()).isPresent())
+                .toList();
+        if (sharing.isEmpty()) {
+            return;
+        }
+        int largest = sharing.stream().mapToInt(layer -> layer.layer().scratch().orElseThrow().size()).max().orElseThrow();
+        ArenaTensor shared = allocate(NetworkPlan.SHARED_SCRATCH, largest);
+        sharing.forEach(layer -> scratch.put(layer, shared));
     }
 
     /**
@@ -132,7 +151,7 @@ final class MemoryLayout {
 
     private ArenaTensor allocate(String name, int size) {
         ArenaTensor tensor = new ArenaTensor(name, arenaSize, size, null);
-        arenaSize += size;
+        arenaSize = Math.addExact(arenaSize, size); // NetworkChecker refused a network that could pass it
         tensors.add(tensor);
         return tensor;
     }

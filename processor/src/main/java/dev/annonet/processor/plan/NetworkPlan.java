@@ -24,6 +24,9 @@ public record NetworkPlan(
         List<Block> forward,
         List<Block> backward) {
 
+    /** The tensor of the scratch that holds nothing between kernel calls, which every layer that needs such scratch shares. */
+    public static final String SHARED_SCRATCH = "scratch";
+
     /** An input: {@code indexLimit} is 0, or the Embedding table size when it feeds an Embedding (its values are then indices). */
     public record InputPort(Port port, int indexLimit) {
     }

@@ -48,9 +48,13 @@ public final class ModelWriter {
     static final ClassName MEMORY = ClassName.get("dev.annonet.runtime.backend", "Memory");
     private static final ClassName KIND = ClassName.get(Activation.Kind.class);
     private static final String LAYOUT = "LAYOUT";
+    private static final String PARAMETER_COUNT = "PARAMETER_COUNT";
+    private static final String TRAINABLE_PARAMETER_COUNT = "TRAINABLE_PARAMETER_COUNT";
+    private static final String NON_TRAINABLE_PARAMETER_COUNT = "NON_TRAINABLE_PARAMETER_COUNT";
 
     private final NetworkPlan plan;
-    private final ConstantNames names = new ConstantNames(LAYOUT);
+    private final ConstantNames names = new ConstantNames(LAYOUT, PARAMETER_COUNT, TRAINABLE_PARAMETER_COUNT,
+            NON_TRAINABLE_PARAMETER_COUNT);
     private final ClassName model;
     private final Map<String, LayerEntry> layersByName;
 
@@ -91,6 +95,7 @@ public final class ModelWriter {
         plan.activationFunctions().forEach(function -> type.addField(activationFunction(function)));
         plan.dropouts().forEach(dropout -> type.addField(dropoutRate(dropout)));
         plan.windows().forEach(window -> type.addField(ImageCalls.constant(window, names.of(window.name()))));
+        parameterCounts(type);
         layout(type);
         layersWithWeights().forEach(layer -> type.addField(layerView(layer)));
         type.addMethod(constructor());
@@ -117,14 +122,17 @@ public final class ModelWriter {
 
     private FieldSpec tensorOffset(ArenaTensor tensor) {
         FieldSpec.Builder field = constant(TypeName.INT, tensor.name());
-        if (tensor.aliasOf() == null) {
-            return field.addJavadoc("$L: $L values per sample.\n", tensor.name(), tensor.size())
-                    .initializer("$L", tensor.offset())
+        if (tensor.aliasOf() != null) {
+            return field.addJavadoc("$L: the values of $L, in the same memory.\n", tensor.name(), tensor.aliasOf().name())
+                    .initializer("$N", names.of(tensor.aliasOf().name()))
                     .build();
         }
-        return field.addJavadoc("$L: the values of $L, in the same memory.\n", tensor.name(), tensor.aliasOf().name())
-                .initializer("$N", names.of(tensor.aliasOf().name()))
-                .build();
+        field.addJavadoc("$L: $L values per sample.\n", tensor.name(), tensor.size());
+        if (tensor.name().equals(NetworkPlan.SHARED_SCRATCH)) {
+            field.addJavadoc("The largest scratch of a layer: every layer whose scratch holds nothing between calls\n"
+                    + "(a convolution's im2col columns) uses it inside its call.\n");
+        }
+        return field.initializer("$L", tensor.offset()).build();
     }
 
     private FieldSpec parameterOffset(ParameterSlot parameter) {
@@ -132,6 +140,24 @@ public final class ModelWriter {
                 .addJavadoc("$L $L, $L.\n", parameter.name(), parameter.shape(), parameter.trainable() ? "trainable"
                         : parameter.values() instanceof WeightValues.State ? "updated by training, not trainable" : "fixed")
                 .initializer("$L", parameter.offset())
+                .build();
+    }
+
+    /** Keras's three totals as public constants, so that a network's size is known without allocating it. */
+    private void parameterCounts(TypeSpec.Builder type) {
+        long trainable = plan.parameters().stream().filter(ParameterSlot::trainable).mapToLong(p -> p.shape().size()).sum();
+        long all = plan.parameters().stream().mapToLong(p -> p.shape().size()).sum();
+        type.addField(count(PARAMETER_COUNT, "Every parameter (Keras's \"Total params\"), as {@link #parameterCount()} counts them.", all));
+        type.addField(count(TRAINABLE_PARAMETER_COUNT, "The parameters the optimizer changes, as {@link #trainableParameterCount()} counts them.",
+                trainable));
+        type.addField(count(NON_TRAINABLE_PARAMETER_COUNT,
+                "Fixed parameters and moving statistics, as {@link #nonTrainableParameterCount()} counts them.", all - trainable));
+    }
+
+    private static FieldSpec count(String name, String javadoc, long value) {
+        return FieldSpec.builder(TypeName.LONG, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc(javadoc + "\n")
+                .initializer("$LL", value)
                 .build();
     }
 

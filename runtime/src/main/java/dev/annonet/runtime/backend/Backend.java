@@ -26,6 +26,23 @@ public interface Backend extends AutoCloseable {
     /** Frees a memory of this backend now rather than when the backend closes; it must not be used again. */
     void release(Memory memory);
 
+    /** Bytes one value takes in this backend's memory: 4 (float32), 8 on the reference backend (float64). */
+    default int bytesPerValue() {
+        return Float.BYTES;
+    }
+
+    /** The most values one {@link Memory} of this backend holds (sizes and offsets are {@code int}). */
+    default int maxValues() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * How many more bytes this backend can allocate, as well as it can tell, and what bounds them:
+     * what the runtime checks before it allocates a model's memory, so that running out is an
+     * error that says what would fit instead of a failure from deep inside.
+     */
+    FreeMemory freeMemory();
+
     // ---- data movement ------------------------------------------------------------------------
 
     void upload(float[] source, int sourceOffset, Memory target, int targetOffset, int count);
@@ -109,14 +126,17 @@ public interface Backend extends AutoCloseable {
      * activation follow as {@link #biasActivation} on batch · outputPositions rows of filters).
      * {@code columns} is scratch of {@code batch · outputPositions · patchSize} values planned in
      * the arena: a backend may lower the convolution to im2col + GEMM there (the cpu backend
-     * does); {@link #conv2dBackward} receives it as forward left it.
+     * does). Columns hold nothing between calls: every convolution of a network shares the same
+     * scratch, so no call may rely on what an earlier one left there.
      */
     void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                 Memory columns, int columnsOffset, Memory z, int zOffset);
 
     /**
      * From {@code dz}: the kernel's gradient into {@code dKernel} and the input's into {@code dx},
-     * both overwritten, each skipped when null. {@code dColumns} is scratch the size of columns.
+     * both overwritten, each skipped when null. {@code columns} and {@code dColumns} are scratch
+     * of the size {@link #conv2d} gets, holding nothing on entry (a backend that wants the im2col
+     * columns makes them again from {@code x}).
      */
     void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                         Memory columns, int columnsOffset, Memory dz, int dzOffset, Memory dKernel, int dKernelOffset,

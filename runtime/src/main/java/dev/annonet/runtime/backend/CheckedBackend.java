@@ -49,6 +49,21 @@ public final class CheckedBackend implements Backend {
         backend.release(memory);
     }
 
+    @Override
+    public int bytesPerValue() {
+        return backend.bytesPerValue();
+    }
+
+    @Override
+    public int maxValues() {
+        return backend.maxValues();
+    }
+
+    @Override
+    public FreeMemory freeMemory() {
+        return backend.freeMemory();
+    }
+
     // ---- data movement ------------------------------------------------------------------------
 
     @Override

@@ -11,6 +11,7 @@ import dev.annonet.runtime.backend.BatchLanding;
 import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.LossKind;
+import dev.annonet.runtime.backend.FreeMemory;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.MergeKind;
 import dev.annonet.runtime.backend.NativeCodes;
@@ -140,6 +141,14 @@ public final class CudaBackend implements Backend {
     public long deviceMemoryUsed() {
         checkOpen();
         return CudaLibrary.deviceMemoryUsed(context);
+    }
+
+    /** The GPU's free memory; the host's on the host executor, whose memory is host memory. */
+    @Override
+    public FreeMemory freeMemory() {
+        checkOpen();
+        long free = CudaLibrary.deviceMemoryFree(context);
+        return free < 0 ? FreeMemory.host() : new FreeMemory(free, "the GPU's free memory");
     }
 
     @Override
@@ -357,12 +366,12 @@ public final class CudaBackend implements Backend {
                 cuda(columns).at(columnsOffset), cuda(z).at(zOffset)), "conv2d");
     }
 
-    /** Forward left the im2col columns in {@code columns}: the kernel gradient is one GEMM from them. */
+    /** The im2col columns made again from x: the kernel gradient is one GEMM from them. */
     @Override
     public void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                                Memory columns, int columnsOffset, Memory dz, int dzOffset, Memory dKernel, int dKernelOffset,
                                Memory dColumns, int dColumnsOffset, Memory dx, int dxOffset) {
-        check(CudaLibrary.conv2dBackward(context, window(window), batch, cuda(kernel).at(kernelOffset),
+        check(CudaLibrary.conv2dBackward(context, window(window), batch, cuda(x).at(xOffset), cuda(kernel).at(kernelOffset),
                 cuda(columns).at(columnsOffset), cuda(dz).at(dzOffset), dKernel == null ? 0 : cuda(dKernel).at(dKernelOffset),
                 cuda(dColumns).at(dColumnsOffset), dx == null ? 0 : cuda(dx).at(dxOffset)), "conv2dBackward");
     }

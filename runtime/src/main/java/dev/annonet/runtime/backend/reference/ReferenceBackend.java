@@ -3,6 +3,7 @@ package dev.annonet.runtime.backend.reference;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.Elements;
 import dev.annonet.runtime.backend.ElementsBackend;
+import dev.annonet.runtime.backend.FreeMemory;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.UpdateRule;
 import java.util.Arrays;
@@ -34,6 +35,23 @@ public final class ReferenceBackend extends ElementsBackend {
     @Override
     public Memory allocate(int size) {
         return new ReferenceMemory(size);
+    }
+
+    @Override
+    public int bytesPerValue() {
+        return Double.BYTES;
+    }
+
+    /** A Java array's limit. */
+    @Override
+    public int maxValues() {
+        return Integer.MAX_VALUE - 8;
+    }
+
+    /** Its memories are Java arrays. */
+    @Override
+    public FreeMemory freeMemory() {
+        return FreeMemory.javaHeap();
     }
 
     @Override
