@@ -26,11 +26,16 @@ inline void bias_rows(int r0, int r1, int cols, float* z, const float* bias, flo
     }
 }
 
+// ReLU as a function object, for loops that vectorize; NaN passes through, as activate's RELU.
+struct ReluFunction {
+    float operator()(float x) const { return x > 0.0f || x != x ? x : 0.0f; }
+};
+
 // The rows of one chunk, for every kind (softmax normalizes each row after its bias).
 inline void bias_activation_rows(int kind, float lower, float upper, int r0, int r1, int cols, float* z,
                                  const float* bias, float* y) {
     switch (kind) {
-        case RELU: bias_rows(r0, r1, cols, z, bias, y, [](float x) { return x > 0.0f || x != x ? x : 0.0f; }); break;
+        case RELU: bias_rows(r0, r1, cols, z, bias, y, ReluFunction()); break;
         case LINEAR: bias_rows(r0, r1, cols, z, bias, y, [](float x) { return x; }); break;
         case SOFTMAX:
             bias_rows(r0, r1, cols, z, bias, z, [](float x) { return x; });
