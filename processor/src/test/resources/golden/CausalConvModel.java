@@ -103,10 +103,28 @@ public final class CausalConvModel extends Model implements CausalConv {
      */
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 0L;
 
+    /**
+     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
+     * the loss's weights.
+     */
+    public static final long TRAINING_VALUES_PER_SAMPLE = 518L;
+
+    /**
+     * Values allocated per sample of a prediction batch: the activations.
+     */
+    public static final long PREDICTION_VALUES_PER_SAMPLE = 192L;
+
+    /**
+     * Values allocated when the model is created: the parameters and the trainable ones' gradients
+     * (compile adds the optimizer's state).
+     */
+    public static final long MODEL_VALUES = 186L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("CausalConv")
             .input("series", SERIES, 16, 2)
             .output("output", OUTPUT, Activation.Kind.SIGMOID, OUTPUT_Z, 1)
             .activationSize(258)
+            .inference(192, new int[] {Inference.SERIES}, new int[] {Inference.OUTPUT})
             .trainable("conv.kernel", CONV_KERNEL, Initializer.glorotUniform(6, 12), 3, 2, 4)
             .trainable("conv.bias", CONV_BIAS, Initializer.zeros(), 4)
             .trainable("output.kernel", OUTPUT_KERNEL, Initializer.glorotUniform(64, 1), 64, 1)
@@ -233,5 +251,49 @@ public final class CausalConvModel extends Model implements CausalConv {
         backend.columnSums(batch * 16, 4, d, batch * CONV_Z, g, CONV_BIAS);
         // series: @Input(shape = {16, 2}) -> (16, 2)
         // an input: no gradient
+    }
+
+    @Override
+    protected void infer(int batch) {
+        Memory p = parameters();
+        Memory a = activations();
+        // series: @Input(shape = {16, 2}) -> (16, 2)
+        // written by the runtime
+        // conv: @Conv1D(filters = 4, kernel = 3, padding = CAUSAL, dilation = 2, activation = RELU), series (16, 2) -> (16, 4)
+        backend.conv2d(CONV_WINDOW, batch, a, batch * Inference.SERIES, p, CONV_KERNEL,
+                a, batch * Inference.SCRATCH, a, batch * Inference.CONV_Z);
+        backend.biasActivation(CONV_ACTIVATION, batch * 16, 4, a, batch * Inference.CONV_Z,
+                p, CONV_BIAS, a, batch * Inference.CONV);
+        // flat: @Flatten(), conv (16, 4) -> (64)
+        // the same values as conv, in the same memory: nothing to compute
+        // output: @Dense(units = 1, activation = SIGMOID), flat (64) -> (1)
+        backend.matmul(false, false, batch, 1, 64, a, batch * Inference.FLAT, p, OUTPUT_KERNEL,
+                a, batch * Inference.OUTPUT_Z, false);
+        backend.biasActivation(OUTPUT_ACTIVATION, batch, 1, a, batch * Inference.OUTPUT_Z,
+                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+    }
+
+    /**
+     * The arena of {@code infer}, a prediction's forward pass: 192 values per sample, each tensor's
+     * offset per sample named as in the training arena. A tensor's memory is reused once no later
+     * layer reads it; aliases share their tensor's offset.
+     */
+    private static final class Inference {
+        static final int SERIES = 0;
+
+        static final int CONV_Z = 128;
+
+        static final int CONV = 0;
+
+        static final int FLAT = CONV;
+
+        static final int OUTPUT_Z = 64;
+
+        static final int OUTPUT = 0;
+
+        static final int SCRATCH = 32;
+
+        private Inference() {
+        }
     }
 }

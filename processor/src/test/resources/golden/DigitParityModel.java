@@ -117,12 +117,31 @@ public final class DigitParityModel extends Model implements DigitParity {
      */
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 0L;
 
+    /**
+     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
+     * the loss's weights.
+     */
+    public static final long TRAINING_VALUES_PER_SAMPLE = 64L;
+
+    /**
+     * Values allocated per sample of a prediction batch: the activations.
+     */
+    public static final long PREDICTION_VALUES_PER_SAMPLE = 14L;
+
+    /**
+     * Values allocated when the model is created: the parameters and the trainable ones' gradients
+     * (compile adds the optimizer's state).
+     */
+    public static final long MODEL_VALUES = 126L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("DigitParity")
             .input("image", IMAGE, 6)
             .input("metadata", METADATA, 3)
             .output("digit", DIGIT, Activation.Kind.SOFTMAX, DIGIT_Z, 4)
             .output("even", EVEN, Activation.Kind.SIGMOID, EVEN_Z, 1)
             .activationSize(29)
+            .inference(14, new int[] {Inference.IMAGE, Inference.METADATA},
+                    new int[] {Inference.DIGIT, Inference.EVEN})
             .trainable("hidden.kernel", HIDDEN_KERNEL, Initializer.glorotUniform(6, 5), 6, 5)
             .trainable("hidden.bias", HIDDEN_BIAS, Initializer.zeros(), 5)
             .trainable("digit.kernel", DIGIT_KERNEL, Initializer.glorotUniform(5, 4), 5, 4)
@@ -304,6 +323,31 @@ public final class DigitParityModel extends Model implements DigitParity {
         // an input: no gradient
     }
 
+    @Override
+    protected void infer(int batch) {
+        Memory p = parameters();
+        Memory a = activations();
+        // image: @Input(shape = 6) -> (6)
+        // written by the runtime
+        // hidden: @Dense(units = 5, activation = RELU), image (6) -> (5)
+        backend.matmul(false, false, batch, 5, 6, a, batch * Inference.IMAGE, p, HIDDEN_KERNEL,
+                a, batch * Inference.HIDDEN_Z, false);
+        backend.biasActivation(HIDDEN_ACTIVATION, batch, 5, a, batch * Inference.HIDDEN_Z,
+                p, HIDDEN_BIAS, a, batch * Inference.HIDDEN);
+        // digit: @Dense(units = 4, activation = SOFTMAX), hidden (5) -> (4)
+        backend.matmul(false, false, batch, 4, 5, a, batch * Inference.HIDDEN, p, DIGIT_KERNEL,
+                a, batch * Inference.DIGIT_Z, false);
+        backend.biasActivation(DIGIT_ACTIVATION, batch, 4, a, batch * Inference.DIGIT_Z,
+                p, DIGIT_BIAS, a, batch * Inference.DIGIT);
+        // metadata: @Input(shape = 3) -> (3)
+        // written by the runtime
+        // even: @Dense(units = 1, activation = SIGMOID), metadata (3) -> (1)
+        backend.matmul(false, false, batch, 1, 3, a, batch * Inference.METADATA, p, EVEN_KERNEL,
+                a, batch * Inference.EVEN_Z, false);
+        backend.biasActivation(EVEN_ACTIVATION, batch, 1, a, batch * Inference.EVEN_Z, p, EVEN_BIAS,
+                a, batch * Inference.EVEN);
+    }
+
     /**
      * What {@code predictOutputs} returns: each output's values, shape (samples, output shape...).
      */
@@ -329,6 +373,32 @@ public final class DigitParityModel extends Model implements DigitParity {
          */
         public Tensor even() {
             return even;
+        }
+    }
+
+    /**
+     * The arena of {@code infer}, a prediction's forward pass: 14 values per sample, each tensor's
+     * offset per sample named as in the training arena. A tensor's memory is reused once no later
+     * layer reads it; aliases share their tensor's offset.
+     */
+    private static final class Inference {
+        static final int IMAGE = 0;
+
+        static final int HIDDEN_Z = 9;
+
+        static final int HIDDEN = 0;
+
+        static final int DIGIT_Z = 9;
+
+        static final int DIGIT = 0;
+
+        static final int METADATA = 6;
+
+        static final int EVEN_Z = 4;
+
+        static final int EVEN = 5;
+
+        private Inference() {
         }
     }
 }

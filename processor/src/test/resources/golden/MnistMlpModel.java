@@ -93,10 +93,28 @@ public final class MnistMlpModel extends Model implements MnistMlp {
      */
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 0L;
 
+    /**
+     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
+     * the loss's weights.
+     */
+    public static final long TRAINING_VALUES_PER_SAMPLE = 4691L;
+
+    /**
+     * Values allocated per sample of a prediction batch: the activations.
+     */
+    public static final long PREDICTION_VALUES_PER_SAMPLE = 1296L;
+
+    /**
+     * Values allocated when the model is created: the parameters and the trainable ones' gradients
+     * (compile adds the optimizer's state).
+     */
+    public static final long MODEL_VALUES = 814100L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("MnistMlp")
             .input("image", IMAGE, 784)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 10)
             .activationSize(2340)
+            .inference(1296, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
             .trainable("hidden.kernel", HIDDEN_KERNEL, Initializer.glorotUniform(784, 512), 784, 512)
             .trainable("hidden.bias", HIDDEN_BIAS, Initializer.zeros(), 512)
             .trainable("output.kernel", OUTPUT_KERNEL, Initializer.glorotUniform(512, 10), 512, 10)
@@ -229,5 +247,47 @@ public final class MnistMlpModel extends Model implements MnistMlp {
         backend.columnSums(batch, 512, d, batch * HIDDEN_Z, g, HIDDEN_BIAS);
         // image: @Input(shape = 784) -> (784)
         // an input: no gradient
+    }
+
+    @Override
+    protected void infer(int batch) {
+        Memory p = parameters();
+        Memory a = activations();
+        // image: @Input(shape = 784) -> (784)
+        // written by the runtime
+        // hidden: @Dense(units = 512, activation = RELU), image (784) -> (512)
+        backend.matmul(false, false, batch, 512, 784, a, batch * Inference.IMAGE, p, HIDDEN_KERNEL,
+                a, batch * Inference.HIDDEN_Z, false);
+        backend.biasActivation(HIDDEN_ACTIVATION, batch, 512, a, batch * Inference.HIDDEN_Z,
+                p, HIDDEN_BIAS, a, batch * Inference.HIDDEN);
+        // dropout: @Dropout(rate = 0.2), hidden (512) -> (512)
+        backend.copy(a, batch * Inference.HIDDEN, a, batch * Inference.DROPOUT, batch * 512);
+        // output: @Dense(units = 10, activation = SOFTMAX), dropout (512) -> (10)
+        backend.matmul(false, false, batch, 10, 512, a, batch * Inference.DROPOUT, p, OUTPUT_KERNEL,
+                a, batch * Inference.OUTPUT_Z, false);
+        backend.biasActivation(OUTPUT_ACTIVATION, batch, 10, a, batch * Inference.OUTPUT_Z,
+                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+    }
+
+    /**
+     * The arena of {@code infer}, a prediction's forward pass: 1296 values per sample, each tensor's
+     * offset per sample named as in the training arena. A tensor's memory is reused once no later
+     * layer reads it; aliases share their tensor's offset.
+     */
+    private static final class Inference {
+        static final int IMAGE = 0;
+
+        static final int HIDDEN_Z = 784;
+
+        static final int HIDDEN = 0;
+
+        static final int DROPOUT = 512;
+
+        static final int OUTPUT_Z = 0;
+
+        static final int OUTPUT = 10;
+
+        private Inference() {
+        }
     }
 }

@@ -63,10 +63,28 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
      */
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 3L;
 
+    /**
+     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
+     * the loss's weights.
+     */
+    public static final long TRAINING_VALUES_PER_SAMPLE = 10L;
+
+    /**
+     * Values allocated per sample of a prediction batch: the activations.
+     */
+    public static final long PREDICTION_VALUES_PER_SAMPLE = 3L;
+
+    /**
+     * Values allocated when the model is created: the parameters and the trainable ones' gradients
+     * (compile adds the optimizer's state).
+     */
+    public static final long MODEL_VALUES = 3L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("PerceptronOr")
             .input("x", X, 2)
             .output("or", OR, Activation.Kind.HEAVISIDE, OR_Z, 1)
             .activationSize(4)
+            .inference(3, new int[] {Inference.X}, new int[] {Inference.OR})
             .fixed("or.kernel", OR_KERNEL, new float[] {1.0f, 1.0f}, 2, 1)
             .fixed("or.bias", OR_BIAS, new float[] {-0.5f}, 1)
             .layer("x", "InputLayer", new int[] {2}, 0, 0L)
@@ -143,5 +161,34 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
         // no trainable weights before it: no gradient
         // x: @Input(shape = 2) -> (2)
         // an input: no gradient
+    }
+
+    @Override
+    protected void infer(int batch) {
+        Memory p = parameters();
+        Memory a = activations();
+        // x: @Input(shape = 2) -> (2)
+        // written by the runtime
+        // or: @Dense(units = 1, activation = HEAVISIDE, kernel = {1, 1}, bias = -0.5), x (2) -> (1)
+        backend.matmul(false, false, batch, 1, 2, a, batch * Inference.X, p, OR_KERNEL,
+                a, batch * Inference.OR_Z, false);
+        backend.biasActivation(OR_ACTIVATION, batch, 1, a, batch * Inference.OR_Z, p, OR_BIAS,
+                a, batch * Inference.OR);
+    }
+
+    /**
+     * The arena of {@code infer}, a prediction's forward pass: 3 values per sample, each tensor's
+     * offset per sample named as in the training arena. A tensor's memory is reused once no later
+     * layer reads it; aliases share their tensor's offset.
+     */
+    private static final class Inference {
+        static final int X = 0;
+
+        static final int OR_Z = 2;
+
+        static final int OR = 0;
+
+        private Inference() {
+        }
     }
 }

@@ -227,10 +227,28 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
      */
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 16L;
 
+    /**
+     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
+     * the loss's weights.
+     */
+    public static final long TRAINING_VALUES_PER_SAMPLE = 5672L;
+
+    /**
+     * Values allocated per sample of a prediction batch: the activations.
+     */
+    public static final long PREDICTION_VALUES_PER_SAMPLE = 1800L;
+
+    /**
+     * Values allocated when the model is created: the parameters and the trainable ones' gradients
+     * (compile adds the optimizer's state).
+     */
+    public static final long MODEL_VALUES = 678L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("ResidualBlock")
             .input("image", IMAGE, 6, 6, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
             .activationSize(2834)
+            .inference(1800, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
             .trainable("stem.kernel", STEM_KERNEL, Initializer.glorotUniform(2, 4), 1, 1, 2, 4)
             .trainable("stem.bias", STEM_BIAS, Initializer.zeros(), 4)
             .trainable("conv1.kernel", CONV1_KERNEL, Initializer.glorotUniform(36, 36), 3, 3, 4, 4)
@@ -493,5 +511,91 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         backend.columnSums(batch * 36, 4, d, batch * STEM_Z, g, STEM_BIAS);
         // image: @Input(shape = {6, 6, 2}) -> (6, 6, 2)
         // an input: no gradient
+    }
+
+    @Override
+    protected void infer(int batch) {
+        Memory p = parameters();
+        Memory a = activations();
+        // image: @Input(shape = {6, 6, 2}) -> (6, 6, 2)
+        // written by the runtime
+        // stem: @Conv2D(filters = 4, kernel = 1, activation = RELU), image (6, 6, 2) -> (6, 6, 4)
+        backend.conv2d(STEM_WINDOW, batch, a, batch * Inference.IMAGE, p, STEM_KERNEL,
+                a, batch * Inference.SCRATCH, a, batch * Inference.STEM_Z);
+        backend.biasActivation(STEM_ACTIVATION, batch * 36, 4, a, batch * Inference.STEM_Z,
+                p, STEM_BIAS, a, batch * Inference.STEM);
+        // conv1: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), stem (6, 6, 4) -> (6, 6, 4)
+        backend.conv2d(CONV1_WINDOW, batch, a, batch * Inference.STEM, p, CONV1_KERNEL,
+                a, batch * Inference.SCRATCH, a, batch * Inference.CONV1_Z);
+        // norm1: @BatchNormalization(), conv1 (6, 6, 4) -> (6, 6, 4)
+        backend.batchNorm(false, batch * 36, 4, 0.99, 0.001, a, batch * Inference.CONV1,
+                p, NORM1_GAMMA, p, NORM1_BETA, p, NORM1_MOVING_MEAN, p, NORM1_MOVING_VARIANCE,
+                null, 0, a, batch * Inference.NORM1);
+        // relu1: @Activation(RELU), norm1 (6, 6, 4) -> (6, 6, 4)
+        backend.biasActivation(RELU1_ACTIVATION, batch * 36, 4, a, batch * Inference.NORM1, null, 0,
+                a, batch * Inference.RELU1);
+        // conv2: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), relu1 (6, 6, 4) -> (6, 6, 4)
+        backend.conv2d(CONV2_WINDOW, batch, a, batch * Inference.RELU1, p, CONV2_KERNEL,
+                a, batch * Inference.SCRATCH, a, batch * Inference.CONV2_Z);
+        // norm2: @BatchNormalization(), conv2 (6, 6, 4) -> (6, 6, 4)
+        backend.batchNorm(false, batch * 36, 4, 0.99, 0.001, a, batch * Inference.CONV2,
+                p, NORM2_GAMMA, p, NORM2_BETA, p, NORM2_MOVING_MEAN, p, NORM2_MOVING_VARIANCE,
+                null, 0, a, batch * Inference.NORM2);
+        // residual: @Add(activation = RELU), norm2 (6, 6, 4), stem (6, 6, 4) -> (6, 6, 4)
+        backend.merge(MergeKind.SUM, 0, 1.0f, batch * 144, a, batch * Inference.NORM2,
+                a, batch * Inference.RESIDUAL_Z, null, 0);
+        backend.merge(MergeKind.SUM, 1, 1.0f, batch * 144, a, batch * Inference.STEM,
+                a, batch * Inference.RESIDUAL_Z, null, 0, RESIDUAL_ACTIVATION,
+                a, batch * Inference.RESIDUAL);
+        // pool: @GlobalAveragePooling2D(), residual (6, 6, 4) -> (4)
+        backend.pool2d(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * Inference.RESIDUAL,
+                a, batch * Inference.POOL);
+        // output: @Dense(units = 3, activation = SOFTMAX), pool (4) -> (3)
+        backend.matmul(false, false, batch, 3, 4, a, batch * Inference.POOL, p, OUTPUT_KERNEL,
+                a, batch * Inference.OUTPUT_Z, false);
+        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * Inference.OUTPUT_Z,
+                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+    }
+
+    /**
+     * The arena of {@code infer}, a prediction's forward pass: 1800 values per sample, each tensor's
+     * offset per sample named as in the training arena. A tensor's memory is reused once no later
+     * layer reads it; aliases share their tensor's offset.
+     */
+    private static final class Inference {
+        static final int IMAGE = 0;
+
+        static final int STEM_Z = 1368;
+
+        static final int STEM = 1512;
+
+        static final int CONV1_Z = 1368;
+
+        static final int CONV1 = CONV1_Z;
+
+        static final int NORM1 = 1656;
+
+        static final int RELU1 = 1368;
+
+        static final int CONV2_Z = 1656;
+
+        static final int CONV2 = CONV2_Z;
+
+        static final int NORM2 = 0;
+
+        static final int RESIDUAL_Z = 144;
+
+        static final int RESIDUAL = 0;
+
+        static final int POOL = 144;
+
+        static final int OUTPUT_Z = 0;
+
+        static final int OUTPUT = 3;
+
+        static final int SCRATCH = 72;
+
+        private Inference() {
+        }
     }
 }

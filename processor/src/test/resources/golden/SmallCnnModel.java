@@ -149,10 +149,28 @@ public final class SmallCnnModel extends Model implements SmallCnn {
      */
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 8L;
 
+    /**
+     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
+     * the loss's weights.
+     */
+    public static final long TRAINING_VALUES_PER_SAMPLE = 1280L;
+
+    /**
+     * Values allocated per sample of a prediction batch: the activations.
+     */
+    public static final long PREDICTION_VALUES_PER_SAMPLE = 480L;
+
+    /**
+     * Values allocated when the model is created: the parameters and the trainable ones' gradients
+     * (compile adds the optimizer's state).
+     */
+    public static final long MODEL_VALUES = 278L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("SmallCnn")
             .input("image", IMAGE, 8, 8, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
             .activationSize(638)
+            .inference(480, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
             .trainable("conv.kernel", CONV_KERNEL, Initializer.glorotUniform(18, 36), 3, 3, 2, 4)
             .trainable("conv.bias", CONV_BIAS, Initializer.zeros(), 4)
             .trainable("norm.gamma", NORM_GAMMA, Initializer.ones(), 4)
@@ -335,5 +353,65 @@ public final class SmallCnnModel extends Model implements SmallCnn {
         backend.columnSums(batch * 16, 4, d, batch * CONV_Z, g, CONV_BIAS);
         // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
         // an input: no gradient
+    }
+
+    @Override
+    protected void infer(int batch) {
+        Memory p = parameters();
+        Memory a = activations();
+        // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
+        // written by the runtime
+        // conv: @Conv2D(filters = 4, kernel = 3, strides = 2, padding = SAME), image (8, 8, 2) -> (4, 4, 4)
+        backend.conv2d(CONV_WINDOW, batch, a, batch * Inference.IMAGE, p, CONV_KERNEL,
+                a, batch * Inference.SCRATCH, a, batch * Inference.CONV_Z);
+        backend.biasActivation(CONV_ACTIVATION, batch * 16, 4, a, batch * Inference.CONV_Z,
+                p, CONV_BIAS, a, batch * Inference.CONV);
+        // norm: @BatchNormalization(), conv (4, 4, 4) -> (4, 4, 4)
+        backend.batchNorm(false, batch * 16, 4, 0.99, 0.001, a, batch * Inference.CONV,
+                p, NORM_GAMMA, p, NORM_BETA, p, NORM_MOVING_MEAN, p, NORM_MOVING_VARIANCE, null, 0,
+                a, batch * Inference.NORM);
+        // relu: @Activation(RELU), norm (4, 4, 4) -> (4, 4, 4)
+        backend.biasActivation(RELU_ACTIVATION, batch * 16, 4, a, batch * Inference.NORM, null, 0,
+                a, batch * Inference.RELU);
+        // pool: @MaxPooling2D(), relu (4, 4, 4) -> (2, 2, 4)
+        backend.pool2d(PoolingKind.MAX, POOL_WINDOW, batch, a, batch * Inference.RELU,
+                a, batch * Inference.POOL);
+        // flat: @Flatten(), pool (2, 2, 4) -> (16)
+        // the same values as pool, in the same memory: nothing to compute
+        // output: @Dense(units = 3, activation = SOFTMAX), flat (16) -> (3)
+        backend.matmul(false, false, batch, 3, 16, a, batch * Inference.FLAT, p, OUTPUT_KERNEL,
+                a, batch * Inference.OUTPUT_Z, false);
+        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * Inference.OUTPUT_Z,
+                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+    }
+
+    /**
+     * The arena of {@code infer}, a prediction's forward pass: 480 values per sample, each tensor's
+     * offset per sample named as in the training arena. A tensor's memory is reused once no later
+     * layer reads it; aliases share their tensor's offset.
+     */
+    private static final class Inference {
+        static final int IMAGE = 0;
+
+        static final int CONV_Z = 416;
+
+        static final int CONV = CONV_Z;
+
+        static final int NORM = 0;
+
+        static final int RELU = 64;
+
+        static final int POOL = 0;
+
+        static final int FLAT = POOL;
+
+        static final int OUTPUT_Z = 16;
+
+        static final int OUTPUT = 0;
+
+        static final int SCRATCH = 128;
+
+        private Inference() {
+        }
     }
 }

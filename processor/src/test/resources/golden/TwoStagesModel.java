@@ -206,10 +206,28 @@ public final class TwoStagesModel extends Model implements TwoStages {
      */
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 20L;
 
+    /**
+     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
+     * the loss's weights.
+     */
+    public static final long TRAINING_VALUES_PER_SAMPLE = 4740L;
+
+    /**
+     * Values allocated per sample of a prediction batch: the activations.
+     */
+    public static final long PREDICTION_VALUES_PER_SAMPLE = 1792L;
+
+    /**
+     * Values allocated when the model is created: the parameters and the trainable ones' gradients
+     * (compile adds the optimizer's state).
+     */
+    public static final long MODEL_VALUES = 698L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("TwoStages")
             .input("image", IMAGE, 8, 8, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
             .activationSize(2368)
+            .inference(1792, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
             .trainable("conv1_1_conv.kernel", CONV1_1_CONV_KERNEL, Initializer.glorotUniform(18, 36), 3, 3, 2, 4)
             .trainable("conv1_1_conv.bias", CONV1_1_CONV_BIAS, Initializer.zeros(), 4)
             .trainable("conv1_1_bn.gamma", CONV1_1_BN_GAMMA, Initializer.ones(), 4)
@@ -466,5 +484,85 @@ public final class TwoStagesModel extends Model implements TwoStages {
         backend.columnSums(batch * 64, 4, d, batch * CONV1_1_CONV_Z, g, CONV1_1_CONV_BIAS);
         // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
         // an input: no gradient
+    }
+
+    @Override
+    protected void infer(int batch) {
+        Memory p = parameters();
+        Memory a = activations();
+        // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
+        // written by the runtime
+        // conv1_1_conv: @Conv2D(filters = 4, kernel = 3, padding = SAME), image (8, 8, 2) -> (8, 8, 4)
+        backend.conv2d(CONV1_1_CONV_WINDOW, batch, a, batch * Inference.IMAGE,
+                p, CONV1_1_CONV_KERNEL, a, batch * Inference.SCRATCH,
+                a, batch * Inference.CONV1_1_CONV_Z);
+        backend.biasActivation(CONV1_1_CONV_ACTIVATION, batch * 64, 4,
+                a, batch * Inference.CONV1_1_CONV_Z, p, CONV1_1_CONV_BIAS,
+                a, batch * Inference.CONV1_1_CONV);
+        // conv1_1_bn: @BatchNormalization(), conv1_1_conv (8, 8, 4) -> (8, 8, 4)
+        backend.batchNorm(false, batch * 64, 4, 0.99, 0.001, a, batch * Inference.CONV1_1_CONV,
+                p, CONV1_1_BN_GAMMA, p, CONV1_1_BN_BETA, p, CONV1_1_BN_MOVING_MEAN,
+                p, CONV1_1_BN_MOVING_VARIANCE, null, 0, a, batch * Inference.CONV1_1_BN);
+        // conv1_1_relu: @Activation(RELU), conv1_1_bn (8, 8, 4) -> (8, 8, 4)
+        backend.biasActivation(CONV1_1_RELU_ACTIVATION, batch * 64, 4,
+                a, batch * Inference.CONV1_1_BN, null, 0, a, batch * Inference.CONV1_1_RELU);
+        // conv2_1_conv: @Conv2D(filters = 6, kernel = 3, strides = 2, padding = SAME), conv1_1_relu (8, 8, 4) -> (4, 4, 6)
+        backend.conv2d(CONV2_1_CONV_WINDOW, batch, a, batch * Inference.CONV1_1_RELU,
+                p, CONV2_1_CONV_KERNEL, a, batch * Inference.SCRATCH,
+                a, batch * Inference.CONV2_1_CONV_Z);
+        backend.biasActivation(CONV2_1_CONV_ACTIVATION, batch * 16, 6,
+                a, batch * Inference.CONV2_1_CONV_Z, p, CONV2_1_CONV_BIAS,
+                a, batch * Inference.CONV2_1_CONV);
+        // conv2_1_bn: @BatchNormalization(), conv2_1_conv (4, 4, 6) -> (4, 4, 6)
+        backend.batchNorm(false, batch * 16, 6, 0.99, 0.001, a, batch * Inference.CONV2_1_CONV,
+                p, CONV2_1_BN_GAMMA, p, CONV2_1_BN_BETA, p, CONV2_1_BN_MOVING_MEAN,
+                p, CONV2_1_BN_MOVING_VARIANCE, null, 0, a, batch * Inference.CONV2_1_BN);
+        // conv2_1_relu: @Activation(RELU), conv2_1_bn (4, 4, 6) -> (4, 4, 6)
+        backend.biasActivation(CONV2_1_RELU_ACTIVATION, batch * 16, 6,
+                a, batch * Inference.CONV2_1_BN, null, 0, a, batch * Inference.CONV2_1_RELU);
+        // pool: @GlobalAveragePooling2D(), conv2_1_relu (4, 4, 6) -> (6)
+        backend.pool2d(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * Inference.CONV2_1_RELU,
+                a, batch * Inference.POOL);
+        // output: @Dense(units = 3, activation = SOFTMAX), pool (6) -> (3)
+        backend.matmul(false, false, batch, 3, 6, a, batch * Inference.POOL, p, OUTPUT_KERNEL,
+                a, batch * Inference.OUTPUT_Z, false);
+        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * Inference.OUTPUT_Z,
+                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+    }
+
+    /**
+     * The arena of {@code infer}, a prediction's forward pass: 1792 values per sample, each tensor's
+     * offset per sample named as in the training arena. A tensor's memory is reused once no later
+     * layer reads it; aliases share their tensor's offset.
+     */
+    private static final class Inference {
+        static final int IMAGE = 0;
+
+        static final int CONV1_1_CONV_Z = 1280;
+
+        static final int CONV1_1_CONV = CONV1_1_CONV_Z;
+
+        static final int CONV1_1_BN = 1536;
+
+        static final int CONV1_1_RELU = 1280;
+
+        static final int CONV2_1_CONV_Z = 0;
+
+        static final int CONV2_1_CONV = CONV2_1_CONV_Z;
+
+        static final int CONV2_1_BN = 96;
+
+        static final int CONV2_1_RELU = 0;
+
+        static final int POOL = 96;
+
+        static final int OUTPUT_Z = 0;
+
+        static final int OUTPUT = 3;
+
+        static final int SCRATCH = 128;
+
+        private Inference() {
+        }
     }
 }

@@ -101,11 +101,29 @@ public final class WordsGruModel extends Model implements WordsGru {
      */
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 0L;
 
+    /**
+     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
+     * the loss's weights.
+     */
+    public static final long TRAINING_VALUES_PER_SAMPLE = 1072L;
+
+    /**
+     * Values allocated per sample of a prediction batch: the activations.
+     */
+    public static final long PREDICTION_VALUES_PER_SAMPLE = 528L;
+
+    /**
+     * Values allocated when the model is created: the parameters and the trainable ones' gradients
+     * (compile adds the optimizer's state).
+     */
+    public static final long MODEL_VALUES = 1262L;
+
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("WordsGru")
             .input("words", WORDS, 12)
             .inputIndices(50)
             .output("output", OUTPUT, Activation.Kind.SIGMOID, OUTPUT_Z, 1)
             .activationSize(535)
+            .inference(528, new int[] {Inference.WORDS}, new int[] {Inference.OUTPUT})
             .trainable("embed.embeddings", EMBED_EMBEDDINGS, Initializer.uniform(0.05), 50, 8)
             .trainable("gru.kernel", GRU_KERNEL, Initializer.glorotUniform(8, 15), 8, 15)
             .trainable("gru.recurrent_kernel", GRU_RECURRENT_KERNEL, Initializer.orthogonal(5, 15), 5, 15)
@@ -234,5 +252,46 @@ public final class WordsGruModel extends Model implements WordsGru {
                 g, EMBED_EMBEDDINGS);
         // words: @Input(shape = 12) -> (12)
         // an input: no gradient
+    }
+
+    @Override
+    protected void infer(int batch) {
+        Memory p = parameters();
+        Memory a = activations();
+        // words: @Input(shape = 12) -> (12)
+        // written by the runtime
+        // embed: @Embedding(inputDim = 50, outputDim = 8), words (12) -> (12, 8)
+        backend.embedding(batch * 12, 50, 8, a, batch * Inference.WORDS, p, EMBED_EMBEDDINGS,
+                a, batch * Inference.EMBED);
+        // gru: @GRU(units = 5), embed (12, 8) -> (5)
+        backend.recurrent(RecurrentCell.GRU, batch, 12, 8, 5, false, a, batch * Inference.EMBED,
+                p, GRU_KERNEL, a, batch * Inference.GRU_WORKSPACE, a, batch * Inference.GRU);
+        // output: @Dense(units = 1, activation = SIGMOID), gru (5) -> (1)
+        backend.matmul(false, false, batch, 1, 5, a, batch * Inference.GRU, p, OUTPUT_KERNEL,
+                a, batch * Inference.OUTPUT_Z, false);
+        backend.biasActivation(OUTPUT_ACTIVATION, batch, 1, a, batch * Inference.OUTPUT_Z,
+                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+    }
+
+    /**
+     * The arena of {@code infer}, a prediction's forward pass: 528 values per sample, each tensor's
+     * offset per sample named as in the training arena. A tensor's memory is reused once no later
+     * layer reads it; aliases share their tensor's offset.
+     */
+    private static final class Inference {
+        static final int WORDS = 0;
+
+        static final int EMBED = 12;
+
+        static final int GRU_WORKSPACE = 108;
+
+        static final int GRU = 0;
+
+        static final int OUTPUT_Z = 5;
+
+        static final int OUTPUT = 0;
+
+        private Inference() {
+        }
     }
 }

@@ -30,6 +30,17 @@ class PlanTest {
         assertEquals("output.z", plan.outputs().get(0).preActivation().name());
     }
 
+    /** Inference reuses a tensor's memory once no later op reads it; the output stays to the end. */
+    @Test
+    void mnistInferenceArenaReusesDeadTensors() {
+        NetworkPlan plan = PlanCapture.plan(Networks.mnistMlp());
+        assertEquals("image@0 hidden.z@784 hidden@0 dropout@512 output.z@0 output@10", plan.inference().offsets().entrySet()
+                .stream().map(e -> e.getKey() + "@" + e.getValue()).collect(Collectors.joining(" ")));
+        assertEquals(1296, plan.inference().activationSize());
+        assertEquals(1296, plan.predictionValuesPerSample());
+        assertEquals(2 * 2340 + 10 + 1, plan.trainingValuesPerSample());
+    }
+
     @Test
     void mnistParametersAreContiguousKernelBeforeBias() {
         NetworkPlan plan = PlanCapture.plan(Networks.mnistMlp());

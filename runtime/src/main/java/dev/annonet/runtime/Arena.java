@@ -6,13 +6,16 @@ import dev.annonet.runtime.backend.FreeMemory;
 import dev.annonet.runtime.backend.Memory;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * A model's per-batch memory: the activation arena, its gradient twin, the targets, the loss's
  * weights (one per output row), the host staging buffers a shuffled batch is gathered into
  * before one upload, and the backend's landing area for streamed batches where it has one.
- * Nothing is allocated until a call needs it: a prediction holds the activations alone, an
- * evaluation adds the targets and weights, training the gradient twin. Each part is sized for a
+ * Nothing is allocated until a call needs it: a prediction holds the activations alone, laid
+ * out as the layout's inference arena (tensors share memory once dead), an evaluation adds the
+ * targets and weights, training the gradient twin; both run in the training arena's layout. The
+ * last {@link #reserve} says which layout the loads and reads that follow use. Each part is sized for a
  * batch capacity and reallocated only when a larger batch arrives, never during a step; before it
  * allocates, the arena checks that the memory is there ({@link ResourceExhaustedException} says
  * what would fit otherwise) and that no buffer passes the backend's {@link Backend#maxValues()}.
@@ -32,11 +35,14 @@ final class Arena {
     private final Backend backend;
     private final String network;
     private final int activationsPerSample;
+    private final int inferencePerSample;
     /** Each input's per-sample offset and size; a streamed or resident batch has one input (index 0). */
-    private final int[] inputOffsets;
+    private final int[] trainingInputOffsets;
+    private final int[] inferenceInputOffsets;
     private final int[] inputSizes;
     private final int largestInput;
-    private final int[] outputOffsets;
+    private final int[] trainingOutputOffsets;
+    private final int[] inferenceOutputOffsets;
     private final int[] outputSizes;
     /** Values of every output per sample: no output's targets need more. */
     private final int outputsSize;
@@ -45,8 +51,10 @@ final class Arena {
     /** Values per sample of a streamed batch's landing area: the first input, the targets, the weights. */
     private final int landingPerSample;
 
-    /** The batch each part holds room for: activations, targets (with weights and landing), gradients. */
-    private int activationCapacity;
+    /** The offsets of the layout the last reserve asked for. */
+    private int[] inputOffsets;
+    private int[] outputOffsets;
+    /** The batch each part holds room for: targets (with weights and landing), gradients; the activations hold values. */
     private int targetCapacity;
     private int gradientCapacity;
     private Memory activations;
@@ -63,10 +71,15 @@ final class Arena {
         this.backend = backend;
         this.network = layout.name();
         this.activationsPerSample = layout.activationSize();
-        this.inputOffsets = layout.inputs().stream().mapToInt(NetworkLayout.Port::offset).toArray();
+        this.inferencePerSample = layout.inferenceActivationSize();
+        this.trainingInputOffsets = layout.inputs().stream().mapToInt(NetworkLayout.Port::offset).toArray();
+        this.inferenceInputOffsets = IntStream.range(0, layout.inputs().size()).map(layout::inferenceInputOffset).toArray();
         this.inputSizes = layout.inputs().stream().mapToInt(NetworkLayout.Port::size).toArray();
         this.largestInput = Arrays.stream(inputSizes).max().orElseThrow();
-        this.outputOffsets = layout.outputs().stream().mapToInt(NetworkLayout.Port::offset).toArray();
+        this.trainingOutputOffsets = layout.outputs().stream().mapToInt(NetworkLayout.Port::offset).toArray();
+        this.inferenceOutputOffsets = IntStream.range(0, layout.outputs().size()).map(layout::inferenceOutputOffset).toArray();
+        this.inputOffsets = trainingInputOffsets;
+        this.outputOffsets = trainingOutputOffsets;
         this.outputSizes = layout.outputs().stream().mapToInt(NetworkLayout.Port::size).toArray();
         this.outputsSize = Arrays.stream(outputSizes).sum();
         int[] outputShape = layout.output().shape();
@@ -92,17 +105,21 @@ final class Arena {
 
     /** Makes room for batches of {@code batch} samples for {@code use}, freeing the memory it outgrows. */
     void reserve(int batch, Use use) {
+        inputOffsets = use == Use.PREDICT ? inferenceInputOffsets : trainingInputOffsets;
+        outputOffsets = use == Use.PREDICT ? inferenceOutputOffsets : trainingOutputOffsets;
         if (batch <= capacity(use)) {
             return;
         }
         if (batch > largestBatch(use)) {
             throw exhausted(batch, use, largestBatch(use));
         }
-        if (activationCapacity < batch) {
+        long activationValues = (long) activationsPer(use) * batch;
+        if (size(activations) < activationValues) {
             release(activations);
-            activations = backend.allocate(activationsPerSample * batch);
+            activations = backend.allocate((int) activationValues);
+        }
+        if (inputStaging.length < largestInput * batch) {
             inputStaging = new float[largestInput * batch];
-            activationCapacity = batch;
         }
         if (use != Use.PREDICT && targetCapacity < batch) {
             release(targets);
@@ -127,11 +144,17 @@ final class Arena {
 
     /** The batch the parts of {@code use} all hold room for. */
     private int capacity(Use use) {
+        int activationCapacity = (int) (size(activations) / activationsPer(use));
         return switch (use) {
             case PREDICT -> activationCapacity;
             case EVALUATE -> Math.min(activationCapacity, targetCapacity);
             case TRAIN -> Math.min(activationCapacity, Math.min(targetCapacity, gradientCapacity));
         };
+    }
+
+    /** Activation values per sample of the layout {@code use} runs in. */
+    private int activationsPer(Use use) {
+        return use == Use.PREDICT ? inferencePerSample : activationsPerSample;
     }
 
     /**
@@ -142,36 +165,61 @@ final class Arena {
     private int largestBatch(Use use) {
         long perSample = perSampleBytes(use);
         long free = backend.freeMemory().bytes() + heldBytes(use);
-        long bySize = backend.maxValues() / Math.max(activationsPerSample, use == Use.PREDICT ? 1 : landingPerSample);
+        long bySize = backend.maxValues() / Math.max(activationsPer(use), use == Use.PREDICT ? 1 : landingPerSample);
         return (int) Math.min(Math.min(free / perSample, bySize), Integer.MAX_VALUE);
     }
 
     private long perSampleBytes(Use use) {
-        long values = activationsPerSample;
+        return valuesPerSample(activationsPer(use), activationsPerSample, outputsSize, outputRows, use) * backend.bytesPerValue();
+    }
+
+    /**
+     * Values the arena allocates per sample of a batch for {@code use}: what the generated
+     * model's {@code TRAINING_VALUES_PER_SAMPLE} and {@code PREDICTION_VALUES_PER_SAMPLE} count.
+     */
+    static long valuesPerSample(NetworkLayout layout, Use use) {
+        int[] shape = layout.output().shape();
+        return valuesPerSample(use == Use.PREDICT ? layout.inferenceActivationSize() : layout.activationSize(),
+                layout.activationSize(), layout.outputs().stream().mapToInt(NetworkLayout.Port::size).sum(),
+                layout.output().size() / shape[shape.length - 1], use);
+    }
+
+    /** {@code activations}: of the layout {@code use} runs in; {@code gradients}: the training arena's. */
+    private static long valuesPerSample(int activations, int gradients, int outputs, int rows, Use use) {
+        long values = activations;
         if (use != Use.PREDICT) {
-            values += outputsSize + outputRows;
+            values += outputs + rows;
         }
         if (use == Use.TRAIN) {
-            values += activationsPerSample;
+            values += gradients;
         }
-        return values * backend.bytesPerValue();
+        return values;
     }
 
     private long heldBytes(Use use) {
-        long values = (long) activationsPerSample * activationCapacity;
+        return heldValues(use) * backend.bytesPerValue();
+    }
+
+    /** Values of the backend's memory the parts of {@code use} hold now. */
+    long heldValues(Use use) {
+        long values = size(activations);
         if (use != Use.PREDICT) {
-            values += (long) (outputsSize + outputRows) * targetCapacity;
+            values += size(targets) + size(weights);
         }
         if (use == Use.TRAIN) {
-            values += (long) activationsPerSample * gradientCapacity;
+            values += size(activationGradients);
         }
-        return values * backend.bytesPerValue();
+        return values;
+    }
+
+    private static long size(Memory memory) {
+        return memory == null ? 0 : memory.size();
     }
 
     private ResourceExhaustedException exhausted(int batch, Use use, int largest) {
         long needed = perSampleBytes(use) * batch;
         FreeMemory free = backend.freeMemory();
-        long bufferValues = (long) activationsPerSample * batch;
+        long bufferValues = (long) activationsPer(use) * batch;
         String why = bufferValues > backend.maxValues()
                 ? String.format(Locale.ROOT, "its activations (%,d values) pass the %,d values one buffer of the %s backend holds",
                         bufferValues, backend.maxValues(), backend.name())

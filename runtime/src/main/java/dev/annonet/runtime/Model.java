@@ -413,7 +413,7 @@ public abstract class Model implements AutoCloseable {
             for (int i = 0; i < x.length; i++) {
                 arena.loadInputs(i, x[i].values(), null, from, batch);
             }
-            forward(batch, false);
+            infer(batch);
             for (int o = 0; o < outputs.length; o++) {
                 arena.readOutputs(o, batch, outputs[o], from * ports.get(o).size());
             }
@@ -532,7 +532,7 @@ public abstract class Model implements AutoCloseable {
                 data.read(indices, batch, inputs, targets);
                 StreamedBatches.checkInputs(data, indices, inputs, batch, input.size(), layout.inputIndexLimit());
                 arena.loadInputs(0, inputs, null, 0, batch);
-                forward(batch, false);
+                infer(batch);
                 arena.readOutputs(0, batch, outputs, from * outputSize);
             }
             return Tensor.of(outputs, outputShape(samples));
@@ -635,6 +635,16 @@ public abstract class Model implements AutoCloseable {
 
     /** Forward pass over {@code batch} samples whose input is already in the activation arena. */
     protected abstract void forward(int batch, boolean training);
+
+    /**
+     * A prediction's forward pass over {@code batch} samples whose input is already in the
+     * activation arena, laid out as the layout's inference arena: generated models reuse the
+     * memory of tensors no later layer reads. By default, {@code forward} without training, for a
+     * layout that declares no inference arena.
+     */
+    protected void infer(int batch) {
+        forward(batch, false);
+    }
 
     /**
      * Backward pass. The loss has written d(loss)/d(output) into {@link #activationGradients()} at
@@ -744,7 +754,7 @@ public abstract class Model implements AutoCloseable {
         DataChecks.requireFinite(input.name(), sample, sample.length);
         arena.reserve(1, Arena.Use.PREDICT);
         arena.loadInputs(0, sample, null, 0, 1);
-        forward(1, false);
+        infer(1);
         float[] output = new float[layout.output().size()];
         arena.readOutputs(0, 1, output, 0);
         return output;
@@ -904,6 +914,10 @@ public abstract class Model implements AutoCloseable {
     /** The trainer of the last compile, or null. */
     Trainer trainer() {
         return trainer;
+    }
+
+    Arena arena() {
+        return arena;
     }
 
     /** Called once a step's backward pass is done. */

@@ -61,6 +61,9 @@ public final class NetworkLayout {
     private final List<Activation.Kind> outputActivations;
     private final List<Integer> outputPreActivationOffsets;
     private final int activationSize;
+    private final int inferenceActivationSize;
+    private final int[] inferenceInputOffsets;
+    private final int[] inferenceOutputOffsets;
     private final List<Parameter> parameters;
     private final int trainableSize;
     private final int parameterSize;
@@ -78,6 +81,20 @@ public final class NetworkLayout {
         this.outputActivations = List.copyOf(b.outputActivations);
         this.outputPreActivationOffsets = List.copyOf(b.outputPreActivationOffsets);
         this.activationSize = b.activationSize;
+        if (b.inferenceInputOffsets == null) {
+            this.inferenceActivationSize = activationSize;
+            this.inferenceInputOffsets = inputs.stream().mapToInt(Port::offset).toArray();
+            this.inferenceOutputOffsets = outputs.stream().mapToInt(Port::offset).toArray();
+        } else {
+            if (b.inferenceInputOffsets.length != inputs.size() || b.inferenceOutputOffsets.length != outputs.size()) {
+                throw new IllegalStateException(name + ": inference offsets for " + b.inferenceInputOffsets.length
+                        + " inputs and " + b.inferenceOutputOffsets.length + " outputs, but it has " + inputs.size()
+                        + " and " + outputs.size());
+            }
+            this.inferenceActivationSize = b.inferenceActivationSize;
+            this.inferenceInputOffsets = b.inferenceInputOffsets;
+            this.inferenceOutputOffsets = b.inferenceOutputOffsets;
+        }
         this.parameters = List.copyOf(b.parameters);
         this.layers = List.copyOf(b.layers);
         this.cudaKernels = b.cudaKernels;
@@ -182,6 +199,25 @@ public final class NetworkLayout {
         return activationSize;
     }
 
+    /**
+     * Values per sample in the arena of a prediction ({@code Model.infer}), where tensors share
+     * memory once no later layer reads them; the training arena's size when the network has no
+     * arena of its own for inference.
+     */
+    public int inferenceActivationSize() {
+        return inferenceActivationSize;
+    }
+
+    /** Per-sample offset of input {@code i} in the inference arena. */
+    public int inferenceInputOffset(int i) {
+        return inferenceInputOffsets[i];
+    }
+
+    /** Per-sample offset of output {@code o} in the inference arena. */
+    public int inferenceOutputOffset(int o) {
+        return inferenceOutputOffsets[o];
+    }
+
     public List<Parameter> parameters() {
         return parameters;
     }
@@ -226,6 +262,9 @@ public final class NetworkLayout {
         private final List<Activation.Kind> outputActivations = new ArrayList<>();
         private final List<Integer> outputPreActivationOffsets = new ArrayList<>();
         private int activationSize;
+        private int inferenceActivationSize;
+        private int[] inferenceInputOffsets;
+        private int[] inferenceOutputOffsets;
         private final List<Parameter> parameters = new ArrayList<>();
         private final List<LayerRow> layers = new ArrayList<>();
         private Supplier<?> cudaKernels;
@@ -263,6 +302,18 @@ public final class NetworkLayout {
 
         public Builder activationSize(int valuesPerSample) {
             this.activationSize = valuesPerSample;
+            return this;
+        }
+
+        /**
+         * The arena of a prediction: {@code valuesPerSample} values per sample, the inputs' and
+         * outputs' offsets in it (in the order they were added). Without it, a prediction runs
+         * {@code forward} in the training arena.
+         */
+        public Builder inference(int valuesPerSample, int[] inputOffsets, int[] outputOffsets) {
+            this.inferenceActivationSize = valuesPerSample;
+            this.inferenceInputOffsets = inputOffsets.clone();
+            this.inferenceOutputOffsets = outputOffsets.clone();
             return this;
         }
 

@@ -55,6 +55,9 @@ final class Summary {
         text.append(String.format(Locale.ROOT, "Total params: %,d\n", total));
         text.append(String.format(Locale.ROOT, "Trainable params: %,d\n", trainable));
         text.append(String.format(Locale.ROOT, "Non-trainable params: %,d\n", total - trainable));
+        text.append(String.format(Locale.ROOT, "Batch memory per sample: %s for training, %s for prediction (float32)\n",
+                ResourceExhaustedException.bytes(Arena.valuesPerSample(layout, Arena.Use.TRAIN) * Float.BYTES),
+                ResourceExhaustedException.bytes(Arena.valuesPerSample(layout, Arena.Use.PREDICT) * Float.BYTES)));
         text.append("_".repeat(lineWidth)).append('\n');
         return text.toString();
     }

@@ -47,6 +47,14 @@ public final class ModelInternals {
         return values;
     }
 
+    /**
+     * Values of the backend's memory the model holds: its parameters and their gradients, and its
+     * batch memory (activations, their gradients, targets and weights); not the optimizer's state.
+     */
+    public static long allocatedValues(Model model) {
+        return model.parameters().size() + model.gradients().size() + model.arena().heldValues(Arena.Use.TRAIN);
+    }
+
     /** The dropout seed of the layer at {@code layerIndex}, declaration order. */
     public static long dropoutSeed(Model model, int layerIndex) {
         return model.dropoutSeed(layerIndex);
@@ -62,6 +70,7 @@ public final class ModelInternals {
             throw new IllegalStateException(model.name() + " is not compiled");
         }
         Tally tally = trainer.newTally();
+        model.arena().reserve(x.samples(), Arena.Use.TRAIN); // as fit does before its first step; no batch is larger
         return (from, batch) -> trainer.trainBatch(x, y, order, from, batch, tally);
     }
 }

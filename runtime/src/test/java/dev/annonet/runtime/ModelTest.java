@@ -37,6 +37,7 @@ class ModelTest {
                     Total params: 407,050
                     Trainable params: 407,050
                     Non-trainable params: 0
+                    Batch memory per sample: 18.8 KB for training, 9.4 KB for prediction (float32)
                     _________________________________________________________________
                     """, model.summaryText());
             assertEquals(407_050, model.parameterCount());
@@ -65,7 +66,8 @@ class ModelTest {
         try (HandScheduledDense perceptron = orPerceptron()) {
             String summary = perceptron.summaryText();
             assertTrue(summary.contains("\n out (Dense)                 (None, 1)                 3\n"), summary);
-            assertTrue(summary.endsWith("Total params: 3\nTrainable params: 0\nNon-trainable params: 3\n" + "_".repeat(65) + "\n"), summary);
+            assertTrue(summary.endsWith("Total params: 3\nTrainable params: 0\nNon-trainable params: 3\n"
+                    + "Batch memory per sample: 40 B for training, 16 B for prediction (float32)\n" + "_".repeat(65) + "\n"), summary);
             assertEquals(3, perceptron.parameterCount());
             assertEquals(0, perceptron.trainableParameterCount());
             assertEquals(3, perceptron.nonTrainableParameterCount());
@@ -106,6 +108,7 @@ class ModelTest {
                 "Total params: 0",
                 "Trainable params: 0",
                 "Non-trainable params: 0",
+                "Batch memory per sample: 116 B for training, 48 B for prediction (float32)",
                 "_".repeat(98),
                 ""), Summary.text(residual));
     }

@@ -1,7 +1,9 @@
 package dev.annonet.processor.plan;
 
 import dev.annonet.dsl.Activation;
+import dev.annonet.processor.check.Shape;
 import java.util.List;
+import java.util.Map;
 import javax.lang.model.element.TypeElement;
 
 /**
@@ -22,10 +24,40 @@ public record NetworkPlan(
         List<WindowPlan> windows,
         List<LayerEntry> layers,
         List<Block> forward,
-        List<Block> backward) {
+        List<Block> backward,
+        Inference inference) {
 
     /** The tensor of the scratch that holds nothing between kernel calls, which every layer that needs such scratch shares. */
     public static final String SHARED_SCRATCH = "scratch";
+
+    /**
+     * Values the runtime allocates per sample of a training batch: the activations and their
+     * gradients, the targets (at most every output's values) and the loss's weights (one per row of
+     * the first output).
+     */
+    public long trainingValuesPerSample() {
+        long targets = outputs.stream().mapToLong(output -> output.port().shape().size()).sum();
+        Shape first = outputs.get(0).port().shape();
+        return 2L * activationSize + targets + first.size() / first.last();
+    }
+
+    /** Values the runtime allocates per sample of a prediction batch: the inference arena. */
+    public long predictionValuesPerSample() {
+        return inference.activationSize();
+    }
+
+    /** Values the runtime allocates when a model is created: the parameters and the trainable ones' gradients. */
+    public long modelValues() {
+        return parameters.stream().mapToLong(p -> (p.trainable() ? 2L : 1L) * p.shape().size()).sum();
+    }
+
+    /**
+     * The arena of a prediction: {@code activationSize} values per sample, and the per-sample offset
+     * of each tensor the inference pass (forward without training) names, by name, in the order of
+     * {@link #tensors()}; tensors share memory once no later op reads them.
+     */
+    public record Inference(int activationSize, Map<String, Integer> offsets) {
+    }
 
     /** An input: {@code indexLimit} is 0, or the Embedding table size when it feeds an Embedding (its values are then indices). */
     public record InputPort(Port port, int indexLimit) {

@@ -5,8 +5,10 @@ import dev.annonet.processor.check.CheckedLayer;
 import dev.annonet.processor.check.CheckedNetwork;
 import dev.annonet.processor.kinds.ResolvedLayer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Lowers a checked network to its {@link NetworkPlan}. */
@@ -39,7 +41,25 @@ public final class Planner {
                 scheduler.windows(),
                 network.layers().stream().map(Planner::entry).toList(),
                 forward,
-                backward);
+                backward,
+                inference(forward, network, memory));
+    }
+
+    /** The inference arena: liveness over the inference pass, the inputs written before it and the outputs read after. */
+    private static NetworkPlan.Inference inference(List<Block> forward, CheckedNetwork network, MemoryLayout memory) {
+        Set<ArenaTensor> inputs = new LinkedHashSet<>();
+        network.inputs().forEach(input -> inputs.add(MemoryLayout.owner(memory.output(input))));
+        Set<ArenaTensor> outputs = new LinkedHashSet<>();
+        network.outputs().forEach(output -> outputs.add(MemoryLayout.owner(memory.output(output))));
+        InferenceLayout layout = new InferenceLayout(InferenceLayout.inferencePass(forward), inputs, outputs);
+        Map<String, Integer> offsets = new LinkedHashMap<>();
+        for (ArenaTensor tensor : memory.tensors()) {
+            Integer offset = layout.offset(tensor);
+            if (offset != null) {
+                offsets.put(tensor.name(), offset);
+            }
+        }
+        return new NetworkPlan.Inference(layout.size(), offsets);
     }
 
     /** Inputs before the layers that take them, found from the outputs (every layer leads to one). */

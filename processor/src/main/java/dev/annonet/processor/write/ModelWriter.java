@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -51,10 +52,13 @@ public final class ModelWriter {
     private static final String PARAMETER_COUNT = "PARAMETER_COUNT";
     private static final String TRAINABLE_PARAMETER_COUNT = "TRAINABLE_PARAMETER_COUNT";
     private static final String NON_TRAINABLE_PARAMETER_COUNT = "NON_TRAINABLE_PARAMETER_COUNT";
+    private static final String TRAINING_VALUES_PER_SAMPLE = "TRAINING_VALUES_PER_SAMPLE";
+    private static final String PREDICTION_VALUES_PER_SAMPLE = "PREDICTION_VALUES_PER_SAMPLE";
+    private static final String MODEL_VALUES = "MODEL_VALUES";
 
     private final NetworkPlan plan;
     private final ConstantNames names = new ConstantNames(LAYOUT, PARAMETER_COUNT, TRAINABLE_PARAMETER_COUNT,
-            NON_TRAINABLE_PARAMETER_COUNT);
+            NON_TRAINABLE_PARAMETER_COUNT, TRAINING_VALUES_PER_SAMPLE, PREDICTION_VALUES_PER_SAMPLE, MODEL_VALUES);
     private final ClassName model;
     private final Map<String, LayerEntry> layersByName;
 
@@ -96,6 +100,7 @@ public final class ModelWriter {
         plan.dropouts().forEach(dropout -> type.addField(dropoutRate(dropout)));
         plan.windows().forEach(window -> type.addField(ImageCalls.constant(window, names.of(window.name()))));
         parameterCounts(type);
+        memoryCounts(type);
         layout(type);
         layersWithWeights().forEach(layer -> type.addField(layerView(layer)));
         type.addMethod(constructor());
@@ -114,10 +119,41 @@ public final class ModelWriter {
         } else {
             new PortMethods(plan, model).addTo(type);
         }
-        Schedule schedule = new Schedule(names);
-        schedule.forward(plan.forward()).forEach(type::addMethod);
-        schedule.backward(plan.backward()).forEach(type::addMethod);
+        Schedule.forward(names, plan.forward()).forEach(type::addMethod);
+        Schedule.backward(names, plan.backward()).forEach(type::addMethod);
+        Schedule.infer(names, plan.forward()).forEach(type::addMethod);
+        type.addType(inferenceOffsets());
         return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
+    }
+
+    /**
+     * The nested class of the inference arena's offsets, named as the training arena's: each
+     * tensor the inference pass names, where tensors share memory once no later op reads them.
+     */
+    private TypeSpec inferenceOffsets() {
+        TypeSpec.Builder inference = TypeSpec.classBuilder(Schedule.INFERENCE)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The arena of {@code infer}, a prediction's forward pass: $L values per sample, each tensor's\n"
+                        + "offset per sample named as in the training arena. A tensor's memory is reused once no later\n"
+                        + "layer reads it; aliases share their tensor's offset.\n", plan.inference().activationSize());
+        Map<String, Integer> offsets = plan.inference().offsets();
+        for (ArenaTensor tensor : plan.tensors()) {
+            if (offsets.containsKey(tensor.name())) {
+                FieldSpec.Builder field = FieldSpec.builder(TypeName.INT, names.of(tensor.name()), Modifier.STATIC,
+                        Modifier.FINAL);
+                inference.addField(tensor.aliasOf() == null
+                        ? field.initializer("$L", offsets.get(tensor.name())).build()
+                        : field.initializer("$N", names.of(tensor.aliasOf().name())).build());
+            }
+        }
+        return inference.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build()).build();
+    }
+
+    /** {@code new int[] {Inference.IMAGE}}: the ports' offsets in the inference arena. */
+    private CodeBlock inferenceOffsets(Stream<Port> ports) {
+        return CodeBlock.of("new int[] {$L}", ports
+                .map(port -> CodeBlock.of("$L.$N", Schedule.INFERENCE, names.of(port.tensor().name())))
+                .collect(CodeBlock.joining(", ")));
     }
 
     private FieldSpec tensorOffset(ArenaTensor tensor) {
@@ -152,6 +188,19 @@ public final class ModelWriter {
                 trainable));
         type.addField(count(NON_TRAINABLE_PARAMETER_COUNT,
                 "Fixed parameters and moving statistics, as {@link #nonTrainableParameterCount()} counts them.", all - trainable));
+    }
+
+    /**
+     * What the runtime allocates, in values (4 bytes each on the cpu and cuda backends), so that a
+     * network's memory is known before it is created; {@code summary()} prints the same per sample.
+     */
+    private void memoryCounts(TypeSpec.Builder type) {
+        type.addField(count(TRAINING_VALUES_PER_SAMPLE, "Values allocated per sample of a training batch: the activations,"
+                + " their gradients, the targets and\nthe loss's weights.", plan.trainingValuesPerSample()));
+        type.addField(count(PREDICTION_VALUES_PER_SAMPLE, "Values allocated per sample of a prediction batch: the activations.",
+                plan.predictionValuesPerSample()));
+        type.addField(count(MODEL_VALUES, "Values allocated when the model is created: the parameters and the trainable ones'"
+                + " gradients\n(compile adds the optimizer's state).", plan.modelValues()));
     }
 
     private static FieldSpec count(String name, String javadoc, long value) {
@@ -210,6 +259,9 @@ public final class ModelWriter {
                     KIND, output.activation(), names.of(output.preActivation().name()), dims(output.port().shape()));
         }
         head.add("\n.activationSize($L)", plan.activationSize());
+        head.add("\n.inference($L, $L,$W$L)", plan.inference().activationSize(),
+                inferenceOffsets(plan.inputs().stream().map(NetworkPlan.InputPort::port)),
+                inferenceOffsets(plan.outputs().stream().map(NetworkPlan.OutputPort::port)));
         List<CodeBlock> rows = new ArrayList<>();
         for (ParameterSlot parameter : plan.parameters()) {
             rows.add(parameterRow(parameter));

@@ -17,7 +17,11 @@ import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
 
-/** Writes {@code forward} and {@code backward}: one straight line of backend calls per plan block. */
+/**
+ * Writes {@code forward}, {@code backward} and {@code infer}: one straight line of backend calls
+ * per plan block. {@code infer} is forward without training, over the inference arena: its
+ * activation offsets are those of the nested class {@value #INFERENCE}.
+ */
 final class Schedule {
     /** A buffer as a pass sees it: the local that holds it and the Model method that returns it. */
     private record Buffer(String local, String getter) {
@@ -31,50 +35,63 @@ final class Schedule {
 
     private static final ClassName MERGE_KIND = ClassName.get("dev.annonet.runtime.backend", "MergeKind");
 
-    private final ConstantNames names;
+    /** The generated class that holds the inference arena's offsets. */
+    static final String INFERENCE = "Inference";
 
-    Schedule(ConstantNames names) {
+    private final ConstantNames names;
+    /** Whether this writes {@code infer}: training branches take their inference side, activations the inference offsets. */
+    private final boolean inference;
+
+    private Schedule(ConstantNames names, boolean inference) {
         this.names = names;
+        this.inference = inference;
     }
 
     /** {@code forward}, and the parts it calls when the network is large ({@link MethodParts}). */
-    List<MethodSpec> forward(List<Block> blocks) {
-        return pass("forward", "training", blocks);
+    static List<MethodSpec> forward(ConstantNames names, List<Block> blocks) {
+        return new Schedule(names, false).pass("forward", "training", blocks);
     }
 
-    List<MethodSpec> backward(List<Block> blocks) {
-        return pass("backward", "outputGradientFused", blocks);
+    static List<MethodSpec> backward(ConstantNames names, List<Block> blocks) {
+        return new Schedule(names, false).pass("backward", "outputGradientFused", blocks);
+    }
+
+    /** {@code infer}: the forward blocks without training, over the inference arena. */
+    static List<MethodSpec> infer(ConstantNames names, List<Block> forward) {
+        return new Schedule(names, true).pass("infer", null, forward);
     }
 
     /** One plan block's code and the buffers its calls use. */
     private record BlockCode(CodeBlock comment, CodeBlock calls, Set<Space> used) {
     }
 
+    /** The pass {@code name}, with the parameters {@code batch} and {@code flag} (none when null). */
     private List<MethodSpec> pass(String name, String flag, List<Block> blocks) {
         List<BlockCode> code = blocks.stream().map(this::code).toList();
         List<List<BlockCode>> parts = MethodParts.split(code, block -> block.calls().toString().length(),
                 MethodParts.PASS_TEXT);
-        MethodSpec.Builder pass = MethodSpec.methodBuilder(name)
+        MethodSpec.Builder pass = parameters(MethodSpec.methodBuilder(name)
                 .addAnnotation(Override.class)
-                .addModifiers(Modifier.PROTECTED)
-                .addParameter(int.class, "batch")
-                .addParameter(boolean.class, flag);
+                .addModifiers(Modifier.PROTECTED), flag);
         if (parts.size() == 1) {
             return List.of(body(pass, code).build());
         }
         List<MethodSpec> partMethods = new ArrayList<>();
         for (int index = 0; index < parts.size(); index++) {
             String part = name + "Part" + (index + 1);
-            pass.addStatement("$L(batch, $L)", part, flag);
-            partMethods.add(body(MethodSpec.methodBuilder(part)
-                    .addModifiers(Modifier.PRIVATE)
-                    .addParameter(int.class, "batch")
-                    .addParameter(boolean.class, flag), parts.get(index)).build());
+            pass.addStatement(flag == null ? CodeBlock.of("$L(batch)", part) : CodeBlock.of("$L(batch, $L)", part, flag));
+            partMethods.add(body(parameters(MethodSpec.methodBuilder(part).addModifiers(Modifier.PRIVATE), flag),
+                    parts.get(index)).build());
         }
         List<MethodSpec> methods = new ArrayList<>();
         methods.add(pass.addJavadoc("In $L parts, each small enough for HotSpot to compile.\n", parts.size()).build());
         methods.addAll(partMethods);
         return methods;
+    }
+
+    private static MethodSpec.Builder parameters(MethodSpec.Builder method, String flag) {
+        method.addParameter(int.class, "batch");
+        return flag == null ? method : method.addParameter(boolean.class, flag);
     }
 
     /** {@code method} with the locals its blocks use, then their code. */
@@ -100,6 +117,11 @@ final class Schedule {
     }
 
     private CodeBlock statement(Op op, Set<Space> used) {
+        if (op instanceof Op.Branch branch && inference) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            branch.otherwise().forEach(inner -> code.add(statement(inner, used)));
+            return code.build();
+        }
         if (op instanceof Op.Branch branch) {
             CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("if ($L)", condition(branch.condition()));
             branch.then().forEach(inner -> code.add(statement(inner, used)));
@@ -207,6 +229,9 @@ final class Schedule {
     private CodeBlock operand(Operand operand, Set<Space> used) {
         used.add(operand.space());
         String offset = names.of(operand.region().name());
+        if (inference && operand.space() == Space.ACTIVATIONS) {
+            return CodeBlock.of("$L, batch * $L.$N", local(operand.space()), INFERENCE, offset);
+        }
         return operand.space().perSample()
                 ? CodeBlock.of("$L, batch * $N", local(operand.space()), offset)
                 : CodeBlock.of("$L, $N", local(operand.space()), offset);
