@@ -8,7 +8,7 @@ mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFi
 classpath="target/test-classes:target/classes:$(cat target/fuzz-classpath.txt)"
 resources=src/test/resources
 for target in dev.annonet.runtime.data.IdxFuzzTest#anyFile dev.annonet.runtime.data.IdxFuzzTest#gzippedContent \
-        dev.annonet.runtime.io.SafeTensorsFuzzTest#anyFile; do
+        dev.annonet.runtime.io.SafeTensorsFuzzTest#anyFile dev.annonet.runtime.io.KerasH5FuzzTest#anyFile; do
     class=${target%#*}
     method=${target#*#}
     found=.cifuzz-corpus/$class/$method

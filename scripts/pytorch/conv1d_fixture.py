@@ -87,11 +87,17 @@ def case_tensors(name, length, channels, filters, kernel, strides, dilation, pad
     return {name + "." + key: value for key, value in tensors.items()}, before
 
 
-def main():
+def output_dir():
+    """The folder given on the command line, or the runtime's kernel-test resources; made if missing."""
     out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(__file__), "..", "..", "runtime", "src", "test", "resources", "dev", "annonet", "runtime",
         "backend")
     os.makedirs(out_dir, exist_ok=True)
+    return out_dir
+
+
+def main():
+    out_dir = output_dir()
     generator = torch.Generator().manual_seed(20261207)
     tensors = {}
     metadata = {

@@ -95,9 +95,11 @@ class Weights:
         self.add(name + ".kernel", inputs, units, low=-0.5, high=0.5)
         self.add(name + ".bias", units, low=-0.1, high=0.1)
 
-    def norm(self, name, channels):
-        self.add(name + ".gamma", channels, low=0.5, high=1.5)
-        self.add(name + ".beta", channels, low=-0.2, high=0.2)
+    def norm(self, name, channels, scale=True, center=True):
+        if scale:
+            self.add(name + ".gamma", channels, low=0.5, high=1.5)
+        if center:
+            self.add(name + ".beta", channels, low=-0.2, high=0.2)
 
     def labels(self, batch, classes):
         labels = torch.randint(0, classes, (batch,), generator=self.generator)
@@ -128,14 +130,15 @@ def dense(x, weights, name):
 
 
 def batch_norm(x, weights, name, moving):
-    """Training-mode BatchNormalization over the last axis; records the moving statistics after the step."""
+    """Training-mode BatchNormalization over the last axis; records the moving statistics after the step.
+    A layer without gamma (scale = False) or beta (center = False) scales by 1 or shifts by 0."""
     axes = tuple(range(x.dim() - 1))
     mean = x.mean(dim=axes)
     variance = x.var(dim=axes, unbiased=False)
     moving[name + ".moving_mean"] = (1 - MOMENTUM) * mean.detach()
     moving[name + ".moving_variance"] = MOMENTUM + (1 - MOMENTUM) * variance.detach()
     normalized = (x - mean) / torch.sqrt(variance + EPSILON)
-    return normalized * weights.params[name + ".gamma"] + weights.params[name + ".beta"]
+    return normalized * weights.params.get(name + ".gamma", 1.0) + weights.params.get(name + ".beta", 0.0)
 
 
 def categorical_crossentropy(logits, y):

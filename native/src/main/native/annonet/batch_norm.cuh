@@ -14,9 +14,16 @@ struct ScaleShift {
     double shift;
 };
 
-ANNONET_HD ScaleShift batch_norm_scale_shift(float gamma, float beta, double mean, double variance, double epsilon) {
-    double scale = gamma / sqrt(variance + epsilon);
-    return ScaleShift{scale, beta - mean * scale};
+// Channel c of gamma or beta, or `absent` (1 or 0) where the layer has none (its address is 0).
+ANNONET_HD float channel_or(const float* values, int c, float absent) {
+    return values ? values[c] : absent;
+}
+
+// gamma and beta may be null: 1 and 0.
+ANNONET_HD ScaleShift batch_norm_scale_shift(const float* gamma, const float* beta, int c, double mean, double variance,
+                                             double epsilon) {
+    double scale = channel_or(gamma, c, 1.0f) / sqrt(variance + epsilon);
+    return ScaleShift{scale, channel_or(beta, c, 0.0f) - mean * scale};
 }
 
 ANNONET_HD float batch_normalized(const ScaleShift& channel, float x) {
@@ -41,9 +48,10 @@ ANNONET_HD double batch_normalized_input(float x, double mean, double inverse_de
 // One value of dx from its channel's sums Σdy and Σdy·x̂, in double: the input gradient is a
 // difference of near-equal terms whose sum over the batch is zero, and float rounding there would
 // reach the gradient of a bias feeding this layer.
-ANNONET_HD float batch_norm_input_gradient(float gamma, double inverse_deviation, int rows, float dy, double x_hat,
-                                           double sum_dy, double sum_dy_x_hat) {
-    double factor = gamma * inverse_deviation / rows;
+// gamma may be null: 1.
+ANNONET_HD float batch_norm_input_gradient(const float* gamma, int c, double inverse_deviation, int rows, float dy,
+                                           double x_hat, double sum_dy, double sum_dy_x_hat) {
+    double factor = channel_or(gamma, c, 1.0f) * inverse_deviation / rows;
     return (float)(factor * (rows * (double)dy - sum_dy - x_hat * sum_dy_x_hat));
 }
 

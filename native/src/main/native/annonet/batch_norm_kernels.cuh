@@ -1,7 +1,8 @@
 // Batch normalization on the CUDA backend, over the last axis of rows × cols, with batch_norm.cuh's
 // math. Training: one block a channel computes its batch mean and biased variance (block_sum),
 // writes statistics (cols means, then cols 1/sqrt(variance + ε)) and the moving statistics, then
-// normalizes. Inference: the moving statistics normalize, element by element. y may be x.
+// normalizes. Inference: the moving statistics normalize, element by element. y may be x. Gamma or beta
+// 0 (a layer without scale or center) is 1 or 0.
 #pragma once
 
 #include "batch_norm.cuh"
@@ -22,7 +23,7 @@ inline int batch_norm(long long handle, bool training, int rows, int cols, doubl
     if (!training) {
         return for_each(handle, (long long)rows * cols, [=] ANNONET_LAMBDA(long long i) {
             int c = (int)(i % cols);
-            y[i] = batch_normalized(batch_norm_scale_shift(gamma[c], beta[c], moving_mean[c], moving_variance[c], epsilon),
+            y[i] = batch_normalized(batch_norm_scale_shift(gamma, beta, c, moving_mean[c], moving_variance[c], epsilon),
                                     x[i]);
         }, "batch_norm (inference)");
     }
@@ -39,14 +40,15 @@ inline int batch_norm(long long handle, bool training, int rows, int cols, doubl
             moving_mean[c] = moving_statistic(moving_mean[c], mean, momentum);
             moving_variance[c] = moving_statistic(moving_variance[c], variance, momentum);
         }
-        ScaleShift normalize = batch_norm_scale_shift(gamma[c], beta[c], mean, variance, epsilon);
+        ScaleShift normalize = batch_norm_scale_shift(gamma, beta, c, mean, variance, epsilon);
         for (long long r = block_thread(); r < rows; r += block_threads()) {
             y[r * cols + c] = batch_normalized(normalize, x[r * cols + c]);
         }
     }, "batch_norm");
 }
 
-// From the statistics: dBeta = Σ dy, dGamma = Σ dy·x̂, and dx (skipped when its address is 0; it may be dy).
+// From the statistics: dBeta = Σ dy, dGamma = Σ dy·x̂, and dx, each skipped when its address is 0 (dx may
+// be dy); gamma 0 is 1.
 inline int batch_norm_backward(long long handle, int rows, int cols, long long x_address, long long gamma_address,
                                long long statistics_address, long long dy_address, long long d_gamma_address,
                                long long d_beta_address, long long dx_address) {
@@ -66,13 +68,13 @@ inline int batch_norm_backward(long long handle, int rows, int cols, long long x
             return dy[r * cols + c] * batch_normalized_input(x[r * cols + c], mean, s);
         });
         if (block_thread() == 0) {
-            d_beta[c] = (float)sum_dy;
-            d_gamma[c] = (float)sum_dy_x_hat;
+            if (d_beta) d_beta[c] = (float)sum_dy;
+            if (d_gamma) d_gamma[c] = (float)sum_dy_x_hat;
         }
         if (!dx) return;
         for (long long r = block_thread(); r < rows; r += block_threads()) {
             long long i = r * cols + c;
-            dx[i] = batch_norm_input_gradient(gamma[c], s, rows, dy[i], batch_normalized_input(x[i], mean, s), sum_dy,
+            dx[i] = batch_norm_input_gradient(gamma, c, s, rows, dy[i], batch_normalized_input(x[i], mean, s), sum_dy,
                                               sum_dy_x_hat);
         }
     }, "batch_norm_backward");

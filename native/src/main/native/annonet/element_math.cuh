@@ -29,10 +29,33 @@ enum AccuracyKind { CATEGORICAL = 0, SPARSE_CATEGORICAL, BINARY };
 constexpr double CLIP_EPSILON = 1e-7;
 
 // ---- activations (ActivationFunction.apply / derivative) ------------------------------------------
+// An activation's parameters: HEAVISIDE's θ in lower; THRESHOLDED_LINEAR's θ1, θ2 in lower, upper;
+// RELU's threshold, maxValue and negativeSlope in lower, upper, slope (Keras's ReLU layer; a plain
+// ReLU has 0, +∞, 0).
 
-ANNONET_HD float activate(int kind, float lower, float upper, float x) {
+// A ReLU with no threshold, no maximum and no slope: max(0, x), which the CPU loops vectorize.
+ANNONET_HD bool plain_relu(float lower, float upper, float slope) {
+    return lower == 0.0f && upper == INFINITY && slope == 0.0f;
+}
+
+// Keras's ReLU layer: upper at and above it, x from lower up, slope·(x - lower) below (0 when the
+// slope is 0, also for x = -∞). NaN stays NaN, as in Keras and PyTorch.
+ANNONET_HD float relu(float lower, float upper, float slope, float x) {
+    if (x >= upper) return upper;
+    if (x >= lower || x != x) return x;
+    return slope != 0.0f ? slope * (x - lower) : 0.0f;
+}
+
+// As TensorFlow's: 1 strictly between lower and upper, the slope below lower, 0 at lower and from upper up.
+ANNONET_HD float relu_derivative(float lower, float upper, float slope, float z) {
+    if (z >= upper) return 0.0f;
+    if (z > lower) return 1.0f;
+    return z < lower ? slope : 0.0f;
+}
+
+ANNONET_HD float activate(int kind, float lower, float upper, float slope, float x) {
     switch (kind) {
-        case RELU: return x > 0.0f || x != x ? x : 0.0f;  // NaN stays NaN, as in Keras and PyTorch
+        case RELU: return relu(lower, upper, slope, x);
         case SIGMOID: return 1.0f / (1.0f + expf(-x));
         case TANH: return tanhf(x);
         case HEAVISIDE: return x >= lower ? 1.0f : 0.0f;
@@ -42,9 +65,9 @@ ANNONET_HD float activate(int kind, float lower, float upper, float x) {
 }
 
 // f'(z) from the input z and the output y = f(z).
-ANNONET_HD float activation_derivative(int kind, float lower, float upper, float z, float y) {
+ANNONET_HD float activation_derivative(int kind, float lower, float upper, float slope, float z, float y) {
     switch (kind) {
-        case RELU: return z > 0.0f ? 1.0f : 0.0f;
+        case RELU: return relu_derivative(lower, upper, slope, z);
         case SIGMOID: return y * (1.0f - y);
         case TANH: return 1.0f - y * y;
         case HEAVISIDE: return 0.0f;

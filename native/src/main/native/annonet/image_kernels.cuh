@@ -1,10 +1,11 @@
 // The convolution family on the CUDA backend, NHWC as on the Java side (ImageKernels has the
 // reference loops): Conv2D as im2col + cuBLAS GEMM, its input gradient gathered back (col2im),
-// pooling and zero padding. Gradients are gathered, one thread per value
+// DepthwiseConv2D a thread per value (depthwise.cuh), pooling and zero padding. Gradients are gathered, one thread per value
 // written, or scattered where each value has a single writer (pooling's disjoint windows), never
 // with atomics: results do not depend on thread scheduling.
 #pragma once
 
+#include "depthwise.cuh"
 #include "kernels.cuh"
 #include "window.cuh"
 
@@ -71,6 +72,54 @@ inline int conv2d_backward(long long handle, long long window_address, int batch
     if (!dx) return 0;
     int status = gemm(handle, false, true, rows, w.patch(), w.out_c, dz, kernel, d_columns, false);
     return status ? status : col2im(handle, w, batch, d_columns, dx);
+}
+
+// ---- DepthwiseConv2D (depthwise.cuh's math) -------------------------------------------------------
+
+inline int depthwise_conv2d(long long handle, long long window_address, int batch, long long x_address,
+                            long long kernel_address, long long y_address) {
+    Window w = window_at(window_address);
+    const float* x = at<const float>(x_address);
+    const float* kernel = at<const float>(kernel_address);
+    float* y = at<float>(y_address);
+    int multiplier = w.out_c / w.in_c;
+    return for_each(handle, (long long)batch * w.positions() * w.out_c, [=] ANNONET_LAMBDA(long long index) {
+        Pixel out = Pixel::of(index, w.by_out_h, w.by_out_w, w.by_out_c);
+        y[index] = depthwise_value(w, x, kernel, out.b, out.y, out.x, out.c, multiplier);
+    }, "depthwise_conv2d");
+}
+
+// dx gathered a thread per input value; dKernel a block per kernel value summing over the batch's
+// output positions (few values over many positions). Each skipped when its address is 0.
+inline int depthwise_conv2d_backward(long long handle, long long window_address, int batch, long long x_address,
+                                     long long kernel_address, long long dy_address, long long d_kernel_address,
+                                     long long dx_address) {
+    Window w = window_at(window_address);
+    const float* x = at<const float>(x_address);
+    const float* kernel = at<const float>(kernel_address);
+    const float* dy = at<const float>(dy_address);
+    float* d_kernel = at<float>(d_kernel_address);
+    float* dx = at<float>(dx_address);
+    int multiplier = w.out_c / w.in_c;
+    if (d_kernel_address) {
+        long long positions = (long long)batch * w.positions();
+        int status = for_each_block(handle, (long long)w.win_h * w.win_w * w.out_c, [=] ANNONET_LAMBDA(long long value) {
+            Quotient place = w.by_out_c.divide(value);  // (i·win_w + j, co)
+            Quotient window = w.by_win_w.divide(place.quotient);
+            double sum = block_sum(positions, [=](long long row) {
+                Quotient sample = w.by_positions.divide(row);
+                Quotient output = w.by_out_w.divide(sample.remainder);
+                return depthwise_kernel_term(w, x, dy, sample.quotient, (int)output.quotient, output.remainder,
+                                             (int)window.quotient, window.remainder, place.remainder, multiplier);
+            });
+            if (block_thread() == 0) d_kernel[value] = (float)sum;
+        }, "depthwise_conv2d_backward (kernel)");
+        if (status) return status;
+    }
+    if (!dx_address) return 0;
+    return for_each(handle, (long long)batch * w.in_h * w.in_w * w.in_c, [=] ANNONET_LAMBDA(long long index) {
+        dx[index] = depthwise_input_gradient(w, kernel, dy, w.input_pixel(index), multiplier);
+    }, "depthwise_conv2d_backward");
 }
 
 // ---- pooling and zero padding -----------------------------------------------------------------------

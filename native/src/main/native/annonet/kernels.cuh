@@ -80,8 +80,8 @@ inline int gemm(long long handle, bool transpose_a, bool transpose_b, int m, int
 
 // z += bias per row (skipped when bias is 0), then y = f(z) for an element-wise f.
 template <typename Kind, typename Cols>
-inline int bias_activation_elements(long long handle, Kind kind, float lower, float upper, int rows, Cols cols,
-                                    long long z_address, long long bias_address, long long y_address) {
+inline int bias_activation_elements(long long handle, Kind kind, float lower, float upper, float slope, int rows,
+                                    Cols cols, long long z_address, long long bias_address, long long y_address) {
     float* z = at<float>(z_address);
     const float* bias = at<const float>(bias_address);
     float* y = at<float>(y_address);
@@ -91,7 +91,7 @@ inline int bias_activation_elements(long long handle, Kind kind, float lower, fl
             value += bias[i % cols];
             z[i] = value;
         }
-        y[i] = activate(kind, lower, upper, value);
+        y[i] = activate(kind, lower, upper, slope, value);
     }, "bias_activation");
 }
 
@@ -111,23 +111,23 @@ inline int bias_softmax_rows(long long handle, int rows, Cols cols, long long z_
     }, "bias_activation (softmax)");
 }
 
-inline int bias_activation(long long handle, int kind, float lower, float upper, int rows, int cols,
+inline int bias_activation(long long handle, int kind, float lower, float upper, float slope, int rows, int cols,
                            long long z_address, long long bias_address, long long y_address) {
     if (kind == SOFTMAX) return bias_softmax_rows(handle, rows, cols, z_address, bias_address, y_address);
-    return bias_activation_elements(handle, kind, lower, upper, rows, cols, z_address, bias_address, y_address);
+    return bias_activation_elements(handle, kind, lower, upper, slope, rows, cols, z_address, bias_address, y_address);
 }
 
 // dz = dy ⊙ f'(z) for an element-wise f. dz may be dy.
 template <typename Kind, typename Cols>
-inline int activation_backward_elements(long long handle, Kind kind, float lower, float upper, int rows, Cols cols,
-                                        long long z_address, long long y_address, long long dy_address,
-                                        long long dz_address) {
+inline int activation_backward_elements(long long handle, Kind kind, float lower, float upper, float slope,
+                                        int rows, Cols cols, long long z_address, long long y_address,
+                                        long long dy_address, long long dz_address) {
     const float* z = at<const float>(z_address);
     const float* y = at<const float>(y_address);
     const float* dy = at<const float>(dy_address);
     float* dz = at<float>(dz_address);
     return for_each(handle, (long long)rows * cols, [=] ANNONET_LAMBDA(long long i) {
-        dz[i] = dy[i] * activation_derivative(kind, lower, upper, z[i], y[i]);
+        dz[i] = dy[i] * activation_derivative(kind, lower, upper, slope, z[i], y[i]);
     }, "activation_backward");
 }
 
@@ -143,10 +143,10 @@ inline int softmax_backward_rows(long long handle, int rows, Cols cols, long lon
     }, "activation_backward (softmax)");
 }
 
-inline int activation_backward(long long handle, int kind, float lower, float upper, int rows, int cols,
+inline int activation_backward(long long handle, int kind, float lower, float upper, float slope, int rows, int cols,
                                long long z_address, long long y_address, long long dy_address, long long dz_address) {
     if (kind == SOFTMAX) return softmax_backward_rows(handle, rows, cols, y_address, dy_address, dz_address);
-    return activation_backward_elements(handle, kind, lower, upper, rows, cols, z_address, y_address, dy_address,
+    return activation_backward_elements(handle, kind, lower, upper, slope, rows, cols, z_address, y_address, dy_address,
                                         dz_address);
 }
 

@@ -21,7 +21,7 @@ ANNONET_HD bool merge_replaces(int kind, float x, float y) {
 // activation, the one the dense kernels use: an Add's ReLU costs no pass of its own, and y keeps
 // the pre-activation value that the activation's backward reads.
 ANNONET_HD void merge_value(int kind, int input, float scale, float x, float* y, float* chosen, int activation,
-                            float lower, float upper, float* activated) {
+                            float lower, float upper, float slope, float* activated) {
     if (kind == MERGE_SUM) {
         *y = input == 0 ? scale * x : *y + scale * x;
     } else if (kind == MERGE_PRODUCT) {
@@ -30,7 +30,7 @@ ANNONET_HD void merge_value(int kind, int input, float scale, float x, float* y,
         *y = x;
         *chosen = (float)input;
     }
-    if (activated) *activated = activate(activation, lower, upper, *y);
+    if (activated) *activated = activate(activation, lower, upper, slope, *y);
 }
 
 // The gradient of input `input` of a MAXIMUM or MINIMUM merge: dy where the output came from it.

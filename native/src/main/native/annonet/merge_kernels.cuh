@@ -11,14 +11,14 @@ namespace annonet {
 // none) receives the activation of the combined values.
 inline int merge(long long handle, int kind, int input, float scale, long long count, long long x_address,
                  long long y_address, long long chosen_address, int activation, float lower, float upper,
-                 long long activated_address) {
+                 float slope, long long activated_address) {
     const float* x = at<const float>(x_address);
     float* y = at<float>(y_address);
     float* chosen = at<float>(chosen_address);
     float* activated = at<float>(activated_address);
     return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) {
         merge_value(kind, input, scale, x[i], y + i, chosen ? chosen + i : nullptr, activation, lower, upper,
-                    activated ? activated + i : nullptr);
+                    slope, activated ? activated + i : nullptr);
     }, "merge");
 }
 

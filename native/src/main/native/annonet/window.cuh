@@ -1,5 +1,5 @@
 // The geometry of a 2D window over NHWC images (Window2D's) as __host__ __device__ functions, shared
-// by the CUDA kernels (image_kernels.cuh) and the CPU backend's pooling (cpu/images.h).
+// by the CUDA kernels (image_kernels.cuh) and the CPU backend's pooling and depthwise convolution (cpu/images.h).
 #pragma once
 
 #include "element_math.cuh"
@@ -59,7 +59,8 @@ struct Pixel {
 struct Window {
     int in_h, in_w, in_c, win_h, win_w, stride_h, stride_w, dil_h, dil_w, pad_top, pad_left, out_h, out_w, out_c;
     // Divisors of the sizes that index arithmetic divides by (window_at makes them).
-    Divisor by_in_h, by_in_w, by_in_c, by_out_h, by_out_w, by_win_w, by_stride_h, by_stride_w, by_patch, by_positions;
+    Divisor by_in_h, by_in_w, by_in_c, by_out_h, by_out_w, by_out_c, by_win_w, by_stride_h, by_stride_w, by_patch,
+        by_positions;
 
     ANNONET_HD int positions() const { return out_h * out_w; }
     ANNONET_HD int patch() const { return win_h * win_w * in_c; }
@@ -119,6 +120,7 @@ inline Window window_at(long long address) {
     w.by_in_c = Divisor::of(w.in_c);
     w.by_out_h = Divisor::of(w.out_h);
     w.by_out_w = Divisor::of(w.out_w);
+    w.by_out_c = Divisor::of(w.out_c);
     w.by_win_w = Divisor::of(w.win_w);
     w.by_stride_h = Divisor::of(w.stride_h);
     w.by_stride_w = Divisor::of(w.stride_w);

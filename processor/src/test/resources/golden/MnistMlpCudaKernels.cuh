@@ -33,22 +33,22 @@ inline const char* context_layout() { return annonet::context_layout(); }
 
 inline const char* cuda_architectures() { return annonet::cuda_architectures(); }
 
-inline int bias_activation(long long handle, int kind, float lower, float upper, int rows, int cols,
-                           long long z, long long bias, long long y) {
+inline int bias_activation(long long handle, int kind, float lower, float upper, float slope, int rows,
+                           int cols, long long z, long long bias, long long y) {
     // hidden: @Dense(units = 512, activation = RELU), image (784) -> (512)
     if (kind == annonet::RELU && cols == 512) {
         return specialized(annonet::bias_activation_elements(handle, fixed<annonet::RELU>(), lower, upper,
-                                                             rows, fixed<512>(), z, bias, y));
+                                                             slope, rows, fixed<512>(), z, bias, y));
     }
     // output: @Dense(units = 10, activation = SOFTMAX), dropout (512) -> (10)
     if (kind == annonet::SOFTMAX && cols == 10) {
         return specialized(annonet::bias_softmax_rows(handle, rows, fixed<10>(), z, bias, y));
     }
-    return annonet::bias_activation(handle, kind, lower, upper, rows, cols, z, bias, y);
+    return annonet::bias_activation(handle, kind, lower, upper, slope, rows, cols, z, bias, y);
 }
 
-inline int activation_backward(long long handle, int kind, float lower, float upper, int rows, int cols,
-                               long long z, long long y, long long dy, long long dz) {
+inline int activation_backward(long long handle, int kind, float lower, float upper, float slope, int rows,
+                               int cols, long long z, long long y, long long dy, long long dz) {
     // output: @Dense(units = 10, activation = SOFTMAX), dropout (512) -> (10)
     if (kind == annonet::SOFTMAX && cols == 10) {
         return specialized(annonet::softmax_backward_rows(handle, rows, fixed<10>(), y, dy, dz));
@@ -56,9 +56,9 @@ inline int activation_backward(long long handle, int kind, float lower, float up
     // hidden: @Dense(units = 512, activation = RELU), image (784) -> (512)
     if (kind == annonet::RELU && cols == 512) {
         return specialized(annonet::activation_backward_elements(handle, fixed<annonet::RELU>(), lower, upper,
-                                                                 rows, fixed<512>(), z, y, dy, dz));
+                                                                 slope, rows, fixed<512>(), z, y, dy, dz));
     }
-    return annonet::activation_backward(handle, kind, lower, upper, rows, cols, z, y, dy, dz);
+    return annonet::activation_backward(handle, kind, lower, upper, slope, rows, cols, z, y, dy, dz);
 }
 
 // The bias gradients.

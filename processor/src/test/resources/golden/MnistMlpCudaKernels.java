@@ -55,15 +55,15 @@ public final class MnistMlpCudaKernels implements NetworkKernels {
     }
 
     @Override
-    public int biasActivation(long context, int kind, float lower, float upper, int rows, int cols,
-            long z, long bias, long y) {
-        return nativeBiasActivation(context, kind, lower, upper, rows, cols, z, bias, y);
+    public int biasActivation(long context, int kind, float lower, float upper, float slope,
+            int rows, int cols, long z, long bias, long y) {
+        return nativeBiasActivation(context, kind, lower, upper, slope, rows, cols, z, bias, y);
     }
 
     @Override
-    public int activationBackward(long context, int kind, float lower, float upper, int rows,
-            int cols, long z, long y, long dy, long dz) {
-        return nativeActivationBackward(context, kind, lower, upper, rows, cols, z, y, dy, dz);
+    public int activationBackward(long context, int kind, float lower, float upper, float slope,
+            int rows, int cols, long z, long y, long dy, long dz) {
+        return nativeActivationBackward(context, kind, lower, upper, slope, rows, cols, z, y, dy, dz);
     }
 
     @Override
@@ -122,11 +122,11 @@ public final class MnistMlpCudaKernels implements NetworkKernels {
 
     @Name("bias_activation")
     private static native int nativeBiasActivation(long context, int kind, float lower, float upper,
-            int rows, int cols, long z, long bias, long y);
+            float slope, int rows, int cols, long z, long bias, long y);
 
     @Name("activation_backward")
     private static native int nativeActivationBackward(long context, int kind, float lower,
-            float upper, int rows, int cols, long z, long y, long dy, long dz);
+            float upper, float slope, int rows, int cols, long z, long y, long dy, long dz);
 
     @Name("column_sums")
     private static native int nativeColumnSums(long context, int rows, int cols, long x, long sums);

@@ -20,7 +20,9 @@ import javax.annotation.processing.Generated;
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
  * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
  * gradient arena. A constant named after a parameter is its offset in the parameter buffer
- * and, for a trainable one, in the gradient buffer.
+ * and, for a trainable one, in the gradient buffer. A prediction runs {@code infer} in an arena
+ * of its own, where tensors share memory once dead, at the offsets of the nested class
+ * {@code Inference}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class WordsGruModel extends Model implements WordsGru {

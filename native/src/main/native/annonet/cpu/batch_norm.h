@@ -57,7 +57,7 @@ ANNONET_AVX2 inline void normalize_rows_avx2(const double* scale, const double* 
 #endif
 
 // Training: the batch statistics (to statistics and the moving statistics) normalize; inference:
-// the moving statistics. y may be x.
+// the moving statistics. y may be x; gamma or beta 0 is 1 or 0.
 inline void batch_norm_at(bool training, int rows, int cols, double momentum, double epsilon, long long x_address,
                           long long gamma_address, long long beta_address, long long moving_mean_address,
                           long long moving_variance_address, long long statistics_address, long long y_address) {
@@ -99,13 +99,13 @@ inline void batch_norm_at(bool training, int rows, int cols, double momentum, do
             statistics[cols + c] = inverse_deviation(s[c], epsilon);
             moving_mean[c] = moving_statistic(moving_mean[c], m[c], momentum);
             moving_variance[c] = moving_statistic(moving_variance[c], s[c], momentum);
-            ScaleShift channel = batch_norm_scale_shift(gamma[c], beta[c], m[c], s[c], epsilon);
+            ScaleShift channel = batch_norm_scale_shift(gamma, beta, c, m[c], s[c], epsilon);
             scales[c] = channel.scale;
             shifts[c] = channel.shift;
         }
     } else {
         for (int c = 0; c < cols; c++) {
-            ScaleShift channel = batch_norm_scale_shift(gamma[c], beta[c], moving_mean[c], moving_variance[c], epsilon);
+            ScaleShift channel = batch_norm_scale_shift(gamma, beta, c, moving_mean[c], moving_variance[c], epsilon);
             scales[c] = channel.scale;
             shifts[c] = channel.shift;
         }
@@ -123,7 +123,8 @@ inline void batch_norm_at(bool training, int rows, int cols, double momentum, do
     });
 }
 
-// dBeta = Σ dy, dGamma = Σ dy·x̂ per channel, and dx unless its address is 0 (it may be dy).
+// dBeta = Σ dy, dGamma = Σ dy·x̂ per channel, and dx, each unless its address is 0 (dx may be dy); gamma
+// 0 is 1.
 inline void batch_norm_backward_at(int rows, int cols, long long x_address, long long gamma_address,
                                    long long statistics_address, long long dy_address, long long d_gamma_address,
                                    long long d_beta_address, long long dx_address) {
@@ -148,15 +149,15 @@ inline void batch_norm_backward_at(int rows, int cols, long long x_address, long
         }
     }, sum);
     for (int c = 0; c < cols; c++) {
-        d_beta[c] = (float)sum[c];
-        d_gamma[c] = (float)sum[cols + c];
+        if (d_beta) d_beta[c] = (float)sum[c];
+        if (d_gamma) d_gamma[c] = (float)sum[cols + c];
     }
     if (!dx) return;
     in_row_chunks(rows, cols, ELEMENT_CHUNK, [&](int r0, int r1) {
         for (long long r = r0; r < r1; r++) {
             for (int c = 0; c < cols; c++) {
                 long long i = r * cols + c;
-                dx[i] = batch_norm_input_gradient(gamma[c], deviation[c], rows, dy[i],
+                dx[i] = batch_norm_input_gradient(gamma, c, deviation[c], rows, dy[i],
                                                   batch_normalized_input(x[i], mean[c], deviation[c]), sum[c],
                                                   sum[cols + c]);
             }

@@ -5,6 +5,9 @@
 // Semantics are ImageKernels': windows skip padding, average divides by the positions inside the
 // input, and the max gradient goes to the first position holding the maximum.
 //
+// DepthwiseConv2D with depthwise.cuh's per-value math: forward and dx a sample per chunk, the
+// kernel's gradient summed over rows of output positions in chunks of a fixed size (channel_sums).
+//
 // Also a convolution's lowering to one GEMM (im2col: each output position's window as a row of
 // (kh, kw, cin) values) and its way back (col2im: those rows summed onto the input's gradient),
 // a sample per chunk.
@@ -13,7 +16,9 @@
 #include <cstring>
 #include <vector>
 
+#include "../depthwise.cuh"
 #include "../window.cuh"
+#include "batch_norm.h"
 #include "threads.h"
 
 namespace annonet {
@@ -130,6 +135,63 @@ inline void pool2d_backward_at(int kind, long long window_address, int batch, lo
             pending.resize(w.in_c);
         }
         pool_sample_backward(w, kind, x, dy, dx, b, best.data(), pending.data());
+    });
+}
+
+// y from x and the depthwise kernel; the window as window_at reads it.
+inline void depthwise_conv2d_at(long long window_address, int batch, long long x_address, long long kernel_address,
+                                long long y_address) {
+    const float* x = (const float*)(intptr_t)x_address;
+    const float* kernel = (const float*)(intptr_t)kernel_address;
+    float* y = (float*)(intptr_t)y_address;
+    each_sample(window_address, batch, [&](const Window& w, int b) {
+        int multiplier = w.out_c / w.in_c;
+        float* out = y + (long long)b * w.positions() * w.out_c;
+        for (int oy = 0; oy < w.out_h; oy++) {
+            for (int ox = 0; ox < w.out_w; ox++, out += w.out_c) {
+                for (int co = 0; co < w.out_c; co++) out[co] = depthwise_value(w, x, kernel, b, oy, ox, co, multiplier);
+            }
+        }
+    });
+}
+
+// dKernel (address 0: skipped) and dx (address 0: skipped), both overwritten.
+inline void depthwise_conv2d_backward_at(long long window_address, int batch, long long x_address, long long kernel_address,
+                                         long long dy_address, long long d_kernel_address, long long dx_address) {
+    const float* x = (const float*)(intptr_t)x_address;
+    const float* kernel = (const float*)(intptr_t)kernel_address;
+    const float* dy = (const float*)(intptr_t)dy_address;
+    if (d_kernel_address) {
+        Window w = window_at(window_address);
+        int multiplier = w.out_c / w.in_c;
+        int places = w.win_h * w.win_w;
+        // Kept: a step allocates nothing once the largest kernel has been seen.
+        static thread_local std::vector<double> sums;
+        if ((long long)sums.size() < (long long)places * w.out_c) sums.resize((long long)places * w.out_c);
+        channel_sums(batch * w.out_h, places * w.out_c, 1, [&](long long row, double* own) {
+            long long b = row / w.out_h;
+            int oy = (int)(row % w.out_h);
+            for (int ox = 0; ox < w.out_w; ox++) {
+                for (int place = 0; place < places; place++) {
+                    double* term = own + (long long)place * w.out_c;
+                    for (int co = 0; co < w.out_c; co++) {
+                        term[co] += depthwise_kernel_term(w, x, dy, b, oy, ox, place / w.win_w, place % w.win_w, co,
+                                                          multiplier);
+                    }
+                }
+            }
+        }, sums.data());
+        float* d_kernel = (float*)(intptr_t)d_kernel_address;
+        for (long long v = 0; v < (long long)places * w.out_c; v++) d_kernel[v] = (float)sums[v];
+    }
+    if (!dx_address) return;
+    float* dx = (float*)(intptr_t)dx_address;
+    each_sample(window_address, batch, [&](const Window& w, int b) {
+        int multiplier = w.out_c / w.in_c;
+        long long sample = (long long)w.in_h * w.in_w * w.in_c;
+        for (long long v = b * sample; v < (b + 1) * sample; v++) {
+            dx[v] = depthwise_input_gradient(w, kernel, dy, w.input_pixel(v), multiplier);
+        }
     });
 }
 

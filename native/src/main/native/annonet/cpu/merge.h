@@ -37,16 +37,16 @@ inline void merge_sum_values(bool first, float scale, const float* x, float* y, 
 }
 
 inline void merge_values(int kind, int input, float scale, const float* x, float* y, float* chosen, int activation,
-                         float lower, float upper, float* activated, long long begin, long long end) {
-    if (kind == MERGE_SUM && activation == RELU) {
+                         float lower, float upper, float slope, float* activated, long long begin, long long end) {
+    if (kind == MERGE_SUM && activation == RELU && plain_relu(lower, upper, slope)) {
         merge_sum_values(input == 0, scale, x, y, activated, begin, end, ReluFunction());
     } else if (kind == MERGE_SUM) {
         merge_sum_values(input == 0, scale, x, y, activated, begin, end,
-                         [=](float v) { return activate(activation, lower, upper, v); });
+                         [=](float v) { return activate(activation, lower, upper, slope, v); });
     } else {
         for (long long i = begin; i < end; i++) {
             merge_value(kind, input, scale, x[i], y + i, chosen ? chosen + i : nullptr, activation, lower, upper,
-                        activated ? activated + i : nullptr);
+                        slope, activated ? activated + i : nullptr);
         }
     }
 }
@@ -54,14 +54,15 @@ inline void merge_values(int kind, int input, float scale, const float* x, float
 #if defined(__x86_64__)
 // The same, compiled for AVX2: eight values a step.
 ANNONET_AVX2 inline void merge_values_avx2(int kind, int input, float scale, const float* x, float* y, float* chosen,
-                                           int activation, float lower, float upper, float* activated, long long begin,
-                                           long long end) {
-    merge_values(kind, input, scale, x, y, chosen, activation, lower, upper, activated, begin, end);
+                                           int activation, float lower, float upper, float slope, float* activated,
+                                           long long begin, long long end) {
+    merge_values(kind, input, scale, x, y, chosen, activation, lower, upper, slope, activated, begin, end);
 }
 #endif
 
 inline void merge_at(int kind, int input, float scale, long long count, long long x_address, long long y_address,
-                     long long chosen_address, int activation, float lower, float upper, long long activated_address) {
+                     long long chosen_address, int activation, float lower, float upper, float slope,
+                     long long activated_address) {
     const float* x = (const float*)(intptr_t)x_address;
     float* y = (float*)(intptr_t)y_address;
     float* chosen = (float*)(intptr_t)chosen_address;
@@ -69,11 +70,11 @@ inline void merge_at(int kind, int input, float scale, long long count, long lon
     in_value_chunks(count, [&](long long begin, long long end) {
 #if defined(__x86_64__)
         if (has_avx2()) {
-            merge_values_avx2(kind, input, scale, x, y, chosen, activation, lower, upper, activated, begin, end);
+            merge_values_avx2(kind, input, scale, x, y, chosen, activation, lower, upper, slope, activated, begin, end);
             return;
         }
 #endif
-        merge_values(kind, input, scale, x, y, chosen, activation, lower, upper, activated, begin, end);
+        merge_values(kind, input, scale, x, y, chosen, activation, lower, upper, slope, activated, begin, end);
     });
 }
 

@@ -29,6 +29,30 @@ class ParameterCountTest {
                 ResNet50Model.NON_TRAINABLE_PARAMETER_COUNT);
     }
 
+    @Test
+    void inceptionV3() {
+        assertCounts(23_851_784, 34_432, InceptionV3Model.PARAMETER_COUNT, InceptionV3Model.TRAINABLE_PARAMETER_COUNT,
+                InceptionV3Model.NON_TRAINABLE_PARAMETER_COUNT);
+    }
+
+    @Test
+    void inceptionResNetV2() {
+        assertCounts(55_873_736, 60_544, InceptionResNetV2Model.PARAMETER_COUNT,
+                InceptionResNetV2Model.TRAINABLE_PARAMETER_COUNT, InceptionResNetV2Model.NON_TRAINABLE_PARAMETER_COUNT);
+    }
+
+    @Test
+    void mobileNet() {
+        assertCounts(4_253_864, 21_888, MobileNetModel.PARAMETER_COUNT, MobileNetModel.TRAINABLE_PARAMETER_COUNT,
+                MobileNetModel.NON_TRAINABLE_PARAMETER_COUNT);
+    }
+
+    @Test
+    void xception() {
+        assertCounts(22_910_480, 54_528, XceptionModel.PARAMETER_COUNT, XceptionModel.TRAINABLE_PARAMETER_COUNT,
+                XceptionModel.NON_TRAINABLE_PARAMETER_COUNT);
+    }
+
     private static void assertCounts(long total, long nonTrainable, long actualTotal, long actualTrainable,
             long actualNonTrainable) {
         assertEquals(total, actualTotal, "total");

@@ -12,12 +12,12 @@ public final class ModelNames {
     /** Methods of a generated model: a layer accessor of the same name would clash with them. */
     public static final Set<String> METHODS = Set.of(
             // the processor's
-            "create", "twin", "forward", "backward", "predict", "predictOutputs",
+            "create", "twin", "forward", "backward", "infer", "predict", "predictOutputs",
             // dev.annonet.runtime.Model's
             "name", "device", "summary", "summaryText", "parameterCount", "trainableParameterCount",
             "nonTrainableParameterCount", "weights", "compile", "fit", "evaluate", "predictor", "close",
             "parameters", "gradients", "activations", "activationGradients", "step", "dropoutSeed", "denseLayer",
-            "weightedLayer", "layer", "predictSample", "save", "load", "saveCheckpoint", "loadCheckpoint",
+            "weightedLayer", "layer", "predictSample", "save", "load", "loadKerasWeights", "saveCheckpoint", "loadCheckpoint",
             "copyWeights", "restoreWeights", "fitPorts", "evaluatePorts", "predictPorts",
             // Object's
             "equals", "hashCode", "toString", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");

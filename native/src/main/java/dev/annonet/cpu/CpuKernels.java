@@ -10,7 +10,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * threads shared with OpenBLAS, products whose left operand is mostly zeros, computed from its
  * nonzeros on that pool (AVX2 and FMA where the processor has them), a dense layer's bias and
  * activation in one pass and its backward, dropout, bias gradients, a recurrent layer's step of
- * cells, pooling, convolutions straight from the input with AVX-512, im2col and its scatter, batch normalization, the merge layers, and the optimizers' updates on that
+ * cells, pooling, convolutions straight from the input with AVX-512, depthwise convolution, im2col and its scatter, batch normalization, the merge layers, and the optimizers' updates on that
  * pool. Without OpenBLAS's threads callback the pool is the calling thread alone. Built by the host C++ compiler
  * on every machine; addresses travel as {@code long}s.
  * {@link #load()} says why the library cannot load instead of throwing; nothing else here may be
@@ -68,19 +68,20 @@ public final class CpuKernels {
     /**
      * z += bias (none when {@code bias} is 0), then y = f(z), over {@code rows} rows of {@code cols}
      * values; y may be z. {@code kind} is the activation's {@code Activation.Kind} ordinal;
-     * {@code lower} and {@code upper} are its thresholds (element_math.cuh's activate, softmax_row).
+     * {@code lower}, {@code upper} and {@code slope} are its parameters (element_math.cuh's activate,
+     * softmax_row).
      */
     @Name("bias_activation_at")
-    public static native void biasActivation(int kind, float lower, float upper, int rows, int cols, long z, long bias,
-                                             long y);
+    public static native void biasActivation(int kind, float lower, float upper, float slope, int rows, int cols, long z,
+                                             long bias, long y);
 
     /**
      * dz = dy ⊙ f'(z) over {@code rows} rows of {@code cols} values (softmax: each row's Jacobian
      * product from y); dz may be dy. Arguments as {@link #biasActivation}'s.
      */
     @Name("activation_backward_at")
-    public static native void activationBackward(int kind, float lower, float upper, int rows, int cols, long z, long y,
-                                                 long dy, long dz);
+    public static native void activationBackward(int kind, float lower, float upper, float slope, int rows, int cols,
+                                                 long z, long y, long dy, long dz);
 
     /**
      * y = x · (kept ? scale : 0) over {@code count} values with DropoutMask's mask of (seed, step)
@@ -130,6 +131,18 @@ public final class CpuKernels {
     public static native boolean conv2d(long window, int batch, long x, long kernel, long columns, long z);
 
     /**
+     * Keras's DepthwiseConv2D of {@code batch} NHWC samples (cpu/images.h, the math depthwise.cuh's):
+     * y from x and the (kh, kw, cin, m) kernel; {@code window} as {@link #pool2d}'s.
+     */
+    @Name("depthwise_conv2d_at")
+    public static native void depthwiseConv2d(long window, int batch, long x, long kernel, long y);
+
+    /** dKernel and dx of {@link #depthwiseConv2d} from dy, overwritten; each skipped when its address is 0. */
+    @Name("depthwise_conv2d_backward_at")
+    public static native void depthwiseConv2dBackward(long window, int batch, long x, long kernel, long dy, long dKernel,
+                                                      long dx);
+
+    /**
      * A convolution's columns from x: each output position's window as one row of (kh, kw, cin)
      * values, zeros in the padding; {@code window} as {@link #pool2d}'s.
      */
@@ -162,7 +175,7 @@ public final class CpuKernels {
      */
     @Name("merge_at")
     public static native void merge(int kind, int input, float scale, long count, long x, long y, long chosen,
-                                    int activation, float lower, float upper, long activated);
+                                    int activation, float lower, float upper, float slope, long activated);
 
     /** A MAXIMUM or MINIMUM merge's gradient to input {@code input}: dy where it was chosen, else 0. */
     @Name("merge_chosen_backward_at")

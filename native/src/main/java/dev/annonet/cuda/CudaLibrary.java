@@ -192,12 +192,12 @@ public final class CudaLibrary {
                                   long a, long b, long c, boolean accumulate);
 
     @Name("bias_activation")
-    public static native int biasActivation(long context, int kind, float lower, float upper, int rows, int cols,
-                                            long z, long bias, long y);
+    public static native int biasActivation(long context, int kind, float lower, float upper, float slope, int rows,
+                                            int cols, long z, long bias, long y);
 
     @Name("activation_backward")
-    public static native int activationBackward(long context, int kind, float lower, float upper, int rows, int cols,
-                                                long z, long y, long dy, long dz);
+    public static native int activationBackward(long context, int kind, float lower, float upper, float slope,
+                                                int rows, int cols, long z, long y, long dy, long dz);
 
     @Name("column_sums")
     public static native int columnSums(long context, int rows, int cols, long x, long sums);
@@ -245,6 +245,14 @@ public final class CudaLibrary {
     public static native int conv2dBackward(long context, long window, int batch, long x, long kernel, long columns, long dz,
                                             long dKernel, long dColumns, long dx);
 
+    @Name("depthwise_conv2d")
+    public static native int depthwiseConv2d(long context, long window, int batch, long x, long kernel, long y);
+
+    /** dKernel and dx are skipped when their address is 0. */
+    @Name("depthwise_conv2d_backward")
+    public static native int depthwiseConv2dBackward(long context, long window, int batch, long x, long kernel, long dy,
+                                                     long dKernel, long dx);
+
     @Name("pool2d")
     public static native int pool2d(long context, int kind, long window, int batch, long x, long y);
 
@@ -277,7 +285,7 @@ public final class CudaLibrary {
      */
     @Name("merge")
     public static native int merge(long context, int kind, int input, float scale, long count, long x, long y, long chosen,
-                                   int activation, float lower, float upper, long activated);
+                                   int activation, float lower, float upper, float slope, long activated);
 
     @Name("merge_chosen_backward")
     public static native int mergeChosenBackward(long context, int input, long count, long chosen, long dy, long dx);

@@ -38,14 +38,15 @@ final class GenericKernels implements NetworkKernels {
     }
 
     @Override
-    public int biasActivation(long context, int kind, float lower, float upper, int rows, int cols, long z, long bias, long y) {
-        return CudaLibrary.biasActivation(context, kind, lower, upper, rows, cols, z, bias, y);
+    public int biasActivation(long context, int kind, float lower, float upper, float slope, int rows, int cols, long z,
+                              long bias, long y) {
+        return CudaLibrary.biasActivation(context, kind, lower, upper, slope, rows, cols, z, bias, y);
     }
 
     @Override
-    public int activationBackward(long context, int kind, float lower, float upper, int rows, int cols,
+    public int activationBackward(long context, int kind, float lower, float upper, float slope, int rows, int cols,
                                   long z, long y, long dy, long dz) {
-        return CudaLibrary.activationBackward(context, kind, lower, upper, rows, cols, z, y, dy, dz);
+        return CudaLibrary.activationBackward(context, kind, lower, upper, slope, rows, cols, z, y, dy, dz);
     }
 
     @Override

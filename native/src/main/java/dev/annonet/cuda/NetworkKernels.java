@@ -36,9 +36,10 @@ public interface NetworkKernels {
     /** The message of the last failure on this thread, in this library. */
     String lastError();
 
-    int biasActivation(long context, int kind, float lower, float upper, int rows, int cols, long z, long bias, long y);
+    int biasActivation(long context, int kind, float lower, float upper, float slope, int rows, int cols,
+                       long z, long bias, long y);
 
-    int activationBackward(long context, int kind, float lower, float upper, int rows, int cols,
+    int activationBackward(long context, int kind, float lower, float upper, float slope, int rows, int cols,
                            long z, long y, long dy, long dz);
 
     int columnSums(long context, int rows, int cols, long x, long sums);

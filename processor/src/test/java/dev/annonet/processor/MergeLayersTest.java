@@ -1,5 +1,6 @@
 package dev.annonet.processor;
 
+import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.annonet.processor.Networks.assertError;
 import static dev.annonet.processor.Networks.assertGeneratedContains;
 import static dev.annonet.processor.Networks.compile;
@@ -11,9 +12,11 @@ import com.google.testing.compile.Compilation;
 import dev.annonet.processor.plan.Block;
 import dev.annonet.processor.plan.NetworkPlan;
 import dev.annonet.processor.plan.Op;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Merge layers and fan-out: Keras's shape rules, their errors on the line, and how gradients of a shared tensor add up. */
 class MergeLayersTest {
@@ -49,6 +52,19 @@ class MergeLayersTest {
     }
 
     /** README's example, word for word. */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void manyBranchesThatRejoinCompileQuickly() {
+        // 2^40 paths from the input to the output: a layer's hash must not walk them.
+        List<String> members = new ArrayList<>(List.of("@Input(shape = 4) Layer x0();"));
+        for (int i = 1; i <= 40; i++) {
+            members.add("@Dense(units = 4, from = \"x" + (i - 1) + "\") Layer left" + i + "();");
+            members.add("@Dense(units = 4, from = \"x" + (i - 1) + "\") Layer right" + i + "();");
+            members.add("@Add(from = {\"left" + i + "\", \"right" + i + "\"}) Layer x" + i + "();");
+        }
+        assertThat(compile(network("Rejoining", members.toArray(String[]::new)))).succeededWithoutWarnings();
+    }
+
     @Test
     void readmesResidualExampleCompiles() {
         assertGeneratedContains(compile(network("Residual",

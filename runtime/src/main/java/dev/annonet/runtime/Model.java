@@ -799,11 +799,30 @@ public abstract class Model implements AutoCloseable {
         try {
             requireOpen();
             SafeTensors.Contents contents = SafeTensors.read(file);
-            List<String> problems = weightProblems(contents.entries());
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException(file + " does not fit " + layout.name() + ": " + String.join("; ", problems));
-            }
-            restoreWeights(contents.entries());
+            restoreFitting(file, contents.entries());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Reads Keras's weights from an HDF5 file: one that {@code keras.applications} downloads
+     * ({@code *_weights_tf_dim_ordering_tf_kernels.h5}) or {@code save_weights('x.h5')} writes, or a
+     * whole model's {@code model.save('x.h5')} (its group {@code model_weights}). Layers match by
+     * name, as Keras's {@code load_weights(by_name=True)}: the file's layers this network lacks are
+     * ignored (a file of a larger network loads into a smaller one), and within a layer the weights go
+     * in Keras's order (kernel, bias; gamma, beta, moving_mean, moving_variance), in Keras's layouts.
+     * Unlike Keras, which would leave it as it is, a layer with weights that the file lacks is an
+     * error. Everything is checked before anything changes: a missing layer, a weight count or shape
+     * that differs (the message names the layer, the weight, both shapes) is an
+     * IllegalArgumentException listing them all; a file that is not HDF5, is truncated or is not in
+     * Keras's layout an IOException naming it; either way the model keeps its weights.
+     */
+    public void loadKerasWeights(Path file) throws IOException {
+        lock.lock();
+        try {
+            requireOpen();
+            restoreFitting(file, KerasWeights.read(file, layout));
         } finally {
             lock.unlock();
         }
@@ -879,6 +898,15 @@ public abstract class Model implements AutoCloseable {
             }
         }
         return problems;
+    }
+
+    /** Writes the weights of {@code entries} read from {@code file}, or throws listing what keeps them from fitting. */
+    private void restoreFitting(Path file, Map<String, SafeTensors.Entry> entries) {
+        List<String> problems = weightProblems(entries);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(file + " does not fit " + layout.name() + ": " + String.join("; ", problems));
+        }
+        restoreWeights(entries);
     }
 
     /** Writes the weights of {@code entries}, which {@link #weightProblems} found fit. */

@@ -33,6 +33,7 @@ class CpuVsReferenceTest {
     private static Tally step(HandScheduledMlp model, Tensor x, Tensor y, int[] order) {
         model.compile(Optimizers.sgd(0.1f, 0.9f, true), Losses.categoricalCrossentropy(), Metrics.accuracy());
         Tally tally = model.trainer().newTally();
+        model.arena().reserve(24, Arena.Use.TRAIN); // as fit does before its steps
         model.trainer().trainBatch(x, y, order, 0, 24, tally);
         return tally;
     }

@@ -68,6 +68,7 @@ class GradientCheckTest {
         model.compile(Optimizers.sgd(), loss);
         double[] parameters = ReferenceBackend.values(model.parameters());
         double[] initial = parameters.clone();
+        model.arena().reserve(x.samples(), Arena.Use.TRAIN); // as fit does before its steps
         model.trainer().trainBatch(x, y, null, 0, x.samples(), model.trainer().newTally());
         double[] gradients = ReferenceBackend.values(model.gradients()).clone();
         System.arraycopy(initial, 0, parameters, 0, parameters.length);

@@ -15,6 +15,21 @@ public record CheckedLayer(int index, String name, String declaration, String ke
         inputs = List.copyOf(inputs);
     }
 
+    /**
+     * The checker makes one object per layer, so a layer equals only itself. A record's equals and
+     * hashCode would walk the inputs again along every path back to the network's input: exponential
+     * where branches rejoin (InceptionV3 did not compile in 20 minutes).
+     */
+    @Override
+    public boolean equals(Object other) {
+        return this == other;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
     /** The input of a layer that reads one, null for an {@code @Input}; a merge layer has {@link #inputs()}. */
     public CheckedLayer input() {
         if (inputs.size() > 1) {

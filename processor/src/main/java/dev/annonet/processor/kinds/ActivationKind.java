@@ -9,7 +9,8 @@ import java.util.Optional;
 /** {@code @Activation(value, thresholds)}: the function applied to the input itself, its pre-activation. */
 final class ActivationKind implements SingleInputKind {
 
-    private record Resolved(Shape shape, Optional<Activated> activation) implements ResolvedLayer {
+    /** A layer that applies its activation to its input: also {@code @ReLU}'s. */
+    record Resolved(Shape shape, Optional<Activated> activation) implements ResolvedLayer {
     }
 
     @Override

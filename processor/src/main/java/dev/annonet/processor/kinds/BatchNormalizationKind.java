@@ -10,25 +10,35 @@ import dev.annonet.processor.plan.Op;
 import dev.annonet.processor.plan.Operand;
 import dev.annonet.processor.plan.WeightValues;
 import dev.annonet.processor.read.Attribute;
+import dev.annonet.processor.read.LayerSpec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code @BatchNormalization(momentum, epsilon)} over the last axis of an input of any rank: batch
- * statistics while training (the moving ones updated), the moving ones otherwise.
+ * {@code @BatchNormalization(momentum, epsilon, center, scale)} over the last axis of an input of any
+ * rank: batch statistics while training (the moving ones updated), the moving ones otherwise. Without
+ * scale or center the layer has no gamma or beta, and the kernels take 1 and 0 in their place.
  */
 final class BatchNormalizationKind implements SingleInputKind {
 
-    private record Resolved(Shape shape, double momentum, double epsilon) implements ResolvedLayer {
+    private record Resolved(Shape shape, double momentum, double epsilon, boolean center, boolean scale)
+            implements ResolvedLayer {
 
+        /** Keras's order: gamma, beta, moving_mean, moving_variance, the absent ones left out. */
         @Override
         public List<Weight> weights() {
             Shape channels = Shape.of(shape.last());
-            return List.of(
-                    new Weight("gamma", channels, WeightValues.trained(Initializer.ones())),
-                    new Weight("beta", channels, WeightValues.trained(Initializer.zeros())),
-                    new Weight("moving_mean", channels, new WeightValues.State(Initializer.zeros())),
-                    new Weight("moving_variance", channels, new WeightValues.State(Initializer.ones())));
+            List<Weight> weights = new ArrayList<>();
+            if (scale) {
+                weights.add(new Weight("gamma", channels, WeightValues.trained(Initializer.ones())));
+            }
+            if (center) {
+                weights.add(new Weight("beta", channels, WeightValues.trained(Initializer.zeros())));
+            }
+            weights.add(new Weight("moving_mean", channels, new WeightValues.State(Initializer.zeros())));
+            weights.add(new Weight("moving_variance", channels, new WeightValues.State(Initializer.ones())));
+            return weights;
         }
 
         /** The batch's mean and 1/sqrt(var + eps) per channel: the first 2·channels values of this tensor's batch region. */
@@ -75,7 +85,9 @@ final class BatchNormalizationKind implements SingleInputKind {
         if (!optionsValid(layer)) {
             return Optional.empty();
         }
-        return Optional.of(new Resolved(input.shape(), layer.spec().<Double>attribute("momentum").value(),
-                layer.spec().<Double>attribute("epsilon").value()));
+        LayerSpec spec = layer.spec();
+        return Optional.of(new Resolved(input.shape(), spec.<Double>attribute("momentum").value(),
+                spec.<Double>attribute("epsilon").value(), spec.<Boolean>attribute("center").value(),
+                spec.<Boolean>attribute("scale").value()));
     }
 }

@@ -19,17 +19,8 @@ final class Conv2DKind implements SingleInputKind {
 
     @Override
     public void checkOptions(LayerNode layer, Diagnostics diagnostics) {
-        LayerSpec spec = layer.spec();
-        Attribute<List<Integer>> strides = spec.attribute("strides");
-        Attribute<List<Integer>> dilation = spec.attribute("dilation");
-        Options.requirePositive(layer, spec.attribute("filters"), diagnostics);
-        boolean sizes = Windows.checkPair(layer, spec.attribute("kernel"), diagnostics)
-                & Windows.checkPair(layer, strides, diagnostics) & Windows.checkPair(layer, dilation, diagnostics);
-        if (sizes && Windows.pair(strides).stream().anyMatch(s -> s > 1) && Windows.pair(dilation).stream().anyMatch(d -> d > 1)) {
-            Windows.reportDilatedStrides(layer, strides, dilation, diagnostics);
-        }
-        Windows.rejectCausal(layer, spec.attribute("padding"), diagnostics);
-        Options.checkThresholds(layer, "activation", diagnostics);
+        Options.requirePositive(layer, layer.spec().attribute("filters"), diagnostics);
+        Windows.checkConvolution(layer, diagnostics);
     }
 
     @Override

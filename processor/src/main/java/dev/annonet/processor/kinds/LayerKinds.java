@@ -8,7 +8,9 @@ import dev.annonet.dsl.BatchNormalization;
 import dev.annonet.dsl.Concatenate;
 import dev.annonet.dsl.Conv1D;
 import dev.annonet.dsl.Conv2D;
+import dev.annonet.dsl.Cropping2D;
 import dev.annonet.dsl.Dense;
+import dev.annonet.dsl.DepthwiseConv2D;
 import dev.annonet.dsl.Dropout;
 import dev.annonet.dsl.Embedding;
 import dev.annonet.dsl.Flatten;
@@ -21,7 +23,9 @@ import dev.annonet.dsl.MaxPooling2D;
 import dev.annonet.dsl.Maximum;
 import dev.annonet.dsl.Minimum;
 import dev.annonet.dsl.Multiply;
+import dev.annonet.dsl.ReLU;
 import dev.annonet.dsl.Reshape;
+import dev.annonet.dsl.SeparableConv2D;
 import dev.annonet.dsl.Subtract;
 import dev.annonet.dsl.ZeroPadding2D;
 import dev.annonet.processor.read.LayerSpec;
@@ -37,17 +41,21 @@ public final class LayerKinds {
             kind(Input.class, new InputKind()),
             kind(Dense.class, new DenseKind()),
             kind(Activation.class, new ActivationKind()),
+            kind(ReLU.class, new ReluKind()),
             kind(Dropout.class, new DropoutKind()),
             kind(Flatten.class, new FlattenKind()),
             kind(Reshape.class, new ReshapeKind()),
             kind(BatchNormalization.class, new BatchNormalizationKind()),
             // images, (height, width, channels)
             kind(Conv2D.class, new Conv2DKind()),
+            kind(DepthwiseConv2D.class, new DepthwiseKind(false)),
+            kind(SeparableConv2D.class, new DepthwiseKind(true)),
             kind(MaxPooling2D.class, new Pooling2DKind(true)),
             kind(AveragePooling2D.class, new Pooling2DKind(false)),
             kind(GlobalMaxPooling2D.class, new GlobalPooling2DKind(true)),
             kind(GlobalAveragePooling2D.class, new GlobalPooling2DKind(false)),
             kind(ZeroPadding2D.class, new ZeroPadding2DKind()),
+            kind(Cropping2D.class, new Cropping2DKind()),
             // sequences, (time, features)
             kind(Conv1D.class, new Conv1DKind()),
             kind(LSTM.class, new LstmKind()),

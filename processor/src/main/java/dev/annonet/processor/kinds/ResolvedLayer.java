@@ -86,6 +86,10 @@ public interface ResolvedLayer {
     record Weight(String what, Shape shape, WeightValues values) {
     }
 
+    /**
+     * {@code thresholds}: HEAVISIDE's θ, THRESHOLDED_LINEAR's θ1 and θ2, or a ReLU layer's threshold,
+     * maxValue and negativeSlope.
+     */
     record Activated(Activation.Kind kind, List<Double> thresholds, boolean ownPreActivation) {
     }
 

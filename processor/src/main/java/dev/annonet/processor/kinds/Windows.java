@@ -7,13 +7,31 @@ import dev.annonet.processor.check.LayerInput;
 import dev.annonet.processor.check.LayerNode;
 import dev.annonet.processor.check.Shape;
 import dev.annonet.processor.read.Attribute;
+import dev.annonet.processor.read.LayerSpec;
 import java.util.List;
 import java.util.Optional;
 
-/** What the windowed layers (convolutions, pooling, zero padding) share: their size options and their input checks. */
+/** What the windowed layers (convolutions, pooling, zero padding, cropping) share: their size options and their input checks. */
 final class Windows {
 
     private Windows() {
+    }
+
+    /**
+     * The options a 2D convolution shares (Conv2D, DepthwiseConv2D, SeparableConv2D), as Keras checks
+     * them: kernel, strides and dilation, no dilation with strides, no CAUSAL padding, the activation's thresholds.
+     */
+    static void checkConvolution(LayerNode layer, Diagnostics diagnostics) {
+        LayerSpec spec = layer.spec();
+        Attribute<List<Integer>> strides = spec.attribute("strides");
+        Attribute<List<Integer>> dilation = spec.attribute("dilation");
+        boolean sizes = checkPair(layer, spec.attribute("kernel"), diagnostics)
+                & checkPair(layer, strides, diagnostics) & checkPair(layer, dilation, diagnostics);
+        if (sizes && pair(strides).stream().anyMatch(s -> s > 1) && pair(dilation).stream().anyMatch(d -> d > 1)) {
+            reportDilatedStrides(layer, strides, dilation, diagnostics);
+        }
+        rejectCausal(layer, spec.attribute("padding"), diagnostics);
+        Options.checkThresholds(layer, "activation", diagnostics);
     }
 
     /** One size for both axes or two, {height, width}, each positive; false (reported) otherwise. */
@@ -44,6 +62,26 @@ final class Windows {
     static List<Integer> pair(Attribute<List<Integer>> sizes) {
         List<Integer> values = sizes.value();
         return values.size() == 1 ? List.of(values.get(0), values.get(0)) : values;
+    }
+
+    /** Rows and columns around an image, one size, {vertical, horizontal} or {top, bottom, left, right}, none negative. */
+    static void checkSides(LayerNode node, Attribute<List<Integer>> sides, Diagnostics diagnostics) {
+        int count = sides.value().size();
+        if (count != 1 && count != 2 && count != 4) {
+            node.errorAbout(diagnostics, sides, "takes one size, two {vertical, horizontal} or four {top, bottom, left, right}");
+        } else if (sides.value().stream().anyMatch(s -> s < 0)) {
+            node.errorAbout(diagnostics, sides, "must not be negative");
+        }
+    }
+
+    /** {top, bottom, left, right} from one, two or four sizes. */
+    static List<Integer> sides(Attribute<List<Integer>> sides) {
+        List<Integer> values = sides.value();
+        return switch (values.size()) {
+            case 1 -> List.of(values.get(0), values.get(0), values.get(0), values.get(0));
+            case 2 -> List.of(values.get(0), values.get(0), values.get(1), values.get(1));
+            default -> values;
+        };
     }
 
     /** Whether the input is (height, width, channels); reported otherwise. */

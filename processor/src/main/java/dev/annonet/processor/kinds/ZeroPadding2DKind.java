@@ -8,7 +8,6 @@ import dev.annonet.processor.check.Shape;
 import dev.annonet.processor.plan.ImageOp;
 import dev.annonet.processor.plan.LayerOps;
 import dev.annonet.processor.plan.Op;
-import dev.annonet.processor.read.Attribute;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,13 +36,7 @@ final class ZeroPadding2DKind implements SingleInputKind {
 
     @Override
     public void checkOptions(LayerNode layer, Diagnostics diagnostics) {
-        Attribute<List<Integer>> padding = layer.spec().attribute("padding");
-        List<Integer> sides = padding.value();
-        if (sides.size() != 1 && sides.size() != 2 && sides.size() != 4) {
-            layer.errorAbout(diagnostics, padding, "takes one size, two {vertical, horizontal} or four {top, bottom, left, right}");
-        } else if (sides.stream().anyMatch(s -> s < 0)) {
-            layer.errorAbout(diagnostics, padding, "must not be negative");
-        }
+        Windows.checkSides(layer, layer.spec().attribute("padding"), diagnostics);
     }
 
     @Override
@@ -51,7 +44,7 @@ final class ZeroPadding2DKind implements SingleInputKind {
         if (!optionsValid(layer) || !Windows.requireImage(layer, input, diagnostics)) {
             return Optional.empty();
         }
-        List<Integer> sides = sides(layer.spec().<List<Integer>>attribute("padding").value());
+        List<Integer> sides = Windows.sides(layer.spec().attribute("padding"));
         Shape image = input.shape();
         Shape output = Shape.of(image.dims().get(0) + sides.get(0) + sides.get(1), image.dims().get(1) + sides.get(2) + sides.get(3),
                 image.last());
@@ -63,14 +56,5 @@ final class ZeroPadding2DKind implements SingleInputKind {
                 .padding(sides.get(0), sides.get(2))
                 .output(output.dims().get(0), output.dims().get(1), output.last());
         return Optional.of(new Resolved(output, window));
-    }
-
-    /** {top, bottom, left, right} from one, two or four sizes. */
-    private static List<Integer> sides(List<Integer> padding) {
-        return switch (padding.size()) {
-            case 1 -> List.of(padding.get(0), padding.get(0), padding.get(0), padding.get(0));
-            case 2 -> List.of(padding.get(0), padding.get(0), padding.get(1), padding.get(1));
-            default -> padding;
-        };
     }
 }

@@ -14,6 +14,13 @@ public sealed interface ImageOp {
                           Operand dKernel, Operand dColumns, Operand dx) implements ImageOp {
     }
 
+    record DepthwiseConv2D(WindowPlan window, Operand x, Operand kernel, Operand y) implements ImageOp {
+    }
+
+    record DepthwiseConv2DBackward(WindowPlan window, Operand x, Operand kernel, Operand dy, Operand dKernel, Operand dx)
+            implements ImageOp {
+    }
+
     record Pool(boolean max, WindowPlan window, Operand x, Operand y) implements ImageOp {
     }
 

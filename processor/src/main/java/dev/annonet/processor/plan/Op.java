@@ -66,7 +66,7 @@ public sealed interface Op {
     record Image(ImageOp op) implements Op {
     }
 
-    /** Batch normalization over the last axis; {@code statistics} is null at inference. */
+    /** Batch normalization over the last axis; {@code statistics} is null at inference, gamma and beta where absent. */
     record BatchNorm(boolean training, Extent rows, int cols, double momentum, double epsilon, Operand x,
                      Operand gamma, Operand beta, Operand movingMean, Operand movingVariance, Operand statistics,
                      Operand y) implements Op {

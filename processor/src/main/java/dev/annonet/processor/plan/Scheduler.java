@@ -149,10 +149,13 @@ final class Scheduler {
             return switch (kind) {
                 case HEAVISIDE -> {
                     double theta = thresholds.isEmpty() ? 0 : thresholds.get(0);
-                    yield new ActivationFunctionPlan(name, kind, theta, theta);
+                    yield new ActivationFunctionPlan(name, kind, theta, theta, 0);
                 }
-                case THRESHOLDED_LINEAR -> new ActivationFunctionPlan(name, kind, thresholds.get(0), thresholds.get(1));
-                default -> new ActivationFunctionPlan(name, kind, 0, 0);
+                case THRESHOLDED_LINEAR -> new ActivationFunctionPlan(name, kind, thresholds.get(0), thresholds.get(1), 0);
+                // a ReLU layer's threshold, maxValue and negativeSlope; none for a plain ReLU
+                default -> thresholds.size() == 3
+                        ? new ActivationFunctionPlan(name, kind, thresholds.get(0), thresholds.get(1), thresholds.get(2))
+                        : new ActivationFunctionPlan(name, kind, 0, Double.POSITIVE_INFINITY, 0);
             };
         });
     }

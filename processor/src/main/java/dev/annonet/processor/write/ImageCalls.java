@@ -52,6 +52,15 @@ final class ImageCalls {
                     operand.apply(c.x()), operand.apply(c.kernel()), operand.apply(c.columns()), operand.apply(c.dz()),
                     operand.apply(c.dKernel()), operand.apply(c.dColumns()), operand.apply(c.dx()));
         }
+        if (op instanceof ImageOp.DepthwiseConv2D d) {
+            return CodeBlock.of("depthwiseConv2d($N, batch,$W$L,$W$L,$W$L)", names.of(d.window().name()),
+                    operand.apply(d.x()), operand.apply(d.kernel()), operand.apply(d.y()));
+        }
+        if (op instanceof ImageOp.DepthwiseConv2DBackward d) {
+            return CodeBlock.of("depthwiseConv2dBackward($N, batch,$W$L,$W$L,$W$L,$W$L,$W$L)", names.of(d.window().name()),
+                    operand.apply(d.x()), operand.apply(d.kernel()), operand.apply(d.dy()), operand.apply(d.dKernel()),
+                    operand.apply(d.dx()));
+        }
         if (op instanceof ImageOp.Pool p) {
             return CodeBlock.of("pool2d($T.$L, $N, batch,$W$L,$W$L)", POOLING, kind(p.max()), names.of(p.window().name()),
                     operand.apply(p.x()), operand.apply(p.y()));

@@ -87,7 +87,9 @@ public final class ModelWriter {
                         + "<p>A constant named after a tensor is its offset per sample in the activation arena: the\n"
                         + "tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the\n"
                         + "gradient arena. A constant named after a parameter is its offset in the parameter buffer\n"
-                        + "and, for a trainable one, in the gradient buffer.\n", declaration)
+                        + "and, for a trainable one, in the gradient buffer. A prediction runs {@code infer} in an arena\n"
+                        + "of its own, where tensors share memory once dead, at the offsets of the nested class\n"
+                        + "{@code Inference}.\n", declaration)
                 .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
                         .addMember("value", "$S", GENERATOR)
                         .build())
@@ -215,7 +217,10 @@ public final class ModelWriter {
             case HEAVISIDE -> CodeBlock.of("$T.heaviside($L)", ACTIVATION_FUNCTION, function.lower());
             case THRESHOLDED_LINEAR -> CodeBlock.of("$T.thresholdedLinear($L, $L)", ACTIVATION_FUNCTION,
                     function.lower(), function.upper());
-            default -> CodeBlock.of("$T.of($T.$L)", ACTIVATION_FUNCTION, KIND, function.kind());
+            default -> function.parametrizedRelu()
+                    ? CodeBlock.of("$T.relu($L, $L, $L)", ACTIVATION_FUNCTION, Double.isInfinite(function.upper())
+                            ? "Double.POSITIVE_INFINITY" : function.upper(), function.slope(), function.lower())
+                    : CodeBlock.of("$T.of($T.$L)", ACTIVATION_FUNCTION, KIND, function.kind());
         };
         return constant(ACTIVATION_FUNCTION, function.name()).initializer(value).build();
     }

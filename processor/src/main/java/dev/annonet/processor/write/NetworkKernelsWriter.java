@@ -37,10 +37,10 @@ public final class NetworkKernelsWriter {
     }
 
     private static final List<Launcher> LAUNCHERS = List.of(
-            launcher("biasActivation", "bias_activation", "int kind", "float lower", "float upper", "int rows", "int cols",
-                    "long z", "long bias", "long y"),
-            launcher("activationBackward", "activation_backward", "int kind", "float lower", "float upper", "int rows",
-                    "int cols", "long z", "long y", "long dy", "long dz"),
+            launcher("biasActivation", "bias_activation", "int kind", "float lower", "float upper", "float slope", "int rows",
+                    "int cols", "long z", "long bias", "long y"),
+            launcher("activationBackward", "activation_backward", "int kind", "float lower", "float upper", "float slope",
+                    "int rows", "int cols", "long z", "long y", "long dy", "long dz"),
             launcher("columnSums", "column_sums", "int rows", "int cols", "long x", "long sums"),
             launcher("dropout", "dropout", "int threshold", "float scale", "long seed", "long step", "long stepAddress",
                     "long count", "long x", "long y"),
@@ -189,11 +189,12 @@ public final class NetworkKernelsWriter {
                 "kind == " + kindName(a.kind()) + " && cols == " + a.cols(),
                 a.kind() == Activation.Kind.SOFTMAX
                         ? softmaxKernel + "(handle, rows, fixed<" + a.cols() + ">(), " + String.join(", ", softmaxPointers) + ")"
-                        : elementsKernel + "(handle, fixed<" + kindName(a.kind()) + ">(), lower, upper, rows, fixed<"
+                        : elementsKernel + "(handle, fixed<" + kindName(a.kind()) + ">(), lower, upper, slope, rows, fixed<"
                                 + a.cols() + ">(), " + arguments + ")")).toList();
         String parameters = pointers.stream().map(p -> "long long " + p).collect(Collectors.joining(", "));
-        launcher(out, null, name + "(long long handle, int kind, float lower, float upper, int rows, int cols, " + parameters + ")",
-                cases, name + "(handle, kind, lower, upper, rows, cols, " + arguments + ")");
+        launcher(out, null, name + "(long long handle, int kind, float lower, float upper, float slope, int rows, int cols, "
+                        + parameters + ")",
+                cases, name + "(handle, kind, lower, upper, slope, rows, cols, " + arguments + ")");
     }
 
     private void columnSums(StringBuilder out) {

@@ -141,12 +141,12 @@ final class Schedule {
         if (op instanceof Op.BatchNorm b) {
             return CodeBlock.of("batchNorm($L, $L, $L, $L, $L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", b.training(),
                     extent(b.rows()), b.cols(), b.momentum(), b.epsilon(), operand(b.x(), used),
-                    operand(b.gamma(), used), operand(b.beta(), used), operand(b.movingMean(), used),
+                    nullable(b.gamma(), used), nullable(b.beta(), used), operand(b.movingMean(), used),
                     operand(b.movingVariance(), used), nullable(b.statistics(), used), operand(b.y(), used));
         }
         if (op instanceof Op.BatchNormBackward b) {
             return CodeBlock.of("batchNormBackward($L, $L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)", extent(b.rows()), b.cols(),
-                    operand(b.x(), used), operand(b.gamma(), used), operand(b.statistics(), used), operand(b.dy(), used),
+                    operand(b.x(), used), nullable(b.gamma(), used), operand(b.statistics(), used), operand(b.dy(), used),
                     nullable(b.dGamma(), used), nullable(b.dBeta(), used), nullable(b.dx(), used));
         }
         if (op instanceof Op.Sequence sequence) {

@@ -142,6 +142,19 @@ public interface Backend extends AutoCloseable {
                         Memory columns, int columnsOffset, Memory dz, int dzOffset, Memory dKernel, int dKernelOffset,
                         Memory dColumns, int dColumnsOffset, Memory dx, int dxOffset);
 
+    /**
+     * Keras's DepthwiseConv2D, {@code y = depthwise(x, kernel)} over {@code batch} samples: each input
+     * channel c convolved alone with m = outputChannels / inputChannels filters, into output
+     * channels c·m .. c·m + m - 1; the kernel is (kh, kw, cin, m). Bias and activation follow as
+     * {@link #biasActivation}.
+     */
+    void depthwiseConv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                         Memory y, int yOffset);
+
+    /** From {@code dy}: the kernel's gradient into {@code dKernel} and the input's into {@code dx}, both overwritten, each skipped when null. */
+    void depthwiseConv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                 Memory dy, int dyOffset, Memory dKernel, int dKernelOffset, Memory dx, int dxOffset);
+
     /** Max or average pooling (SAME average: the padding is not counted); global pooling is one window over all. */
     void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset);
 
@@ -162,14 +175,18 @@ public interface Backend extends AutoCloseable {
      * batch mean and biased variance normalize, go to {@code statistics} (cols means, then cols
      * values {@code 1/sqrt(variance + epsilon)}) and update the moving statistics as Keras does,
      * {@code moving = moving · momentum + batch · (1 - momentum)}. Inference: the moving statistics
-     * normalize and only y is written. Then {@code y = gamma · x̂ + beta}; y may be x.
+     * normalize and only y is written. Then {@code y = gamma · x̂ + beta}; y may be x. A null gamma
+     * is 1, a null beta 0 (a layer without scale or center).
      */
     void batchNorm(boolean training, int rows, int cols, double momentum, double epsilon, Memory x, int xOffset,
                    Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
                    Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
                    Memory y, int yOffset);
 
-    /** The gradients of a training batchNorm from its statistics: dGamma, dBeta and dx (null: skipped), overwritten. */
+    /**
+     * The gradients of a training batchNorm from its statistics: dGamma, dBeta and dx (null:
+     * skipped), overwritten; a null gamma is 1.
+     */
     void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
                            Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                            Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset);

@@ -15,7 +15,8 @@ public final class BatchNormKernels {
      * batch mean and biased variance normalize it, are written to {@code statistics} (mean, then
      * {@code 1 / sqrt(variance + epsilon)}, cols values each) for backward, and update the moving
      * statistics, {@code moving = moving · momentum + batch · (1 - momentum)}. Inference: the
-     * moving statistics normalize, nothing is written but {@code y}. y may be x.
+     * moving statistics normalize, nothing is written but {@code y}. y may be x. A null gamma is 1,
+     * a null beta 0 (a layer without scale or center).
      */
     public static void batchNorm(boolean training, int rows, int cols, double momentum, double epsilon,
                                  Elements x, int xOffset, Elements gamma, int gammaOffset, Elements beta, int betaOffset,
@@ -45,8 +46,8 @@ public final class BatchNormKernels {
                 mean = movingMean.get(movingMeanOffset + c);
                 variance = movingVariance.get(movingVarianceOffset + c);
             }
-            double scale = gamma.get(gammaOffset + c) / Math.sqrt(variance + epsilon);
-            double shift = beta.get(betaOffset + c) - mean * scale;
+            double scale = channel(gamma, gammaOffset, c, 1) / Math.sqrt(variance + epsilon);
+            double shift = channel(beta, betaOffset, c, 0) - mean * scale;
             for (int r = 0; r < rows; r++) {
                 y.set(yOffset + r * cols + c, x.get(xOffset + r * cols + c) * scale + shift);
             }
@@ -56,7 +57,8 @@ public final class BatchNormKernels {
     /**
      * The backward of a training {@link #batchNorm} from the statistics it wrote: with
      * {@code x̂ = (x - mean)·s}, {@code dBeta = Σ dy}, {@code dGamma = Σ dy·x̂} (both overwritten)
-     * and {@code dx = gamma·s/rows · (rows·dy - dBeta - x̂·dGamma)} (overwritten; skipped when null).
+     * and {@code dx = gamma·s/rows · (rows·dy - dBeta - x̂·dGamma)} (overwritten). A null gamma is
+     * 1; a null dGamma, dBeta or dx is skipped.
      */
     public static void batchNormBackward(int rows, int cols, Elements x, int xOffset, Elements gamma, int gammaOffset,
                                          Elements statistics, int statisticsOffset, Elements dy, int dyOffset,
@@ -72,10 +74,14 @@ public final class BatchNormKernels {
                 sumDy += g;
                 sumDyXHat += g * (x.get(xOffset + r * cols + c) - mean) * s;
             }
-            dBeta.set(dBetaOffset + c, sumDy);
-            dGamma.set(dGammaOffset + c, sumDyXHat);
+            if (dBeta != null) {
+                dBeta.set(dBetaOffset + c, sumDy);
+            }
+            if (dGamma != null) {
+                dGamma.set(dGammaOffset + c, sumDyXHat);
+            }
             if (dx != null) {
-                double factor = gamma.get(gammaOffset + c) * s / rows;
+                double factor = channel(gamma, gammaOffset, c, 1) * s / rows;
                 for (int r = 0; r < rows; r++) {
                     int i = r * cols + c;
                     double xHat = (x.get(xOffset + i) - mean) * s;
@@ -83,5 +89,10 @@ public final class BatchNormKernels {
                 }
             }
         }
+    }
+
+    /** Channel c of gamma or beta, or {@code absent} where the layer has none. */
+    private static double channel(Elements values, int offset, int c, double absent) {
+        return values == null ? absent : values.get(offset + c);
     }
 }

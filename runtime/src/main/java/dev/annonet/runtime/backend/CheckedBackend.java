@@ -223,6 +223,44 @@ public final class CheckedBackend implements Backend {
     }
 
     @Override
+    public void depthwiseConv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                Memory y, int yOffset) {
+        checkDepthwise("depthwiseConv2d", window, batch, x, xOffset, kernel, kernelOffset, y, yOffset);
+        backend.depthwiseConv2d(window, batch, x, xOffset, kernel, kernelOffset, y, yOffset);
+    }
+
+    /** x and kernel as forward read them, dy as the window's output. */
+    @Override
+    public void depthwiseConv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                        Memory dy, int dyOffset, Memory dKernel, int dKernelOffset, Memory dx, int dxOffset) {
+        String name = "depthwiseConv2d backward";
+        checkDepthwise(name, window, batch, x, xOffset, kernel, kernelOffset, dy, dyOffset);
+        if (dKernel != null) {
+            KernelArguments.check(name, "dKernel", dKernel, dKernelOffset, depthwiseKernelSize(window));
+        }
+        if (dx != null) {
+            KernelArguments.check(name, "dx", dx, dxOffset, batch, window.inputSize());
+        }
+        backend.depthwiseConv2dBackward(window, batch, x, xOffset, kernel, kernelOffset, dy, dyOffset,
+                dKernel, dKernelOffset, dx, dxOffset);
+    }
+
+    /** A depthwise window has m output channels per input channel, its kernel (kh, kw, cin, m). */
+    private static void checkDepthwise(String kernel, Window2D w, int batch, Memory x, int xOffset,
+                                       Memory weights, int weightsOffset, Memory output, int outputOffset) {
+        if (w.outputChannels() % w.inputChannels() != 0) {
+            throw new IllegalArgumentException(kernel + ": " + w.outputChannels() + " output channels are not a multiple of "
+                    + w.inputChannels() + " input channels (a whole depth multiplier): " + w);
+        }
+        checkWindow(kernel, w, batch, x, xOffset, output, outputOffset);
+        KernelArguments.check(kernel, "kernel", weights, weightsOffset, depthwiseKernelSize(w));
+    }
+
+    private static long depthwiseKernelSize(Window2D w) {
+        return (long) w.windowHeight() * w.windowWidth() * w.outputChannels();
+    }
+
+    @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
         checkWindow("pool2d", window, batch, x, xOffset, y, yOffset);
         backend.pool2d(kind, window, batch, x, xOffset, y, yOffset);
@@ -272,8 +310,8 @@ public final class CheckedBackend implements Backend {
                           Memory y, int yOffset) {
         checkBatchNorm("batchNorm", rows, cols, momentum, epsilon, x, xOffset, y, yOffset,
                 training ? statistics : null, statisticsOffset);
-        KernelArguments.check("batchNorm", "gamma", gamma, gammaOffset, cols);
-        KernelArguments.check("batchNorm", "beta", beta, betaOffset, cols);
+        checkUnlessAbsent("batchNorm", "gamma", gamma, gammaOffset, cols);
+        checkUnlessAbsent("batchNorm", "beta", beta, betaOffset, cols);
         KernelArguments.check("batchNorm", "movingMean", movingMean, movingMeanOffset, cols);
         KernelArguments.check("batchNorm", "movingVariance", movingVariance, movingVarianceOffset, cols);
         backend.batchNorm(training, rows, cols, momentum, epsilon, x, xOffset, gamma, gammaOffset, beta, betaOffset,
@@ -285,14 +323,19 @@ public final class CheckedBackend implements Backend {
                                   Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                                   Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset) {
         checkBatchNorm("batchNorm backward", rows, cols, 0, 1, x, xOffset, dy, dyOffset, statistics, statisticsOffset);
-        KernelArguments.check("batchNorm backward", "gamma", gamma, gammaOffset, cols);
-        KernelArguments.check("batchNorm backward", "dGamma", dGamma, dGammaOffset, cols);
-        KernelArguments.check("batchNorm backward", "dBeta", dBeta, dBetaOffset, cols);
-        if (dx != null) {
-            KernelArguments.check("batchNorm backward", "dx", dx, dxOffset, rows, cols);
-        }
+        checkUnlessAbsent("batchNorm backward", "gamma", gamma, gammaOffset, cols);
+        checkUnlessAbsent("batchNorm backward", "dGamma", dGamma, dGammaOffset, cols);
+        checkUnlessAbsent("batchNorm backward", "dBeta", dBeta, dBetaOffset, cols);
+        checkUnlessAbsent("batchNorm backward", "dx", dx, dxOffset, (long) rows * cols);
         backend.batchNormBackward(rows, cols, x, xOffset, gamma, gammaOffset, statistics, statisticsOffset, dy, dyOffset,
                 dGamma, dGammaOffset, dBeta, dBetaOffset, dx, dxOffset);
+    }
+
+    /** A batch normalization's optional operand (gamma, beta, a gradient) inside its memory, when given. */
+    private static void checkUnlessAbsent(String kernel, String operand, Memory memory, int offset, long count) {
+        if (memory != null) {
+            KernelArguments.check(kernel, operand, memory, offset, count);
+        }
     }
 
     private static void checkBatchNorm(String kernel, int rows, int cols, double momentum, double epsilon,

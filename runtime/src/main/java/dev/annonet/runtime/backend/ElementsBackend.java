@@ -134,6 +134,19 @@ public abstract class ElementsBackend implements Backend {
     }
 
     @Override
+    public void depthwiseConv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                Memory y, int yOffset) {
+        ImageKernels.depthwiseConv2d(window, batch, elements(x), xOffset, elements(kernel), kernelOffset, elements(y), yOffset);
+    }
+
+    @Override
+    public void depthwiseConv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                        Memory dy, int dyOffset, Memory dKernel, int dKernelOffset, Memory dx, int dxOffset) {
+        ImageKernels.depthwiseConv2dBackward(window, batch, elements(x), xOffset, elements(kernel), kernelOffset,
+                elements(dy), dyOffset, elementsOrNull(dKernel), dKernelOffset, elementsOrNull(dx), dxOffset);
+    }
+
+    @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
         ImageKernels.pool2d(kind, window, batch, elements(x), xOffset, elements(y), yOffset);
     }
@@ -161,8 +174,8 @@ public abstract class ElementsBackend implements Backend {
                           Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
                           Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
                           Memory y, int yOffset) {
-        BatchNormKernels.batchNorm(training, rows, cols, momentum, epsilon, elements(x), xOffset, elements(gamma), gammaOffset,
-                elements(beta), betaOffset, elements(movingMean), movingMeanOffset, elements(movingVariance),
+        BatchNormKernels.batchNorm(training, rows, cols, momentum, epsilon, elements(x), xOffset, elementsOrNull(gamma),
+                gammaOffset, elementsOrNull(beta), betaOffset, elements(movingMean), movingMeanOffset, elements(movingVariance),
                 movingVarianceOffset, training ? elements(statistics) : null, statisticsOffset, elements(y), yOffset);
     }
 
@@ -170,9 +183,9 @@ public abstract class ElementsBackend implements Backend {
     public void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
                                   Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                                   Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset) {
-        BatchNormKernels.batchNormBackward(rows, cols, elements(x), xOffset, elements(gamma), gammaOffset,
-                elements(statistics), statisticsOffset, elements(dy), dyOffset, elements(dGamma), dGammaOffset,
-                elements(dBeta), dBetaOffset, elementsOrNull(dx), dxOffset);
+        BatchNormKernels.batchNormBackward(rows, cols, elements(x), xOffset, elementsOrNull(gamma), gammaOffset,
+                elements(statistics), statisticsOffset, elements(dy), dyOffset, elementsOrNull(dGamma), dGammaOffset,
+                elementsOrNull(dBeta), dBetaOffset, elementsOrNull(dx), dxOffset);
     }
 
     // ---- sequence layers: the same code on every backend, its GEMMs through this backend's matmul --

@@ -92,6 +92,80 @@ public final class ImageKernels {
         }
     }
 
+    /**
+     * Keras's DepthwiseConv2D: {@code y[b, oy, ox, c·m + k] = Σ x[b, iy, ix, c] · kernel[i, j, c, k]}
+     * over the window, padding counting zero, where m (the depth multiplier) is outputChannels /
+     * inputChannels and the kernel is (kh, kw, cin, m): each input channel convolved alone, m times.
+     */
+    public static void depthwiseConv2d(Window2D w, int batch, Elements x, int xOffset, Elements kernel, int kernelOffset,
+                                       Elements y, int yOffset) {
+        int cout = w.outputChannels();
+        int multiplier = cout / w.inputChannels();
+        for (int b = 0; b < batch; b++) {
+            for (int oy = 0; oy < w.outputHeight(); oy++) {
+                for (int ox = 0; ox < w.outputWidth(); ox++) {
+                    int out = yOffset + outputIndex(w, b, oy, ox, 0);
+                    for (int co = 0; co < cout; co++) {
+                        double sum = 0;
+                        for (int i = 0; i < w.windowHeight(); i++) {
+                            for (int j = 0; j < w.windowWidth(); j++) {
+                                int in = inputIndex(w, b, oy, ox, i, j);
+                                if (in >= 0) {
+                                    sum += x.get(xOffset + in + co / multiplier)
+                                            * kernel.get(kernelOffset + (i * w.windowWidth() + j) * cout + co);
+                                }
+                            }
+                        }
+                        y.set(out + co, sum);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * From {@code dy}: {@code dKernel} and {@code dx} of {@link #depthwiseConv2d} (each overwritten;
+     * skipped when null), each the sum over every output value its value took part in.
+     */
+    public static void depthwiseConv2dBackward(Window2D w, int batch, Elements x, int xOffset, Elements kernel,
+                                               int kernelOffset, Elements dy, int dyOffset, Elements dKernel,
+                                               int dKernelOffset, Elements dx, int dxOffset) {
+        int cout = w.outputChannels();
+        int multiplier = cout / w.inputChannels();
+        if (dKernel != null) {
+            fill(dKernel, dKernelOffset, w.windowHeight() * w.windowWidth() * cout, 0);
+        }
+        if (dx != null) {
+            fill(dx, dxOffset, batch * w.inputSize(), 0);
+        }
+        for (int b = 0; b < batch; b++) {
+            for (int oy = 0; oy < w.outputHeight(); oy++) {
+                for (int ox = 0; ox < w.outputWidth(); ox++) {
+                    int out = dyOffset + outputIndex(w, b, oy, ox, 0);
+                    for (int i = 0; i < w.windowHeight(); i++) {
+                        for (int j = 0; j < w.windowWidth(); j++) {
+                            int in = inputIndex(w, b, oy, ox, i, j);
+                            if (in < 0) {
+                                continue;
+                            }
+                            int place = (i * w.windowWidth() + j) * cout;
+                            for (int co = 0; co < cout; co++) {
+                                int input = in + co / multiplier;
+                                double g = dy.get(out + co);
+                                if (dKernel != null) {
+                                    add(dKernel, dKernelOffset + place + co, x.get(xOffset + input) * g);
+                                }
+                                if (dx != null) {
+                                    add(dx, dxOffset + input, kernel.get(kernelOffset + place + co) * g);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Each output value the maximum, or the mean of the values inside the input, of its window in its channel. */
     public static void pool2d(PoolingKind kind, Window2D w, int batch, Elements x, int xOffset, Elements y, int yOffset) {
         int channels = w.inputChannels();

@@ -30,6 +30,30 @@ class ActivationKernelsTest {
                 forward(ActivationFunction.thresholdedLinear(-1, 1), 4, -2, -1, 0.5, 1.5), "thresholded linear");
     }
 
+    /** Keras's ReLU layer on the examples of its documentation. */
+    @Test
+    void reluWithMaximumSlopeAndThreshold() {
+        assertValues(new double[] {0, 0, 0, 1}, forward(ActivationFunction.relu(1, 0, 0), 4, -3, -1, 0, 2), "max_value=1");
+        assertValues(new double[] {-3, -1, 0, 2},
+                forward(ActivationFunction.relu(Double.POSITIVE_INFINITY, 1, 0), 4, -3, -1, 0, 2), "negative_slope=1");
+        assertValues(new double[] {0, 0, 0, 2},
+                forward(ActivationFunction.relu(Double.POSITIVE_INFINITY, 0, 1.5), 4, -3, -1, 1, 2), "threshold=1.5");
+        assertValues(new double[] {-5, -2.5, 0, 5, 10},
+                forward(ActivationFunction.relu(10, 0.5, 0), 5, -10, -5, 0, 5, 10), "max_value=10, negative_slope=0.5");
+        assertValues(new double[] {0, 6, 6}, forward(ActivationFunction.relu(6, 0, 0), 3, Double.NEGATIVE_INFINITY, 6,
+                Double.POSITIVE_INFINITY), "ReLU6 at the infinities");
+    }
+
+    /** TensorFlow's gradient: the slope below the threshold, 0 at it, 1 above it, 0 from the maximum up. */
+    @Test
+    void reluBackwardWithMaximumSlopeAndThreshold() {
+        Memory z = memory(backend, -1, 1, 3, 6, 7);
+        Memory dy = memory(backend, 1, 1, 1, 1, 1);
+        Memory dz = backend.allocate(5);
+        backend.activationBackward(ActivationFunction.relu(6, 0.2, 1), 1, 5, z, 0, z, 0, dy, 0, dz, 0);
+        assertValues(new double[] {0.2, 0, 1, 0, 0}, values(dz), "relu(6, 0.2, 1) backward");
+    }
+
     @Test
     void softmaxNormalizesEachRowWithoutOverflow() {
         double[] y = forward(ActivationFunction.of(Activation.Kind.SOFTMAX), 3, 1000, 1001, 1002, -1000, -1000, -1000);

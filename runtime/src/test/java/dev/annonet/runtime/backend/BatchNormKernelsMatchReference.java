@@ -20,10 +20,11 @@ public abstract class BatchNormKernelsMatchReference {
         pair.close();
     }
 
-    /** Also enough rows for the CPU backend to sum them in several chunks, on several threads. */
+    /** Also enough rows for the CPU backend to sum them in several chunks, on several threads; with and without gamma and beta. */
     @ParameterizedTest
-    @CsvSource({"20, 6", "3000, 24"})
-    void batchNormTrainingInferenceAndBackward(int rows, int cols) {
+    @CsvSource({"20, 6, true, true", "3000, 24, true, true", "20, 6, false, true", "3000, 24, true, false",
+            "20, 6, false, false"})
+    void batchNormTrainingInferenceAndBackward(int rows, int cols, boolean scale, boolean center) {
         // arena: [x | y | statistics | gamma | beta | mean | variance | dy | dGamma | dBeta | dx]
         int x = 2;
         int y = x + rows * cols;
@@ -39,14 +40,19 @@ public abstract class BatchNormKernelsMatchReference {
         Twin arena = pair.uniformTwin(dx + rows * cols, -1, 1);
         pair.onBoth((backend, side) -> {
             Memory a = side.apply(arena);
+            Memory gammas = scale ? a : null;
+            Memory betas = center ? a : null;
             backend.fill(a, variance, cols, 1);
-            backend.batchNorm(true, rows, cols, 0.9, 1e-3, a, x, a, gamma, a, beta, a, mean, a, variance, a, statistics, a, y);
-            backend.batchNormBackward(rows, cols, a, x, a, gamma, a, statistics, a, dy, a, dGamma, a, dBeta, a, dx);
+            backend.batchNorm(true, rows, cols, 0.9, 1e-3, a, x, gammas, gamma, betas, beta, a, mean, a, variance,
+                    a, statistics, a, y);
+            backend.batchNormBackward(rows, cols, a, x, gammas, gamma, a, statistics, a, dy, gammas, dGamma, betas, dBeta,
+                    a, dx);
         });
         pair.assertMatches(arena, "batch norm training and backward");
         pair.onBoth((backend, side) -> {
             Memory a = side.apply(arena);
-            backend.batchNorm(false, rows, cols, 0.9, 1e-3, a, x, a, gamma, a, beta, a, mean, a, variance, null, 0, a, y);
+            backend.batchNorm(false, rows, cols, 0.9, 1e-3, a, x, scale ? a : null, gamma, center ? a : null, beta,
+                    a, mean, a, variance, null, 0, a, y);
         });
         pair.assertMatches(arena, "batch norm inference");
     }

@@ -65,4 +65,43 @@ class BatchNormKernelsTest {
         GradientCheck.assertGradient("beta", objective, values(beta), values(dBeta));
         GradientCheck.assertGradient("input", objective, values(x), values(dx));
     }
+
+    /** Without scale and center (no gamma, no beta) the layer is the one with gamma 1 and beta 0; dx checked there. */
+    @Test
+    void absentGammaAndBetaAreOneAndZero() {
+        int rows = 5;
+        int cols = 2;
+        Random random = new Random(4);
+        Memory x = memory(backend, uniform(random, rows * cols, -2, 2));
+        Memory upstream = memory(backend, uniform(random, rows * cols, -1, 1));
+        Memory ones = memory(backend, 1, 1);
+        Memory zeros = memory(backend, 0, 0);
+        Memory movingMean = backend.allocate(cols);
+        Memory movingVariance = backend.allocate(cols);
+        Memory statistics = backend.allocate(2 * cols);
+        Memory expected = backend.allocate(rows * cols);
+        backend.batchNorm(true, rows, cols, 0.9, 1e-3, x, 0, ones, 0, zeros, 0, movingMean, 0, movingVariance, 0,
+                statistics, 0, expected, 0);
+        Memory expectedDx = backend.allocate(rows * cols);
+        backend.batchNormBackward(rows, cols, x, 0, ones, 0, statistics, 0, upstream, 0, null, 0, null, 0, expectedDx, 0);
+
+        Memory y = backend.allocate(rows * cols);
+        DoubleSupplier objective = () -> {
+            backend.batchNorm(true, rows, cols, 0.9, 1e-3, x, 0, null, 0, null, 0, movingMean, 0, movingVariance, 0,
+                    statistics, 0, y, 0);
+            return TestData.dot(values(y), values(upstream));
+        };
+        objective.getAsDouble();
+        Memory dx = backend.allocate(rows * cols);
+        backend.batchNormBackward(rows, cols, x, 0, null, 0, statistics, 0, upstream, 0, null, 0, null, 0, dx, 0);
+        assertValues(values(expected), values(y), "y without gamma and beta");
+        assertValues(values(expectedDx), values(dx), "dx without gamma");
+        GradientCheck.assertGradient("input", objective, values(x), values(dx));
+
+        backend.batchNorm(false, rows, cols, 0.9, 1e-3, x, 0, ones, 0, zeros, 0, movingMean, 0, movingVariance, 0,
+                null, 0, expected, 0);
+        backend.batchNorm(false, rows, cols, 0.9, 1e-3, x, 0, null, 0, null, 0, movingMean, 0, movingVariance, 0,
+                null, 0, y, 0);
+        assertValues(values(expected), values(y), "inference without gamma and beta");
+    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.annonet.contract.Window2D;
 import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,21 @@ class CheckedBackendTest {
         assertEquals("loss: gradient is null (lossValue computes the loss alone)", e.getMessage());
         e = assertThrows(NullPointerException.class, () -> backend.gatherRows(1, 2, null, x, 0, x, 0));
         assertEquals("gatherRows source is null", e.getMessage());
+    }
+
+    @Test
+    void aDepthwiseWindowNeedsAWholeMultiplierAndItsKernel() {
+        Memory large = backend.allocate(1000);
+        Window2D fractional = Window2D.input(4, 4, 2).window(3, 3).output(2, 2, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> backend.depthwiseConv2d(fractional, 1, large, 0, large, 0, large, 0));
+        assertEquals("depthwiseConv2d: 3 output channels are not a multiple of 2 input channels (a whole depth multiplier): "
+                + fractional, e.getMessage());
+        Window2D doubled = Window2D.input(4, 4, 2).window(3, 3).output(2, 2, 4);
+        IndexOutOfBoundsException kernel = assertThrows(IndexOutOfBoundsException.class,
+                () -> backend.depthwiseConv2dBackward(doubled, 1, large, 0, large, 0, large, 0, large, 980, null, 0));
+        assertEquals("depthwiseConv2d backward dKernel: offset 980 + count 36 is outside its memory of size 1000",
+                kernel.getMessage());
     }
 
     @Test

@@ -1,12 +1,13 @@
 package dev.annonet.runtime.backend;
 
 import dev.annonet.contract.Window2D;
+import static dev.annonet.runtime.backend.FixtureTensors.assertMatches;
+import static dev.annonet.runtime.backend.FixtureTensors.upload;
 import static dev.annonet.runtime.backend.TestData.memory;
 import static dev.annonet.runtime.backend.TestData.uniform;
 import static dev.annonet.runtime.backend.reference.ReferenceBackend.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.cpu.CpuBackend;
@@ -15,8 +16,6 @@ import dev.annonet.runtime.backend.reference.ReferenceBackend;
 import dev.annonet.runtime.io.SafeTensors;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -65,9 +64,7 @@ class Conv1DKernelsTest {
 
     @BeforeAll
     static void readFixture() throws IOException, URISyntaxException {
-        URL resource = Conv1DKernelsTest.class.getResource(FIXTURE);
-        assertNotNull(resource, FIXTURE + " is not on the test classpath; scripts/pytorch/conv1d_fixture.py writes it");
-        fixture = SafeTensors.read(Path.of(resource.toURI()));
+        fixture = FixtureTensors.read(Conv1DKernelsTest.class, FIXTURE, "scripts/pytorch/conv1d_fixture.py");
     }
 
     /** Each backend with its tolerance: the float64 reference tight, the float32 ones looser. */
@@ -91,15 +88,15 @@ class Conv1DKernelsTest {
                         name + ": output shape");
                 int rows = BATCH * w.outputPositions();
                 int filters = w.outputChannels();
-                Memory x = upload(backend, name + ".x");
-                Memory kernel = upload(backend, name + ".kernel");
-                Memory bias = upload(backend, name + ".bias");
-                Memory dy = upload(backend, name + ".dy");
+                Memory x = upload(fixture, backend, name + ".x");
+                Memory kernel = upload(fixture, backend, name + ".kernel");
+                Memory bias = upload(fixture, backend, name + ".bias");
+                Memory dy = upload(fixture, backend, name + ".dy");
                 Memory columns = backend.allocate(rows * w.patchSize());
                 Memory y = backend.allocate(rows * filters);
                 backend.conv2d(w, BATCH, x, 0, kernel, 0, columns, 0, y, 0);
                 backend.biasActivation(ActivationFunction.of(Activation.Kind.LINEAR), rows, filters, y, 0, bias, 0, y, 0);
-                assertMatches(backend, y, name + ".y", tolerance);
+                assertMatches(fixture, backend, y, name + ".y", tolerance);
 
                 Memory dKernel = backend.allocate(w.patchSize() * filters);
                 Memory dColumns = backend.allocate(rows * w.patchSize());
@@ -107,9 +104,9 @@ class Conv1DKernelsTest {
                 Memory dBias = backend.allocate(filters);
                 backend.conv2dBackward(w, BATCH, x, 0, kernel, 0, columns, 0, dy, 0, dKernel, 0, dColumns, 0, dx, 0);
                 backend.columnSums(rows, filters, dy, 0, dBias, 0);
-                assertMatches(backend, dx, name + ".dx", tolerance);
-                assertMatches(backend, dKernel, name + ".dkernel", tolerance);
-                assertMatches(backend, dBias, name + ".dbias", tolerance);
+                assertMatches(fixture, backend, dx, name + ".dx", tolerance);
+                assertMatches(fixture, backend, dKernel, name + ".dkernel", tolerance);
+                assertMatches(fixture, backend, dBias, name + ".dbias", tolerance);
             });
         }
     }
@@ -147,19 +144,5 @@ class Conv1DKernelsTest {
         GradientCheck.assertGradient(w + " kernel", objective, values(kernel), values(dKernel));
         GradientCheck.assertGradient(w + " bias", objective, values(bias), values(dBias));
         GradientCheck.assertGradient(w + " input", objective, values(x), values(dx));
-    }
-
-    private static Memory upload(Backend backend, String name) {
-        float[] values = fixture.get(name).values();
-        Memory memory = backend.allocate(values.length);
-        backend.upload(values, 0, memory, 0, values.length);
-        return memory;
-    }
-
-    private static void assertMatches(Backend backend, Memory memory, String name, double tolerance) {
-        float[] expected = fixture.get(name).values();
-        float[] actual = new float[expected.length];
-        backend.download(memory, 0, actual, 0, actual.length);
-        BackendPair.assertClose(expected, "PyTorch", actual, backend.name(), tolerance, name);
     }
 }

@@ -76,6 +76,34 @@ public abstract class ImageKernelsMatchReference {
         }
     }
 
+    @Test
+    void depthwiseConv2dForwardAndBackward() {
+        Window2D[] windows = {
+            Window2D.input(9, 8, 3).window(3, 3).output(7, 6, 3),
+            // SAME at stride 2, multiplier 2: MobileNet's downsampling step
+            Window2D.input(9, 8, 4).window(3, 3).strides(2, 2).padding(1, 1).output(5, 4, 8),
+            Window2D.input(9, 9, 2).window(3, 3).dilation(2, 2).padding(2, 2).output(9, 9, 6),
+            // a block of MobileNet's size: enough values that a backend may split them over threads and blocks
+            Window2D.input(14, 14, 64).window(3, 3).padding(1, 1).output(14, 14, 64)};
+        for (Window2D w : windows) {
+            int kernelSize = w.windowHeight() * w.windowWidth() * w.outputChannels();
+            // arena: [pad | x | kernel | y | dy | dKernel | dx]
+            int x = 7;
+            int kernel = x + BATCH * w.inputSize();
+            int y = kernel + kernelSize;
+            int dy = y + BATCH * w.outputSize();
+            int dKernel = dy + BATCH * w.outputSize();
+            int dx = dKernel + kernelSize;
+            Twin arena = pair.uniformTwin(dx + BATCH * w.inputSize(), -1, 1);
+            pair.onBoth((backend, side) -> {
+                Memory a = side.apply(arena);
+                backend.depthwiseConv2d(w, BATCH, a, x, a, kernel, a, y);
+                backend.depthwiseConv2dBackward(w, BATCH, a, x, a, kernel, a, dy, a, dKernel, a, dx);
+            });
+            pair.assertMatches(arena, "depthwiseConv2d " + w);
+        }
+    }
+
     private static final Window2D PADDED_POOL = Window2D.input(7, 6, 4).window(3, 2).strides(2, 2).padding(1, 0)
             .output(4, 3, 4);
     private static final Window2D OVERLAPPING_POOL = Window2D.input(5, 5, 3).window(3, 3).output(3, 3, 3); // gradients add up

@@ -22,7 +22,9 @@ public final class TestData {
                 ActivationFunction.of(Activation.Kind.TANH),
                 ActivationFunction.of(Activation.Kind.SOFTMAX),
                 ActivationFunction.heaviside(0.1),
-                ActivationFunction.thresholdedLinear(-0.5, 0.5));
+                ActivationFunction.thresholdedLinear(-0.5, 0.5),
+                ActivationFunction.relu(0.5, 0, 0),
+                ActivationFunction.relu(0.5, 0.2, 0.1));
     }
 
     /** Every loss, as (kind, fused): fused with the activation it can follow, and not. */

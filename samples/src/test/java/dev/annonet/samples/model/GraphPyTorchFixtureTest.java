@@ -46,6 +46,15 @@ class GraphPyTorchFixtureTest {
         }
     }
 
+    /** ZeroPadding2D, BatchNormalization without gamma or beta, ReLU, Cropping2D, SAME pooling with strides: issue 16's layers. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.annonet.samples.model.FixtureAssertions#devices")
+    void applicationLayersMatchPyTorch(Device device, double tolerance) throws IOException {
+        try (ApplicationLayersModel model = ApplicationLayersModel.create(device, 1)) {
+            oneStepOfOneOutput(model, FixtureAssertions.fixture("application_layers_step.safetensors"), tolerance);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.annonet.samples.model.FixtureAssertions#devices")
     void twoInputsTwoOutputsMatchPyTorch(Device device, double tolerance) throws IOException {
@@ -79,6 +88,7 @@ class GraphPyTorchFixtureTest {
         residualBlockMatchesPyTorch(Device.cuda(0), 1e-4);
         inceptionBlockMatchesPyTorch(Device.cuda(0), 1e-4);
         twoInputsTwoOutputsMatchPyTorch(Device.cuda(0), 1e-4);
+        applicationLayersMatchPyTorch(Device.cuda(0), 1e-4);
     }
 
     /** One Adam step of a network of one input and a softmax output trained with categorical cross-entropy. */

@@ -217,15 +217,16 @@ public final class CpuBackend extends ElementsBackend {
     @Override
     public void biasActivation(ActivationFunction f, int rows, int cols,
                                Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
-        CpuKernels.biasActivation(NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(), rows, cols,
-                cpu(z).address(zOffset), bias == null ? 0 : cpu(bias).address(biasOffset), cpu(y).address(yOffset));
+        CpuKernels.biasActivation(NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(), (float) f.slope(),
+                rows, cols, cpu(z).address(zOffset), bias == null ? 0 : cpu(bias).address(biasOffset), cpu(y).address(yOffset));
     }
 
     @Override
     public void activationBackward(ActivationFunction f, int rows, int cols, Memory z, int zOffset,
                                    Memory y, int yOffset, Memory dy, int dyOffset, Memory dz, int dzOffset) {
-        CpuKernels.activationBackward(NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(), rows, cols,
-                cpu(z).address(zOffset), cpu(y).address(yOffset), cpu(dy).address(dyOffset), cpu(dz).address(dzOffset));
+        CpuKernels.activationBackward(NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(),
+                (float) f.slope(), rows, cols, cpu(z).address(zOffset), cpu(y).address(yOffset), cpu(dy).address(dyOffset),
+                cpu(dz).address(dzOffset));
     }
 
     @Override
@@ -263,7 +264,8 @@ public final class CpuBackend extends ElementsBackend {
                 firstDropoutGroup(count), count, cpu(dy).address(dyOffset), cpu(dx).address(dxOffset));
     }
 
-    // ---- convolution family: native kernels (direct or im2col + sgemm), native pooling; padding is ElementsBackend's loop ----
+    // ---- convolution family: native kernels (direct or im2col + sgemm), native pooling and depthwise convolution;
+    //      padding is ElementsBackend's loop ----
 
     @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
@@ -279,6 +281,21 @@ public final class CpuBackend extends ElementsBackend {
     }
 
     /** Straight from the input with AVX-512 (no full im2col); im2col + sgemm on processors without it. */
+    @Override
+    public void depthwiseConv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                Memory y, int yOffset) {
+        CpuKernels.depthwiseConv2d(windowArguments.address(window), batch, cpu(x).address(xOffset),
+                cpu(kernel).address(kernelOffset), cpu(y).address(yOffset));
+    }
+
+    @Override
+    public void depthwiseConv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                        Memory dy, int dyOffset, Memory dKernel, int dKernelOffset, Memory dx, int dxOffset) {
+        CpuKernels.depthwiseConv2dBackward(windowArguments.address(window), batch, cpu(x).address(xOffset),
+                cpu(kernel).address(kernelOffset), cpu(dy).address(dyOffset),
+                dKernel == null ? 0 : cpu(dKernel).address(dKernelOffset), dx == null ? 0 : cpu(dx).address(dxOffset));
+    }
+
     @Override
     public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                        Memory columns, int columnsOffset, Memory z, int zOffset) {
@@ -320,8 +337,9 @@ public final class CpuBackend extends ElementsBackend {
                           Memory gamma, int gammaOffset, Memory beta, int betaOffset, Memory movingMean, int movingMeanOffset,
                           Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
                           Memory y, int yOffset) {
-        CpuKernels.batchNorm(training, rows, cols, momentum, epsilon, cpu(x).address(xOffset), cpu(gamma).address(gammaOffset),
-                cpu(beta).address(betaOffset), cpu(movingMean).address(movingMeanOffset),
+        CpuKernels.batchNorm(training, rows, cols, momentum, epsilon, cpu(x).address(xOffset),
+                gamma == null ? 0 : cpu(gamma).address(gammaOffset), beta == null ? 0 : cpu(beta).address(betaOffset),
+                cpu(movingMean).address(movingMeanOffset),
                 cpu(movingVariance).address(movingVarianceOffset), training ? cpu(statistics).address(statisticsOffset) : 0,
                 cpu(y).address(yOffset));
     }
@@ -330,9 +348,10 @@ public final class CpuBackend extends ElementsBackend {
     public void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
                                   Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                                   Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset) {
-        CpuKernels.batchNormBackward(rows, cols, cpu(x).address(xOffset), cpu(gamma).address(gammaOffset),
-                cpu(statistics).address(statisticsOffset), cpu(dy).address(dyOffset), cpu(dGamma).address(dGammaOffset),
-                cpu(dBeta).address(dBetaOffset), dx == null ? 0 : cpu(dx).address(dxOffset));
+        CpuKernels.batchNormBackward(rows, cols, cpu(x).address(xOffset),
+                gamma == null ? 0 : cpu(gamma).address(gammaOffset), cpu(statistics).address(statisticsOffset),
+                cpu(dy).address(dyOffset), dGamma == null ? 0 : cpu(dGamma).address(dGammaOffset),
+                dBeta == null ? 0 : cpu(dBeta).address(dBetaOffset), dx == null ? 0 : cpu(dx).address(dxOffset));
     }
 
     // ---- merge layers: merge.cuh's per-value math, on the pool ---------------------------------
@@ -342,7 +361,7 @@ public final class CpuBackend extends ElementsBackend {
                       Memory chosen, int chosenOffset, ActivationFunction f, Memory activated, int activatedOffset) {
         CpuKernels.merge(NativeCodes.merge(kind), input, scale, count, cpu(x).address(xOffset), cpu(y).address(yOffset),
                 chosen == null ? 0 : cpu(chosen).address(chosenOffset), NativeCodes.activation(f.kind()), (float) f.lower(),
-                (float) f.upper(), activated == null ? 0 : cpu(activated).address(activatedOffset));
+                (float) f.upper(), (float) f.slope(), activated == null ? 0 : cpu(activated).address(activatedOffset));
     }
 
     @Override

@@ -316,7 +316,8 @@ public final class CudaBackend implements Backend {
     public void biasActivation(ActivationFunction f, int rows, int cols,
                                Memory z, int zOffset, Memory bias, int biasOffset, Memory y, int yOffset) {
         checkKernel(kernels.biasActivation(context, NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(),
-                rows, cols, cuda(z).at(zOffset), bias == null ? 0 : cuda(bias).at(biasOffset), cuda(y).at(yOffset)),
+                (float) f.slope(), rows, cols, cuda(z).at(zOffset), bias == null ? 0 : cuda(bias).at(biasOffset),
+                cuda(y).at(yOffset)),
                 "biasActivation");
     }
 
@@ -324,7 +325,8 @@ public final class CudaBackend implements Backend {
     public void activationBackward(ActivationFunction f, int rows, int cols, Memory z, int zOffset,
                                    Memory y, int yOffset, Memory dy, int dyOffset, Memory dz, int dzOffset) {
         checkKernel(kernels.activationBackward(context, NativeCodes.activation(f.kind()), (float) f.lower(), (float) f.upper(),
-                rows, cols, cuda(z).at(zOffset), cuda(y).at(yOffset), cuda(dy).at(dyOffset), cuda(dz).at(dzOffset)),
+                (float) f.slope(), rows, cols, cuda(z).at(zOffset), cuda(y).at(yOffset), cuda(dy).at(dyOffset),
+                cuda(dz).at(dzOffset)),
                 "activationBackward");
     }
 
@@ -377,6 +379,21 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void depthwiseConv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                Memory y, int yOffset) {
+        check(CudaLibrary.depthwiseConv2d(context, window(window), batch, cuda(x).at(xOffset), cuda(kernel).at(kernelOffset),
+                cuda(y).at(yOffset)), "depthwiseConv2d");
+    }
+
+    @Override
+    public void depthwiseConv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
+                                        Memory dy, int dyOffset, Memory dKernel, int dKernelOffset, Memory dx, int dxOffset) {
+        check(CudaLibrary.depthwiseConv2dBackward(context, window(window), batch, cuda(x).at(xOffset),
+                cuda(kernel).at(kernelOffset), cuda(dy).at(dyOffset), dKernel == null ? 0 : cuda(dKernel).at(dKernelOffset),
+                dx == null ? 0 : cuda(dx).at(dxOffset)), "depthwiseConv2dBackward");
+    }
+
+    @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
         check(CudaLibrary.pool2d(context, NativeCodes.pooling(kind), window(window), batch, cuda(x).at(xOffset), cuda(y).at(yOffset)),
                 "pool2d");
@@ -407,7 +424,7 @@ public final class CudaBackend implements Backend {
                       Memory chosen, int chosenOffset, ActivationFunction f, Memory activated, int activatedOffset) {
         check(CudaLibrary.merge(context, NativeCodes.merge(kind), input, scale, count, cuda(x).at(xOffset), cuda(y).at(yOffset),
                 chosen == null ? 0 : cuda(chosen).at(chosenOffset), NativeCodes.activation(f.kind()), (float) f.lower(),
-                (float) f.upper(), activated == null ? 0 : cuda(activated).at(activatedOffset)), "merge");
+                (float) f.upper(), (float) f.slope(), activated == null ? 0 : cuda(activated).at(activatedOffset)), "merge");
     }
 
     @Override
@@ -432,7 +449,8 @@ public final class CudaBackend implements Backend {
                           Memory movingVariance, int movingVarianceOffset, Memory statistics, int statisticsOffset,
                           Memory y, int yOffset) {
         check(CudaLibrary.batchNorm(context, training, rows, cols, momentum, epsilon, cuda(x).at(xOffset),
-                cuda(gamma).at(gammaOffset), cuda(beta).at(betaOffset), cuda(movingMean).at(movingMeanOffset),
+                gamma == null ? 0 : cuda(gamma).at(gammaOffset), beta == null ? 0 : cuda(beta).at(betaOffset),
+                cuda(movingMean).at(movingMeanOffset),
                 cuda(movingVariance).at(movingVarianceOffset), training ? cuda(statistics).at(statisticsOffset) : 0,
                 cuda(y).at(yOffset)), "batchNorm");
     }
@@ -441,9 +459,10 @@ public final class CudaBackend implements Backend {
     public void batchNormBackward(int rows, int cols, Memory x, int xOffset, Memory gamma, int gammaOffset,
                                   Memory statistics, int statisticsOffset, Memory dy, int dyOffset,
                                   Memory dGamma, int dGammaOffset, Memory dBeta, int dBetaOffset, Memory dx, int dxOffset) {
-        check(CudaLibrary.batchNormBackward(context, rows, cols, cuda(x).at(xOffset), cuda(gamma).at(gammaOffset),
-                cuda(statistics).at(statisticsOffset), cuda(dy).at(dyOffset), cuda(dGamma).at(dGammaOffset),
-                cuda(dBeta).at(dBetaOffset), dx == null ? 0 : cuda(dx).at(dxOffset)), "batchNormBackward");
+        check(CudaLibrary.batchNormBackward(context, rows, cols, cuda(x).at(xOffset),
+                gamma == null ? 0 : cuda(gamma).at(gammaOffset), cuda(statistics).at(statisticsOffset),
+                cuda(dy).at(dyOffset), dGamma == null ? 0 : cuda(dGamma).at(dGammaOffset),
+                dBeta == null ? 0 : cuda(dBeta).at(dBetaOffset), dx == null ? 0 : cuda(dx).at(dxOffset)), "batchNormBackward");
     }
 
     // ---- sequence layers: SequenceKernels' schedule, its GEMMs through cuBLAS, the cells here ---------
