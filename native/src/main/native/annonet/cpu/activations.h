@@ -26,13 +26,18 @@ inline void bias_rows(int r0, int r1, int cols, float* z, const float* bias, flo
     }
 }
 
+// A plain ReLU (plain_relu) as a function object, for loops that vectorize; NaN passes through, as relu does.
+struct ReluFunction {
+    float operator()(float x) const { return x > 0.0f || x != x ? x : 0.0f; }
+};
+
 // The rows of one chunk, for every kind (softmax normalizes each row after its bias).
 inline void bias_activation_rows(int kind, float lower, float upper, float slope, int r0, int r1, int cols,
                                  float* z, const float* bias, float* y) {
     switch (kind) {
         case RELU:
             if (plain_relu(lower, upper, slope)) {
-                bias_rows(r0, r1, cols, z, bias, y, [](float x) { return x > 0.0f || x != x ? x : 0.0f; });
+                bias_rows(r0, r1, cols, z, bias, y, ReluFunction());
             } else {
                 bias_rows(r0, r1, cols, z, bias, y, [=](float x) { return relu(lower, upper, slope, x); });
             }

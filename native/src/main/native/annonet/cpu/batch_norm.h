@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../batch_norm.cuh"
+#include "features.h"
 #include "threads.h"
 
 namespace annonet {
@@ -37,6 +38,24 @@ inline void channel_sums(int rows, int cols, int terms, AddRow add_row, double* 
     }
 }
 
+// y = x scaled and shifted per channel, rows [r0, r1); y may be x. The channels' scales and shifts
+// come as two arrays, not as ScaleShift pairs, so that the loop vectorizes: at inference, one pair
+// a value took about 2.6 ns a value (ResNet50's 56x56x256 normalization, 2 ms).
+inline void normalize_rows(const double* scale, const double* shift, int r0, int r1, int cols, const float* x,
+                           float* y) {
+    for (long long r = r0; r < r1; r++) {
+        for (int c = 0; c < cols; c++) y[r * cols + c] = batch_normalized(ScaleShift{scale[c], shift[c]}, x[r * cols + c]);
+    }
+}
+
+#if defined(__x86_64__)
+// The same, compiled for AVX2: four channels a step in double precision.
+ANNONET_AVX2 inline void normalize_rows_avx2(const double* scale, const double* shift, int r0, int r1, int cols,
+                                             const float* x, float* y) {
+    normalize_rows(scale, shift, r0, r1, cols, x, y);
+}
+#endif
+
 // Training: the batch statistics (to statistics and the moving statistics) normalize; inference:
 // the moving statistics. y may be x; gamma or beta 0 is 1 or 0.
 inline void batch_norm_at(bool training, int rows, int cols, double momentum, double epsilon, long long x_address,
@@ -51,11 +70,13 @@ inline void batch_norm_at(bool training, int rows, int cols, double momentum, do
     float* y = (float*)(intptr_t)y_address;
     static thread_local std::vector<double> mean;
     static thread_local std::vector<double> variance;
-    static thread_local std::vector<ScaleShift> channels;
+    static thread_local std::vector<double> scales;
+    static thread_local std::vector<double> shifts;
     if ((int)mean.size() < cols) {
         mean.resize(cols);
         variance.resize(cols);
-        channels.resize(cols);
+        scales.resize(cols);
+        shifts.resize(cols);
     }
     double* m = mean.data();
     double* s = variance.data();
@@ -78,18 +99,27 @@ inline void batch_norm_at(bool training, int rows, int cols, double momentum, do
             statistics[cols + c] = inverse_deviation(s[c], epsilon);
             moving_mean[c] = moving_statistic(moving_mean[c], m[c], momentum);
             moving_variance[c] = moving_statistic(moving_variance[c], s[c], momentum);
-            channels[c] = batch_norm_scale_shift(gamma, beta, c, m[c], s[c], epsilon);
+            ScaleShift channel = batch_norm_scale_shift(gamma, beta, c, m[c], s[c], epsilon);
+            scales[c] = channel.scale;
+            shifts[c] = channel.shift;
         }
     } else {
         for (int c = 0; c < cols; c++) {
-            channels[c] = batch_norm_scale_shift(gamma, beta, c, moving_mean[c], moving_variance[c], epsilon);
+            ScaleShift channel = batch_norm_scale_shift(gamma, beta, c, moving_mean[c], moving_variance[c], epsilon);
+            scales[c] = channel.scale;
+            shifts[c] = channel.shift;
         }
     }
-    const ScaleShift* channel = channels.data();
+    const double* scale = scales.data();
+    const double* shift = shifts.data();
     in_row_chunks(rows, cols, ELEMENT_CHUNK, [&](int r0, int r1) {
-        for (long long r = r0; r < r1; r++) {
-            for (int c = 0; c < cols; c++) y[r * cols + c] = batch_normalized(channel[c], x[r * cols + c]);
+#if defined(__x86_64__)
+        if (has_avx2()) {
+            normalize_rows_avx2(scale, shift, r0, r1, cols, x, y);
+            return;
         }
+#endif
+        normalize_rows(scale, shift, r0, r1, cols, x, y);
     });
 }
 

@@ -1,10 +1,11 @@
 // What the processor can run: the CPU kernels are compiled for any x86-64 and, function by
-// function, for AVX2 with FMA, chosen at run time.
+// function, for AVX2 with FMA or for AVX-512, chosen at run time.
 #pragma once
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 #define ANNONET_AVX2 __attribute__((target("avx2,fma")))
+#define ANNONET_AVX512 __attribute__((target("avx512f,avx2,fma")))
 #endif
 
 namespace annonet {

@@ -25,7 +25,8 @@ namespace cpu {
 
 // A pool of threads, the calling thread being participant 0. A job comes as chunks: either shared
 // out (each participant takes the next chunk until none is left, so a thread slowed by a neighbour
-// on its core does fewer instead of holding the others up) or one each (chunk i on participant i,
+// on its core does fewer instead of holding the others up; a worker that has not joined by the time
+// the chunks are done sits the job out) or one each (chunk i on participant i,
 // all at once, for jobs that wait on one another). One job at a time; a second caller waits. A
 // worker spins for the next job for a while (SPIN), yielding now and then, before it sleeps.
 class Workers {
@@ -74,7 +75,11 @@ private:
         next_chunk_.store(0);
         bool alone = participants_ == 1 || chunks <= 1;
         if (!alone) {
-            pending_.store(participants_ - 1);
+            if (one_each) {
+                pending_.store(participants_ - 1);
+            } else {
+                joined_.store(OPEN);
+            }
             {
                 std::lock_guard<std::mutex> lock(mutex_);
                 generation_.fetch_add(1);
@@ -83,7 +88,10 @@ private:
         }
         take(0);
         if (alone) return;
-        for (int spin = 0; pending_.load() != 0; spin++) {
+        // Shared out, only the workers at work are waited for: waiting for every worker to have run
+        // made each call on a loaded machine wait for the scheduler to run a descheduled one.
+        if (!one_each) joined_.fetch_and(~OPEN);
+        for (int spin = 0; one_each ? pending_.load() != 0 : joined_.load() != 0; spin++) {
             if (spin % 256 == 255) std::this_thread::yield();  // a late worker may be waiting for this core
             pause();
         }
@@ -123,8 +131,18 @@ private:
             }
             seen = generation_.load();
             if (stopping_) return;
-            take(participant);
-            pending_.fetch_sub(1);
+            if (one_each_) {
+                take(participant);
+                pending_.fetch_sub(1);
+                continue;
+            }
+            for (int state = joined_.load(); state & OPEN;) {  // join the job while it is open
+                if (joined_.compare_exchange_weak(state, state + 1)) {
+                    take(participant);
+                    joined_.fetch_sub(1);
+                    break;
+                }
+            }
         }
     }
 
@@ -134,10 +152,13 @@ private:
     std::mutex mutex_;      // guards the sleep of idle workers
     std::condition_variable wake_;
     std::atomic<uint64_t> generation_{0};
-    std::atomic<int> pending_{0};
+    std::atomic<int> pending_{0};  // one each: the workers yet to finish
+    // Shared out: OPEN while workers may join, plus the number at work.
+    static constexpr int OPEN = 1 << 30;
+    std::atomic<int> joined_{0};
     std::atomic<int> next_chunk_{0};
     int chunks_ = 0;
-    bool one_each_ = false;
+    std::atomic<bool> one_each_{false};
     bool stopping_ = false;
     void* job_ = nullptr;
     void (*call_)(void*, int, int) = nullptr;

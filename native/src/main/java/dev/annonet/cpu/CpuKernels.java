@@ -10,7 +10,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * threads shared with OpenBLAS, products whose left operand is mostly zeros, computed from its
  * nonzeros on that pool (AVX2 and FMA where the processor has them), a dense layer's bias and
  * activation in one pass and its backward, dropout, bias gradients, a recurrent layer's step of
- * cells, pooling, depthwise convolution, im2col and its scatter, batch normalization, the merge layers, and the optimizers' updates on that
+ * cells, pooling, convolutions straight from the input with AVX-512, depthwise convolution, im2col and its scatter, batch normalization, the merge layers, and the optimizers' updates on that
  * pool. Without OpenBLAS's threads callback the pool is the calling thread alone. Built by the host C++ compiler
  * on every machine; addresses travel as {@code long}s.
  * {@link #load()} says why the library cannot load instead of throwing; nothing else here may be
@@ -18,7 +18,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  */
 @Platform(include = {"annonet/cpu/threads.h", "annonet/cpu/sparse_products.h", "annonet/cpu/activations.h",
         "annonet/cpu/sequence_cells.h", "annonet/cpu/images.h", "annonet/cpu/batch_norm.h", "annonet/cpu/optimizers.h",
-        "annonet/cpu/dropout.h", "annonet/cpu/merge.h"}, link = "dl")
+        "annonet/cpu/dropout.h", "annonet/cpu/merge.h", "annonet/cpu/convolution.h"}, link = "dl")
 @Namespace("annonet::cpu")
 public final class CpuKernels {
     private CpuKernels() {
@@ -121,6 +121,14 @@ public final class CpuKernels {
     /** dx of {@link #pool2d} from dy (cpu/images.h; max: to each window's first maximum). */
     @Name("pool2d_backward_at")
     public static native void pool2dBackward(int kind, long window, int batch, long x, long dy, long dx);
+
+    /**
+     * z = conv(x, kernel) (overwritten) straight from the input with AVX-512 (cpu/convolution.h); inputs of few
+     * channels go through {@code columns} ({@link #im2col}'s size) first. False, with nothing written, where the
+     * processor lacks AVX-512: the caller then lowers it to im2col + sgemm. {@code window} as {@link #pool2d}'s.
+     */
+    @Name("conv2d_at")
+    public static native boolean conv2d(long window, int batch, long x, long kernel, long columns, long z);
 
     /**
      * Keras's DepthwiseConv2D of {@code batch} NHWC samples (cpu/images.h, the math depthwise.cuh's):

@@ -38,7 +38,15 @@ public abstract class ImageKernelsMatchReference {
             // The CNN sample's two: the first's kernel gradient (9 × 32 over 2,028 rows) is split over
             // blocks on a GPU; the second's (288 × 64) is too wide for that and stays a GEMM.
             Window2D.input(28, 28, 1).window(3, 3).output(26, 26, 32),
-            Window2D.input(13, 13, 32).window(3, 3).output(11, 11, 64)};
+            Window2D.input(13, 13, 32).window(3, 3).output(11, 11, 64),
+            // Wide enough inputs for the cpu backend's direct kernel: padding on every edge, a stride, output
+            // channels past a whole block of 32 (a masked tail), positions past a whole tile that run on into the next sample.
+            Window2D.input(9, 7, 20).window(3, 3).strides(2, 2).padding(1, 1).output(5, 4, 37),
+            Window2D.input(6, 5, 24).window(3, 3).padding(1, 1).output(6, 5, 16),
+            Window2D.input(3, 5, 17).window(1, 1).output(3, 5, 70),
+            Window2D.input(8, 8, 16).window(3, 3).dilation(2, 2).padding(2, 2).output(8, 8, 33),
+            // A patch of 540 rows: the cpu backend applies the kernel 512 rows at a time, here from mid-window place.
+            Window2D.input(5, 4, 60).window(3, 3).padding(1, 1).output(5, 4, 33)};
         for (Window2D w : windows) {
             int columns = BATCH * w.outputPositions() * w.patchSize();
             // arena: [pad | x | kernel | columns | z | dz | dColumns | dKernel | dx]

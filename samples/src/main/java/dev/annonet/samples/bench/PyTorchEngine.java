@@ -37,8 +37,12 @@ final class PyTorchEngine implements Engine {
 
     /** Starts {@code script}, served as bench_mnist.py serves, and waits for it to load the data. */
     static PyTorchEngine start(String script, Path data, int threads) throws IOException {
-        Process process = new ProcessBuilder(pythonCommand(script, data.toString(),
-                "--threads", String.valueOf(threads), "--serve")).redirectErrorStream(true).start();
+        return serve(script, data.toString(), "--threads", String.valueOf(threads), "--serve");
+    }
+
+    /** Starts {@code script} with {@code arguments} and waits for its first JSON line ({"engine", "threads"}). */
+    static PyTorchEngine serve(String script, String... arguments) throws IOException {
+        Process process = new ProcessBuilder(pythonCommand(script, arguments)).redirectErrorStream(true).start();
         try {
             return new PyTorchEngine(process);
         } catch (IOException | IllegalStateException e) {
@@ -88,7 +92,8 @@ final class PyTorchEngine implements Engine {
         }
     }
 
-    private String ask(String command) {
+    /** The script's JSON reply to {@code command}. */
+    String ask(String command) {
         try {
             commands.write(command + "\n");
             commands.flush();

@@ -264,7 +264,8 @@ public final class CpuBackend extends ElementsBackend {
                 firstDropoutGroup(count), count, cpu(dy).address(dyOffset), cpu(dx).address(dxOffset));
     }
 
-    // ---- convolution family: im2col + sgemm, native pooling and depthwise convolution; padding is ElementsBackend's loop ----
+    // ---- convolution family: native kernels (direct or im2col + sgemm), native pooling and depthwise convolution;
+    //      padding is ElementsBackend's loop ----
 
     @Override
     public void pool2d(PoolingKind kind, Window2D window, int batch, Memory x, int xOffset, Memory y, int yOffset) {
@@ -279,6 +280,7 @@ public final class CpuBackend extends ElementsBackend {
                 cpu(dy).address(dyOffset), cpu(dx).address(dxOffset));
     }
 
+    /** Straight from the input with AVX-512 (no full im2col); im2col + sgemm on processors without it. */
     @Override
     public void depthwiseConv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                                 Memory y, int yOffset) {
@@ -297,7 +299,12 @@ public final class CpuBackend extends ElementsBackend {
     @Override
     public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                        Memory columns, int columnsOffset, Memory z, int zOffset) {
-        CpuKernels.im2col(windowArguments.address(window), batch, cpu(x).address(xOffset), cpu(columns).address(columnsOffset));
+        long windowAddress = windowArguments.address(window);
+        if (CpuKernels.conv2d(windowAddress, batch, cpu(x).address(xOffset), cpu(kernel).address(kernelOffset),
+                cpu(columns).address(columnsOffset), cpu(z).address(zOffset))) {
+            return;
+        }
+        CpuKernels.im2col(windowAddress, batch, cpu(x).address(xOffset), cpu(columns).address(columnsOffset));
         matmul(false, false, batch * window.outputPositions(), window.outputChannels(), window.patchSize(),
                 columns, columnsOffset, kernel, kernelOffset, z, zOffset, false);
     }
