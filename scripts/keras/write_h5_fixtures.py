@@ -40,6 +40,16 @@ SMALL_SEPARABLE = [("image", []), ("dw", [("depthwise_kernel", (3, 3, 3, 2))]),
                    ("dw_bn", [("beta", (6,)), ("moving_mean", (6,)), ("moving_variance", (6,))]),
                    ("sep", [("depthwise_kernel", (3, 3, 6, 1)), ("pointwise_kernel", (1, 1, 6, 4)), ("bias", (4,))]),
                    ("pool", []), ("output", [("kernel", (4, 3)), ("bias", (3,))])]
+# The samples' AutoNamedCnn, its layers named as a fresh Keras 3 session names them (conv2d, conv2d_1, ...), in the
+# file as Keras 2.0-2.2 numbered them, from 1: image (6, 6, 2) -> conv2d (3x3, 3 filters) -> batch_normalization
+# -> conv2d_1 (1x1, 4 filters, no bias) -> batch_normalization_1 (scale=False) -> flatten -> dense (5) -> predictions (3).
+AUTO_NAMED_FROM_1 = [("input_1", []), ("conv2d_1", [("kernel", (3, 3, 2, 3)), ("bias", (3,))]),
+                     ("batch_normalization_1", [("gamma", (3,)), ("beta", (3,)), ("moving_mean", (3,)),
+                                                ("moving_variance", (3,))]),
+                     ("conv2d_2", [("kernel", (1, 1, 3, 4))]),
+                     ("batch_normalization_2", [("beta", (4,)), ("moving_mean", (4,)), ("moving_variance", (4,))]),
+                     ("flatten_1", []), ("dense_1", [("kernel", (64, 5)), ("bias", (5,))]),
+                     ("predictions", [("kernel", (5, 3)), ("bias", (3,))])]
 # The applications' test network TinyImageNet: input_layer (4, 4, 3) -> flatten -> predictions (Dense 1000, softmax).
 TINY_IMAGENET = [("input_layer", []), ("flatten", []), ("predictions", [("kernel", (48, 1000)), ("bias", (1000,))])]
 
@@ -111,6 +121,12 @@ def main():
     write(os.path.join(SAMPLES, "small_cnn_weights.h5"), SMALL_CNN)
     write(os.path.join(SAMPLES, "small_cnn_model.h5"), SMALL_CNN, full_model=True)
     write(os.path.join(SAMPLES, "small_separable_weights.h5"), SMALL_SEPARABLE)
+    write(os.path.join(SAMPLES, "auto_named_from_1_weights.h5"), AUTO_NAMED_FROM_1)
+    write(os.path.join(SAMPLES, "auto_named_wrong_shape_weights.h5"), AUTO_NAMED_FROM_1,
+          override={("dense_1", "kernel"): values(6, 0, (60, 5))})
+    # One convolution more than AutoNamedCnn has: Keras's automatic names cannot be matched in order.
+    write(os.path.join(SAMPLES, "auto_named_extra_conv_weights.h5"),
+          AUTO_NAMED_FROM_1[:5] + [("conv2d_3", [("kernel", (1, 1, 4, 4))])] + AUTO_NAMED_FROM_1[5:])
     # Random weights, so that no two classes tie; the test reads them back to compute what to expect.
     random = np.random.default_rng(20261207)
     write(os.path.join(APPLICATIONS, "tiny_imagenet_weights.h5"), TINY_IMAGENET, override={
