@@ -126,7 +126,8 @@ public final class DigitParityModel extends Model implements DigitParity {
     public static final long TRAINING_VALUES_PER_SAMPLE = 64L;
 
     /**
-     * Values allocated per sample of a prediction batch: the activations.
+     * The most values allocated per sample of a prediction batch: the activations with the whole
+     * convolution scratch (a backend that convolves without im2col allocates less of it).
      */
     public static final long PREDICTION_VALUES_PER_SAMPLE = 14L;
 

@@ -72,7 +72,8 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
     public static final long TRAINING_VALUES_PER_SAMPLE = 10L;
 
     /**
-     * Values allocated per sample of a prediction batch: the activations.
+     * The most values allocated per sample of a prediction batch: the activations with the whole
+     * convolution scratch (a backend that convolves without im2col allocates less of it).
      */
     public static final long PREDICTION_VALUES_PER_SAMPLE = 3L;
 

@@ -236,7 +236,8 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     public static final long TRAINING_VALUES_PER_SAMPLE = 5672L;
 
     /**
-     * Values allocated per sample of a prediction batch: the activations.
+     * The most values allocated per sample of a prediction batch: the activations with the whole
+     * convolution scratch (a backend that convolves without im2col allocates less of it).
      */
     public static final long PREDICTION_VALUES_PER_SAMPLE = 1800L;
 
@@ -251,6 +252,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
             .activationSize(2834)
             .inference(1800, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
+            .convolutionScratch(Inference.SCRATCH, STEM_WINDOW, CONV1_WINDOW, CONV2_WINDOW)
             .trainable("stem.kernel", STEM_KERNEL, Initializer.glorotUniform(2, 4), 1, 1, 2, 4)
             .trainable("stem.bias", STEM_BIAS, Initializer.zeros(), 4)
             .trainable("conv1.kernel", CONV1_KERNEL, Initializer.glorotUniform(36, 36), 3, 3, 4, 4)
@@ -567,25 +569,25 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     private static final class Inference {
         static final int IMAGE = 0;
 
-        static final int STEM_Z = 1368;
+        static final int STEM_Z = 72;
 
-        static final int STEM = 1512;
+        static final int STEM = 216;
 
-        static final int CONV1_Z = 1368;
+        static final int CONV1_Z = 0;
 
         static final int CONV1 = CONV1_Z;
 
-        static final int NORM1 = 1656;
+        static final int NORM1 = 360;
 
-        static final int RELU1 = 1368;
+        static final int RELU1 = 0;
 
-        static final int CONV2_Z = 1656;
+        static final int CONV2_Z = 360;
 
         static final int CONV2 = CONV2_Z;
 
         static final int NORM2 = 0;
 
-        static final int RESIDUAL_Z = 144;
+        static final int RESIDUAL_Z = 360;
 
         static final int RESIDUAL = 0;
 
@@ -595,7 +597,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
 
         static final int OUTPUT = 3;
 
-        static final int SCRATCH = 72;
+        static final int SCRATCH = 504;
 
         private Inference() {
         }

@@ -158,7 +158,8 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     public static final long TRAINING_VALUES_PER_SAMPLE = 1280L;
 
     /**
-     * Values allocated per sample of a prediction batch: the activations.
+     * The most values allocated per sample of a prediction batch: the activations with the whole
+     * convolution scratch (a backend that convolves without im2col allocates less of it).
      */
     public static final long PREDICTION_VALUES_PER_SAMPLE = 480L;
 
@@ -173,6 +174,7 @@ public final class SmallCnnModel extends Model implements SmallCnn {
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
             .activationSize(638)
             .inference(480, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
+            .convolutionScratch(Inference.SCRATCH, CONV_WINDOW)
             .trainable("conv.kernel", CONV_KERNEL, Initializer.glorotUniform(18, 36), 3, 3, 2, 4)
             .trainable("conv.bias", CONV_BIAS, Initializer.zeros(), 4)
             .trainable("norm.gamma", NORM_GAMMA, Initializer.ones(), 4)
@@ -395,7 +397,7 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     private static final class Inference {
         static final int IMAGE = 0;
 
-        static final int CONV_Z = 416;
+        static final int CONV_Z = 128;
 
         static final int CONV = CONV_Z;
 
@@ -411,7 +413,7 @@ public final class SmallCnnModel extends Model implements SmallCnn {
 
         static final int OUTPUT = 0;
 
-        static final int SCRATCH = 128;
+        static final int SCRATCH = 192;
 
         private Inference() {
         }

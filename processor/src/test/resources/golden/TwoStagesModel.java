@@ -215,7 +215,8 @@ public final class TwoStagesModel extends Model implements TwoStages {
     public static final long TRAINING_VALUES_PER_SAMPLE = 4740L;
 
     /**
-     * Values allocated per sample of a prediction batch: the activations.
+     * The most values allocated per sample of a prediction batch: the activations with the whole
+     * convolution scratch (a backend that convolves without im2col allocates less of it).
      */
     public static final long PREDICTION_VALUES_PER_SAMPLE = 1792L;
 
@@ -230,6 +231,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
             .activationSize(2368)
             .inference(1792, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
+            .convolutionScratch(Inference.SCRATCH, CONV1_1_CONV_WINDOW, CONV2_1_CONV_WINDOW)
             .trainable("conv1_1_conv.kernel", CONV1_1_CONV_KERNEL, Initializer.glorotUniform(18, 36), 3, 3, 2, 4)
             .trainable("conv1_1_conv.bias", CONV1_1_CONV_BIAS, Initializer.zeros(), 4)
             .trainable("conv1_1_bn.gamma", CONV1_1_BN_GAMMA, Initializer.ones(), 4)
@@ -540,29 +542,29 @@ public final class TwoStagesModel extends Model implements TwoStages {
     private static final class Inference {
         static final int IMAGE = 0;
 
-        static final int CONV1_1_CONV_Z = 1280;
+        static final int CONV1_1_CONV_Z = 128;
 
         static final int CONV1_1_CONV = CONV1_1_CONV_Z;
 
-        static final int CONV1_1_BN = 1536;
+        static final int CONV1_1_BN = 384;
 
-        static final int CONV1_1_RELU = 1280;
+        static final int CONV1_1_RELU = 0;
 
-        static final int CONV2_1_CONV_Z = 0;
+        static final int CONV2_1_CONV_Z = 256;
 
         static final int CONV2_1_CONV = CONV2_1_CONV_Z;
 
-        static final int CONV2_1_BN = 96;
+        static final int CONV2_1_BN = 0;
 
-        static final int CONV2_1_RELU = 0;
+        static final int CONV2_1_RELU = 96;
 
-        static final int POOL = 96;
+        static final int POOL = 0;
 
-        static final int OUTPUT_Z = 0;
+        static final int OUTPUT_Z = 6;
 
-        static final int OUTPUT = 3;
+        static final int OUTPUT = 0;
 
-        static final int SCRATCH = 128;
+        static final int SCRATCH = 640;
 
         private Inference() {
         }

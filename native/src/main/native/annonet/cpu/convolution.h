@@ -206,6 +206,18 @@ inline bool conv2d_direct(const Window& w, int batch, const float* x, const floa
 // input addresses cost more than their products.
 constexpr int LOWERED_BELOW_CHANNELS = 16;
 
+// Whether conv2d_at lowers the window's input through `columns` (a window of one place per channel
+// is its own im2col); a batch of more rows than an int counts goes direct instead.
+inline bool lowered(const Window& w) {
+    return w.in_c < LOWERED_BELOW_CHANNELS && w.patch() != w.in_c;
+}
+
+// Whether the forward pass of the window reads or writes `columns`: the Java side's im2col + sgemm
+// without AVX-512, the lowering otherwise. What prediction allocates of the convolution scratch.
+inline bool conv2d_uses_columns_at(long long window_address) {
+    return !has_avx512() || lowered(window_at(window_address));
+}
+
 // conv2d_direct, inputs of few channels lowered through `columns` (batch x positions x patch values).
 inline bool conv2d_at(long long window_address, int batch, long long x_address, long long kernel_address,
                       long long columns_address, long long z_address) {
@@ -214,7 +226,7 @@ inline bool conv2d_at(long long window_address, int batch, long long x_address, 
     const float* kernel = (const float*)(intptr_t)kernel_address;
     float* z = (float*)(intptr_t)z_address;
     long long rows = (long long)batch * w.positions();
-    if (w.in_c >= LOWERED_BELOW_CHANNELS || w.patch() == w.in_c || rows > 0x7FFFFFFF) {
+    if (!lowered(w) || rows > 0x7FFFFFFF) {
         return conv2d_direct(w, batch, (const float*)(intptr_t)x_address, kernel, z);
     }
     im2col_at(window_address, batch, x_address, columns_address);

@@ -131,6 +131,13 @@ public final class CpuKernels {
     public static native boolean conv2d(long window, int batch, long x, long kernel, long columns, long z);
 
     /**
+     * Whether {@link #conv2d} of {@code window}, or the im2col + sgemm that stands in for it without AVX-512,
+     * uses {@code columns} (cpu/convolution.h, the rule conv2d_at follows).
+     */
+    @Name("conv2d_uses_columns_at")
+    public static native boolean conv2dUsesColumns(long window);
+
+    /**
      * Keras's DepthwiseConv2D of {@code batch} NHWC samples (cpu/images.h, the math depthwise.cuh's):
      * y from x and the (kh, kw, cin, m) kernel; {@code window} as {@link #pool2d}'s.
      */

@@ -82,6 +82,13 @@ class PlanTest {
                 .filter(op -> op instanceof Op.Image image && image.op() instanceof ImageOp.Conv2D)
                 .map(op -> ((ImageOp.Conv2D) ((Op.Image) op).op()).columns().region().name())
                 .toList());
+        // Inference: the scratch after every other tensor, so that a backend may leave out what it does not use.
+        assertEquals("image@0 first.z@72 first@72 second.z@0 second@0 norm@36 scratch@120",
+                plan.inference().offsets().entrySet().stream().map(e -> e.getKey() + "@" + e.getValue())
+                        .collect(Collectors.joining(" ")));
+        assertEquals(120 + 288, plan.inference().activationSize());
+        assertEquals(List.of("first.window", "second.window"),
+                plan.inference().scratchWindows().stream().map(window -> window.name()).toList());
     }
 
     @Test

@@ -13,7 +13,8 @@ import java.util.stream.IntStream;
  * weights (one per output row), the host staging buffers a shuffled batch is gathered into
  * before one upload, and the backend's landing area for streamed batches where it has one.
  * Nothing is allocated until a call needs it: a prediction holds the activations alone, laid
- * out as the layout's inference arena (tensors share memory once dead), an evaluation adds the
+ * out as the layout's inference arena (tensors share memory once dead) without the part of the
+ * convolution scratch the backend's convolutions do not use, an evaluation adds the
  * targets and weights, training the gradient twin; both run in the training arena's layout. The
  * last {@link #reserve} says which layout the loads and reads that follow use. Each part is sized for a
  * batch capacity and reallocated only when a larger batch arrives, never during a step; before it
@@ -71,7 +72,7 @@ final class Arena {
         this.backend = backend;
         this.network = layout.name();
         this.activationsPerSample = layout.activationSize();
-        this.inferencePerSample = layout.inferenceActivationSize();
+        this.inferencePerSample = layout.inferenceActivationSize(backend::conv2dUsesColumns);
         this.trainingInputOffsets = layout.inputs().stream().mapToInt(NetworkLayout.Port::offset).toArray();
         this.inferenceInputOffsets = IntStream.range(0, layout.inputs().size()).map(layout::inferenceInputOffset).toArray();
         this.inputSizes = layout.inputs().stream().mapToInt(NetworkLayout.Port::size).toArray();
@@ -174,8 +175,9 @@ final class Arena {
     }
 
     /**
-     * Values the arena allocates per sample of a batch for {@code use}: what the generated
-     * model's {@code TRAINING_VALUES_PER_SAMPLE} and {@code PREDICTION_VALUES_PER_SAMPLE} count.
+     * Values the arena allocates per sample of a batch for {@code use}, at most (a prediction on a
+     * backend that convolves without im2col holds less): what the generated model's
+     * {@code TRAINING_VALUES_PER_SAMPLE} and {@code PREDICTION_VALUES_PER_SAMPLE} count.
      */
     static long valuesPerSample(NetworkLayout layout, Use use) {
         int[] shape = layout.output().shape();

@@ -1,11 +1,13 @@
 package dev.annonet.runtime;
 
 import dev.annonet.contract.Initializer;
+import dev.annonet.contract.Window2D;
 import dev.annonet.dsl.Activation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -64,6 +66,8 @@ public final class NetworkLayout {
     private final int inferenceActivationSize;
     private final int[] inferenceInputOffsets;
     private final int[] inferenceOutputOffsets;
+    private final int inferenceScratchOffset;
+    private final List<Window2D> scratchWindows;
     private final List<Parameter> parameters;
     private final int trainableSize;
     private final int parameterSize;
@@ -94,6 +98,17 @@ public final class NetworkLayout {
             this.inferenceActivationSize = b.inferenceActivationSize;
             this.inferenceInputOffsets = b.inferenceInputOffsets;
             this.inferenceOutputOffsets = b.inferenceOutputOffsets;
+        }
+        this.scratchWindows = List.copyOf(b.scratchWindows);
+        if (scratchWindows.isEmpty()) {
+            this.inferenceScratchOffset = inferenceActivationSize;
+        } else {
+            long scratch = scratchWindows.stream().mapToLong(NetworkLayout::columns).max().orElseThrow();
+            if (b.inferenceInputOffsets == null || b.inferenceScratchOffset + scratch != inferenceActivationSize) {
+                throw new IllegalStateException(name + ": a convolution scratch of " + scratch + " values at "
+                        + b.inferenceScratchOffset + " is not the end of an inference arena of " + inferenceActivationSize);
+            }
+            this.inferenceScratchOffset = b.inferenceScratchOffset;
         }
         this.parameters = List.copyOf(b.parameters);
         this.layers = List.copyOf(b.layers);
@@ -208,6 +223,21 @@ public final class NetworkLayout {
         return inferenceActivationSize;
     }
 
+    /**
+     * Values per sample in the arena of a prediction on a backend whose {@code conv2d} uses the
+     * columns of the windows {@code usesColumns} accepts: the {@link #inferenceActivationSize()}
+     * less the part of the convolution scratch, at the arena's end, that no such window needs.
+     */
+    public int inferenceActivationSize(Predicate<Window2D> usesColumns) {
+        long needed = scratchWindows.stream().filter(usesColumns).mapToLong(NetworkLayout::columns).max().orElse(0);
+        return (int) (inferenceScratchOffset + needed);
+    }
+
+    /** Per-sample values of a convolution's im2col columns: one window's values per output position. */
+    private static long columns(Window2D window) {
+        return (long) window.outputPositions() * window.patchSize();
+    }
+
     /** Per-sample offset of input {@code i} in the inference arena. */
     public int inferenceInputOffset(int i) {
         return inferenceInputOffsets[i];
@@ -265,6 +295,8 @@ public final class NetworkLayout {
         private int inferenceActivationSize;
         private int[] inferenceInputOffsets;
         private int[] inferenceOutputOffsets;
+        private int inferenceScratchOffset;
+        private final List<Window2D> scratchWindows = new ArrayList<>();
         private final List<Parameter> parameters = new ArrayList<>();
         private final List<LayerRow> layers = new ArrayList<>();
         private Supplier<?> cudaKernels;
@@ -314,6 +346,17 @@ public final class NetworkLayout {
             this.inferenceActivationSize = valuesPerSample;
             this.inferenceInputOffsets = inputOffsets.clone();
             this.inferenceOutputOffsets = outputOffsets.clone();
+            return this;
+        }
+
+        /**
+         * The inference arena ends with the convolution scratch, at per-sample {@code offset}, as
+         * large as the largest columns of the convolutions of {@code windows}, which share it: a
+         * prediction holds only the part its backend's convolutions use.
+         */
+        public Builder convolutionScratch(int offset, Window2D... windows) {
+            this.inferenceScratchOffset = offset;
+            this.scratchWindows.addAll(List.of(windows));
             return this;
         }
 

@@ -7,14 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.annonet.contract.Window2D;
 import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.FreeMemory;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.cpu.CpuBackend;
 import dev.annonet.runtime.backend.cuda.CudaBackend;
 import dev.annonet.runtime.backend.reference.ReferenceBackend;
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -98,6 +103,57 @@ class ArenaTest {
             assertEquals("Arena at batch 1 needs 48 B of activations for prediction; 40 B are free (a test's limit);"
                     + " not even one sample fits", e.getMessage());
         }
+    }
+
+    /**
+     * A prediction holds of the convolution scratch at the inference arena's end only what the
+     * backend's convolutions use: the CPU backend with AVX-512 convolves inputs of 16 channels or
+     * more without im2col, so the columns of the RGB convolution (36 positions x 27) are all it
+     * keeps of the wide one's (16 x 288); without AVX-512 it lowers every convolution, as CUDA
+     * does; the reference backend never uses columns.
+     */
+    @Test
+    void aPredictionHoldsOnlyTheConvolutionScratchItsBackendUses() throws IOException {
+        Window2D rgb = Window2D.input(8, 8, 3).window(3, 3).output(6, 6, 32);
+        Window2D wide = Window2D.input(6, 6, 32).window(3, 3).output(4, 4, 8);
+        int scratchAt = 8 * 8 * 3 + 4;
+        NetworkLayout convolutions = NetworkLayout.builder("Convolutions")
+                .input("x", 0, 8, 8, 3)
+                .output("out", 192, Activation.Kind.LINEAR, 192, 4)
+                .activationSize(10_000)
+                .inference(scratchAt + 16 * 288, new int[] {0}, new int[] {192})
+                .convolutionScratch(scratchAt, rgb, wide)
+                .layer("x", "InputLayer", new int[] {8, 8, 3}, 0, 0)
+                .layer("out", "Dense", new int[] {4}, 10, 10)
+                .build();
+        // The kernels ask the processor (cpuid); the test reads the flags Linux reports of it.
+        boolean avx512 = Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512f");
+        try (Backend cpu = CpuBackend.create(); ReferenceBackend reference = new ReferenceBackend();
+             CudaBackend cuda = CudaBackend.hostExecutor(false)) {
+            assertEquals(4 * (scratchAt + (avx512 ? 36 * 27 : 16 * 288)), predictionActivations(cpu, convolutions),
+                    avx512 ? "with AVX-512: the RGB convolution's columns alone" : "without AVX-512: the whole scratch");
+            assertEquals(4 * scratchAt, predictionActivations(reference, convolutions));
+            assertEquals(4 * (scratchAt + 16 * 288), predictionActivations(cuda, convolutions));
+        }
+    }
+
+    private static long predictionActivations(Backend backend, NetworkLayout layout) {
+        Arena arena = new Arena(backend, layout);
+        arena.reserve(4, Arena.Use.PREDICT);
+        return arena.activations().size();
+    }
+
+    @Test
+    void aConvolutionScratchThatIsNotTheInferenceArenasEndIsRefused() {
+        NetworkLayout.Builder builder = NetworkLayout.builder("Misplaced")
+                .input("x", 0, 8, 8, 3)
+                .output("out", 192, Activation.Kind.LINEAR, 192, 4)
+                .activationSize(10_000)
+                .inference(1000, new int[] {0}, new int[] {192})
+                .convolutionScratch(196, Window2D.input(8, 8, 3).window(3, 3).output(6, 6, 32));
+        IllegalStateException e = assertThrows(IllegalStateException.class, builder::build);
+        assertEquals("Misplaced: a convolution scratch of 972 values at 196 is not the end of an inference arena of 1000",
+                e.getMessage());
     }
 
     @Test

@@ -16,7 +16,9 @@ import java.util.Set;
  * tensor takes the lowest offset where it overlaps no tensor alive at the same time, in the
  * order the tensors come to life. Two tensors an op names never share memory, so no kernel sees
  * its operands overlap. Aliases (Flatten, Reshape, LINEAR) take their owner's offset; tensors the
- * inference pass never names (gradient parts, statistics kept for backward) have none.
+ * inference pass never names (gradient parts, statistics kept for backward) have none. The shared
+ * convolution scratch ({@value NetworkPlan#SHARED_SCRATCH}) comes last, after every other tensor,
+ * so that the runtime can leave out the part of it that its backend's convolutions never use.
  */
 final class InferenceLayout {
     /** A tensor with memory of its own, alive from op {@code first} to op {@code last}, both included. */
@@ -25,6 +27,7 @@ final class InferenceLayout {
 
     private final Map<ArenaTensor, Integer> offsets = new LinkedHashMap<>();
     private int size;
+    private ArenaTensor sharedScratch;
 
     /** {@code pass}: the inference pass's ops in order; {@code inputs} and {@code outputs}: the owners the runtime writes and reads. */
     InferenceLayout(List<Op> pass, Set<ArenaTensor> inputs, Set<ArenaTensor> outputs) {
@@ -40,17 +43,30 @@ final class InferenceLayout {
         outputs.forEach(output -> spans.get(output)[1] = pass.size());
         List<Life> placed = new ArrayList<>();
         spans.forEach((tensor, span) -> {
+            if (tensor.name().equals(NetworkPlan.SHARED_SCRATCH)) {
+                sharedScratch = tensor;
+                return;
+            }
             Life life = new Life(tensor, span[0], span[1]);
             int offset = lowestFreeOffset(life, placed);
             offsets.put(tensor, offset);
             size = Math.max(size, offset + tensor.size());
             placed.add(life);
         });
+        if (sharedScratch != null) {
+            offsets.put(sharedScratch, size);
+            size = Math.addExact(size, sharedScratch.size());
+        }
     }
 
     /** Values per sample of the inference arena. */
     int size() {
         return size;
+    }
+
+    /** The shared convolution scratch at the arena's end, or null when the inference pass names none. */
+    ArenaTensor sharedScratch() {
+        return sharedScratch;
     }
 
     /** The tensor's per-sample offset in the inference arena (its owner's for an alias), or null when inference never names it. */

@@ -41,7 +41,11 @@ public record NetworkPlan(
         return 2L * activationSize + targets + first.size() / first.last();
     }
 
-    /** Values the runtime allocates per sample of a prediction batch: the inference arena. */
+    /**
+     * The most values the runtime allocates per sample of a prediction batch: the inference arena
+     * with the whole shared scratch (a backend that does not lower every convolution to im2col
+     * needs less of it).
+     */
     public long predictionValuesPerSample() {
         return inference.activationSize();
     }
@@ -54,9 +58,12 @@ public record NetworkPlan(
     /**
      * The arena of a prediction: {@code activationSize} values per sample, and the per-sample offset
      * of each tensor the inference pass (forward without training) names, by name, in the order of
-     * {@link #tensors()}; tensors share memory once no later op reads them.
+     * {@link #tensors()}; tensors share memory once no later op reads them. The shared scratch
+     * ({@link #SHARED_SCRATCH}) comes last; {@code scratchWindows} are the windows of the
+     * convolutions whose columns it holds (none when it has none), so that the runtime can leave
+     * out what its backend does not use.
      */
-    public record Inference(int activationSize, Map<String, Integer> offsets) {
+    public record Inference(int activationSize, Map<String, Integer> offsets, List<WindowPlan> scratchWindows) {
     }
 
     /** An input: {@code indexLimit} is 0, or the Embedding table size when it feeds an Embedding (its values are then indices). */

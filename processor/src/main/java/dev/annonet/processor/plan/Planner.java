@@ -51,7 +51,8 @@ public final class Planner {
         network.inputs().forEach(input -> inputs.add(MemoryLayout.owner(memory.output(input))));
         Set<ArenaTensor> outputs = new LinkedHashSet<>();
         network.outputs().forEach(output -> outputs.add(MemoryLayout.owner(memory.output(output))));
-        InferenceLayout layout = new InferenceLayout(InferenceLayout.inferencePass(forward), inputs, outputs);
+        List<Op> pass = InferenceLayout.inferencePass(forward);
+        InferenceLayout layout = new InferenceLayout(pass, inputs, outputs);
         Map<String, Integer> offsets = new LinkedHashMap<>();
         for (ArenaTensor tensor : memory.tensors()) {
             Integer offset = layout.offset(tensor);
@@ -59,7 +60,32 @@ public final class Planner {
                 offsets.put(tensor.name(), offset);
             }
         }
-        return new NetworkPlan.Inference(layout.size(), offsets);
+        return new NetworkPlan.Inference(layout.size(), offsets, scratchWindows(pass, layout.sharedScratch()));
+    }
+
+    /**
+     * The windows of the convolutions whose columns are the shared scratch, each once: the scratch
+     * is as large as the largest of their columns, which the runtime needs to know to size it to
+     * what its backend uses. Fails when another op uses the shared scratch, whose size the runtime
+     * could not tell then.
+     */
+    private static List<WindowPlan> scratchWindows(List<Op> pass, ArenaTensor sharedScratch) {
+        if (sharedScratch == null) {
+            return List.of();
+        }
+        Set<WindowPlan> windows = new LinkedHashSet<>();
+        for (Op op : pass) {
+            if (op instanceof Op.Image image && image.op() instanceof ImageOp.Conv2D conv
+                    && conv.columns().region() == sharedScratch) {
+                windows.add(conv.window());
+            }
+        }
+        int largest = windows.stream().mapToInt(w -> w.geometry().outputPositions() * w.geometry().patchSize()).max().orElse(0);
+        if (largest != sharedScratch.size()) {
+            throw new IllegalStateException("the shared scratch holds " + sharedScratch.size()
+                    + " values per sample but the convolutions' columns need " + largest + ": another op uses it");
+        }
+        return List.copyOf(windows);
     }
 
     /** Inputs before the layers that take them, found from the outputs (every layer leads to one). */

@@ -199,7 +199,8 @@ public final class ModelWriter {
     private void memoryCounts(TypeSpec.Builder type) {
         type.addField(count(TRAINING_VALUES_PER_SAMPLE, "Values allocated per sample of a training batch: the activations,"
                 + " their gradients, the targets and\nthe loss's weights.", plan.trainingValuesPerSample()));
-        type.addField(count(PREDICTION_VALUES_PER_SAMPLE, "Values allocated per sample of a prediction batch: the activations.",
+        type.addField(count(PREDICTION_VALUES_PER_SAMPLE, "The most values allocated per sample of a prediction batch: the activations"
+                + " with the whole\nconvolution scratch (a backend that convolves without im2col allocates less of it).",
                 plan.predictionValuesPerSample()));
         type.addField(count(MODEL_VALUES, "Values allocated when the model is created: the parameters and the trainable ones'"
                 + " gradients\n(compile adds the optimizer's state).", plan.modelValues()));
@@ -267,6 +268,11 @@ public final class ModelWriter {
         head.add("\n.inference($L, $L,$W$L)", plan.inference().activationSize(),
                 inferenceOffsets(plan.inputs().stream().map(NetworkPlan.InputPort::port)),
                 inferenceOffsets(plan.outputs().stream().map(NetworkPlan.OutputPort::port)));
+        if (!plan.inference().scratchWindows().isEmpty()) {
+            head.add("\n.convolutionScratch($L.$N, $L)", Schedule.INFERENCE, names.of(NetworkPlan.SHARED_SCRATCH),
+                    plan.inference().scratchWindows().stream().map(window -> CodeBlock.of("$N", names.of(window.name())))
+                            .collect(CodeBlock.joining(", ")));
+        }
         List<CodeBlock> rows = new ArrayList<>();
         for (ParameterSlot parameter : plan.parameters()) {
             rows.add(parameterRow(parameter));

@@ -133,6 +133,14 @@ public interface Backend extends AutoCloseable {
                 Memory columns, int columnsOffset, Memory z, int zOffset);
 
     /**
+     * Whether {@link #conv2d} of {@code window} uses its {@code columns}: a prediction's arena
+     * holds the convolution scratch only as large as the windows that do need (the backward pass
+     * gets it whole, so training is not asked). {@code columns} of a window that does not use
+     * them may lie past the end of their memory.
+     */
+    boolean conv2dUsesColumns(Window2D window);
+
+    /**
      * From {@code dz}: the kernel's gradient into {@code dKernel} and the input's into {@code dx},
      * both overwritten, each skipped when null. {@code columns} and {@code dColumns} are scratch
      * of the size {@link #conv2d} gets, holding nothing on entry (a backend that wants the im2col

@@ -188,7 +188,8 @@ public final class CheckedBackend implements Backend {
     @Override
     public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                        Memory columns, int columnsOffset, Memory z, int zOffset) {
-        checkConv2d(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset, z, zOffset);
+        checkConv2d(window, batch, x, xOffset, kernel, kernelOffset, backend.conv2dUsesColumns(window) ? columns : null,
+                columnsOffset, z, zOffset);
         backend.conv2d(window, batch, x, xOffset, kernel, kernelOffset, columns, columnsOffset, z, zOffset);
     }
 
@@ -213,12 +214,20 @@ public final class CheckedBackend implements Backend {
                 dKernel, dKernelOffset, dColumns, dColumnsOffset, dx, dxOffset);
     }
 
+    @Override
+    public boolean conv2dUsesColumns(Window2D window) {
+        return backend.conv2dUsesColumns(window);
+    }
+
+    /** {@code columns}: null where the backend does not use them (their offset may then lie past their memory's end). */
     private static void checkConv2d(Window2D w, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                                     Memory columns, int columnsOffset, Memory z, int zOffset) {
         checkBatch("conv2d", batch);
         KernelArguments.check("conv2d", "x", x, xOffset, batch, w.inputSize());
         KernelArguments.check("conv2d", "kernel", kernel, kernelOffset, w.patchSize(), w.outputChannels());
-        KernelArguments.check("conv2d", "columns", columns, columnsOffset, (long) batch * w.outputPositions() * w.patchSize());
+        if (columns != null) {
+            KernelArguments.check("conv2d", "columns", columns, columnsOffset, (long) batch * w.outputPositions() * w.patchSize());
+        }
         KernelArguments.check("conv2d", "z", z, zOffset, batch, w.outputSize());
     }
 

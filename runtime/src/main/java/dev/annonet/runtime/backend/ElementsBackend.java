@@ -124,6 +124,12 @@ public abstract class ElementsBackend implements Backend {
         ImageKernels.conv2d(window, batch, elements(x), xOffset, elements(kernel), kernelOffset, elements(z), zOffset);
     }
 
+    /** The plain loops read the input where it is. */
+    @Override
+    public boolean conv2dUsesColumns(Window2D window) {
+        return false;
+    }
+
     @Override
     public void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                                Memory columns, int columnsOffset, Memory dz, int dzOffset,

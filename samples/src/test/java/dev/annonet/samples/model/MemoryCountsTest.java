@@ -9,13 +9,18 @@ import dev.annonet.runtime.Model;
 import dev.annonet.runtime.ModelInternals;
 import dev.annonet.runtime.Optimizers;
 import dev.annonet.runtime.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
  * The memory the processor counts at compile time (the generated {@code MODEL_VALUES},
  * {@code PREDICTION_VALUES_PER_SAMPLE} and {@code TRAINING_VALUES_PER_SAMPLE}) is what the
- * runtime allocates: after create, after a prediction at a batch of 8, after training at 8.
+ * runtime allocates: after create, after a prediction at a batch of 8, after training at 8. A
+ * prediction holds {@code PREDICTION_VALUES_PER_SAMPLE} less the convolution scratch its backend
+ * does not use.
  */
 class MemoryCountsTest {
     private static final int BATCH = 8;
@@ -33,6 +38,23 @@ class MemoryCountsTest {
         try (ResidualBlockModel model = ResidualBlockModel.create(Device.cpu(), 1)) {
             assertCounts(model, ResidualBlockModel.MODEL_VALUES, ResidualBlockModel.PREDICTION_VALUES_PER_SAMPLE,
                     ResidualBlockModel.TRAINING_VALUES_PER_SAMPLE, new int[] {8, 8, 4}, 5);
+        }
+    }
+
+    /**
+     * Where the CPU has AVX-512, the CPU backend convolves the wide layer's 16 input channels
+     * without im2col, so a prediction holds only the RGB layer's columns (64 positions x 27) of the
+     * scratch the processor sizes to the wide layer's (64 x 144); elsewhere it holds all of it.
+     */
+    @Test
+    void aWideConvolutionThatTheCpuMayConvolveWithoutColumns() throws IOException {
+        // The kernels ask the processor (cpuid); the test reads the flags Linux reports of it.
+        boolean avx512 = Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512f");
+        long unusedColumns = avx512 ? 64 * 144 - 64 * 27 : 0;
+        try (WideConvolutionsModel model = WideConvolutionsModel.create(Device.cpu(), 1)) {
+            assertCounts(model, WideConvolutionsModel.MODEL_VALUES,
+                    WideConvolutionsModel.PREDICTION_VALUES_PER_SAMPLE - unusedColumns,
+                    WideConvolutionsModel.TRAINING_VALUES_PER_SAMPLE, new int[] {8, 8, 3}, 3);
         }
     }
 

@@ -309,6 +309,11 @@ public final class CpuBackend extends ElementsBackend {
                 columns, columnsOffset, kernel, kernelOffset, z, zOffset, false);
     }
 
+    @Override
+    public boolean conv2dUsesColumns(Window2D window) {
+        return CpuKernels.conv2dUsesColumns(windowArguments.address(window));
+    }
+
     /** {@code dKernel = columnsᵀ · dz} (the columns made again from x); {@code dColumns = dz · kernelᵀ}, scattered back onto dx. */
     @Override
     public void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,

@@ -361,6 +361,12 @@ public final class CudaBackend implements Backend {
         return windowArguments.address(w);
     }
 
+    /** The kernels always lower to im2col + GEMM. */
+    @Override
+    public boolean conv2dUsesColumns(Window2D window) {
+        return true;
+    }
+
     @Override
     public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                        Memory columns, int columnsOffset, Memory z, int zOffset) {
