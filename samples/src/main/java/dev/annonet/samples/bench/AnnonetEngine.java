@@ -79,16 +79,7 @@ final class AnnonetEngine implements Engine {
 
     @Override
     public double inferenceRate(double seconds) {
-        long rounds = 0;
-        long start = System.nanoTime();
-        long deadline = start + (long) (seconds * 1e9);
-        long now;
-        do {
-            model.predict(batch, BATCH);
-            rounds++;
-            now = System.nanoTime();
-        } while (now < deadline);
-        return rounds * BATCH / ((now - start) * 1e-9);
+        return PredictRate.samplesPerSecond(model, batch, BATCH, seconds);
     }
 
     @Override

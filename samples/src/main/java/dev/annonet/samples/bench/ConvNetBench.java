@@ -112,7 +112,7 @@ public final class ConvNetBench {
                     for (int t = 0; t < TURNS; t++) {
                         torch[t] = number(pytorch.ask("rate " + network.name() + " " + batch + " " + seconds),
                                 "images_per_second");
-                        annonet[t] = rate(model, x, batch, seconds);
+                        annonet[t] = PredictRate.samplesPerSecond(model, x, batch, seconds);
                         ratios[t] = annonet[t] / torch[t];
                     }
                     rows.add(new Row(network.name(), batch, median(annonet), median(torch), median(ratios), null));
@@ -123,20 +123,6 @@ public final class ConvNetBench {
                         Arrays.toString(annonet), Arrays.toString(torch));
             }
         }
-    }
-
-    /** Images per second of forward passes over {@code x} for at least {@code seconds}. */
-    private static double rate(Model model, Tensor x, int batch, double seconds) {
-        long calls = 0;
-        long start = System.nanoTime();
-        long deadline = start + (long) (seconds * 1e9);
-        long now;
-        do {
-            model.predict(x, batch);
-            calls++;
-            now = System.nanoTime();
-        } while (now < deadline);
-        return calls * batch / ((now - start) * 1e-9);
     }
 
     private static Tensor randomImages(int batch) {
