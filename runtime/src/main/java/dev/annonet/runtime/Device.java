@@ -37,18 +37,21 @@ public final class Device {
     private final boolean stepGraphs;
     private final boolean networkKernels;
     private final boolean overlapsCopies;
+    private final boolean fusedEpilogues;
 
     private Device(Kind kind, int ordinal, boolean tf32) {
-        this(kind, ordinal, tf32, true, true, true);
+        this(kind, ordinal, tf32, true, true, true, true);
     }
 
-    private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs, boolean networkKernels, boolean overlapsCopies) {
+    private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs, boolean networkKernels, boolean overlapsCopies,
+                   boolean fusedEpilogues) {
         this.kind = kind;
         this.ordinal = ordinal;
         this.tf32 = tf32;
         this.stepGraphs = stepGraphs;
         this.networkKernels = networkKernels;
         this.overlapsCopies = overlapsCopies;
+        this.fusedEpilogues = fusedEpilogues;
     }
 
     /**
@@ -108,7 +111,7 @@ public final class Device {
         if (kind != Kind.CUDA) {
             throw new IllegalStateException("TF32 is a GPU setting; " + this + " is not a GPU");
         }
-        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies);
+        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies, fusedEpilogues);
     }
 
     /**
@@ -118,7 +121,7 @@ public final class Device {
      */
     public Device withoutStepGraphs() {
         requireCuda("step graphs");
-        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies);
+        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies, fusedEpilogues);
     }
 
     /**
@@ -128,7 +131,7 @@ public final class Device {
      */
     public Device withGenericKernels() {
         requireCuda("the choice of kernels");
-        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies);
+        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies, fusedEpilogues);
     }
 
     /**
@@ -138,7 +141,17 @@ public final class Device {
      */
     public Device withoutCopyOverlap() {
         requireCuda("copy overlap");
-        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false);
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false, fusedEpilogues);
+    }
+
+    /**
+     * This GPU running each dense layer as the cuBLAS GEMM and annonet's bias + activation kernels
+     * (and column sums for the bias gradient) instead of one cuBLASLt GEMM with a fused epilogue:
+     * to measure what the fusion buys, or to rule it out while debugging.
+     */
+    public Device withoutFusedEpilogues() {
+        requireCuda("fused epilogues");
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, false);
     }
 
     private void requireCuda(String setting) {
@@ -178,7 +191,8 @@ public final class Device {
     }
 
     private Backend overlapping(CudaBackend backend) {
-        return overlapsCopies ? backend : backend.withoutCopyOverlap();
+        CudaBackend fusing = fusedEpilogues ? backend : backend.withoutFusedEpilogues();
+        return overlapsCopies ? fusing : fusing.withoutCopyOverlap();
     }
 
     private static Backend chooseBackend(NetworkLayout layout) {
@@ -246,7 +260,7 @@ public final class Device {
 
     private String cudaSettings() {
         return (stepGraphs ? "" : " (no step graphs)") + (networkKernels ? "" : " (generic kernels)")
-                + (overlapsCopies ? "" : " (no copy overlap)");
+                + (overlapsCopies ? "" : " (no copy overlap)") + (fusedEpilogues ? "" : " (no fused epilogues)");
     }
 
     /** Starts a CPU backend once, on first use: {@code PROBLEM} says why it cannot start, or is null. */

@@ -4,6 +4,7 @@ import dev.annonet.contract.RecurrentCell;
 import dev.annonet.contract.Window2D;
 import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.cuda.NetworkKernels;
+import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.AccuracyKind;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Backend;
@@ -60,15 +61,17 @@ public final class CudaBackend implements Backend {
     private boolean overlapsCopies = true;
     private final LandingStreams landingStreams = new ContextStreams();
     private final List<CudaBatchLanding> landings = new ArrayList<>();
+    private FusedEpilogues fused;
     private boolean closed;
 
-    private CudaBackend(long context, String name, boolean stepGraphs, NetworkKernels kernels) {
+    private CudaBackend(long context, String name, boolean tf32, boolean stepGraphs, NetworkKernels kernels) {
         this.context = context;
         this.name = name;
         this.kernels = kernels;
         this.stepGraphs = stepGraphs;
         this.staging = new PinnedStaging(this);
         this.recorder = new StepRecorder(this);
+        this.fused = FusedEpilogues.open(context, tf32, name);
     }
 
     /**
@@ -88,7 +91,7 @@ public final class CudaBackend implements Backend {
             throw new IllegalStateException("the CUDA backend cannot start on GPU " + ordinal + ": " + CudaLibrary.lastError());
         }
         return new CudaBackend(context, "cuda:" + ordinal + (tf32 ? " (tf32)" : "") + (stepGraphs ? "" : " (no step graphs)"),
-                stepGraphs, CudaSupport.runnable(networkKernels, CudaLibrary.deviceComputeCapability(ordinal)));
+                tf32, stepGraphs, CudaSupport.runnable(networkKernels, CudaLibrary.deviceComputeCapability(ordinal)));
     }
 
     /** A backend on GPU {@code ordinal} with the generic kernels. */
@@ -108,7 +111,7 @@ public final class CudaBackend implements Backend {
             throw new IllegalStateException(problem);
         }
         return new CudaBackend(CudaLibrary.contextCreate(-1, false),
-                "cuda host executor" + (stepGraphs ? "" : " (no step graphs)"), stepGraphs,
+                "cuda host executor" + (stepGraphs ? "" : " (no step graphs)"), false, stepGraphs,
                 CudaSupport.runnable(networkKernels, CudaSupport.HOST));
     }
 
@@ -193,6 +196,32 @@ public final class CudaBackend implements Backend {
     public CudaBackend withoutCopyOverlap() {
         overlapsCopies = false;
         return this;
+    }
+
+    /**
+     * Makes this backend run its dense layers as the unfused GEMM and kernels instead of cuBLASLt
+     * GEMMs with fused epilogues ({@link FusedEpilogues}): to compare the two. Returns this backend.
+     */
+    public CudaBackend withoutFusedEpilogues() {
+        checkOpen();
+        fused.close();
+        recorder.forgetRecordedSteps();
+        return this;
+    }
+
+    /** Whether dense layers may run as cuBLASLt GEMMs with fused epilogues (cuBLASLt started, not turned off). */
+    public boolean fusesEpilogues() {
+        return fused.enabled();
+    }
+
+    /** The fused GEMM calls planned so far that run fused (a plan per shape, epilogue, alignment and bias): for tests. */
+    int fusedPlans() {
+        return fused.plans();
+    }
+
+    /** Plans the fused GEMMs first met while a step recorded: whether any can now run (the step records again). */
+    boolean planPendingEpilogues() {
+        return fused.planPending();
     }
 
     /** Streamed batches are copied in on the copy stream while the step before runs (see {@link CudaBatchLanding}). */
@@ -333,6 +362,31 @@ public final class CudaBackend implements Backend {
     @Override
     public void columnSums(int rows, int cols, Memory x, int xOffset, Memory sums, int sumsOffset) {
         checkKernel(kernels.columnSums(context, rows, cols, cuda(x).at(xOffset), cuda(sums).at(sumsOffset)), "columnSums");
+    }
+
+    /** One cuBLASLt GEMM with its epilogue where {@link FusedEpilogues} can, else the GEMM and the kernel. */
+    @Override
+    public void denseForward(ActivationFunction f, int rows, int in, int out, Memory x, int xOffset, Memory w, int wOffset,
+                             Memory bias, int biasOffset, Memory z, int zOffset, Memory y, int yOffset) {
+        long zAddress = cuda(z).at(zOffset);
+        long yAddress = cuda(y).at(yOffset);
+        FusedEpilogues.Forward fusion = fused.denseForward(f, rows, in, out, cuda(x).at(xOffset), cuda(w).at(wOffset),
+                bias == null ? 0 : cuda(bias).at(biasOffset), zAddress, yAddress, recorder.recording());
+        if (fusion == FusedEpilogues.Forward.UNFUSED) {
+            Backend.super.denseForward(f, rows, in, out, x, xOffset, w, wOffset, bias, biasOffset, z, zOffset, y, yOffset);
+        } else if (fusion == FusedEpilogues.Forward.INTO_Z && !(f.kind() == Activation.Kind.LINEAR && zAddress == yAddress)) {
+            biasActivation(f, rows, out, z, zOffset, null, 0, y, yOffset);
+        }
+    }
+
+    /** One cuBLASLt GEMM with the bias gradient in its epilogue where {@link FusedEpilogues} can, else the GEMM and the sums. */
+    @Override
+    public void denseParameterGradients(int rows, int in, int out, Memory x, int xOffset, Memory dz, int dzOffset,
+                                        Memory dw, int dwOffset, Memory dbias, int dbiasOffset) {
+        if (!fused.denseParameterGradients(rows, in, out, cuda(x).at(xOffset), cuda(dz).at(dzOffset), cuda(dw).at(dwOffset),
+                cuda(dbias).at(dbiasOffset), recorder.recording())) {
+            Backend.super.denseParameterGradients(rows, in, out, x, xOffset, dz, dzOffset, dw, dwOffset, dbias, dbiasOffset);
+        }
     }
 
     // ---- dropout ------------------------------------------------------------------------------------
@@ -655,6 +709,7 @@ public final class CudaBackend implements Backend {
         memories.clear();
         staging.close();
         recorder.close();
+        fused.close();
         CudaLibrary.contextDestroy(context);
         windowArguments.close();
     }

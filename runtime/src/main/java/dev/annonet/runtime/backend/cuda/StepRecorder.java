@@ -194,12 +194,12 @@ final class StepRecorder implements StepReplay {
      */
     private long record(int key, Runnable record) {
         if (captureFailures >= CAPTURE_ATTEMPTS) {
-            runRecording(record);
+            runEagerly(record);
             return 0;
         }
         int begun = CudaLibrary.graphBegin(context);
         if (begun == 1) {
-            runRecording(record);
+            runEagerly(record);
             return 0;
         }
         check(begun, "starting to record a step");
@@ -219,8 +219,13 @@ final class StepRecorder implements StepReplay {
                 LOG.log(System.Logger.Level.WARNING, backend.name() + ": a training step could not be recorded as a CUDA graph ("
                         + why + "); steps now run kernel by kernel");
             }
-            runRecording(record);
+            runEagerly(record);
             return 0;
+        }
+        if (backend.planPendingEpilogues()) {
+            // Fused GEMMs first met in this capture ran unfused in it; their plans exist now, so record again with them.
+            CudaLibrary.graphDestroy(graph);
+            return record(key, record);
         }
         if (recordedKeys[nextRecording] != 0) {
             CudaLibrary.graphDestroy(recordedGraphs[nextRecording]);
@@ -229,6 +234,12 @@ final class StepRecorder implements StepReplay {
         recordedGraphs[nextRecording] = graph;
         nextRecording = (nextRecording + 1) % RECORDED_STEPS;
         return graph;
+    }
+
+    /** The step run at once in recording mode; fused GEMMs first met in it are planned for the next step. */
+    private void runEagerly(Runnable record) {
+        runRecording(record);
+        backend.planPendingEpilogues();
     }
 
     /** The step's kernels with results in slots and counters read from the device, whether captured or run. */
