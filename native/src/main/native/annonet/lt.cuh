@@ -37,6 +37,16 @@ constexpr int LT_COMPUTE_32F = 68, LT_COMPUTE_32F_FAST_TF32 = 77;
 // The most alignment cuBLASLt's heuristic asks about (its default minimum).
 constexpr uint64_t LT_MAX_ALIGNMENT = 256;
 
+inline const char* lt_epilogue_name(int epilogue) {
+    switch (epilogue) {
+        case LT_EPILOGUE_RELU: return "RELU";
+        case LT_EPILOGUE_BIAS: return "BIAS";
+        case LT_EPILOGUE_RELU_BIAS: return "RELU_BIAS";
+        case LT_EPILOGUE_BGRADA: return "BGRADA";
+        default: return "an unknown epilogue";
+    }
+}
+
 // What lt_dense_forward and lt_weight_gradient answer besides an error (negative).
 constexpr int LT_RAN = 0, LT_UNPLANNED = 1, LT_UNSUPPORTED = 2;
 
@@ -199,6 +209,7 @@ inline void lt_release(LtState* lt, LtPlan& plan) {
 inline void lt_destroy(long long handle) {
     LtState* lt = reinterpret_cast<LtState*>(handle);
     if (!lt) return;
+    context(lt->context);  // the context's GPU current: its handle and plans belong to it
     if (lt->api.library) {
         for (LtPlan& plan : lt->plans) lt_release(lt, plan);
         if (lt->handle) lt->api.destroy(lt->handle);
@@ -279,9 +290,12 @@ inline int lt_choose_algorithm(LtState* lt, LtPlan& plan) {
         int heuristic = lt->api.heuristic(lt->handle, plan.desc, plan.a, plan.b, plan.d, plan.d, preference, 1, &result,
                                           &found);
         if (heuristic != 0 || found == 0 || result.state != 0) {
-            char why[256];
-            snprintf(why, sizeof why, "cuBLASLt has no algorithm for epilogue %d at %d rows, %d inputs, %d outputs (%s)",
-                     call.epilogue, call.rows, call.in, call.out,
+            char why[384];
+            snprintf(why, sizeof why,
+                     "cuBLASLt has no algorithm for the %s epilogue at %d rows, %d inputs, %d outputs, operands aligned to "
+                     "%llu, %llu and %llu bytes (%s)",
+                     lt_epilogue_name(call.epilogue), call.rows, call.in, call.out, (unsigned long long)call.a_alignment,
+                     (unsigned long long)call.b_alignment, (unsigned long long)call.d_alignment,
                      heuristic != 0 ? blas_status_name(heuristic) : found == 0 ? "none found" : blas_status_name(result.state));
             plan.problem = why;
         } else {
