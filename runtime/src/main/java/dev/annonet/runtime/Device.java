@@ -4,6 +4,7 @@ import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.CheckedBackend;
+import dev.annonet.runtime.backend.Precision;
 import dev.annonet.runtime.backend.cpu.CpuBackend;
 import dev.annonet.runtime.backend.cuda.CudaBackend;
 import dev.annonet.runtime.backend.cuda.CudaSupport;
@@ -37,18 +38,21 @@ public final class Device {
     private final boolean stepGraphs;
     private final boolean networkKernels;
     private final boolean overlapsCopies;
+    private final Precision precision;
 
     private Device(Kind kind, int ordinal, boolean tf32) {
-        this(kind, ordinal, tf32, true, true, true);
+        this(kind, ordinal, tf32, true, true, true, Precision.FLOAT32);
     }
 
-    private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs, boolean networkKernels, boolean overlapsCopies) {
+    private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs, boolean networkKernels, boolean overlapsCopies,
+                   Precision precision) {
         this.kind = kind;
         this.ordinal = ordinal;
         this.tf32 = tf32;
         this.stepGraphs = stepGraphs;
         this.networkKernels = networkKernels;
         this.overlapsCopies = overlapsCopies;
+        this.precision = precision;
     }
 
     /**
@@ -108,7 +112,8 @@ public final class Device {
         if (kind != Kind.CUDA) {
             throw new IllegalStateException("TF32 is a GPU setting; " + this + " is not a GPU");
         }
-        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies);
+        requireFloat32("TF32");
+        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies, precision);
     }
 
     /**
@@ -118,7 +123,7 @@ public final class Device {
      */
     public Device withoutStepGraphs() {
         requireCuda("step graphs");
-        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies);
+        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies, precision);
     }
 
     /**
@@ -128,7 +133,7 @@ public final class Device {
      */
     public Device withGenericKernels() {
         requireCuda("the choice of kernels");
-        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies);
+        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies, precision);
     }
 
     /**
@@ -138,7 +143,33 @@ public final class Device {
      */
     public Device withoutCopyOverlap() {
         requireCuda("copy overlap");
-        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false);
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false, precision);
+    }
+
+    /**
+     * This GPU (or the host executor, which models it) under a precision policy, as Keras's
+     * {@code mixed_bfloat16} and {@code mixed_float16}: the GEMMs of Dense layers, convolutions and
+     * recurrent layers multiply bfloat16 or half operands on tensor cores, while weights,
+     * activations, gradients and sums stay float32; {@link Precision#MIXED_FLOAT16} adds dynamic loss
+     * scaling ({@link Model#lossScale()}). TF32 belongs to the float32 policy: the two are not combined.
+     */
+    public Device withPrecision(Precision precision) {
+        requireCuda("the precision policy");
+        if (tf32 && precision != Precision.FLOAT32) {
+            throw new IllegalStateException("TF32 is the float32 policy's option; " + this + " cannot also run " + precision);
+        }
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, precision);
+    }
+
+    /** The GEMMs' precision policy on this device: {@link Precision#FLOAT32} unless {@link #withPrecision} chose another. */
+    public Precision precision() {
+        return precision;
+    }
+
+    private void requireFloat32(String setting) {
+        if (precision != Precision.FLOAT32) {
+            throw new IllegalStateException(setting + " is the float32 policy's option; " + this + " runs " + precision);
+        }
     }
 
     private void requireCuda(String setting) {
@@ -171,13 +202,21 @@ public final class Device {
         return switch (kind) {
             case CPU -> CpuBackend.create();
             case REFERENCE -> new ReferenceBackend();
-            case CUDA -> overlapping(CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout)));
-            case CUDA_HOST_EXECUTOR -> overlapping(CudaBackend.hostExecutor(stepGraphs, kernels(layout)));
+            case CUDA -> configured(CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout)));
+            case CUDA_HOST_EXECUTOR -> configured(CudaBackend.hostExecutor(stepGraphs, kernels(layout)));
             case AUTO -> chooseBackend(layout);
         };
     }
 
-    private Backend overlapping(CudaBackend backend) {
+    private Backend configured(CudaBackend backend) {
+        if (precision != Precision.FLOAT32) {
+            try {
+                backend.withPrecision(precision);
+            } catch (RuntimeException e) {
+                backend.close();
+                throw e;
+            }
+        }
         return overlapsCopies ? backend : backend.withoutCopyOverlap();
     }
 
@@ -245,8 +284,8 @@ public final class Device {
     }
 
     private String cudaSettings() {
-        return (stepGraphs ? "" : " (no step graphs)") + (networkKernels ? "" : " (generic kernels)")
-                + (overlapsCopies ? "" : " (no copy overlap)");
+        return (precision == Precision.FLOAT32 ? "" : " (" + precision + ")") + (stepGraphs ? "" : " (no step graphs)")
+                + (networkKernels ? "" : " (generic kernels)") + (overlapsCopies ? "" : " (no copy overlap)");
     }
 
     /** Starts a CPU backend once, on first use: {@code PROBLEM} says why it cannot start, or is null. */

@@ -228,7 +228,8 @@ class CudaMixedPrecisionTest {
         return c;
     }
 
-    private static float rounded(Precision precision, float x) {
+    /** {@code x} as {@code precision}'s GEMMs round their operands. */
+    static float rounded(Precision precision, float x) {
         return switch (precision) {
             case FLOAT32 -> x;
             case MIXED_BFLOAT16 -> CudaLibrary.roundToBfloat16(x);
