@@ -32,6 +32,8 @@ class MixedPrecisionDeviceTest {
     void onlyAFloat16ModelHasALossScale() {
         for (Precision precision : Precision.values()) {
             try (HandScheduledMlp model = HandScheduledMlp.create(Device.cudaHostExecutor().withPrecision(precision), 1, 2, 8, 3, 0)) {
+                assertEquals(precision == Precision.FLOAT32 ? "HandScheduledMlp on cuda host executor"
+                        : "HandScheduledMlp on cuda host executor (" + precision + ")", model.toString());
                 if (precision == Precision.MIXED_FLOAT16) {
                     assertEquals(32768.0, model.lossScale(), "PyTorch's GradScaler's initial scale");
                 } else {

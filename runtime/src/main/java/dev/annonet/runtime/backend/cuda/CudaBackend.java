@@ -50,7 +50,9 @@ import java.util.function.Function;
  */
 public final class CudaBackend implements Backend {
     private final long context;
-    private final String name;
+    // The device's, then the precision policy where it is not float32.
+    private final String deviceName;
+    private String name;
     // The network's generated kernels where its library loaded, else annonet-native's generic ones.
     private final NetworkKernels kernels;
     private final boolean stepGraphs;
@@ -69,6 +71,7 @@ public final class CudaBackend implements Backend {
 
     private CudaBackend(long context, String name, boolean stepGraphs, NetworkKernels kernels, boolean tf32) {
         this.context = context;
+        this.deviceName = name;
         this.name = name;
         this.kernels = kernels;
         this.stepGraphs = stepGraphs;
@@ -155,6 +158,7 @@ public final class CudaBackend implements Backend {
             lossScaling = new LossScaling(this, growthInterval);
         }
         this.precision = precision;
+        this.name = deviceName + (precision == Precision.FLOAT32 ? "" : " (" + precision + ")");
         recorder.forgetRecordedSteps(); // they hold the former compute type and loss scaling
         return this;
     }
