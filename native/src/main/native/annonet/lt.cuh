@@ -12,8 +12,9 @@
 // planned by lt_plan_pending once the capture has ended.
 //
 // On the host executor a plan is a record of the call alone and running it runs the unfused
-// functions (gemm, bias_activation, column_sums): the same values bit for bit, so the backend's
-// bookkeeping around the plans is tested on any machine.
+// functions (gemm, with its operands rounded as the compute type rounds them, bias_activation,
+// column_sums): the same values bit for bit, so the backend's bookkeeping around the plans is
+// tested on any machine.
 #pragma once
 
 #include <cmath>
@@ -33,7 +34,6 @@ constexpr int LT_DESC_TRANSA = 3, LT_DESC_TRANSB = 4, LT_DESC_EPILOGUE = 7, LT_D
 constexpr int LT_PREF_MAX_WORKSPACE_BYTES = 1, LT_PREF_MIN_ALIGNMENT_A_BYTES = 5, LT_PREF_MIN_ALIGNMENT_B_BYTES = 6,
               LT_PREF_MIN_ALIGNMENT_C_BYTES = 7, LT_PREF_MIN_ALIGNMENT_D_BYTES = 8;
 constexpr int LT_CUDA_R_32F = 0;
-constexpr int LT_COMPUTE_32F = 68, LT_COMPUTE_32F_FAST_TF32 = 77;
 // The most alignment cuBLASLt's heuristic asks about (its default minimum).
 constexpr uint64_t LT_MAX_ALIGNMENT = 256;
 
@@ -49,10 +49,6 @@ inline const char* lt_epilogue_name(int epilogue) {
 
 // What lt_dense_forward and lt_weight_gradient answer besides an error (negative).
 constexpr int LT_RAN = 0, LT_UNPLANNED = 1, LT_UNSUPPORTED = 2;
-
-// The single place the GEMMs' compute type is chosen: float32, or TF32 tensor cores when the
-// context was made with tf32 (as cublasSetMathMode does for the unfused GEMMs).
-inline int lt_compute_type(bool tf32) { return tf32 ? LT_COMPUTE_32F_FAST_TF32 : LT_COMPUTE_32F; }
 
 struct LtAlgo {
     uint64_t data[8];
@@ -97,17 +93,19 @@ struct LtLibrary {
 };
 
 // A call as a plan knows it: the row-major dense shape, the epilogue, the alignments of cuBLAS's
-// operands A, B and D (forward: w, x, y; weight gradient: dz, x, dw) and the bias (or bias
-// gradient) address, which the descriptor holds.
+// operands A, B and D (forward: w, x, y; weight gradient: dz, x, dw), the bias (or bias gradient)
+// address, which the descriptor holds, and the compute type: the context's (precision.cuh's
+// BLAS_COMPUTE_*: float32, TF32, or bfloat16 or half operands), which a precision policy may change.
 struct LtCall {
     int epilogue, rows, in, out;
     uint64_t a_alignment, b_alignment, d_alignment;
     long long bias;
+    int compute;
 
     bool operator==(const LtCall& other) const {
         return epilogue == other.epilogue && rows == other.rows && in == other.in && out == other.out
             && a_alignment == other.a_alignment && b_alignment == other.b_alignment
-            && d_alignment == other.d_alignment && bias == other.bias;
+            && d_alignment == other.d_alignment && bias == other.bias && compute == other.compute;
     }
 };
 
@@ -125,7 +123,6 @@ struct LtPlan {
 
 struct LtState {
     long long context = 0;
-    int compute_type = LT_COMPUTE_32F;
     LtLibrary api;
     void* handle = nullptr;
     std::vector<LtPlan> plans;
@@ -218,13 +215,12 @@ inline void lt_destroy(long long handle) {
     delete lt;
 }
 
-// The fused GEMMs of a context (its stream and cuBLAS workspace), or 0 with why in last_error()
-// when cuBLASLt cannot be opened or started. On the host executor, plans without a library.
-inline long long lt_create(long long context_handle, bool tf32) {
+// The fused GEMMs of a context (its stream, cuBLAS workspace and GEMM compute type), or 0 with why
+// in last_error() when cuBLASLt cannot be opened or started. On the host executor, plans without a library.
+inline long long lt_create(long long context_handle) {
     Context* c = context(context_handle);
     LtState* lt = new LtState();
     lt->context = context_handle;
-    lt->compute_type = lt_compute_type(tf32);
     if (c->ordinal < 0) return reinterpret_cast<long long>(lt);
     int status = lt_load(lt->api, (void*)c->blas.create);
     if (status == 0 && (status = lt->api.create(&lt->handle)) != 0) {
@@ -248,7 +244,7 @@ inline int lt_describe(LtState* lt, LtPlan& plan) {
     int transb = gradient ? BLAS_OP_T : BLAS_OP_N;
     int transa = BLAS_OP_N;
     uint32_t epilogue = (uint32_t)call.epilogue;
-    int status = lt->api.desc_create(&plan.desc, lt->compute_type, LT_CUDA_R_32F);
+    int status = lt->api.desc_create(&plan.desc, call.compute, LT_CUDA_R_32F);
     if (status == 0) status = lt->api.desc_set(plan.desc, LT_DESC_TRANSA, &transa, sizeof transa);
     if (status == 0) status = lt->api.desc_set(plan.desc, LT_DESC_TRANSB, &transb, sizeof transb);
     if (status == 0) status = lt->api.desc_set(plan.desc, LT_DESC_EPILOGUE, &epilogue, sizeof epilogue);
@@ -409,7 +405,7 @@ inline int lt_dense_forward(long long handle, int epilogue, int rows, int in, in
         return fail(-1006, "lt_dense_forward", "RELU takes no bias; RELU_BIAS and BIAS need one");
     }
     LtCall call{epilogue, rows, in, out, lt_alignment(w_address), lt_alignment(x_address), lt_alignment(y_address),
-                bias_address};
+                bias_address, c->gemm_compute};
     int status = 0;
     const LtPlan* plan = lt_plan_of(lt, call, capturing, status);
     int unrunnable = lt_unrunnable(plan, status);
@@ -429,7 +425,7 @@ inline int lt_weight_gradient(long long handle, int rows, int in, int out, long 
     LtState* lt = reinterpret_cast<LtState*>(handle);
     Context* c = context(lt->context);
     LtCall call{LT_EPILOGUE_BGRADA, rows, in, out, lt_alignment(dz_address), lt_alignment(x_address),
-                lt_alignment(dw_address), dbias_address};
+                lt_alignment(dw_address), dbias_address, c->gemm_compute};
     int status = 0;
     const LtPlan* plan = lt_plan_of(lt, call, capturing, status);
     int unrunnable = lt_unrunnable(plan, status);

@@ -4,6 +4,7 @@ import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.CheckedBackend;
+import dev.annonet.runtime.backend.Precision;
 import dev.annonet.runtime.backend.cpu.CpuBackend;
 import dev.annonet.runtime.backend.cuda.CudaBackend;
 import dev.annonet.runtime.backend.cuda.CudaSupport;
@@ -37,20 +38,22 @@ public final class Device {
     private final boolean stepGraphs;
     private final boolean networkKernels;
     private final boolean overlapsCopies;
+    private final Precision precision;
     private final boolean fusedEpilogues;
 
     private Device(Kind kind, int ordinal, boolean tf32) {
-        this(kind, ordinal, tf32, true, true, true, true);
+        this(kind, ordinal, tf32, true, true, true, Precision.FLOAT32, true);
     }
 
     private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs, boolean networkKernels, boolean overlapsCopies,
-                   boolean fusedEpilogues) {
+                   Precision precision, boolean fusedEpilogues) {
         this.kind = kind;
         this.ordinal = ordinal;
         this.tf32 = tf32;
         this.stepGraphs = stepGraphs;
         this.networkKernels = networkKernels;
         this.overlapsCopies = overlapsCopies;
+        this.precision = precision;
         this.fusedEpilogues = fusedEpilogues;
     }
 
@@ -111,7 +114,8 @@ public final class Device {
         if (kind != Kind.CUDA) {
             throw new IllegalStateException("TF32 is a GPU setting; " + this + " is not a GPU");
         }
-        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies, fusedEpilogues);
+        requireFloat32("TF32");
+        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies, precision, fusedEpilogues);
     }
 
     /**
@@ -121,7 +125,7 @@ public final class Device {
      */
     public Device withoutStepGraphs() {
         requireCuda("step graphs");
-        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies, fusedEpilogues);
+        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies, precision, fusedEpilogues);
     }
 
     /**
@@ -131,7 +135,7 @@ public final class Device {
      */
     public Device withGenericKernels() {
         requireCuda("the choice of kernels");
-        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies, fusedEpilogues);
+        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies, precision, fusedEpilogues);
     }
 
     /**
@@ -141,7 +145,7 @@ public final class Device {
      */
     public Device withoutCopyOverlap() {
         requireCuda("copy overlap");
-        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false, fusedEpilogues);
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false, precision, fusedEpilogues);
     }
 
     /**
@@ -151,7 +155,33 @@ public final class Device {
      */
     public Device withoutFusedEpilogues() {
         requireCuda("fused epilogues");
-        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, false);
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, precision, false);
+    }
+
+    /**
+     * This GPU (or the host executor, which models it) under a precision policy, as Keras's
+     * {@code mixed_bfloat16} and {@code mixed_float16}: the GEMMs of Dense layers, convolutions and
+     * recurrent layers multiply bfloat16 or half operands on tensor cores, while weights,
+     * activations, gradients and sums stay float32; {@link Precision#MIXED_FLOAT16} adds dynamic loss
+     * scaling ({@link Model#lossScale()}). TF32 belongs to the float32 policy: the two are not combined.
+     */
+    public Device withPrecision(Precision precision) {
+        requireCuda("the precision policy");
+        if (tf32 && precision != Precision.FLOAT32) {
+            throw new IllegalStateException("TF32 is the float32 policy's option; " + this + " cannot also run " + precision);
+        }
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, precision, fusedEpilogues);
+    }
+
+    /** The GEMMs' precision policy on this device: {@link Precision#FLOAT32} unless {@link #withPrecision} chose another. */
+    public Precision precision() {
+        return precision;
+    }
+
+    private void requireFloat32(String setting) {
+        if (precision != Precision.FLOAT32) {
+            throw new IllegalStateException(setting + " is the float32 policy's option; " + this + " runs " + precision);
+        }
     }
 
     private void requireCuda(String setting) {
@@ -184,13 +214,21 @@ public final class Device {
         return switch (kind) {
             case CPU -> CpuBackend.create();
             case REFERENCE -> new ReferenceBackend();
-            case CUDA -> overlapping(CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout)));
-            case CUDA_HOST_EXECUTOR -> overlapping(CudaBackend.hostExecutor(stepGraphs, kernels(layout)));
+            case CUDA -> configured(CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout)));
+            case CUDA_HOST_EXECUTOR -> configured(CudaBackend.hostExecutor(stepGraphs, kernels(layout)));
             case AUTO -> chooseBackend(layout);
         };
     }
 
-    private Backend overlapping(CudaBackend backend) {
+    private Backend configured(CudaBackend backend) {
+        if (precision != Precision.FLOAT32) {
+            try {
+                backend.withPrecision(precision);
+            } catch (RuntimeException e) {
+                backend.close();
+                throw e;
+            }
+        }
         CudaBackend fusing = fusedEpilogues ? backend : backend.withoutFusedEpilogues();
         return overlapsCopies ? fusing : fusing.withoutCopyOverlap();
     }
@@ -259,8 +297,9 @@ public final class Device {
     }
 
     private String cudaSettings() {
-        return (stepGraphs ? "" : " (no step graphs)") + (networkKernels ? "" : " (generic kernels)")
-                + (overlapsCopies ? "" : " (no copy overlap)") + (fusedEpilogues ? "" : " (no fused epilogues)");
+        return (precision == Precision.FLOAT32 ? "" : " (" + precision + ")") + (stepGraphs ? "" : " (no step graphs)")
+                + (networkKernels ? "" : " (generic kernels)") + (overlapsCopies ? "" : " (no copy overlap)")
+                + (fusedEpilogues ? "" : " (no fused epilogues)");
     }
 
     /** Starts a CPU backend once, on first use: {@code PROBLEM} says why it cannot start, or is null. */

@@ -3,19 +3,22 @@ package dev.annonet.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.annonet.runtime.backend.Precision;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * A model trained on the CUDA host executor with its dense layers fused (the fused calls' host
  * path) and unfused: the same history and weights bit for bit, steps recorded (the fused calls
- * planned after the first step's recording) or run kernel by kernel.
+ * planned after the first step's recording) or run kernel by kernel, and under a mixed-precision
+ * policy (whose operand rounding the fused calls' GEMMs apply alike).
  */
 class FusedEpiloguesTrainingTest {
 
     @Test
     void fusedAndUnfusedDenseLayersTrainAlike() {
-        for (Device device : List.of(Device.cudaHostExecutor(), Device.cudaHostExecutor().withoutStepGraphs())) {
+        for (Device device : List.of(Device.cudaHostExecutor(), Device.cudaHostExecutor().withoutStepGraphs(),
+                Device.cudaHostExecutor().withPrecision(Precision.MIXED_BFLOAT16))) {
             int samples = 40;
             Tensor x = TestData.uniform(samples, 12, 3);
             Tensor y = Labels.oneHot(TestData.labels(samples, 4, 4), 4);

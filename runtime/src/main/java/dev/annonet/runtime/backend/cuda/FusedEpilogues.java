@@ -40,9 +40,12 @@ final class FusedEpilogues {
         this.lt = lt;
     }
 
-    /** The fused GEMMs of a context; none, with the reason logged once, when cuBLASLt cannot start. */
-    static FusedEpilogues open(long context, boolean tf32, String backendName) {
-        long lt = CudaLibrary.ltCreate(context, tf32);
+    /**
+     * The fused GEMMs of a context, under its GEMM compute type (the precision policy's; a plan per
+     * compute type); none, with the reason logged once, when cuBLASLt cannot start.
+     */
+    static FusedEpilogues open(long context, String backendName) {
+        long lt = CudaLibrary.ltCreate(context);
         if (lt == 0) {
             report(System.Logger.Level.INFO, backendName + ": dense layers run the unfused GEMM and kernels: "
                     + CudaLibrary.lastError());
