@@ -191,6 +191,10 @@ final class StepRecorder implements StepReplay {
      * driver can refuse while a stream is captured), the step runs at once instead, as on the host
      * executor, and a later step tries again; after {@link #CAPTURE_ATTEMPTS} failures this backend
      * stops trying and says so once: training goes on kernel by kernel.
+     *
+     * <p>A fused dense GEMM whose cuBLASLt plan does not exist yet runs unfused while capturing
+     * (plans are made outside captures, {@link FusedEpilogues}); after the capture its plan is
+     * made and the step captured again, once per batch size.
      */
     private long record(int key, Runnable record) {
         if (captureFailures >= CAPTURE_ATTEMPTS) {
