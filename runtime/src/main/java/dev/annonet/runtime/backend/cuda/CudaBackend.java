@@ -271,7 +271,7 @@ public final class CudaBackend implements Backend {
         return fused.enabled();
     }
 
-    /** The fused GEMM calls planned so far that run fused (a plan per shape, epilogue, alignment, bias and compute type): for tests. */
+    /** The fused GEMM calls planned that run fused (a plan per shape, epilogue, alignment, bias and compute type): for tests. */
     int fusedPlans() {
         return fused.plans();
     }

@@ -11,8 +11,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * cuBLASLt's fused dense GEMMs on GPU 0 against the same backend with the fusion turned off (cuBLAS
  * GEMM and annonet's kernels), eagerly: the forward with RELU_BIAS, RELU or BIAS, the bias gradient
- * with BGRADA, and that the calls did run fused. Tagged gpu: scripts/gpu-check.sh runs it; the
- * replayed step graphs are checked by CudaDeviceFusedEpiloguesTest's training.
+ * with BGRADA, and that the calls did run fused. Tagged gpu: scripts/gpu-check.sh runs it. In
+ * replayed step graphs, CudaDeviceTrainingTest trains the fused layers and
+ * CudaDeviceUnfusedTrainingTest the unfused ones, both against the CPU backend.
  */
 @Tag("gpu")
 class GpuFusedEpiloguesTest {
