@@ -65,6 +65,11 @@ ANNONET_HD float activate(int kind, float lower, float upper, float slope, float
 }
 
 // f'(z) from the input z and the output y = f(z).
+// Whether activation_derivative reads z (else y alone): a kernel need not load z where it does not.
+ANNONET_HD bool derivative_reads_z(int kind, float lower, float upper, float slope) {
+    return kind == THRESHOLDED_LINEAR || (kind == RELU && !plain_relu(lower, upper, slope));
+}
+
 ANNONET_HD float activation_derivative(int kind, float lower, float upper, float slope, float z, float y) {
     switch (kind) {
         // A plain ReLU's from y, which equals its value from z (y = z on (0, ∞], else 0 or NaN), so a
