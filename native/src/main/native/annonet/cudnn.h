@@ -32,7 +32,7 @@ constexpr int DATA_FLOAT = 0;                          // cudnnDataType_t
 constexpr int TENSOR_NHWC = 1;                         // cudnnTensorFormat_t; for a filter: KRSC
 constexpr int CROSS_CORRELATION = 1;                   // cudnnConvolutionMode_t: Keras's (unflipped) convolution
 constexpr int DETERMINISTIC = 1;                       // cudnnDeterminism_t
-constexpr int TENSOR_OP_MATH = 1, TENSOR_OP_MATH_ALLOW_CONVERSION = 2, FMA_MATH = 3;  // cudnnMathType_t
+constexpr int DEFAULT_MATH = 0, TENSOR_OP_MATH = 1, TENSOR_OP_MATH_ALLOW_CONVERSION = 2, FMA_MATH = 3;  // cudnnMathType_t
 // The most algorithms any of the three _v7 queries returns (CUDNN_CONVOLUTION_FWD_ALGO_COUNT is 8,
 // the backward ones fewer).
 constexpr int MOST_ALGORITHMS = 8;

@@ -69,8 +69,9 @@ inline CudnnConvolutions* convolutions(long long handle) {
 }
 
 // A plan set for the context's GPU, cuDNN loaded from the first of `candidates` that opens; tf32
-// lets cuDNN use TF32 tensor cores, as the context's GEMMs do (CUDNN_TENSOR_OP_MATH), else float32
-// FMA kernels only (CUDNN_FMA_MATH: cuDNN's default math would take TF32 on Ampere and newer). 0 on
+// lets cuDNN use TF32 tensor cores, as the context's GEMMs do (CUDNN_DEFAULT_MATH, which permits
+// them for float32 data on Ampere and newer, as PyTorch's allow_tf32 does), else float32 FMA
+// kernels only (CUDNN_FMA_MATH). 0 on
 // failure, with the reason in last_error(): no GPU (the host executor), no cuDNN 9, or cuDNN not starting.
 inline long long cudnn_convolutions_create(long long context_handle, const char* candidates, bool tf32) {
     Context* c = context(context_handle);
@@ -87,7 +88,7 @@ inline long long cudnn_convolutions_create(long long context_handle, const char*
     cudnn::Library& lib = cudnn::library();
     CudnnConvolutions* s = new CudnnConvolutions();
     s->context = context_handle;
-    s->math_type = tf32 ? cudnn::TENSOR_OP_MATH : cudnn::FMA_MATH;
+    s->math_type = tf32 ? cudnn::DEFAULT_MATH : cudnn::FMA_MATH;
     cudnn::Status status = lib.create(&s->handle);
     if (status != cudnn::STATUS_SUCCESS) {
         fail_cudnn("cudnnCreate", status);
