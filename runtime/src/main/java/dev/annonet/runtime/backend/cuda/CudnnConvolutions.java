@@ -29,7 +29,8 @@ final class CudnnConvolutions implements AutoCloseable {
     private record Shape(Window2D window, int batch) {
     }
 
-    private CudnnConvolutions(long handle, Runnable scratchMoved) {
+    /** Over a native plan set ({@link #open}); tests make one over none, for the rules decided before cuDNN is asked. */
+    CudnnConvolutions(long handle, Runnable scratchMoved) {
         this.handle = handle;
         this.scratchMoved = scratchMoved;
     }

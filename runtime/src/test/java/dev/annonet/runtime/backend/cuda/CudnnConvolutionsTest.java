@@ -3,11 +3,18 @@ package dev.annonet.runtime.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.contract.Window2D;
 import dev.annonet.contract.Window2D.Border;
 import dev.annonet.cuda.CudaLibrary;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,6 +70,54 @@ class CudnnConvolutionsTest {
         assertNull(CudnnConvolutions.windowProblem(w, 64));
         assertEquals("a tensor of 3288334336 values is beyond cuDNN's legacy API, which counts them in an int",
                 CudnnConvolutions.windowProblem(w, 1024));
+    }
+
+    /**
+     * Over no native plan set: a window cuDNN cannot express is decided in Java, logged once, and
+     * never reaches cuDNN; a shape first seen while a step is captured fails the capture instead of
+     * allocating; a batch size's first step is the one to run uncaptured.
+     */
+    @Test
+    void whatIsDecidedBeforeCudnnIsAsked() {
+        AtomicInteger scratchMoves = new AtomicInteger();
+        CudnnConvolutions convolutions = new CudnnConvolutions(0, scratchMoves::incrementAndGet);
+        Window2D uneven = keras(6, 2, 3, 2, 1, Border.SAME, 3); // 1 padded, after the input only
+        List<String> messages = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                messages.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger("dev.annonet.runtime");
+        logger.addHandler(handler);
+        try {
+            assertEquals(CudnnConvolutions.OWN_KERNELS, convolutions.plan(uneven, 0, 7, false));
+            assertEquals(CudnnConvolutions.OWN_KERNELS, convolutions.plan(uneven, 0, 7, true), "decided once, kept");
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertEquals(List.of("annonet's own kernels run the convolution " + uneven + " at batch 7, not cuDNN: "
+                + CudnnConvolutions.windowProblem(uneven, 7)), messages);
+        assertFalse(convolutions.runsOnCudnn(uneven, 7));
+        assertEquals(0, scratchMoves.get());
+
+        Window2D valid = keras(6, 2, 3, 1, 1, Border.VALID, 3);
+        IllegalStateException captured = assertThrows(IllegalStateException.class, () -> convolutions.plan(valid, 0, 7, true));
+        assertEquals("the convolution " + valid + " at batch 7 has no cuDNN plan yet, and a plan cannot be made while a step"
+                + " is captured", captured.getMessage());
+
+        assertTrue(convolutions.firstStepOf(128));
+        assertFalse(convolutions.firstStepOf(128));
+        assertTrue(convolutions.firstStepOf(64));
     }
 
     @Test
