@@ -68,10 +68,10 @@ public final class CudaBackend implements Backend {
         this.context = context;
         this.kernels = kernels;
         this.stepGraphs = stepGraphs;
+        this.cudnn = cudnn ? CudnnConvolutions.open(context, tf32, this::forgetRecordedSteps) : null;
+        this.name = name + (this.cudnn != null ? " (cudnn)" : "");
         this.staging = new PinnedStaging(this);
         this.recorder = new StepRecorder(this);
-        this.cudnn = cudnn ? CudnnConvolutions.open(context, tf32, recorder::forgetRecordedSteps) : null;
-        this.name = name + (this.cudnn != null ? " (cudnn)" : "");
     }
 
     /**
@@ -421,6 +421,11 @@ public final class CudaBackend implements Backend {
     /** Whether this backend's convolutions may run on cuDNN (it loaded, and was not turned off). */
     public boolean usesCudnn() {
         return cudnn != null;
+    }
+
+    /** A new cuDNN plan may have moved its workspace, which recorded steps hold (no plan is made before the recorder exists). */
+    private void forgetRecordedSteps() {
+        recorder.forgetRecordedSteps();
     }
 
     /** Whether the window's convolution at {@code batch} has run on cuDNN: for the GPU tests. */
