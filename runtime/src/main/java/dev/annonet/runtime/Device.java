@@ -38,20 +38,22 @@ public final class Device {
     private final boolean stepGraphs;
     private final boolean networkKernels;
     private final boolean overlapsCopies;
+    private final boolean cudnn;
     private final Precision precision;
 
     private Device(Kind kind, int ordinal, boolean tf32) {
-        this(kind, ordinal, tf32, true, true, true, Precision.FLOAT32);
+        this(kind, ordinal, tf32, true, true, true, true, Precision.FLOAT32);
     }
 
     private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs, boolean networkKernels, boolean overlapsCopies,
-                   Precision precision) {
+                   boolean cudnn, Precision precision) {
         this.kind = kind;
         this.ordinal = ordinal;
         this.tf32 = tf32;
         this.stepGraphs = stepGraphs;
         this.networkKernels = networkKernels;
         this.overlapsCopies = overlapsCopies;
+        this.cudnn = cudnn;
         this.precision = precision;
     }
 
@@ -113,7 +115,7 @@ public final class Device {
             throw new IllegalStateException("TF32 is a GPU setting; " + this + " is not a GPU");
         }
         requireFloat32("TF32");
-        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies, precision);
+        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies, cudnn, precision);
     }
 
     /**
@@ -123,7 +125,7 @@ public final class Device {
      */
     public Device withoutStepGraphs() {
         requireCuda("step graphs");
-        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies, precision);
+        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies, cudnn, precision);
     }
 
     /**
@@ -133,7 +135,7 @@ public final class Device {
      */
     public Device withGenericKernels() {
         requireCuda("the choice of kernels");
-        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies, precision);
+        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies, cudnn, precision);
     }
 
     /**
@@ -143,7 +145,16 @@ public final class Device {
      */
     public Device withoutCopyOverlap() {
         requireCuda("copy overlap");
-        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false, precision);
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false, cudnn, precision);
+    }
+
+    /**
+     * This GPU running its convolutions on annonet's kernels (im2col + GEMM) even where cuDNN
+     * loads: to compare the two (the GPU bench has a row for each), or to rule cuDNN out.
+     */
+    public Device withoutCudnn() {
+        requireCuda("the choice of cuDNN");
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, false, precision);
     }
 
     /**
@@ -158,7 +169,7 @@ public final class Device {
         if (tf32 && precision != Precision.FLOAT32) {
             throw new IllegalStateException("TF32 is the float32 policy's option; " + this + " cannot also run " + precision);
         }
-        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, precision);
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, cudnn, precision);
     }
 
     /** The GEMMs' precision policy on this device: {@link Precision#FLOAT32} unless {@link #withPrecision} chose another. */
@@ -202,7 +213,7 @@ public final class Device {
         return switch (kind) {
             case CPU -> CpuBackend.create();
             case REFERENCE -> new ReferenceBackend();
-            case CUDA -> configured(CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout)));
+            case CUDA -> configured(CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout), cudnn));
             case CUDA_HOST_EXECUTOR -> configured(CudaBackend.hostExecutor(stepGraphs, kernels(layout)));
             case AUTO -> chooseBackend(layout);
         };
@@ -285,7 +296,8 @@ public final class Device {
 
     private String cudaSettings() {
         return (precision == Precision.FLOAT32 ? "" : " (" + precision + ")") + (stepGraphs ? "" : " (no step graphs)")
-                + (networkKernels ? "" : " (generic kernels)") + (overlapsCopies ? "" : " (no copy overlap)");
+                + (networkKernels ? "" : " (generic kernels)") + (overlapsCopies ? "" : " (no copy overlap)")
+                + (cudnn ? "" : " (no cudnn)");
     }
 
     /** Starts a CPU backend once, on first use: {@code PROBLEM} says why it cannot start, or is null. */
