@@ -154,5 +154,14 @@ for sample in "mnist.MnistMlpSample --device cuda --verbose 0" cnn.MnistCnnSampl
     timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.$sample || status=1
 done
 
+# ---- mixed precision (issue 19): the MLP sample's held-out accuracy under each policy, to compare with float32's
+echo; echo "== the MNIST MLP sample on Device.cuda() under each precision policy (issue 19: within 0.3 points of float32)"
+for precision in float32 mixed_bfloat16 mixed_float16; do
+    echo "-- $precision"
+    timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.mnist.MnistMlpSample --device cuda --precision "$precision" \
+        --verbose 0 | grep -E '^Test (loss|accuracy)' || status=1
+done
+# ---- end of mixed precision
+
 bench || status=1
 exit $status

@@ -345,4 +345,43 @@ public final class CudaLibrary {
     @Name("embedding_backward")
     public static native int embeddingBackward(long context, int rows, int inputDim, int outputDim, long indices, long dy,
                                                long dTable);
+
+    // ---- precision: the GEMMs' compute type and dynamic loss scaling (precision.cuh, loss_scale.cuh)
+
+    /** cuBLAS compute types ({@code cublasComputeType_t}) a context's GEMMs run in: float32, half and bfloat16 operands on tensor cores, TF32. */
+    public static final int COMPUTE_32F = 68;
+    public static final int COMPUTE_32F_FAST_16F = 74;
+    public static final int COMPUTE_32F_FAST_16BF = 75;
+    public static final int COMPUTE_32F_FAST_TF32 = 77;
+
+    /** Sets the compute type of the context's GEMMs (one of the {@code COMPUTE_} values); 0 or an error code. */
+    @Name("context_set_gemm_compute")
+    public static native int contextSetGemmCompute(long context, int compute);
+
+    /** {@code x} rounded to the nearest bfloat16 (ties to even), as a float. */
+    @Name("round_to_bfloat16")
+    public static native float roundToBfloat16(float x);
+
+    /** {@code x} rounded to the nearest IEEE half (ties to even; infinity from 65520, subnormals below 2^-14), as a float. */
+    @Name("round_to_float16")
+    public static native float roundToFloat16(float x);
+
+    /** Bytes of a loss scaling state: the scale (a float at offset 0), the counts, the found-not-finite flag. */
+    public static final int LOSS_SCALE_BYTES = 24;
+
+    @Name("loss_scale_reset")
+    public static native int lossScaleReset(long context, long state, float scale, int growthInterval);
+
+    /** Makes the context's optimizer updates skip a step whose gradients the state at {@code state} found not finite; 0: never. */
+    @Name("context_set_loss_scale")
+    public static native void contextSetLossScale(long context, long state);
+
+    @Name("loss_scale_seed")
+    public static native int lossScaleSeed(long context, long count, long gradient, long state);
+
+    @Name("loss_scale_unscale")
+    public static native int lossScaleUnscale(long context, long count, long gradients, long state, long t, long tAddress);
+
+    @Name("loss_scale_update")
+    public static native int lossScaleUpdate(long context, long state);
 }

@@ -159,6 +159,20 @@ public abstract class Model implements AutoCloseable {
         return Summary.text(layout);
     }
 
+    /**
+     * The dynamic loss scale of a model on a GPU under {@code Precision.MIXED_FLOAT16} (it halves on a
+     * step whose gradients overflowed, which is skipped, and doubles after 2,000 finite steps in a
+     * row): to watch it, as Keras's {@code optimizer.loss_scale}. NaN on every other device or policy.
+     */
+    public double lossScale() {
+        lock.lock();
+        try {
+            return backend.lossScale();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public long parameterCount() {
         return layout.parameterSize();
     }

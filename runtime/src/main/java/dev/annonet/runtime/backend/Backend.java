@@ -359,6 +359,14 @@ public interface Backend extends AutoCloseable {
         return null;
     }
 
+    /**
+     * The dynamic loss scale where this backend scales the loss (a GPU under
+     * {@link Precision#MIXED_FLOAT16}), waiting for the device; else NaN.
+     */
+    default double lossScale() {
+        return Double.NaN;
+    }
+
     // ---- other threads ---------------------------------------------------------------------------
 
     /**

@@ -568,6 +568,11 @@ public final class CheckedBackend implements Backend {
         return backend.stepReplay();
     }
 
+    @Override
+    public double lossScale() {
+        return backend.lossScale();
+    }
+
     /** The fork behind checks of its own. */
     @Override
     public Backend fork() {

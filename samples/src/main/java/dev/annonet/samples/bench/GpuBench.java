@@ -11,6 +11,7 @@ import dev.annonet.runtime.Optimizer;
 import dev.annonet.runtime.Optimizers;
 import dev.annonet.runtime.Tensor;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.Precision;
 import dev.annonet.runtime.backend.cuda.CudaBackend;
 import dev.annonet.runtime.backend.cuda.CudaSupport;
 import dev.annonet.runtime.data.Mnist;
@@ -136,12 +137,18 @@ public final class GpuBench {
                     rows.add(new Row(batch, "annonet, graph, own convolutions",
                             stepMicros(network, Device.cuda(0).withoutCudnn(), mnist, batch, epochs)));
                 }
+                if (network != Network.LSTM) { // issue 19: the mixed-precision GEMMs beside PyTorch's bf16 autocast
+                    for (Precision precision : List.of(Precision.MIXED_BFLOAT16, Precision.MIXED_FLOAT16)) {
+                        rows.add(new Row(batch, "annonet, graph, " + precision,
+                                stepMicros(network, Device.cuda(0).withPrecision(precision), mnist, batch, epochs)));
+                    }
+                }
             }
             PyTorchRun peer = pytorch ? PyTorchRun.of(network, directory, epochs, batches) : null;
             if (peer != null) {
                 rows.addAll(peer.rows());
             }
-            System.out.printf(Locale.ROOT, "%n%s, float32, %d training digits; %s%n", network.title,
+            System.out.printf(Locale.ROOT, "%n%s, float32 unless a row says otherwise, %d training digits; %s%n", network.title,
                     mnist.trainImages().samples(), LocalDate.now());
             System.out.printf(Locale.ROOT, "GPU: %s%s; step time: median over epochs 2..%d of an epoch's mean step; PyTorch reads its loss once per epoch%n%n",
                     CudaSupport.describe(0), peer == null || peer.engine() == null ? "" : "; " + peer.engine(), epochs);

@@ -18,6 +18,7 @@ import dev.annonet.runtime.backend.NativeCodes;
 import dev.annonet.runtime.backend.MetricCounter;
 import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
+import dev.annonet.runtime.backend.Precision;
 import dev.annonet.runtime.backend.SequenceCells;
 import dev.annonet.runtime.backend.SequenceKernels;
 import dev.annonet.runtime.backend.StepReplay;
@@ -49,7 +50,9 @@ import java.util.function.Function;
  */
 public final class CudaBackend implements Backend {
     private final long context;
-    private final String name;
+    // The device's, then the precision policy where it is not float32.
+    private final String deviceName;
+    private String name;
     // The network's generated kernels where its library loaded, else annonet-native's generic ones.
     private final NetworkKernels kernels;
     private final boolean stepGraphs;
@@ -63,13 +66,19 @@ public final class CudaBackend implements Backend {
     // Conv2D on cuDNN where it loaded and was wanted, else null: annonet's im2col + GEMM.
     private final CudnnConvolutions cudnn;
     private boolean closed;
+    // The precision policy: the GEMMs' compute type under FLOAT32 (TF32 or not), and the loss scaling of MIXED_FLOAT16.
+    private final int float32Compute;
+    private Precision precision = Precision.FLOAT32;
+    private LossScaling lossScaling;
 
     private CudaBackend(long context, String name, boolean stepGraphs, NetworkKernels kernels, boolean cudnn, boolean tf32) {
         this.context = context;
         this.kernels = kernels;
         this.stepGraphs = stepGraphs;
         this.cudnn = cudnn ? CudnnConvolutions.open(context, tf32, this::forgetRecordedSteps) : null;
-        this.name = name + (this.cudnn != null ? " (cudnn)" : "");
+        this.deviceName = name + (this.cudnn != null ? " (cudnn)" : "");
+        this.name = deviceName;
+        this.float32Compute = tf32 ? CudaLibrary.COMPUTE_32F_FAST_TF32 : CudaLibrary.COMPUTE_32F;
         this.staging = new PinnedStaging(this);
         this.recorder = new StepRecorder(this);
     }
@@ -126,6 +135,54 @@ public final class CudaBackend implements Backend {
     /** The host executor with the generic kernels. */
     public static CudaBackend hostExecutor(boolean stepGraphs) {
         return hostExecutor(stepGraphs, NetworkKernels.generic());
+    }
+
+    // ---- precision policy ------------------------------------------------------------------------------
+
+    /**
+     * Runs this backend's GEMMs under {@code precision} from now on (see {@link Precision}): on a GPU
+     * cublasGemmEx with float32 matrices and bfloat16 or half tensor-core operands; on the host
+     * executor the same GEMMs with their operands rounded so, which models the tensor cores.
+     * {@link Precision#MIXED_FLOAT16} adds dynamic loss scaling to the training steps. Returns this backend.
+     */
+    public CudaBackend withPrecision(Precision precision) {
+        return withPrecision(precision, LossScaling.GROWTH_INTERVAL);
+    }
+
+    /** {@link #withPrecision(Precision)}, the loss scale doubling after {@code growthInterval} finite steps in a row (tests). */
+    public CudaBackend withPrecision(Precision precision, int growthInterval) {
+        checkOpen();
+        if (growthInterval <= 0) {
+            throw new IllegalArgumentException("the loss scale's growth interval must be positive, was " + growthInterval);
+        }
+        int compute = switch (precision) {
+            case FLOAT32 -> float32Compute;
+            case MIXED_BFLOAT16 -> CudaLibrary.COMPUTE_32F_FAST_16BF;
+            case MIXED_FLOAT16 -> CudaLibrary.COMPUTE_32F_FAST_16F;
+        };
+        check(CudaLibrary.contextSetGemmCompute(context, compute), "setting the precision to " + precision);
+        if (lossScaling != null) {
+            lossScaling.close();
+            lossScaling = null;
+        }
+        if (precision == Precision.MIXED_FLOAT16) {
+            lossScaling = new LossScaling(this, growthInterval);
+        }
+        this.precision = precision;
+        this.name = deviceName + (precision == Precision.FLOAT32 ? "" : " (" + precision + ")");
+        recorder.forgetRecordedSteps(); // they hold the former compute type and loss scaling
+        return this;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    /** The dynamic loss scale under {@link Precision#MIXED_FLOAT16}, waiting for the device; NaN under the other policies. */
+    @Override
+    public double lossScale() {
+        checkOpen();
+        return lossScaling == null ? Double.NaN : lossScaling.scale();
     }
 
     /** The kernels this backend runs: its network's own, or the generic ones. */
@@ -412,10 +469,15 @@ public final class CudaBackend implements Backend {
                 cuda(dColumns).at(dColumnsOffset), dx == null ? 0 : cuda(dx).at(dxOffset)), "conv2dBackward");
     }
 
-    /** The cuDNN plan of this convolution, or {@link CudnnConvolutions#OWN_KERNELS} (always, without cuDNN). */
+    /**
+     * The cuDNN plan of this convolution, or {@link CudnnConvolutions#OWN_KERNELS}: always without
+     * cuDNN, and under a mixed precision policy, whose GEMMs (im2col's included) run on bfloat16 or
+     * half tensor cores while cuDNN's plans are float32.
+     */
     private int cudnnPlan(Window2D window, int batch) {
         checkOpen();
-        return cudnn == null ? CudnnConvolutions.OWN_KERNELS : cudnn.plan(window, window(window), batch, recorder.capturing());
+        return cudnn == null || precision != Precision.FLOAT32 ? CudnnConvolutions.OWN_KERNELS
+                : cudnn.plan(window, window(window), batch, recorder.capturing());
     }
 
     /** Whether this backend's convolutions may run on cuDNN (it loaded, and was not turned off). */
@@ -609,9 +671,14 @@ public final class CudaBackend implements Backend {
     public double loss(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset, Memory z, int zOffset,
                        Memory targets, int targetsOffset, Memory weights, int weightsOffset,
                        Memory gradient, int gradientOffset, float gradientScale) {
-        return launchLoss(kind, fused, rows, cols, fused ? cuda(z).at(zOffset) : cuda(y).at(yOffset),
+        long gradientAddress = cuda(gradient).at(gradientOffset);
+        double value = launchLoss(kind, fused, rows, cols, fused ? cuda(z).at(zOffset) : cuda(y).at(yOffset),
                 cuda(targets).at(targetsOffset), weights == null ? 0 : cuda(weights).at(weightsOffset),
-                cuda(gradient).at(gradientOffset), gradientScale);
+                gradientAddress, gradientScale);
+        if (lossScaling != null) {
+            lossScaling.seed(gradientAddress, (long) rows * cols);
+        }
+        return value;
     }
 
     @Override
@@ -659,12 +726,19 @@ public final class CudaBackend implements Backend {
 
     // ---- optimizers ---------------------------------------------------------------------------------
 
-    /** A recording reads the update count t (Adam) and the learning rate from the counters, which each replay sets. */
+    /**
+     * A recording reads the update count t (Adam) and the learning rate from the counters, which each
+     * replay sets. Under loss scaling the gradients are unscaled and checked first, and the scale
+     * updated after.
+     */
     @Override
     public void update(UpdateRule rule, int count, Memory weights, Memory gradients, Memory firstState,
                        Memory secondState, float learningRate, long t) {
         long w = cuda(weights).at(0);
         long g = cuda(gradients).at(0);
+        if (lossScaling != null) {
+            lossScaling.unscale(g, count, t, recorder.updateAddress());
+        }
         int status = switch (rule.kind()) {
             case SGD -> {
                 UpdateRule.Sgd sgd = (UpdateRule.Sgd) rule;
@@ -684,6 +758,9 @@ public final class CudaBackend implements Backend {
             }
         };
         checkKernel(status, rule.name());
+        if (lossScaling != null) {
+            lossScaling.update();
+        }
     }
 
     /** The step recorder, unless this backend launches every kernel as it is called. */
@@ -714,6 +791,9 @@ public final class CudaBackend implements Backend {
         recorder.close();
         if (cudnn != null) {
             cudnn.close();
+        }
+        if (lossScaling != null) {
+            lossScaling.close();
         }
         CudaLibrary.contextDestroy(context);
         windowArguments.close();
