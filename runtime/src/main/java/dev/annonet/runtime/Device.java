@@ -38,21 +38,23 @@ public final class Device {
     private final boolean stepGraphs;
     private final boolean networkKernels;
     private final boolean overlapsCopies;
+    private final boolean cudnn;
     private final Precision precision;
     private final boolean fusedEpilogues;
 
     private Device(Kind kind, int ordinal, boolean tf32) {
-        this(kind, ordinal, tf32, true, true, true, Precision.FLOAT32, true);
+        this(kind, ordinal, tf32, true, true, true, true, Precision.FLOAT32, true);
     }
 
     private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs, boolean networkKernels, boolean overlapsCopies,
-                   Precision precision, boolean fusedEpilogues) {
+                   boolean cudnn, Precision precision, boolean fusedEpilogues) {
         this.kind = kind;
         this.ordinal = ordinal;
         this.tf32 = tf32;
         this.stepGraphs = stepGraphs;
         this.networkKernels = networkKernels;
         this.overlapsCopies = overlapsCopies;
+        this.cudnn = cudnn;
         this.precision = precision;
         this.fusedEpilogues = fusedEpilogues;
     }
@@ -115,7 +117,7 @@ public final class Device {
             throw new IllegalStateException("TF32 is a GPU setting; " + this + " is not a GPU");
         }
         requireFloat32("TF32");
-        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies, precision, fusedEpilogues);
+        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies, cudnn, precision, fusedEpilogues);
     }
 
     /**
@@ -125,7 +127,7 @@ public final class Device {
      */
     public Device withoutStepGraphs() {
         requireCuda("step graphs");
-        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies, precision, fusedEpilogues);
+        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies, cudnn, precision, fusedEpilogues);
     }
 
     /**
@@ -135,7 +137,7 @@ public final class Device {
      */
     public Device withGenericKernels() {
         requireCuda("the choice of kernels");
-        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies, precision, fusedEpilogues);
+        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies, cudnn, precision, fusedEpilogues);
     }
 
     /**
@@ -145,7 +147,16 @@ public final class Device {
      */
     public Device withoutCopyOverlap() {
         requireCuda("copy overlap");
-        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false, precision, fusedEpilogues);
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false, cudnn, precision, fusedEpilogues);
+    }
+
+    /**
+     * This GPU running its convolutions on annonet's kernels (im2col + GEMM) even where cuDNN
+     * loads: to compare the two (the GPU bench has a row for each), or to rule cuDNN out.
+     */
+    public Device withoutCudnn() {
+        requireCuda("the choice of cuDNN");
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, false, precision, fusedEpilogues);
     }
 
     /**
@@ -155,7 +166,7 @@ public final class Device {
      */
     public Device withoutFusedEpilogues() {
         requireCuda("fused epilogues");
-        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, precision, false);
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, cudnn, precision, false);
     }
 
     /**
@@ -170,7 +181,7 @@ public final class Device {
         if (tf32 && precision != Precision.FLOAT32) {
             throw new IllegalStateException("TF32 is the float32 policy's option; " + this + " cannot also run " + precision);
         }
-        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, precision, fusedEpilogues);
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, cudnn, precision, fusedEpilogues);
     }
 
     /** The GEMMs' precision policy on this device: {@link Precision#FLOAT32} unless {@link #withPrecision} chose another. */
@@ -214,7 +225,7 @@ public final class Device {
         return switch (kind) {
             case CPU -> CpuBackend.create();
             case REFERENCE -> new ReferenceBackend();
-            case CUDA -> configured(CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout)));
+            case CUDA -> configured(CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout), cudnn));
             case CUDA_HOST_EXECUTOR -> configured(CudaBackend.hostExecutor(stepGraphs, kernels(layout)));
             case AUTO -> chooseBackend(layout);
         };
@@ -299,7 +310,7 @@ public final class Device {
     private String cudaSettings() {
         return (precision == Precision.FLOAT32 ? "" : " (" + precision + ")") + (stepGraphs ? "" : " (no step graphs)")
                 + (networkKernels ? "" : " (generic kernels)") + (overlapsCopies ? "" : " (no copy overlap)")
-                + (fusedEpilogues ? "" : " (no fused epilogues)");
+                + (cudnn ? "" : " (no cudnn)") + (fusedEpilogues ? "" : " (no fused epilogues)");
     }
 
     /** Starts a CPU backend once, on first use: {@code PROBLEM} says why it cannot start, or is null. */

@@ -38,8 +38,9 @@ import java.util.stream.Collectors;
 /**
  * The GPU benchmark: the course's MNIST MLP, the samples' convnet and the samples' LSTM trained on
  * GPU 0 by annonet, with each step replayed as a CUDA graph (with the network's own kernels, and
- * with annonet-native's generic ones), with every kernel launched on its own, and for the MLP with
- * its dense layers unfused (cuBLAS GEMM + annonet's kernels instead of cuBLASLt epilogues), next to PyTorch at
+ * with annonet-native's generic ones; the convnet also with its convolutions on annonet's kernels
+ * instead of cuDNN, the MLP with its dense layers unfused: cuBLAS GEMMs and annonet's kernels instead
+ * of cuBLASLt's fused epilogues) and with every kernel launched on its own, next to PyTorch at
  * its best for these shapes (scripts/pytorch/bench_mnist_gpu.py: eager, replaying a CUDA graph, bf16
  * autocast, and torch.compile where the installed PyTorch has it; cuDNN's autotuned algorithms,
  * channels_last for the convnet, cuDNN's LSTM), at batch 128 and 1024, on the same digits and with
@@ -139,6 +140,10 @@ public final class GpuBench {
                 if (network == Network.MLP) {
                     rows.add(new Row(batch, "annonet, graph, no fused epilogues",
                             stepMicros(network, Device.cuda(0).withoutFusedEpilogues(), mnist, batch, epochs)));
+                }
+                if (network == Network.CNN) { // its convolutions on cuDNN above (where it loads), on annonet's kernels here
+                    rows.add(new Row(batch, "annonet, graph, own convolutions",
+                            stepMicros(network, Device.cuda(0).withoutCudnn(), mnist, batch, epochs)));
                 }
                 if (network != Network.LSTM) { // issue 19: the mixed-precision GEMMs beside PyTorch's bf16 autocast
                     for (Precision precision : List.of(Precision.MIXED_BFLOAT16, Precision.MIXED_FLOAT16)) {

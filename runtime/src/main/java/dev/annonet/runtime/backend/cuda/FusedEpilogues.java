@@ -13,9 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * gradient's GEMM with the bias gradient (BGRADA). Where cuBLASLt is missing, or has no algorithm
  * for a call, the backend runs the unfused GEMM and kernels, and the log says why once.
  *
- * <p>Plans (descriptors, layouts, the heuristic's algorithm) are made outside graph capture: a call
- * first met while a step records runs unfused in that recording, and {@link #planPending()}, after
- * the capture, tells the recorder to record the step again with the new plans.
+ * <p>Plans (descriptors, layouts, the heuristic's algorithm) are made outside graph capture: at
+ * once in a step that runs uncaptured, and for a call first met while a step is captured (which
+ * then runs unfused in it) by {@link #planPending()} after the capture, which tells the recorder to
+ * capture the step again with the new plans.
  */
 final class FusedEpilogues {
     private static final System.Logger LOG = System.getLogger("dev.annonet.runtime");
@@ -60,7 +61,7 @@ final class FusedEpilogues {
 
     /**
      * {@code y = f(x · w + bias)} as one GEMM where it can (addresses of rows × in, in × out, out and
-     * rows × out values); {@code capturing}: a step is being recorded, so a call without a plan runs
+     * rows × out values); {@code capturing}: a step is being captured, so a call without a plan runs
      * unfused and is planned afterwards.
      */
     Forward denseForward(ActivationFunction f, int rows, int in, int out, long x, long w, long bias, long z, long y,

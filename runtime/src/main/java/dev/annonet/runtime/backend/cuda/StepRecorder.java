@@ -53,6 +53,7 @@ final class StepRecorder implements StepReplay {
     private final long[] recordedGraphs = new long[RECORDED_STEPS];
     private int nextRecording;
     private boolean recording;
+    private boolean capturing;
     private int resultCursor;
     private int recordedResults;
     private int captureFailures;
@@ -79,6 +80,11 @@ final class StepRecorder implements StepReplay {
     /** Whether the kernels being called are a step's, recorded (or, on the host executor, run in recording mode). */
     boolean recording() {
         return recording;
+    }
+
+    /** Whether the kernels being called are captured into a graph (on a GPU), not run. */
+    boolean capturing() {
+        return capturing;
     }
 
     /** Where a recording reads the step (dropout's masks), which each replay sets; else 0. */
@@ -192,28 +198,37 @@ final class StepRecorder implements StepReplay {
      * executor, and a later step tries again; after {@link #CAPTURE_ATTEMPTS} failures this backend
      * stops trying and says so once: training goes on kernel by kernel.
      *
+     * <p>With cuDNN, the first step of a batch size runs at once, uncaptured: its convolutions'
+     * plans (algorithms, workspace) are made then, which a capture cannot hold.
+     *
      * <p>A fused dense GEMM whose cuBLASLt plan does not exist yet runs unfused while capturing
      * (plans are made outside captures, {@link FusedEpilogues}); after the capture its plan is
      * made and the step captured again, once per batch size.
      */
     private long record(int key, Runnable record) {
         if (captureFailures >= CAPTURE_ATTEMPTS) {
-            runEagerly(record);
+            runRecording(record);
+            return 0;
+        }
+        if (backend.mustRunBeforeCapture(key)) {
+            runRecording(record);
             return 0;
         }
         int begun = CudaLibrary.graphBegin(context);
         if (begun == 1) {
-            runEagerly(record);
+            runRecording(record);
             return 0;
         }
         check(begun, "starting to record a step");
         RuntimeException failure = null;
         long graph;
         try {
+            capturing = true;
             runRecording(record);
         } catch (RuntimeException e) {
             failure = e;
         } finally {
+            capturing = false;
             graph = CudaLibrary.graphEnd(context); // ends the capture even when record failed
         }
         if (failure != null || graph == 0) {
@@ -223,7 +238,7 @@ final class StepRecorder implements StepReplay {
                 LOG.log(System.Logger.Level.WARNING, backend.name() + ": a training step could not be recorded as a CUDA graph ("
                         + why + "); steps now run kernel by kernel");
             }
-            runEagerly(record);
+            runRecording(record);
             return 0;
         }
         if (backend.planPendingEpilogues()) {
@@ -238,12 +253,6 @@ final class StepRecorder implements StepReplay {
         recordedGraphs[nextRecording] = graph;
         nextRecording = (nextRecording + 1) % RECORDED_STEPS;
         return graph;
-    }
-
-    /** The step run at once in recording mode; fused GEMMs first met in it are planned for the next step. */
-    private void runEagerly(Runnable record) {
-        runRecording(record);
-        backend.planPendingEpilogues();
     }
 
     /** The step's kernels with results in slots and counters read from the device, whether captured or run. */

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Memory;
-import dev.annonet.runtime.backend.StepReplay;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -104,38 +103,44 @@ class FusedEpiloguesTest {
     }
 
     /**
-     * A call first met while a step records runs unfused in that step and is planned when the
-     * recording ends (on a GPU, outside the capture, which is then recorded again); the next step
-     * runs it fused, with the same values.
+     * A call first met while a step is captured runs nothing and waits (the backend runs it unfused
+     * in that capture); once the capture has ended it is planned, and the next capture runs it
+     * fused, with the values the unfused call gives. The host executor captures nothing, so this
+     * drives the plans as the step recorder does on a GPU.
      */
     @Test
-    void callsMetWhileRecordingArePlannedAfterTheRecording() {
-        try (CudaBackend backend = CudaBackend.hostExecutor(true)) {
+    void callsMetWhileCapturingArePlannedAfterTheCapture() {
+        try (CudaBackend backend = CudaBackend.hostExecutor(false).withoutFusedEpilogues()) {
             Random random = new Random(5);
-            Memory x = upload(backend, random, ROWS * IN);
-            Memory w = upload(backend, random, IN * OUT);
-            Memory bias = upload(backend, random, OUT);
-            Memory z = upload(backend, random, ROWS * OUT);
-            Memory y = upload(backend, random, ROWS * OUT);
-            Memory dw = upload(backend, random, IN * OUT);
-            Memory dbias = upload(backend, random, OUT);
+            CudaMemory x = (CudaMemory) upload(backend, random, ROWS * IN);
+            CudaMemory w = (CudaMemory) upload(backend, random, IN * OUT);
+            CudaMemory bias = (CudaMemory) upload(backend, random, OUT);
+            CudaMemory z = (CudaMemory) upload(backend, random, ROWS * OUT);
+            CudaMemory y = (CudaMemory) upload(backend, random, ROWS * OUT);
+            CudaMemory dw = (CudaMemory) upload(backend, random, IN * OUT);
+            CudaMemory dbias = (CudaMemory) upload(backend, random, OUT);
             ActivationFunction relu = ActivationFunction.of(Activation.Kind.RELU);
-            int[] plansDuringStep = new int[2];
-            float[][] results = new float[2][];
-            StepReplay replay = backend.stepReplay();
-            for (int step = 0; step < 2; step++) {
-                int current = step;
-                replay.replay(1, step, step + 1, 0.1f, () -> {
-                    backend.denseForward(relu, ROWS, IN, OUT, x, 0, w, 0, bias, 0, z, 0, y, 0);
-                    backend.denseParameterGradients(ROWS, IN, OUT, x, 0, y, 0, dw, 0, dbias, 0);
-                    plansDuringStep[current] = backend.fusedPlans();
-                });
-                replay.collect();
-                results[step] = concatenate(download(backend, y), download(backend, dw), download(backend, dbias));
+            FusedEpilogues fused = FusedEpilogues.open(backend.context(), backend.name());
+            try {
+                assertEquals(FusedEpilogues.Forward.UNFUSED,
+                        fused.denseForward(relu, ROWS, IN, OUT, x.at(0), w.at(0), bias.at(0), z.at(0), y.at(0), true));
+                assertFalse(fused.denseParameterGradients(ROWS, IN, OUT, x.at(0), y.at(0), dw.at(0), dbias.at(0), true));
+                assertEquals(0, fused.plans(), "nothing is planned while capturing");
+                assertTrue(fused.planPending(), "the capture's calls are planned after it: record the step again");
+                assertEquals(2, fused.plans());
+                assertFalse(fused.planPending(), "nothing waits any more");
+
+                backend.denseForward(relu, ROWS, IN, OUT, x, 0, w, 0, bias, 0, z, 0, y, 0);
+                backend.denseParameterGradients(ROWS, IN, OUT, x, 0, y, 0, dw, 0, dbias, 0);
+                float[] unfused = concatenate(download(backend, y), download(backend, dw), download(backend, dbias));
+                assertEquals(FusedEpilogues.Forward.INTO_Y,
+                        fused.denseForward(relu, ROWS, IN, OUT, x.at(0), w.at(0), bias.at(0), z.at(0), y.at(0), true));
+                assertTrue(fused.denseParameterGradients(ROWS, IN, OUT, x.at(0), y.at(0), dw.at(0), dbias.at(0), true));
+                assertArrayEquals(unfused, concatenate(download(backend, y), download(backend, dw), download(backend, dbias)),
+                        "the planned calls give what the unfused ones gave");
+            } finally {
+                fused.close();
             }
-            assertEquals(0, plansDuringStep[0], "nothing is planned while the first step records");
-            assertEquals(2, plansDuringStep[1], "the second step finds both calls planned");
-            assertArrayEquals(results[0], results[1], "the fused step gives what the unfused one gave");
         }
     }
 

@@ -2,8 +2,10 @@ package dev.annonet.runtime.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.annonet.contract.Window2D;
 import dev.annonet.runtime.Device;
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.Memory;
@@ -81,6 +83,23 @@ class GpuMixedPrecisionTest {
             float[] trained = new float[2];
             backend.download(weights, 0, trained, 0, 2);
             assertArrayEquals(new float[] {0.5625e35f, -0.5625e35f}, trained, 1e29f);
+        }
+    }
+
+    /** cuDNN's plans are float32: under a mixed policy the convolution runs as im2col + the policy's GEMM. */
+    @Test
+    void aMixedPolicyRunsConvolutionsOnItsOwnGemms() {
+        Window2D w = Window2D.input(28, 28, 1).window(3, 3).output(26, 26, 32);
+        int batch = 8;
+        int columns = batch * w.outputPositions() * w.patchSize();
+        try (CudaBackend backend = CudaBackend.onDevice(0, false, false).withPrecision(Precision.MIXED_BFLOAT16)) {
+            Memory x = backend.allocate(batch * w.inputSize());
+            Memory kernel = backend.allocate(w.patchSize() * 32);
+            Memory scratch = backend.allocate(columns);
+            Memory z = backend.allocate(batch * w.outputSize());
+            backend.conv2d(w, batch, x, 0, kernel, 0, scratch, 0, z, 0);
+            backend.synchronize();
+            assertFalse(backend.convolutionRunsOnCudnn(w, batch), backend.name());
         }
     }
 
