@@ -229,7 +229,7 @@ class DataParallelFitTest {
         return mlp(seed, Device.cpu());
     }
 
-    private static Model mlp(long seed, Device device) {
+    static Model mlp(long seed, Device device) {
         MnistMlpModel model = MnistMlpModel.create(device, seed);
         model.compile(Optimizers.rmsprop(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
         return model;
@@ -239,22 +239,22 @@ class DataParallelFitTest {
         return cnn(seed, Device.cpu());
     }
 
-    private static Model cnn(long seed, Device device) {
+    static Model cnn(long seed, Device device) {
         MnistCnnModel model = MnistCnnModel.create(device, seed);
         model.compile(Optimizers.adam(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
         return model;
     }
 
-    private static Tensor images(int samples) {
+    static Tensor images(int samples) {
         float[] values = Arrays.copyOf(MNIST.trainImages().toArray(), samples * 784);
         return Tensor.of(values, samples, 784);
     }
 
-    private static Tensor oneHot(int samples) {
+    static Tensor oneHot(int samples) {
         return Labels.oneHot(Arrays.copyOf(MNIST.trainLabels(), samples), 10);
     }
 
-    private static float[][] weights(Model model) {
+    static float[][] weights(Model model) {
         return model.weights().stream().map(Weights::toArray).toArray(float[][]::new);
     }
 
