@@ -78,6 +78,12 @@ class DataParallelFitTest {
     }
 
     @Test
+    void hostExecutorRanksThatRunKernelByKernelSumGradientsOnTheDeviceAndResultsOnTheHost() throws Exception {
+        checkEquivalence(seed -> mlp(seed, Device.cudaHostExecutor().withoutStepGraphs()), images(100), oneHot(100), 32, 2,
+                2, InProcessGroup.create(2));
+    }
+
+    @Test
     void threeHostExecutorRanksWithAnEmptySliceSumZeroResults() throws Exception {
         // the last batch of 10 is cut 8 + 2 + 0: rank 2 records a step with no loss, whose results it sums as zeros
         checkEquivalence(seed -> mlp(seed, Device.cudaHostExecutor()), images(50), oneHot(50), 20, 2, 3,
