@@ -30,9 +30,10 @@ import java.util.List;
  * a GPU with NCCL, or the CUDA host executor with an {@link dev.annonet.runtime.distributed.InProcessGroup}),
  * the buckets are summed there instead, on the backend's communication stream, and so are a
  * recorded step's results: nothing goes through the host, and a recorded step holds its
- * all-reduces. They run after the whole backward (the generated backward has no hook after each
- * layer yet), and the update waits for them. Such a group of one rank still runs its all-reduces,
- * which is how their cost on a GPU is measured.
+ * all-reduces. In a recorded step each bucket's sum starts as soon as backward has finished its
+ * gradients ({@link #gradientsFinal}, which the generated backward calls after each layer), so
+ * the sums overlap the rest of backward; the update waits for them all. Such a group of one rank
+ * still runs its all-reduces, which is how their cost on a GPU is measured.
  */
 final class DataParallel implements AutoCloseable {
     /** Parameters go into a bucket until it holds at least this many values (1 MiB of floats). */
@@ -56,6 +57,8 @@ final class DataParallel implements AutoCloseable {
     private final DeviceReduction onDevice;
     /** An eager step's loss sum and metric counts, summed on the host beside the device's gradients. */
     private final double[] stepResults;
+    /** The first bucket the step being recorded has not yet started to sum. */
+    private int nextBucket;
 
     DataParallel(Communicator communicator, NetworkLayout layout, int countSlots, DeviceReduction onDevice) {
         this.communicator = communicator;
@@ -218,15 +221,37 @@ final class DataParallel implements AutoCloseable {
                 counts[i] = (long) stepResults[1 + i];
             }
         }
-        for (int b = 0; b < bucketStarts.length; b++) {
-            int start = bucketStarts[b];
-            onDevice.sum(gradients, start, Math.min(bucketEnds[b], trainableSize) - start);
+        while (nextBucket < bucketStarts.length) { // those backward did not start: all of an eager step's
+            sumBucket(gradients, nextBucket++);
         }
+        nextBucket = 0;
         if (!eager) {
             onDevice.sumResults(recordedResults);
         }
         onDevice.join();
         return eager ? stepResults[0] : lossSum;
+    }
+
+    /** Whether a recorded step's backward may start the buckets' sums ({@link #gradientsFinal}). */
+    boolean sumsDuringBackward() {
+        return onDevice != null;
+    }
+
+    /**
+     * While a step records, backward has finished the gradients from {@code offset} to the end:
+     * the buckets that lie there start their sums on the communication stream now, in the same
+     * order on every rank (a rank with an empty slice, which runs no backward, starts them all
+     * after it).
+     */
+    void gradientsFinal(Memory gradients, int offset) {
+        while (nextBucket < bucketStarts.length && bucketStarts[nextBucket] >= offset) {
+            sumBucket(gradients, nextBucket++);
+        }
+    }
+
+    private void sumBucket(Memory gradients, int bucket) {
+        int start = bucketStarts[bucket];
+        onDevice.sum(gradients, start, Math.min(bucketEnds[bucket], trainableSize) - start);
     }
 
     /** Frees the backend's communication stream, if there is one. */

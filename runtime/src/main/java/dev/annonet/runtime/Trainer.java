@@ -387,6 +387,9 @@ final class Trainer {
         this.parallel = parallel;
         if (parallel != null && replay != null) {
             replay.startOver(); // steps recorded without the all-reduces
+            if (parallel.sumsDuringBackward()) {
+                model.onFinalGradients(offset -> parallel.gradientsFinal(model.gradients(), offset));
+            }
         }
         fitRun = run;
         terminateOnNaN = Arrays.stream(callbacks).anyMatch(TerminateOnNaN.class::isInstance);
@@ -450,6 +453,7 @@ final class Trainer {
                 if (replay != null) { // the recorded steps hold this fit's all-reduces and dropout slices
                     replay.startOver();
                     pendingRows = -1;
+                    model.onFinalGradients(null);
                 }
                 parallel.close();
             }
