@@ -17,7 +17,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  */
 @Platform(include = {"annonet/context.cuh", "annonet/kernels.cuh", "annonet/image_kernels.cuh", "annonet/batch_norm_kernels.cuh",
         "annonet/sequence_kernels.cuh", "annonet/metric_kernels.cuh", "annonet/merge_kernels.cuh",
-        "annonet/comm_stream.cuh"},
+        "annonet/cudnn_convolution.cuh", "annonet/comm_stream.cuh"},
         link = "dl")
 @Namespace("annonet")
 public final class CudaLibrary {
@@ -268,6 +268,39 @@ public final class CudaLibrary {
     @Name("conv2d_backward")
     public static native int conv2dBackward(long context, long window, int batch, long x, long kernel, long columns, long dz,
                                             long dKernel, long dColumns, long dx);
+
+    // ---- Conv2D on cuDNN (cudnn_convolution.cuh): a plan set per context, a plan per convolution shape
+
+    /** target (cols × rows) = sourceᵀ, row-major: a Keras kernel into cuDNN's KRSC filter, or back with rows and cols swapped. */
+    @Name("transpose_matrix")
+    public static native int transposeMatrix(long context, int rows, int cols, long source, long target);
+
+    /**
+     * A cuDNN plan set on the context's stream, cuDNN opened from the first of {@code candidates}
+     * (one per line) that loads; TF32 tensor cores when {@code tf32}. 0 on failure: no GPU, no
+     * cuDNN 9, or cuDNN not starting ({@link #lastError()} says which).
+     */
+    @Name("cudnn_convolutions_create")
+    public static native long cudnnConvolutionsCreate(long context, String candidates, boolean tf32);
+
+    /** Waits for the context's stream, then frees the plans, their workspace and the cuDNN handle. */
+    @Name("cudnn_convolutions_destroy")
+    public static native void cudnnConvolutionsDestroy(long convolutions);
+
+    /**
+     * A plan for the window's convolution over {@code batch} samples, deterministic algorithms only:
+     * its index, or a negative code when cuDNN cannot run it ({@link #lastError()} says why). Allocates:
+     * never while a step is captured.
+     */
+    @Name("cudnn_convolution_plan")
+    public static native int cudnnConvolutionPlan(long convolutions, long window, int batch);
+
+    @Name("cudnn_conv2d")
+    public static native int cudnnConv2d(long convolutions, int plan, long x, long kernel, long z);
+
+    /** dx and dKernel, each skipped when its address is 0. */
+    @Name("cudnn_conv2d_backward")
+    public static native int cudnnConv2dBackward(long convolutions, int plan, long x, long kernel, long dz, long dKernel, long dx);
 
     @Name("depthwise_conv2d")
     public static native int depthwiseConv2d(long context, long window, int batch, long x, long kernel, long y);

@@ -37,18 +37,21 @@ public final class Device {
     private final boolean stepGraphs;
     private final boolean networkKernels;
     private final boolean overlapsCopies;
+    private final boolean cudnn;
 
     private Device(Kind kind, int ordinal, boolean tf32) {
-        this(kind, ordinal, tf32, true, true, true);
+        this(kind, ordinal, tf32, true, true, true, true);
     }
 
-    private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs, boolean networkKernels, boolean overlapsCopies) {
+    private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs, boolean networkKernels, boolean overlapsCopies,
+                   boolean cudnn) {
         this.kind = kind;
         this.ordinal = ordinal;
         this.tf32 = tf32;
         this.stepGraphs = stepGraphs;
         this.networkKernels = networkKernels;
         this.overlapsCopies = overlapsCopies;
+        this.cudnn = cudnn;
     }
 
     /**
@@ -108,7 +111,7 @@ public final class Device {
         if (kind != Kind.CUDA) {
             throw new IllegalStateException("TF32 is a GPU setting; " + this + " is not a GPU");
         }
-        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies);
+        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies, cudnn);
     }
 
     /**
@@ -118,7 +121,7 @@ public final class Device {
      */
     public Device withoutStepGraphs() {
         requireCuda("step graphs");
-        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies);
+        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies, cudnn);
     }
 
     /**
@@ -128,7 +131,7 @@ public final class Device {
      */
     public Device withGenericKernels() {
         requireCuda("the choice of kernels");
-        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies);
+        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies, cudnn);
     }
 
     /**
@@ -138,7 +141,16 @@ public final class Device {
      */
     public Device withoutCopyOverlap() {
         requireCuda("copy overlap");
-        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false);
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false, cudnn);
+    }
+
+    /**
+     * This GPU running its convolutions on annonet's kernels (im2col + GEMM) even where cuDNN
+     * loads: to compare the two (the GPU bench has a row for each), or to rule cuDNN out.
+     */
+    public Device withoutCudnn() {
+        requireCuda("the choice of cuDNN");
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, false);
     }
 
     private void requireCuda(String setting) {
@@ -171,7 +183,7 @@ public final class Device {
         return switch (kind) {
             case CPU -> CpuBackend.create();
             case REFERENCE -> new ReferenceBackend();
-            case CUDA -> overlapping(CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout)));
+            case CUDA -> overlapping(CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout), cudnn));
             case CUDA_HOST_EXECUTOR -> overlapping(CudaBackend.hostExecutor(stepGraphs, kernels(layout)));
             case AUTO -> chooseBackend(layout);
         };
@@ -246,7 +258,7 @@ public final class Device {
 
     private String cudaSettings() {
         return (stepGraphs ? "" : " (no step graphs)") + (networkKernels ? "" : " (generic kernels)")
-                + (overlapsCopies ? "" : " (no copy overlap)");
+                + (overlapsCopies ? "" : " (no copy overlap)") + (cudnn ? "" : " (no cudnn)");
     }
 
     /** Starts a CPU backend once, on first use: {@code PROBLEM} says why it cannot start, or is null. */

@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
 /**
  * The GPU benchmark: the course's MNIST MLP, the samples' convnet and the samples' LSTM trained on
  * GPU 0 by annonet, with each step replayed as a CUDA graph (with the network's own kernels, and
- * with annonet-native's generic ones) and with every kernel launched on its own, next to PyTorch at
+ * with annonet-native's generic ones; the convnet also with its convolutions on annonet's kernels
+ * instead of cuDNN) and with every kernel launched on its own, next to PyTorch at
  * its best for these shapes (scripts/pytorch/bench_mnist_gpu.py: eager, replaying a CUDA graph, bf16
  * autocast, and torch.compile where the installed PyTorch has it; cuDNN's autotuned algorithms,
  * channels_last for the convnet, cuDNN's LSTM), at batch 128 and 1024, on the same digits and with
@@ -131,6 +132,10 @@ public final class GpuBench {
                         stepMicros(network, Device.cuda(0).withGenericKernels(), mnist, batch, epochs)));
                 rows.add(new Row(batch, "annonet, kernel by kernel",
                         stepMicros(network, Device.cuda(0).withoutStepGraphs(), mnist, batch, epochs)));
+                if (network == Network.CNN) { // its convolutions on cuDNN above (where it loads), on annonet's kernels here
+                    rows.add(new Row(batch, "annonet, graph, own convolutions",
+                            stepMicros(network, Device.cuda(0).withoutCudnn(), mnist, batch, epochs)));
+                }
             }
             PyTorchRun peer = pytorch ? PyTorchRun.of(network, directory, epochs, batches) : null;
             if (peer != null) {

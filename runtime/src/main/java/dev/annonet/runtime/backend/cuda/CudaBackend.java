@@ -62,17 +62,20 @@ public final class CudaBackend implements Backend {
     private boolean overlapsCopies = true;
     private final LandingStreams landingStreams = new ContextStreams();
     private final List<CudaBatchLanding> landings = new ArrayList<>();
+    // Conv2D on cuDNN where it loaded and was wanted, else null: annonet's im2col + GEMM.
+    private final CudnnConvolutions cudnn;
     private final List<CommunicationStream> communicationStreams = new ArrayList<>();
     /** A data-parallel rank's slice of the global batch that dropout draws its mask for ({@link #dropoutSlice}). */
     private int dropoutFirstSample;
     private int dropoutSliceBatch;
     private boolean closed;
 
-    private CudaBackend(long context, String name, boolean stepGraphs, NetworkKernels kernels) {
+    private CudaBackend(long context, String name, boolean stepGraphs, NetworkKernels kernels, boolean cudnn, boolean tf32) {
         this.context = context;
-        this.name = name;
         this.kernels = kernels;
         this.stepGraphs = stepGraphs;
+        this.cudnn = cudnn ? CudnnConvolutions.open(context, tf32, this::forgetRecordedSteps) : null;
+        this.name = name + (this.cudnn != null ? " (cudnn)" : "");
         this.staging = new PinnedStaging(this);
         this.recorder = new StepRecorder(this);
     }
@@ -82,9 +85,12 @@ public final class CudaBackend implements Backend {
      * about 10 mantissa bits). Fails with a message naming what is missing: the native library,
      * nvcc at build time, a driver, the GPU, or cuBLAS. Without {@code stepGraphs} every kernel is
      * launched as it is called ({@link #stepReplay()} is null). Runs {@code networkKernels} where
-     * their library loads, else the generic kernels, saying so once in the log.
+     * their library loads, else the generic kernels, saying so once in the log. With {@code cudnn}
+     * its convolutions run on cuDNN where it loads (the name then ends in "(cudnn)"), else on
+     * annonet's kernels, the log saying why once.
      */
-    public static CudaBackend onDevice(int ordinal, boolean tf32, boolean stepGraphs, NetworkKernels networkKernels) {
+    public static CudaBackend onDevice(int ordinal, boolean tf32, boolean stepGraphs, NetworkKernels networkKernels,
+                                       boolean cudnn) {
         String problem = CudaSupport.deviceProblem(ordinal);
         if (problem != null) {
             throw new IllegalStateException(problem);
@@ -94,7 +100,12 @@ public final class CudaBackend implements Backend {
             throw new IllegalStateException("the CUDA backend cannot start on GPU " + ordinal + ": " + CudaLibrary.lastError());
         }
         return new CudaBackend(context, "cuda:" + ordinal + (tf32 ? " (tf32)" : "") + (stepGraphs ? "" : " (no step graphs)"),
-                stepGraphs, CudaSupport.runnable(networkKernels, CudaLibrary.deviceComputeCapability(ordinal)));
+                stepGraphs, CudaSupport.runnable(networkKernels, CudaLibrary.deviceComputeCapability(ordinal)), cudnn, tf32);
+    }
+
+    /** A backend on GPU {@code ordinal} with its convolutions on cuDNN where it loads. */
+    public static CudaBackend onDevice(int ordinal, boolean tf32, boolean stepGraphs, NetworkKernels networkKernels) {
+        return onDevice(ordinal, tf32, stepGraphs, networkKernels, true);
     }
 
     /** A backend on GPU {@code ordinal} with the generic kernels. */
@@ -115,7 +126,7 @@ public final class CudaBackend implements Backend {
         }
         return new CudaBackend(CudaLibrary.contextCreate(-1, false),
                 "cuda host executor" + (stepGraphs ? "" : " (no step graphs)"), stepGraphs,
-                CudaSupport.runnable(networkKernels, CudaSupport.HOST));
+                CudaSupport.runnable(networkKernels, CudaSupport.HOST), false, false);
     }
 
     /** The host executor with the generic kernels. */
@@ -382,7 +393,11 @@ public final class CudaBackend implements Backend {
         return windowArguments.address(w);
     }
 
-    /** The kernels always lower to im2col + GEMM. */
+    /**
+     * Annonet's kernels lower to im2col + GEMM. With cuDNN the columns stay planned: whether cuDNN
+     * takes a convolution is known only once it has chosen algorithms for a batch size, after the
+     * memory is laid out, and the columns are then where annonet's kernels fall back to.
+     */
     @Override
     public boolean conv2dUsesColumns(Window2D window) {
         return true;
@@ -391,18 +406,60 @@ public final class CudaBackend implements Backend {
     @Override
     public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                        Memory columns, int columnsOffset, Memory z, int zOffset) {
+        int plan = cudnnPlan(window, batch);
+        if (plan != CudnnConvolutions.OWN_KERNELS) {
+            check(CudaLibrary.cudnnConv2d(cudnn.handle(), plan, cuda(x).at(xOffset), cuda(kernel).at(kernelOffset),
+                    cuda(z).at(zOffset)), "conv2d (cuDNN)");
+            return;
+        }
         check(CudaLibrary.conv2d(context, window(window), batch, cuda(x).at(xOffset), cuda(kernel).at(kernelOffset),
                 cuda(columns).at(columnsOffset), cuda(z).at(zOffset)), "conv2d");
     }
 
-    /** The im2col columns made again from x: the kernel gradient is one GEMM from them. */
+    /** Annonet's kernels make the im2col columns again from x: the kernel gradient is one GEMM from them. */
     @Override
     public void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                                Memory columns, int columnsOffset, Memory dz, int dzOffset, Memory dKernel, int dKernelOffset,
                                Memory dColumns, int dColumnsOffset, Memory dx, int dxOffset) {
+        int plan = cudnnPlan(window, batch);
+        if (plan != CudnnConvolutions.OWN_KERNELS) {
+            check(CudaLibrary.cudnnConv2dBackward(cudnn.handle(), plan, cuda(x).at(xOffset), cuda(kernel).at(kernelOffset),
+                    cuda(dz).at(dzOffset), dKernel == null ? 0 : cuda(dKernel).at(dKernelOffset),
+                    dx == null ? 0 : cuda(dx).at(dxOffset)), "conv2dBackward (cuDNN)");
+            return;
+        }
         check(CudaLibrary.conv2dBackward(context, window(window), batch, cuda(x).at(xOffset), cuda(kernel).at(kernelOffset),
                 cuda(columns).at(columnsOffset), cuda(dz).at(dzOffset), dKernel == null ? 0 : cuda(dKernel).at(dKernelOffset),
                 cuda(dColumns).at(dColumnsOffset), dx == null ? 0 : cuda(dx).at(dxOffset)), "conv2dBackward");
+    }
+
+    /** The cuDNN plan of this convolution, or {@link CudnnConvolutions#OWN_KERNELS} (always, without cuDNN). */
+    private int cudnnPlan(Window2D window, int batch) {
+        checkOpen();
+        return cudnn == null ? CudnnConvolutions.OWN_KERNELS : cudnn.plan(window, window(window), batch, recorder.capturing());
+    }
+
+    /** Whether this backend's convolutions may run on cuDNN (it loaded, and was not turned off). */
+    public boolean usesCudnn() {
+        return cudnn != null;
+    }
+
+    /** A new cuDNN plan may have moved its workspace, which recorded steps hold (no plan is made before the recorder exists). */
+    private void forgetRecordedSteps() {
+        recorder.forgetRecordedSteps();
+    }
+
+    /** Whether the window's convolution at {@code batch} has run on cuDNN: for the GPU tests. */
+    boolean convolutionRunsOnCudnn(Window2D window, int batch) {
+        return cudnn != null && cudnn.runsOnCudnn(window, batch);
+    }
+
+    /**
+     * True when a step of this batch size must first run uncaptured: the first time, with cuDNN,
+     * whose plans are made outside any capture.
+     */
+    boolean mustRunBeforeCapture(int batch) {
+        return cudnn != null && cudnn.firstStepOf(batch);
     }
 
     @Override
@@ -695,6 +752,9 @@ public final class CudaBackend implements Backend {
         memories.clear();
         staging.close();
         recorder.close();
+        if (cudnn != null) {
+            cudnn.close();
+        }
         CudaLibrary.contextDestroy(context);
         windowArguments.close();
     }

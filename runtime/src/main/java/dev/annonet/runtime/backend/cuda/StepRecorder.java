@@ -53,6 +53,7 @@ final class StepRecorder implements StepReplay {
     private final long[] recordedGraphs = new long[RECORDED_STEPS];
     private int nextRecording;
     private boolean recording;
+    private boolean capturing;
     private int resultCursor;
     private int recordedResults;
     private int captureFailures;
@@ -79,6 +80,11 @@ final class StepRecorder implements StepReplay {
     /** Whether the kernels being called are a step's, recorded (or, on the host executor, run in recording mode). */
     boolean recording() {
         return recording;
+    }
+
+    /** Whether the kernels being called are captured into a graph (on a GPU), not run. */
+    boolean capturing() {
+        return capturing;
     }
 
     /** Where a recording reads the step (dropout's masks), which each replay sets; else 0. */
@@ -204,9 +210,16 @@ final class StepRecorder implements StepReplay {
      * driver can refuse while a stream is captured), the step runs at once instead, as on the host
      * executor, and a later step tries again; after {@link #CAPTURE_ATTEMPTS} failures this backend
      * stops trying and says so once: training goes on kernel by kernel.
+     *
+     * <p>With cuDNN, the first step of a batch size runs at once, uncaptured: its convolutions'
+     * plans (algorithms, workspace) are made then, which a capture cannot hold.
      */
     private long record(int key, Runnable record) {
         if (captureFailures >= CAPTURE_ATTEMPTS) {
+            runRecording(record);
+            return 0;
+        }
+        if (backend.mustRunBeforeCapture(key)) {
             runRecording(record);
             return 0;
         }
@@ -219,10 +232,12 @@ final class StepRecorder implements StepReplay {
         RuntimeException failure = null;
         long graph;
         try {
+            capturing = true;
             runRecording(record);
         } catch (RuntimeException e) {
             failure = e;
         } finally {
+            capturing = false;
             graph = CudaLibrary.graphEnd(context); // ends the capture even when record failed
         }
         if (failure != null || graph == 0) {
