@@ -304,6 +304,7 @@ public final class DigitParityModel extends Model implements DigitParity {
         backend.matmul(true, false, 3, 1, batch, a, batch * METADATA, d, batch * EVEN_Z,
                 g, EVEN_KERNEL, false);
         backend.columnSums(batch, 1, d, batch * EVEN_Z, g, EVEN_BIAS);
+        gradientsFinal(EVEN_KERNEL);
         // metadata: @Input(shape = 3) -> (3)
         // an input: no gradient
         // digit: @Dense(units = 4, activation = SOFTMAX), hidden (5) -> (4)
@@ -316,12 +317,14 @@ public final class DigitParityModel extends Model implements DigitParity {
         backend.columnSums(batch, 4, d, batch * DIGIT_Z, g, DIGIT_BIAS);
         backend.matmul(false, true, batch, 5, 4, d, batch * DIGIT_Z, p, DIGIT_KERNEL,
                 d, batch * HIDDEN, false);
+        gradientsFinal(DIGIT_KERNEL);
         // hidden: @Dense(units = 5, activation = RELU), image (6) -> (5)
         backend.activationBackward(HIDDEN_ACTIVATION, batch, 5, a, batch * HIDDEN_Z,
                 a, batch * HIDDEN, d, batch * HIDDEN, d, batch * HIDDEN_Z);
         backend.matmul(true, false, 6, 5, batch, a, batch * IMAGE, d, batch * HIDDEN_Z,
                 g, HIDDEN_KERNEL, false);
         backend.columnSums(batch, 5, d, batch * HIDDEN_Z, g, HIDDEN_BIAS);
+        gradientsFinal(HIDDEN_KERNEL);
         // image: @Input(shape = 6) -> (6)
         // an input: no gradient
     }

@@ -239,6 +239,7 @@ public final class MnistMlpModel extends Model implements MnistMlp {
         backend.columnSums(batch, 10, d, batch * OUTPUT_Z, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 512, 10, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * DROPOUT, false);
+        gradientsFinal(OUTPUT_KERNEL);
         // dropout: @Dropout(rate = 0.2), hidden (512) -> (512)
         backend.dropoutBackward(DROPOUT_RATE, dropoutSeed(2), step(), batch * 512,
                 d, batch * DROPOUT, d, batch * HIDDEN);
@@ -248,6 +249,7 @@ public final class MnistMlpModel extends Model implements MnistMlp {
         backend.matmul(true, false, 784, 512, batch, a, batch * IMAGE, d, batch * HIDDEN_Z,
                 g, HIDDEN_KERNEL, false);
         backend.columnSums(batch, 512, d, batch * HIDDEN_Z, g, HIDDEN_BIAS);
+        gradientsFinal(HIDDEN_KERNEL);
         // image: @Input(shape = 784) -> (784)
         // an input: no gradient
     }

@@ -113,6 +113,9 @@ final class Schedule {
         Set<Space> used = EnumSet.noneOf(Space.class);
         CodeBlock.Builder calls = CodeBlock.builder();
         block.ops().forEach(op -> calls.add(statement(op, used)));
+        if (block.gradientsFinalFrom() != null) {
+            calls.addStatement("gradientsFinal($L)", names.of(block.gradientsFinalFrom().name()));
+        }
         return new BlockCode(comment.build(), calls.build(), used);
     }
 
