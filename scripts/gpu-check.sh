@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU check, in one command on a machine with an NVIDIA GPU: every test tagged "gpu" (the CUDA
 # backend against the reference and CPU backends, kernel by kernel and over whole training steps,
-# eager and replayed as CUDA graphs; no allocation per step), the MNIST samples, then the GPU
+# eager and replayed as CUDA graphs; no allocation per step), the MNIST samples, the cost of
+# data-parallel fit's NCCL all-reduce inside the step's graph, then the GPU
 # benchmark tables: the MLP, the CNN and the LSTM, annonet next to PyTorch's fair loop (no host sync
 # per step; eager, CUDA graph, bf16 autocast, and torch.compile where that PyTorch has it). It needs
 # no JDK or Maven there: it runs the bundle that scripts/gpu-bundle.sh built (build/gpu-bundle.tar.xz).
@@ -164,6 +165,12 @@ for precision in float32 mixed_bfloat16 mixed_float16; do
         --verbose 0 | grep -E '^Test (loss|accuracy)' || status=1
 done
 # ---- end of mixed precision
+
+# Data-parallel fit's NCCL all-reduces recorded inside the step's CUDA graph (a world-size-1
+# communicator): the step with and without them, their cost as a share of it (the goal: under 5%).
+echo; echo "== in-graph NCCL all-reduce, world size 1: its cost per step"
+timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.bench.DataParallelBench --nccl-graph 6 \
+    || { status=1; echo "gpu-check: DataParallelBench --nccl-graph failed or ran out of time"; }
 
 bench || status=1
 exit $status

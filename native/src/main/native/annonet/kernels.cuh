@@ -355,15 +355,18 @@ inline int column_products(long long handle, int rows, int a_cols, int b_cols, l
 // step_address when it is not 0: a recorded graph reads the current step from device memory. Each
 // thread draws its own element's Philox block, as its group's seven other threads do: the price of
 // one coalesced value per thread (a block per thread, eight values each, is not yet measured on a GPU).
+// first_index (a multiple of 8) makes value i draw the mask's value first_index + i: a data-parallel
+// rank's slice of its global batch's mask.
 template <typename Threshold>
 inline int dropout(long long handle, Threshold threshold, float scale, long long seed, long long step,
-                   long long step_address, long long count, long long x_address, long long y_address) {
+                   long long step_address, long long count, long long x_address, long long y_address,
+                   long long first_index = 0) {
     const float* x = at<const float>(x_address);
     float* y = at<float>(y_address);
     const long long* step_slot = at<const long long>(step_address);
     return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) {
         uint64_t current_step = (uint64_t)(step_slot ? *step_slot : step);
-        y[i] = dropout_element((uint64_t)seed, current_step, threshold, scale, i, x[i]);
+        y[i] = dropout_element((uint64_t)seed, current_step, threshold, scale, first_index + i, x[i]);
     }, "dropout");
 }
 

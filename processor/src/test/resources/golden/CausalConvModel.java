@@ -242,6 +242,7 @@ public final class CausalConvModel extends Model implements CausalConv {
                 g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 64, 1, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * FLAT, false);
+        gradientsFinal(OUTPUT_KERNEL);
         // flat: @Flatten(), conv (16, 4) -> (64)
         // the same values as conv, in the same memory: nothing to compute
         // conv: @Conv1D(filters = 4, kernel = 3, padding = CAUSAL, dilation = 2, activation = RELU), series (16, 2) -> (16, 4)
@@ -250,6 +251,7 @@ public final class CausalConvModel extends Model implements CausalConv {
         backend.conv2dBackward(CONV_WINDOW, batch, a, batch * SERIES, p, CONV_KERNEL,
                 a, batch * SCRATCH, d, batch * CONV_Z, g, CONV_KERNEL, d, batch * SCRATCH, null, 0);
         backend.columnSums(batch * 16, 4, d, batch * CONV_Z, g, CONV_BIAS);
+        gradientsFinal(CONV_KERNEL);
         // series: @Input(shape = {16, 2}) -> (16, 2)
         // an input: no gradient
     }

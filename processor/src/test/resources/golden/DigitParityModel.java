@@ -297,6 +297,7 @@ public final class DigitParityModel extends Model implements DigitParity {
         }
         backend.denseParameterGradients(batch, 3, 1, a, batch * METADATA, d, batch * EVEN_Z,
                 g, EVEN_KERNEL, g, EVEN_BIAS);
+        gradientsFinal(EVEN_KERNEL);
         // metadata: @Input(shape = 3) -> (3)
         // an input: no gradient
         // digit: @Dense(units = 4, activation = SOFTMAX), hidden (5) -> (4)
@@ -308,11 +309,13 @@ public final class DigitParityModel extends Model implements DigitParity {
                 g, DIGIT_KERNEL, g, DIGIT_BIAS);
         backend.matmul(false, true, batch, 5, 4, d, batch * DIGIT_Z, p, DIGIT_KERNEL,
                 d, batch * HIDDEN, false);
+        gradientsFinal(DIGIT_KERNEL);
         // hidden: @Dense(units = 5, activation = RELU), image (6) -> (5)
         backend.activationBackward(HIDDEN_ACTIVATION, batch, 5, a, batch * HIDDEN_Z,
                 a, batch * HIDDEN, d, batch * HIDDEN, d, batch * HIDDEN_Z);
         backend.denseParameterGradients(batch, 6, 5, a, batch * IMAGE, d, batch * HIDDEN_Z,
                 g, HIDDEN_KERNEL, g, HIDDEN_BIAS);
+        gradientsFinal(HIDDEN_KERNEL);
         // image: @Input(shape = 6) -> (6)
         // an input: no gradient
     }

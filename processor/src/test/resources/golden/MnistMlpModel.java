@@ -234,6 +234,7 @@ public final class MnistMlpModel extends Model implements MnistMlp {
                 g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 512, 10, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * DROPOUT, false);
+        gradientsFinal(OUTPUT_KERNEL);
         // dropout: @Dropout(rate = 0.2), hidden (512) -> (512)
         backend.dropoutBackward(DROPOUT_RATE, dropoutSeed(2), step(), batch * 512,
                 d, batch * DROPOUT, d, batch * HIDDEN);
@@ -242,6 +243,7 @@ public final class MnistMlpModel extends Model implements MnistMlp {
                 a, batch * HIDDEN, d, batch * HIDDEN, d, batch * HIDDEN_Z);
         backend.denseParameterGradients(batch, 784, 512, a, batch * IMAGE, d, batch * HIDDEN_Z,
                 g, HIDDEN_KERNEL, g, HIDDEN_BIAS);
+        gradientsFinal(HIDDEN_KERNEL);
         // image: @Input(shape = 784) -> (784)
         // an input: no gradient
     }

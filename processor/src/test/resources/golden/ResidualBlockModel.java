@@ -473,6 +473,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
                 g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 4, 3, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * POOL, false);
+        gradientsFinal(OUTPUT_KERNEL);
         // pool: @GlobalAveragePooling2D(), residual (6, 6, 4) -> (4)
         backend.pool2dBackward(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * RESIDUAL,
                 d, batch * POOL, d, batch * RESIDUAL);
@@ -487,10 +488,12 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         backend.batchNormBackward(batch * 36, 4, a, batch * CONV2, p, NORM2_GAMMA,
                 a, batch * NORM2_STATISTICS, d, batch * NORM2, g, NORM2_GAMMA, g, NORM2_BETA,
                 d, batch * CONV2);
+        gradientsFinal(NORM2_GAMMA);
         // conv2: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), relu1 (6, 6, 4) -> (6, 6, 4)
         backend.conv2dBackward(CONV2_WINDOW, batch, a, batch * RELU1, p, CONV2_KERNEL,
                 a, batch * SCRATCH, d, batch * CONV2_Z, g, CONV2_KERNEL, d, batch * SCRATCH,
                 d, batch * RELU1);
+        gradientsFinal(CONV2_KERNEL);
         // relu1: @Activation(RELU), norm1 (6, 6, 4) -> (6, 6, 4)
         backend.activationBackward(RELU1_ACTIVATION, batch * 36, 4, a, batch * NORM1,
                 a, batch * RELU1, d, batch * RELU1, d, batch * NORM1);
@@ -498,18 +501,21 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         backend.batchNormBackward(batch * 36, 4, a, batch * CONV1, p, NORM1_GAMMA,
                 a, batch * NORM1_STATISTICS, d, batch * NORM1, g, NORM1_GAMMA, g, NORM1_BETA,
                 d, batch * CONV1);
+        gradientsFinal(NORM1_GAMMA);
         // conv1: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), stem (6, 6, 4) -> (6, 6, 4)
         backend.conv2dBackward(CONV1_WINDOW, batch, a, batch * STEM, p, CONV1_KERNEL,
                 a, batch * SCRATCH, d, batch * CONV1_Z, g, CONV1_KERNEL, d, batch * SCRATCH,
                 d, batch * STEM_GRADIENT_PART);
         backend.merge(MergeKind.SUM, 1, 1.0f, batch * 144, d, batch * STEM_GRADIENT_PART,
                 d, batch * STEM, null, 0);
+        gradientsFinal(CONV1_KERNEL);
         // stem: @Conv2D(filters = 4, kernel = 1, activation = RELU), image (6, 6, 2) -> (6, 6, 4)
         backend.activationBackward(STEM_ACTIVATION, batch * 36, 4, a, batch * STEM_Z,
                 a, batch * STEM, d, batch * STEM, d, batch * STEM_Z);
         backend.conv2dBackward(STEM_WINDOW, batch, a, batch * IMAGE, p, STEM_KERNEL,
                 a, batch * SCRATCH, d, batch * STEM_Z, g, STEM_KERNEL, d, batch * SCRATCH, null, 0);
         backend.columnSums(batch * 36, 4, d, batch * STEM_Z, g, STEM_BIAS);
+        gradientsFinal(STEM_KERNEL);
         // image: @Input(shape = {6, 6, 2}) -> (6, 6, 2)
         // an input: no gradient
     }

@@ -336,6 +336,7 @@ public final class SmallCnnModel extends Model implements SmallCnn {
                 g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 16, 3, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * FLAT, false);
+        gradientsFinal(OUTPUT_KERNEL);
         // flat: @Flatten(), pool (2, 2, 4) -> (16)
         // the same values as pool, in the same memory: nothing to compute
         // pool: @MaxPooling2D(), relu (4, 4, 4) -> (2, 2, 4)
@@ -348,10 +349,12 @@ public final class SmallCnnModel extends Model implements SmallCnn {
         backend.batchNormBackward(batch * 16, 4, a, batch * CONV, p, NORM_GAMMA,
                 a, batch * NORM_STATISTICS, d, batch * NORM, g, NORM_GAMMA, g, NORM_BETA,
                 d, batch * CONV);
+        gradientsFinal(NORM_GAMMA);
         // conv: @Conv2D(filters = 4, kernel = 3, strides = 2, padding = SAME), image (8, 8, 2) -> (4, 4, 4)
         backend.conv2dBackward(CONV_WINDOW, batch, a, batch * IMAGE, p, CONV_KERNEL,
                 a, batch * SCRATCH, d, batch * CONV_Z, g, CONV_KERNEL, d, batch * SCRATCH, null, 0);
         backend.columnSums(batch * 16, 4, d, batch * CONV_Z, g, CONV_BIAS);
+        gradientsFinal(CONV_KERNEL);
         // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
         // an input: no gradient
     }

@@ -456,6 +456,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
                 g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 6, 3, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * POOL, false);
+        gradientsFinal(OUTPUT_KERNEL);
         // pool: @GlobalAveragePooling2D(), conv2_1_relu (4, 4, 6) -> (6)
         backend.pool2dBackward(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * CONV2_1_RELU,
                 d, batch * POOL, d, batch * CONV2_1_RELU);
@@ -466,11 +467,13 @@ public final class TwoStagesModel extends Model implements TwoStages {
         backend.batchNormBackward(batch * 16, 6, a, batch * CONV2_1_CONV, p, CONV2_1_BN_GAMMA,
                 a, batch * CONV2_1_BN_STATISTICS, d, batch * CONV2_1_BN, g, CONV2_1_BN_GAMMA,
                 g, CONV2_1_BN_BETA, d, batch * CONV2_1_CONV);
+        gradientsFinal(CONV2_1_BN_GAMMA);
         // conv2_1_conv: @Conv2D(filters = 6, kernel = 3, strides = 2, padding = SAME), conv1_1_relu (8, 8, 4) -> (4, 4, 6)
         backend.conv2dBackward(CONV2_1_CONV_WINDOW, batch, a, batch * CONV1_1_RELU,
                 p, CONV2_1_CONV_KERNEL, a, batch * SCRATCH, d, batch * CONV2_1_CONV_Z,
                 g, CONV2_1_CONV_KERNEL, d, batch * SCRATCH, d, batch * CONV1_1_RELU);
         backend.columnSums(batch * 16, 6, d, batch * CONV2_1_CONV_Z, g, CONV2_1_CONV_BIAS);
+        gradientsFinal(CONV2_1_CONV_KERNEL);
         // conv1_1_relu: @Activation(RELU), conv1_1_bn (8, 8, 4) -> (8, 8, 4)
         backend.activationBackward(CONV1_1_RELU_ACTIVATION, batch * 64, 4, a, batch * CONV1_1_BN,
                 a, batch * CONV1_1_RELU, d, batch * CONV1_1_RELU, d, batch * CONV1_1_BN);
@@ -478,11 +481,13 @@ public final class TwoStagesModel extends Model implements TwoStages {
         backend.batchNormBackward(batch * 64, 4, a, batch * CONV1_1_CONV, p, CONV1_1_BN_GAMMA,
                 a, batch * CONV1_1_BN_STATISTICS, d, batch * CONV1_1_BN, g, CONV1_1_BN_GAMMA,
                 g, CONV1_1_BN_BETA, d, batch * CONV1_1_CONV);
+        gradientsFinal(CONV1_1_BN_GAMMA);
         // conv1_1_conv: @Conv2D(filters = 4, kernel = 3, padding = SAME), image (8, 8, 2) -> (8, 8, 4)
         backend.conv2dBackward(CONV1_1_CONV_WINDOW, batch, a, batch * IMAGE, p, CONV1_1_CONV_KERNEL,
                 a, batch * SCRATCH, d, batch * CONV1_1_CONV_Z, g, CONV1_1_CONV_KERNEL,
                 d, batch * SCRATCH, null, 0);
         backend.columnSums(batch * 64, 4, d, batch * CONV1_1_CONV_Z, g, CONV1_1_CONV_BIAS);
+        gradientsFinal(CONV1_1_CONV_KERNEL);
         // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
         // an input: no gradient
     }

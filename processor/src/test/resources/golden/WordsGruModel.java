@@ -243,13 +243,16 @@ public final class WordsGruModel extends Model implements WordsGru {
                 g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 5, 1, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * GRU, false);
+        gradientsFinal(OUTPUT_KERNEL);
         // gru: @GRU(units = 5), embed (12, 8) -> (5)
         backend.recurrentBackward(RecurrentCell.GRU, batch, 12, 8, 5, false, a, batch * EMBED,
                 p, GRU_KERNEL, a, batch * GRU_WORKSPACE, d, batch * GRU, g, GRU_KERNEL,
                 d, batch * GRU_WORKSPACE, d, batch * EMBED);
+        gradientsFinal(GRU_KERNEL);
         // embed: @Embedding(inputDim = 50, outputDim = 8), words (12) -> (12, 8)
         backend.embeddingBackward(batch * 12, 50, 8, a, batch * WORDS, d, batch * EMBED,
                 g, EMBED_EMBEDDINGS);
+        gradientsFinal(EMBED_EMBEDDINGS);
         // words: @Input(shape = 12) -> (12)
         // an input: no gradient
     }

@@ -17,7 +17,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  */
 @Platform(include = {"annonet/context.cuh", "annonet/kernels.cuh", "annonet/image_kernels.cuh", "annonet/batch_norm_kernels.cuh",
         "annonet/sequence_kernels.cuh", "annonet/metric_kernels.cuh", "annonet/merge_kernels.cuh",
-        "annonet/cudnn_convolution.cuh", "annonet/lt.cuh"},
+        "annonet/cudnn_convolution.cuh", "annonet/comm_stream.cuh", "annonet/lt.cuh"},
         link = "dl")
 @Namespace("annonet")
 public final class CudaLibrary {
@@ -163,6 +163,24 @@ public final class CudaLibrary {
     @Name("event_destroy")
     public static native void eventDestroy(long context, long event);
 
+    // ---- the communication stream (comm_stream.cuh): a data-parallel step's all-reduces -----------------
+
+    /** A new stream beside the compute stream, for all-reduces (1 on the host executor); 0 on failure. */
+    @Name("comm_stream_create")
+    public static native long commStreamCreate(long context);
+
+    /** Waits for the communication stream's work, then destroys it. */
+    @Name("comm_stream_destroy")
+    public static native void commStreamDestroy(long context, long stream);
+
+    /** The communication stream's later work waits for the compute stream's so far ({@code event} marks it). */
+    @Name("comm_stream_fork")
+    public static native int commStreamFork(long context, long stream, long event);
+
+    /** The compute stream's later work waits for the communication stream's so far. */
+    @Name("comm_stream_join")
+    public static native int commStreamJoin(long context, long stream, long event);
+
     // ---- CUDA graphs ------------------------------------------------------------------------------------
 
     /** Starts recording the stream's work: 0, 1 when this context cannot record (the host executor), or an error. */
@@ -206,6 +224,11 @@ public final class CudaLibrary {
     @Name("dropout")
     public static native int dropout(long context, int threshold, float scale, long seed, long step, long stepAddress,
                                      long count, long x, long y);
+
+    /** As {@link #dropout}, value i drawing the mask's value {@code firstIndex + i}: a data-parallel rank's slice. */
+    @Name("dropout")
+    public static native int dropoutFrom(long context, int threshold, float scale, long seed, long step, long stepAddress,
+                                         long count, long x, long y, long firstIndex);
 
     @Name("loss")
     public static native int loss(long context, int kind, boolean fused, int rows, int cols, long output, long targets,

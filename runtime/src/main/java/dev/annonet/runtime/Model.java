@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -55,6 +56,8 @@ public abstract class Model implements AutoCloseable {
     protected final Backend backend;
 
     private final NetworkLayout layout;
+    /** Told by {@link #gradientsFinal} while a data-parallel step sums buckets during backward; else null. */
+    private IntConsumer finalGradients;
     private final Device device;
     /** Initializes the weights; then keys dropout and the shuffle, so a checkpoint's replaces it. */
     private long seed;
@@ -667,6 +670,22 @@ public abstract class Model implements AutoCloseable {
      * backward is skipped.
      */
     protected abstract void backward(int batch, boolean outputGradientFused);
+
+    /**
+     * Called by {@code backward} once the gradients of the trainable parameters from {@code offset}
+     * to the end are final: a data-parallel step then starts summing them over the ranks while
+     * backward goes on.
+     */
+    protected final void gradientsFinal(int offset) {
+        if (finalGradients != null) {
+            finalGradients.accept(offset);
+        }
+    }
+
+    /** What {@link #gradientsFinal} tells during the steps that follow (a data-parallel fit's), or null for nothing. */
+    final void onFinalGradients(IntConsumer listener) {
+        finalGradients = listener;
+    }
 
     /** All parameters: trainable first, then fixed ones. */
     protected final Memory parameters() {

@@ -122,6 +122,9 @@ final class Schedule {
                 calls.add(statement(ops.get(i), used));
             }
         }
+        if (block.gradientsFinalFrom() != null) {
+            calls.addStatement("gradientsFinal($L)", names.of(block.gradientsFinalFrom().name()));
+        }
         return new BlockCode(comment.build(), calls.build(), used);
     }
 

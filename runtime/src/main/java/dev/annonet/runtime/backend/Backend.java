@@ -2,6 +2,7 @@ package dev.annonet.runtime.backend;
 
 import dev.annonet.contract.RecurrentCell;
 import dev.annonet.contract.Window2D;
+import dev.annonet.runtime.distributed.DeviceCommunicator;
 import java.util.function.Supplier;
 
 /**
@@ -389,6 +390,16 @@ public interface Backend extends AutoCloseable {
      */
     default double lossScale() {
         return Double.NaN;
+    }
+
+    /**
+     * Data-parallel training: sums of this backend's memory in place by {@code communicator}, on a
+     * stream of their own, or null where this backend cannot so (its gradients then go through the
+     * host): a GPU's memory summed by a communicator of that GPU (NCCL), or the CUDA host
+     * executor's by one of host memory.
+     */
+    default DeviceReduction deviceReduction(DeviceCommunicator communicator) {
+        return null;
     }
 
     // ---- other threads ---------------------------------------------------------------------------

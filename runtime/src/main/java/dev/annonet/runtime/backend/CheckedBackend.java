@@ -3,6 +3,7 @@ package dev.annonet.runtime.backend;
 import dev.annonet.contract.Window2D;
 import dev.annonet.contract.RecurrentCell;
 import dev.annonet.dsl.Activation;
+import dev.annonet.runtime.distributed.DeviceCommunicator;
 import java.util.function.Supplier;
 
 /**
@@ -601,6 +602,11 @@ public final class CheckedBackend implements Backend {
     @Override
     public double lossScale() {
         return backend.lossScale();
+    }
+
+    @Override
+    public DeviceReduction deviceReduction(DeviceCommunicator communicator) {
+        return backend.deviceReduction(communicator);
     }
 
     /** The fork behind checks of its own. */

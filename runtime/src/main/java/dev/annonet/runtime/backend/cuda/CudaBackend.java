@@ -9,6 +9,7 @@ import dev.annonet.runtime.backend.AccuracyKind;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.BatchLanding;
+import dev.annonet.runtime.backend.DeviceReduction;
 import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.LossKind;
@@ -24,6 +25,7 @@ import dev.annonet.runtime.backend.SequenceCells;
 import dev.annonet.runtime.backend.SequenceKernels;
 import dev.annonet.runtime.backend.StepReplay;
 import dev.annonet.runtime.backend.UpdateRule;
+import dev.annonet.runtime.distributed.DeviceCommunicator;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -66,6 +68,10 @@ public final class CudaBackend implements Backend {
     private final List<CudaBatchLanding> landings = new ArrayList<>();
     // Conv2D on cuDNN where it loaded and was wanted, else null: annonet's im2col + GEMM.
     private final CudnnConvolutions cudnn;
+    private final List<CommunicationStream> communicationStreams = new ArrayList<>();
+    /** A data-parallel rank's slice of the global batch that dropout draws its mask for ({@link #dropoutSlice}). */
+    private int dropoutFirstSample;
+    private int dropoutSliceBatch;
     private FusedEpilogues fused;
     private boolean closed;
     // The precision policy: the GEMMs' compute type under FLOAT32 (TF32 or not), and the loss scaling of MIXED_FLOAT16.
@@ -470,10 +476,25 @@ public final class CudaBackend implements Backend {
         launchDropout("dropoutBackward", rate, seed, step, count, cuda(dy).at(dyOffset), cuda(dx).at(dxOffset));
     }
 
-    /** A recording reads the step from the counters, which each replay sets. */
+    @Override
+    public void dropoutSlice(int firstSample, int batch) {
+        dropoutFirstSample = firstSample;
+        dropoutSliceBatch = batch;
+    }
+
+    /**
+     * A recording reads the step from the counters, which each replay sets. A data-parallel slice's
+     * mask starts inside the global batch's: the generic kernel draws it from there.
+     */
     private void launchDropout(String what, double rate, long seed, long step, int count, long x, long y) {
-        checkKernel(kernels.dropout(context, DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step,
-                recorder.stepAddress(), count, x, y), what);
+        if (dropoutFirstSample == 0) {
+            checkKernel(kernels.dropout(context, DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step,
+                    recorder.stepAddress(), count, x, y), what);
+        } else {
+            long firstIndex = (long) dropoutFirstSample * (count / dropoutSliceBatch);
+            check(CudaLibrary.dropoutFrom(context, DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step,
+                    recorder.stepAddress(), count, x, y, firstIndex), what);
+        }
     }
 
     // ---- convolution family (image_kernels.cuh) ------------------------------------------------------
@@ -823,6 +844,24 @@ public final class CudaBackend implements Backend {
         return stepGraphs ? recorder : null;
     }
 
+    /** All-reduces on a communication stream of this context, by a communicator of this backend's memory; else null. */
+    @Override
+    public DeviceReduction deviceReduction(DeviceCommunicator communicator) {
+        checkOpen();
+        if (communicator.device() != CudaLibrary.contextDevice(context)) {
+            return null;
+        }
+        communicationStreams.removeIf(CommunicationStream::closed);
+        CommunicationStream reduction = new CommunicationStream(this, recorder, communicator);
+        communicationStreams.add(reduction);
+        return reduction;
+    }
+
+    /** The device address of value {@code offset} of this backend's {@code memory}. */
+    long address(Memory memory, int offset) {
+        return cuda(memory).at(offset);
+    }
+
     // ---- lifetime and checks -------------------------------------------------------------------------
 
     /** Waits for the stream, then frees every memory, buffer, graph and the context. */
@@ -837,6 +876,7 @@ public final class CudaBackend implements Backend {
         for (CudaBatchLanding landing : landings) {
             landing.destroyEvents();
         }
+        communicationStreams.forEach(CommunicationStream::close);
         for (CudaMemory memory : memories) {
             CudaLibrary.memoryFree(context, memory.address);
         }

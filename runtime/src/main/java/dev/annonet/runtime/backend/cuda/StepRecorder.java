@@ -122,6 +122,19 @@ final class StepRecorder implements StepReplay {
         return first;
     }
 
+    /**
+     * While recording: the slots after the results computed so far, up to {@code count}, set to 0
+     * (a data-parallel rank whose slice is empty computes none, but sums as many as its peers).
+     */
+    void zeroResultsUpTo(int count) {
+        int first = resultCursor;
+        if (count > first) {
+            resultSlots(count - first);
+            // a double's zero is two float zeros
+            check(CudaLibrary.fill(context, 2L * (count - first), resultAddress(first), 0f), "zeroing results");
+        }
+    }
+
     /** Eagerly, the result in {@code slot}, waiting for it. */
     double readResult(int slot) {
         check(CudaLibrary.copyAsync(context, resultsHost, results + (long) slot * Double.BYTES, Double.BYTES,
