@@ -304,40 +304,36 @@ inline int lt_choose_algorithm(LtState* lt, LtPlan& plan) {
     return status;
 }
 
-// Makes the plan of a call: 0 (plan.usable says whether cuBLASLt can run it), or a cuBLAS error.
-inline int lt_make_plan(LtState* lt, const LtCall& call) {
+// Makes and keeps the plan of a call; plan.usable says whether cuBLASLt can run it. A descriptor
+// or heuristic that cuBLASLt refuses (a compute type or epilogue it does not take here) makes an
+// unusable plan with the reason, as a heuristic without an algorithm does: the call runs unfused.
+inline LtPlan& lt_make_plan(LtState* lt, const LtCall& call) {
     LtPlan plan;
     plan.call = call;
     if (!lt->api.library) {
         plan.usable = true;  // the host executor runs every call unfused
         lt->plans.push_back(plan);
-        return 0;
+        return lt->plans.back();
     }
     int status = lt_describe(lt, plan);
     if (status == 0) status = lt_choose_algorithm(lt, plan);
     if (status != 0) {
-        lt_release(lt, plan);
-        return fail_blas(status, "planning a cuBLASLt matmul");
+        plan.usable = false;
+        plan.problem = std::string("cuBLASLt refused the ") + lt_epilogue_name(call.epilogue) + " epilogue's descriptor ("
+                     + blas_status_name(status) + ")";
     }
     if (!plan.usable) lt_release(lt, plan);
     lt->plans.push_back(plan);
-    return 0;
+    return lt->plans.back();
 }
 
 // Plans the calls met while a step was captured: the number of new plans that cuBLASLt can run
-// (0 when nothing was pending), or a cuBLAS error.
+// (0 when nothing was pending).
 inline int lt_plan_pending(long long handle) {
     LtState* lt = reinterpret_cast<LtState*>(handle);
     context(lt->context);
     int usable = 0;
-    for (const LtCall& call : lt->pending) {
-        int status = lt_make_plan(lt, call);
-        if (status != 0) {
-            lt->pending.clear();
-            return status;
-        }
-        usable += lt->plans.back().usable ? 1 : 0;
-    }
+    for (const LtCall& call : lt->pending) usable += lt_make_plan(lt, call).usable ? 1 : 0;
     lt->pending.clear();
     return usable;
 }
@@ -350,9 +346,8 @@ inline int lt_plan_count(long long handle) {
 }
 
 // The call's plan, made now unless a step is being captured (then it is queued for lt_plan_pending
-// and null returned); `status` receives a planning error.
-inline LtPlan* lt_plan_of(LtState* lt, const LtCall& call, bool capturing, int& status) {
-    status = 0;
+// and null returned).
+inline LtPlan* lt_plan_of(LtState* lt, const LtCall& call, bool capturing) {
     for (LtPlan& plan : lt->plans) {
         if (plan.call == call) return &plan;
     }
@@ -363,13 +358,11 @@ inline LtPlan* lt_plan_of(LtState* lt, const LtCall& call, bool capturing, int& 
         lt->pending.push_back(call);
         return nullptr;
     }
-    status = lt_make_plan(lt, call);
-    return status == 0 ? &lt->plans.back() : nullptr;
+    return &lt_make_plan(lt, call);
 }
 
-// LT_RAN, LT_UNPLANNED or LT_UNSUPPORTED (why in last_error()) for a plan lookup; an error otherwise.
-inline int lt_unrunnable(const LtPlan* plan, int status) {
-    if (status != 0) return status;
+// LT_RAN, LT_UNPLANNED or LT_UNSUPPORTED (why in last_error()) for a plan lookup.
+inline int lt_unrunnable(const LtPlan* plan) {
     if (!plan) return LT_UNPLANNED;
     if (!plan->usable) {
         fail(LT_UNSUPPORTED, "fused epilogue", plan->problem.c_str());
@@ -406,12 +399,11 @@ inline int lt_dense_forward(long long handle, int epilogue, int rows, int in, in
     }
     LtCall call{epilogue, rows, in, out, lt_alignment(w_address), lt_alignment(x_address), lt_alignment(y_address),
                 bias_address, c->gemm_compute};
-    int status = 0;
-    const LtPlan* plan = lt_plan_of(lt, call, capturing, status);
-    int unrunnable = lt_unrunnable(plan, status);
+    const LtPlan* plan = lt_plan_of(lt, call, capturing);
+    int unrunnable = lt_unrunnable(plan);
     if (unrunnable != LT_RAN) return unrunnable;
     if (c->ordinal < 0) {
-        status = gemm(lt->context, false, false, rows, out, in, x_address, w_address, y_address, false);
+        int status = gemm(lt->context, false, false, rows, out, in, x_address, w_address, y_address, false);
         int kind = epilogue == LT_EPILOGUE_BIAS ? LINEAR : RELU;
         return status ? status : bias_activation(lt->context, kind, 0.0f, INFINITY, 0.0f, rows, out, y_address,
                                                  bias_address, y_address);
@@ -426,12 +418,11 @@ inline int lt_weight_gradient(long long handle, int rows, int in, int out, long 
     Context* c = context(lt->context);
     LtCall call{LT_EPILOGUE_BGRADA, rows, in, out, lt_alignment(dz_address), lt_alignment(x_address),
                 lt_alignment(dw_address), dbias_address, c->gemm_compute};
-    int status = 0;
-    const LtPlan* plan = lt_plan_of(lt, call, capturing, status);
-    int unrunnable = lt_unrunnable(plan, status);
+    const LtPlan* plan = lt_plan_of(lt, call, capturing);
+    int unrunnable = lt_unrunnable(plan);
     if (unrunnable != LT_RAN) return unrunnable;
     if (c->ordinal < 0) {
-        status = gemm(lt->context, true, false, in, out, rows, x_address, dz_address, dw_address, false);
+        int status = gemm(lt->context, true, false, in, out, rows, x_address, dz_address, dw_address, false);
         return status ? status : column_sums(lt->context, rows, out, dz_address, dbias_address);
     }
     return lt_run(lt, c, *plan, dz_address, x_address, dw_address);

@@ -446,7 +446,7 @@ public final class CudaLibrary {
     public static native int ltWeightGradient(long lt, int rows, int in, int out, long x, long dz, long dw, long dbias,
                                               boolean capturing);
 
-    /** Plans the calls met while a step was captured: how many of them cuBLASLt can run, or an error (negative). */
+    /** Plans the calls met while a step was captured: how many of them cuBLASLt can run. */
     @Name("lt_plan_pending")
     public static native int ltPlanPending(long lt);
 
