@@ -71,6 +71,8 @@ done
 export LD_LIBRARY_PATH="${LIBS#:}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 CUBLAS=$(for d in ${LD_LIBRARY_PATH//:/ }; do ls "$d"/libcublas.so.13* "$d"/libcublas.so.12* 2>/dev/null; done | head -1)
 echo "gpu-check: cuBLAS ${CUBLAS:-NOT FOUND (the CUDA backend will say so)}"
+CUBLASLT=$(for d in ${LD_LIBRARY_PATH//:/ }; do ls "$d"/libcublasLt.so.13* "$d"/libcublasLt.so.12* 2>/dev/null; done | head -1)
+echo "gpu-check: cuBLASLt ${CUBLASLT:-NOT FOUND (dense layers run unfused; GpuFusedEpiloguesTest fails)}"
 CUDNN=$(for d in ${LD_LIBRARY_PATH//:/ }; do ls "$d"/libcudnn.so.9* 2>/dev/null; done | head -1)
 echo "gpu-check: cuDNN ${CUDNN:-NOT FOUND (annonet keeps its own kernels; PyTorch brings its own cuDNN)}"
 export PYTHON

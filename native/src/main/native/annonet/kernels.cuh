@@ -138,7 +138,8 @@ inline int bias_activation(long long handle, int kind, float lower, float upper,
     return bias_activation_elements(handle, kind, lower, upper, slope, rows, cols, z_address, bias_address, y_address);
 }
 
-// dz = dy ⊙ f'(z) for an element-wise f. dz may be dy.
+// dz = dy ⊙ f'(z) for an element-wise f. dz may be dy. z is loaded only where f' needs it: not for
+// sigmoid, tanh or a plain ReLU, whose f' comes from y (a fused dense forward leaves a ReLU's z unwritten).
 template <typename Kind, typename Cols>
 inline int activation_backward_elements(long long handle, Kind kind, float lower, float upper, float slope,
                                         int rows, Cols cols, long long z_address, long long y_address,
@@ -147,8 +148,9 @@ inline int activation_backward_elements(long long handle, Kind kind, float lower
     const float* y = at<const float>(y_address);
     const float* dy = at<const float>(dy_address);
     float* dz = at<float>(dz_address);
+    const bool reads_z = derivative_reads_z(kind, lower, upper, slope);
     return for_each(handle, (long long)rows * cols, [=] ANNONET_LAMBDA(long long i) {
-        dz[i] = dy[i] * activation_derivative(kind, lower, upper, slope, z[i], y[i]);
+        dz[i] = dy[i] * activation_derivative(kind, lower, upper, slope, reads_z ? z[i] : 0.0f, y[i]);
     }, "activation_backward");
 }
 

@@ -454,10 +454,8 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         backend.pool2d(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * RESIDUAL,
                 a, batch * POOL);
         // output: @Dense(units = 3, activation = SOFTMAX), pool (4) -> (3)
-        backend.matmul(false, false, batch, 3, 4, a, batch * POOL, p, OUTPUT_KERNEL,
-                a, batch * OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z, p, OUTPUT_BIAS,
-                a, batch * OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 4, 3, a, batch * POOL, p, OUTPUT_KERNEL,
+                p, OUTPUT_BIAS, a, batch * OUTPUT_Z, a, batch * OUTPUT);
     }
 
     @Override
@@ -471,9 +469,8 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z,
                     a, batch * OUTPUT, d, batch * OUTPUT, d, batch * OUTPUT_Z);
         }
-        backend.matmul(true, false, 4, 3, batch, a, batch * POOL, d, batch * OUTPUT_Z,
-                g, OUTPUT_KERNEL, false);
-        backend.columnSums(batch, 3, d, batch * OUTPUT_Z, g, OUTPUT_BIAS);
+        backend.denseParameterGradients(batch, 4, 3, a, batch * POOL, d, batch * OUTPUT_Z,
+                g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 4, 3, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * POOL, false);
         gradientsFinal(OUTPUT_KERNEL);
@@ -561,10 +558,9 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         backend.pool2d(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * Inference.RESIDUAL,
                 a, batch * Inference.POOL);
         // output: @Dense(units = 3, activation = SOFTMAX), pool (4) -> (3)
-        backend.matmul(false, false, batch, 3, 4, a, batch * Inference.POOL, p, OUTPUT_KERNEL,
-                a, batch * Inference.OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * Inference.OUTPUT_Z,
-                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 4, 3, a, batch * Inference.POOL,
+                p, OUTPUT_KERNEL, p, OUTPUT_BIAS, a, batch * Inference.OUTPUT_Z,
+                a, batch * Inference.OUTPUT);
     }
 
     /**

@@ -317,10 +317,8 @@ public final class SmallCnnModel extends Model implements SmallCnn {
         // flat: @Flatten(), pool (2, 2, 4) -> (16)
         // the same values as pool, in the same memory: nothing to compute
         // output: @Dense(units = 3, activation = SOFTMAX), flat (16) -> (3)
-        backend.matmul(false, false, batch, 3, 16, a, batch * FLAT, p, OUTPUT_KERNEL,
-                a, batch * OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z, p, OUTPUT_BIAS,
-                a, batch * OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 16, 3, a, batch * FLAT, p, OUTPUT_KERNEL,
+                p, OUTPUT_BIAS, a, batch * OUTPUT_Z, a, batch * OUTPUT);
     }
 
     @Override
@@ -334,9 +332,8 @@ public final class SmallCnnModel extends Model implements SmallCnn {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z,
                     a, batch * OUTPUT, d, batch * OUTPUT, d, batch * OUTPUT_Z);
         }
-        backend.matmul(true, false, 16, 3, batch, a, batch * FLAT, d, batch * OUTPUT_Z,
-                g, OUTPUT_KERNEL, false);
-        backend.columnSums(batch, 3, d, batch * OUTPUT_Z, g, OUTPUT_BIAS);
+        backend.denseParameterGradients(batch, 16, 3, a, batch * FLAT, d, batch * OUTPUT_Z,
+                g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 16, 3, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * FLAT, false);
         gradientsFinal(OUTPUT_KERNEL);
@@ -386,10 +383,9 @@ public final class SmallCnnModel extends Model implements SmallCnn {
         // flat: @Flatten(), pool (2, 2, 4) -> (16)
         // the same values as pool, in the same memory: nothing to compute
         // output: @Dense(units = 3, activation = SOFTMAX), flat (16) -> (3)
-        backend.matmul(false, false, batch, 3, 16, a, batch * Inference.FLAT, p, OUTPUT_KERNEL,
-                a, batch * Inference.OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * Inference.OUTPUT_Z,
-                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 16, 3, a, batch * Inference.FLAT,
+                p, OUTPUT_KERNEL, p, OUTPUT_BIAS, a, batch * Inference.OUTPUT_Z,
+                a, batch * Inference.OUTPUT);
     }
 
     /**

@@ -437,10 +437,8 @@ public final class TwoStagesModel extends Model implements TwoStages {
         backend.pool2d(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * CONV2_1_RELU,
                 a, batch * POOL);
         // output: @Dense(units = 3, activation = SOFTMAX), pool (6) -> (3)
-        backend.matmul(false, false, batch, 3, 6, a, batch * POOL, p, OUTPUT_KERNEL,
-                a, batch * OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z, p, OUTPUT_BIAS,
-                a, batch * OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 6, 3, a, batch * POOL, p, OUTPUT_KERNEL,
+                p, OUTPUT_BIAS, a, batch * OUTPUT_Z, a, batch * OUTPUT);
     }
 
     @Override
@@ -454,9 +452,8 @@ public final class TwoStagesModel extends Model implements TwoStages {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z,
                     a, batch * OUTPUT, d, batch * OUTPUT, d, batch * OUTPUT_Z);
         }
-        backend.matmul(true, false, 6, 3, batch, a, batch * POOL, d, batch * OUTPUT_Z,
-                g, OUTPUT_KERNEL, false);
-        backend.columnSums(batch, 3, d, batch * OUTPUT_Z, g, OUTPUT_BIAS);
+        backend.denseParameterGradients(batch, 6, 3, a, batch * POOL, d, batch * OUTPUT_Z,
+                g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 6, 3, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * POOL, false);
         gradientsFinal(OUTPUT_KERNEL);
@@ -533,10 +530,9 @@ public final class TwoStagesModel extends Model implements TwoStages {
         backend.pool2d(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * Inference.CONV2_1_RELU,
                 a, batch * Inference.POOL);
         // output: @Dense(units = 3, activation = SOFTMAX), pool (6) -> (3)
-        backend.matmul(false, false, batch, 3, 6, a, batch * Inference.POOL, p, OUTPUT_KERNEL,
-                a, batch * Inference.OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * Inference.OUTPUT_Z,
-                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 6, 3, a, batch * Inference.POOL,
+                p, OUTPUT_KERNEL, p, OUTPUT_BIAS, a, batch * Inference.OUTPUT_Z,
+                a, batch * Inference.OUTPUT);
     }
 
     /**

@@ -224,10 +224,8 @@ public final class WordsGruModel extends Model implements WordsGru {
         backend.recurrent(RecurrentCell.GRU, batch, 12, 8, 5, false, a, batch * EMBED,
                 p, GRU_KERNEL, a, batch * GRU_WORKSPACE, a, batch * GRU);
         // output: @Dense(units = 1, activation = SIGMOID), gru (5) -> (1)
-        backend.matmul(false, false, batch, 1, 5, a, batch * GRU, p, OUTPUT_KERNEL,
-                a, batch * OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 1, a, batch * OUTPUT_Z, p, OUTPUT_BIAS,
-                a, batch * OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 5, 1, a, batch * GRU, p, OUTPUT_KERNEL,
+                p, OUTPUT_BIAS, a, batch * OUTPUT_Z, a, batch * OUTPUT);
     }
 
     @Override
@@ -241,9 +239,8 @@ public final class WordsGruModel extends Model implements WordsGru {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 1, a, batch * OUTPUT_Z,
                     a, batch * OUTPUT, d, batch * OUTPUT, d, batch * OUTPUT_Z);
         }
-        backend.matmul(true, false, 5, 1, batch, a, batch * GRU, d, batch * OUTPUT_Z,
-                g, OUTPUT_KERNEL, false);
-        backend.columnSums(batch, 1, d, batch * OUTPUT_Z, g, OUTPUT_BIAS);
+        backend.denseParameterGradients(batch, 5, 1, a, batch * GRU, d, batch * OUTPUT_Z,
+                g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 5, 1, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * GRU, false);
         gradientsFinal(OUTPUT_KERNEL);
@@ -273,10 +270,9 @@ public final class WordsGruModel extends Model implements WordsGru {
         backend.recurrent(RecurrentCell.GRU, batch, 12, 8, 5, false, a, batch * Inference.EMBED,
                 p, GRU_KERNEL, a, batch * Inference.GRU_WORKSPACE, a, batch * Inference.GRU);
         // output: @Dense(units = 1, activation = SIGMOID), gru (5) -> (1)
-        backend.matmul(false, false, batch, 1, 5, a, batch * Inference.GRU, p, OUTPUT_KERNEL,
-                a, batch * Inference.OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 1, a, batch * Inference.OUTPUT_Z,
-                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 5, 1, a, batch * Inference.GRU,
+                p, OUTPUT_KERNEL, p, OUTPUT_BIAS, a, batch * Inference.OUTPUT_Z,
+                a, batch * Inference.OUTPUT);
     }
 
     /**

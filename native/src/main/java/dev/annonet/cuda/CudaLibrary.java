@@ -17,7 +17,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  */
 @Platform(include = {"annonet/context.cuh", "annonet/kernels.cuh", "annonet/image_kernels.cuh", "annonet/batch_norm_kernels.cuh",
         "annonet/sequence_kernels.cuh", "annonet/metric_kernels.cuh", "annonet/merge_kernels.cuh",
-        "annonet/cudnn_convolution.cuh", "annonet/comm_stream.cuh"},
+        "annonet/cudnn_convolution.cuh", "annonet/comm_stream.cuh", "annonet/lt.cuh"},
         link = "dl")
 @Namespace("annonet")
 public final class CudaLibrary {
@@ -407,4 +407,50 @@ public final class CudaLibrary {
 
     @Name("loss_scale_update")
     public static native int lossScaleUpdate(long context, long state);
+
+    // ---- fused GEMM epilogues through cuBLASLt (lt.cuh) ------------------------------------------------
+
+    /** cuBLASLt's RELU (no bias), RELU_BIAS and BIAS epilogues. */
+    public static final int LT_EPILOGUE_RELU = 2;
+    public static final int LT_EPILOGUE_BIAS = 4;
+    public static final int LT_EPILOGUE_RELU_BIAS = 6;
+
+    /** What {@link #ltDenseForward} and {@link #ltWeightGradient} answer besides an error (negative). */
+    public static final int LT_RAN = 0;
+    /** Met while a step is captured: nothing ran; {@link #ltPlanPending} plans it once the capture ends. */
+    public static final int LT_UNPLANNED = 1;
+    /** cuBLASLt cannot run this call ({@link #lastError()} says why): nothing ran. */
+    public static final int LT_UNSUPPORTED = 2;
+
+    /** Empty when cuBLASLt loads next to cuBLAS with every entry point annonet uses, else why not. */
+    @Name("lt_load_problem")
+    public static native String ltLoadProblem();
+
+    /**
+     * The fused GEMMs of a context, planned under its GEMM compute type ({@link #contextSetGemmCompute});
+     * plans without a library on the host executor; 0 with the reason when cuBLASLt cannot start.
+     */
+    @Name("lt_create")
+    public static native long ltCreate(long context);
+
+    @Name("lt_destroy")
+    public static native void ltDestroy(long lt);
+
+    /** {@code y = epilogue(x · w + bias)}, row-major, y not overlapping x; capturing: a step is being captured. */
+    @Name("lt_dense_forward")
+    public static native int ltDenseForward(long lt, int epilogue, int rows, int in, int out, long x, long w, long bias,
+                                            long y, boolean capturing);
+
+    /** {@code dw = xᵀ · dz} and {@code dbias = Σ_rows dz}, row-major. */
+    @Name("lt_weight_gradient")
+    public static native int ltWeightGradient(long lt, int rows, int in, int out, long x, long dz, long dw, long dbias,
+                                              boolean capturing);
+
+    /** Plans the calls met while a step was captured: how many of them cuBLASLt can run. */
+    @Name("lt_plan_pending")
+    public static native int ltPlanPending(long lt);
+
+    /** The calls planned so far that cuBLASLt can run (every one on the host executor). */
+    @Name("lt_plan_count")
+    public static native int ltPlanCount(long lt);
 }

@@ -40,13 +40,14 @@ public final class Device {
     private final boolean overlapsCopies;
     private final boolean cudnn;
     private final Precision precision;
+    private final boolean fusedEpilogues;
 
     private Device(Kind kind, int ordinal, boolean tf32) {
-        this(kind, ordinal, tf32, true, true, true, true, Precision.FLOAT32);
+        this(kind, ordinal, tf32, true, true, true, true, Precision.FLOAT32, true);
     }
 
     private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs, boolean networkKernels, boolean overlapsCopies,
-                   boolean cudnn, Precision precision) {
+                   boolean cudnn, Precision precision, boolean fusedEpilogues) {
         this.kind = kind;
         this.ordinal = ordinal;
         this.tf32 = tf32;
@@ -55,6 +56,7 @@ public final class Device {
         this.overlapsCopies = overlapsCopies;
         this.cudnn = cudnn;
         this.precision = precision;
+        this.fusedEpilogues = fusedEpilogues;
     }
 
     /**
@@ -115,7 +117,7 @@ public final class Device {
             throw new IllegalStateException("TF32 is a GPU setting; " + this + " is not a GPU");
         }
         requireFloat32("TF32");
-        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies, cudnn, precision);
+        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies, cudnn, precision, fusedEpilogues);
     }
 
     /**
@@ -125,7 +127,7 @@ public final class Device {
      */
     public Device withoutStepGraphs() {
         requireCuda("step graphs");
-        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies, cudnn, precision);
+        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies, cudnn, precision, fusedEpilogues);
     }
 
     /**
@@ -135,7 +137,7 @@ public final class Device {
      */
     public Device withGenericKernels() {
         requireCuda("the choice of kernels");
-        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies, cudnn, precision);
+        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies, cudnn, precision, fusedEpilogues);
     }
 
     /**
@@ -145,7 +147,7 @@ public final class Device {
      */
     public Device withoutCopyOverlap() {
         requireCuda("copy overlap");
-        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false, cudnn, precision);
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false, cudnn, precision, fusedEpilogues);
     }
 
     /**
@@ -154,7 +156,17 @@ public final class Device {
      */
     public Device withoutCudnn() {
         requireCuda("the choice of cuDNN");
-        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, false, precision);
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, false, precision, fusedEpilogues);
+    }
+
+    /**
+     * This GPU running each dense layer as the cuBLAS GEMM and annonet's bias + activation kernels
+     * (and column sums for the bias gradient) instead of one cuBLASLt GEMM with a fused epilogue:
+     * to measure what the fusion buys, or to rule it out while debugging.
+     */
+    public Device withoutFusedEpilogues() {
+        requireCuda("fused epilogues");
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, cudnn, precision, false);
     }
 
     /**
@@ -169,7 +181,7 @@ public final class Device {
         if (tf32 && precision != Precision.FLOAT32) {
             throw new IllegalStateException("TF32 is the float32 policy's option; " + this + " cannot also run " + precision);
         }
-        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, cudnn, precision);
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, cudnn, precision, fusedEpilogues);
     }
 
     /** The GEMMs' precision policy on this device: {@link Precision#FLOAT32} unless {@link #withPrecision} chose another. */
@@ -228,7 +240,8 @@ public final class Device {
                 throw e;
             }
         }
-        return overlapsCopies ? backend : backend.withoutCopyOverlap();
+        CudaBackend fusing = fusedEpilogues ? backend : backend.withoutFusedEpilogues();
+        return overlapsCopies ? fusing : fusing.withoutCopyOverlap();
     }
 
     private static Backend chooseBackend(NetworkLayout layout) {
@@ -297,7 +310,7 @@ public final class Device {
     private String cudaSettings() {
         return (precision == Precision.FLOAT32 ? "" : " (" + precision + ")") + (stepGraphs ? "" : " (no step graphs)")
                 + (networkKernels ? "" : " (generic kernels)") + (overlapsCopies ? "" : " (no copy overlap)")
-                + (cudnn ? "" : " (no cudnn)");
+                + (cudnn ? "" : " (no cudnn)") + (fusedEpilogues ? "" : " (no fused epilogues)");
     }
 
     /** Starts a CPU backend once, on first use: {@code PROBLEM} says why it cannot start, or is null. */

@@ -59,13 +59,15 @@ class NetworkKernelsTest {
      * Per step of the MLP: hidden's bias + ReLU, the dropout, output's bias + softmax, the loss, the
      * accuracy, output's and hidden's bias gradients, the dropout's backward, hidden's ReLU backward
      * (softmax's is fused into the loss) and the RMSprop update. Each must find its specialization,
-     * as must the two biases + activations of the closing prediction.
+     * as must the two biases + activations of the closing prediction. The fused epilogues are off:
+     * they hand the biases, the ReLU and the bias gradients to the GEMMs.
      */
     @Test
     void everyMlpKernelCallTakesItsSpecializedPath() {
         NetworkKernels kernels = new MnistMlpCudaKernels();
         long before = kernels.specializedLaunches();
-        train(seed -> MnistMlpModel.create(Device.cudaHostExecutor(), seed), Optimizers.rmsprop(1e-3f), 64, 32);
+        train(seed -> MnistMlpModel.create(Device.cudaHostExecutor().withoutFusedEpilogues(), seed), Optimizers.rmsprop(1e-3f),
+                64, 32);
         assertEquals(2 * 10 + 2, kernels.specializedLaunches() - before);
     }
 

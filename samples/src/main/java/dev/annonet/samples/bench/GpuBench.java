@@ -1,5 +1,6 @@
 package dev.annonet.samples.bench;
 
+import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.runtime.Device;
 import dev.annonet.runtime.Fit;
 import dev.annonet.runtime.History;
@@ -38,7 +39,8 @@ import java.util.stream.Collectors;
  * The GPU benchmark: the course's MNIST MLP, the samples' convnet and the samples' LSTM trained on
  * GPU 0 by annonet, with each step replayed as a CUDA graph (with the network's own kernels, and
  * with annonet-native's generic ones; the convnet also with its convolutions on annonet's kernels
- * instead of cuDNN) and with every kernel launched on its own, next to PyTorch at
+ * instead of cuDNN, the MLP with its dense layers unfused: cuBLAS GEMMs and annonet's kernels instead
+ * of cuBLASLt's fused epilogues) and with every kernel launched on its own, next to PyTorch at
  * its best for these shapes (scripts/pytorch/bench_mnist_gpu.py: eager, replaying a CUDA graph, bf16
  * autocast, and torch.compile where the installed PyTorch has it; cuDNN's autotuned algorithms,
  * channels_last for the convnet, cuDNN's LSTM), at batch 128 and 1024, on the same digits and with
@@ -122,6 +124,8 @@ public final class GpuBench {
             System.exit(3);
         }
         System.out.println("cuDNN: " + CudaSupport.describeCudnn());
+        String ltProblem = CudaLibrary.ltLoadProblem();
+        System.out.println("cuBLASLt: " + (ltProblem.isEmpty() ? "loads: dense layers run as GEMMs with fused epilogues" : ltProblem));
         Path directory = data != null ? data : MnistBench.extractEmbedded();
         Mnist mnist = Mnist.load(directory);
 
@@ -133,6 +137,10 @@ public final class GpuBench {
                         stepMicros(network, Device.cuda(0).withGenericKernels(), mnist, batch, epochs)));
                 rows.add(new Row(batch, "annonet, kernel by kernel",
                         stepMicros(network, Device.cuda(0).withoutStepGraphs(), mnist, batch, epochs)));
+                if (network == Network.MLP) {
+                    rows.add(new Row(batch, "annonet, graph, no fused epilogues",
+                            stepMicros(network, Device.cuda(0).withoutFusedEpilogues(), mnist, batch, epochs)));
+                }
                 if (network == Network.CNN) { // its convolutions on cuDNN above (where it loads), on annonet's kernels here
                     rows.add(new Row(batch, "annonet, graph, own convolutions",
                             stepMicros(network, Device.cuda(0).withoutCudnn(), mnist, batch, epochs)));

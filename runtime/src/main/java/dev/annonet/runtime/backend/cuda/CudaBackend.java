@@ -4,6 +4,7 @@ import dev.annonet.contract.RecurrentCell;
 import dev.annonet.contract.Window2D;
 import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.cuda.NetworkKernels;
+import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.AccuracyKind;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Backend;
@@ -71,6 +72,7 @@ public final class CudaBackend implements Backend {
     /** A data-parallel rank's slice of the global batch that dropout draws its mask for ({@link #dropoutSlice}). */
     private int dropoutFirstSample;
     private int dropoutSliceBatch;
+    private FusedEpilogues fused;
     private boolean closed;
     // The precision policy: the GEMMs' compute type under FLOAT32 (TF32 or not), and the loss scaling of MIXED_FLOAT16.
     private final int float32Compute;
@@ -87,6 +89,7 @@ public final class CudaBackend implements Backend {
         this.float32Compute = tf32 ? CudaLibrary.COMPUTE_32F_FAST_TF32 : CudaLibrary.COMPUTE_32F;
         this.staging = new PinnedStaging(this);
         this.recorder = new StepRecorder(this);
+        this.fused = FusedEpilogues.open(context, name);
     }
 
     /**
@@ -269,6 +272,32 @@ public final class CudaBackend implements Backend {
         return this;
     }
 
+    /**
+     * Makes this backend run its dense layers as the unfused GEMM and kernels instead of cuBLASLt
+     * GEMMs with fused epilogues ({@link FusedEpilogues}): to compare the two. Returns this backend.
+     */
+    public CudaBackend withoutFusedEpilogues() {
+        checkOpen();
+        fused.close();
+        recorder.forgetRecordedSteps();
+        return this;
+    }
+
+    /** Whether dense layers may run as cuBLASLt GEMMs with fused epilogues (cuBLASLt started, not turned off). */
+    public boolean fusesEpilogues() {
+        return fused.enabled();
+    }
+
+    /** The fused GEMM calls planned that run fused (a plan per shape, epilogue, alignment, bias and compute type): for tests. */
+    int fusedPlans() {
+        return fused.plans();
+    }
+
+    /** Plans the fused GEMMs first met while a step was captured: whether any can now run (the step is captured again). */
+    boolean planPendingEpilogues() {
+        return fused.planPending();
+    }
+
     /** Streamed batches are copied in on the copy stream while the step before runs (see {@link CudaBatchLanding}). */
     @Override
     public BatchLanding batchLanding(int values) {
@@ -407,6 +436,31 @@ public final class CudaBackend implements Backend {
     @Override
     public void columnSums(int rows, int cols, Memory x, int xOffset, Memory sums, int sumsOffset) {
         checkKernel(kernels.columnSums(context, rows, cols, cuda(x).at(xOffset), cuda(sums).at(sumsOffset)), "columnSums");
+    }
+
+    /** One cuBLASLt GEMM with its epilogue where {@link FusedEpilogues} can, else the GEMM and the kernel. */
+    @Override
+    public void denseForward(ActivationFunction f, int rows, int in, int out, Memory x, int xOffset, Memory w, int wOffset,
+                             Memory bias, int biasOffset, Memory z, int zOffset, Memory y, int yOffset) {
+        long zAddress = cuda(z).at(zOffset);
+        long yAddress = cuda(y).at(yOffset);
+        FusedEpilogues.Forward fusion = fused.denseForward(f, rows, in, out, cuda(x).at(xOffset), cuda(w).at(wOffset),
+                bias == null ? 0 : cuda(bias).at(biasOffset), zAddress, yAddress, recorder.capturing());
+        if (fusion == FusedEpilogues.Forward.UNFUSED) {
+            Backend.super.denseForward(f, rows, in, out, x, xOffset, w, wOffset, bias, biasOffset, z, zOffset, y, yOffset);
+        } else if (fusion == FusedEpilogues.Forward.INTO_Z && !(f.kind() == Activation.Kind.LINEAR && zAddress == yAddress)) {
+            biasActivation(f, rows, out, z, zOffset, null, 0, y, yOffset);
+        }
+    }
+
+    /** One cuBLASLt GEMM with the bias gradient in its epilogue where {@link FusedEpilogues} can, else the GEMM and the sums. */
+    @Override
+    public void denseParameterGradients(int rows, int in, int out, Memory x, int xOffset, Memory dz, int dzOffset,
+                                        Memory dw, int dwOffset, Memory dbias, int dbiasOffset) {
+        if (!fused.denseParameterGradients(rows, in, out, cuda(x).at(xOffset), cuda(dz).at(dzOffset), cuda(dw).at(dwOffset),
+                cuda(dbias).at(dbiasOffset), recorder.capturing())) {
+            Backend.super.denseParameterGradients(rows, in, out, x, xOffset, dz, dzOffset, dw, dwOffset, dbias, dbiasOffset);
+        }
     }
 
     // ---- dropout ------------------------------------------------------------------------------------
@@ -835,6 +889,7 @@ public final class CudaBackend implements Backend {
         if (lossScaling != null) {
             lossScaling.close();
         }
+        fused.close();
         CudaLibrary.contextDestroy(context);
         windowArguments.close();
     }

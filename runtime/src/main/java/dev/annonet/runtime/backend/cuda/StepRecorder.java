@@ -213,6 +213,10 @@ final class StepRecorder implements StepReplay {
      *
      * <p>With cuDNN, the first step of a batch size runs at once, uncaptured: its convolutions'
      * plans (algorithms, workspace) are made then, which a capture cannot hold.
+     *
+     * <p>A fused dense GEMM whose cuBLASLt plan does not exist yet runs unfused while capturing
+     * (plans are made outside captures, {@link FusedEpilogues}); after the capture its plan is
+     * made and the step captured again, once per batch size.
      */
     private long record(int key, Runnable record) {
         if (captureFailures >= CAPTURE_ATTEMPTS) {
@@ -249,6 +253,11 @@ final class StepRecorder implements StepReplay {
             }
             runRecording(record);
             return 0;
+        }
+        if (backend.planPendingEpilogues()) {
+            // Fused GEMMs first met in this capture ran unfused in it; their plans exist now, so record again with them.
+            CudaLibrary.graphDestroy(graph);
+            return record(key, record);
         }
         if (recordedKeys[nextRecording] != 0) {
             CudaLibrary.graphDestroy(recordedGraphs[nextRecording]);
