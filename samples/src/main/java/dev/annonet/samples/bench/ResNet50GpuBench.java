@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -105,7 +106,7 @@ public final class ResNet50GpuBench {
             }
             System.out.println("cuDNN: " + CudaSupport.describeCudnn());
         }
-        System.out.print(run(settings));
+        System.out.print(run(settings, System.out::println));
     }
 
     static Settings parse(String[] args) {
@@ -148,27 +149,34 @@ public final class ResNet50GpuBench {
         return new Settings(device, batch, steps, epochs, inferBatch, latencyCalls, seconds, rows, pytorchModes);
     }
 
-    /** Every row's measurements, then PyTorch's, as one table with its heading and notes. */
-    static String run(Settings settings) throws InterruptedException {
+    /**
+     * Every row's measurements, then PyTorch's, as one table with its heading and notes; {@code
+     * progress} gets a line as each row is measured, so that a run cut short by gpu-check's time
+     * limit still shows the rows it finished. PyTorch runs each mode in a process of its own: a
+     * mode that fails (a capture error can poison a CUDA context) or hangs in compilation costs
+     * only its own row.
+     */
+    static String run(Settings settings, Consumer<String> progress) throws InterruptedException {
         List<Row> rows = new ArrayList<>();
         for (String name : settings.rows()) {
             rows.add(annonet("annonet " + name, () -> ANNONET_ROWS.get(name)
                     .apply(settings.device().equals("cuda") ? Device.cuda(0) : Device.cpu()), settings));
+            progress.accept(describe(rows.get(rows.size() - 1)));
         }
         String engine = null;
-        String pytorchProblem = null;
-        if (settings.pytorchModes() != null) {
+        for (String mode : settings.pytorchModes() == null ? new String[0] : settings.pytorchModes().split(",")) {
             try {
                 String output = MnistBench.runPython(SCRIPT, "--model", "resnet50", "--device", settings.device(),
                         "--batches", String.valueOf(settings.batch()), "--steps", String.valueOf(settings.steps()),
                         "--epochs", String.valueOf(settings.epochs()), "--infer-batch", String.valueOf(settings.inferBatch()),
                         "--latency-calls", String.valueOf(settings.latencyCalls()),
-                        "--seconds", String.valueOf(settings.seconds()), "--modes", settings.pytorchModes());
+                        "--seconds", String.valueOf(settings.seconds()), "--modes", mode);
                 rows.addAll(parsePyTorch(output));
                 engine = MnistBench.text(MnistBench.lastLine(output), "engine");
             } catch (IOException | IllegalStateException e) {
-                pytorchProblem = "PyTorch rows left out: " + e.getMessage();
+                rows.add(Row.failed("pytorch " + mode, MnistBench.lastLine(String.valueOf(e.getMessage()))));
             }
+            progress.accept(describe(rows.get(rows.size() - 1)));
         }
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
                 "%nResNet50 (Keras's v1; PyTorch: torchvision's v1.5), 224x224x3 random images and labels, SGD momentum 0.9; %s%n",
@@ -180,10 +188,15 @@ public final class ResNet50GpuBench {
                 + " %.2f s); PyTorch: channels_last in every mode, eager bf16 = AMP (bf16 autocast), the ratios' reference%n%n",
                 settings.epochs(), settings.steps(), settings.latencyCalls(), settings.inferBatch(), settings.seconds()));
         out.append(table(rows, settings.batch(), settings.inferBatch()));
-        if (pytorchProblem != null) {
-            out.append(pytorchProblem).append('\n');
-        }
         return out.toString();
+    }
+
+    /** One row as a line of progress. */
+    static String describe(Row row) {
+        return row.failure() != null ? String.format(Locale.ROOT, "ResNet50GpuBench: %s: not run: %s", row.engine(), row.failure())
+                : String.format(Locale.ROOT, "ResNet50GpuBench: %s: training %,.1f images/s at batch %d, %.2f ms at batch 1,"
+                        + " %,.1f images/s at batch %d", row.engine(), row.trainImagesPerSecond(), row.trainBatch(),
+                        row.inferMillisAt1(), row.inferImagesPerSecond(), row.inferBatch());
     }
 
     /**

@@ -10,15 +10,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The ResNet50 GPU bench's code path, end to end on the CPU backend at batch 1 (one warm-up and one
- * timed training step, a few predictions), its table and its reading of the PyTorch script; its
- * GPU numbers need a GPU (scripts/gpu-check.sh --bench).
+ * timed training step, a few predictions, and the PyTorch script's CUDA-graph mode, which says why
+ * it cannot run there, or the row says PyTorch is missing), its table and its reading of the
+ * PyTorch script; its GPU numbers need a GPU (scripts/gpu-check.sh --bench).
  */
 class ResNet50GpuBenchTest {
     @Test
     void runsEveryRowOnTheCpuAndSaysWhyTheGpuSettingsCannotRun() throws InterruptedException {
         ResNet50GpuBench.Settings settings = new ResNet50GpuBench.Settings("cpu", 1, 1, 2, 2, 1, 0.01,
-                List.of("float32", "tf32", "mixed_bfloat16"), null);
-        String[] lines = ResNet50GpuBench.run(settings).strip().split("\n");
+                List.of("float32", "tf32", "mixed_bfloat16"), "cuda graph");
+        List<String> progress = new ArrayList<>();
+        String[] lines = ResNet50GpuBench.run(settings, progress::add).strip().split("\n");
+        assertEquals(4, progress.size(), progress.toString());
+        assertTrue(progress.get(0).startsWith("ResNet50GpuBench: annonet float32: training "), progress.get(0));
+        assertEquals("ResNet50GpuBench: annonet tf32: not run: TF32 is a GPU setting; cpu is not a GPU", progress.get(1));
         assertTrue(lines[0].startsWith("ResNet50 (Keras's v1"), lines[0]);
         assertTrue(lines[1].startsWith("device: cpu"), lines[1]);
         assertEquals("| engine | train img/s @1 | infer ms @1 | infer img/s @2 | train vs AMP | latency vs AMP | infer vs AMP |", lines[4]);
@@ -29,9 +34,12 @@ class ResNet50GpuBenchTest {
         }
         assertEquals(List.of("annonet tf32", "not run [1]", "", "", "", "", ""), cells(lines[7]));
         assertEquals(List.of("annonet mixed_bfloat16", "not run [2]", "", "", "", "", ""), cells(lines[8]));
-        assertEquals("[1] TF32 is a GPU setting; cpu is not a GPU", lines[10]);
-        assertTrue(lines[11].startsWith("[2] the precision policy is a GPU setting"), lines[11]);
-        assertEquals("[3] no ratios: PyTorch's AMP row (pytorch eager bf16) did not run", lines[12]);
+        // Where PyTorch is, its script says why it cannot capture on the CPU; where not, the row says that.
+        assertEquals(List.of("pytorch cuda graph", "not run [3]", "", "", "", "", ""), cells(lines[9]));
+        assertEquals("[1] TF32 is a GPU setting; cpu is not a GPU", lines[11]);
+        assertTrue(lines[12].startsWith("[2] the precision policy is a GPU setting"), lines[12]);
+        assertTrue(lines[13].startsWith("[3] "), lines[13]);
+        assertEquals("[4] no ratios: PyTorch's AMP row (pytorch eager bf16) did not run", lines[14]);
     }
 
     @Test
