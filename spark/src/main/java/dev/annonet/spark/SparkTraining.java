@@ -4,6 +4,9 @@ import dev.annonet.runtime.Fit;
 import dev.annonet.runtime.History;
 import dev.annonet.runtime.Model;
 import dev.annonet.runtime.Tensor;
+import dev.annonet.runtime.distributed.Communicator;
+import dev.annonet.runtime.distributed.CommunicatorException;
+import dev.annonet.runtime.distributed.NcclCommunicator;
 import dev.annonet.runtime.distributed.TcpRing;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.resource.ResourceProfileBuilder;
@@ -85,6 +89,55 @@ public final class SparkTraining {
             BarrierTaskContext context = BarrierTaskContext.get();
             int rank = context.partitionId();
             int worldSize = context.getTaskInfos().length;
+            String host = context.getTaskInfos()[rank].address().replaceFirst(":\\d+$", "");
+            Shard shard = null;
+            OptionalInt gpu = OptionalInt.empty();
+            TcpRing.Endpoint endpoint = null;
+            RuntimeException unprepared = null;
+            String message;
+            try {
+                shard = read(partition, rank);
+                gpu = Rows.taskGpu();
+                if (gpu.isPresent()) {
+                    String problem = NcclCommunicator.loadProblem();
+                    if (!problem.isEmpty()) {
+                        throw new CommunicatorException(problem);
+                    }
+                    message = Rendezvous.ncclMessage(host, gpu.getAsInt(), rank == 0 ? NcclCommunicator.uniqueId() : null,
+                            shard.describe());
+                } else {
+                    endpoint = TcpRing.Endpoint.bind(new InetSocketAddress(0));
+                    message = Rendezvous.tcpRingMessage(host, endpoint.port(), shard.describe());
+                }
+            } catch (RuntimeException e) {
+                // Told to the others rather than thrown here, so that every task fails with this problem.
+                unprepared = e;
+                message = Rendezvous.failedMessage(e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+            try {
+                Rendezvous rendezvous = agree(context.allGather(message), unprepared);
+                try (Communicator communicator = rendezvous.kind() == Rendezvous.Kind.NCCL
+                        ? NcclCommunicator.join(rendezvous.ncclId(), rank, worldSize, gpu.getAsInt(), options.timeout())
+                        : endpoint.connect(rank, rendezvous.ringAddresses(), options.timeout())) {
+                    List<Shard> shards = rendezvous.shards().stream().map(Shard::parse).toList();
+                    Tensor[] data = shard.gather(communicator, shards, worldSize);
+                    try (Model model = factory.create(Rows.device(gpu))) {
+                        History history = model.fit(data[0], data[1], Fit.options().batchSize(options.batchSize())
+                                .epochs(options.epochs()).shuffle(options.shuffle()).verbose(0).dataParallel(communicator));
+                        List<TrainedModel> result = rank == 0
+                                ? List.of(new TrainedModel(TrainedModel.weightsOf(model), history.history()))
+                                : Collections.emptyList();
+                        return CollectionConverters.asScala(result.iterator());
+                    }
+                }
+            } finally {
+                if (endpoint != null) {
+                    endpoint.close();
+                }
+            }
+        }
+
+        private Shard read(Iterator<Row> partition, int rank) {
             List<float[]> x = new ArrayList<>();
             List<float[]> y = new ArrayList<>();
             while (partition.hasNext()) {
@@ -92,28 +145,18 @@ public final class SparkTraining {
                 x.add(Rows.floats(row, 0, features));
                 y.add(Rows.floats(row, 1, targets));
             }
-            try (TcpRing.Endpoint endpoint = TcpRing.Endpoint.bind(new InetSocketAddress(0))) {
-                String host = context.getTaskInfos()[rank].address().replaceFirst(":\\d+$", "");
-                Shard shard = Shard.of(rank, x, y, features, targets);
-                String[] gathered = context.allGather(host + ":" + endpoint.port() + " " + shard.describe());
-                List<InetSocketAddress> addresses = new ArrayList<>();
-                List<Shard> shards = new ArrayList<>();
-                for (String line : gathered) {
-                    String[] parts = line.split(" ", 2);
-                    addresses.add(TcpRing.address(parts[0]));
-                    shards.add(Shard.parse(parts[1]));
+            return Shard.of(rank, x, y, features, targets);
+        }
+
+        /** The rendezvous every task agrees on; where this task could not prepare, its own failure is the cause. */
+        private static Rendezvous agree(String[] messages, RuntimeException unprepared) {
+            try {
+                return Rendezvous.agree(messages);
+            } catch (IllegalStateException e) {
+                if (unprepared != null) {
+                    e.initCause(unprepared);
                 }
-                try (TcpRing ring = endpoint.connect(rank, addresses, options.timeout())) {
-                    Tensor[] data = shard.gather(ring, shards, worldSize);
-                    try (Model model = factory.create(Rows.taskDevice())) {
-                        History history = model.fit(data[0], data[1], Fit.options().batchSize(options.batchSize())
-                                .epochs(options.epochs()).shuffle(options.shuffle()).verbose(0).dataParallel(ring));
-                        List<TrainedModel> result = rank == 0
-                                ? List.of(new TrainedModel(TrainedModel.weightsOf(model), history.history()))
-                                : Collections.emptyList();
-                        return CollectionConverters.asScala(result.iterator());
-                    }
-                }
+                throw e;
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.annonet.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.runtime.Device;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.SparkException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -104,6 +106,16 @@ class SparkTest {
                 SparkFit.options().batchSize(64).epochs(3));
         assertEquals(failuresBefore + 1, INJECTED_FAILURES.get(), "rank 1 died once");
         assertSameTraining(expected, single, trained);
+    }
+
+    @Test
+    void aTaskThatCannotReadItsRowsFailsEveryTaskWithItsProblemInsteadOfLeavingThemWaiting() {
+        float[][][] data = data(ROWS, 1);
+        data[0][ROWS - 1] = new float[FEATURES - 1];
+        SparkException e = assertThrows(SparkException.class, () -> SparkTraining.fit(frame(data, 2), "features",
+                "label", SparkTest::mlp, SparkFit.options().batchSize(64).epochs(1)));
+        assertTrue(e.getMessage().contains("IllegalStateException: the training tasks cannot form a group: task 1 failed:"
+                + " column 'features' holds 19 values in row 127 of partition 1 but 20 in its first row"), e.getMessage());
     }
 
     @Test
