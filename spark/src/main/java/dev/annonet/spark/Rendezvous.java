@@ -102,7 +102,11 @@ final class Rendezvous {
                 if (parts.length < 2) {
                     throw malformed(task, messages[task]);
                 }
-                addresses.add(TcpRing.address(parts[0]));
+                try {
+                    addresses.add(TcpRing.address(parts[0]));
+                } catch (IllegalArgumentException e) {
+                    throw malformed(task, messages[task]);
+                }
                 shards.add(parts[1]);
             }
             return new Rendezvous(Kind.TCP_RING, List.copyOf(addresses), null, List.copyOf(shards));

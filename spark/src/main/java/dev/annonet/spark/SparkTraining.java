@@ -59,17 +59,46 @@ public final class SparkTraining {
         }
         // The shuffle after the barrier stage makes it a map stage, which Spark runs again whole when a
         // task fails; a failed barrier result stage cannot be retried.
-        List<TrainedModel> results = rows.barrier()
-                .mapPartitions(new Rank(features, targets, factory, options), false, ClassTag$.MODULE$.apply(TrainedModel.class))
+        List<Outcome> results = rows.barrier()
+                .mapPartitions(new Rank(features, targets, factory, options), false, ClassTag$.MODULE$.apply(Outcome.class))
                 .toJavaRDD().repartition(1).collect();
         if (results.size() != 1) {
-            throw new IllegalStateException("expected rank 0's trained model alone, got " + results.size());
+            throw new IllegalStateException("expected rank 0's outcome alone, got " + results.size());
         }
-        return results.get(0);
+        if (results.get(0).failure != null) {
+            throw new IllegalStateException(results.get(0).failure);
+        }
+        return results.get(0).trained;
+    }
+
+    /**
+     * What rank 0 sends the driver: the trained model, or why the tasks could not form a group. The
+     * latter ends the barrier stage without failing it, since every task reached the same conclusion
+     * and a rerun would reach it again; and Spark's message for a failed barrier stage names the
+     * stage, not the task's error.
+     */
+    private static final class Outcome implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final TrainedModel trained;
+        private final String failure;
+
+        private Outcome(TrainedModel trained, String failure) {
+            this.trained = trained;
+            this.failure = failure;
+        }
+
+        static Outcome trained(TrainedModel trained) {
+            return new Outcome(trained, null);
+        }
+
+        static Outcome failed(String failure) {
+            return new Outcome(null, failure);
+        }
     }
 
     /** One task of the barrier stage: a rank. */
-    private static final class Rank extends AbstractFunction1<Iterator<Row>, Iterator<TrainedModel>> implements Serializable {
+    private static final class Rank extends AbstractFunction1<Iterator<Row>, Iterator<Outcome>> implements Serializable {
         private static final long serialVersionUID = 1L;
 
         private final String features;
@@ -85,7 +114,7 @@ public final class SparkTraining {
         }
 
         @Override
-        public Iterator<TrainedModel> apply(Iterator<Row> partition) {
+        public Iterator<Outcome> apply(Iterator<Row> partition) {
             BarrierTaskContext context = BarrierTaskContext.get();
             int rank = context.partitionId();
             int worldSize = context.getTaskInfos().length;
@@ -93,7 +122,6 @@ public final class SparkTraining {
             Shard shard = null;
             OptionalInt gpu = OptionalInt.empty();
             TcpRing.Endpoint endpoint = null;
-            RuntimeException unprepared = null;
             String message;
             try {
                 shard = read(partition, rank);
@@ -110,12 +138,16 @@ public final class SparkTraining {
                     message = Rendezvous.tcpRingMessage(host, endpoint.port(), shard.describe());
                 }
             } catch (RuntimeException e) {
-                // Told to the others rather than thrown here, so that every task fails with this problem.
-                unprepared = e;
+                // Told to the others rather than thrown here, so that every task ends with this problem.
                 message = Rendezvous.failedMessage(e.getMessage() == null ? e.toString() : e.getMessage());
             }
             try {
-                Rendezvous rendezvous = agree(context.allGather(message), unprepared);
+                Rendezvous rendezvous;
+                try {
+                    rendezvous = Rendezvous.agree(context.allGather(message));
+                } catch (IllegalStateException e) {
+                    return rankZero(rank, Outcome.failed(e.getMessage()));
+                }
                 try (Communicator communicator = rendezvous.kind() == Rendezvous.Kind.NCCL
                         ? NcclCommunicator.join(rendezvous.ncclId(), rank, worldSize, gpu.getAsInt(), options.timeout())
                         : endpoint.connect(rank, rendezvous.ringAddresses(), options.timeout())) {
@@ -124,10 +156,8 @@ public final class SparkTraining {
                     try (Model model = factory.create(Rows.device(gpu))) {
                         History history = model.fit(data[0], data[1], Fit.options().batchSize(options.batchSize())
                                 .epochs(options.epochs()).shuffle(options.shuffle()).verbose(0).dataParallel(communicator));
-                        List<TrainedModel> result = rank == 0
-                                ? List.of(new TrainedModel(TrainedModel.weightsOf(model), history.history()))
-                                : Collections.emptyList();
-                        return CollectionConverters.asScala(result.iterator());
+                        return rankZero(rank, Outcome.trained(
+                                new TrainedModel(TrainedModel.weightsOf(model), history.history())));
                     }
                 }
             } finally {
@@ -148,16 +178,10 @@ public final class SparkTraining {
             return Shard.of(rank, x, y, features, targets);
         }
 
-        /** The rendezvous every task agrees on; where this task could not prepare, its own failure is the cause. */
-        private static Rendezvous agree(String[] messages, RuntimeException unprepared) {
-            try {
-                return Rendezvous.agree(messages);
-            } catch (IllegalStateException e) {
-                if (unprepared != null) {
-                    e.initCause(unprepared);
-                }
-                throw e;
-            }
+        /** {@code outcome} from rank 0, nothing from the others. */
+        private static Iterator<Outcome> rankZero(int rank, Outcome outcome) {
+            List<Outcome> result = rank == 0 ? List.of(outcome) : Collections.emptyList();
+            return CollectionConverters.asScala(result.iterator());
         }
     }
 }
