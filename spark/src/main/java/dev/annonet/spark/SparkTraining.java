@@ -29,12 +29,14 @@ import scala.runtime.AbstractFunction1;
 /**
  * Data-parallel training on a Spark cluster, as XGBoost4J-Spark trains: one barrier stage for the
  * whole training ({@code RDD.barrier().mapPartitions}), one task per partition, each a rank. The
- * tasks exchange their ring addresses with {@code BarrierTaskContext.allGather}, join annonet's
- * TCP ring, share their rows over it so that every rank holds the whole training set in the
- * partitions' order, and run a data-parallel {@code fit} ({@code Fit.dataParallel}): the result
- * equals one process training on the collected rows at the global batch size. Only Spark's public
- * API is used. When a task fails, its ring closes, so its peers' calls end at once, and Spark
- * runs the whole stage again (up to {@code spark.stage.maxConsecutiveAttempts} times, 4 by
+ * tasks exchange their {@link Rendezvous} with {@code BarrierTaskContext.allGather}: tasks with a
+ * GPU join an NCCL communicator whose id rank 0 made, tasks without one annonet's TCP ring. They
+ * share their rows over it so that every rank holds the whole training set in the partitions'
+ * order, and run a data-parallel {@code fit} ({@code Fit.dataParallel}): the result equals one
+ * process training on the collected rows at the global batch size. Only Spark's public API is
+ * used. Tasks that cannot form a group end the stage alike and {@code fit} throws their reason.
+ * When a task fails after the rendezvous, its ring closes, so its peers' calls end at once, and
+ * Spark runs the whole stage again (up to {@code spark.stage.maxConsecutiveAttempts} times, 4 by
  * default): training starts over from the factory's initial weights and gives the same result.
  */
 public final class SparkTraining {
