@@ -18,11 +18,11 @@ import javax.annotation.processing.Generated;
  * forward and backward passes. Create one with {@link #create}.
  *
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
- * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
- * gradient arena. A constant named after a parameter is its offset in the parameter buffer
- * and, for a trainable one, in the gradient buffer. A prediction runs {@code infer} in an arena
- * of its own, where tensors share memory once dead, at the offsets of the nested class
- * {@code Inference}.
+ * tensor of a batch starts at {@code batch * OFFSET}. A constant named after a parameter is its
+ * offset in the parameter buffer and, for a trainable one, in the gradient buffer. A prediction
+ * runs {@code infer} in an arena of its own, where tensors share memory once dead, at the offsets
+ * of the nested class {@code Inference}; {@code backward} keeps the activations' gradients so, at
+ * the offsets of the nested class {@code Gradients}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class CausalConvModel extends Model implements CausalConv {
@@ -106,10 +106,10 @@ public final class CausalConvModel extends Model implements CausalConv {
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 0L;
 
     /**
-     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
-     * the loss's weights.
+     * Values allocated per sample of a training batch: the activations, the arena of their gradients,
+     * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 518L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 486L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -128,6 +128,7 @@ public final class CausalConvModel extends Model implements CausalConv {
             .output("output", OUTPUT, Activation.Kind.SIGMOID, OUTPUT_Z, 1)
             .activationSize(258)
             .inference(256, new int[] {Inference.SERIES}, new int[] {Inference.OUTPUT})
+            .gradients(226, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
             .convolutionScratch(Inference.SCRATCH, CONV_WINDOW)
             .trainable("conv.kernel", CONV_KERNEL, Initializer.glorotUniform(6, 12), 3, 2, 4)
             .trainable("conv.bias", CONV_BIAS, Initializer.zeros(), 4)
@@ -238,21 +239,22 @@ public final class CausalConvModel extends Model implements CausalConv {
         // output: @Dense(units = 1, activation = SIGMOID), flat (64) -> (1)
         if (!outputGradientFused) {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 1, a, batch * OUTPUT_Z,
-                    a, batch * OUTPUT, d, batch * OUTPUT, d, batch * OUTPUT_Z);
+                    a, batch * OUTPUT, d, batch * Gradients.OUTPUT, d, batch * Gradients.OUTPUT_Z);
         }
-        backend.matmul(true, false, 64, 1, batch, a, batch * FLAT, d, batch * OUTPUT_Z,
+        backend.matmul(true, false, 64, 1, batch, a, batch * FLAT, d, batch * Gradients.OUTPUT_Z,
                 g, OUTPUT_KERNEL, false);
-        backend.columnSums(batch, 1, d, batch * OUTPUT_Z, g, OUTPUT_BIAS);
-        backend.matmul(false, true, batch, 64, 1, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
-                d, batch * FLAT, false);
+        backend.columnSums(batch, 1, d, batch * Gradients.OUTPUT_Z, g, OUTPUT_BIAS);
+        backend.matmul(false, true, batch, 64, 1, d, batch * Gradients.OUTPUT_Z, p, OUTPUT_KERNEL,
+                d, batch * Gradients.FLAT, false);
         // flat: @Flatten(), conv (16, 4) -> (64)
         // the same values as conv, in the same memory: nothing to compute
         // conv: @Conv1D(filters = 4, kernel = 3, padding = CAUSAL, dilation = 2, activation = RELU), series (16, 2) -> (16, 4)
         backend.activationBackward(CONV_ACTIVATION, batch * 16, 4, a, batch * CONV_Z,
-                a, batch * CONV, d, batch * CONV, d, batch * CONV_Z);
+                a, batch * CONV, d, batch * Gradients.CONV, d, batch * Gradients.CONV_Z);
         backend.conv2dBackward(CONV_WINDOW, batch, a, batch * SERIES, p, CONV_KERNEL,
-                a, batch * SCRATCH, d, batch * CONV_Z, g, CONV_KERNEL, d, batch * SCRATCH, null, 0);
-        backend.columnSums(batch * 16, 4, d, batch * CONV_Z, g, CONV_BIAS);
+                a, batch * SCRATCH, d, batch * Gradients.CONV_Z, g, CONV_KERNEL,
+                d, batch * Gradients.SCRATCH, null, 0);
+        backend.columnSums(batch * 16, 4, d, batch * Gradients.CONV_Z, g, CONV_BIAS);
         // series: @Input(shape = {16, 2}) -> (16, 2)
         // an input: no gradient
     }
@@ -298,6 +300,28 @@ public final class CausalConvModel extends Model implements CausalConv {
         static final int SCRATCH = 160;
 
         private Inference() {
+        }
+    }
+
+    /**
+     * The arena of the activations' gradients in {@code backward}: 226 values per sample, each tensor's
+     * gradient's offset per sample named as the tensor. A gradient's memory is reused once no later
+     * backward op reads it; aliases share their tensor's offset.
+     */
+    private static final class Gradients {
+        static final int CONV_Z = 66;
+
+        static final int CONV = 2;
+
+        static final int FLAT = CONV;
+
+        static final int OUTPUT_Z = 1;
+
+        static final int OUTPUT = 0;
+
+        static final int SCRATCH = 130;
+
+        private Gradients() {
         }
     }
 }

@@ -63,6 +63,9 @@ public final class NetworkLayout {
     private final List<Activation.Kind> outputActivations;
     private final List<Integer> outputPreActivationOffsets;
     private final int activationSize;
+    private final int gradientSize;
+    private final int[] gradientOutputOffsets;
+    private final int[] gradientPreActivationOffsets;
     private final int inferenceActivationSize;
     private final int[] inferenceInputOffsets;
     private final int[] inferenceOutputOffsets;
@@ -85,6 +88,20 @@ public final class NetworkLayout {
         this.outputActivations = List.copyOf(b.outputActivations);
         this.outputPreActivationOffsets = List.copyOf(b.outputPreActivationOffsets);
         this.activationSize = b.activationSize;
+        if (b.gradientOutputOffsets == null) {
+            this.gradientSize = activationSize;
+            this.gradientOutputOffsets = outputs.stream().mapToInt(Port::offset).toArray();
+            this.gradientPreActivationOffsets = outputPreActivationOffsets.stream().mapToInt(Integer::intValue).toArray();
+        } else {
+            if (b.gradientOutputOffsets.length != outputs.size() || b.gradientPreActivationOffsets.length != outputs.size()) {
+                throw new IllegalStateException(name + ": gradient offsets for " + b.gradientOutputOffsets.length
+                        + " outputs and " + b.gradientPreActivationOffsets.length + " pre-activations, but it has "
+                        + outputs.size() + " outputs");
+            }
+            this.gradientSize = b.gradientSize;
+            this.gradientOutputOffsets = b.gradientOutputOffsets;
+            this.gradientPreActivationOffsets = b.gradientPreActivationOffsets;
+        }
         if (b.inferenceInputOffsets == null) {
             this.inferenceActivationSize = activationSize;
             this.inferenceInputOffsets = inputs.stream().mapToInt(Port::offset).toArray();
@@ -209,9 +226,31 @@ public final class NetworkLayout {
         return outputPreActivationOffsets.get(o);
     }
 
-    /** Values per sample in the activation arena (and in its gradient twin). */
+    /** Values per sample in the activation arena of training. */
     public int activationSize() {
         return activationSize;
+    }
+
+    /**
+     * Values per sample in the arena of the activations' gradients ({@code Model.backward}), where
+     * gradients share memory once no later backward op reads them; the activation arena's size (a
+     * twin, same offsets) when the network has no gradient arena of its own.
+     */
+    public int gradientSize() {
+        return gradientSize;
+    }
+
+    /** Per-sample offset of output {@code o}'s gradient in the gradient arena, where a loss that does not fuse writes it. */
+    public int gradientOutputOffset(int o) {
+        return gradientOutputOffsets[o];
+    }
+
+    /**
+     * Per-sample offset, in the gradient arena, of the gradient of output {@code o}'s activation's
+     * input, where a loss that fuses with the activation writes it.
+     */
+    public int gradientPreActivationOffset(int o) {
+        return gradientPreActivationOffsets[o];
     }
 
     /**
@@ -292,6 +331,9 @@ public final class NetworkLayout {
         private final List<Activation.Kind> outputActivations = new ArrayList<>();
         private final List<Integer> outputPreActivationOffsets = new ArrayList<>();
         private int activationSize;
+        private int gradientSize;
+        private int[] gradientOutputOffsets;
+        private int[] gradientPreActivationOffsets;
         private int inferenceActivationSize;
         private int[] inferenceInputOffsets;
         private int[] inferenceOutputOffsets;
@@ -334,6 +376,19 @@ public final class NetworkLayout {
 
         public Builder activationSize(int valuesPerSample) {
             this.activationSize = valuesPerSample;
+            return this;
+        }
+
+        /**
+         * The arena of the activations' gradients: {@code valuesPerSample} values per sample, the
+         * offsets in it of the outputs' gradients and of their activations' inputs' (in the order
+         * the outputs were added), where the loss writes. Without it, the gradients are a twin of
+         * the activation arena, at the same offsets.
+         */
+        public Builder gradients(int valuesPerSample, int[] outputOffsets, int[] preActivationOffsets) {
+            this.gradientSize = valuesPerSample;
+            this.gradientOutputOffsets = outputOffsets.clone();
+            this.gradientPreActivationOffsets = preActivationOffsets.clone();
             return this;
         }
 

@@ -728,7 +728,7 @@ final class Trainer {
         Memory activations = model.activations();
         for (int o = 0; o < heads.length; o++) {
             OutputHead head = heads[o];
-            int gradientOffset = fused ? head.preActivationOffset : head.outputOffset;
+            int gradientOffset = fused ? head.preActivationGradientOffset : head.outputGradientOffset;
             float scale = head.weight / (heads.length == 1 ? gradientRows : batch * head.rowsPerSample);
             stepLosses[o] = backend.loss(head.kind, fused, batch * head.rowsPerSample, head.columns,
                     activations, head.outputOffset * batch, activations, head.preActivationOffset * batch,
