@@ -109,7 +109,7 @@ public final class CausalConvModel extends Model implements CausalConv {
      * Values allocated per sample of a training batch: the activations, the arena of their gradients,
      * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 486L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 390L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -128,7 +128,7 @@ public final class CausalConvModel extends Model implements CausalConv {
             .output("output", OUTPUT, Activation.Kind.SIGMOID, OUTPUT_Z, 1)
             .activationSize(258)
             .inference(256, new int[] {Inference.SERIES}, new int[] {Inference.OUTPUT})
-            .gradients(226, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
+            .gradients(130, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
             .convolutionScratch(Inference.SCRATCH, CONV_WINDOW)
             .trainable("conv.kernel", CONV_KERNEL, Initializer.glorotUniform(6, 12), 3, 2, 4)
             .trainable("conv.bias", CONV_BIAS, Initializer.zeros(), 4)
@@ -252,8 +252,8 @@ public final class CausalConvModel extends Model implements CausalConv {
         backend.activationBackward(CONV_ACTIVATION, batch * 16, 4, a, batch * CONV_Z,
                 a, batch * CONV, d, batch * Gradients.CONV, d, batch * Gradients.CONV_Z);
         backend.conv2dBackward(CONV_WINDOW, batch, a, batch * SERIES, p, CONV_KERNEL,
-                a, batch * SCRATCH, d, batch * Gradients.CONV_Z, g, CONV_KERNEL,
-                d, batch * Gradients.SCRATCH, null, 0);
+                a, batch * SCRATCH, d, batch * Gradients.CONV_Z, g, CONV_KERNEL, a, batch * SCRATCH,
+                null, 0);
         backend.columnSums(batch * 16, 4, d, batch * Gradients.CONV_Z, g, CONV_BIAS);
         // series: @Input(shape = {16, 2}) -> (16, 2)
         // an input: no gradient
@@ -304,7 +304,7 @@ public final class CausalConvModel extends Model implements CausalConv {
     }
 
     /**
-     * The arena of the activations' gradients in {@code backward}: 226 values per sample, each tensor's
+     * The arena of the activations' gradients in {@code backward}: 130 values per sample, each tensor's
      * gradient's offset per sample named as the tensor. A gradient's memory is reused once no later
      * backward op reads it; aliases share their tensor's offset.
      */
@@ -318,8 +318,6 @@ public final class CausalConvModel extends Model implements CausalConv {
         static final int OUTPUT_Z = 1;
 
         static final int OUTPUT = 0;
-
-        static final int SCRATCH = 130;
 
         private Gradients() {
         }

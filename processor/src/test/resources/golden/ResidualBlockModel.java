@@ -233,7 +233,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
      * Values allocated per sample of a training batch: the activations, the arena of their gradients,
      * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 4576L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 3280L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -252,7 +252,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
             .activationSize(2834)
             .inference(1800, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
-            .gradients(1738, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
+            .gradients(442, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
             .convolutionScratch(Inference.SCRATCH, STEM_WINDOW, CONV1_WINDOW, CONV2_WINDOW)
             .trainable("stem.kernel", STEM_KERNEL, Initializer.glorotUniform(2, 4), 1, 1, 2, 4)
             .trainable("stem.bias", STEM_BIAS, Initializer.zeros(), 4)
@@ -495,7 +495,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         // conv2: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), relu1 (6, 6, 4) -> (6, 6, 4)
         backend.conv2dBackward(CONV2_WINDOW, batch, a, batch * RELU1, p, CONV2_KERNEL,
                 a, batch * SCRATCH, d, batch * Gradients.CONV2_Z, g, CONV2_KERNEL,
-                d, batch * Gradients.SCRATCH, d, batch * Gradients.RELU1);
+                a, batch * SCRATCH, d, batch * Gradients.RELU1);
         // relu1: @Activation(RELU), norm1 (6, 6, 4) -> (6, 6, 4)
         backend.activationBackward(RELU1_ACTIVATION, batch * 36, 4, a, batch * NORM1,
                 a, batch * RELU1, d, batch * Gradients.RELU1, d, batch * Gradients.NORM1);
@@ -506,15 +506,15 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         // conv1: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), stem (6, 6, 4) -> (6, 6, 4)
         backend.conv2dBackward(CONV1_WINDOW, batch, a, batch * STEM, p, CONV1_KERNEL,
                 a, batch * SCRATCH, d, batch * Gradients.CONV1_Z, g, CONV1_KERNEL,
-                d, batch * Gradients.SCRATCH, d, batch * Gradients.STEM_GRADIENT_PART);
+                a, batch * SCRATCH, d, batch * Gradients.STEM_GRADIENT_PART);
         backend.merge(MergeKind.SUM, 1, 1.0f, batch * 144, d, batch * Gradients.STEM_GRADIENT_PART,
                 d, batch * Gradients.STEM, null, 0);
         // stem: @Conv2D(filters = 4, kernel = 1, activation = RELU), image (6, 6, 2) -> (6, 6, 4)
         backend.activationBackward(STEM_ACTIVATION, batch * 36, 4, a, batch * STEM_Z,
                 a, batch * STEM, d, batch * Gradients.STEM, d, batch * Gradients.STEM_Z);
         backend.conv2dBackward(STEM_WINDOW, batch, a, batch * IMAGE, p, STEM_KERNEL,
-                a, batch * SCRATCH, d, batch * Gradients.STEM_Z, g, STEM_KERNEL,
-                d, batch * Gradients.SCRATCH, null, 0);
+                a, batch * SCRATCH, d, batch * Gradients.STEM_Z, g, STEM_KERNEL, a, batch * SCRATCH,
+                null, 0);
         backend.columnSums(batch * 36, 4, d, batch * Gradients.STEM_Z, g, STEM_BIAS);
         // image: @Input(shape = {6, 6, 2}) -> (6, 6, 2)
         // an input: no gradient
@@ -607,7 +607,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     }
 
     /**
-     * The arena of the activations' gradients in {@code backward}: 1738 values per sample, each tensor's
+     * The arena of the activations' gradients in {@code backward}: 442 values per sample, each tensor's
      * gradient's offset per sample named as the tensor. A gradient's memory is reused once no later
      * backward op reads it; aliases share their tensor's offset.
      */
@@ -639,8 +639,6 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         static final int OUTPUT_Z = 3;
 
         static final int OUTPUT = 0;
-
-        static final int SCRATCH = 442;
 
         static final int STEM_GRADIENT_PART = 144;
 

@@ -155,7 +155,7 @@ public final class SmallCnnModel extends Model implements SmallCnn {
      * Values allocated per sample of a training batch: the activations, the arena of their gradients,
      * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 1080L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 792L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -174,7 +174,7 @@ public final class SmallCnnModel extends Model implements SmallCnn {
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
             .activationSize(638)
             .inference(480, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
-            .gradients(438, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
+            .gradients(150, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
             .convolutionScratch(Inference.SCRATCH, CONV_WINDOW)
             .trainable("conv.kernel", CONV_KERNEL, Initializer.glorotUniform(18, 36), 3, 3, 2, 4)
             .trainable("conv.bias", CONV_BIAS, Initializer.zeros(), 4)
@@ -354,8 +354,8 @@ public final class SmallCnnModel extends Model implements SmallCnn {
                 d, batch * Gradients.CONV);
         // conv: @Conv2D(filters = 4, kernel = 3, strides = 2, padding = SAME), image (8, 8, 2) -> (4, 4, 4)
         backend.conv2dBackward(CONV_WINDOW, batch, a, batch * IMAGE, p, CONV_KERNEL,
-                a, batch * SCRATCH, d, batch * Gradients.CONV_Z, g, CONV_KERNEL,
-                d, batch * Gradients.SCRATCH, null, 0);
+                a, batch * SCRATCH, d, batch * Gradients.CONV_Z, g, CONV_KERNEL, a, batch * SCRATCH,
+                null, 0);
         backend.columnSums(batch * 16, 4, d, batch * Gradients.CONV_Z, g, CONV_BIAS);
         // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
         // an input: no gradient
@@ -422,7 +422,7 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     }
 
     /**
-     * The arena of the activations' gradients in {@code backward}: 438 values per sample, each tensor's
+     * The arena of the activations' gradients in {@code backward}: 150 values per sample, each tensor's
      * gradient's offset per sample named as the tensor. A gradient's memory is reused once no later
      * backward op reads it; aliases share their tensor's offset.
      */
@@ -442,8 +442,6 @@ public final class SmallCnnModel extends Model implements SmallCnn {
         static final int OUTPUT_Z = 3;
 
         static final int OUTPUT = 0;
-
-        static final int SCRATCH = 150;
 
         private Gradients() {
         }

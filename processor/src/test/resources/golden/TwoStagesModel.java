@@ -212,7 +212,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
      * Values allocated per sample of a training batch: the activations, the arena of their gradients,
      * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 4132L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 2980L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -231,7 +231,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
             .activationSize(2368)
             .inference(1792, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
-            .gradients(1760, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
+            .gradients(608, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
             .convolutionScratch(Inference.SCRATCH, CONV1_1_CONV_WINDOW, CONV2_1_CONV_WINDOW)
             .trainable("conv1_1_conv.kernel", CONV1_1_CONV_KERNEL, Initializer.glorotUniform(18, 36), 3, 3, 2, 4)
             .trainable("conv1_1_conv.bias", CONV1_1_CONV_BIAS, Initializer.zeros(), 4)
@@ -474,8 +474,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
         // conv2_1_conv: @Conv2D(filters = 6, kernel = 3, strides = 2, padding = SAME), conv1_1_relu (8, 8, 4) -> (4, 4, 6)
         backend.conv2dBackward(CONV2_1_CONV_WINDOW, batch, a, batch * CONV1_1_RELU,
                 p, CONV2_1_CONV_KERNEL, a, batch * SCRATCH, d, batch * Gradients.CONV2_1_CONV_Z,
-                g, CONV2_1_CONV_KERNEL, d, batch * Gradients.SCRATCH,
-                d, batch * Gradients.CONV1_1_RELU);
+                g, CONV2_1_CONV_KERNEL, a, batch * SCRATCH, d, batch * Gradients.CONV1_1_RELU);
         backend.columnSums(batch * 16, 6, d, batch * Gradients.CONV2_1_CONV_Z,
                 g, CONV2_1_CONV_BIAS);
         // conv1_1_relu: @Activation(RELU), conv1_1_bn (8, 8, 4) -> (8, 8, 4)
@@ -489,7 +488,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
         // conv1_1_conv: @Conv2D(filters = 4, kernel = 3, padding = SAME), image (8, 8, 2) -> (8, 8, 4)
         backend.conv2dBackward(CONV1_1_CONV_WINDOW, batch, a, batch * IMAGE, p, CONV1_1_CONV_KERNEL,
                 a, batch * SCRATCH, d, batch * Gradients.CONV1_1_CONV_Z, g, CONV1_1_CONV_KERNEL,
-                d, batch * Gradients.SCRATCH, null, 0);
+                a, batch * SCRATCH, null, 0);
         backend.columnSums(batch * 64, 4, d, batch * Gradients.CONV1_1_CONV_Z,
                 g, CONV1_1_CONV_BIAS);
         // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
@@ -577,7 +576,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
     }
 
     /**
-     * The arena of the activations' gradients in {@code backward}: 1760 values per sample, each tensor's
+     * The arena of the activations' gradients in {@code backward}: 608 values per sample, each tensor's
      * gradient's offset per sample named as the tensor. A gradient's memory is reused once no later
      * backward op reads it; aliases share their tensor's offset.
      */
@@ -603,8 +602,6 @@ public final class TwoStagesModel extends Model implements TwoStages {
         static final int OUTPUT_Z = 3;
 
         static final int OUTPUT = 0;
-
-        static final int SCRATCH = 608;
 
         private Gradients() {
         }

@@ -81,13 +81,15 @@ class PlanTest {
         assertGradientsOfOneOpApart(plan);
     }
 
+    /** A convolution's backward writes its columns' gradients where it made its columns: the gradient arena has no scratch. */
     @Test
-    void convolutionGradientsKeepTheColumnGradientsLast() {
+    void convolutionColumnGradientsTakeTheColumnsScratch() {
         NetworkPlan plan = PlanCapture.plan(Networks.smallCnn());
         assertGradientsOfOneOpApart(plan);
-        int scratch = plan.gradients().offsets().get("scratch");
-        assertEquals(plan.gradients().size(), scratch + tensor(plan, "scratch").size());
-        assertTrue(plan.gradients().size() < plan.activationSize());
+        ImageOp.Conv2DBackward backward = (ImageOp.Conv2DBackward) ((Op.Image) block(plan.backward(), "conv").ops().get(0)).op();
+        assertEquals(backward.columns(), backward.dColumns());
+        assertNull(plan.gradients().offsets().get("scratch"));
+        assertTrue(plan.gradients().size() < plan.activationSize() - tensor(plan, "scratch").size());
     }
 
     @Test

@@ -64,6 +64,11 @@ public final class ModelInternals {
         model.backend.fill(model.activationGradients(), 0, model.activationGradients().size(), value);
     }
 
+    /** Values per sample of the activation arena of training, which forward and backward read. */
+    public static int trainingActivationValues(Model model) {
+        return model.layout().activationSize();
+    }
+
     /** The dropout seed of the layer at {@code layerIndex}, declaration order. */
     public static long dropoutSeed(Model model, int layerIndex) {
         return model.dropoutSeed(layerIndex);

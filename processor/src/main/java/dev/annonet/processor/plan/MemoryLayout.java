@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * own tensor because backward needs the layer before it intact. A scratch tensor that backward
  * reads comes before its layer's outputs; scratch that holds nothing between kernel calls (a
  * convolution's im2col columns) is one region after the tensors, {@value NetworkPlan#SHARED_SCRATCH}, sized
- * to the largest layer's and shared by all of them (in the gradient arena too). A tensor that
+ * to the largest layer's and shared by all of them (backward's column gradients too). A tensor that
  * several layers read (fan-out) also gets a gradient part at the arena's end, where each reader
  * after the first writes its gradient before adding it in. The gradients are placed apart from
  * these offsets, by liveness over the backward pass ({@link LivenessLayout}).

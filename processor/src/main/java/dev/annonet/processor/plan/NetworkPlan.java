@@ -71,7 +71,7 @@ public record NetworkPlan(
      * The arena of the backward pass's activation gradients: {@code size} values per sample, and
      * the per-sample offset of each tensor whose gradient backward names (or the loss writes), by
      * name, in the order of {@link #tensors()}; gradients share memory once no later backward op
-     * reads them. The gradient of the shared scratch (the convolutions' column gradients) comes last.
+     * reads them. A convolution's column gradients take its columns' scratch in the activation arena.
      */
     public record Gradients(int size, Map<String, Integer> offsets) {
     }
