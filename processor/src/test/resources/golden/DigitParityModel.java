@@ -22,9 +22,9 @@ import javax.annotation.processing.Generated;
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
  * tensor of a batch starts at {@code batch * OFFSET}. A constant named after a parameter is its
  * offset in the parameter buffer and, for a trainable one, in the gradient buffer. A prediction
- * runs {@code infer} in an arena of its own, where tensors share memory once dead, at the offsets
- * of the nested class {@code Inference}; {@code backward} keeps the activations' gradients so, at
- * the offsets of the nested class {@code Gradients}.
+ * and an evaluation run {@code infer} in an arena of their own, where tensors share memory once
+ * dead, at the offsets of the nested class {@code Inference}; {@code backward} keeps the
+ * activations' gradients so, at the offsets of the nested class {@code Gradients}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class DigitParityModel extends Model implements DigitParity {
@@ -144,7 +144,8 @@ public final class DigitParityModel extends Model implements DigitParity {
             .output("even", EVEN, Activation.Kind.SIGMOID, EVEN_Z, 1)
             .activationSize(29)
             .inference(14, new int[] {Inference.IMAGE, Inference.METADATA},
-                    new int[] {Inference.DIGIT, Inference.EVEN})
+                    new int[] {Inference.DIGIT, Inference.EVEN},
+                    new int[] {Inference.DIGIT_Z, Inference.EVEN_Z})
             .gradients(13, new int[] {Gradients.DIGIT, Gradients.EVEN},
                     new int[] {Gradients.DIGIT_Z, Gradients.EVEN_Z})
             .trainable("hidden.kernel", HIDDEN_KERNEL, Initializer.glorotUniform(6, 5), 6, 5)
@@ -382,9 +383,9 @@ public final class DigitParityModel extends Model implements DigitParity {
     }
 
     /**
-     * The arena of {@code infer}, a prediction's forward pass: 14 values per sample, each tensor's
-     * offset per sample named as in the training arena. A tensor's memory is reused once no later
-     * layer reads it; aliases share their tensor's offset.
+     * The arena of {@code infer}, the forward pass of a prediction and an evaluation: 14 values per
+     * sample, each tensor's offset per sample named as in the training arena. A tensor's memory is
+     * reused once no later layer reads it; aliases share their tensor's offset.
      */
     private static final class Inference {
         static final int IMAGE = 0;

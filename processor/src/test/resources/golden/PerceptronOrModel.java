@@ -17,9 +17,9 @@ import javax.annotation.processing.Generated;
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
  * tensor of a batch starts at {@code batch * OFFSET}. A constant named after a parameter is its
  * offset in the parameter buffer and, for a trainable one, in the gradient buffer. A prediction
- * runs {@code infer} in an arena of its own, where tensors share memory once dead, at the offsets
- * of the nested class {@code Inference}; {@code backward} keeps the activations' gradients so, at
- * the offsets of the nested class {@code Gradients}.
+ * and an evaluation run {@code infer} in an arena of their own, where tensors share memory once
+ * dead, at the offsets of the nested class {@code Inference}; {@code backward} keeps the
+ * activations' gradients so, at the offsets of the nested class {@code Gradients}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class PerceptronOrModel extends Model implements PerceptronOr {
@@ -87,7 +87,8 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
             .input("x", X, 2)
             .output("or", OR, Activation.Kind.HEAVISIDE, OR_Z, 1)
             .activationSize(4)
-            .inference(3, new int[] {Inference.X}, new int[] {Inference.OR})
+            .inference(3, new int[] {Inference.X}, new int[] {Inference.OR},
+                    new int[] {Inference.OR_Z})
             .gradients(2, new int[] {Gradients.OR}, new int[] {Gradients.OR_Z})
             .fixed("or.kernel", OR_KERNEL, new float[] {1.0f, 1.0f}, 2, 1)
             .fixed("or.bias", OR_BIAS, new float[] {-0.5f}, 1)
@@ -181,9 +182,9 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
     }
 
     /**
-     * The arena of {@code infer}, a prediction's forward pass: 3 values per sample, each tensor's
-     * offset per sample named as in the training arena. A tensor's memory is reused once no later
-     * layer reads it; aliases share their tensor's offset.
+     * The arena of {@code infer}, the forward pass of a prediction and an evaluation: 3 values per
+     * sample, each tensor's offset per sample named as in the training arena. A tensor's memory is
+     * reused once no later layer reads it; aliases share their tensor's offset.
      */
     private static final class Inference {
         static final int X = 0;

@@ -21,9 +21,9 @@ import javax.annotation.processing.Generated;
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
  * tensor of a batch starts at {@code batch * OFFSET}. A constant named after a parameter is its
  * offset in the parameter buffer and, for a trainable one, in the gradient buffer. A prediction
- * runs {@code infer} in an arena of its own, where tensors share memory once dead, at the offsets
- * of the nested class {@code Inference}; {@code backward} keeps the activations' gradients so, at
- * the offsets of the nested class {@code Gradients}.
+ * and an evaluation run {@code infer} in an arena of their own, where tensors share memory once
+ * dead, at the offsets of the nested class {@code Inference}; {@code backward} keeps the
+ * activations' gradients so, at the offsets of the nested class {@code Gradients}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class SmallCnnModel extends Model implements SmallCnn {
@@ -173,7 +173,8 @@ public final class SmallCnnModel extends Model implements SmallCnn {
             .input("image", IMAGE, 8, 8, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
             .activationSize(638)
-            .inference(480, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
+            .inference(480, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT},
+                    new int[] {Inference.OUTPUT_Z})
             .gradients(150, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
             .convolutionScratch(Inference.SCRATCH, CONV_WINDOW)
             .trainable("conv.kernel", CONV_KERNEL, Initializer.glorotUniform(18, 36), 3, 3, 2, 4)
@@ -392,9 +393,9 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     }
 
     /**
-     * The arena of {@code infer}, a prediction's forward pass: 480 values per sample, each tensor's
-     * offset per sample named as in the training arena. A tensor's memory is reused once no later
-     * layer reads it; aliases share their tensor's offset.
+     * The arena of {@code infer}, the forward pass of a prediction and an evaluation: 480 values per
+     * sample, each tensor's offset per sample named as in the training arena. A tensor's memory is
+     * reused once no later layer reads it; aliases share their tensor's offset.
      */
     private static final class Inference {
         static final int IMAGE = 0;

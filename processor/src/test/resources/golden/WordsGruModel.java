@@ -20,9 +20,9 @@ import javax.annotation.processing.Generated;
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
  * tensor of a batch starts at {@code batch * OFFSET}. A constant named after a parameter is its
  * offset in the parameter buffer and, for a trainable one, in the gradient buffer. A prediction
- * runs {@code infer} in an arena of its own, where tensors share memory once dead, at the offsets
- * of the nested class {@code Inference}; {@code backward} keeps the activations' gradients so, at
- * the offsets of the nested class {@code Gradients}.
+ * and an evaluation run {@code infer} in an arena of their own, where tensors share memory once
+ * dead, at the offsets of the nested class {@code Inference}; {@code backward} keeps the
+ * activations' gradients so, at the offsets of the nested class {@code Gradients}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class WordsGruModel extends Model implements WordsGru {
@@ -126,7 +126,8 @@ public final class WordsGruModel extends Model implements WordsGru {
             .inputIndices(50)
             .output("output", OUTPUT, Activation.Kind.SIGMOID, OUTPUT_Z, 1)
             .activationSize(535)
-            .inference(528, new int[] {Inference.WORDS}, new int[] {Inference.OUTPUT})
+            .inference(528, new int[] {Inference.WORDS}, new int[] {Inference.OUTPUT},
+                    new int[] {Inference.OUTPUT_Z})
             .gradients(523, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
             .trainable("embed.embeddings", EMBED_EMBEDDINGS, Initializer.uniform(0.05), 50, 8)
             .trainable("gru.kernel", GRU_KERNEL, Initializer.glorotUniform(8, 15), 8, 15)
@@ -278,9 +279,9 @@ public final class WordsGruModel extends Model implements WordsGru {
     }
 
     /**
-     * The arena of {@code infer}, a prediction's forward pass: 528 values per sample, each tensor's
-     * offset per sample named as in the training arena. A tensor's memory is reused once no later
-     * layer reads it; aliases share their tensor's offset.
+     * The arena of {@code infer}, the forward pass of a prediction and an evaluation: 528 values per
+     * sample, each tensor's offset per sample named as in the training arena. A tensor's memory is
+     * reused once no later layer reads it; aliases share their tensor's offset.
      */
     private static final class Inference {
         static final int WORDS = 0;

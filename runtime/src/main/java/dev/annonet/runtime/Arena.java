@@ -15,8 +15,9 @@ import java.util.stream.IntStream;
  * Nothing is allocated until a call needs it: a prediction holds the activations alone, laid
  * out as the layout's inference arena (tensors share memory once dead) without the part of the
  * convolution scratch the backend's convolutions do not use, an evaluation adds the
- * targets and weights, training the gradients (laid out as the layout's gradient arena: gradients
- * share memory once dead); both run in the training arena's layout. The
+ * targets and weights in the same layout; training runs in the training arena's layout (every
+ * activation kept for backward) and adds the gradients (laid out as the layout's gradient arena:
+ * gradients share memory once dead). The
  * last {@link #reserve} says which layout the loads and reads that follow use. Each part is sized for a
  * batch capacity and reallocated only when a larger batch arrives, never during a step; before it
  * allocates, the arena checks that the memory is there ({@link ResourceExhaustedException} says
@@ -109,8 +110,8 @@ final class Arena {
 
     /** Makes room for batches of {@code batch} samples for {@code use}, freeing the memory it outgrows. */
     void reserve(int batch, Use use) {
-        inputOffsets = use == Use.PREDICT ? inferenceInputOffsets : trainingInputOffsets;
-        outputOffsets = use == Use.PREDICT ? inferenceOutputOffsets : trainingOutputOffsets;
+        inputOffsets = use == Use.TRAIN ? trainingInputOffsets : inferenceInputOffsets;
+        outputOffsets = use == Use.TRAIN ? trainingOutputOffsets : inferenceOutputOffsets;
         if (batch <= capacity(use)) {
             return;
         }
@@ -158,7 +159,7 @@ final class Arena {
 
     /** Activation values per sample of the layout {@code use} runs in. */
     private int activationsPer(Use use) {
-        return use == Use.PREDICT ? inferencePerSample : activationsPerSample;
+        return use == Use.TRAIN ? activationsPerSample : inferencePerSample;
     }
 
     /**
@@ -189,7 +190,7 @@ final class Arena {
      */
     static long valuesPerSample(NetworkLayout layout, Use use) {
         int[] shape = layout.output().shape();
-        return valuesPerSample(use == Use.PREDICT ? layout.inferenceActivationSize() : layout.activationSize(),
+        return valuesPerSample(use == Use.TRAIN ? layout.activationSize() : layout.inferenceActivationSize(),
                 layout.gradientSize(), layout.outputs().stream().mapToInt(NetworkLayout.Port::size).sum(),
                 layout.output().size() / shape[shape.length - 1], use);
     }

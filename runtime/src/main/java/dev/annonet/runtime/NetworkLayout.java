@@ -69,6 +69,7 @@ public final class NetworkLayout {
     private final int inferenceActivationSize;
     private final int[] inferenceInputOffsets;
     private final int[] inferenceOutputOffsets;
+    private final int[] inferencePreActivationOffsets;
     private final int inferenceScratchOffset;
     private final List<Window2D> scratchWindows;
     private final List<Parameter> parameters;
@@ -106,15 +107,19 @@ public final class NetworkLayout {
             this.inferenceActivationSize = activationSize;
             this.inferenceInputOffsets = inputs.stream().mapToInt(Port::offset).toArray();
             this.inferenceOutputOffsets = outputs.stream().mapToInt(Port::offset).toArray();
+            this.inferencePreActivationOffsets = outputPreActivationOffsets.stream().mapToInt(Integer::intValue).toArray();
         } else {
-            if (b.inferenceInputOffsets.length != inputs.size() || b.inferenceOutputOffsets.length != outputs.size()) {
+            if (b.inferenceInputOffsets.length != inputs.size() || b.inferenceOutputOffsets.length != outputs.size()
+                    || b.inferencePreActivationOffsets.length != outputs.size()) {
                 throw new IllegalStateException(name + ": inference offsets for " + b.inferenceInputOffsets.length
-                        + " inputs and " + b.inferenceOutputOffsets.length + " outputs, but it has " + inputs.size()
-                        + " and " + outputs.size());
+                        + " inputs, " + b.inferenceOutputOffsets.length + " outputs and "
+                        + b.inferencePreActivationOffsets.length + " pre-activations, but it has " + inputs.size()
+                        + " inputs and " + outputs.size() + " outputs");
             }
             this.inferenceActivationSize = b.inferenceActivationSize;
             this.inferenceInputOffsets = b.inferenceInputOffsets;
             this.inferenceOutputOffsets = b.inferenceOutputOffsets;
+            this.inferencePreActivationOffsets = b.inferencePreActivationOffsets;
         }
         this.scratchWindows = List.copyOf(b.scratchWindows);
         if (scratchWindows.isEmpty()) {
@@ -254,9 +259,9 @@ public final class NetworkLayout {
     }
 
     /**
-     * Values per sample in the arena of a prediction ({@code Model.infer}), where tensors share
-     * memory once no later layer reads them; the training arena's size when the network has no
-     * arena of its own for inference.
+     * Values per sample in the arena of a prediction and an evaluation ({@code Model.infer}), where
+     * tensors share memory once no later layer reads them; the training arena's size when the
+     * network has no arena of its own for inference.
      */
     public int inferenceActivationSize() {
         return inferenceActivationSize;
@@ -285,6 +290,14 @@ public final class NetworkLayout {
     /** Per-sample offset of output {@code o} in the inference arena. */
     public int inferenceOutputOffset(int o) {
         return inferenceOutputOffsets[o];
+    }
+
+    /**
+     * Per-sample offset, in the inference arena, of output {@code o}'s activation's input, which a
+     * loss that fuses with the activation reads after the pass (an evaluation).
+     */
+    public int inferencePreActivationOffset(int o) {
+        return inferencePreActivationOffsets[o];
     }
 
     public List<Parameter> parameters() {
@@ -337,6 +350,7 @@ public final class NetworkLayout {
         private int inferenceActivationSize;
         private int[] inferenceInputOffsets;
         private int[] inferenceOutputOffsets;
+        private int[] inferencePreActivationOffsets;
         private int inferenceScratchOffset;
         private final List<Window2D> scratchWindows = new ArrayList<>();
         private final List<Parameter> parameters = new ArrayList<>();
@@ -393,14 +407,16 @@ public final class NetworkLayout {
         }
 
         /**
-         * The arena of a prediction: {@code valuesPerSample} values per sample, the inputs' and
-         * outputs' offsets in it (in the order they were added). Without it, a prediction runs
-         * {@code forward} in the training arena.
+         * The arena of a prediction and an evaluation: {@code valuesPerSample} values per sample,
+         * the inputs', the outputs' and the outputs' activations' inputs' offsets in it (in the
+         * order they were added), all of which hold their values after the pass. Without it, both
+         * run {@code forward} in the training arena.
          */
-        public Builder inference(int valuesPerSample, int[] inputOffsets, int[] outputOffsets) {
+        public Builder inference(int valuesPerSample, int[] inputOffsets, int[] outputOffsets, int[] preActivationOffsets) {
             this.inferenceActivationSize = valuesPerSample;
             this.inferenceInputOffsets = inputOffsets.clone();
             this.inferenceOutputOffsets = outputOffsets.clone();
+            this.inferencePreActivationOffsets = preActivationOffsets.clone();
             return this;
         }
 

@@ -142,7 +142,7 @@ class ArenaTest {
                 .input("x", 0, 8, 8, 3)
                 .output("out", 192, Activation.Kind.LINEAR, 192, 4)
                 .activationSize(10_000)
-                .inference(scratchAt + 16 * 288, new int[] {0}, new int[] {192})
+                .inference(scratchAt + 16 * 288, new int[] {0}, new int[] {192}, new int[] {192})
                 .convolutionScratch(scratchAt, rgb, wide)
                 .layer("x", "InputLayer", new int[] {8, 8, 3}, 0, 0)
                 .layer("out", "Dense", new int[] {4}, 10, 10)
@@ -170,7 +170,7 @@ class ArenaTest {
                 .input("x", 0, 8, 8, 3)
                 .output("out", 192, Activation.Kind.LINEAR, 192, 4)
                 .activationSize(10_000)
-                .inference(1000, new int[] {0}, new int[] {192})
+                .inference(1000, new int[] {0}, new int[] {192}, new int[] {192})
                 .convolutionScratch(196, Window2D.input(8, 8, 3).window(3, 3).output(6, 6, 32));
         IllegalStateException e = assertThrows(IllegalStateException.class, builder::build);
         assertEquals("Misplaced: a convolution scratch of 972 values at 196 is not the end of an inference arena of 1000",

@@ -57,9 +57,9 @@ public record NetworkPlan(
     }
 
     /**
-     * The arena of a prediction: {@code activationSize} values per sample, and the per-sample offset
-     * of each tensor the inference pass (forward without training) names, by name, in the order of
-     * {@link #tensors()}; tensors share memory once no later op reads them. The shared scratch
+     * The arena of a prediction and an evaluation: {@code activationSize} values per sample, and
+     * the per-sample offset of each tensor the inference pass (forward without training) names, by
+     * name, in the order of {@link #tensors()}; tensors share memory once no later op reads them. The shared scratch
      * ({@link #SHARED_SCRATCH}) comes last; {@code scratchWindows} are the windows of the
      * convolutions whose columns it holds (none when it has none), so that the runtime can leave
      * out what its backend does not use.

@@ -46,12 +46,20 @@ public final class Planner {
                 gradients(backward, network, memory));
     }
 
-    /** The inference arena: liveness over the inference pass, the inputs written before it and the outputs read after. */
+    /**
+     * The inference arena: liveness over the inference pass, the inputs written before it, the
+     * outputs and their activations' inputs read after it (an evaluation's loss fused with the
+     * activation reads the latter).
+     */
     private static NetworkPlan.Inference inference(List<Block> forward, CheckedNetwork network, MemoryLayout memory) {
         Set<ArenaTensor> inputs = new LinkedHashSet<>();
         network.inputs().forEach(input -> inputs.add(MemoryLayout.owner(memory.output(input))));
         Set<ArenaTensor> outputs = new LinkedHashSet<>();
-        network.outputs().forEach(output -> outputs.add(MemoryLayout.owner(memory.output(output))));
+        for (CheckedLayer output : network.outputs()) {
+            NetworkPlan.OutputPort port = outputPort(output, memory);
+            outputs.add(MemoryLayout.owner(port.port().tensor()));
+            outputs.add(MemoryLayout.owner(port.preActivation()));
+        }
         List<Op> pass = LivenessLayout.inferencePass(forward);
         LivenessLayout layout = new LivenessLayout(pass, Space.ACTIVATIONS, inputs, outputs);
         return new NetworkPlan.Inference(layout.size(), offsets(layout, memory), scratchWindows(pass, layout.sharedScratch()));

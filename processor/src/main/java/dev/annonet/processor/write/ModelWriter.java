@@ -87,9 +87,9 @@ public final class ModelWriter {
                         + "<p>A constant named after a tensor is its offset per sample in the activation arena: the\n"
                         + "tensor of a batch starts at {@code batch * OFFSET}. A constant named after a parameter is its\n"
                         + "offset in the parameter buffer and, for a trainable one, in the gradient buffer. A prediction\n"
-                        + "runs {@code infer} in an arena of its own, where tensors share memory once dead, at the offsets\n"
-                        + "of the nested class {@code Inference}; {@code backward} keeps the activations' gradients so, at\n"
-                        + "the offsets of the nested class {@code Gradients}.\n", declaration)
+                        + "and an evaluation run {@code infer} in an arena of their own, where tensors share memory once\n"
+                        + "dead, at the offsets of the nested class {@code Inference}; {@code backward} keeps the\n"
+                        + "activations' gradients so, at the offsets of the nested class {@code Gradients}.\n", declaration)
                 .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
                         .addMember("value", "$S", GENERATOR)
                         .build())
@@ -134,9 +134,9 @@ public final class ModelWriter {
      * tensor the inference pass names, where tensors share memory once no later op reads them.
      */
     private TypeSpec inferenceOffsets() {
-        return offsetsClass(Schedule.INFERENCE, CodeBlock.of("The arena of {@code infer}, a prediction's forward pass: $L values per"
-                + " sample, each tensor's\noffset per sample named as in the training arena. A tensor's memory is reused once"
-                + " no later\nlayer reads it; aliases share their tensor's offset.\n", plan.inference().activationSize()),
+        return offsetsClass(Schedule.INFERENCE, CodeBlock.of("The arena of {@code infer}, the forward pass of a prediction and an"
+                + " evaluation: $L values per\nsample, each tensor's offset per sample named as in the training arena. A"
+                + " tensor's memory is\nreused once no later layer reads it; aliases share their tensor's offset.\n", plan.inference().activationSize()),
                 plan.inference().offsets());
     }
 
@@ -282,9 +282,10 @@ public final class ModelWriter {
                     KIND, output.activation(), names.of(output.preActivation().name()), dims(output.port().shape()));
         }
         head.add("\n.activationSize($L)", plan.activationSize());
-        head.add("\n.inference($L, $L,$W$L)", plan.inference().activationSize(),
+        head.add("\n.inference($L, $L,$W$L,$W$L)", plan.inference().activationSize(),
                 offsets(Schedule.INFERENCE, plan.inputs().stream().map(input -> input.port().tensor())),
-                offsets(Schedule.INFERENCE, plan.outputs().stream().map(output -> output.port().tensor())));
+                offsets(Schedule.INFERENCE, plan.outputs().stream().map(output -> output.port().tensor())),
+                offsets(Schedule.INFERENCE, plan.outputs().stream().map(NetworkPlan.OutputPort::preActivation)));
         head.add("\n.gradients($L, $L,$W$L)", plan.gradients().size(),
                 offsets(Schedule.GRADIENTS, plan.outputs().stream().map(output -> output.port().tensor())),
                 offsets(Schedule.GRADIENTS, plan.outputs().stream().map(NetworkPlan.OutputPort::preActivation)));

@@ -17,9 +17,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * predict runs {@code infer} over the inference arena, where tensors share memory once dead;
- * evaluate runs {@code forward} over the training arena, where every tensor has its own. Both
- * give the same loss: the cross-entropy of predict's probabilities is evaluate's.
+ * predict and evaluate run {@code infer} over the inference arena, where tensors share memory once
+ * dead, smaller than the training arena, where every tensor has its own; the outputs' activations'
+ * inputs stay to the end, so evaluate's cross-entropy fused with the softmax (read from the
+ * pre-activations) is the cross-entropy of predict's probabilities.
  */
 class InferenceArenaTest {
 
@@ -43,9 +44,8 @@ class InferenceArenaTest {
 
     @ParameterizedTest(name = "{0} on {2}")
     @MethodSource("networks")
-    void predictionsInTheInferenceArenaAreEvaluatesInTheTrainingArena(String name, Function<Device, Model> create,
-                                                                      Device device, int[] shape, int classes,
-                                                                      long predictionPerSample) {
+    void evaluateGivesTheCrossEntropyOfThePredictions(String name, Function<Device, Model> create, Device device,
+                                                      int[] shape, int classes, long predictionPerSample) {
         int samples = 12;
         int size = 1;
         for (int d : shape) {
