@@ -121,11 +121,6 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     private static final int SCRATCH = 1394;
 
     /**
-     * stem.gradient_part: 144 values per sample.
-     */
-    private static final int STEM_GRADIENT_PART = 2690;
-
-    /**
      * stem.kernel (1, 1, 2, 4), trainable.
      */
     private static final int STEM_KERNEL = 0;
@@ -233,7 +228,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
      * Values allocated per sample of a training batch: the activations, the arena of their gradients,
      * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 3280L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 3136L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -250,7 +245,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("ResidualBlock")
             .input("image", IMAGE, 6, 6, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
-            .activationSize(2834)
+            .activationSize(2690)
             .inference(1800, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT},
                     new int[] {Inference.OUTPUT_Z})
             .gradients(442, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})

@@ -2,6 +2,7 @@ package dev.annonet.processor;
 
 import static dev.annonet.processor.Networks.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,7 +64,8 @@ class PlanTest {
     /**
      * A tensor two layers read: the first reader in backward order writes its gradient, the second
      * its gradient part, which lives only in that reader's block (added in at its end) and takes
-     * memory dead by then; the trunk's gradient lives on to the trunk's own block.
+     * memory dead by then; the trunk's gradient lives on to the trunk's own block. The gradient
+     * part has no place in the activation arena.
      */
     @Test
     void aGradientPartLivesOnlyInTheBlockOfTheReaderThatWritesIt() {
@@ -79,6 +81,9 @@ class PlanTest {
                 + "trunk.gradient_part@8", offsets(plan.gradients().offsets()));
         assertEquals(22, plan.gradients().size());
         assertGradientsOfOneOpApart(plan);
+        // The gradient part is the gradient arena's alone: the activation arena ends with the output.
+        assertFalse(tensor(plan, "trunk.gradient_part").inActivationArena());
+        assertEquals(tensor(plan, "output").offset() + 2, plan.activationSize());
     }
 
     /** A convolution's backward writes its columns' gradients where it made its columns: the gradient arena has no scratch. */

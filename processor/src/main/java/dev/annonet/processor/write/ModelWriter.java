@@ -96,7 +96,7 @@ public final class ModelWriter {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .superclass(MODEL)
                 .addSuperinterface(ClassName.get(declaration));
-        plan.tensors().forEach(tensor -> type.addField(tensorOffset(tensor)));
+        plan.tensors().stream().filter(ArenaTensor::inActivationArena).forEach(tensor -> type.addField(tensorOffset(tensor)));
         plan.parameters().forEach(parameter -> type.addField(parameterOffset(parameter)));
         plan.activationFunctions().forEach(function -> type.addField(activationFunction(function)));
         plan.dropouts().forEach(dropout -> type.addField(dropoutRate(dropout)));
