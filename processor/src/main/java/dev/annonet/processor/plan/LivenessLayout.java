@@ -73,7 +73,7 @@ final class LivenessLayout {
         return size;
     }
 
-    /** The shared convolution scratch at the arena's end, or null when the inference pass names none. */
+    /** The shared convolution scratch at the arena's end, or null when the pass names none. */
     ArenaTensor sharedScratch() {
         return sharedScratch;
     }
