@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Where a pass keeps the tensors of one buffer ({@link Space#ACTIVATIONS} for a prediction's
@@ -105,33 +107,29 @@ final class LivenessLayout {
 
     /** The inference pass of the forward blocks: every op but those only training runs. */
     static List<Op> inferencePass(List<Block> forward) {
-        List<Op> ops = new ArrayList<>();
-        forward.forEach(block -> block.ops().forEach(op -> addInference(op, ops)));
-        return ops;
-    }
-
-    private static void addInference(Op op, List<Op> ops) {
-        if (op instanceof Op.Branch branch) {
+        return flatten(forward, branch -> {
             if (branch.condition() != Op.Condition.TRAINING) {
                 throw new IllegalStateException("a forward pass branches on " + branch.condition());
             }
-            branch.otherwise().forEach(inner -> addInference(inner, ops));
-        } else {
-            ops.add(op);
-        }
+            return branch.otherwise();
+        });
     }
 
     /** Every op of the blocks, both sides of each branch in turn: a tensor lives as long as either side needs it. */
     static List<Op> everyOp(List<Block> blocks) {
+        return flatten(blocks, branch -> Stream.concat(branch.then().stream(), branch.otherwise().stream()).toList());
+    }
+
+    /** The blocks' ops in order, each branch replaced by the ops {@code taken} picks of it. */
+    private static List<Op> flatten(List<Block> blocks, Function<Op.Branch, List<Op>> taken) {
         List<Op> ops = new ArrayList<>();
-        blocks.forEach(block -> block.ops().forEach(op -> addEvery(op, ops)));
+        blocks.forEach(block -> block.ops().forEach(op -> add(op, taken, ops)));
         return ops;
     }
 
-    private static void addEvery(Op op, List<Op> ops) {
+    private static void add(Op op, Function<Op.Branch, List<Op>> taken, List<Op> ops) {
         if (op instanceof Op.Branch branch) {
-            branch.then().forEach(inner -> addEvery(inner, ops));
-            branch.otherwise().forEach(inner -> addEvery(inner, ops));
+            taken.apply(branch).forEach(inner -> add(inner, taken, ops));
         } else {
             ops.add(op);
         }
