@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU check, in one command on a machine with an NVIDIA GPU: every test tagged "gpu" (the CUDA
 # backend against the reference and CPU backends, kernel by kernel and over whole training steps,
-# eager and replayed as CUDA graphs; no allocation per step), the MNIST samples, then the GPU
+# eager and replayed as CUDA graphs; no allocation per step), the MNIST samples, the cost of
+# data-parallel fit's NCCL all-reduce inside the step's graph, then the GPU
 # benchmark tables: the MLP, the CNN and the LSTM, annonet next to PyTorch's fair loop (no host sync
 # per step; eager, CUDA graph, bf16 autocast, and torch.compile where that PyTorch has it). It needs
 # no JDK or Maven there: it runs the bundle that scripts/gpu-bundle.sh built (build/gpu-bundle.tar.xz).
@@ -70,6 +71,8 @@ done
 export LD_LIBRARY_PATH="${LIBS#:}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 CUBLAS=$(for d in ${LD_LIBRARY_PATH//:/ }; do ls "$d"/libcublas.so.13* "$d"/libcublas.so.12* 2>/dev/null; done | head -1)
 echo "gpu-check: cuBLAS ${CUBLAS:-NOT FOUND (the CUDA backend will say so)}"
+CUBLASLT=$(for d in ${LD_LIBRARY_PATH//:/ }; do ls "$d"/libcublasLt.so.13* "$d"/libcublasLt.so.12* 2>/dev/null; done | head -1)
+echo "gpu-check: cuBLASLt ${CUBLASLT:-NOT FOUND (dense layers run unfused; GpuFusedEpiloguesTest fails)}"
 CUDNN=$(for d in ${LD_LIBRARY_PATH//:/ }; do ls "$d"/libcudnn.so.9* 2>/dev/null; done | head -1)
 echo "gpu-check: cuDNN ${CUDNN:-NOT FOUND (annonet keeps its own kernels; PyTorch brings its own cuDNN)}"
 export PYTHON
@@ -153,6 +156,21 @@ for sample in "mnist.MnistMlpSample --device cuda --verbose 0" cnn.MnistCnnSampl
     # shellcheck disable=SC2086 # the sample's class and its options, split on purpose
     timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.$sample || status=1
 done
+
+# ---- mixed precision (issue 19): the MLP sample's held-out accuracy under each policy, to compare with float32's
+echo; echo "== the MNIST MLP sample on Device.cuda() under each precision policy (issue 19: within 0.3 points of float32)"
+for precision in float32 mixed_bfloat16 mixed_float16; do
+    echo "-- $precision"
+    timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.mnist.MnistMlpSample --device cuda --precision "$precision" \
+        --verbose 0 | grep -E '^Test (loss|accuracy)' || status=1
+done
+# ---- end of mixed precision
+
+# Data-parallel fit's NCCL all-reduces recorded inside the step's CUDA graph (a world-size-1
+# communicator): the step with and without them, their cost as a share of it (the goal: under 5%).
+echo; echo "== in-graph NCCL all-reduce, world size 1: its cost per step"
+timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.bench.DataParallelBench --nccl-graph 6 \
+    || { status=1; echo "gpu-check: DataParallelBench --nccl-graph failed or ran out of time"; }
 
 bench || status=1
 exit $status

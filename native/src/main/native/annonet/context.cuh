@@ -18,6 +18,8 @@
 #include <cuda_runtime.h>
 #endif
 
+#include "precision.cuh"
+
 namespace annonet {
 
 // cuBLAS is reached through dlopen, not linked: build machines have no cuBLAS (it is not part of
@@ -32,7 +34,12 @@ typedef BlasStatus (*BlasSetMathMode)(BlasHandle, int);
 typedef BlasStatus (*BlasSetWorkspace)(BlasHandle, void*, size_t);
 typedef BlasStatus (*BlasSgemm)(BlasHandle, int, int, int, int, int, const float*, const float*, int,
                                 const float*, int, const float*, float*, int);
+// cublasGemmEx, for the mixed-precision compute types (precision.cuh): float32 matrices, rounded to
+// bfloat16 or half on the tensor cores.
+typedef BlasStatus (*BlasGemmEx)(BlasHandle, int, int, int, int, int, const void*, const void*, int, int,
+                                 const void*, int, int, const void*, void*, int, int, int, int);
 constexpr int BLAS_OP_N = 0, BLAS_OP_T = 1;
+constexpr int CUDA_R_32F = 0, BLAS_GEMM_DEFAULT = -1;
 constexpr int BLAS_DEFAULT_MATH = 0, BLAS_TF32_TENSOR_OP_MATH = 3;
 // cuBLAS needs a workspace it does not allocate itself while a graph is recorded; 32 MiB is what
 // NVIDIA recommends for Hopper.
@@ -50,7 +57,10 @@ struct Blas {
     BlasSetMathMode set_math_mode = nullptr;
     BlasSetWorkspace set_workspace = nullptr;
     BlasSgemm sgemm = nullptr;
+    BlasGemmEx gemm_ex = nullptr;
 };
+
+struct LossScale;  // loss_scale.cuh
 
 struct Context {
     int ordinal = -1;  // -1: the host executor
@@ -67,6 +77,12 @@ struct Context {
     // Host-to-device copies of the next streamed batch, ordered against `stream` by events alone.
     cudaStream_t copy_stream = nullptr;
 #endif
+    // ---- precision (precision.cuh, loss_scale.cuh)
+    // The GEMMs' cuBLAS compute type: BLAS_COMPUTE_32F, or _FAST_TF32, _FAST_16BF, _FAST_16F.
+    int gemm_compute = BLAS_COMPUTE_32F;
+    // Dynamic loss scaling's state on the device, or null: the optimizer updates skip a step whose
+    // gradients it found not finite.
+    LossScale* loss_scale = nullptr;
 };
 
 // Which of a context's streams a call enqueues on.
@@ -239,7 +255,7 @@ inline const char* cuda_architectures() {
 // compiles these headers as they were when it was built, and reads the Context that annonet-native
 // made: both libraries report context_layout() and the backend compares them before it runs a
 // network's kernels.
-constexpr int CONTEXT_ABI_VERSION = 3;
+constexpr int CONTEXT_ABI_VERSION = 4;
 
 // "annonet context abi 3, cuda: 120 bytes, ordinal@0 stream@8 ..." for the Context this code was compiled with.
 inline const char* context_layout() {
@@ -256,9 +272,10 @@ inline const char* context_layout() {
     static const int written = snprintf(
         layout, sizeof layout,
         "annonet context abi %d, %s: %zu bytes, ordinal@%zu stream@%zu blas@%zu blas_handle@%zu reduction_scratch@%zu "
-        "copy_stream@%zu",
+        "copy_stream@%zu gemm_compute@%zu loss_scale@%zu",
         CONTEXT_ABI_VERSION, build, sizeof(Context), offsetof(Context, ordinal), stream_offset, offsetof(Context, blas),
-        offsetof(Context, blas_handle), offsetof(Context, reduction_scratch), copy_stream_offset);
+        offsetof(Context, blas_handle), offsetof(Context, reduction_scratch), copy_stream_offset,
+        offsetof(Context, gemm_compute), offsetof(Context, loss_scale));
     (void)written;
     return layout;
 }
@@ -288,7 +305,8 @@ inline int load_blas(Blas& blas) {
         const char* name;
     } entries[] = {{(void**)&blas.create, "cublasCreate_v2"},       {(void**)&blas.destroy, "cublasDestroy_v2"},
                    {(void**)&blas.set_stream, "cublasSetStream_v2"}, {(void**)&blas.set_math_mode, "cublasSetMathMode"},
-                   {(void**)&blas.set_workspace, "cublasSetWorkspace_v2"}, {(void**)&blas.sgemm, "cublasSgemm_v2"}};
+                   {(void**)&blas.set_workspace, "cublasSetWorkspace_v2"}, {(void**)&blas.sgemm, "cublasSgemm_v2"},
+                   {(void**)&blas.gemm_ex, "cublasGemmEx"}};
     for (const Entry& entry : entries) {
         dlerror();
         *entry.slot = dlsym(blas.library, entry.name);
@@ -332,6 +350,7 @@ inline void context_destroy(long long handle) {
 inline long long context_create(int ordinal, bool tf32) {
     Context* c = new Context();
     c->ordinal = ordinal;
+    c->gemm_compute = tf32 ? BLAS_COMPUTE_32F_FAST_TF32 : BLAS_COMPUTE_32F;
     if (ordinal < 0) return reinterpret_cast<long long>(c);
 #ifdef __CUDACC__
     long long handle = reinterpret_cast<long long>(c);
@@ -373,6 +392,26 @@ inline long long context_create(int ordinal, bool tf32) {
     fail(-1000, "context_create", "this build of annonet's native library was compiled without nvcc");
     return 0;
 #endif
+}
+
+// The GEMMs' compute type from now on (precision.cuh's BLAS_COMPUTE_*): float32 and TF32 run
+// cublasSgemm in the matching math mode, bfloat16 and half cublasGemmEx.
+inline int context_set_gemm_compute(long long handle, int compute) {
+    Context* c = context(handle);
+    if (!known_compute(compute)) return fail(-1006, "context_set_gemm_compute", "not a compute type annonet uses (68, 74, 75 or 77)");
+    if (c->ordinal >= 0) {
+        int status = c->blas.set_math_mode(c->blas_handle,
+                                           compute == BLAS_COMPUTE_32F_FAST_TF32 ? BLAS_TF32_TENSOR_OP_MATH : BLAS_DEFAULT_MATH);
+        if (status != 0) return fail_blas(status, "cublasSetMathMode");
+    }
+    c->gemm_compute = compute;
+    return 0;
+}
+
+// Makes the optimizer updates skip the steps whose gradients the loss scaling at `state` found not
+// finite (loss_scale.cuh); 0 turns that off.
+inline void context_set_loss_scale(long long handle, long long state) {
+    context(handle)->loss_scale = reinterpret_cast<LossScale*>(state);
 }
 
 // Bytes of the context's GPU in use by anyone (cudaMemGetInfo), so a test can see that a step

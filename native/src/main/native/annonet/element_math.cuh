@@ -65,9 +65,16 @@ ANNONET_HD float activate(int kind, float lower, float upper, float slope, float
 }
 
 // f'(z) from the input z and the output y = f(z).
+// Whether activation_derivative reads z (else y alone): a kernel need not load z where it does not.
+ANNONET_HD bool derivative_reads_z(int kind, float lower, float upper, float slope) {
+    return kind == THRESHOLDED_LINEAR || (kind == RELU && !plain_relu(lower, upper, slope));
+}
+
 ANNONET_HD float activation_derivative(int kind, float lower, float upper, float slope, float z, float y) {
     switch (kind) {
-        case RELU: return relu_derivative(lower, upper, slope, z);
+        // A plain ReLU's from y, which equals its value from z (y = z on (0, ∞], else 0 or NaN), so a
+        // fused dense forward (lt.cuh's RELU_BIAS) need not write z.
+        case RELU: return relu_derivative(lower, upper, slope, plain_relu(lower, upper, slope) ? y : z);
         case SIGMOID: return y * (1.0f - y);
         case TANH: return 1.0f - y * y;
         case HEAVISIDE: return 0.0f;

@@ -6,9 +6,11 @@
 #pragma once
 
 #include <algorithm>
+#include <vector>
 
 #include "element_math.cuh"
 #include "launch.cuh"
+#include "loss_scale.cuh"
 
 namespace annonet {
 
@@ -52,8 +54,19 @@ inline void host_sgemm(int transa, int transb, int m, int n, int k, float alpha,
     }
 }
 
+// The `count` values at x rounded as the context's GEMMs round their operands, into `rounded`:
+// x itself where they do not round.
+inline const float* rounded_operand(int rounding, const float* x, long long count, std::vector<float>& rounded) {
+    if (rounding == ROUND_NONE) return x;
+    rounded.resize((size_t)count);
+    for (long long i = 0; i < count; i++) rounded[(size_t)i] = round_operand(rounding, x[i]);
+    return rounded.data();
+}
+
 // Row-major C (m×n) = op(A)·op(B), or += when accumulate. cuBLAS is column-major, and a row-major
-// matrix read column-major is its transpose, so this computes Cᵀ = op(B)ᵀ·op(A)ᵀ: B first.
+// matrix read column-major is its transpose, so this computes Cᵀ = op(B)ᵀ·op(A)ᵀ: B first. Under a
+// mixed-precision compute type the tensor cores round A and B to bfloat16 or half and accumulate
+// in float32; the host executor rounds them alike and accumulates in double.
 inline int gemm(long long handle, bool transpose_a, bool transpose_b, int m, int n, int k, long long a_address,
                 long long b_address, long long c_address, bool accumulate) {
     Context* c = context(handle);
@@ -67,8 +80,16 @@ inline int gemm(long long handle, bool transpose_a, bool transpose_b, int m, int
     int ldb = transpose_b ? k : n;
     int lda = transpose_a ? m : k;
     if (c->ordinal < 0) {
-        host_sgemm(op_b, op_a, n, m, k, one, b, ldb, a, lda, beta, out, n);
+        int rounding = operand_rounding(c->gemm_compute);
+        std::vector<float> rounded_a, rounded_b;
+        host_sgemm(op_b, op_a, n, m, k, one, rounded_operand(rounding, b, (long long)k * n, rounded_b), ldb,
+                   rounded_operand(rounding, a, (long long)m * k, rounded_a), lda, beta, out, n);
         return 0;
+    }
+    if (operand_rounding(c->gemm_compute) != ROUND_NONE) {
+        int status = c->blas.gemm_ex(c->blas_handle, op_b, op_a, n, m, k, &one, b, CUDA_R_32F, ldb, a, CUDA_R_32F, lda,
+                                     &beta, out, CUDA_R_32F, n, c->gemm_compute, BLAS_GEMM_DEFAULT);
+        return status == 0 ? 0 : fail_blas(status, "cublasGemmEx");
     }
     int status = c->blas.sgemm(c->blas_handle, op_b, op_a, n, m, k, &one, b, ldb, a, lda, &beta, out, n);
     return status == 0 ? 0 : fail_blas(status, "cublasSgemm");
@@ -117,7 +138,8 @@ inline int bias_activation(long long handle, int kind, float lower, float upper,
     return bias_activation_elements(handle, kind, lower, upper, slope, rows, cols, z_address, bias_address, y_address);
 }
 
-// dz = dy ⊙ f'(z) for an element-wise f. dz may be dy.
+// dz = dy ⊙ f'(z) for an element-wise f. dz may be dy. z is loaded only where f' needs it: not for
+// sigmoid, tanh or a plain ReLU, whose f' comes from y (a fused dense forward leaves a ReLU's z unwritten).
 template <typename Kind, typename Cols>
 inline int activation_backward_elements(long long handle, Kind kind, float lower, float upper, float slope,
                                         int rows, Cols cols, long long z_address, long long y_address,
@@ -126,8 +148,9 @@ inline int activation_backward_elements(long long handle, Kind kind, float lower
     const float* y = at<const float>(y_address);
     const float* dy = at<const float>(dy_address);
     float* dz = at<float>(dz_address);
+    const bool reads_z = derivative_reads_z(kind, lower, upper, slope);
     return for_each(handle, (long long)rows * cols, [=] ANNONET_LAMBDA(long long i) {
-        dz[i] = dy[i] * activation_derivative(kind, lower, upper, slope, z[i], y[i]);
+        dz[i] = dy[i] * activation_derivative(kind, lower, upper, slope, reads_z ? z[i] : 0.0f, y[i]);
     }, "activation_backward");
 }
 
@@ -332,15 +355,18 @@ inline int column_products(long long handle, int rows, int a_cols, int b_cols, l
 // step_address when it is not 0: a recorded graph reads the current step from device memory. Each
 // thread draws its own element's Philox block, as its group's seven other threads do: the price of
 // one coalesced value per thread (a block per thread, eight values each, is not yet measured on a GPU).
+// first_index (a multiple of 8) makes value i draw the mask's value first_index + i: a data-parallel
+// rank's slice of its global batch's mask.
 template <typename Threshold>
 inline int dropout(long long handle, Threshold threshold, float scale, long long seed, long long step,
-                   long long step_address, long long count, long long x_address, long long y_address) {
+                   long long step_address, long long count, long long x_address, long long y_address,
+                   long long first_index = 0) {
     const float* x = at<const float>(x_address);
     float* y = at<float>(y_address);
     const long long* step_slot = at<const long long>(step_address);
     return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) {
         uint64_t current_step = (uint64_t)(step_slot ? *step_slot : step);
-        y[i] = dropout_element((uint64_t)seed, current_step, threshold, scale, i, x[i]);
+        y[i] = dropout_element((uint64_t)seed, current_step, threshold, scale, first_index + i, x[i]);
     }, "dropout");
 }
 
@@ -378,7 +404,9 @@ inline int count_correct(long long handle, int kind, int rows, Cols cols, long l
 // ---- optimizers over the contiguous trainable parameters ------------------------------------------
 
 // Each optimizer reads its learning rate from learning_rate_address when it is not 0 (a recorded
-// graph, which a new rate then need not record again), as Adam reads its step t.
+// graph, which a new rate then need not record again), as Adam reads its step t. Under the
+// context's loss scaling (loss_scale.cuh) a step with gradients that are not finite changes
+// nothing, and Adam's t counts only the updates made.
 template <typename Count>
 inline int sgd(long long handle, Count count, long long w_address, long long g_address, long long v_address,
                float learning_rate, long long learning_rate_address, float momentum, bool nesterov) {
@@ -386,7 +414,9 @@ inline int sgd(long long handle, Count count, long long w_address, long long g_a
     const float* g = at<const float>(g_address);
     float* v = at<float>(v_address);
     const float* rate_slot = at<const float>(learning_rate_address);
+    const LossScale* scaling = skipping_state(handle);
     return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) {
+        if (skips_update(scaling)) return;
         sgd_element(w + i, g + i, v ? v + i : nullptr, rate_slot ? *rate_slot : learning_rate, momentum, nesterov);
     }, "sgd");
 }
@@ -398,7 +428,9 @@ inline int rmsprop(long long handle, Count count, long long w_address, long long
     const float* g = at<const float>(g_address);
     float* v = at<float>(v_address);
     const float* rate_slot = at<const float>(learning_rate_address);
+    const LossScale* scaling = skipping_state(handle);
     return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) {
+        if (skips_update(scaling)) return;
         rmsprop_element(w + i, g + i, v + i, rate_slot ? *rate_slot : learning_rate, rho, epsilon);
     }, "rmsprop");
 }
@@ -414,8 +446,10 @@ inline int adam(long long handle, Count count, long long w_address, long long g_
     float* v = at<float>(v_address);
     const long long* t_slot = at<const long long>(t_address);
     const float* rate_slot = at<const float>(learning_rate_address);
+    const LossScale* scaling = skipping_state(handle);
     return for_each(handle, count, [=] ANNONET_LAMBDA(long long i) {
-        double step = (double)(t_slot ? *t_slot : t);
+        if (skips_update(scaling)) return;
+        double step = (double)((t_slot ? *t_slot : t) - updates_skipped(scaling));
         float rate = rate_slot ? *rate_slot : learning_rate;
         float step_size = (float)(rate * sqrt(1.0 - pow((double)beta2, step)) / (1.0 - pow((double)beta1, step)));
         adam_element(w + i, g + i, m + i, v + i, step_size, beta1, beta2, epsilon);

@@ -225,10 +225,8 @@ public final class CausalConvModel extends Model implements CausalConv {
         // flat: @Flatten(), conv (16, 4) -> (64)
         // the same values as conv, in the same memory: nothing to compute
         // output: @Dense(units = 1, activation = SIGMOID), flat (64) -> (1)
-        backend.matmul(false, false, batch, 1, 64, a, batch * FLAT, p, OUTPUT_KERNEL,
-                a, batch * OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 1, a, batch * OUTPUT_Z, p, OUTPUT_BIAS,
-                a, batch * OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 64, 1, a, batch * FLAT, p, OUTPUT_KERNEL,
+                p, OUTPUT_BIAS, a, batch * OUTPUT_Z, a, batch * OUTPUT);
     }
 
     @Override
@@ -242,11 +240,11 @@ public final class CausalConvModel extends Model implements CausalConv {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 1, a, batch * OUTPUT_Z,
                     a, batch * OUTPUT, d, batch * Gradients.OUTPUT, d, batch * Gradients.OUTPUT_Z);
         }
-        backend.matmul(true, false, 64, 1, batch, a, batch * FLAT, d, batch * Gradients.OUTPUT_Z,
-                g, OUTPUT_KERNEL, false);
-        backend.columnSums(batch, 1, d, batch * Gradients.OUTPUT_Z, g, OUTPUT_BIAS);
+        backend.denseParameterGradients(batch, 64, 1, a, batch * FLAT,
+                d, batch * Gradients.OUTPUT_Z, g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 64, 1, d, batch * Gradients.OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * Gradients.FLAT, false);
+        gradientsFinal(OUTPUT_KERNEL);
         // flat: @Flatten(), conv (16, 4) -> (64)
         // the same values as conv, in the same memory: nothing to compute
         // conv: @Conv1D(filters = 4, kernel = 3, padding = CAUSAL, dilation = 2, activation = RELU), series (16, 2) -> (16, 4)
@@ -256,6 +254,7 @@ public final class CausalConvModel extends Model implements CausalConv {
                 a, batch * SCRATCH, d, batch * Gradients.CONV_Z, g, CONV_KERNEL, a, batch * SCRATCH,
                 null, 0);
         backend.columnSums(batch * 16, 4, d, batch * Gradients.CONV_Z, g, CONV_BIAS);
+        gradientsFinal(CONV_KERNEL);
         // series: @Input(shape = {16, 2}) -> (16, 2)
         // an input: no gradient
     }
@@ -274,10 +273,9 @@ public final class CausalConvModel extends Model implements CausalConv {
         // flat: @Flatten(), conv (16, 4) -> (64)
         // the same values as conv, in the same memory: nothing to compute
         // output: @Dense(units = 1, activation = SIGMOID), flat (64) -> (1)
-        backend.matmul(false, false, batch, 1, 64, a, batch * Inference.FLAT, p, OUTPUT_KERNEL,
-                a, batch * Inference.OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 1, a, batch * Inference.OUTPUT_Z,
-                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 64, 1, a, batch * Inference.FLAT,
+                p, OUTPUT_KERNEL, p, OUTPUT_BIAS, a, batch * Inference.OUTPUT_Z,
+                a, batch * Inference.OUTPUT);
     }
 
     /**

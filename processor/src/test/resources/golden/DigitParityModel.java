@@ -275,22 +275,16 @@ public final class DigitParityModel extends Model implements DigitParity {
         // image: @Input(shape = 6) -> (6)
         // written by the runtime
         // hidden: @Dense(units = 5, activation = RELU), image (6) -> (5)
-        backend.matmul(false, false, batch, 5, 6, a, batch * IMAGE, p, HIDDEN_KERNEL,
-                a, batch * HIDDEN_Z, false);
-        backend.biasActivation(HIDDEN_ACTIVATION, batch, 5, a, batch * HIDDEN_Z, p, HIDDEN_BIAS,
-                a, batch * HIDDEN);
+        backend.denseForward(HIDDEN_ACTIVATION, batch, 6, 5, a, batch * IMAGE, p, HIDDEN_KERNEL,
+                p, HIDDEN_BIAS, a, batch * HIDDEN_Z, a, batch * HIDDEN);
         // digit: @Dense(units = 4, activation = SOFTMAX), hidden (5) -> (4)
-        backend.matmul(false, false, batch, 4, 5, a, batch * HIDDEN, p, DIGIT_KERNEL,
-                a, batch * DIGIT_Z, false);
-        backend.biasActivation(DIGIT_ACTIVATION, batch, 4, a, batch * DIGIT_Z, p, DIGIT_BIAS,
-                a, batch * DIGIT);
+        backend.denseForward(DIGIT_ACTIVATION, batch, 5, 4, a, batch * HIDDEN, p, DIGIT_KERNEL,
+                p, DIGIT_BIAS, a, batch * DIGIT_Z, a, batch * DIGIT);
         // metadata: @Input(shape = 3) -> (3)
         // written by the runtime
         // even: @Dense(units = 1, activation = SIGMOID), metadata (3) -> (1)
-        backend.matmul(false, false, batch, 1, 3, a, batch * METADATA, p, EVEN_KERNEL,
-                a, batch * EVEN_Z, false);
-        backend.biasActivation(EVEN_ACTIVATION, batch, 1, a, batch * EVEN_Z, p, EVEN_BIAS,
-                a, batch * EVEN);
+        backend.denseForward(EVEN_ACTIVATION, batch, 3, 1, a, batch * METADATA, p, EVEN_KERNEL,
+                p, EVEN_BIAS, a, batch * EVEN_Z, a, batch * EVEN);
     }
 
     @Override
@@ -304,9 +298,9 @@ public final class DigitParityModel extends Model implements DigitParity {
             backend.activationBackward(EVEN_ACTIVATION, batch, 1, a, batch * EVEN_Z,
                     a, batch * EVEN, d, batch * Gradients.EVEN, d, batch * Gradients.EVEN_Z);
         }
-        backend.matmul(true, false, 3, 1, batch, a, batch * METADATA, d, batch * Gradients.EVEN_Z,
-                g, EVEN_KERNEL, false);
-        backend.columnSums(batch, 1, d, batch * Gradients.EVEN_Z, g, EVEN_BIAS);
+        backend.denseParameterGradients(batch, 3, 1, a, batch * METADATA,
+                d, batch * Gradients.EVEN_Z, g, EVEN_KERNEL, g, EVEN_BIAS);
+        gradientsFinal(EVEN_KERNEL);
         // metadata: @Input(shape = 3) -> (3)
         // an input: no gradient
         // digit: @Dense(units = 4, activation = SOFTMAX), hidden (5) -> (4)
@@ -314,17 +308,17 @@ public final class DigitParityModel extends Model implements DigitParity {
             backend.activationBackward(DIGIT_ACTIVATION, batch, 4, a, batch * DIGIT_Z,
                     a, batch * DIGIT, d, batch * Gradients.DIGIT, d, batch * Gradients.DIGIT_Z);
         }
-        backend.matmul(true, false, 5, 4, batch, a, batch * HIDDEN, d, batch * Gradients.DIGIT_Z,
-                g, DIGIT_KERNEL, false);
-        backend.columnSums(batch, 4, d, batch * Gradients.DIGIT_Z, g, DIGIT_BIAS);
+        backend.denseParameterGradients(batch, 5, 4, a, batch * HIDDEN,
+                d, batch * Gradients.DIGIT_Z, g, DIGIT_KERNEL, g, DIGIT_BIAS);
         backend.matmul(false, true, batch, 5, 4, d, batch * Gradients.DIGIT_Z, p, DIGIT_KERNEL,
                 d, batch * Gradients.HIDDEN, false);
+        gradientsFinal(DIGIT_KERNEL);
         // hidden: @Dense(units = 5, activation = RELU), image (6) -> (5)
         backend.activationBackward(HIDDEN_ACTIVATION, batch, 5, a, batch * HIDDEN_Z,
                 a, batch * HIDDEN, d, batch * Gradients.HIDDEN, d, batch * Gradients.HIDDEN_Z);
-        backend.matmul(true, false, 6, 5, batch, a, batch * IMAGE, d, batch * Gradients.HIDDEN_Z,
-                g, HIDDEN_KERNEL, false);
-        backend.columnSums(batch, 5, d, batch * Gradients.HIDDEN_Z, g, HIDDEN_BIAS);
+        backend.denseParameterGradients(batch, 6, 5, a, batch * IMAGE,
+                d, batch * Gradients.HIDDEN_Z, g, HIDDEN_KERNEL, g, HIDDEN_BIAS);
+        gradientsFinal(HIDDEN_KERNEL);
         // image: @Input(shape = 6) -> (6)
         // an input: no gradient
     }
@@ -336,21 +330,18 @@ public final class DigitParityModel extends Model implements DigitParity {
         // image: @Input(shape = 6) -> (6)
         // written by the runtime
         // hidden: @Dense(units = 5, activation = RELU), image (6) -> (5)
-        backend.matmul(false, false, batch, 5, 6, a, batch * Inference.IMAGE, p, HIDDEN_KERNEL,
-                a, batch * Inference.HIDDEN_Z, false);
-        backend.biasActivation(HIDDEN_ACTIVATION, batch, 5, a, batch * Inference.HIDDEN_Z,
-                p, HIDDEN_BIAS, a, batch * Inference.HIDDEN);
+        backend.denseForward(HIDDEN_ACTIVATION, batch, 6, 5, a, batch * Inference.IMAGE,
+                p, HIDDEN_KERNEL, p, HIDDEN_BIAS, a, batch * Inference.HIDDEN_Z,
+                a, batch * Inference.HIDDEN);
         // digit: @Dense(units = 4, activation = SOFTMAX), hidden (5) -> (4)
-        backend.matmul(false, false, batch, 4, 5, a, batch * Inference.HIDDEN, p, DIGIT_KERNEL,
-                a, batch * Inference.DIGIT_Z, false);
-        backend.biasActivation(DIGIT_ACTIVATION, batch, 4, a, batch * Inference.DIGIT_Z,
-                p, DIGIT_BIAS, a, batch * Inference.DIGIT);
+        backend.denseForward(DIGIT_ACTIVATION, batch, 5, 4, a, batch * Inference.HIDDEN,
+                p, DIGIT_KERNEL, p, DIGIT_BIAS, a, batch * Inference.DIGIT_Z,
+                a, batch * Inference.DIGIT);
         // metadata: @Input(shape = 3) -> (3)
         // written by the runtime
         // even: @Dense(units = 1, activation = SIGMOID), metadata (3) -> (1)
-        backend.matmul(false, false, batch, 1, 3, a, batch * Inference.METADATA, p, EVEN_KERNEL,
-                a, batch * Inference.EVEN_Z, false);
-        backend.biasActivation(EVEN_ACTIVATION, batch, 1, a, batch * Inference.EVEN_Z, p, EVEN_BIAS,
+        backend.denseForward(EVEN_ACTIVATION, batch, 3, 1, a, batch * Inference.METADATA,
+                p, EVEN_KERNEL, p, EVEN_BIAS, a, batch * Inference.EVEN_Z,
                 a, batch * Inference.EVEN);
     }
 

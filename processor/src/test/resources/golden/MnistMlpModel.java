@@ -207,10 +207,8 @@ public final class MnistMlpModel extends Model implements MnistMlp {
         // image: @Input(shape = 784) -> (784)
         // written by the runtime
         // hidden: @Dense(units = 512, activation = RELU), image (784) -> (512)
-        backend.matmul(false, false, batch, 512, 784, a, batch * IMAGE, p, HIDDEN_KERNEL,
-                a, batch * HIDDEN_Z, false);
-        backend.biasActivation(HIDDEN_ACTIVATION, batch, 512, a, batch * HIDDEN_Z, p, HIDDEN_BIAS,
-                a, batch * HIDDEN);
+        backend.denseForward(HIDDEN_ACTIVATION, batch, 784, 512, a, batch * IMAGE, p, HIDDEN_KERNEL,
+                p, HIDDEN_BIAS, a, batch * HIDDEN_Z, a, batch * HIDDEN);
         // dropout: @Dropout(rate = 0.2), hidden (512) -> (512)
         if (training) {
             backend.dropout(DROPOUT_RATE, dropoutSeed(2), step(), batch * 512, a, batch * HIDDEN,
@@ -219,10 +217,8 @@ public final class MnistMlpModel extends Model implements MnistMlp {
             backend.copy(a, batch * HIDDEN, a, batch * DROPOUT, batch * 512);
         }
         // output: @Dense(units = 10, activation = SOFTMAX), dropout (512) -> (10)
-        backend.matmul(false, false, batch, 10, 512, a, batch * DROPOUT, p, OUTPUT_KERNEL,
-                a, batch * OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 10, a, batch * OUTPUT_Z, p, OUTPUT_BIAS,
-                a, batch * OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 512, 10, a, batch * DROPOUT,
+                p, OUTPUT_KERNEL, p, OUTPUT_BIAS, a, batch * OUTPUT_Z, a, batch * OUTPUT);
     }
 
     @Override
@@ -236,20 +232,20 @@ public final class MnistMlpModel extends Model implements MnistMlp {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 10, a, batch * OUTPUT_Z,
                     a, batch * OUTPUT, d, batch * Gradients.OUTPUT, d, batch * Gradients.OUTPUT_Z);
         }
-        backend.matmul(true, false, 512, 10, batch, a, batch * DROPOUT,
-                d, batch * Gradients.OUTPUT_Z, g, OUTPUT_KERNEL, false);
-        backend.columnSums(batch, 10, d, batch * Gradients.OUTPUT_Z, g, OUTPUT_BIAS);
+        backend.denseParameterGradients(batch, 512, 10, a, batch * DROPOUT,
+                d, batch * Gradients.OUTPUT_Z, g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 512, 10, d, batch * Gradients.OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * Gradients.DROPOUT, false);
+        gradientsFinal(OUTPUT_KERNEL);
         // dropout: @Dropout(rate = 0.2), hidden (512) -> (512)
         backend.dropoutBackward(DROPOUT_RATE, dropoutSeed(2), step(), batch * 512,
                 d, batch * Gradients.DROPOUT, d, batch * Gradients.HIDDEN);
         // hidden: @Dense(units = 512, activation = RELU), image (784) -> (512)
         backend.activationBackward(HIDDEN_ACTIVATION, batch, 512, a, batch * HIDDEN_Z,
                 a, batch * HIDDEN, d, batch * Gradients.HIDDEN, d, batch * Gradients.HIDDEN_Z);
-        backend.matmul(true, false, 784, 512, batch, a, batch * IMAGE,
-                d, batch * Gradients.HIDDEN_Z, g, HIDDEN_KERNEL, false);
-        backend.columnSums(batch, 512, d, batch * Gradients.HIDDEN_Z, g, HIDDEN_BIAS);
+        backend.denseParameterGradients(batch, 784, 512, a, batch * IMAGE,
+                d, batch * Gradients.HIDDEN_Z, g, HIDDEN_KERNEL, g, HIDDEN_BIAS);
+        gradientsFinal(HIDDEN_KERNEL);
         // image: @Input(shape = 784) -> (784)
         // an input: no gradient
     }
@@ -261,17 +257,15 @@ public final class MnistMlpModel extends Model implements MnistMlp {
         // image: @Input(shape = 784) -> (784)
         // written by the runtime
         // hidden: @Dense(units = 512, activation = RELU), image (784) -> (512)
-        backend.matmul(false, false, batch, 512, 784, a, batch * Inference.IMAGE, p, HIDDEN_KERNEL,
-                a, batch * Inference.HIDDEN_Z, false);
-        backend.biasActivation(HIDDEN_ACTIVATION, batch, 512, a, batch * Inference.HIDDEN_Z,
-                p, HIDDEN_BIAS, a, batch * Inference.HIDDEN);
+        backend.denseForward(HIDDEN_ACTIVATION, batch, 784, 512, a, batch * Inference.IMAGE,
+                p, HIDDEN_KERNEL, p, HIDDEN_BIAS, a, batch * Inference.HIDDEN_Z,
+                a, batch * Inference.HIDDEN);
         // dropout: @Dropout(rate = 0.2), hidden (512) -> (512)
         backend.copy(a, batch * Inference.HIDDEN, a, batch * Inference.DROPOUT, batch * 512);
         // output: @Dense(units = 10, activation = SOFTMAX), dropout (512) -> (10)
-        backend.matmul(false, false, batch, 10, 512, a, batch * Inference.DROPOUT, p, OUTPUT_KERNEL,
-                a, batch * Inference.OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 10, a, batch * Inference.OUTPUT_Z,
-                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 512, 10, a, batch * Inference.DROPOUT,
+                p, OUTPUT_KERNEL, p, OUTPUT_BIAS, a, batch * Inference.OUTPUT_Z,
+                a, batch * Inference.OUTPUT);
     }
 
     /**

@@ -155,9 +155,8 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
         // x: @Input(shape = 2) -> (2)
         // written by the runtime
         // or: @Dense(units = 1, activation = HEAVISIDE, kernel = {1, 1}, bias = -0.5), x (2) -> (1)
-        backend.matmul(false, false, batch, 1, 2, a, batch * X, p, OR_KERNEL,
-                a, batch * OR_Z, false);
-        backend.biasActivation(OR_ACTIVATION, batch, 1, a, batch * OR_Z, p, OR_BIAS, a, batch * OR);
+        backend.denseForward(OR_ACTIVATION, batch, 2, 1, a, batch * X, p, OR_KERNEL, p, OR_BIAS,
+                a, batch * OR_Z, a, batch * OR);
     }
 
     @Override
@@ -175,10 +174,8 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
         // x: @Input(shape = 2) -> (2)
         // written by the runtime
         // or: @Dense(units = 1, activation = HEAVISIDE, kernel = {1, 1}, bias = -0.5), x (2) -> (1)
-        backend.matmul(false, false, batch, 1, 2, a, batch * Inference.X, p, OR_KERNEL,
-                a, batch * Inference.OR_Z, false);
-        backend.biasActivation(OR_ACTIVATION, batch, 1, a, batch * Inference.OR_Z, p, OR_BIAS,
-                a, batch * Inference.OR);
+        backend.denseForward(OR_ACTIVATION, batch, 2, 1, a, batch * Inference.X, p, OR_KERNEL,
+                p, OR_BIAS, a, batch * Inference.OR_Z, a, batch * Inference.OR);
     }
 
     /**

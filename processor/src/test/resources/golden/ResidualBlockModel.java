@@ -451,10 +451,8 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         backend.pool2d(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * RESIDUAL,
                 a, batch * POOL);
         // output: @Dense(units = 3, activation = SOFTMAX), pool (4) -> (3)
-        backend.matmul(false, false, batch, 3, 4, a, batch * POOL, p, OUTPUT_KERNEL,
-                a, batch * OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z, p, OUTPUT_BIAS,
-                a, batch * OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 4, 3, a, batch * POOL, p, OUTPUT_KERNEL,
+                p, OUTPUT_BIAS, a, batch * OUTPUT_Z, a, batch * OUTPUT);
     }
 
     @Override
@@ -468,11 +466,11 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z,
                     a, batch * OUTPUT, d, batch * Gradients.OUTPUT, d, batch * Gradients.OUTPUT_Z);
         }
-        backend.matmul(true, false, 4, 3, batch, a, batch * POOL, d, batch * Gradients.OUTPUT_Z,
-                g, OUTPUT_KERNEL, false);
-        backend.columnSums(batch, 3, d, batch * Gradients.OUTPUT_Z, g, OUTPUT_BIAS);
+        backend.denseParameterGradients(batch, 4, 3, a, batch * POOL, d, batch * Gradients.OUTPUT_Z,
+                g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 4, 3, d, batch * Gradients.OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * Gradients.POOL, false);
+        gradientsFinal(OUTPUT_KERNEL);
         // pool: @GlobalAveragePooling2D(), residual (6, 6, 4) -> (4)
         backend.pool2dBackward(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * RESIDUAL,
                 d, batch * Gradients.POOL, d, batch * Gradients.RESIDUAL);
@@ -488,10 +486,12 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         backend.batchNormBackward(batch * 36, 4, a, batch * CONV2, p, NORM2_GAMMA,
                 a, batch * NORM2_STATISTICS, d, batch * Gradients.NORM2, g, NORM2_GAMMA,
                 g, NORM2_BETA, d, batch * Gradients.CONV2);
+        gradientsFinal(NORM2_GAMMA);
         // conv2: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), relu1 (6, 6, 4) -> (6, 6, 4)
         backend.conv2dBackward(CONV2_WINDOW, batch, a, batch * RELU1, p, CONV2_KERNEL,
                 a, batch * SCRATCH, d, batch * Gradients.CONV2_Z, g, CONV2_KERNEL,
                 a, batch * SCRATCH, d, batch * Gradients.RELU1);
+        gradientsFinal(CONV2_KERNEL);
         // relu1: @Activation(RELU), norm1 (6, 6, 4) -> (6, 6, 4)
         backend.activationBackward(RELU1_ACTIVATION, batch * 36, 4, a, batch * NORM1,
                 a, batch * RELU1, d, batch * Gradients.RELU1, d, batch * Gradients.NORM1);
@@ -499,12 +499,14 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         backend.batchNormBackward(batch * 36, 4, a, batch * CONV1, p, NORM1_GAMMA,
                 a, batch * NORM1_STATISTICS, d, batch * Gradients.NORM1, g, NORM1_GAMMA,
                 g, NORM1_BETA, d, batch * Gradients.CONV1);
+        gradientsFinal(NORM1_GAMMA);
         // conv1: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), stem (6, 6, 4) -> (6, 6, 4)
         backend.conv2dBackward(CONV1_WINDOW, batch, a, batch * STEM, p, CONV1_KERNEL,
                 a, batch * SCRATCH, d, batch * Gradients.CONV1_Z, g, CONV1_KERNEL,
                 a, batch * SCRATCH, d, batch * Gradients.STEM_GRADIENT_PART);
         backend.merge(MergeKind.SUM, 1, 1.0f, batch * 144, d, batch * Gradients.STEM_GRADIENT_PART,
                 d, batch * Gradients.STEM, null, 0);
+        gradientsFinal(CONV1_KERNEL);
         // stem: @Conv2D(filters = 4, kernel = 1, activation = RELU), image (6, 6, 2) -> (6, 6, 4)
         backend.activationBackward(STEM_ACTIVATION, batch * 36, 4, a, batch * STEM_Z,
                 a, batch * STEM, d, batch * Gradients.STEM, d, batch * Gradients.STEM_Z);
@@ -512,6 +514,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
                 a, batch * SCRATCH, d, batch * Gradients.STEM_Z, g, STEM_KERNEL, a, batch * SCRATCH,
                 null, 0);
         backend.columnSums(batch * 36, 4, d, batch * Gradients.STEM_Z, g, STEM_BIAS);
+        gradientsFinal(STEM_KERNEL);
         // image: @Input(shape = {6, 6, 2}) -> (6, 6, 2)
         // an input: no gradient
     }
@@ -554,10 +557,9 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         backend.pool2d(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * Inference.RESIDUAL,
                 a, batch * Inference.POOL);
         // output: @Dense(units = 3, activation = SOFTMAX), pool (4) -> (3)
-        backend.matmul(false, false, batch, 3, 4, a, batch * Inference.POOL, p, OUTPUT_KERNEL,
-                a, batch * Inference.OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * Inference.OUTPUT_Z,
-                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 4, 3, a, batch * Inference.POOL,
+                p, OUTPUT_KERNEL, p, OUTPUT_BIAS, a, batch * Inference.OUTPUT_Z,
+                a, batch * Inference.OUTPUT);
     }
 
     /**

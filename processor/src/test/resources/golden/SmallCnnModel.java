@@ -319,10 +319,8 @@ public final class SmallCnnModel extends Model implements SmallCnn {
         // flat: @Flatten(), pool (2, 2, 4) -> (16)
         // the same values as pool, in the same memory: nothing to compute
         // output: @Dense(units = 3, activation = SOFTMAX), flat (16) -> (3)
-        backend.matmul(false, false, batch, 3, 16, a, batch * FLAT, p, OUTPUT_KERNEL,
-                a, batch * OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z, p, OUTPUT_BIAS,
-                a, batch * OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 16, 3, a, batch * FLAT, p, OUTPUT_KERNEL,
+                p, OUTPUT_BIAS, a, batch * OUTPUT_Z, a, batch * OUTPUT);
     }
 
     @Override
@@ -336,11 +334,11 @@ public final class SmallCnnModel extends Model implements SmallCnn {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z,
                     a, batch * OUTPUT, d, batch * Gradients.OUTPUT, d, batch * Gradients.OUTPUT_Z);
         }
-        backend.matmul(true, false, 16, 3, batch, a, batch * FLAT, d, batch * Gradients.OUTPUT_Z,
-                g, OUTPUT_KERNEL, false);
-        backend.columnSums(batch, 3, d, batch * Gradients.OUTPUT_Z, g, OUTPUT_BIAS);
+        backend.denseParameterGradients(batch, 16, 3, a, batch * FLAT,
+                d, batch * Gradients.OUTPUT_Z, g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 16, 3, d, batch * Gradients.OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * Gradients.FLAT, false);
+        gradientsFinal(OUTPUT_KERNEL);
         // flat: @Flatten(), pool (2, 2, 4) -> (16)
         // the same values as pool, in the same memory: nothing to compute
         // pool: @MaxPooling2D(), relu (4, 4, 4) -> (2, 2, 4)
@@ -353,11 +351,13 @@ public final class SmallCnnModel extends Model implements SmallCnn {
         backend.batchNormBackward(batch * 16, 4, a, batch * CONV, p, NORM_GAMMA,
                 a, batch * NORM_STATISTICS, d, batch * Gradients.NORM, g, NORM_GAMMA, g, NORM_BETA,
                 d, batch * Gradients.CONV);
+        gradientsFinal(NORM_GAMMA);
         // conv: @Conv2D(filters = 4, kernel = 3, strides = 2, padding = SAME), image (8, 8, 2) -> (4, 4, 4)
         backend.conv2dBackward(CONV_WINDOW, batch, a, batch * IMAGE, p, CONV_KERNEL,
                 a, batch * SCRATCH, d, batch * Gradients.CONV_Z, g, CONV_KERNEL, a, batch * SCRATCH,
                 null, 0);
         backend.columnSums(batch * 16, 4, d, batch * Gradients.CONV_Z, g, CONV_BIAS);
+        gradientsFinal(CONV_KERNEL);
         // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
         // an input: no gradient
     }
@@ -386,10 +386,9 @@ public final class SmallCnnModel extends Model implements SmallCnn {
         // flat: @Flatten(), pool (2, 2, 4) -> (16)
         // the same values as pool, in the same memory: nothing to compute
         // output: @Dense(units = 3, activation = SOFTMAX), flat (16) -> (3)
-        backend.matmul(false, false, batch, 3, 16, a, batch * Inference.FLAT, p, OUTPUT_KERNEL,
-                a, batch * Inference.OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * Inference.OUTPUT_Z,
-                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 16, 3, a, batch * Inference.FLAT,
+                p, OUTPUT_KERNEL, p, OUTPUT_BIAS, a, batch * Inference.OUTPUT_Z,
+                a, batch * Inference.OUTPUT);
     }
 
     /**

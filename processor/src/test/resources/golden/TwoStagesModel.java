@@ -439,10 +439,8 @@ public final class TwoStagesModel extends Model implements TwoStages {
         backend.pool2d(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * CONV2_1_RELU,
                 a, batch * POOL);
         // output: @Dense(units = 3, activation = SOFTMAX), pool (6) -> (3)
-        backend.matmul(false, false, batch, 3, 6, a, batch * POOL, p, OUTPUT_KERNEL,
-                a, batch * OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z, p, OUTPUT_BIAS,
-                a, batch * OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 6, 3, a, batch * POOL, p, OUTPUT_KERNEL,
+                p, OUTPUT_BIAS, a, batch * OUTPUT_Z, a, batch * OUTPUT);
     }
 
     @Override
@@ -456,11 +454,11 @@ public final class TwoStagesModel extends Model implements TwoStages {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z,
                     a, batch * OUTPUT, d, batch * Gradients.OUTPUT, d, batch * Gradients.OUTPUT_Z);
         }
-        backend.matmul(true, false, 6, 3, batch, a, batch * POOL, d, batch * Gradients.OUTPUT_Z,
-                g, OUTPUT_KERNEL, false);
-        backend.columnSums(batch, 3, d, batch * Gradients.OUTPUT_Z, g, OUTPUT_BIAS);
+        backend.denseParameterGradients(batch, 6, 3, a, batch * POOL, d, batch * Gradients.OUTPUT_Z,
+                g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 6, 3, d, batch * Gradients.OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * Gradients.POOL, false);
+        gradientsFinal(OUTPUT_KERNEL);
         // pool: @GlobalAveragePooling2D(), conv2_1_relu (4, 4, 6) -> (6)
         backend.pool2dBackward(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * CONV2_1_RELU,
                 d, batch * Gradients.POOL, d, batch * Gradients.CONV2_1_RELU);
@@ -472,12 +470,14 @@ public final class TwoStagesModel extends Model implements TwoStages {
         backend.batchNormBackward(batch * 16, 6, a, batch * CONV2_1_CONV, p, CONV2_1_BN_GAMMA,
                 a, batch * CONV2_1_BN_STATISTICS, d, batch * Gradients.CONV2_1_BN,
                 g, CONV2_1_BN_GAMMA, g, CONV2_1_BN_BETA, d, batch * Gradients.CONV2_1_CONV);
+        gradientsFinal(CONV2_1_BN_GAMMA);
         // conv2_1_conv: @Conv2D(filters = 6, kernel = 3, strides = 2, padding = SAME), conv1_1_relu (8, 8, 4) -> (4, 4, 6)
         backend.conv2dBackward(CONV2_1_CONV_WINDOW, batch, a, batch * CONV1_1_RELU,
                 p, CONV2_1_CONV_KERNEL, a, batch * SCRATCH, d, batch * Gradients.CONV2_1_CONV_Z,
                 g, CONV2_1_CONV_KERNEL, a, batch * SCRATCH, d, batch * Gradients.CONV1_1_RELU);
         backend.columnSums(batch * 16, 6, d, batch * Gradients.CONV2_1_CONV_Z,
                 g, CONV2_1_CONV_BIAS);
+        gradientsFinal(CONV2_1_CONV_KERNEL);
         // conv1_1_relu: @Activation(RELU), conv1_1_bn (8, 8, 4) -> (8, 8, 4)
         backend.activationBackward(CONV1_1_RELU_ACTIVATION, batch * 64, 4, a, batch * CONV1_1_BN,
                 a, batch * CONV1_1_RELU, d, batch * Gradients.CONV1_1_RELU,
@@ -486,12 +486,14 @@ public final class TwoStagesModel extends Model implements TwoStages {
         backend.batchNormBackward(batch * 64, 4, a, batch * CONV1_1_CONV, p, CONV1_1_BN_GAMMA,
                 a, batch * CONV1_1_BN_STATISTICS, d, batch * Gradients.CONV1_1_BN,
                 g, CONV1_1_BN_GAMMA, g, CONV1_1_BN_BETA, d, batch * Gradients.CONV1_1_CONV);
+        gradientsFinal(CONV1_1_BN_GAMMA);
         // conv1_1_conv: @Conv2D(filters = 4, kernel = 3, padding = SAME), image (8, 8, 2) -> (8, 8, 4)
         backend.conv2dBackward(CONV1_1_CONV_WINDOW, batch, a, batch * IMAGE, p, CONV1_1_CONV_KERNEL,
                 a, batch * SCRATCH, d, batch * Gradients.CONV1_1_CONV_Z, g, CONV1_1_CONV_KERNEL,
                 a, batch * SCRATCH, null, 0);
         backend.columnSums(batch * 64, 4, d, batch * Gradients.CONV1_1_CONV_Z,
                 g, CONV1_1_CONV_BIAS);
+        gradientsFinal(CONV1_1_CONV_KERNEL);
         // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
         // an input: no gradient
     }
@@ -534,10 +536,9 @@ public final class TwoStagesModel extends Model implements TwoStages {
         backend.pool2d(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * Inference.CONV2_1_RELU,
                 a, batch * Inference.POOL);
         // output: @Dense(units = 3, activation = SOFTMAX), pool (6) -> (3)
-        backend.matmul(false, false, batch, 3, 6, a, batch * Inference.POOL, p, OUTPUT_KERNEL,
-                a, batch * Inference.OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 3, a, batch * Inference.OUTPUT_Z,
-                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 6, 3, a, batch * Inference.POOL,
+                p, OUTPUT_KERNEL, p, OUTPUT_BIAS, a, batch * Inference.OUTPUT_Z,
+                a, batch * Inference.OUTPUT);
     }
 
     /**

@@ -226,10 +226,8 @@ public final class WordsGruModel extends Model implements WordsGru {
         backend.recurrent(RecurrentCell.GRU, batch, 12, 8, 5, false, a, batch * EMBED,
                 p, GRU_KERNEL, a, batch * GRU_WORKSPACE, a, batch * GRU);
         // output: @Dense(units = 1, activation = SIGMOID), gru (5) -> (1)
-        backend.matmul(false, false, batch, 1, 5, a, batch * GRU, p, OUTPUT_KERNEL,
-                a, batch * OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 1, a, batch * OUTPUT_Z, p, OUTPUT_BIAS,
-                a, batch * OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 5, 1, a, batch * GRU, p, OUTPUT_KERNEL,
+                p, OUTPUT_BIAS, a, batch * OUTPUT_Z, a, batch * OUTPUT);
     }
 
     @Override
@@ -243,18 +241,20 @@ public final class WordsGruModel extends Model implements WordsGru {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 1, a, batch * OUTPUT_Z,
                     a, batch * OUTPUT, d, batch * Gradients.OUTPUT, d, batch * Gradients.OUTPUT_Z);
         }
-        backend.matmul(true, false, 5, 1, batch, a, batch * GRU, d, batch * Gradients.OUTPUT_Z,
-                g, OUTPUT_KERNEL, false);
-        backend.columnSums(batch, 1, d, batch * Gradients.OUTPUT_Z, g, OUTPUT_BIAS);
+        backend.denseParameterGradients(batch, 5, 1, a, batch * GRU, d, batch * Gradients.OUTPUT_Z,
+                g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
         backend.matmul(false, true, batch, 5, 1, d, batch * Gradients.OUTPUT_Z, p, OUTPUT_KERNEL,
                 d, batch * Gradients.GRU, false);
+        gradientsFinal(OUTPUT_KERNEL);
         // gru: @GRU(units = 5), embed (12, 8) -> (5)
         backend.recurrentBackward(RecurrentCell.GRU, batch, 12, 8, 5, false, a, batch * EMBED,
                 p, GRU_KERNEL, a, batch * GRU_WORKSPACE, d, batch * Gradients.GRU, g, GRU_KERNEL,
                 d, batch * Gradients.GRU_WORKSPACE, d, batch * Gradients.EMBED);
+        gradientsFinal(GRU_KERNEL);
         // embed: @Embedding(inputDim = 50, outputDim = 8), words (12) -> (12, 8)
         backend.embeddingBackward(batch * 12, 50, 8, a, batch * WORDS, d, batch * Gradients.EMBED,
                 g, EMBED_EMBEDDINGS);
+        gradientsFinal(EMBED_EMBEDDINGS);
         // words: @Input(shape = 12) -> (12)
         // an input: no gradient
     }
@@ -272,10 +272,9 @@ public final class WordsGruModel extends Model implements WordsGru {
         backend.recurrent(RecurrentCell.GRU, batch, 12, 8, 5, false, a, batch * Inference.EMBED,
                 p, GRU_KERNEL, a, batch * Inference.GRU_WORKSPACE, a, batch * Inference.GRU);
         // output: @Dense(units = 1, activation = SIGMOID), gru (5) -> (1)
-        backend.matmul(false, false, batch, 1, 5, a, batch * Inference.GRU, p, OUTPUT_KERNEL,
-                a, batch * Inference.OUTPUT_Z, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, 1, a, batch * Inference.OUTPUT_Z,
-                p, OUTPUT_BIAS, a, batch * Inference.OUTPUT);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, 5, 1, a, batch * Inference.GRU,
+                p, OUTPUT_KERNEL, p, OUTPUT_BIAS, a, batch * Inference.OUTPUT_Z,
+                a, batch * Inference.OUTPUT);
     }
 
     /**

@@ -14,9 +14,9 @@ public final class ModelNames {
             // the processor's
             "create", "twin", "forward", "backward", "infer", "predict", "predictOutputs",
             // dev.annonet.runtime.Model's
-            "name", "device", "summary", "summaryText", "parameterCount", "trainableParameterCount",
+            "name", "device", "summary", "summaryText", "lossScale", "parameterCount", "trainableParameterCount",
             "nonTrainableParameterCount", "weights", "compile", "fit", "evaluate", "predictor", "close",
-            "parameters", "gradients", "activations", "activationGradients", "step", "dropoutSeed", "denseLayer",
+            "parameters", "gradients", "gradientsFinal", "activations", "activationGradients", "step", "dropoutSeed", "denseLayer",
             "weightedLayer", "layer", "predictSample", "save", "load", "loadKerasWeights", "saveCheckpoint", "loadCheckpoint",
             "copyWeights", "restoreWeights", "fitPorts", "evaluatePorts", "predictPorts",
             // Object's

@@ -16,7 +16,8 @@ import org.bytedeco.javacpp.annotation.Platform;
  * why it cannot load instead of throwing; nothing else here may be called then.
  */
 @Platform(include = {"annonet/context.cuh", "annonet/kernels.cuh", "annonet/image_kernels.cuh", "annonet/batch_norm_kernels.cuh",
-        "annonet/sequence_kernels.cuh", "annonet/metric_kernels.cuh", "annonet/merge_kernels.cuh"},
+        "annonet/sequence_kernels.cuh", "annonet/metric_kernels.cuh", "annonet/merge_kernels.cuh",
+        "annonet/cudnn_convolution.cuh", "annonet/comm_stream.cuh", "annonet/lt.cuh"},
         link = "dl")
 @Namespace("annonet")
 public final class CudaLibrary {
@@ -162,6 +163,24 @@ public final class CudaLibrary {
     @Name("event_destroy")
     public static native void eventDestroy(long context, long event);
 
+    // ---- the communication stream (comm_stream.cuh): a data-parallel step's all-reduces -----------------
+
+    /** A new stream beside the compute stream, for all-reduces (1 on the host executor); 0 on failure. */
+    @Name("comm_stream_create")
+    public static native long commStreamCreate(long context);
+
+    /** Waits for the communication stream's work, then destroys it. */
+    @Name("comm_stream_destroy")
+    public static native void commStreamDestroy(long context, long stream);
+
+    /** The communication stream's later work waits for the compute stream's so far ({@code event} marks it). */
+    @Name("comm_stream_fork")
+    public static native int commStreamFork(long context, long stream, long event);
+
+    /** The compute stream's later work waits for the communication stream's so far. */
+    @Name("comm_stream_join")
+    public static native int commStreamJoin(long context, long stream, long event);
+
     // ---- CUDA graphs ------------------------------------------------------------------------------------
 
     /** Starts recording the stream's work: 0, 1 when this context cannot record (the host executor), or an error. */
@@ -206,6 +225,11 @@ public final class CudaLibrary {
     public static native int dropout(long context, int threshold, float scale, long seed, long step, long stepAddress,
                                      long count, long x, long y);
 
+    /** As {@link #dropout}, value i drawing the mask's value {@code firstIndex + i}: a data-parallel rank's slice. */
+    @Name("dropout")
+    public static native int dropoutFrom(long context, int threshold, float scale, long seed, long step, long stepAddress,
+                                         long count, long x, long y, long firstIndex);
+
     @Name("loss")
     public static native int loss(long context, int kind, boolean fused, int rows, int cols, long output, long targets,
                                   int targetWidth, long weights, long gradient, float scale, long result);
@@ -244,6 +268,39 @@ public final class CudaLibrary {
     @Name("conv2d_backward")
     public static native int conv2dBackward(long context, long window, int batch, long x, long kernel, long columns, long dz,
                                             long dKernel, long dColumns, long dx);
+
+    // ---- Conv2D on cuDNN (cudnn_convolution.cuh): a plan set per context, a plan per convolution shape
+
+    /** target (cols × rows) = sourceᵀ, row-major: a Keras kernel into cuDNN's KRSC filter, or back with rows and cols swapped. */
+    @Name("transpose_matrix")
+    public static native int transposeMatrix(long context, int rows, int cols, long source, long target);
+
+    /**
+     * A cuDNN plan set on the context's stream, cuDNN opened from the first of {@code candidates}
+     * (one per line) that loads; TF32 tensor cores when {@code tf32}. 0 on failure: no GPU, no
+     * cuDNN 9, or cuDNN not starting ({@link #lastError()} says which).
+     */
+    @Name("cudnn_convolutions_create")
+    public static native long cudnnConvolutionsCreate(long context, String candidates, boolean tf32);
+
+    /** Waits for the context's stream, then frees the plans, their workspace and the cuDNN handle. */
+    @Name("cudnn_convolutions_destroy")
+    public static native void cudnnConvolutionsDestroy(long convolutions);
+
+    /**
+     * A plan for the window's convolution over {@code batch} samples, deterministic algorithms only:
+     * its index, or a negative code when cuDNN cannot run it ({@link #lastError()} says why). Allocates:
+     * never while a step is captured.
+     */
+    @Name("cudnn_convolution_plan")
+    public static native int cudnnConvolutionPlan(long convolutions, long window, int batch);
+
+    @Name("cudnn_conv2d")
+    public static native int cudnnConv2d(long convolutions, int plan, long x, long kernel, long z);
+
+    /** dx and dKernel, each skipped when its address is 0. */
+    @Name("cudnn_conv2d_backward")
+    public static native int cudnnConv2dBackward(long convolutions, int plan, long x, long kernel, long dz, long dKernel, long dx);
 
     @Name("depthwise_conv2d")
     public static native int depthwiseConv2d(long context, long window, int batch, long x, long kernel, long y);
@@ -311,4 +368,89 @@ public final class CudaLibrary {
     @Name("embedding_backward")
     public static native int embeddingBackward(long context, int rows, int inputDim, int outputDim, long indices, long dy,
                                                long dTable);
+
+    // ---- precision: the GEMMs' compute type and dynamic loss scaling (precision.cuh, loss_scale.cuh)
+
+    /** cuBLAS compute types ({@code cublasComputeType_t}) a context's GEMMs run in: float32, half and bfloat16 operands on tensor cores, TF32. */
+    public static final int COMPUTE_32F = 68;
+    public static final int COMPUTE_32F_FAST_16F = 74;
+    public static final int COMPUTE_32F_FAST_16BF = 75;
+    public static final int COMPUTE_32F_FAST_TF32 = 77;
+
+    /** Sets the compute type of the context's GEMMs (one of the {@code COMPUTE_} values); 0 or an error code. */
+    @Name("context_set_gemm_compute")
+    public static native int contextSetGemmCompute(long context, int compute);
+
+    /** {@code x} rounded to the nearest bfloat16 (ties to even), as a float. */
+    @Name("round_to_bfloat16")
+    public static native float roundToBfloat16(float x);
+
+    /** {@code x} rounded to the nearest IEEE half (ties to even; infinity from 65520, subnormals below 2^-14), as a float. */
+    @Name("round_to_float16")
+    public static native float roundToFloat16(float x);
+
+    /** Bytes of a loss scaling state: the scale (a float at offset 0), the counts, the found-not-finite flag. */
+    public static final int LOSS_SCALE_BYTES = 24;
+
+    @Name("loss_scale_reset")
+    public static native int lossScaleReset(long context, long state, float scale, int growthInterval);
+
+    /** Makes the context's optimizer updates skip a step whose gradients the state at {@code state} found not finite; 0: never. */
+    @Name("context_set_loss_scale")
+    public static native void contextSetLossScale(long context, long state);
+
+    @Name("loss_scale_seed")
+    public static native int lossScaleSeed(long context, long count, long gradient, long state);
+
+    @Name("loss_scale_unscale")
+    public static native int lossScaleUnscale(long context, long count, long gradients, long state, long t, long tAddress);
+
+    @Name("loss_scale_update")
+    public static native int lossScaleUpdate(long context, long state);
+
+    // ---- fused GEMM epilogues through cuBLASLt (lt.cuh) ------------------------------------------------
+
+    /** cuBLASLt's RELU (no bias), RELU_BIAS and BIAS epilogues. */
+    public static final int LT_EPILOGUE_RELU = 2;
+    public static final int LT_EPILOGUE_BIAS = 4;
+    public static final int LT_EPILOGUE_RELU_BIAS = 6;
+
+    /** What {@link #ltDenseForward} and {@link #ltWeightGradient} answer besides an error (negative). */
+    public static final int LT_RAN = 0;
+    /** Met while a step is captured: nothing ran; {@link #ltPlanPending} plans it once the capture ends. */
+    public static final int LT_UNPLANNED = 1;
+    /** cuBLASLt cannot run this call ({@link #lastError()} says why): nothing ran. */
+    public static final int LT_UNSUPPORTED = 2;
+
+    /** Empty when cuBLASLt loads next to cuBLAS with every entry point annonet uses, else why not. */
+    @Name("lt_load_problem")
+    public static native String ltLoadProblem();
+
+    /**
+     * The fused GEMMs of a context, planned under its GEMM compute type ({@link #contextSetGemmCompute});
+     * plans without a library on the host executor; 0 with the reason when cuBLASLt cannot start.
+     */
+    @Name("lt_create")
+    public static native long ltCreate(long context);
+
+    @Name("lt_destroy")
+    public static native void ltDestroy(long lt);
+
+    /** {@code y = epilogue(x · w + bias)}, row-major, y not overlapping x; capturing: a step is being captured. */
+    @Name("lt_dense_forward")
+    public static native int ltDenseForward(long lt, int epilogue, int rows, int in, int out, long x, long w, long bias,
+                                            long y, boolean capturing);
+
+    /** {@code dw = xᵀ · dz} and {@code dbias = Σ_rows dz}, row-major. */
+    @Name("lt_weight_gradient")
+    public static native int ltWeightGradient(long lt, int rows, int in, int out, long x, long dz, long dw, long dbias,
+                                              boolean capturing);
+
+    /** Plans the calls met while a step was captured: how many of them cuBLASLt can run. */
+    @Name("lt_plan_pending")
+    public static native int ltPlanPending(long lt);
+
+    /** The calls planned so far that cuBLASLt can run (every one on the host executor). */
+    @Name("lt_plan_count")
+    public static native int ltPlanCount(long lt);
 }

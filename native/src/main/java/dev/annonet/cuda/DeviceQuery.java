@@ -23,6 +23,8 @@ public final class DeviceQuery {
                 ? "CUDA kernels compiled by nvcc for " + targets : "host executor only (built without nvcc)"));
         String blasProblem = CudaLibrary.blasLoadProblem();
         System.out.println("cuBLAS: " + (blasProblem.isEmpty() ? "loads" : blasProblem));
+        String ltProblem = CudaLibrary.ltLoadProblem();
+        System.out.println("cuBLASLt: " + (ltProblem.isEmpty() ? "loads (fused GEMM epilogues)" : ltProblem));
         String cudnnProblem = CudnnLibrary.loadProblem();
         System.out.println("cuDNN: " + (cudnnProblem.isEmpty() ? "loads, version " + CudnnLibrary.version() : cudnnProblem));
         int count = CudaLibrary.deviceCount();

@@ -32,6 +32,19 @@ class CudnnLibraryTest {
     }
 
     @Test
+    void aNamedFileThatDoesNotExistIsQuotedInTheNotFoundMessage() {
+        Assumptions.assumeFalse(CudnnLibrary.loadProblem().isEmpty(), "cuDNN is installed here; the GPU check uses it");
+        String previous = System.setProperty("annonet.cudnn.library", "/nonexistent");
+        try {
+            String problem = CudnnLibrary.loadProblem();
+            assertTrue(problem.startsWith("cuDNN (libcudnn.so.9) was not found")
+                    && problem.contains("(dlopen: /nonexistent: cannot open shared object file"), problem);
+        } finally {
+            restore(previous);
+        }
+    }
+
+    @Test
     void aLibraryThatIsNotCudnnIsNamedByTheEntryPointItLacks() {
         String problem = CudnnLibrary.load("libm.so.6");
         assertTrue(problem.startsWith("the library opened as cuDNN lacks an entry point annonet needs: cudnnGetVersion is missing"),
@@ -52,11 +65,15 @@ class CudnnLibraryTest {
         try {
             assertEquals(List.of("/opt/cudnn/libcudnn.so.9", "libcudnn.so.9"), CudnnLibrary.candidates().subList(0, 2));
         } finally {
-            if (previous == null) {
-                System.clearProperty("annonet.cudnn.library");
-            } else {
-                System.setProperty("annonet.cudnn.library", previous);
-            }
+            restore(previous);
+        }
+    }
+
+    private static void restore(String previous) {
+        if (previous == null) {
+            System.clearProperty("annonet.cudnn.library");
+        } else {
+            System.setProperty("annonet.cudnn.library", previous);
         }
     }
 }

@@ -77,7 +77,8 @@ class DepthwiseLayersTest {
                 ".layer(\"conv\", \"SeparableConv2D\", new int[] {4, 4, 5}, 89,",
                 "backend.depthwiseConv2d(CONV_WINDOW, batch,",
                 "backend.depthwiseConv2dBackward(CONV_WINDOW, batch,",
-                "backend.biasActivation(CONV_ACTIVATION, batch * 16, 5,");
+                // the pointwise product with its bias and ReLU, as a dense layer's
+                "backend.denseForward(CONV_ACTIVATION, batch * 16, 6, 5,");
     }
 
     @ParameterizedTest

@@ -62,7 +62,7 @@ class ValidNetworksTest {
                         "@Flatten Layer flat();",
                         "@Dense(units = 10, activation = SOFTMAX) Layer output();"),
                 // Dense on the last axis: 28 rows of 28 values per sample
-                "backend.matmul(false, false, batch * 28, 16, 28,",
+                "backend.denseForward(ROWS_ACTIVATION, batch * 28, 28, 16,",
                 "backend.biasActivation(SQUASHED_ACTIVATION, batch * 28, 16, a, batch * ROWS, null, 0,",
                 // Reshape and Flatten share the memory of the tensor they view
                 "private static final int PAIRS = SQUASHED;",

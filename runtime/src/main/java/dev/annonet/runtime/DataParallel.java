@@ -1,6 +1,7 @@
 package dev.annonet.runtime;
 
 import dev.annonet.runtime.backend.Backend;
+import dev.annonet.runtime.backend.DeviceReduction;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.distributed.Communicator;
 import java.util.ArrayList;
@@ -24,8 +25,17 @@ import java.util.List;
  * backward finishes them), each bucket copied to the host, all-reduced and copied back. The step's
  * loss and metric counts travel with the first bucket, so every rank logs the global batch's
  * loss and metrics, and callbacks (early stopping, a non-finite loss) decide alike on all ranks.
+ *
+ * <p>Where the backend can sum its memory in place with the communicator ({@link Backend#deviceReduction}:
+ * a GPU with NCCL, or the CUDA host executor with an {@link dev.annonet.runtime.distributed.InProcessGroup}),
+ * the buckets are summed there instead, on the backend's communication stream, and so are a
+ * recorded step's results: nothing goes through the host, and a recorded step holds its
+ * all-reduces. In a recorded step each bucket's sum starts as soon as backward has finished its
+ * gradients ({@link #gradientsFinal}, which the generated backward calls after each layer), so
+ * the sums overlap the rest of backward; the update waits for them all. Such a group of one rank
+ * still runs its all-reduces, which is how their cost on a GPU is measured.
  */
-final class DataParallel {
+final class DataParallel implements AutoCloseable {
     /** Parameters go into a bucket until it holds at least this many values (1 MiB of floats). */
     private static final int BUCKET_VALUES = 256 * 1024;
     /** Slices of a global batch start on multiples of this many samples (a dropout mask's group). */
@@ -43,9 +53,17 @@ final class DataParallel {
     /** Bucket b covers {@code staging[bucketStarts[b] .. bucketEnds[b])}; bucket 0 ends with the step's results. */
     private final int[] bucketStarts;
     private final int[] bucketEnds;
+    /** The backend's in-place sums, or null when the gradients go through the host. */
+    private final DeviceReduction onDevice;
+    /** An eager step's loss sum and metric counts, summed on the host beside the device's gradients. */
+    private final double[] stepResults;
+    /** The first bucket the step being recorded has not yet started to sum. */
+    private int nextBucket;
 
-    DataParallel(Communicator communicator, NetworkLayout layout, int countSlots) {
+    DataParallel(Communicator communicator, NetworkLayout layout, int countSlots, DeviceReduction onDevice) {
         this.communicator = communicator;
+        this.onDevice = onDevice;
+        this.stepResults = new double[1 + countSlots];
         this.rank = communicator.rank();
         this.worldSize = communicator.worldSize();
         this.trainableSize = layout.trainableSize();
@@ -117,7 +135,7 @@ final class DataParallel {
      * rank 0's trainable weights, as PyTorch's DDP broadcasts them.
      */
     void start(Backend backend, Memory parameters, double[] facts) {
-        if (worldSize == 1) {
+        if (worldSize == 1 && onDevice == null) {
             return;
         }
         double[] rows = new double[worldSize * facts.length];
@@ -132,6 +150,14 @@ final class DataParallel {
                             + " model with the same seed and call fit with the same data and options");
                 }
             }
+        }
+        if (onDevice != null) { // also the device communicator's first all-reduce, made before any step records
+            if (rank != 0) {
+                backend.fill(parameters, 0, trainableSize, 0f);
+            }
+            onDevice.sum(parameters, 0, trainableSize);
+            onDevice.join();
+            return;
         }
         if (rank == 0) {
             backend.download(parameters, 0, staging, 0, trainableSize);
@@ -149,9 +175,14 @@ final class DataParallel {
     /**
      * Replaces this rank's gradients with the sum over the ranks, bucket by bucket from the last
      * layer back, and returns the global batch's loss sum; {@code counts} becomes the global
-     * batch's metric counts. A rank whose slice is empty passes zero gradients.
+     * batch's metric counts. A rank whose slice is empty passes zero gradients. While a step
+     * records, {@code recordedResults} is the number of results it computes (which the device then
+     * sums); -1 for a step run eagerly, whose loss and counts are on the host.
      */
-    double sumGradients(Backend backend, Memory gradients, double lossSum, long[] counts) {
+    double sumGradients(Backend backend, Memory gradients, double lossSum, long[] counts, int recordedResults) {
+        if (onDevice != null) {
+            return sumOnDevice(gradients, lossSum, counts, recordedResults);
+        }
         if (worldSize == 1) { // a group of one: the sums are this rank's own; nothing to copy
             return lossSum;
         }
@@ -171,5 +202,63 @@ final class DataParallel {
             counts[i] = (long) staging[results + 1 + i];
         }
         return staging[results];
+    }
+
+    /**
+     * The buckets summed in place on the backend's communication stream, then a recorded step's
+     * results there too (an eager step's on the host, first, so every rank's collective calls come
+     * in the same order); the update, enqueued next, waits for them all.
+     */
+    private double sumOnDevice(Memory gradients, double lossSum, long[] counts, int recordedResults) {
+        boolean eager = recordedResults < 0;
+        if (eager) {
+            stepResults[0] = lossSum;
+            for (int i = 0; i < counts.length; i++) {
+                stepResults[1 + i] = counts[i];
+            }
+            communicator.allReduceSum(stepResults, 0, 1 + counts.length);
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = (long) stepResults[1 + i];
+            }
+        }
+        while (nextBucket < bucketStarts.length) { // those backward did not start: all of an eager step's
+            sumBucket(gradients, nextBucket++);
+        }
+        nextBucket = 0;
+        if (!eager) {
+            onDevice.sumResults(recordedResults);
+        }
+        onDevice.join();
+        return eager ? stepResults[0] : lossSum;
+    }
+
+    /** Whether a recorded step's backward may start the buckets' sums ({@link #gradientsFinal}). */
+    boolean sumsDuringBackward() {
+        return onDevice != null;
+    }
+
+    /**
+     * While a step records, backward has finished the gradients from {@code offset} to the end:
+     * the buckets that lie there start their sums on the communication stream now, in the same
+     * order on every rank (a rank with an empty slice, which runs no backward, starts them all
+     * after it).
+     */
+    void gradientsFinal(Memory gradients, int offset) {
+        while (nextBucket < bucketStarts.length && bucketStarts[nextBucket] >= offset) {
+            sumBucket(gradients, nextBucket++);
+        }
+    }
+
+    private void sumBucket(Memory gradients, int bucket) {
+        int start = bucketStarts[bucket];
+        onDevice.sum(gradients, start, Math.min(bucketEnds[bucket], trainableSize) - start);
+    }
+
+    /** Frees the backend's communication stream, if there is one. */
+    @Override
+    public void close() {
+        if (onDevice != null) {
+            onDevice.close();
+        }
     }
 }

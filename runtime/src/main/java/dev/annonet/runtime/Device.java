@@ -4,6 +4,7 @@ import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.CheckedBackend;
+import dev.annonet.runtime.backend.Precision;
 import dev.annonet.runtime.backend.cpu.CpuBackend;
 import dev.annonet.runtime.backend.cuda.CudaBackend;
 import dev.annonet.runtime.backend.cuda.CudaSupport;
@@ -37,18 +38,25 @@ public final class Device {
     private final boolean stepGraphs;
     private final boolean networkKernels;
     private final boolean overlapsCopies;
+    private final boolean cudnn;
+    private final Precision precision;
+    private final boolean fusedEpilogues;
 
     private Device(Kind kind, int ordinal, boolean tf32) {
-        this(kind, ordinal, tf32, true, true, true);
+        this(kind, ordinal, tf32, true, true, true, true, Precision.FLOAT32, true);
     }
 
-    private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs, boolean networkKernels, boolean overlapsCopies) {
+    private Device(Kind kind, int ordinal, boolean tf32, boolean stepGraphs, boolean networkKernels, boolean overlapsCopies,
+                   boolean cudnn, Precision precision, boolean fusedEpilogues) {
         this.kind = kind;
         this.ordinal = ordinal;
         this.tf32 = tf32;
         this.stepGraphs = stepGraphs;
         this.networkKernels = networkKernels;
         this.overlapsCopies = overlapsCopies;
+        this.cudnn = cudnn;
+        this.precision = precision;
+        this.fusedEpilogues = fusedEpilogues;
     }
 
     /**
@@ -108,7 +116,8 @@ public final class Device {
         if (kind != Kind.CUDA) {
             throw new IllegalStateException("TF32 is a GPU setting; " + this + " is not a GPU");
         }
-        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies);
+        requireFloat32("TF32");
+        return new Device(Kind.CUDA, ordinal, true, stepGraphs, networkKernels, overlapsCopies, cudnn, precision, fusedEpilogues);
     }
 
     /**
@@ -118,7 +127,7 @@ public final class Device {
      */
     public Device withoutStepGraphs() {
         requireCuda("step graphs");
-        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies);
+        return new Device(kind, ordinal, tf32, false, networkKernels, overlapsCopies, cudnn, precision, fusedEpilogues);
     }
 
     /**
@@ -128,7 +137,7 @@ public final class Device {
      */
     public Device withGenericKernels() {
         requireCuda("the choice of kernels");
-        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies);
+        return new Device(kind, ordinal, tf32, stepGraphs, false, overlapsCopies, cudnn, precision, fusedEpilogues);
     }
 
     /**
@@ -138,7 +147,52 @@ public final class Device {
      */
     public Device withoutCopyOverlap() {
         requireCuda("copy overlap");
-        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false);
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, false, cudnn, precision, fusedEpilogues);
+    }
+
+    /**
+     * This GPU running its convolutions on annonet's kernels (im2col + GEMM) even where cuDNN
+     * loads: to compare the two (the GPU bench has a row for each), or to rule cuDNN out.
+     */
+    public Device withoutCudnn() {
+        requireCuda("the choice of cuDNN");
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, false, precision, fusedEpilogues);
+    }
+
+    /**
+     * This GPU running each dense layer as the cuBLAS GEMM and annonet's bias + activation kernels
+     * (and column sums for the bias gradient) instead of one cuBLASLt GEMM with a fused epilogue:
+     * to measure what the fusion buys, or to rule it out while debugging.
+     */
+    public Device withoutFusedEpilogues() {
+        requireCuda("fused epilogues");
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, cudnn, precision, false);
+    }
+
+    /**
+     * This GPU (or the host executor, which models it) under a precision policy, as Keras's
+     * {@code mixed_bfloat16} and {@code mixed_float16}: the GEMMs of Dense layers, convolutions and
+     * recurrent layers multiply bfloat16 or half operands on tensor cores, while weights,
+     * activations, gradients and sums stay float32; {@link Precision#MIXED_FLOAT16} adds dynamic loss
+     * scaling ({@link Model#lossScale()}). TF32 belongs to the float32 policy: the two are not combined.
+     */
+    public Device withPrecision(Precision precision) {
+        requireCuda("the precision policy");
+        if (tf32 && precision != Precision.FLOAT32) {
+            throw new IllegalStateException("TF32 is the float32 policy's option; " + this + " cannot also run " + precision);
+        }
+        return new Device(kind, ordinal, tf32, stepGraphs, networkKernels, overlapsCopies, cudnn, precision, fusedEpilogues);
+    }
+
+    /** The GEMMs' precision policy on this device: {@link Precision#FLOAT32} unless {@link #withPrecision} chose another. */
+    public Precision precision() {
+        return precision;
+    }
+
+    private void requireFloat32(String setting) {
+        if (precision != Precision.FLOAT32) {
+            throw new IllegalStateException(setting + " is the float32 policy's option; " + this + " runs " + precision);
+        }
     }
 
     private void requireCuda(String setting) {
@@ -171,14 +225,23 @@ public final class Device {
         return switch (kind) {
             case CPU -> CpuBackend.create();
             case REFERENCE -> new ReferenceBackend();
-            case CUDA -> overlapping(CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout)));
-            case CUDA_HOST_EXECUTOR -> overlapping(CudaBackend.hostExecutor(stepGraphs, kernels(layout)));
+            case CUDA -> configured(CudaBackend.onDevice(ordinal, tf32, stepGraphs, kernels(layout), cudnn));
+            case CUDA_HOST_EXECUTOR -> configured(CudaBackend.hostExecutor(stepGraphs, kernels(layout)));
             case AUTO -> chooseBackend(layout);
         };
     }
 
-    private Backend overlapping(CudaBackend backend) {
-        return overlapsCopies ? backend : backend.withoutCopyOverlap();
+    private Backend configured(CudaBackend backend) {
+        if (precision != Precision.FLOAT32) {
+            try {
+                backend.withPrecision(precision);
+            } catch (RuntimeException e) {
+                backend.close();
+                throw e;
+            }
+        }
+        CudaBackend fusing = fusedEpilogues ? backend : backend.withoutFusedEpilogues();
+        return overlapsCopies ? fusing : fusing.withoutCopyOverlap();
     }
 
     private static Backend chooseBackend(NetworkLayout layout) {
@@ -245,8 +308,9 @@ public final class Device {
     }
 
     private String cudaSettings() {
-        return (stepGraphs ? "" : " (no step graphs)") + (networkKernels ? "" : " (generic kernels)")
-                + (overlapsCopies ? "" : " (no copy overlap)");
+        return (precision == Precision.FLOAT32 ? "" : " (" + precision + ")") + (stepGraphs ? "" : " (no step graphs)")
+                + (networkKernels ? "" : " (generic kernels)") + (overlapsCopies ? "" : " (no copy overlap)")
+                + (cudnn ? "" : " (no cudnn)") + (fusedEpilogues ? "" : " (no fused epilogues)");
     }
 
     /** Starts a CPU backend once, on first use: {@code PROBLEM} says why it cannot start, or is null. */

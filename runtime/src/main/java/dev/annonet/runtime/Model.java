@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -55,6 +56,8 @@ public abstract class Model implements AutoCloseable {
     protected final Backend backend;
 
     private final NetworkLayout layout;
+    /** Told by {@link #gradientsFinal} while a data-parallel step sums buckets during backward; else null. */
+    private IntConsumer finalGradients;
     private final Device device;
     /** Initializes the weights; then keys dropout and the shuffle, so a checkpoint's replaces it. */
     private long seed;
@@ -157,6 +160,20 @@ public abstract class Model implements AutoCloseable {
     /** Keras's summary: each layer's output shape and parameter count, then the totals. */
     public String summaryText() {
         return Summary.text(layout);
+    }
+
+    /**
+     * The dynamic loss scale of a model on a GPU under {@code Precision.MIXED_FLOAT16} (it halves on a
+     * step whose gradients overflowed, which is skipped, and doubles after 2,000 finite steps in a
+     * row): to watch it, as Keras's {@code optimizer.loss_scale}. NaN on every other device or policy.
+     */
+    public double lossScale() {
+        lock.lock();
+        try {
+            return backend.lossScale();
+        } finally {
+            lock.unlock();
+        }
     }
 
     public long parameterCount() {
@@ -654,6 +671,22 @@ public abstract class Model implements AutoCloseable {
      * and {@link NetworkLayout#gradientPreActivationOffset}.
      */
     protected abstract void backward(int batch, boolean outputGradientFused);
+
+    /**
+     * Called by {@code backward} once the gradients of the trainable parameters from {@code offset}
+     * to the end are final: a data-parallel step then starts summing them over the ranks while
+     * backward goes on.
+     */
+    protected final void gradientsFinal(int offset) {
+        if (finalGradients != null) {
+            finalGradients.accept(offset);
+        }
+    }
+
+    /** What {@link #gradientsFinal} tells during the steps that follow (a data-parallel fit's), or null for nothing. */
+    final void onFinalGradients(IntConsumer listener) {
+        finalGradients = listener;
+    }
 
     /** All parameters: trainable first, then fixed ones. */
     protected final Memory parameters() {

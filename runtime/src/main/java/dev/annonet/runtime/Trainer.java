@@ -2,6 +2,7 @@ package dev.annonet.runtime;
 
 import dev.annonet.runtime.backend.AccuracyKind;
 import dev.annonet.runtime.backend.Backend;
+import dev.annonet.runtime.backend.DeviceReduction;
 import dev.annonet.runtime.backend.LossKind;
 import dev.annonet.runtime.backend.Memory;
 import dev.annonet.runtime.backend.StepReplay;
@@ -10,6 +11,7 @@ import dev.annonet.runtime.callbacks.TerminateOnNaN;
 import dev.annonet.runtime.callbacks.Training;
 import dev.annonet.runtime.data.Dataset;
 import dev.annonet.runtime.distributed.Communicator;
+import dev.annonet.runtime.distributed.DeviceCommunicator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -54,6 +56,8 @@ final class Trainer {
     private final int[] countOffsets;
     /** Each metric's first result in a recorded step (each output's loss is a result, in order, before them). */
     private final int[] firstResults;
+    /** The results a recorded step computes: its losses and its metrics' counts. */
+    private final int stepResults;
     private final int trainableSize;
     private long shuffleSeed;
     /** The backend's step recorder, or null when it runs every kernel call as it comes. */
@@ -148,6 +152,7 @@ final class Trainer {
         this.metrics = bound.toArray(MetricCounts[]::new);
         this.metricHeads = boundHeads.stream().mapToInt(Integer::intValue).toArray();
         this.firstResults = firsts.stream().mapToInt(Integer::intValue).toArray();
+        this.stepResults = results;
         if (results > StepReplay.MAX_RESULTS) {
             throw new IllegalArgumentException("the metrics " + (several ? Arrays.deepToString(metrics)
                     : Arrays.toString(metrics[0])) + " count "
@@ -381,6 +386,12 @@ final class Trainer {
                     trainableSize});
         }
         this.parallel = parallel;
+        if (parallel != null && replay != null) {
+            replay.startOver(); // steps recorded without the all-reduces
+            if (parallel.sumsDuringBackward()) {
+                model.onFinalGradients(offset -> parallel.gradientsFinal(model.gradients(), offset));
+            }
+        }
         fitRun = run;
         terminateOnNaN = Arrays.stream(callbacks).anyMatch(TerminateOnNaN.class::isInstance);
         useWeights(source.weighted());
@@ -442,20 +453,33 @@ final class Trainer {
             if (parallel != null) {
                 this.parallel = null;
                 backend.dropoutSlice(0, 0);
+                if (replay != null) { // the recorded steps hold this fit's all-reduces and dropout slices
+                    replay.startOver();
+                    pendingRows = -1;
+                    model.onFinalGradients(null);
+                }
+                parallel.close();
             }
         }
         return history;
     }
 
-    /** This rank's part of a data-parallel fit, after checking that this configuration can run it. */
+    /**
+     * This rank's part of a data-parallel fit, after checking that this configuration can run it:
+     * gradients summed in place on the device where the backend and communicator can (a recorded
+     * step needs that: its all-reduces are recorded with it), else through the host.
+     */
     private DataParallel dataParallel(Communicator communicator) {
         model.layout().requireSinglePorts("data-parallel fit");
-        if (replay != null) {
-            throw new IllegalArgumentException("data-parallel fit runs on backends that run kernel by kernel, such as"
-                    + " the cpu backend; " + backend.name() + " replays recorded steps");
-        }
         DataParallel.requireSupported(model.layout());
-        return new DataParallel(communicator, model.layout(), stepCounts.length);
+        DeviceReduction onDevice = communicator instanceof DeviceCommunicator device ? backend.deviceReduction(device) : null;
+        if (replay != null && onDevice == null) {
+            throw new IllegalArgumentException("data-parallel fit on " + backend.name() + " records its steps, all-reduces"
+                    + " included, so it needs a communicator that sums this backend's memory in place (an"
+                    + " NcclCommunicator on the model's GPU; an InProcessGroup on the CUDA host executor), not "
+                    + communicator + "; or a device without step graphs, whose gradients go through the host");
+        }
+        return new DataParallel(communicator, model.layout(), stepCounts.length, onDevice);
     }
 
     /**
@@ -601,7 +625,8 @@ final class Trainer {
             requireFiniteLoss(batchNumber);
         } else {
             recordedBatch = batch;
-            replay.replay(batch, model.step(), updates, learningRate, recordStep);
+            // keyed by the global batch, which fixes a data-parallel rank's slice: its size and where its dropout mask starts
+            replay.replay(rows / rowsPerSample, model.step(), updates, learningRate, recordStep);
             if (collectPending(tally)) { // else the step just enqueued was dropped with the failed one
                 pendingRows = rows;
                 pendingBatchNumber = batchNumber;
@@ -716,8 +741,9 @@ final class Trainer {
         } else {
             forwardAndBackward(batch);
         }
-        if (parallel != null) {
-            stepLoss = parallel.sumGradients(backend, model.gradients(), stepLoss, stepCounts);
+        if (parallel != null) { // with a replay, this step is being recorded
+            stepLoss = parallel.sumGradients(backend, model.gradients(), stepLoss, stepCounts,
+                    replay != null ? stepResults : -1);
         }
         optimizer.update(backend, trainableSize, model.parameters(), model.gradients(), optimizerState, learningRate, updates);
     }

@@ -64,6 +64,8 @@ class DeviceTest {
         assertEquals("cuda host executor", Device.cudaHostExecutor().toString());
         assertEquals("cuda host executor (no step graphs) (generic kernels)",
                 Device.cudaHostExecutor().withoutStepGraphs().withGenericKernels().toString());
+        assertEquals("cuda host executor (no cudnn)", Device.cudaHostExecutor().withoutCudnn().toString());
+        assertThrows(IllegalStateException.class, () -> Device.cpu().withoutCudnn());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Device.cpu().withGenericKernels());
         assertEquals("the choice of kernels is a GPU setting; cpu is not a GPU", e.getMessage());
         try (HandScheduledMlp model = HandScheduledMlp.create(Device.cpu(), 1, 2, 3, 2, 0)) {

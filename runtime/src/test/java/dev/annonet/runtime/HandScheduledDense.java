@@ -94,8 +94,8 @@ final class HandScheduledDense extends Model {
     protected void forward(int batch, boolean training) {
         Memory p = parameters();
         Memory a = activations();
-        backend.matmul(false, false, batch, units, in, a, 0, p, 0, a, batch * in, false);
-        backend.biasActivation(activation, batch, units, a, batch * in, useBias ? p : null, in * units, a, batch * outputOffset());
+        backend.denseForward(activation, batch, in, units, a, 0, p, 0, useBias ? p : null, in * units, a, batch * in,
+                a, batch * outputOffset());
     }
 
     @Override
@@ -109,9 +109,10 @@ final class HandScheduledDense extends Model {
             backend.activationBackward(activation, batch, units, a, batch * in, a, batch * outputOffset(),
                     d, batch * outputOffset(), d, batch * in);
         }
-        backend.matmul(true, false, in, units, batch, a, 0, d, batch * in, gradients(), 0, false);
         if (useBias) {
-            backend.columnSums(batch, units, d, batch * in, gradients(), in * units);
+            backend.denseParameterGradients(batch, in, units, a, 0, d, batch * in, gradients(), 0, gradients(), in * units);
+        } else {
+            backend.matmul(true, false, in, units, batch, a, 0, d, batch * in, gradients(), 0, false);
         }
     }
 }

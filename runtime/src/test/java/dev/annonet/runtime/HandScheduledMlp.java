@@ -89,8 +89,7 @@ final class HandScheduledMlp extends Model {
         int hz = in, hy = hz + hidden, dy = hy + hidden, oz = dy + hidden, oy = oz + classes;
         int hb = in * hidden, ok = hb + hidden, ob = ok + hidden * classes;
         // hidden: @Dense(units = hidden, activation = RELU), image (in) -> (hidden)
-        backend.matmul(false, false, batch, hidden, in, a, 0, p, 0, a, batch * hz, false);
-        backend.biasActivation(HIDDEN_ACTIVATION, batch, hidden, a, batch * hz, p, hb, a, batch * hy);
+        backend.denseForward(HIDDEN_ACTIVATION, batch, in, hidden, a, 0, p, 0, p, hb, a, batch * hz, a, batch * hy);
         // dropout: @Dropout(rate), identity at inference
         if (training) {
             backend.dropout(rate, dropoutSeed(2), step(), batch * hidden, a, batch * hy, a, batch * dy);
@@ -98,8 +97,7 @@ final class HandScheduledMlp extends Model {
             backend.copy(a, batch * hy, a, batch * dy, batch * hidden);
         }
         // output: @Dense(units = classes, activation = SOFTMAX)
-        backend.matmul(false, false, batch, classes, hidden, a, batch * dy, p, ok, a, batch * oz, false);
-        backend.biasActivation(OUTPUT_ACTIVATION, batch, classes, a, batch * oz, p, ob, a, batch * oy);
+        backend.denseForward(OUTPUT_ACTIVATION, batch, hidden, classes, a, batch * dy, p, ok, p, ob, a, batch * oz, a, batch * oy);
     }
 
     @Override
@@ -114,15 +112,13 @@ final class HandScheduledMlp extends Model {
         if (!outputGradientFused) {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, classes, a, batch * oz, a, batch * oy, d, batch * oy, d, batch * oz);
         }
-        backend.matmul(true, false, hidden, classes, batch, a, batch * dy, d, batch * oz, g, ok, false);
-        backend.columnSums(batch, classes, d, batch * oz, g, ob);
+        backend.denseParameterGradients(batch, hidden, classes, a, batch * dy, d, batch * oz, g, ok, g, ob);
         backend.matmul(false, true, batch, hidden, classes, d, batch * oz, p, ok, d, batch * dy, false);
         // dropout
         backend.dropoutBackward(rate, dropoutSeed(2), step(), batch * hidden, d, batch * dy, d, batch * hy);
         // hidden
         backend.activationBackward(HIDDEN_ACTIVATION, batch, hidden, a, batch * hz, a, batch * hy, d, batch * hy, d, batch * hz);
-        backend.matmul(true, false, in, hidden, batch, a, 0, d, batch * hz, g, 0, false);
-        backend.columnSums(batch, hidden, d, batch * hz, g, hb);
+        backend.denseParameterGradients(batch, in, hidden, a, 0, d, batch * hz, g, 0, g, hb);
         // image: an input, no gradient
     }
 }

@@ -23,8 +23,9 @@ public final class Planner {
         Scheduler scheduler = new Scheduler(memory, order, network.outputs());
         List<Block> forward = order.stream().map(scheduler::forward).toList();
         List<Block> backward = new ArrayList<>();
+        FinalGradients finals = new FinalGradients(memory);
         for (int i = order.size() - 1; i >= 0; i--) {
-            backward.add(scheduler.backward(order.get(i)));
+            backward.add(finals.after(order.get(i), scheduler.backward(order.get(i))));
         }
         return new NetworkPlan(
                 network.type(),

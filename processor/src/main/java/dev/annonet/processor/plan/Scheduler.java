@@ -131,7 +131,8 @@ final class Scheduler {
         String header = layer.name() + ": " + layer.declaration()
                 + layer.inputs().stream().map(input -> ", " + input.name() + " " + input.shape()).collect(Collectors.joining())
                 + " -> " + layer.shape();
-        return new Block(ops.isEmpty() && noteWhenEmpty != null ? header + "\n" + noteWhenEmpty : header, List.copyOf(ops));
+        return new Block(ops.isEmpty() && noteWhenEmpty != null ? header + "\n" + noteWhenEmpty : header, List.copyOf(ops),
+                null);
     }
 
     /** Null unless the layer's output shares its input's memory (Flatten, Reshape, a LINEAR activation). */

@@ -122,8 +122,44 @@ final class Schedule {
         }
         Set<Space> used = EnumSet.noneOf(Space.class);
         CodeBlock.Builder calls = CodeBlock.builder();
-        block.ops().forEach(op -> calls.add(statement(op, used)));
+        List<Op> ops = block.ops();
+        for (int i = 0; i < ops.size(); i++) {
+            CodeBlock dense = i + 1 < ops.size() ? denseCall(ops.get(i), ops.get(i + 1), used) : null;
+            if (dense != null) {
+                calls.addStatement("backend.$L", dense);
+                i++;
+            } else {
+                calls.add(statement(ops.get(i), used));
+            }
+        }
+        if (block.gradientsFinalFrom() != null) {
+            calls.addStatement("gradientsFinal($L)", names.of(block.gradientsFinalFrom().name()));
+        }
         return new BlockCode(comment.build(), calls.build(), used);
+    }
+
+    /**
+     * A dense layer's two calls as the one {@code Backend} call a backend may fuse: the GEMM into z
+     * and the bias + activation of that z ({@code denseForward}), or the kernel gradient's GEMM and
+     * the bias gradient of the same dz ({@code denseParameterGradients}); null for any other pair.
+     */
+    private CodeBlock denseCall(Op first, Op second, Set<Space> used) {
+        if (!(first instanceof Op.MatMul m) || m.n().perSample()) {
+            return null;
+        }
+        if (!m.transposeA() && !m.transposeB() && second instanceof Op.BiasActivation b && b.z().equals(m.c())
+                && b.rows().equals(m.m()) && b.cols() == m.n().value() && !m.k().perSample()) {
+            return CodeBlock.of("denseForward($N, $L, $L, $L,$W$L,$W$L,$W$L,$W$L,$W$L)", names.of(b.function().name()),
+                    extent(m.m()), m.k().value(), m.n().value(), operand(m.a(), used), operand(m.b(), used),
+                    nullable(b.bias(), used), operand(m.c(), used), operand(b.y(), used));
+        }
+        if (m.transposeA() && !m.transposeB() && second instanceof Op.ColumnSums c && c.x().equals(m.b())
+                && c.rows().equals(m.k()) && c.cols() == m.n().value() && !m.m().perSample()) {
+            return CodeBlock.of("denseParameterGradients($L, $L, $L,$W$L,$W$L,$W$L,$W$L)", extent(m.k()), m.m().value(),
+                    m.n().value(), operand(m.a(), used), operand(m.b(), used), operand(m.c(), used),
+                    operand(c.sums(), used));
+        }
+        return null;
     }
 
     private CodeBlock statement(Op op, Set<Space> used) {

@@ -2,6 +2,7 @@ package dev.annonet.runtime.backend;
 
 import dev.annonet.contract.RecurrentCell;
 import dev.annonet.contract.Window2D;
+import dev.annonet.runtime.distributed.DeviceCommunicator;
 import java.util.function.Supplier;
 
 /**
@@ -90,6 +91,30 @@ public interface Backend extends AutoCloseable {
 
     /** {@code sums[j] = Σ_i x[i][j]}: a dense layer's bias gradient (overwrites). */
     void columnSums(int rows, int cols, Memory x, int xOffset, Memory sums, int sumsOffset);
+
+    /**
+     * A dense layer's forward pass: {@code z = x · w (+ bias)} ({@code x} rows × in, {@code w} in ×
+     * out; {@code bias} may be null), then {@code y = f(z)}: {@link #matmul} and
+     * {@link #biasActivation}, which backends may fuse (the CUDA backend into one cuBLASLt GEMM).
+     * For a plain ReLU a backend may leave {@code z} unwritten and give y alone: its
+     * {@link #activationBackward} then reads the derivative from y (y > 0 exactly where z > 0).
+     */
+    default void denseForward(ActivationFunction f, int rows, int in, int out, Memory x, int xOffset, Memory w, int wOffset,
+                              Memory bias, int biasOffset, Memory z, int zOffset, Memory y, int yOffset) {
+        matmul(false, false, rows, out, in, x, xOffset, w, wOffset, z, zOffset, false);
+        biasActivation(f, rows, out, z, zOffset, bias, biasOffset, y, yOffset);
+    }
+
+    /**
+     * A dense layer's parameter gradients: {@code dw = xᵀ · dz} ({@code x} rows × in, {@code dz} rows
+     * × out) and {@code dbias = Σ_rows dz}: {@link #matmul} and {@link #columnSums}, which backends
+     * may fuse (the CUDA backend into one cuBLASLt GEMM). Both overwrite.
+     */
+    default void denseParameterGradients(int rows, int in, int out, Memory x, int xOffset, Memory dz, int dzOffset,
+                                         Memory dw, int dwOffset, Memory dbias, int dbiasOffset) {
+        matmul(true, false, in, out, rows, x, xOffset, dz, dzOffset, dw, dwOffset, false);
+        columnSums(rows, out, dz, dzOffset, dbias, dbiasOffset);
+    }
 
     // ---- dropout: forward and backward side by side ---------------------------------------------
 
@@ -357,6 +382,24 @@ public interface Backend extends AutoCloseable {
 
     /** The step recorder when this backend can replay whole training steps (CUDA graphs), else null. */
     default StepReplay stepReplay() {
+        return null;
+    }
+
+    /**
+     * The dynamic loss scale where this backend scales the loss (a GPU under
+     * {@link Precision#MIXED_FLOAT16}), waiting for the device; else NaN.
+     */
+    default double lossScale() {
+        return Double.NaN;
+    }
+
+    /**
+     * Data-parallel training: sums of this backend's memory in place by {@code communicator}, on a
+     * stream of their own, or null where this backend cannot so (its gradients then go through the
+     * host): a GPU's memory summed by a communicator of that GPU (NCCL), or the CUDA host
+     * executor's by one of host memory.
+     */
+    default DeviceReduction deviceReduction(DeviceCommunicator communicator) {
         return null;
     }
 

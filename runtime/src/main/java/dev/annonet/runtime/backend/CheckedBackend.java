@@ -3,6 +3,7 @@ package dev.annonet.runtime.backend;
 import dev.annonet.contract.Window2D;
 import dev.annonet.contract.RecurrentCell;
 import dev.annonet.dsl.Activation;
+import dev.annonet.runtime.distributed.DeviceCommunicator;
 import java.util.function.Supplier;
 
 /**
@@ -148,6 +149,36 @@ public final class CheckedBackend implements Backend {
         KernelArguments.check("columnSums", "x", x, xOffset, rows, cols);
         KernelArguments.check("columnSums", "sums", sums, sumsOffset, cols);
         backend.columnSums(rows, cols, x, xOffset, sums, sumsOffset);
+    }
+
+    @Override
+    public void denseForward(ActivationFunction f, int rows, int in, int out, Memory x, int xOffset, Memory w, int wOffset,
+                             Memory bias, int biasOffset, Memory z, int zOffset, Memory y, int yOffset) {
+        if (rows < 0 || in < 0 || out < 0) {
+            throw new IllegalArgumentException("denseForward: negative shape rows=" + rows + " in=" + in + " out=" + out);
+        }
+        KernelArguments.check("denseForward", "x", x, xOffset, rows, in);
+        KernelArguments.check("denseForward", "w", w, wOffset, in, out);
+        if (bias != null) {
+            KernelArguments.check("denseForward", "bias", bias, biasOffset, out);
+        }
+        KernelArguments.check("denseForward", "z", z, zOffset, rows, out);
+        KernelArguments.check("denseForward", "y", y, yOffset, rows, out);
+        backend.denseForward(f, rows, in, out, x, xOffset, w, wOffset, bias, biasOffset, z, zOffset, y, yOffset);
+    }
+
+    @Override
+    public void denseParameterGradients(int rows, int in, int out, Memory x, int xOffset, Memory dz, int dzOffset,
+                                        Memory dw, int dwOffset, Memory dbias, int dbiasOffset) {
+        if (rows < 0 || in < 0 || out < 0) {
+            throw new IllegalArgumentException("denseParameterGradients: negative shape rows=" + rows + " in=" + in
+                    + " out=" + out);
+        }
+        KernelArguments.check("denseParameterGradients", "x", x, xOffset, rows, in);
+        KernelArguments.check("denseParameterGradients", "dz", dz, dzOffset, rows, out);
+        KernelArguments.check("denseParameterGradients", "dw", dw, dwOffset, in, out);
+        KernelArguments.check("denseParameterGradients", "dbias", dbias, dbiasOffset, out);
+        backend.denseParameterGradients(rows, in, out, x, xOffset, dz, dzOffset, dw, dwOffset, dbias, dbiasOffset);
     }
 
     // ---- dropout ------------------------------------------------------------------------------
@@ -566,6 +597,16 @@ public final class CheckedBackend implements Backend {
     @Override
     public StepReplay stepReplay() {
         return backend.stepReplay();
+    }
+
+    @Override
+    public double lossScale() {
+        return backend.lossScale();
+    }
+
+    @Override
+    public DeviceReduction deviceReduction(DeviceCommunicator communicator) {
+        return backend.deviceReduction(communicator);
     }
 
     /** The fork behind checks of its own. */

@@ -1,5 +1,6 @@
 package dev.annonet.runtime.distributed;
 
+import dev.annonet.nativelib.NativeBytes;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,10 @@ import java.util.concurrent.TimeoutException;
  * all-reduce copies every rank's values aside, then each rank sums the copies in rank order, so
  * every rank gets the same values bit for bit. A rank that closes, or does not arrive within the
  * timeout, fails the call on every rank that waits for it.
+ *
+ * <p>Its ranks also sum host memory in place ({@link DeviceCommunicator}, {@link DeviceCommunicator#HOST_MEMORY}):
+ * ranks on the CUDA backend's host executor, whose memory is host memory, so run the GPU's
+ * data-parallel step, all-reduces and all, on machines without a GPU.
  */
 public final class InProcessGroup {
     private final int worldSize;
@@ -55,7 +60,7 @@ public final class InProcessGroup {
         return List.copyOf(ranks);
     }
 
-    private final class Rank implements Communicator {
+    private final class Rank implements DeviceCommunicator {
         private final int rank;
 
         Rank(int rank) {
@@ -80,6 +85,29 @@ public final class InProcessGroup {
         @Override
         public void allReduceSum(double[] values, int offset, int length) {
             allReduce(ReducedValues.of(values, offset, length));
+        }
+
+        @Override
+        public int device() {
+            return HOST_MEMORY;
+        }
+
+        /** Host memory, summed at once (the host executor has no streams: {@code stream} is ignored). */
+        @Override
+        public void allReduceSumOnStream(long address, long count, boolean doubles, long stream) {
+            int length = Math.toIntExact(count);
+            ByteBuffer memory = NativeBytes.at(address, (long) length * (doubles ? Double.BYTES : Float.BYTES));
+            if (doubles) {
+                double[] values = new double[length];
+                memory.asDoubleBuffer().get(0, values);
+                allReduceSum(values, 0, length);
+                memory.asDoubleBuffer().put(0, values);
+            } else {
+                float[] values = new float[length];
+                memory.asFloatBuffer().get(0, values);
+                allReduceSum(values, 0, length);
+                memory.asFloatBuffer().put(0, values);
+            }
         }
 
         private void allReduce(ReducedValues values) {

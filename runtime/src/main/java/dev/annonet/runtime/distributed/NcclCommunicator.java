@@ -27,7 +27,7 @@ import org.bytedeco.javacpp.Pointer;
  * {@code nvidia-nccl} wheel of a Python environment ({@code $VIRTUAL_ENV}, {@code $CONDA_PREFIX},
  * {@code ~/.local}, {@code /usr/local}, {@code /usr}), where PyTorch's pip install puts it.
  */
-public final class NcclCommunicator implements Communicator {
+public final class NcclCommunicator implements DeviceCommunicator {
     private final int rank;
     private final int worldSize;
     private final int device;
@@ -130,19 +130,21 @@ public final class NcclCommunicator implements Communicator {
         return worldSize;
     }
 
-    /** The GPU this rank's communicator runs on. */
+    /** The GPU this rank's communicator runs on, whose memory {@link #allReduceSumOnStream} sums. */
+    @Override
     public int device() {
         return device;
     }
 
     /**
-     * Enqueues the in-place sum of {@code count} floats at device address {@code buffer} on CUDA
-     * stream {@code stream} and returns at once; while the stream is being captured, the call is
-     * recorded into the graph and runs at each replay.
+     * Enqueues the in-place sum of {@code count} values at device address {@code address} of this
+     * rank's GPU on CUDA stream {@code stream} and returns at once; while the stream is being
+     * captured, the call is recorded into the graph and runs at each replay.
      */
-    public synchronized void allReduceSumOnStream(long buffer, long count, long stream) {
+    @Override
+    public synchronized void allReduceSumOnStream(long address, long count, boolean doubles, long stream) {
         requireWorking();
-        check(NcclLibrary.allReduceSum(communicator, buffer, count, false, stream));
+        check(NcclLibrary.allReduceSum(communicator, address, count, doubles, stream));
     }
 
     @Override

@@ -30,6 +30,22 @@ class CheckedBackendTest {
     }
 
     @Test
+    void aDenseLayersOperandsAreCheckedByName() {
+        Memory small = backend.allocate(4);
+        Memory large = backend.allocate(100);
+        ActivationFunction relu = ActivationFunction.of(Activation.Kind.RELU);
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+                () -> backend.denseForward(relu, 2, 3, 4, large, 0, large, 10, large, 30, large, 40, small, 0));
+        assertEquals("denseForward y: offset 0 + count 8 is outside its memory of size 4", e.getMessage());
+        e = assertThrows(IndexOutOfBoundsException.class,
+                () -> backend.denseParameterGradients(2, 3, 4, large, 0, large, 10, large, 20, small, 2));
+        assertEquals("denseParameterGradients dbias: offset 2 + count 4 is outside its memory of size 4", e.getMessage());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> backend.denseForward(relu, -1, 3, 4, large, 0, large, 10, null, 0, large, 40, large, 60));
+        assertEquals("denseForward: negative shape rows=-1 in=3 out=4", negative.getMessage());
+    }
+
+    @Test
     void aMissingOperandIsNamed() {
         Memory x = backend.allocate(6);
         NullPointerException e = assertThrows(NullPointerException.class,

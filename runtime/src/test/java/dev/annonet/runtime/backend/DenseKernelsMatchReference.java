@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.BackendPair.Twin;
+import java.util.Arrays;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.ToDoubleBiFunction;
@@ -158,6 +159,106 @@ public abstract class DenseKernelsMatchReference {
             backend.activationBackward(f, rows, cols, a, z, a, y, a, dy, a, dy);
         });
         pair.assertMatches(arena, f + " without bias, backward in place");
+    }
+
+    /**
+     * A dense layer's forward pass and parameter gradients through the calls a backend may fuse,
+     * with and without a bias: in separate memories (aligned as allocated) and at odd offsets in
+     * one arena (4-byte aligned, which a fused GEMM may not take). z is compared where the contract
+     * promises it (every activation but a plain ReLU); dz comes from activationBackward, which reads
+     * y for a plain ReLU.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.annonet.runtime.backend.TestData#activations")
+    void denseForwardAndParameterGradients(ActivationFunction f) {
+        for (int[] shape : new int[][] {{9, 13, 7}, {64, 33, 48}}) {
+            int rows = shape[0];
+            int in = shape[1];
+            int out = shape[2];
+            for (boolean withBias : new boolean[] {true, false}) {
+                for (int pad : new int[] {-1, 3}) {
+                    DenseOperands operands = new DenseOperands(pair, rows, in, out, pad);
+                    String what = f + " " + rows + "×" + in + "×" + out + (withBias ? "" : " without bias")
+                            + (pad < 0 ? " in separate memories" : " in one arena at odd offsets");
+                    pair.onBoth((backend, side) -> {
+                        operands.forward(backend, side, f, withBias);
+                        operands.backward(backend, side, f);
+                    });
+                    operands.assertMatch(pair, f, what);
+                }
+            }
+        }
+    }
+
+    /** Operands of a dense layer: each in a memory of its own (pad < 0), or one arena with pad values between them. */
+    private static final class DenseOperands {
+        private final int rows;
+        private final int in;
+        private final int out;
+        private final Twin x;
+        private final Twin w;
+        private final Twin bias;
+        private final Twin z;
+        private final Twin y;
+        private final Twin dy;
+        private final Twin dz;
+        private final Twin dw;
+        private final Twin dbias;
+        private final int[] offsets;
+
+        DenseOperands(BackendPair pair, int rows, int in, int out, int pad) {
+            this.rows = rows;
+            this.in = in;
+            this.out = out;
+            int[] sizes = {rows * in, in * out, out, rows * out, rows * out, rows * out, rows * out, in * out, out};
+            offsets = new int[sizes.length];
+            Twin[] twins = new Twin[sizes.length];
+            if (pad < 0) {
+                for (int i = 0; i < sizes.length; i++) {
+                    twins[i] = pair.uniformTwin(sizes[i], -1, 1);
+                }
+            } else {
+                int next = pad;
+                for (int i = 0; i < sizes.length; i++) {
+                    offsets[i] = next;
+                    next += sizes[i] + pad;
+                }
+                Twin arena = pair.uniformTwin(next, -1, 1);
+                Arrays.fill(twins, arena);
+            }
+            x = twins[0];
+            w = twins[1];
+            bias = twins[2];
+            z = twins[3];
+            y = twins[4];
+            dy = twins[5];
+            dz = twins[6];
+            dw = twins[7];
+            dbias = twins[8];
+        }
+
+        void forward(Backend backend, Function<Twin, Memory> side, ActivationFunction f, boolean withBias) {
+            backend.denseForward(f, rows, in, out, side.apply(x), offsets[0], side.apply(w), offsets[1],
+                    withBias ? side.apply(bias) : null, offsets[2], side.apply(z), offsets[3], side.apply(y), offsets[4]);
+        }
+
+        void backward(Backend backend, Function<Twin, Memory> side, ActivationFunction f) {
+            backend.activationBackward(f, rows, out, side.apply(z), offsets[3], side.apply(y), offsets[4], side.apply(dy),
+                    offsets[5], side.apply(dz), offsets[6]);
+            backend.denseParameterGradients(rows, in, out, side.apply(x), offsets[0], side.apply(dz), offsets[6],
+                    side.apply(dw), offsets[7], side.apply(dbias), offsets[8]);
+        }
+
+        void assertMatch(BackendPair pair, ActivationFunction f, String what) {
+            boolean plainRelu = f.equals(ActivationFunction.of(Activation.Kind.RELU));
+            if (!plainRelu) {
+                pair.assertMatchesInNorm(z, what + ": z", offsets[3], rows * out);
+            }
+            pair.assertMatchesInNorm(y, what + ": y", offsets[4], rows * out);
+            pair.assertMatchesInNorm(dz, what + ": dz", offsets[6], rows * out);
+            pair.assertMatchesInNorm(dw, what + ": dw", offsets[7], in * out);
+            pair.assertMatchesInNorm(dbias, what + ": dbias", offsets[8], out);
+        }
     }
 
     /** NaN stays NaN where the reference keeps it, also in vectorized exp, sigmoid and tanh. */

@@ -7,6 +7,7 @@ import dev.annonet.runtime.History;
 import dev.annonet.runtime.Labels;
 import dev.annonet.runtime.Losses;
 import dev.annonet.runtime.Metrics;
+import dev.annonet.runtime.Model;
 import dev.annonet.runtime.Optimizers;
 import dev.annonet.runtime.Tensor;
 import dev.annonet.runtime.callbacks.Callback;
@@ -14,7 +15,9 @@ import dev.annonet.runtime.callbacks.Logs;
 import dev.annonet.runtime.callbacks.Training;
 import dev.annonet.runtime.data.Mnist;
 import dev.annonet.runtime.distributed.Communicator;
+import dev.annonet.runtime.distributed.NcclCommunicator;
 import dev.annonet.runtime.distributed.TcpRing;
+import dev.annonet.samples.cnn.MnistCnnModel;
 import dev.annonet.samples.mnist.EmbeddedMnist;
 import dev.annonet.samples.mnist.MnistMlpModel;
 import java.io.BufferedReader;
@@ -43,6 +46,9 @@ import java.util.Locale;
  * all-reduce's share and the held-out accuracy.
  *
  * <pre>mvn -q package -DskipTests -Dsample=dpbench [-Dexec.args="--epochs 6 --batch 128"]</pre>
+ *
+ * <p>On a GPU with NCCL, {@code --nccl-graph [EPOCHS]} instead times the cost of the data-parallel
+ * step's all-reduces inside its CUDA graph ({@link #ncclGraphCost}); scripts/gpu-check.sh runs it.
  */
 public final class DataParallelBench {
     private static final String RESULT = "RESULT ";
@@ -53,6 +59,10 @@ public final class DataParallelBench {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--rank")) {
             runRank(args);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("--nccl-graph")) {
+            ncclGraphCost(args.length > 1 ? Integer.parseInt(args[1]) : 6);
             return;
         }
         int epochs = 6;
@@ -181,6 +191,54 @@ public final class DataParallelBench {
             Evaluation held = model.evaluate(mnist.testImages(), Labels.oneHot(mnist.testLabels(), 10));
             System.out.printf(Locale.ROOT, "%s%d %.5f %.5f %.4f%n", RESULT, rank, MnistBench.medianAfterFirst(seconds),
                     MnistBench.medianAfterFirst(reducing), held.get("accuracy"));
+        }
+    }
+
+    /**
+     * On GPU 0: the MNIST MLP's and CNN's training step replayed as a CUDA graph, plain and with the
+     * all-reduces of a world-size-1 NCCL communicator recorded into it (data-parallel fit's device
+     * path: the gradient buckets and the step's results summed on the communication stream), at
+     * batch 128 and 1024. A step's time is the median epoch after the first over its steps; the
+     * all-reduces' cost is the difference, as a share of the plain step (the goal: under 5%).
+     */
+    private static void ncclGraphCost(int epochs) {
+        if (epochs < 2) {
+            throw new IllegalArgumentException("epochs must be at least 2: the first is warm-up");
+        }
+        Mnist mnist = EmbeddedMnist.load();
+        Tensor y = Labels.oneHot(mnist.trainLabels(), 10);
+        Tensor flat = mnist.trainImages();
+        int samples = flat.samples();
+        Tensor images = Tensor.of(flat.toArray(), samples, 28, 28, 1);
+        System.out.printf(Locale.ROOT, "In-graph NCCL all-reduce, world size 1, GPU 0: %d digits, %d epochs, median epoch"
+                + " after the first over its steps%n", samples, epochs);
+        System.out.printf(Locale.ROOT, "%-10s %6s %12s %16s %10s%n", "network", "batch", "step µs", "with NCCL µs", "cost");
+        try (NcclCommunicator alone = NcclCommunicator.join(NcclCommunicator.uniqueId(), 0, 1, 0, Duration.ofSeconds(60))) {
+            for (int batch : new int[] {128, 1024}) {
+                for (boolean cnn : new boolean[] {false, true}) {
+                    Tensor x = cnn ? images : flat;
+                    double plain = stepMicros(cnn, x, y, batch, epochs, null);
+                    double reduced = stepMicros(cnn, x, y, batch, epochs, alone);
+                    System.out.printf(Locale.ROOT, "%-10s %6d %12.1f %16.1f %9.1f%%%n", cnn ? "MNIST CNN" : "MNIST MLP", batch,
+                            plain, reduced, 100 * (reduced - plain) / plain);
+                }
+            }
+        }
+    }
+
+    /** The median step of a fit on GPU 0, in µs: data-parallel over {@code communicator} unless it is null. */
+    private static double stepMicros(boolean cnn, Tensor x, Tensor y, int batch, int epochs, Communicator communicator) {
+        try (Model model = cnn ? MnistCnnModel.create(Device.cuda(0), 42) : MnistMlpModel.create(Device.cuda(0), 42)) {
+            model.compile(cnn ? Optimizers.adam(1e-3f) : Optimizers.rmsprop(1e-3f), Losses.categoricalCrossentropy(),
+                    Metrics.accuracy());
+            Fit options = Fit.options().batchSize(batch).epochs(epochs).verbose(0);
+            if (communicator != null) {
+                options.dataParallel(communicator);
+            }
+            History history = model.fit(x, y, options);
+            double[] seconds = history.epochSeconds().stream().mapToDouble(Double::doubleValue).toArray();
+            int steps = (x.samples() + batch - 1) / batch;
+            return MnistBench.medianAfterFirst(seconds) / steps * 1e6;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.annonet.samples.bench;
 
+import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.runtime.Device;
 import dev.annonet.runtime.Fit;
 import dev.annonet.runtime.History;
@@ -11,6 +12,7 @@ import dev.annonet.runtime.Optimizer;
 import dev.annonet.runtime.Optimizers;
 import dev.annonet.runtime.Tensor;
 import dev.annonet.runtime.backend.Memory;
+import dev.annonet.runtime.backend.Precision;
 import dev.annonet.runtime.backend.cuda.CudaBackend;
 import dev.annonet.runtime.backend.cuda.CudaSupport;
 import dev.annonet.runtime.data.Mnist;
@@ -36,7 +38,9 @@ import java.util.stream.Collectors;
 /**
  * The GPU benchmark: the course's MNIST MLP, the samples' convnet and the samples' LSTM trained on
  * GPU 0 by annonet, with each step replayed as a CUDA graph (with the network's own kernels, and
- * with annonet-native's generic ones) and with every kernel launched on its own, next to PyTorch at
+ * with annonet-native's generic ones; the convnet also with its convolutions on annonet's kernels
+ * instead of cuDNN, the MLP with its dense layers unfused: cuBLAS GEMMs and annonet's kernels instead
+ * of cuBLASLt's fused epilogues) and with every kernel launched on its own, next to PyTorch at
  * its best for these shapes (scripts/pytorch/bench_mnist_gpu.py: eager, replaying a CUDA graph, bf16
  * autocast, and torch.compile where the installed PyTorch has it; cuDNN's autotuned algorithms,
  * channels_last for the convnet, cuDNN's LSTM), at batch 128 and 1024, on the same digits and with
@@ -120,6 +124,8 @@ public final class GpuBench {
             System.exit(3);
         }
         System.out.println("cuDNN: " + CudaSupport.describeCudnn());
+        String ltProblem = CudaLibrary.ltLoadProblem();
+        System.out.println("cuBLASLt: " + (ltProblem.isEmpty() ? "loads: dense layers run as GEMMs with fused epilogues" : ltProblem));
         Path directory = data != null ? data : MnistBench.extractEmbedded();
         Mnist mnist = Mnist.load(directory);
 
@@ -131,12 +137,26 @@ public final class GpuBench {
                         stepMicros(network, Device.cuda(0).withGenericKernels(), mnist, batch, epochs)));
                 rows.add(new Row(batch, "annonet, kernel by kernel",
                         stepMicros(network, Device.cuda(0).withoutStepGraphs(), mnist, batch, epochs)));
+                if (network == Network.MLP) {
+                    rows.add(new Row(batch, "annonet, graph, no fused epilogues",
+                            stepMicros(network, Device.cuda(0).withoutFusedEpilogues(), mnist, batch, epochs)));
+                }
+                if (network == Network.CNN) { // its convolutions on cuDNN above (where it loads), on annonet's kernels here
+                    rows.add(new Row(batch, "annonet, graph, own convolutions",
+                            stepMicros(network, Device.cuda(0).withoutCudnn(), mnist, batch, epochs)));
+                }
+                if (network != Network.LSTM) { // issue 19: the mixed-precision GEMMs beside PyTorch's bf16 autocast
+                    for (Precision precision : List.of(Precision.MIXED_BFLOAT16, Precision.MIXED_FLOAT16)) {
+                        rows.add(new Row(batch, "annonet, graph, " + precision,
+                                stepMicros(network, Device.cuda(0).withPrecision(precision), mnist, batch, epochs)));
+                    }
+                }
             }
             PyTorchRun peer = pytorch ? PyTorchRun.of(network, directory, epochs, batches) : null;
             if (peer != null) {
                 rows.addAll(peer.rows());
             }
-            System.out.printf(Locale.ROOT, "%n%s, float32, %d training digits; %s%n", network.title,
+            System.out.printf(Locale.ROOT, "%n%s, float32 unless a row says otherwise, %d training digits; %s%n", network.title,
                     mnist.trainImages().samples(), LocalDate.now());
             System.out.printf(Locale.ROOT, "GPU: %s%s; step time: median over epochs 2..%d of an epoch's mean step; PyTorch reads its loss once per epoch%n%n",
                     CudaSupport.describe(0), peer == null || peer.engine() == null ? "" : "; " + peer.engine(), epochs);

@@ -9,6 +9,7 @@ import dev.annonet.runtime.Losses;
 import dev.annonet.runtime.Metrics;
 import dev.annonet.runtime.Optimizers;
 import dev.annonet.runtime.Tensor;
+import dev.annonet.runtime.backend.Precision;
 import dev.annonet.runtime.callbacks.TensorBoard;
 import dev.annonet.runtime.data.Mnist;
 import java.io.IOException;
@@ -28,11 +29,12 @@ import java.util.function.BiFunction;
  */
 public final class MnistMlpSample {
     private static final String USAGE = """
-            usage: MnistMlpSample [--data DIR] [--epochs N] [--batch-size N] [--device auto|cpu|cuda|reference] [--seed N] [--verbose 0|1|2] [--logs DIR]
+            usage: MnistMlpSample [--data DIR] [--epochs N] [--batch-size N] [--device auto|cpu|cuda|reference] [--precision POLICY] [--seed N] [--verbose 0|1|2] [--logs DIR]
               --data DIR     a directory with train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],
                              t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz] (default: the embedded 10k subset)
               --logs DIR     where the training curves (curves.png) and TensorBoard runs (tensorboard/) go
                              (default: target/mnist-mlp)
+              --precision    float32 (default), mixed_bfloat16 or mixed_float16: the GEMMs' policy on a GPU (--device cuda)
               --epochs N     default 20;  --batch-size N  default 128;  --device  default auto;  --seed N  default 42""";
     static final Path DEFAULT_LOGS = Path.of("target", "mnist-mlp");
 
@@ -63,6 +65,7 @@ public final class MnistMlpSample {
             int epochs = defaultEpochs;
             int batchSize = 128;
             Device device = null;
+            Precision precision = null;
             long seed = 42;
             int verbose = 1;
             for (int i = 0; i < args.length; i++) {
@@ -82,6 +85,7 @@ public final class MnistMlpSample {
                     case "--seed" -> seed = number(flag, value);
                     case "--verbose" -> verbose = (int) number(flag, value);
                     case "--device" -> device = device(value);
+                    case "--precision" -> precision = precision(value);
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }
@@ -91,7 +95,26 @@ public final class MnistMlpSample {
             if (logs != null && Files.exists(logs) && !Files.isDirectory(logs)) {
                 throw new IllegalArgumentException("--logs " + logs + " is not a directory");
             }
-            return new Options(data, epochs, batchSize, device == null ? Device.auto() : device, seed, verbose, logs);
+            if (device == null) {
+                device = Device.auto();
+            }
+            if (precision != null) {
+                try {
+                    device = device.withPrecision(precision);
+                } catch (IllegalStateException e) {
+                    throw new IllegalArgumentException("--precision " + precision + ": " + e.getMessage());
+                }
+            }
+            return new Options(data, epochs, batchSize, device, seed, verbose, logs);
+        }
+
+        private static Precision precision(String value) {
+            for (Precision precision : Precision.values()) {
+                if (precision.toString().equals(value)) {
+                    return precision;
+                }
+            }
+            throw new IllegalArgumentException("--precision must be float32, mixed_bfloat16 or mixed_float16, not '" + value + "'");
         }
 
         /** A device that cannot start here is a bad option, reported with its reason, not a stack trace. */
@@ -139,7 +162,7 @@ public final class MnistMlpSample {
         } catch (IllegalArgumentException e) {
             System.err.println((e.getMessage().isEmpty() ? "" : "error: " + e.getMessage() + "\n")
                     + "usage: " + sample + " [--data DIR] [--epochs N (default " + defaultEpochs + ")] [--batch-size N]"
-                    + " [--device auto|cpu|cuda|reference] [--seed N] [--verbose 0|1|2] [--logs DIR (default " + defaultLogs + ")]");
+                    + " [--device auto|cpu|cuda|reference] [--precision POLICY] [--seed N] [--verbose 0|1|2] [--logs DIR (default " + defaultLogs + ")]");
             System.exit(e.getMessage().isEmpty() ? 0 : 2);
             return;
         }

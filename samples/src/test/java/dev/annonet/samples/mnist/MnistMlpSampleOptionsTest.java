@@ -29,6 +29,9 @@ class MnistMlpSampleOptionsTest {
         assertEquals("--data needs a value", error("--data"));
         assertEquals("--data /no/such/dir is not a directory", error("--data", "/no/such/dir"));
         assertEquals("--logs pom.xml is not a directory", error("--logs", "pom.xml"));
+        assertEquals("--precision must be float32, mixed_bfloat16 or mixed_float16, not 'fp16'", error("--precision", "fp16"));
+        assertEquals("--precision mixed_float16: the precision policy is a GPU setting; cpu is not a GPU",
+                error("--device", "cpu", "--precision", "mixed_float16"));
     }
 
     @Test

@@ -43,7 +43,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Data-parallel fit on the CPU backend equals one process at the global batch size: N ranks of
  * batch B each give the weights of 1 rank at batch N·B to 1e-6, with shuffling and dropout, for
- * the course's MNIST MLP and CNN, and every rank logs the global batch's loss and metrics.
+ * the course's MNIST MLP and CNN, and every rank logs the global batch's loss and metrics. So does
+ * the CUDA backend's path on the host executor: gradients and the recorded step's results summed
+ * in place by the in-process group, as NCCL sums them on a GPU, inside the step that records.
  */
 @Timeout(300)
 class DataParallelFitTest {
@@ -61,6 +63,41 @@ class DataParallelFitTest {
         Tensor x = images(300);
         Tensor y = oneHot(300);
         checkEquivalence(seed -> mlp(seed), x, y, 64, 2, 2, InProcessGroup.create(2));
+    }
+
+    @Test
+    void twoHostExecutorRanksOfTheMnistMlpSumOnTheDeviceAndMatchOneProcess() throws Exception {
+        checkEquivalence(seed -> mlp(seed, Device.cudaHostExecutor()), images(300), oneHot(300), 64, 2, 2,
+                InProcessGroup.create(2));
+    }
+
+    @Test
+    void twoHostExecutorRanksOfTheMnistCnnSumOnTheDeviceAndMatchOneProcess() throws Exception {
+        checkEquivalence(seed -> cnn(seed, Device.cudaHostExecutor()), Tensor.of(images(64).toArray(), 64, 28, 28, 1),
+                oneHot(64), 32, 1, 2, InProcessGroup.create(2));
+    }
+
+    @Test
+    void hostExecutorRanksThatRunKernelByKernelSumGradientsOnTheDeviceAndResultsOnTheHost() throws Exception {
+        checkEquivalence(seed -> mlp(seed, Device.cudaHostExecutor().withoutStepGraphs()), images(100), oneHot(100), 32, 2,
+                2, InProcessGroup.create(2));
+    }
+
+    @Test
+    void threeHostExecutorRanksWithAnEmptySliceSumZeroResults() throws Exception {
+        // the last batch of 10 is cut 8 + 2 + 0: rank 2 records a step with no loss, whose results it sums as zeros
+        checkEquivalence(seed -> mlp(seed, Device.cudaHostExecutor()), images(50), oneHot(50), 20, 2, 3,
+                InProcessGroup.create(3));
+    }
+
+    @Test
+    void aRecordingBackendRefusesACommunicatorThatCannotSumItsMemory() throws Exception {
+        List<Communicator> ring = tcpRing(1);
+        try (Model model = mlp(42, Device.cudaHostExecutor()); Communicator alone = ring.get(0)) {
+            IllegalArgumentException failure = assertThrows(IllegalArgumentException.class, () -> model.fit(images(16),
+                    oneHot(16), Fit.options().batchSize(16).verbose(0).dataParallel(alone)));
+            assertTrue(failure.getMessage().contains("sums this backend's memory in place"), failure.getMessage());
+        }
     }
 
     @Test
@@ -195,27 +232,35 @@ class DataParallelFitTest {
     }
 
     private static Model mlp(long seed) {
-        MnistMlpModel model = MnistMlpModel.create(Device.cpu(), seed);
+        return mlp(seed, Device.cpu());
+    }
+
+    static Model mlp(long seed, Device device) {
+        MnistMlpModel model = MnistMlpModel.create(device, seed);
         model.compile(Optimizers.rmsprop(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
         return model;
     }
 
     private static Model cnn(long seed) {
-        MnistCnnModel model = MnistCnnModel.create(Device.cpu(), seed);
+        return cnn(seed, Device.cpu());
+    }
+
+    static Model cnn(long seed, Device device) {
+        MnistCnnModel model = MnistCnnModel.create(device, seed);
         model.compile(Optimizers.adam(1e-3f), Losses.categoricalCrossentropy(), Metrics.accuracy());
         return model;
     }
 
-    private static Tensor images(int samples) {
+    static Tensor images(int samples) {
         float[] values = Arrays.copyOf(MNIST.trainImages().toArray(), samples * 784);
         return Tensor.of(values, samples, 784);
     }
 
-    private static Tensor oneHot(int samples) {
+    static Tensor oneHot(int samples) {
         return Labels.oneHot(Arrays.copyOf(MNIST.trainLabels(), samples), 10);
     }
 
-    private static float[][] weights(Model model) {
+    static float[][] weights(Model model) {
         return model.weights().stream().map(Weights::toArray).toArray(float[][]::new);
     }
 

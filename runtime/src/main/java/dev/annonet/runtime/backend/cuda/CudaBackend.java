@@ -4,10 +4,12 @@ import dev.annonet.contract.RecurrentCell;
 import dev.annonet.contract.Window2D;
 import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.cuda.NetworkKernels;
+import dev.annonet.dsl.Activation;
 import dev.annonet.runtime.backend.AccuracyKind;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Backend;
 import dev.annonet.runtime.backend.BatchLanding;
+import dev.annonet.runtime.backend.DeviceReduction;
 import dev.annonet.runtime.backend.DropoutMask;
 import dev.annonet.runtime.backend.KernelArguments;
 import dev.annonet.runtime.backend.LossKind;
@@ -18,10 +20,12 @@ import dev.annonet.runtime.backend.NativeCodes;
 import dev.annonet.runtime.backend.MetricCounter;
 import dev.annonet.runtime.backend.NativeWindow;
 import dev.annonet.runtime.backend.PoolingKind;
+import dev.annonet.runtime.backend.Precision;
 import dev.annonet.runtime.backend.SequenceCells;
 import dev.annonet.runtime.backend.SequenceKernels;
 import dev.annonet.runtime.backend.StepReplay;
 import dev.annonet.runtime.backend.UpdateRule;
+import dev.annonet.runtime.distributed.DeviceCommunicator;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -49,7 +53,9 @@ import java.util.function.Function;
  */
 public final class CudaBackend implements Backend {
     private final long context;
-    private final String name;
+    // The device's, then the precision policy where it is not float32.
+    private final String deviceName;
+    private String name;
     // The network's generated kernels where its library loaded, else annonet-native's generic ones.
     private final NetworkKernels kernels;
     private final boolean stepGraphs;
@@ -60,15 +66,30 @@ public final class CudaBackend implements Backend {
     private boolean overlapsCopies = true;
     private final LandingStreams landingStreams = new ContextStreams();
     private final List<CudaBatchLanding> landings = new ArrayList<>();
+    // Conv2D on cuDNN where it loaded and was wanted, else null: annonet's im2col + GEMM.
+    private final CudnnConvolutions cudnn;
+    private final List<CommunicationStream> communicationStreams = new ArrayList<>();
+    /** A data-parallel rank's slice of the global batch that dropout draws its mask for ({@link #dropoutSlice}). */
+    private int dropoutFirstSample;
+    private int dropoutSliceBatch;
+    private FusedEpilogues fused;
     private boolean closed;
+    // The precision policy: the GEMMs' compute type under FLOAT32 (TF32 or not), and the loss scaling of MIXED_FLOAT16.
+    private final int float32Compute;
+    private Precision precision = Precision.FLOAT32;
+    private LossScaling lossScaling;
 
-    private CudaBackend(long context, String name, boolean stepGraphs, NetworkKernels kernels) {
+    private CudaBackend(long context, String name, boolean stepGraphs, NetworkKernels kernels, boolean cudnn, boolean tf32) {
         this.context = context;
-        this.name = name;
         this.kernels = kernels;
         this.stepGraphs = stepGraphs;
+        this.cudnn = cudnn ? CudnnConvolutions.open(context, tf32, this::forgetRecordedSteps) : null;
+        this.deviceName = name + (this.cudnn != null ? " (cudnn)" : "");
+        this.name = deviceName;
+        this.float32Compute = tf32 ? CudaLibrary.COMPUTE_32F_FAST_TF32 : CudaLibrary.COMPUTE_32F;
         this.staging = new PinnedStaging(this);
         this.recorder = new StepRecorder(this);
+        this.fused = FusedEpilogues.open(context, name);
     }
 
     /**
@@ -76,9 +97,12 @@ public final class CudaBackend implements Backend {
      * about 10 mantissa bits). Fails with a message naming what is missing: the native library,
      * nvcc at build time, a driver, the GPU, or cuBLAS. Without {@code stepGraphs} every kernel is
      * launched as it is called ({@link #stepReplay()} is null). Runs {@code networkKernels} where
-     * their library loads, else the generic kernels, saying so once in the log.
+     * their library loads, else the generic kernels, saying so once in the log. With {@code cudnn}
+     * its convolutions run on cuDNN where it loads (the name then ends in "(cudnn)"), else on
+     * annonet's kernels, the log saying why once.
      */
-    public static CudaBackend onDevice(int ordinal, boolean tf32, boolean stepGraphs, NetworkKernels networkKernels) {
+    public static CudaBackend onDevice(int ordinal, boolean tf32, boolean stepGraphs, NetworkKernels networkKernels,
+                                       boolean cudnn) {
         String problem = CudaSupport.deviceProblem(ordinal);
         if (problem != null) {
             throw new IllegalStateException(problem);
@@ -88,7 +112,12 @@ public final class CudaBackend implements Backend {
             throw new IllegalStateException("the CUDA backend cannot start on GPU " + ordinal + ": " + CudaLibrary.lastError());
         }
         return new CudaBackend(context, "cuda:" + ordinal + (tf32 ? " (tf32)" : "") + (stepGraphs ? "" : " (no step graphs)"),
-                stepGraphs, CudaSupport.runnable(networkKernels, CudaLibrary.deviceComputeCapability(ordinal)));
+                stepGraphs, CudaSupport.runnable(networkKernels, CudaLibrary.deviceComputeCapability(ordinal)), cudnn, tf32);
+    }
+
+    /** A backend on GPU {@code ordinal} with its convolutions on cuDNN where it loads. */
+    public static CudaBackend onDevice(int ordinal, boolean tf32, boolean stepGraphs, NetworkKernels networkKernels) {
+        return onDevice(ordinal, tf32, stepGraphs, networkKernels, true);
     }
 
     /** A backend on GPU {@code ordinal} with the generic kernels. */
@@ -109,12 +138,60 @@ public final class CudaBackend implements Backend {
         }
         return new CudaBackend(CudaLibrary.contextCreate(-1, false),
                 "cuda host executor" + (stepGraphs ? "" : " (no step graphs)"), stepGraphs,
-                CudaSupport.runnable(networkKernels, CudaSupport.HOST));
+                CudaSupport.runnable(networkKernels, CudaSupport.HOST), false, false);
     }
 
     /** The host executor with the generic kernels. */
     public static CudaBackend hostExecutor(boolean stepGraphs) {
         return hostExecutor(stepGraphs, NetworkKernels.generic());
+    }
+
+    // ---- precision policy ------------------------------------------------------------------------------
+
+    /**
+     * Runs this backend's GEMMs under {@code precision} from now on (see {@link Precision}): on a GPU
+     * cublasGemmEx with float32 matrices and bfloat16 or half tensor-core operands; on the host
+     * executor the same GEMMs with their operands rounded so, which models the tensor cores.
+     * {@link Precision#MIXED_FLOAT16} adds dynamic loss scaling to the training steps. Returns this backend.
+     */
+    public CudaBackend withPrecision(Precision precision) {
+        return withPrecision(precision, LossScaling.GROWTH_INTERVAL);
+    }
+
+    /** {@link #withPrecision(Precision)}, the loss scale doubling after {@code growthInterval} finite steps in a row (tests). */
+    public CudaBackend withPrecision(Precision precision, int growthInterval) {
+        checkOpen();
+        if (growthInterval <= 0) {
+            throw new IllegalArgumentException("the loss scale's growth interval must be positive, was " + growthInterval);
+        }
+        int compute = switch (precision) {
+            case FLOAT32 -> float32Compute;
+            case MIXED_BFLOAT16 -> CudaLibrary.COMPUTE_32F_FAST_16BF;
+            case MIXED_FLOAT16 -> CudaLibrary.COMPUTE_32F_FAST_16F;
+        };
+        check(CudaLibrary.contextSetGemmCompute(context, compute), "setting the precision to " + precision);
+        if (lossScaling != null) {
+            lossScaling.close();
+            lossScaling = null;
+        }
+        if (precision == Precision.MIXED_FLOAT16) {
+            lossScaling = new LossScaling(this, growthInterval);
+        }
+        this.precision = precision;
+        this.name = deviceName + (precision == Precision.FLOAT32 ? "" : " (" + precision + ")");
+        recorder.forgetRecordedSteps(); // they hold the former compute type and loss scaling
+        return this;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    /** The dynamic loss scale under {@link Precision#MIXED_FLOAT16}, waiting for the device; NaN under the other policies. */
+    @Override
+    public double lossScale() {
+        checkOpen();
+        return lossScaling == null ? Double.NaN : lossScaling.scale();
     }
 
     /** The kernels this backend runs: its network's own, or the generic ones. */
@@ -193,6 +270,32 @@ public final class CudaBackend implements Backend {
     public CudaBackend withoutCopyOverlap() {
         overlapsCopies = false;
         return this;
+    }
+
+    /**
+     * Makes this backend run its dense layers as the unfused GEMM and kernels instead of cuBLASLt
+     * GEMMs with fused epilogues ({@link FusedEpilogues}): to compare the two. Returns this backend.
+     */
+    public CudaBackend withoutFusedEpilogues() {
+        checkOpen();
+        fused.close();
+        recorder.forgetRecordedSteps();
+        return this;
+    }
+
+    /** Whether dense layers may run as cuBLASLt GEMMs with fused epilogues (cuBLASLt started, not turned off). */
+    public boolean fusesEpilogues() {
+        return fused.enabled();
+    }
+
+    /** The fused GEMM calls planned that run fused (a plan per shape, epilogue, alignment, bias and compute type): for tests. */
+    int fusedPlans() {
+        return fused.plans();
+    }
+
+    /** Plans the fused GEMMs first met while a step was captured: whether any can now run (the step is captured again). */
+    boolean planPendingEpilogues() {
+        return fused.planPending();
     }
 
     /** Streamed batches are copied in on the copy stream while the step before runs (see {@link CudaBatchLanding}). */
@@ -335,6 +438,31 @@ public final class CudaBackend implements Backend {
         checkKernel(kernels.columnSums(context, rows, cols, cuda(x).at(xOffset), cuda(sums).at(sumsOffset)), "columnSums");
     }
 
+    /** One cuBLASLt GEMM with its epilogue where {@link FusedEpilogues} can, else the GEMM and the kernel. */
+    @Override
+    public void denseForward(ActivationFunction f, int rows, int in, int out, Memory x, int xOffset, Memory w, int wOffset,
+                             Memory bias, int biasOffset, Memory z, int zOffset, Memory y, int yOffset) {
+        long zAddress = cuda(z).at(zOffset);
+        long yAddress = cuda(y).at(yOffset);
+        FusedEpilogues.Forward fusion = fused.denseForward(f, rows, in, out, cuda(x).at(xOffset), cuda(w).at(wOffset),
+                bias == null ? 0 : cuda(bias).at(biasOffset), zAddress, yAddress, recorder.capturing());
+        if (fusion == FusedEpilogues.Forward.UNFUSED) {
+            Backend.super.denseForward(f, rows, in, out, x, xOffset, w, wOffset, bias, biasOffset, z, zOffset, y, yOffset);
+        } else if (fusion == FusedEpilogues.Forward.INTO_Z && !(f.kind() == Activation.Kind.LINEAR && zAddress == yAddress)) {
+            biasActivation(f, rows, out, z, zOffset, null, 0, y, yOffset);
+        }
+    }
+
+    /** One cuBLASLt GEMM with the bias gradient in its epilogue where {@link FusedEpilogues} can, else the GEMM and the sums. */
+    @Override
+    public void denseParameterGradients(int rows, int in, int out, Memory x, int xOffset, Memory dz, int dzOffset,
+                                        Memory dw, int dwOffset, Memory dbias, int dbiasOffset) {
+        if (!fused.denseParameterGradients(rows, in, out, cuda(x).at(xOffset), cuda(dz).at(dzOffset), cuda(dw).at(dwOffset),
+                cuda(dbias).at(dbiasOffset), recorder.capturing())) {
+            Backend.super.denseParameterGradients(rows, in, out, x, xOffset, dz, dzOffset, dw, dwOffset, dbias, dbiasOffset);
+        }
+    }
+
     // ---- dropout ------------------------------------------------------------------------------------
 
     @Override
@@ -348,10 +476,25 @@ public final class CudaBackend implements Backend {
         launchDropout("dropoutBackward", rate, seed, step, count, cuda(dy).at(dyOffset), cuda(dx).at(dxOffset));
     }
 
-    /** A recording reads the step from the counters, which each replay sets. */
+    @Override
+    public void dropoutSlice(int firstSample, int batch) {
+        dropoutFirstSample = firstSample;
+        dropoutSliceBatch = batch;
+    }
+
+    /**
+     * A recording reads the step from the counters, which each replay sets. A data-parallel slice's
+     * mask starts inside the global batch's: the generic kernel draws it from there.
+     */
     private void launchDropout(String what, double rate, long seed, long step, int count, long x, long y) {
-        checkKernel(kernels.dropout(context, DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step,
-                recorder.stepAddress(), count, x, y), what);
+        if (dropoutFirstSample == 0) {
+            checkKernel(kernels.dropout(context, DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step,
+                    recorder.stepAddress(), count, x, y), what);
+        } else {
+            long firstIndex = (long) dropoutFirstSample * (count / dropoutSliceBatch);
+            check(CudaLibrary.dropoutFrom(context, DropoutMask.threshold(rate), (float) DropoutMask.scale(rate), seed, step,
+                    recorder.stepAddress(), count, x, y, firstIndex), what);
+        }
     }
 
     // ---- convolution family (image_kernels.cuh) ------------------------------------------------------
@@ -361,7 +504,11 @@ public final class CudaBackend implements Backend {
         return windowArguments.address(w);
     }
 
-    /** The kernels always lower to im2col + GEMM. */
+    /**
+     * Annonet's kernels lower to im2col + GEMM. With cuDNN the columns stay planned: whether cuDNN
+     * takes a convolution is known only once it has chosen algorithms for a batch size, after the
+     * memory is laid out, and the columns are then where annonet's kernels fall back to.
+     */
     @Override
     public boolean conv2dUsesColumns(Window2D window) {
         return true;
@@ -370,18 +517,65 @@ public final class CudaBackend implements Backend {
     @Override
     public void conv2d(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                        Memory columns, int columnsOffset, Memory z, int zOffset) {
+        int plan = cudnnPlan(window, batch);
+        if (plan != CudnnConvolutions.OWN_KERNELS) {
+            check(CudaLibrary.cudnnConv2d(cudnn.handle(), plan, cuda(x).at(xOffset), cuda(kernel).at(kernelOffset),
+                    cuda(z).at(zOffset)), "conv2d (cuDNN)");
+            return;
+        }
         check(CudaLibrary.conv2d(context, window(window), batch, cuda(x).at(xOffset), cuda(kernel).at(kernelOffset),
                 cuda(columns).at(columnsOffset), cuda(z).at(zOffset)), "conv2d");
     }
 
-    /** The im2col columns made again from x: the kernel gradient is one GEMM from them. */
+    /** Annonet's kernels make the im2col columns again from x: the kernel gradient is one GEMM from them. */
     @Override
     public void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                                Memory columns, int columnsOffset, Memory dz, int dzOffset, Memory dKernel, int dKernelOffset,
                                Memory dColumns, int dColumnsOffset, Memory dx, int dxOffset) {
+        int plan = cudnnPlan(window, batch);
+        if (plan != CudnnConvolutions.OWN_KERNELS) {
+            check(CudaLibrary.cudnnConv2dBackward(cudnn.handle(), plan, cuda(x).at(xOffset), cuda(kernel).at(kernelOffset),
+                    cuda(dz).at(dzOffset), dKernel == null ? 0 : cuda(dKernel).at(dKernelOffset),
+                    dx == null ? 0 : cuda(dx).at(dxOffset)), "conv2dBackward (cuDNN)");
+            return;
+        }
         check(CudaLibrary.conv2dBackward(context, window(window), batch, cuda(x).at(xOffset), cuda(kernel).at(kernelOffset),
                 cuda(columns).at(columnsOffset), cuda(dz).at(dzOffset), dKernel == null ? 0 : cuda(dKernel).at(dKernelOffset),
                 cuda(dColumns).at(dColumnsOffset), dx == null ? 0 : cuda(dx).at(dxOffset)), "conv2dBackward");
+    }
+
+    /**
+     * The cuDNN plan of this convolution, or {@link CudnnConvolutions#OWN_KERNELS}: always without
+     * cuDNN, and under a mixed precision policy, whose GEMMs (im2col's included) run on bfloat16 or
+     * half tensor cores while cuDNN's plans are float32.
+     */
+    private int cudnnPlan(Window2D window, int batch) {
+        checkOpen();
+        return cudnn == null || precision != Precision.FLOAT32 ? CudnnConvolutions.OWN_KERNELS
+                : cudnn.plan(window, window(window), batch, recorder.capturing());
+    }
+
+    /** Whether this backend's convolutions may run on cuDNN (it loaded, and was not turned off). */
+    public boolean usesCudnn() {
+        return cudnn != null;
+    }
+
+    /** A new cuDNN plan may have moved its workspace, which recorded steps hold (no plan is made before the recorder exists). */
+    private void forgetRecordedSteps() {
+        recorder.forgetRecordedSteps();
+    }
+
+    /** Whether the window's convolution at {@code batch} has run on cuDNN: for the GPU tests. */
+    boolean convolutionRunsOnCudnn(Window2D window, int batch) {
+        return cudnn != null && cudnn.runsOnCudnn(window, batch);
+    }
+
+    /**
+     * True when a step of this batch size must first run uncaptured: the first time, with cuDNN,
+     * whose plans are made outside any capture.
+     */
+    boolean mustRunBeforeCapture(int batch) {
+        return cudnn != null && cudnn.firstStepOf(batch);
     }
 
     @Override
@@ -552,9 +746,14 @@ public final class CudaBackend implements Backend {
     public double loss(LossKind kind, boolean fused, int rows, int cols, Memory y, int yOffset, Memory z, int zOffset,
                        Memory targets, int targetsOffset, Memory weights, int weightsOffset,
                        Memory gradient, int gradientOffset, float gradientScale) {
-        return launchLoss(kind, fused, rows, cols, fused ? cuda(z).at(zOffset) : cuda(y).at(yOffset),
+        long gradientAddress = cuda(gradient).at(gradientOffset);
+        double value = launchLoss(kind, fused, rows, cols, fused ? cuda(z).at(zOffset) : cuda(y).at(yOffset),
                 cuda(targets).at(targetsOffset), weights == null ? 0 : cuda(weights).at(weightsOffset),
-                cuda(gradient).at(gradientOffset), gradientScale);
+                gradientAddress, gradientScale);
+        if (lossScaling != null) {
+            lossScaling.seed(gradientAddress, (long) rows * cols);
+        }
+        return value;
     }
 
     @Override
@@ -602,12 +801,19 @@ public final class CudaBackend implements Backend {
 
     // ---- optimizers ---------------------------------------------------------------------------------
 
-    /** A recording reads the update count t (Adam) and the learning rate from the counters, which each replay sets. */
+    /**
+     * A recording reads the update count t (Adam) and the learning rate from the counters, which each
+     * replay sets. Under loss scaling the gradients are unscaled and checked first, and the scale
+     * updated after.
+     */
     @Override
     public void update(UpdateRule rule, int count, Memory weights, Memory gradients, Memory firstState,
                        Memory secondState, float learningRate, long t) {
         long w = cuda(weights).at(0);
         long g = cuda(gradients).at(0);
+        if (lossScaling != null) {
+            lossScaling.unscale(g, count, t, recorder.updateAddress());
+        }
         int status = switch (rule.kind()) {
             case SGD -> {
                 UpdateRule.Sgd sgd = (UpdateRule.Sgd) rule;
@@ -627,12 +833,33 @@ public final class CudaBackend implements Backend {
             }
         };
         checkKernel(status, rule.name());
+        if (lossScaling != null) {
+            lossScaling.update();
+        }
     }
 
     /** The step recorder, unless this backend launches every kernel as it is called. */
     @Override
     public StepReplay stepReplay() {
         return stepGraphs ? recorder : null;
+    }
+
+    /** All-reduces on a communication stream of this context, by a communicator of this backend's memory; else null. */
+    @Override
+    public DeviceReduction deviceReduction(DeviceCommunicator communicator) {
+        checkOpen();
+        if (communicator.device() != CudaLibrary.contextDevice(context)) {
+            return null;
+        }
+        communicationStreams.removeIf(CommunicationStream::closed);
+        CommunicationStream reduction = new CommunicationStream(this, recorder, communicator);
+        communicationStreams.add(reduction);
+        return reduction;
+    }
+
+    /** The device address of value {@code offset} of this backend's {@code memory}. */
+    long address(Memory memory, int offset) {
+        return cuda(memory).at(offset);
     }
 
     // ---- lifetime and checks -------------------------------------------------------------------------
@@ -649,12 +876,20 @@ public final class CudaBackend implements Backend {
         for (CudaBatchLanding landing : landings) {
             landing.destroyEvents();
         }
+        communicationStreams.forEach(CommunicationStream::close);
         for (CudaMemory memory : memories) {
             CudaLibrary.memoryFree(context, memory.address);
         }
         memories.clear();
         staging.close();
         recorder.close();
+        if (cudnn != null) {
+            cudnn.close();
+        }
+        if (lossScaling != null) {
+            lossScaling.close();
+        }
+        fused.close();
         CudaLibrary.contextDestroy(context);
         windowArguments.close();
     }

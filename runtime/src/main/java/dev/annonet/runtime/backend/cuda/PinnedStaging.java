@@ -1,12 +1,10 @@
 package dev.annonet.runtime.backend.cuda;
 
 import dev.annonet.cuda.CudaLibrary;
+import dev.annonet.nativelib.NativeBytes;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * Page-locked host buffers of one fixed size that uploads and downloads pass through in pieces,
@@ -111,12 +109,7 @@ final class PinnedStaging implements AutoCloseable {
     }
 
     static ByteBuffer bytes(long nativeAddress, long byteCount) {
-        // Inside the Pointer subclass a plain "address" would mean its own field, not this parameter.
-        return new BytePointer(new Pointer() {
-            {
-                address = nativeAddress;
-            }
-        }).capacity(byteCount).limit(byteCount).asByteBuffer().order(ByteOrder.nativeOrder());
+        return NativeBytes.at(nativeAddress, byteCount);
     }
 
     @Override

@@ -53,6 +53,7 @@ final class StepRecorder implements StepReplay {
     private final long[] recordedGraphs = new long[RECORDED_STEPS];
     private int nextRecording;
     private boolean recording;
+    private boolean capturing;
     private int resultCursor;
     private int recordedResults;
     private int captureFailures;
@@ -79,6 +80,11 @@ final class StepRecorder implements StepReplay {
     /** Whether the kernels being called are a step's, recorded (or, on the host executor, run in recording mode). */
     boolean recording() {
         return recording;
+    }
+
+    /** Whether the kernels being called are captured into a graph (on a GPU), not run. */
+    boolean capturing() {
+        return capturing;
     }
 
     /** Where a recording reads the step (dropout's masks), which each replay sets; else 0. */
@@ -114,6 +120,19 @@ final class StepRecorder implements StepReplay {
         int first = resultCursor;
         resultCursor += count;
         return first;
+    }
+
+    /**
+     * While recording: the slots after the results computed so far, up to {@code count}, set to 0
+     * (a data-parallel rank whose slice is empty computes none, but sums as many as its peers).
+     */
+    void zeroResultsUpTo(int count) {
+        int first = resultCursor;
+        if (count > first) {
+            resultSlots(count - first);
+            // a double's zero is two float zeros
+            check(CudaLibrary.fill(context, 2L * (count - first), resultAddress(first), 0f), "zeroing results");
+        }
     }
 
     /** Eagerly, the result in {@code slot}, waiting for it. */
@@ -191,9 +210,20 @@ final class StepRecorder implements StepReplay {
      * driver can refuse while a stream is captured), the step runs at once instead, as on the host
      * executor, and a later step tries again; after {@link #CAPTURE_ATTEMPTS} failures this backend
      * stops trying and says so once: training goes on kernel by kernel.
+     *
+     * <p>With cuDNN, the first step of a batch size runs at once, uncaptured: its convolutions'
+     * plans (algorithms, workspace) are made then, which a capture cannot hold.
+     *
+     * <p>A fused dense GEMM whose cuBLASLt plan does not exist yet runs unfused while capturing
+     * (plans are made outside captures, {@link FusedEpilogues}); after the capture its plan is
+     * made and the step captured again, once per batch size.
      */
     private long record(int key, Runnable record) {
         if (captureFailures >= CAPTURE_ATTEMPTS) {
+            runRecording(record);
+            return 0;
+        }
+        if (backend.mustRunBeforeCapture(key)) {
             runRecording(record);
             return 0;
         }
@@ -206,10 +236,12 @@ final class StepRecorder implements StepReplay {
         RuntimeException failure = null;
         long graph;
         try {
+            capturing = true;
             runRecording(record);
         } catch (RuntimeException e) {
             failure = e;
         } finally {
+            capturing = false;
             graph = CudaLibrary.graphEnd(context); // ends the capture even when record failed
         }
         if (failure != null || graph == 0) {
@@ -221,6 +253,11 @@ final class StepRecorder implements StepReplay {
             }
             runRecording(record);
             return 0;
+        }
+        if (backend.planPendingEpilogues()) {
+            // Fused GEMMs first met in this capture ran unfused in it; their plans exist now, so record again with them.
+            CudaLibrary.graphDestroy(graph);
+            return record(key, record);
         }
         if (recordedKeys[nextRecording] != 0) {
             CudaLibrary.graphDestroy(recordedGraphs[nextRecording]);

@@ -47,4 +47,21 @@ class CudnnSupportTest {
             logger.removeHandler(handler);
         }
     }
+
+    @Test
+    void aNamedLibraryThatIsNotThereIsNamedInTheReason() {
+        Assumptions.assumeFalse(CudnnLibrary.loadProblem().isEmpty(), "cuDNN is installed here; the GPU check uses it");
+        String previous = System.setProperty("annonet.cudnn.library", "/nonexistent");
+        try {
+            String problem = CudaSupport.cudnnProblem();
+            assertTrue(problem.startsWith("cuDNN (libcudnn.so.9) was not found")
+                    && problem.contains("/nonexistent: cannot open shared object file"), problem);
+        } finally {
+            if (previous == null) {
+                System.clearProperty("annonet.cudnn.library");
+            } else {
+                System.setProperty("annonet.cudnn.library", previous);
+            }
+        }
+    }
 }
