@@ -10,7 +10,9 @@
 # Usage: scripts/memory-table.sh [BEFORE]
 #   BEFORE: a checkout of an earlier annonet whose applications module is compiled; its columns
 #   come from the training arena's size (.activationSize) as that version allocated it: training
-#   held two arenas, the targets and the loss weights; prediction ran in the training arena.
+#   held the arena, its gradients (a twin of it before .gradients gave an arena of their own), the
+#   targets and the loss weights; prediction ran in the training arena before .inference gave an
+#   arena of its own (its most: the whole convolution scratch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The reactor's processor; the applications' classpath with the reactor's runtime and native library.
@@ -31,9 +33,13 @@ before() { # before NETWORK MODE: the earlier version's values per sample
   local arena
   arena=$(sed -n 's/.*\.activationSize(\([0-9]*\)).*/\1/p' "$file")
   if [ "$2" = training ]; then
-    echo $((2 * arena + 1000 + 1)) # two arenas, 1,000 one-hot targets, one loss weight
+    local gradients
+    gradients=$(sed -n 's/.*\.gradients(\([0-9]*\),.*/\1/p' "$file")
+    echo $((arena + ${gradients:-$arena} + 1000 + 1)) # the gradients, 1,000 one-hot targets, one loss weight
   else
-    echo "$arena"
+    local inference
+    inference=$(sed -n 's/.*\.inference(\([0-9]*\),.*/\1/p' "$file")
+    echo "${inference:-$arena}"
   fi
 }
 

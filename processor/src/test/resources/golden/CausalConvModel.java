@@ -18,11 +18,11 @@ import javax.annotation.processing.Generated;
  * forward and backward passes. Create one with {@link #create}.
  *
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
- * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
- * gradient arena. A constant named after a parameter is its offset in the parameter buffer
- * and, for a trainable one, in the gradient buffer. A prediction runs {@code infer} in an arena
- * of its own, where tensors share memory once dead, at the offsets of the nested class
- * {@code Inference}.
+ * tensor of a batch starts at {@code batch * OFFSET}. A constant named after a parameter is its
+ * offset in the parameter buffer and, for a trainable one, in the gradient buffer. A prediction
+ * and an evaluation run {@code infer} in an arena of their own, where tensors share memory once
+ * dead, at the offsets of the nested class {@code Inference}; {@code backward} keeps the
+ * activations' gradients so, at the offsets of the nested class {@code Gradients}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class CausalConvModel extends Model implements CausalConv {
@@ -106,10 +106,10 @@ public final class CausalConvModel extends Model implements CausalConv {
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 0L;
 
     /**
-     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
-     * the loss's weights.
+     * Values allocated per sample of a training batch: the activations, the arena of their gradients,
+     * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 518L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 390L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -127,7 +127,9 @@ public final class CausalConvModel extends Model implements CausalConv {
             .input("series", SERIES, 16, 2)
             .output("output", OUTPUT, Activation.Kind.SIGMOID, OUTPUT_Z, 1)
             .activationSize(258)
-            .inference(256, new int[] {Inference.SERIES}, new int[] {Inference.OUTPUT})
+            .inference(256, new int[] {Inference.SERIES}, new int[] {Inference.OUTPUT},
+                    new int[] {Inference.OUTPUT_Z})
+            .gradients(130, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
             .convolutionScratch(Inference.SCRATCH, CONV_WINDOW)
             .trainable("conv.kernel", CONV_KERNEL, Initializer.glorotUniform(6, 12), 3, 2, 4)
             .trainable("conv.bias", CONV_BIAS, Initializer.zeros(), 4)
@@ -236,21 +238,22 @@ public final class CausalConvModel extends Model implements CausalConv {
         // output: @Dense(units = 1, activation = SIGMOID), flat (64) -> (1)
         if (!outputGradientFused) {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 1, a, batch * OUTPUT_Z,
-                    a, batch * OUTPUT, d, batch * OUTPUT, d, batch * OUTPUT_Z);
+                    a, batch * OUTPUT, d, batch * Gradients.OUTPUT, d, batch * Gradients.OUTPUT_Z);
         }
-        backend.denseParameterGradients(batch, 64, 1, a, batch * FLAT, d, batch * OUTPUT_Z,
-                g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
-        backend.matmul(false, true, batch, 64, 1, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
-                d, batch * FLAT, false);
+        backend.denseParameterGradients(batch, 64, 1, a, batch * FLAT,
+                d, batch * Gradients.OUTPUT_Z, g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
+        backend.matmul(false, true, batch, 64, 1, d, batch * Gradients.OUTPUT_Z, p, OUTPUT_KERNEL,
+                d, batch * Gradients.FLAT, false);
         gradientsFinal(OUTPUT_KERNEL);
         // flat: @Flatten(), conv (16, 4) -> (64)
         // the same values as conv, in the same memory: nothing to compute
         // conv: @Conv1D(filters = 4, kernel = 3, padding = CAUSAL, dilation = 2, activation = RELU), series (16, 2) -> (16, 4)
         backend.activationBackward(CONV_ACTIVATION, batch * 16, 4, a, batch * CONV_Z,
-                a, batch * CONV, d, batch * CONV, d, batch * CONV_Z);
+                a, batch * CONV, d, batch * Gradients.CONV, d, batch * Gradients.CONV_Z);
         backend.conv2dBackward(CONV_WINDOW, batch, a, batch * SERIES, p, CONV_KERNEL,
-                a, batch * SCRATCH, d, batch * CONV_Z, g, CONV_KERNEL, d, batch * SCRATCH, null, 0);
-        backend.columnSums(batch * 16, 4, d, batch * CONV_Z, g, CONV_BIAS);
+                a, batch * SCRATCH, d, batch * Gradients.CONV_Z, g, CONV_KERNEL, a, batch * SCRATCH,
+                null, 0);
+        backend.columnSums(batch * 16, 4, d, batch * Gradients.CONV_Z, g, CONV_BIAS);
         gradientsFinal(CONV_KERNEL);
         // series: @Input(shape = {16, 2}) -> (16, 2)
         // an input: no gradient
@@ -276,9 +279,9 @@ public final class CausalConvModel extends Model implements CausalConv {
     }
 
     /**
-     * The arena of {@code infer}, a prediction's forward pass: 256 values per sample, each tensor's
-     * offset per sample named as in the training arena. A tensor's memory is reused once no later
-     * layer reads it; aliases share their tensor's offset.
+     * The arena of {@code infer}, the forward pass of a prediction and an evaluation: 256 values per
+     * sample, each tensor's offset per sample named as in the training arena. A tensor's memory is
+     * reused once no later layer reads it; aliases share their tensor's offset.
      */
     private static final class Inference {
         static final int SERIES = 0;
@@ -296,6 +299,26 @@ public final class CausalConvModel extends Model implements CausalConv {
         static final int SCRATCH = 160;
 
         private Inference() {
+        }
+    }
+
+    /**
+     * The arena of the activations' gradients in {@code backward}: 130 values per sample, each tensor's
+     * gradient's offset per sample named as the tensor. A gradient's memory is reused once no later
+     * backward op reads it; aliases share their tensor's offset.
+     */
+    private static final class Gradients {
+        static final int CONV_Z = 66;
+
+        static final int CONV = 2;
+
+        static final int FLAT = CONV;
+
+        static final int OUTPUT_Z = 1;
+
+        static final int OUTPUT = 0;
+
+        private Gradients() {
         }
     }
 }

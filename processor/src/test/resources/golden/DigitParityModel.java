@@ -20,11 +20,11 @@ import javax.annotation.processing.Generated;
  * forward and backward passes. Create one with {@link #create}.
  *
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
- * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
- * gradient arena. A constant named after a parameter is its offset in the parameter buffer
- * and, for a trainable one, in the gradient buffer. A prediction runs {@code infer} in an arena
- * of its own, where tensors share memory once dead, at the offsets of the nested class
- * {@code Inference}.
+ * tensor of a batch starts at {@code batch * OFFSET}. A constant named after a parameter is its
+ * offset in the parameter buffer and, for a trainable one, in the gradient buffer. A prediction
+ * and an evaluation run {@code infer} in an arena of their own, where tensors share memory once
+ * dead, at the offsets of the nested class {@code Inference}; {@code backward} keeps the
+ * activations' gradients so, at the offsets of the nested class {@code Gradients}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class DigitParityModel extends Model implements DigitParity {
@@ -120,10 +120,10 @@ public final class DigitParityModel extends Model implements DigitParity {
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 0L;
 
     /**
-     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
-     * the loss's weights.
+     * Values allocated per sample of a training batch: the activations, the arena of their gradients,
+     * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 64L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 48L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -144,7 +144,10 @@ public final class DigitParityModel extends Model implements DigitParity {
             .output("even", EVEN, Activation.Kind.SIGMOID, EVEN_Z, 1)
             .activationSize(29)
             .inference(14, new int[] {Inference.IMAGE, Inference.METADATA},
-                    new int[] {Inference.DIGIT, Inference.EVEN})
+                    new int[] {Inference.DIGIT, Inference.EVEN},
+                    new int[] {Inference.DIGIT_Z, Inference.EVEN_Z})
+            .gradients(13, new int[] {Gradients.DIGIT, Gradients.EVEN},
+                    new int[] {Gradients.DIGIT_Z, Gradients.EVEN_Z})
             .trainable("hidden.kernel", HIDDEN_KERNEL, Initializer.glorotUniform(6, 5), 6, 5)
             .trainable("hidden.bias", HIDDEN_BIAS, Initializer.zeros(), 5)
             .trainable("digit.kernel", DIGIT_KERNEL, Initializer.glorotUniform(5, 4), 5, 4)
@@ -293,28 +296,28 @@ public final class DigitParityModel extends Model implements DigitParity {
         // even: @Dense(units = 1, activation = SIGMOID), metadata (3) -> (1)
         if (!outputGradientFused) {
             backend.activationBackward(EVEN_ACTIVATION, batch, 1, a, batch * EVEN_Z,
-                    a, batch * EVEN, d, batch * EVEN, d, batch * EVEN_Z);
+                    a, batch * EVEN, d, batch * Gradients.EVEN, d, batch * Gradients.EVEN_Z);
         }
-        backend.denseParameterGradients(batch, 3, 1, a, batch * METADATA, d, batch * EVEN_Z,
-                g, EVEN_KERNEL, g, EVEN_BIAS);
+        backend.denseParameterGradients(batch, 3, 1, a, batch * METADATA,
+                d, batch * Gradients.EVEN_Z, g, EVEN_KERNEL, g, EVEN_BIAS);
         gradientsFinal(EVEN_KERNEL);
         // metadata: @Input(shape = 3) -> (3)
         // an input: no gradient
         // digit: @Dense(units = 4, activation = SOFTMAX), hidden (5) -> (4)
         if (!outputGradientFused) {
             backend.activationBackward(DIGIT_ACTIVATION, batch, 4, a, batch * DIGIT_Z,
-                    a, batch * DIGIT, d, batch * DIGIT, d, batch * DIGIT_Z);
+                    a, batch * DIGIT, d, batch * Gradients.DIGIT, d, batch * Gradients.DIGIT_Z);
         }
-        backend.denseParameterGradients(batch, 5, 4, a, batch * HIDDEN, d, batch * DIGIT_Z,
-                g, DIGIT_KERNEL, g, DIGIT_BIAS);
-        backend.matmul(false, true, batch, 5, 4, d, batch * DIGIT_Z, p, DIGIT_KERNEL,
-                d, batch * HIDDEN, false);
+        backend.denseParameterGradients(batch, 5, 4, a, batch * HIDDEN,
+                d, batch * Gradients.DIGIT_Z, g, DIGIT_KERNEL, g, DIGIT_BIAS);
+        backend.matmul(false, true, batch, 5, 4, d, batch * Gradients.DIGIT_Z, p, DIGIT_KERNEL,
+                d, batch * Gradients.HIDDEN, false);
         gradientsFinal(DIGIT_KERNEL);
         // hidden: @Dense(units = 5, activation = RELU), image (6) -> (5)
         backend.activationBackward(HIDDEN_ACTIVATION, batch, 5, a, batch * HIDDEN_Z,
-                a, batch * HIDDEN, d, batch * HIDDEN, d, batch * HIDDEN_Z);
-        backend.denseParameterGradients(batch, 6, 5, a, batch * IMAGE, d, batch * HIDDEN_Z,
-                g, HIDDEN_KERNEL, g, HIDDEN_BIAS);
+                a, batch * HIDDEN, d, batch * Gradients.HIDDEN, d, batch * Gradients.HIDDEN_Z);
+        backend.denseParameterGradients(batch, 6, 5, a, batch * IMAGE,
+                d, batch * Gradients.HIDDEN_Z, g, HIDDEN_KERNEL, g, HIDDEN_BIAS);
         gradientsFinal(HIDDEN_KERNEL);
         // image: @Input(shape = 6) -> (6)
         // an input: no gradient
@@ -371,9 +374,9 @@ public final class DigitParityModel extends Model implements DigitParity {
     }
 
     /**
-     * The arena of {@code infer}, a prediction's forward pass: 14 values per sample, each tensor's
-     * offset per sample named as in the training arena. A tensor's memory is reused once no later
-     * layer reads it; aliases share their tensor's offset.
+     * The arena of {@code infer}, the forward pass of a prediction and an evaluation: 14 values per
+     * sample, each tensor's offset per sample named as in the training arena. A tensor's memory is
+     * reused once no later layer reads it; aliases share their tensor's offset.
      */
     private static final class Inference {
         static final int IMAGE = 0;
@@ -393,6 +396,28 @@ public final class DigitParityModel extends Model implements DigitParity {
         static final int EVEN = 5;
 
         private Inference() {
+        }
+    }
+
+    /**
+     * The arena of the activations' gradients in {@code backward}: 13 values per sample, each tensor's
+     * gradient's offset per sample named as the tensor. A gradient's memory is reused once no later
+     * backward op reads it; aliases share their tensor's offset.
+     */
+    private static final class Gradients {
+        static final int HIDDEN_Z = 0;
+
+        static final int HIDDEN = 8;
+
+        static final int DIGIT_Z = 4;
+
+        static final int DIGIT = 0;
+
+        static final int EVEN_Z = 9;
+
+        static final int EVEN = 8;
+
+        private Gradients() {
         }
     }
 }

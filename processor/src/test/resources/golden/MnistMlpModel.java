@@ -16,11 +16,11 @@ import javax.annotation.processing.Generated;
  * forward and backward passes. Create one with {@link #create}.
  *
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
- * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
- * gradient arena. A constant named after a parameter is its offset in the parameter buffer
- * and, for a trainable one, in the gradient buffer. A prediction runs {@code infer} in an arena
- * of its own, where tensors share memory once dead, at the offsets of the nested class
- * {@code Inference}.
+ * tensor of a batch starts at {@code batch * OFFSET}. A constant named after a parameter is its
+ * offset in the parameter buffer and, for a trainable one, in the gradient buffer. A prediction
+ * and an evaluation run {@code infer} in an arena of their own, where tensors share memory once
+ * dead, at the offsets of the nested class {@code Inference}; {@code backward} keeps the
+ * activations' gradients so, at the offsets of the nested class {@code Gradients}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class MnistMlpModel extends Model implements MnistMlp {
@@ -96,10 +96,10 @@ public final class MnistMlpModel extends Model implements MnistMlp {
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 0L;
 
     /**
-     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
-     * the loss's weights.
+     * Values allocated per sample of a training batch: the activations, the arena of their gradients,
+     * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 4691L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 3395L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -117,7 +117,9 @@ public final class MnistMlpModel extends Model implements MnistMlp {
             .input("image", IMAGE, 784)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 10)
             .activationSize(2340)
-            .inference(1296, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
+            .inference(1296, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT},
+                    new int[] {Inference.OUTPUT_Z})
+            .gradients(1044, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
             .trainable("hidden.kernel", HIDDEN_KERNEL, Initializer.glorotUniform(784, 512), 784, 512)
             .trainable("hidden.bias", HIDDEN_BIAS, Initializer.zeros(), 512)
             .trainable("output.kernel", OUTPUT_KERNEL, Initializer.glorotUniform(512, 10), 512, 10)
@@ -228,21 +230,21 @@ public final class MnistMlpModel extends Model implements MnistMlp {
         // output: @Dense(units = 10, activation = SOFTMAX), dropout (512) -> (10)
         if (!outputGradientFused) {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 10, a, batch * OUTPUT_Z,
-                    a, batch * OUTPUT, d, batch * OUTPUT, d, batch * OUTPUT_Z);
+                    a, batch * OUTPUT, d, batch * Gradients.OUTPUT, d, batch * Gradients.OUTPUT_Z);
         }
-        backend.denseParameterGradients(batch, 512, 10, a, batch * DROPOUT, d, batch * OUTPUT_Z,
-                g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
-        backend.matmul(false, true, batch, 512, 10, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
-                d, batch * DROPOUT, false);
+        backend.denseParameterGradients(batch, 512, 10, a, batch * DROPOUT,
+                d, batch * Gradients.OUTPUT_Z, g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
+        backend.matmul(false, true, batch, 512, 10, d, batch * Gradients.OUTPUT_Z, p, OUTPUT_KERNEL,
+                d, batch * Gradients.DROPOUT, false);
         gradientsFinal(OUTPUT_KERNEL);
         // dropout: @Dropout(rate = 0.2), hidden (512) -> (512)
         backend.dropoutBackward(DROPOUT_RATE, dropoutSeed(2), step(), batch * 512,
-                d, batch * DROPOUT, d, batch * HIDDEN);
+                d, batch * Gradients.DROPOUT, d, batch * Gradients.HIDDEN);
         // hidden: @Dense(units = 512, activation = RELU), image (784) -> (512)
         backend.activationBackward(HIDDEN_ACTIVATION, batch, 512, a, batch * HIDDEN_Z,
-                a, batch * HIDDEN, d, batch * HIDDEN, d, batch * HIDDEN_Z);
-        backend.denseParameterGradients(batch, 784, 512, a, batch * IMAGE, d, batch * HIDDEN_Z,
-                g, HIDDEN_KERNEL, g, HIDDEN_BIAS);
+                a, batch * HIDDEN, d, batch * Gradients.HIDDEN, d, batch * Gradients.HIDDEN_Z);
+        backend.denseParameterGradients(batch, 784, 512, a, batch * IMAGE,
+                d, batch * Gradients.HIDDEN_Z, g, HIDDEN_KERNEL, g, HIDDEN_BIAS);
         gradientsFinal(HIDDEN_KERNEL);
         // image: @Input(shape = 784) -> (784)
         // an input: no gradient
@@ -267,9 +269,9 @@ public final class MnistMlpModel extends Model implements MnistMlp {
     }
 
     /**
-     * The arena of {@code infer}, a prediction's forward pass: 1296 values per sample, each tensor's
-     * offset per sample named as in the training arena. A tensor's memory is reused once no later
-     * layer reads it; aliases share their tensor's offset.
+     * The arena of {@code infer}, the forward pass of a prediction and an evaluation: 1296 values per
+     * sample, each tensor's offset per sample named as in the training arena. A tensor's memory is
+     * reused once no later layer reads it; aliases share their tensor's offset.
      */
     private static final class Inference {
         static final int IMAGE = 0;
@@ -285,6 +287,26 @@ public final class MnistMlpModel extends Model implements MnistMlp {
         static final int OUTPUT = 10;
 
         private Inference() {
+        }
+    }
+
+    /**
+     * The arena of the activations' gradients in {@code backward}: 1044 values per sample, each tensor's
+     * gradient's offset per sample named as the tensor. A gradient's memory is reused once no later
+     * backward op reads it; aliases share their tensor's offset.
+     */
+    private static final class Gradients {
+        static final int HIDDEN_Z = 0;
+
+        static final int HIDDEN = 532;
+
+        static final int DROPOUT = 20;
+
+        static final int OUTPUT_Z = 10;
+
+        static final int OUTPUT = 0;
+
+        private Gradients() {
         }
     }
 }

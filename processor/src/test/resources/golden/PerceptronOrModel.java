@@ -15,11 +15,11 @@ import javax.annotation.processing.Generated;
  * forward and backward passes. Create one with {@link #create}.
  *
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
- * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
- * gradient arena. A constant named after a parameter is its offset in the parameter buffer
- * and, for a trainable one, in the gradient buffer. A prediction runs {@code infer} in an arena
- * of its own, where tensors share memory once dead, at the offsets of the nested class
- * {@code Inference}.
+ * tensor of a batch starts at {@code batch * OFFSET}. A constant named after a parameter is its
+ * offset in the parameter buffer and, for a trainable one, in the gradient buffer. A prediction
+ * and an evaluation run {@code infer} in an arena of their own, where tensors share memory once
+ * dead, at the offsets of the nested class {@code Inference}; {@code backward} keeps the
+ * activations' gradients so, at the offsets of the nested class {@code Gradients}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class PerceptronOrModel extends Model implements PerceptronOr {
@@ -66,10 +66,10 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 3L;
 
     /**
-     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
-     * the loss's weights.
+     * Values allocated per sample of a training batch: the activations, the arena of their gradients,
+     * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 10L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 8L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -87,7 +87,9 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
             .input("x", X, 2)
             .output("or", OR, Activation.Kind.HEAVISIDE, OR_Z, 1)
             .activationSize(4)
-            .inference(3, new int[] {Inference.X}, new int[] {Inference.OR})
+            .inference(3, new int[] {Inference.X}, new int[] {Inference.OR},
+                    new int[] {Inference.OR_Z})
+            .gradients(2, new int[] {Gradients.OR}, new int[] {Gradients.OR_Z})
             .fixed("or.kernel", OR_KERNEL, new float[] {1.0f, 1.0f}, 2, 1)
             .fixed("or.bias", OR_BIAS, new float[] {-0.5f}, 1)
             .layer("x", "InputLayer", new int[] {2}, 0, 0L)
@@ -177,9 +179,9 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
     }
 
     /**
-     * The arena of {@code infer}, a prediction's forward pass: 3 values per sample, each tensor's
-     * offset per sample named as in the training arena. A tensor's memory is reused once no later
-     * layer reads it; aliases share their tensor's offset.
+     * The arena of {@code infer}, the forward pass of a prediction and an evaluation: 3 values per
+     * sample, each tensor's offset per sample named as in the training arena. A tensor's memory is
+     * reused once no later layer reads it; aliases share their tensor's offset.
      */
     private static final class Inference {
         static final int X = 0;
@@ -189,6 +191,20 @@ public final class PerceptronOrModel extends Model implements PerceptronOr {
         static final int OR = 0;
 
         private Inference() {
+        }
+    }
+
+    /**
+     * The arena of the activations' gradients in {@code backward}: 2 values per sample, each tensor's
+     * gradient's offset per sample named as the tensor. A gradient's memory is reused once no later
+     * backward op reads it; aliases share their tensor's offset.
+     */
+    private static final class Gradients {
+        static final int OR_Z = 1;
+
+        static final int OR = 0;
+
+        private Gradients() {
         }
     }
 }

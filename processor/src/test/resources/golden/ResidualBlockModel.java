@@ -20,11 +20,11 @@ import javax.annotation.processing.Generated;
  * forward and backward passes. Create one with {@link #create}.
  *
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
- * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
- * gradient arena. A constant named after a parameter is its offset in the parameter buffer
- * and, for a trainable one, in the gradient buffer. A prediction runs {@code infer} in an arena
- * of its own, where tensors share memory once dead, at the offsets of the nested class
- * {@code Inference}.
+ * tensor of a batch starts at {@code batch * OFFSET}. A constant named after a parameter is its
+ * offset in the parameter buffer and, for a trainable one, in the gradient buffer. A prediction
+ * and an evaluation run {@code infer} in an arena of their own, where tensors share memory once
+ * dead, at the offsets of the nested class {@code Inference}; {@code backward} keeps the
+ * activations' gradients so, at the offsets of the nested class {@code Gradients}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class ResidualBlockModel extends Model implements ResidualBlock {
@@ -119,11 +119,6 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
      * (a convolution's im2col columns) uses it inside its call.
      */
     private static final int SCRATCH = 1394;
-
-    /**
-     * stem.gradient_part: 144 values per sample.
-     */
-    private static final int STEM_GRADIENT_PART = 2690;
 
     /**
      * stem.kernel (1, 1, 2, 4), trainable.
@@ -230,10 +225,10 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 16L;
 
     /**
-     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
-     * the loss's weights.
+     * Values allocated per sample of a training batch: the activations, the arena of their gradients,
+     * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 5672L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 3136L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -250,8 +245,10 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("ResidualBlock")
             .input("image", IMAGE, 6, 6, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
-            .activationSize(2834)
-            .inference(1800, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
+            .activationSize(2690)
+            .inference(1800, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT},
+                    new int[] {Inference.OUTPUT_Z})
+            .gradients(442, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
             .convolutionScratch(Inference.SCRATCH, STEM_WINDOW, CONV1_WINDOW, CONV2_WINDOW)
             .trainable("stem.kernel", STEM_KERNEL, Initializer.glorotUniform(2, 4), 1, 1, 2, 4)
             .trainable("stem.bias", STEM_BIAS, Initializer.zeros(), 4)
@@ -467,54 +464,56 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         // output: @Dense(units = 3, activation = SOFTMAX), pool (4) -> (3)
         if (!outputGradientFused) {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z,
-                    a, batch * OUTPUT, d, batch * OUTPUT, d, batch * OUTPUT_Z);
+                    a, batch * OUTPUT, d, batch * Gradients.OUTPUT, d, batch * Gradients.OUTPUT_Z);
         }
-        backend.denseParameterGradients(batch, 4, 3, a, batch * POOL, d, batch * OUTPUT_Z,
+        backend.denseParameterGradients(batch, 4, 3, a, batch * POOL, d, batch * Gradients.OUTPUT_Z,
                 g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
-        backend.matmul(false, true, batch, 4, 3, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
-                d, batch * POOL, false);
+        backend.matmul(false, true, batch, 4, 3, d, batch * Gradients.OUTPUT_Z, p, OUTPUT_KERNEL,
+                d, batch * Gradients.POOL, false);
         gradientsFinal(OUTPUT_KERNEL);
         // pool: @GlobalAveragePooling2D(), residual (6, 6, 4) -> (4)
         backend.pool2dBackward(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * RESIDUAL,
-                d, batch * POOL, d, batch * RESIDUAL);
+                d, batch * Gradients.POOL, d, batch * Gradients.RESIDUAL);
         // residual: @Add(activation = RELU), norm2 (6, 6, 4), stem (6, 6, 4) -> (6, 6, 4)
         backend.activationBackward(RESIDUAL_ACTIVATION, batch * 36, 4, a, batch * RESIDUAL_Z,
-                a, batch * RESIDUAL, d, batch * RESIDUAL, d, batch * RESIDUAL_Z);
-        backend.merge(MergeKind.SUM, 0, 1.0f, batch * 144, d, batch * RESIDUAL_Z, d, batch * NORM2,
-                null, 0);
-        backend.merge(MergeKind.SUM, 0, 1.0f, batch * 144, d, batch * RESIDUAL_Z, d, batch * STEM,
-                null, 0);
+                a, batch * RESIDUAL, d, batch * Gradients.RESIDUAL,
+                d, batch * Gradients.RESIDUAL_Z);
+        backend.merge(MergeKind.SUM, 0, 1.0f, batch * 144, d, batch * Gradients.RESIDUAL_Z,
+                d, batch * Gradients.NORM2, null, 0);
+        backend.merge(MergeKind.SUM, 0, 1.0f, batch * 144, d, batch * Gradients.RESIDUAL_Z,
+                d, batch * Gradients.STEM, null, 0);
         // norm2: @BatchNormalization(), conv2 (6, 6, 4) -> (6, 6, 4)
         backend.batchNormBackward(batch * 36, 4, a, batch * CONV2, p, NORM2_GAMMA,
-                a, batch * NORM2_STATISTICS, d, batch * NORM2, g, NORM2_GAMMA, g, NORM2_BETA,
-                d, batch * CONV2);
+                a, batch * NORM2_STATISTICS, d, batch * Gradients.NORM2, g, NORM2_GAMMA,
+                g, NORM2_BETA, d, batch * Gradients.CONV2);
         gradientsFinal(NORM2_GAMMA);
         // conv2: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), relu1 (6, 6, 4) -> (6, 6, 4)
         backend.conv2dBackward(CONV2_WINDOW, batch, a, batch * RELU1, p, CONV2_KERNEL,
-                a, batch * SCRATCH, d, batch * CONV2_Z, g, CONV2_KERNEL, d, batch * SCRATCH,
-                d, batch * RELU1);
+                a, batch * SCRATCH, d, batch * Gradients.CONV2_Z, g, CONV2_KERNEL,
+                a, batch * SCRATCH, d, batch * Gradients.RELU1);
         gradientsFinal(CONV2_KERNEL);
         // relu1: @Activation(RELU), norm1 (6, 6, 4) -> (6, 6, 4)
         backend.activationBackward(RELU1_ACTIVATION, batch * 36, 4, a, batch * NORM1,
-                a, batch * RELU1, d, batch * RELU1, d, batch * NORM1);
+                a, batch * RELU1, d, batch * Gradients.RELU1, d, batch * Gradients.NORM1);
         // norm1: @BatchNormalization(), conv1 (6, 6, 4) -> (6, 6, 4)
         backend.batchNormBackward(batch * 36, 4, a, batch * CONV1, p, NORM1_GAMMA,
-                a, batch * NORM1_STATISTICS, d, batch * NORM1, g, NORM1_GAMMA, g, NORM1_BETA,
-                d, batch * CONV1);
+                a, batch * NORM1_STATISTICS, d, batch * Gradients.NORM1, g, NORM1_GAMMA,
+                g, NORM1_BETA, d, batch * Gradients.CONV1);
         gradientsFinal(NORM1_GAMMA);
         // conv1: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), stem (6, 6, 4) -> (6, 6, 4)
         backend.conv2dBackward(CONV1_WINDOW, batch, a, batch * STEM, p, CONV1_KERNEL,
-                a, batch * SCRATCH, d, batch * CONV1_Z, g, CONV1_KERNEL, d, batch * SCRATCH,
-                d, batch * STEM_GRADIENT_PART);
-        backend.merge(MergeKind.SUM, 1, 1.0f, batch * 144, d, batch * STEM_GRADIENT_PART,
-                d, batch * STEM, null, 0);
+                a, batch * SCRATCH, d, batch * Gradients.CONV1_Z, g, CONV1_KERNEL,
+                a, batch * SCRATCH, d, batch * Gradients.STEM_GRADIENT_PART);
+        backend.merge(MergeKind.SUM, 1, 1.0f, batch * 144, d, batch * Gradients.STEM_GRADIENT_PART,
+                d, batch * Gradients.STEM, null, 0);
         gradientsFinal(CONV1_KERNEL);
         // stem: @Conv2D(filters = 4, kernel = 1, activation = RELU), image (6, 6, 2) -> (6, 6, 4)
         backend.activationBackward(STEM_ACTIVATION, batch * 36, 4, a, batch * STEM_Z,
-                a, batch * STEM, d, batch * STEM, d, batch * STEM_Z);
+                a, batch * STEM, d, batch * Gradients.STEM, d, batch * Gradients.STEM_Z);
         backend.conv2dBackward(STEM_WINDOW, batch, a, batch * IMAGE, p, STEM_KERNEL,
-                a, batch * SCRATCH, d, batch * STEM_Z, g, STEM_KERNEL, d, batch * SCRATCH, null, 0);
-        backend.columnSums(batch * 36, 4, d, batch * STEM_Z, g, STEM_BIAS);
+                a, batch * SCRATCH, d, batch * Gradients.STEM_Z, g, STEM_KERNEL, a, batch * SCRATCH,
+                null, 0);
+        backend.columnSums(batch * 36, 4, d, batch * Gradients.STEM_Z, g, STEM_BIAS);
         gradientsFinal(STEM_KERNEL);
         // image: @Input(shape = {6, 6, 2}) -> (6, 6, 2)
         // an input: no gradient
@@ -564,9 +563,9 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     }
 
     /**
-     * The arena of {@code infer}, a prediction's forward pass: 1800 values per sample, each tensor's
-     * offset per sample named as in the training arena. A tensor's memory is reused once no later
-     * layer reads it; aliases share their tensor's offset.
+     * The arena of {@code infer}, the forward pass of a prediction and an evaluation: 1800 values per
+     * sample, each tensor's offset per sample named as in the training arena. A tensor's memory is
+     * reused once no later layer reads it; aliases share their tensor's offset.
      */
     private static final class Inference {
         static final int IMAGE = 0;
@@ -602,6 +601,46 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         static final int SCRATCH = 504;
 
         private Inference() {
+        }
+    }
+
+    /**
+     * The arena of the activations' gradients in {@code backward}: 442 values per sample, each tensor's
+     * gradient's offset per sample named as the tensor. A gradient's memory is reused once no later
+     * backward op reads it; aliases share their tensor's offset.
+     */
+    private static final class Gradients {
+        static final int STEM_Z = 0;
+
+        static final int STEM = 298;
+
+        static final int CONV1_Z = 0;
+
+        static final int CONV1 = CONV1_Z;
+
+        static final int NORM1 = 144;
+
+        static final int RELU1 = 0;
+
+        static final int CONV2_Z = 144;
+
+        static final int CONV2 = CONV2_Z;
+
+        static final int NORM2 = 0;
+
+        static final int RESIDUAL_Z = 154;
+
+        static final int RESIDUAL = 10;
+
+        static final int POOL = 6;
+
+        static final int OUTPUT_Z = 3;
+
+        static final int OUTPUT = 0;
+
+        static final int STEM_GRADIENT_PART = 144;
+
+        private Gradients() {
         }
     }
 }

@@ -19,11 +19,11 @@ import javax.annotation.processing.Generated;
  * forward and backward passes. Create one with {@link #create}.
  *
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
- * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
- * gradient arena. A constant named after a parameter is its offset in the parameter buffer
- * and, for a trainable one, in the gradient buffer. A prediction runs {@code infer} in an arena
- * of its own, where tensors share memory once dead, at the offsets of the nested class
- * {@code Inference}.
+ * tensor of a batch starts at {@code batch * OFFSET}. A constant named after a parameter is its
+ * offset in the parameter buffer and, for a trainable one, in the gradient buffer. A prediction
+ * and an evaluation run {@code infer} in an arena of their own, where tensors share memory once
+ * dead, at the offsets of the nested class {@code Inference}; {@code backward} keeps the
+ * activations' gradients so, at the offsets of the nested class {@code Gradients}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class SmallCnnModel extends Model implements SmallCnn {
@@ -152,10 +152,10 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 8L;
 
     /**
-     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
-     * the loss's weights.
+     * Values allocated per sample of a training batch: the activations, the arena of their gradients,
+     * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 1280L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 792L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -173,7 +173,9 @@ public final class SmallCnnModel extends Model implements SmallCnn {
             .input("image", IMAGE, 8, 8, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
             .activationSize(638)
-            .inference(480, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
+            .inference(480, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT},
+                    new int[] {Inference.OUTPUT_Z})
+            .gradients(150, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
             .convolutionScratch(Inference.SCRATCH, CONV_WINDOW)
             .trainable("conv.kernel", CONV_KERNEL, Initializer.glorotUniform(18, 36), 3, 3, 2, 4)
             .trainable("conv.bias", CONV_BIAS, Initializer.zeros(), 4)
@@ -330,30 +332,31 @@ public final class SmallCnnModel extends Model implements SmallCnn {
         // output: @Dense(units = 3, activation = SOFTMAX), flat (16) -> (3)
         if (!outputGradientFused) {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z,
-                    a, batch * OUTPUT, d, batch * OUTPUT, d, batch * OUTPUT_Z);
+                    a, batch * OUTPUT, d, batch * Gradients.OUTPUT, d, batch * Gradients.OUTPUT_Z);
         }
-        backend.denseParameterGradients(batch, 16, 3, a, batch * FLAT, d, batch * OUTPUT_Z,
-                g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
-        backend.matmul(false, true, batch, 16, 3, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
-                d, batch * FLAT, false);
+        backend.denseParameterGradients(batch, 16, 3, a, batch * FLAT,
+                d, batch * Gradients.OUTPUT_Z, g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
+        backend.matmul(false, true, batch, 16, 3, d, batch * Gradients.OUTPUT_Z, p, OUTPUT_KERNEL,
+                d, batch * Gradients.FLAT, false);
         gradientsFinal(OUTPUT_KERNEL);
         // flat: @Flatten(), pool (2, 2, 4) -> (16)
         // the same values as pool, in the same memory: nothing to compute
         // pool: @MaxPooling2D(), relu (4, 4, 4) -> (2, 2, 4)
         backend.pool2dBackward(PoolingKind.MAX, POOL_WINDOW, batch, a, batch * RELU,
-                d, batch * POOL, d, batch * RELU);
+                d, batch * Gradients.POOL, d, batch * Gradients.RELU);
         // relu: @Activation(RELU), norm (4, 4, 4) -> (4, 4, 4)
         backend.activationBackward(RELU_ACTIVATION, batch * 16, 4, a, batch * NORM, a, batch * RELU,
-                d, batch * RELU, d, batch * NORM);
+                d, batch * Gradients.RELU, d, batch * Gradients.NORM);
         // norm: @BatchNormalization(), conv (4, 4, 4) -> (4, 4, 4)
         backend.batchNormBackward(batch * 16, 4, a, batch * CONV, p, NORM_GAMMA,
-                a, batch * NORM_STATISTICS, d, batch * NORM, g, NORM_GAMMA, g, NORM_BETA,
-                d, batch * CONV);
+                a, batch * NORM_STATISTICS, d, batch * Gradients.NORM, g, NORM_GAMMA, g, NORM_BETA,
+                d, batch * Gradients.CONV);
         gradientsFinal(NORM_GAMMA);
         // conv: @Conv2D(filters = 4, kernel = 3, strides = 2, padding = SAME), image (8, 8, 2) -> (4, 4, 4)
         backend.conv2dBackward(CONV_WINDOW, batch, a, batch * IMAGE, p, CONV_KERNEL,
-                a, batch * SCRATCH, d, batch * CONV_Z, g, CONV_KERNEL, d, batch * SCRATCH, null, 0);
-        backend.columnSums(batch * 16, 4, d, batch * CONV_Z, g, CONV_BIAS);
+                a, batch * SCRATCH, d, batch * Gradients.CONV_Z, g, CONV_KERNEL, a, batch * SCRATCH,
+                null, 0);
+        backend.columnSums(batch * 16, 4, d, batch * Gradients.CONV_Z, g, CONV_BIAS);
         gradientsFinal(CONV_KERNEL);
         // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
         // an input: no gradient
@@ -389,9 +392,9 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     }
 
     /**
-     * The arena of {@code infer}, a prediction's forward pass: 480 values per sample, each tensor's
-     * offset per sample named as in the training arena. A tensor's memory is reused once no later
-     * layer reads it; aliases share their tensor's offset.
+     * The arena of {@code infer}, the forward pass of a prediction and an evaluation: 480 values per
+     * sample, each tensor's offset per sample named as in the training arena. A tensor's memory is
+     * reused once no later layer reads it; aliases share their tensor's offset.
      */
     private static final class Inference {
         static final int IMAGE = 0;
@@ -415,6 +418,32 @@ public final class SmallCnnModel extends Model implements SmallCnn {
         static final int SCRATCH = 192;
 
         private Inference() {
+        }
+    }
+
+    /**
+     * The arena of the activations' gradients in {@code backward}: 150 values per sample, each tensor's
+     * gradient's offset per sample named as the tensor. A gradient's memory is reused once no later
+     * backward op reads it; aliases share their tensor's offset.
+     */
+    private static final class Gradients {
+        static final int CONV_Z = 0;
+
+        static final int CONV = CONV_Z;
+
+        static final int NORM = 86;
+
+        static final int RELU = 22;
+
+        static final int POOL = 6;
+
+        static final int FLAT = POOL;
+
+        static final int OUTPUT_Z = 3;
+
+        static final int OUTPUT = 0;
+
+        private Gradients() {
         }
     }
 }

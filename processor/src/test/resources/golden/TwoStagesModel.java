@@ -19,11 +19,11 @@ import javax.annotation.processing.Generated;
  * forward and backward passes. Create one with {@link #create}.
  *
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
- * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
- * gradient arena. A constant named after a parameter is its offset in the parameter buffer
- * and, for a trainable one, in the gradient buffer. A prediction runs {@code infer} in an arena
- * of its own, where tensors share memory once dead, at the offsets of the nested class
- * {@code Inference}.
+ * tensor of a batch starts at {@code batch * OFFSET}. A constant named after a parameter is its
+ * offset in the parameter buffer and, for a trainable one, in the gradient buffer. A prediction
+ * and an evaluation run {@code infer} in an arena of their own, where tensors share memory once
+ * dead, at the offsets of the nested class {@code Inference}; {@code backward} keeps the
+ * activations' gradients so, at the offsets of the nested class {@code Gradients}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class TwoStagesModel extends Model implements TwoStages {
@@ -209,10 +209,10 @@ public final class TwoStagesModel extends Model implements TwoStages {
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 20L;
 
     /**
-     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
-     * the loss's weights.
+     * Values allocated per sample of a training batch: the activations, the arena of their gradients,
+     * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 4740L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 2980L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -230,7 +230,9 @@ public final class TwoStagesModel extends Model implements TwoStages {
             .input("image", IMAGE, 8, 8, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
             .activationSize(2368)
-            .inference(1792, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT})
+            .inference(1792, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT},
+                    new int[] {Inference.OUTPUT_Z})
+            .gradients(608, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
             .convolutionScratch(Inference.SCRATCH, CONV1_1_CONV_WINDOW, CONV2_1_CONV_WINDOW)
             .trainable("conv1_1_conv.kernel", CONV1_1_CONV_KERNEL, Initializer.glorotUniform(18, 36), 3, 3, 2, 4)
             .trainable("conv1_1_conv.bias", CONV1_1_CONV_BIAS, Initializer.zeros(), 4)
@@ -450,43 +452,47 @@ public final class TwoStagesModel extends Model implements TwoStages {
         // output: @Dense(units = 3, activation = SOFTMAX), pool (6) -> (3)
         if (!outputGradientFused) {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 3, a, batch * OUTPUT_Z,
-                    a, batch * OUTPUT, d, batch * OUTPUT, d, batch * OUTPUT_Z);
+                    a, batch * OUTPUT, d, batch * Gradients.OUTPUT, d, batch * Gradients.OUTPUT_Z);
         }
-        backend.denseParameterGradients(batch, 6, 3, a, batch * POOL, d, batch * OUTPUT_Z,
+        backend.denseParameterGradients(batch, 6, 3, a, batch * POOL, d, batch * Gradients.OUTPUT_Z,
                 g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
-        backend.matmul(false, true, batch, 6, 3, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
-                d, batch * POOL, false);
+        backend.matmul(false, true, batch, 6, 3, d, batch * Gradients.OUTPUT_Z, p, OUTPUT_KERNEL,
+                d, batch * Gradients.POOL, false);
         gradientsFinal(OUTPUT_KERNEL);
         // pool: @GlobalAveragePooling2D(), conv2_1_relu (4, 4, 6) -> (6)
         backend.pool2dBackward(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * CONV2_1_RELU,
-                d, batch * POOL, d, batch * CONV2_1_RELU);
+                d, batch * Gradients.POOL, d, batch * Gradients.CONV2_1_RELU);
         // conv2_1_relu: @Activation(RELU), conv2_1_bn (4, 4, 6) -> (4, 4, 6)
         backend.activationBackward(CONV2_1_RELU_ACTIVATION, batch * 16, 6, a, batch * CONV2_1_BN,
-                a, batch * CONV2_1_RELU, d, batch * CONV2_1_RELU, d, batch * CONV2_1_BN);
+                a, batch * CONV2_1_RELU, d, batch * Gradients.CONV2_1_RELU,
+                d, batch * Gradients.CONV2_1_BN);
         // conv2_1_bn: @BatchNormalization(), conv2_1_conv (4, 4, 6) -> (4, 4, 6)
         backend.batchNormBackward(batch * 16, 6, a, batch * CONV2_1_CONV, p, CONV2_1_BN_GAMMA,
-                a, batch * CONV2_1_BN_STATISTICS, d, batch * CONV2_1_BN, g, CONV2_1_BN_GAMMA,
-                g, CONV2_1_BN_BETA, d, batch * CONV2_1_CONV);
+                a, batch * CONV2_1_BN_STATISTICS, d, batch * Gradients.CONV2_1_BN,
+                g, CONV2_1_BN_GAMMA, g, CONV2_1_BN_BETA, d, batch * Gradients.CONV2_1_CONV);
         gradientsFinal(CONV2_1_BN_GAMMA);
         // conv2_1_conv: @Conv2D(filters = 6, kernel = 3, strides = 2, padding = SAME), conv1_1_relu (8, 8, 4) -> (4, 4, 6)
         backend.conv2dBackward(CONV2_1_CONV_WINDOW, batch, a, batch * CONV1_1_RELU,
-                p, CONV2_1_CONV_KERNEL, a, batch * SCRATCH, d, batch * CONV2_1_CONV_Z,
-                g, CONV2_1_CONV_KERNEL, d, batch * SCRATCH, d, batch * CONV1_1_RELU);
-        backend.columnSums(batch * 16, 6, d, batch * CONV2_1_CONV_Z, g, CONV2_1_CONV_BIAS);
+                p, CONV2_1_CONV_KERNEL, a, batch * SCRATCH, d, batch * Gradients.CONV2_1_CONV_Z,
+                g, CONV2_1_CONV_KERNEL, a, batch * SCRATCH, d, batch * Gradients.CONV1_1_RELU);
+        backend.columnSums(batch * 16, 6, d, batch * Gradients.CONV2_1_CONV_Z,
+                g, CONV2_1_CONV_BIAS);
         gradientsFinal(CONV2_1_CONV_KERNEL);
         // conv1_1_relu: @Activation(RELU), conv1_1_bn (8, 8, 4) -> (8, 8, 4)
         backend.activationBackward(CONV1_1_RELU_ACTIVATION, batch * 64, 4, a, batch * CONV1_1_BN,
-                a, batch * CONV1_1_RELU, d, batch * CONV1_1_RELU, d, batch * CONV1_1_BN);
+                a, batch * CONV1_1_RELU, d, batch * Gradients.CONV1_1_RELU,
+                d, batch * Gradients.CONV1_1_BN);
         // conv1_1_bn: @BatchNormalization(), conv1_1_conv (8, 8, 4) -> (8, 8, 4)
         backend.batchNormBackward(batch * 64, 4, a, batch * CONV1_1_CONV, p, CONV1_1_BN_GAMMA,
-                a, batch * CONV1_1_BN_STATISTICS, d, batch * CONV1_1_BN, g, CONV1_1_BN_GAMMA,
-                g, CONV1_1_BN_BETA, d, batch * CONV1_1_CONV);
+                a, batch * CONV1_1_BN_STATISTICS, d, batch * Gradients.CONV1_1_BN,
+                g, CONV1_1_BN_GAMMA, g, CONV1_1_BN_BETA, d, batch * Gradients.CONV1_1_CONV);
         gradientsFinal(CONV1_1_BN_GAMMA);
         // conv1_1_conv: @Conv2D(filters = 4, kernel = 3, padding = SAME), image (8, 8, 2) -> (8, 8, 4)
         backend.conv2dBackward(CONV1_1_CONV_WINDOW, batch, a, batch * IMAGE, p, CONV1_1_CONV_KERNEL,
-                a, batch * SCRATCH, d, batch * CONV1_1_CONV_Z, g, CONV1_1_CONV_KERNEL,
-                d, batch * SCRATCH, null, 0);
-        backend.columnSums(batch * 64, 4, d, batch * CONV1_1_CONV_Z, g, CONV1_1_CONV_BIAS);
+                a, batch * SCRATCH, d, batch * Gradients.CONV1_1_CONV_Z, g, CONV1_1_CONV_KERNEL,
+                a, batch * SCRATCH, null, 0);
+        backend.columnSums(batch * 64, 4, d, batch * Gradients.CONV1_1_CONV_Z,
+                g, CONV1_1_CONV_BIAS);
         gradientsFinal(CONV1_1_CONV_KERNEL);
         // image: @Input(shape = {8, 8, 2}) -> (8, 8, 2)
         // an input: no gradient
@@ -536,9 +542,9 @@ public final class TwoStagesModel extends Model implements TwoStages {
     }
 
     /**
-     * The arena of {@code infer}, a prediction's forward pass: 1792 values per sample, each tensor's
-     * offset per sample named as in the training arena. A tensor's memory is reused once no later
-     * layer reads it; aliases share their tensor's offset.
+     * The arena of {@code infer}, the forward pass of a prediction and an evaluation: 1792 values per
+     * sample, each tensor's offset per sample named as in the training arena. A tensor's memory is
+     * reused once no later layer reads it; aliases share their tensor's offset.
      */
     private static final class Inference {
         static final int IMAGE = 0;
@@ -568,6 +574,38 @@ public final class TwoStagesModel extends Model implements TwoStages {
         static final int SCRATCH = 640;
 
         private Inference() {
+        }
+    }
+
+    /**
+     * The arena of the activations' gradients in {@code backward}: 608 values per sample, each tensor's
+     * gradient's offset per sample named as the tensor. A gradient's memory is reused once no later
+     * backward op reads it; aliases share their tensor's offset.
+     */
+    private static final class Gradients {
+        static final int CONV1_1_CONV_Z = 0;
+
+        static final int CONV1_1_CONV = CONV1_1_CONV_Z;
+
+        static final int CONV1_1_BN = 352;
+
+        static final int CONV1_1_RELU = 96;
+
+        static final int CONV2_1_CONV_Z = 0;
+
+        static final int CONV2_1_CONV = CONV2_1_CONV_Z;
+
+        static final int CONV2_1_BN = 108;
+
+        static final int CONV2_1_RELU = 12;
+
+        static final int POOL = 6;
+
+        static final int OUTPUT_Z = 3;
+
+        static final int OUTPUT = 0;
+
+        private Gradients() {
         }
     }
 }

@@ -18,11 +18,11 @@ import javax.annotation.processing.Generated;
  * forward and backward passes. Create one with {@link #create}.
  *
  * <p>A constant named after a tensor is its offset per sample in the activation arena: the
- * tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the
- * gradient arena. A constant named after a parameter is its offset in the parameter buffer
- * and, for a trainable one, in the gradient buffer. A prediction runs {@code infer} in an arena
- * of its own, where tensors share memory once dead, at the offsets of the nested class
- * {@code Inference}.
+ * tensor of a batch starts at {@code batch * OFFSET}. A constant named after a parameter is its
+ * offset in the parameter buffer and, for a trainable one, in the gradient buffer. A prediction
+ * and an evaluation run {@code infer} in an arena of their own, where tensors share memory once
+ * dead, at the offsets of the nested class {@code Inference}; {@code backward} keeps the
+ * activations' gradients so, at the offsets of the nested class {@code Gradients}.
  */
 @Generated("dev.annonet.processor.NetworkProcessor")
 public final class WordsGruModel extends Model implements WordsGru {
@@ -104,10 +104,10 @@ public final class WordsGruModel extends Model implements WordsGru {
     public static final long NON_TRAINABLE_PARAMETER_COUNT = 0L;
 
     /**
-     * Values allocated per sample of a training batch: the activations, their gradients, the targets and
-     * the loss's weights.
+     * Values allocated per sample of a training batch: the activations, the arena of their gradients,
+     * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 1072L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 1060L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -126,7 +126,9 @@ public final class WordsGruModel extends Model implements WordsGru {
             .inputIndices(50)
             .output("output", OUTPUT, Activation.Kind.SIGMOID, OUTPUT_Z, 1)
             .activationSize(535)
-            .inference(528, new int[] {Inference.WORDS}, new int[] {Inference.OUTPUT})
+            .inference(528, new int[] {Inference.WORDS}, new int[] {Inference.OUTPUT},
+                    new int[] {Inference.OUTPUT_Z})
+            .gradients(523, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
             .trainable("embed.embeddings", EMBED_EMBEDDINGS, Initializer.uniform(0.05), 50, 8)
             .trainable("gru.kernel", GRU_KERNEL, Initializer.glorotUniform(8, 15), 8, 15)
             .trainable("gru.recurrent_kernel", GRU_RECURRENT_KERNEL, Initializer.orthogonal(5, 15), 5, 15)
@@ -237,20 +239,20 @@ public final class WordsGruModel extends Model implements WordsGru {
         // output: @Dense(units = 1, activation = SIGMOID), gru (5) -> (1)
         if (!outputGradientFused) {
             backend.activationBackward(OUTPUT_ACTIVATION, batch, 1, a, batch * OUTPUT_Z,
-                    a, batch * OUTPUT, d, batch * OUTPUT, d, batch * OUTPUT_Z);
+                    a, batch * OUTPUT, d, batch * Gradients.OUTPUT, d, batch * Gradients.OUTPUT_Z);
         }
-        backend.denseParameterGradients(batch, 5, 1, a, batch * GRU, d, batch * OUTPUT_Z,
+        backend.denseParameterGradients(batch, 5, 1, a, batch * GRU, d, batch * Gradients.OUTPUT_Z,
                 g, OUTPUT_KERNEL, g, OUTPUT_BIAS);
-        backend.matmul(false, true, batch, 5, 1, d, batch * OUTPUT_Z, p, OUTPUT_KERNEL,
-                d, batch * GRU, false);
+        backend.matmul(false, true, batch, 5, 1, d, batch * Gradients.OUTPUT_Z, p, OUTPUT_KERNEL,
+                d, batch * Gradients.GRU, false);
         gradientsFinal(OUTPUT_KERNEL);
         // gru: @GRU(units = 5), embed (12, 8) -> (5)
         backend.recurrentBackward(RecurrentCell.GRU, batch, 12, 8, 5, false, a, batch * EMBED,
-                p, GRU_KERNEL, a, batch * GRU_WORKSPACE, d, batch * GRU, g, GRU_KERNEL,
-                d, batch * GRU_WORKSPACE, d, batch * EMBED);
+                p, GRU_KERNEL, a, batch * GRU_WORKSPACE, d, batch * Gradients.GRU, g, GRU_KERNEL,
+                d, batch * Gradients.GRU_WORKSPACE, d, batch * Gradients.EMBED);
         gradientsFinal(GRU_KERNEL);
         // embed: @Embedding(inputDim = 50, outputDim = 8), words (12) -> (12, 8)
-        backend.embeddingBackward(batch * 12, 50, 8, a, batch * WORDS, d, batch * EMBED,
+        backend.embeddingBackward(batch * 12, 50, 8, a, batch * WORDS, d, batch * Gradients.EMBED,
                 g, EMBED_EMBEDDINGS);
         gradientsFinal(EMBED_EMBEDDINGS);
         // words: @Input(shape = 12) -> (12)
@@ -276,9 +278,9 @@ public final class WordsGruModel extends Model implements WordsGru {
     }
 
     /**
-     * The arena of {@code infer}, a prediction's forward pass: 528 values per sample, each tensor's
-     * offset per sample named as in the training arena. A tensor's memory is reused once no later
-     * layer reads it; aliases share their tensor's offset.
+     * The arena of {@code infer}, the forward pass of a prediction and an evaluation: 528 values per
+     * sample, each tensor's offset per sample named as in the training arena. A tensor's memory is
+     * reused once no later layer reads it; aliases share their tensor's offset.
      */
     private static final class Inference {
         static final int WORDS = 0;
@@ -294,6 +296,26 @@ public final class WordsGruModel extends Model implements WordsGru {
         static final int OUTPUT = 0;
 
         private Inference() {
+        }
+    }
+
+    /**
+     * The arena of the activations' gradients in {@code backward}: 523 values per sample, each tensor's
+     * gradient's offset per sample named as the tensor. A gradient's memory is reused once no later
+     * backward op reads it; aliases share their tensor's offset.
+     */
+    private static final class Gradients {
+        static final int EMBED = 427;
+
+        static final int GRU_WORKSPACE = 7;
+
+        static final int GRU = 2;
+
+        static final int OUTPUT_Z = 1;
+
+        static final int OUTPUT = 0;
+
+        private Gradients() {
         }
     }
 }

@@ -39,8 +39,8 @@ class ApplicationLayersTest {
     @CsvSource(delimiter = '|', value = {
         "scale = false  | batchNorm(true, batch * 36, 4, 0.99, 0.001, a, batch * IMAGE, null, 0, p, NORM_BETA,",
         "center = false | batchNorm(true, batch * 36, 4, 0.99, 0.001, a, batch * IMAGE, p, NORM_GAMMA, null, 0,",
-        "scale = false  | batchNormBackward(batch * 36, 4, a, batch * IMAGE, null, 0, a, batch * NORM_STATISTICS, d, batch * NORM, null, 0, g, NORM_BETA,",
-        "center = false | batchNormBackward(batch * 36, 4, a, batch * IMAGE, p, NORM_GAMMA, a, batch * NORM_STATISTICS, d, batch * NORM, g, NORM_GAMMA, null, 0,",
+        "scale = false  | batchNormBackward(batch * 36, 4, a, batch * IMAGE, null, 0, a, batch * NORM_STATISTICS, d, batch * Gradients.NORM, null, 0, g, NORM_BETA,",
+        "center = false | batchNormBackward(batch * 36, 4, a, batch * IMAGE, p, NORM_GAMMA, a, batch * NORM_STATISTICS, d, batch * Gradients.NORM, g, NORM_GAMMA, null, 0,",
     })
     void absentGammaOrBetaIsNullInTheGeneratedCalls(String options, String call) {
         Networks.assertGeneratedContains(compile(network("Norm", IMAGE, "@BatchNormalization(" + options + ") Layer norm();",

@@ -2,6 +2,7 @@ package dev.annonet.processor;
 
 import static dev.annonet.processor.Networks.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,10 +12,16 @@ import dev.annonet.processor.plan.Block;
 import dev.annonet.processor.plan.ImageOp;
 import dev.annonet.processor.plan.NetworkPlan;
 import dev.annonet.processor.plan.Op;
+import dev.annonet.processor.plan.Operand;
+import dev.annonet.processor.plan.Space;
 import dev.annonet.processor.plan.WeightValues;
 import dev.annonet.processor.plan.ArenaTensor;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The plan's decisions: arena offsets and aliasing, parameter layout, which gradients are computed. */
@@ -38,7 +45,56 @@ class PlanTest {
                 .stream().map(e -> e.getKey() + "@" + e.getValue()).collect(Collectors.joining(" ")));
         assertEquals(1296, plan.inference().activationSize());
         assertEquals(1296, plan.predictionValuesPerSample());
-        assertEquals(2 * 2340 + 10 + 1, plan.trainingValuesPerSample());
+        assertEquals(2340 + 1044 + 10 + 1, plan.trainingValuesPerSample());
+    }
+
+    /**
+     * The gradients live from the backward op that writes them to the last that reads them: the
+     * loss writes output's (or output.z's, fused) before the pass; hidden.z's takes the memory of
+     * the output's gradients, dead by then.
+     */
+    @Test
+    void mnistGradientArenaReusesDeadGradients() {
+        NetworkPlan plan = PlanCapture.plan(Networks.mnistMlp());
+        assertEquals("hidden.z@0 hidden@532 dropout@20 output.z@10 output@0", offsets(plan.gradients().offsets()));
+        assertEquals(1044, plan.gradients().size());
+        assertGradientsOfOneOpApart(plan);
+    }
+
+    /**
+     * A tensor two layers read: the first reader in backward order writes its gradient, the second
+     * its gradient part, which lives only in that reader's block (added in at its end) and takes
+     * memory dead by then; the trunk's gradient lives on to the trunk's own block. The gradient
+     * part has no place in the activation arena.
+     */
+    @Test
+    void aGradientPartLivesOnlyInTheBlockOfTheReaderThatWritesIt() {
+        NetworkPlan plan = PlanCapture.plan(network("FanOutDense",
+                "@Input(shape = 4) Layer x();",
+                "@Dense(units = 8, activation = RELU) Layer trunk();",
+                "@Dense(units = 6, activation = TANH, from = \"trunk\") Layer left();",
+                "@Dense(units = 6, from = \"trunk\") Layer right();",
+                "@Add(from = {\"left\", \"right\"}) Layer sum();",
+                "@Dense(units = 2, activation = SOFTMAX) Layer output();"));
+        // Backward runs output, sum, right (trunk's first reader), left (its second), trunk.
+        assertEquals("trunk.z@8 trunk@0 left.z@16 left@10 right.z@16 right@16 sum.z@4 sum@4 output.z@2 output@0 "
+                + "trunk.gradient_part@8", offsets(plan.gradients().offsets()));
+        assertEquals(22, plan.gradients().size());
+        assertGradientsOfOneOpApart(plan);
+        // The gradient part is the gradient arena's alone: the activation arena ends with the output.
+        assertFalse(tensor(plan, "trunk.gradient_part").inActivationArena());
+        assertEquals(tensor(plan, "output").offset() + 2, plan.activationSize());
+    }
+
+    /** A convolution's backward writes its columns' gradients where it made its columns: the gradient arena has no scratch. */
+    @Test
+    void convolutionColumnGradientsTakeTheColumnsScratch() {
+        NetworkPlan plan = PlanCapture.plan(Networks.smallCnn());
+        assertGradientsOfOneOpApart(plan);
+        ImageOp.Conv2DBackward backward = (ImageOp.Conv2DBackward) ((Op.Image) block(plan.backward(), "conv").ops().get(0)).op();
+        assertEquals(backward.columns(), backward.dColumns());
+        assertNull(plan.gradients().offsets().get("scratch"));
+        assertTrue(plan.gradients().size() < plan.activationSize() - tensor(plan, "scratch").size());
     }
 
     @Test
@@ -125,6 +181,57 @@ class PlanTest {
         assertEquals(List.of("x", "hidden", "late", "output"), forward);
         assertEquals(List.of("x", "late", "hidden", "output"), plan.layers().stream().map(l -> l.name()).toList());
         assertTrue(tensor(plan, "hidden.z").offset() < tensor(plan, "late.z").offset());
+    }
+
+    /** No backward op names two gradients whose memory overlaps, and the loss's gradients are apart from each other. */
+    private static void assertGradientsOfOneOpApart(NetworkPlan plan) {
+        List<List<ArenaTensor>> named = new ArrayList<>();
+        plan.backward().forEach(block -> block.ops().forEach(op -> named.add(gradientsNamed(op))));
+        named.add(plan.outputs().stream().flatMap(output -> Stream.of(output.port().tensor(), output.preActivation())).toList());
+        for (List<ArenaTensor> tensors : named) {
+            for (ArenaTensor one : tensors) {
+                for (ArenaTensor other : tensors) {
+                    ArenaTensor a = owner(one);
+                    ArenaTensor b = owner(other);
+                    int aStart = plan.gradients().offsets().get(a.name());
+                    int bStart = plan.gradients().offsets().get(b.name());
+                    assertTrue(a == b || aStart + a.size() <= bStart || bStart + b.size() <= aStart,
+                            a.name() + " and " + b.name() + " overlap in the gradient arena");
+                }
+            }
+        }
+    }
+
+    /** The tensors whose gradients an op names: every gradient operand, inside branches and image ops too. */
+    private static List<ArenaTensor> gradientsNamed(Object op) {
+        List<ArenaTensor> tensors = new ArrayList<>();
+        if (op instanceof Op.Branch branch) {
+            branch.then().forEach(inner -> tensors.addAll(gradientsNamed(inner)));
+            branch.otherwise().forEach(inner -> tensors.addAll(gradientsNamed(inner)));
+            return tensors;
+        }
+        for (RecordComponent component : op.getClass().getRecordComponents()) {
+            Object value;
+            try {
+                value = component.getAccessor().invoke(op);
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+            if (value instanceof Operand operand && operand.space() == Space.ACTIVATION_GRADIENTS) {
+                tensors.add((ArenaTensor) operand.region());
+            } else if (value instanceof ImageOp image) {
+                tensors.addAll(gradientsNamed(image));
+            }
+        }
+        return tensors;
+    }
+
+    private static ArenaTensor owner(ArenaTensor tensor) {
+        return tensor.aliasOf() == null ? tensor : tensor.aliasOf();
+    }
+
+    private static String offsets(Map<String, Integer> offsets) {
+        return offsets.entrySet().stream().map(e -> e.getKey() + "@" + e.getValue()).collect(Collectors.joining(" "));
     }
 
     private static String tensors(NetworkPlan plan) {

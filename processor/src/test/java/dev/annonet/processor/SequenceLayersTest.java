@@ -97,7 +97,7 @@ class SequenceLayersTest {
                 ".layer(\"second\", \"LSTM\", new int[] {8}, 800, 22400L)",
                 "backend.recurrent(RecurrentCell.LSTM, batch, 28, 28, 16, true, a, batch * IMAGE, p, FIRST_KERNEL, a, batch * FIRST_WORKSPACE, a, batch * FIRST)",
                 "backend.recurrentBackward(RecurrentCell.LSTM, batch, 28, 16, 8, false, ",
-                "d, batch * FIRST_WORKSPACE, null, 0)");
+                "d, batch * Gradients.FIRST_WORKSPACE, null, 0)");
     }
 
     @Test
@@ -111,8 +111,8 @@ class SequenceLayersTest {
                 ".trainable(\"embed.embeddings\", EMBED_EMBEDDINGS, Initializer.uniform(0.05), 100, 8)",
                 ".layer(\"embed\", \"Embedding\", new int[] {12, 8}, 800, 800L)",
                 "backend.embedding(batch * 12, 100, 8, a, batch * WORDS, p, EMBED_EMBEDDINGS, a, batch * EMBED)",
-                "backend.embeddingBackward(batch * 12, 100, 8, a, batch * WORDS, d, batch * EMBED, g, EMBED_EMBEDDINGS)",
-                "d, batch * EMBED)"); // the LSTM passes its input gradient on to the embedding
+                "backend.embeddingBackward(batch * 12, 100, 8, a, batch * WORDS, d, batch * Gradients.EMBED, g, EMBED_EMBEDDINGS)",
+                "d, batch * Gradients.EMBED)"); // the LSTM passes its input gradient on to the embedding
     }
 
     @Test
@@ -157,7 +157,7 @@ class SequenceLayersTest {
                 ".layer(\"gru\", \"GRU\", new int[] {5}, 225, 2700L)",
                 "backend.recurrent(RecurrentCell.GRU, batch, 12, 8, 5, false, a, batch * EMBED, p, GRU_KERNEL,",
                 "backend.recurrentBackward(RecurrentCell.GRU, batch, 12, 8, 5, false, ",
-                "d, batch * EMBED)"); // the GRU passes its input gradient on to the embedding
+                "d, batch * Gradients.EMBED)"); // the GRU passes its input gradient on to the embedding
     }
 
     @Test

@@ -9,13 +9,15 @@ import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
- * A model's per-batch memory: the activation arena, its gradient twin, the targets, the loss's
+ * A model's per-batch memory: the activation arena, the arena of their gradients, the targets, the loss's
  * weights (one per output row), the host staging buffers a shuffled batch is gathered into
  * before one upload, and the backend's landing area for streamed batches where it has one.
  * Nothing is allocated until a call needs it: a prediction holds the activations alone, laid
  * out as the layout's inference arena (tensors share memory once dead) without the part of the
  * convolution scratch the backend's convolutions do not use, an evaluation adds the
- * targets and weights, training the gradient twin; both run in the training arena's layout. The
+ * targets and weights in the same layout; training runs in the training arena's layout (every
+ * activation kept for backward) and adds the gradients (laid out as the layout's gradient arena:
+ * gradients share memory once dead). The
  * last {@link #reserve} says which layout the loads and reads that follow use. Each part is sized for a
  * batch capacity and reallocated only when a larger batch arrives, never during a step; before it
  * allocates, the arena checks that the memory is there ({@link ResourceExhaustedException} says
@@ -36,6 +38,7 @@ final class Arena {
     private final Backend backend;
     private final String network;
     private final int activationsPerSample;
+    private final int gradientsPerSample;
     private final int inferencePerSample;
     /** Each input's per-sample offset and size; a streamed or resident batch has one input (index 0). */
     private final int[] trainingInputOffsets;
@@ -72,6 +75,7 @@ final class Arena {
         this.backend = backend;
         this.network = layout.name();
         this.activationsPerSample = layout.activationSize();
+        this.gradientsPerSample = layout.gradientSize();
         this.inferencePerSample = layout.inferenceActivationSize(backend::conv2dUsesColumns);
         this.trainingInputOffsets = layout.inputs().stream().mapToInt(NetworkLayout.Port::offset).toArray();
         this.inferenceInputOffsets = IntStream.range(0, layout.inputs().size()).map(layout::inferenceInputOffset).toArray();
@@ -106,8 +110,8 @@ final class Arena {
 
     /** Makes room for batches of {@code batch} samples for {@code use}, freeing the memory it outgrows. */
     void reserve(int batch, Use use) {
-        inputOffsets = use == Use.PREDICT ? inferenceInputOffsets : trainingInputOffsets;
-        outputOffsets = use == Use.PREDICT ? inferenceOutputOffsets : trainingOutputOffsets;
+        inputOffsets = use == Use.TRAIN ? trainingInputOffsets : inferenceInputOffsets;
+        outputOffsets = use == Use.TRAIN ? trainingOutputOffsets : inferenceOutputOffsets;
         if (batch <= capacity(use)) {
             return;
         }
@@ -138,7 +142,7 @@ final class Arena {
         }
         if (use == Use.TRAIN && gradientCapacity < batch) {
             release(activationGradients);
-            activationGradients = backend.allocate(activationsPerSample * batch);
+            activationGradients = backend.allocate(gradientsPerSample * batch);
             gradientCapacity = batch;
         }
     }
@@ -155,7 +159,7 @@ final class Arena {
 
     /** Activation values per sample of the layout {@code use} runs in. */
     private int activationsPer(Use use) {
-        return use == Use.PREDICT ? inferencePerSample : activationsPerSample;
+        return use == Use.TRAIN ? activationsPerSample : inferencePerSample;
     }
 
     /**
@@ -166,12 +170,17 @@ final class Arena {
     private int largestBatch(Use use) {
         long perSample = perSampleBytes(use);
         long free = backend.freeMemory().bytes() + heldBytes(use);
-        long bySize = backend.maxValues() / Math.max(activationsPer(use), use == Use.PREDICT ? 1 : landingPerSample);
+        int largestPerSample = Math.max(activationsPer(use), switch (use) {
+            case PREDICT -> 1;
+            case EVALUATE -> landingPerSample;
+            case TRAIN -> Math.max(landingPerSample, gradientsPerSample);
+        });
+        long bySize = backend.maxValues() / largestPerSample;
         return (int) Math.min(Math.min(free / perSample, bySize), Integer.MAX_VALUE);
     }
 
     private long perSampleBytes(Use use) {
-        return valuesPerSample(activationsPer(use), activationsPerSample, outputsSize, outputRows, use) * backend.bytesPerValue();
+        return valuesPerSample(activationsPer(use), gradientsPerSample, outputsSize, outputRows, use) * backend.bytesPerValue();
     }
 
     /**
@@ -181,12 +190,12 @@ final class Arena {
      */
     static long valuesPerSample(NetworkLayout layout, Use use) {
         int[] shape = layout.output().shape();
-        return valuesPerSample(use == Use.PREDICT ? layout.inferenceActivationSize() : layout.activationSize(),
-                layout.activationSize(), layout.outputs().stream().mapToInt(NetworkLayout.Port::size).sum(),
+        return valuesPerSample(use == Use.TRAIN ? layout.activationSize() : layout.inferenceActivationSize(),
+                layout.gradientSize(), layout.outputs().stream().mapToInt(NetworkLayout.Port::size).sum(),
                 layout.output().size() / shape[shape.length - 1], use);
     }
 
-    /** {@code activations}: of the layout {@code use} runs in; {@code gradients}: the training arena's. */
+    /** {@code activations}: of the layout {@code use} runs in; {@code gradients}: the gradient arena's. */
     private static long valuesPerSample(int activations, int gradients, int outputs, int rows, Use use) {
         long values = activations;
         if (use != Use.PREDICT) {

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  *
  * <p>Creating the model allocates its parameters (trainable first, then the fixed ones) and their
  * gradients; compile adds the optimizer's state. The memory of a batch (the activation arena, and
- * for training its gradient twin and the targets) is allocated by the first fit, evaluate or
+ * for training the arena of their gradients and the targets) is allocated by the first fit, evaluate or
  * predict, for its batch size, and grows only when a larger batch arrives: as in Keras, a network
  * too large for a batch of 32 is created and then run at a batch that fits. Every allocation is
  * checked first: memory that is not there is a {@link ResourceExhaustedException} saying what
@@ -665,9 +665,10 @@ public abstract class Model implements AutoCloseable {
 
     /**
      * Backward pass. The loss has written d(loss)/d(output) into {@link #activationGradients()} at
-     * the output's offset, or, when {@code outputGradientFused}, d(loss)/d(pre-activation) at the
-     * output activation's input offset (softmax + cross-entropy): then the output activation's
-     * backward is skipped.
+     * the output's gradient offset, or, when {@code outputGradientFused}, d(loss)/d(pre-activation)
+     * at the output activation's input's (softmax + cross-entropy): then the output activation's
+     * backward is skipped. The offsets are the layout's {@link NetworkLayout#gradientOutputOffset}
+     * and {@link NetworkLayout#gradientPreActivationOffset}.
      */
     protected abstract void backward(int batch, boolean outputGradientFused);
 
@@ -702,7 +703,11 @@ public abstract class Model implements AutoCloseable {
         return arena.activations();
     }
 
-    /** The activation arena's gradient twin, same offsets. */
+    /**
+     * The activations' gradients, laid out as the layout's gradient arena ({@link
+     * NetworkLayout#gradientSize()} values per sample, a tensor's gradient at per-sample offset o
+     * at {@code batch * o}); the activation arena's twin, same offsets, for a layout without one.
+     */
     protected final Memory activationGradients() {
         return arena.activationGradients();
     }

@@ -63,9 +63,13 @@ public final class NetworkLayout {
     private final List<Activation.Kind> outputActivations;
     private final List<Integer> outputPreActivationOffsets;
     private final int activationSize;
+    private final int gradientSize;
+    private final int[] gradientOutputOffsets;
+    private final int[] gradientPreActivationOffsets;
     private final int inferenceActivationSize;
     private final int[] inferenceInputOffsets;
     private final int[] inferenceOutputOffsets;
+    private final int[] inferencePreActivationOffsets;
     private final int inferenceScratchOffset;
     private final List<Window2D> scratchWindows;
     private final List<Parameter> parameters;
@@ -85,19 +89,37 @@ public final class NetworkLayout {
         this.outputActivations = List.copyOf(b.outputActivations);
         this.outputPreActivationOffsets = List.copyOf(b.outputPreActivationOffsets);
         this.activationSize = b.activationSize;
+        if (b.gradientOutputOffsets == null) {
+            this.gradientSize = activationSize;
+            this.gradientOutputOffsets = outputs.stream().mapToInt(Port::offset).toArray();
+            this.gradientPreActivationOffsets = outputPreActivationOffsets.stream().mapToInt(Integer::intValue).toArray();
+        } else {
+            if (b.gradientOutputOffsets.length != outputs.size() || b.gradientPreActivationOffsets.length != outputs.size()) {
+                throw new IllegalStateException(name + ": gradient offsets for " + b.gradientOutputOffsets.length
+                        + " outputs and " + b.gradientPreActivationOffsets.length + " pre-activations, but it has "
+                        + outputs.size() + " outputs");
+            }
+            this.gradientSize = b.gradientSize;
+            this.gradientOutputOffsets = b.gradientOutputOffsets;
+            this.gradientPreActivationOffsets = b.gradientPreActivationOffsets;
+        }
         if (b.inferenceInputOffsets == null) {
             this.inferenceActivationSize = activationSize;
             this.inferenceInputOffsets = inputs.stream().mapToInt(Port::offset).toArray();
             this.inferenceOutputOffsets = outputs.stream().mapToInt(Port::offset).toArray();
+            this.inferencePreActivationOffsets = outputPreActivationOffsets.stream().mapToInt(Integer::intValue).toArray();
         } else {
-            if (b.inferenceInputOffsets.length != inputs.size() || b.inferenceOutputOffsets.length != outputs.size()) {
+            if (b.inferenceInputOffsets.length != inputs.size() || b.inferenceOutputOffsets.length != outputs.size()
+                    || b.inferencePreActivationOffsets.length != outputs.size()) {
                 throw new IllegalStateException(name + ": inference offsets for " + b.inferenceInputOffsets.length
-                        + " inputs and " + b.inferenceOutputOffsets.length + " outputs, but it has " + inputs.size()
-                        + " and " + outputs.size());
+                        + " inputs, " + b.inferenceOutputOffsets.length + " outputs and "
+                        + b.inferencePreActivationOffsets.length + " pre-activations, but it has " + inputs.size()
+                        + " inputs and " + outputs.size() + " outputs");
             }
             this.inferenceActivationSize = b.inferenceActivationSize;
             this.inferenceInputOffsets = b.inferenceInputOffsets;
             this.inferenceOutputOffsets = b.inferenceOutputOffsets;
+            this.inferencePreActivationOffsets = b.inferencePreActivationOffsets;
         }
         this.scratchWindows = List.copyOf(b.scratchWindows);
         if (scratchWindows.isEmpty()) {
@@ -209,15 +231,37 @@ public final class NetworkLayout {
         return outputPreActivationOffsets.get(o);
     }
 
-    /** Values per sample in the activation arena (and in its gradient twin). */
+    /** Values per sample in the activation arena of training. */
     public int activationSize() {
         return activationSize;
     }
 
     /**
-     * Values per sample in the arena of a prediction ({@code Model.infer}), where tensors share
-     * memory once no later layer reads them; the training arena's size when the network has no
-     * arena of its own for inference.
+     * Values per sample in the arena of the activations' gradients ({@code Model.backward}), where
+     * gradients share memory once no later backward op reads them; the activation arena's size (a
+     * twin, same offsets) when the network has no gradient arena of its own.
+     */
+    public int gradientSize() {
+        return gradientSize;
+    }
+
+    /** Per-sample offset of output {@code o}'s gradient in the gradient arena, where a loss that does not fuse writes it. */
+    public int gradientOutputOffset(int o) {
+        return gradientOutputOffsets[o];
+    }
+
+    /**
+     * Per-sample offset, in the gradient arena, of the gradient of output {@code o}'s activation's
+     * input, where a loss that fuses with the activation writes it.
+     */
+    public int gradientPreActivationOffset(int o) {
+        return gradientPreActivationOffsets[o];
+    }
+
+    /**
+     * Values per sample in the arena of a prediction and an evaluation ({@code Model.infer}), where
+     * tensors share memory once no later layer reads them; the training arena's size when the
+     * network has no arena of its own for inference.
      */
     public int inferenceActivationSize() {
         return inferenceActivationSize;
@@ -246,6 +290,14 @@ public final class NetworkLayout {
     /** Per-sample offset of output {@code o} in the inference arena. */
     public int inferenceOutputOffset(int o) {
         return inferenceOutputOffsets[o];
+    }
+
+    /**
+     * Per-sample offset, in the inference arena, of output {@code o}'s activation's input, which a
+     * loss that fuses with the activation reads after the pass (an evaluation).
+     */
+    public int inferencePreActivationOffset(int o) {
+        return inferencePreActivationOffsets[o];
     }
 
     public List<Parameter> parameters() {
@@ -292,9 +344,13 @@ public final class NetworkLayout {
         private final List<Activation.Kind> outputActivations = new ArrayList<>();
         private final List<Integer> outputPreActivationOffsets = new ArrayList<>();
         private int activationSize;
+        private int gradientSize;
+        private int[] gradientOutputOffsets;
+        private int[] gradientPreActivationOffsets;
         private int inferenceActivationSize;
         private int[] inferenceInputOffsets;
         private int[] inferenceOutputOffsets;
+        private int[] inferencePreActivationOffsets;
         private int inferenceScratchOffset;
         private final List<Window2D> scratchWindows = new ArrayList<>();
         private final List<Parameter> parameters = new ArrayList<>();
@@ -338,14 +394,29 @@ public final class NetworkLayout {
         }
 
         /**
-         * The arena of a prediction: {@code valuesPerSample} values per sample, the inputs' and
-         * outputs' offsets in it (in the order they were added). Without it, a prediction runs
-         * {@code forward} in the training arena.
+         * The arena of the activations' gradients: {@code valuesPerSample} values per sample, the
+         * offsets in it of the outputs' gradients and of their activations' inputs' (in the order
+         * the outputs were added), where the loss writes. Without it, the gradients are a twin of
+         * the activation arena, at the same offsets.
          */
-        public Builder inference(int valuesPerSample, int[] inputOffsets, int[] outputOffsets) {
+        public Builder gradients(int valuesPerSample, int[] outputOffsets, int[] preActivationOffsets) {
+            this.gradientSize = valuesPerSample;
+            this.gradientOutputOffsets = outputOffsets.clone();
+            this.gradientPreActivationOffsets = preActivationOffsets.clone();
+            return this;
+        }
+
+        /**
+         * The arena of a prediction and an evaluation: {@code valuesPerSample} values per sample,
+         * the inputs', the outputs' and the outputs' activations' inputs' offsets in it (in the
+         * order they were added), all of which hold their values after the pass. Without it, both
+         * run {@code forward} in the training arena.
+         */
+        public Builder inference(int valuesPerSample, int[] inputOffsets, int[] outputOffsets, int[] preActivationOffsets) {
             this.inferenceActivationSize = valuesPerSample;
             this.inferenceInputOffsets = inputOffsets.clone();
             this.inferenceOutputOffsets = outputOffsets.clone();
+            this.inferencePreActivationOffsets = preActivationOffsets.clone();
             return this;
         }
 

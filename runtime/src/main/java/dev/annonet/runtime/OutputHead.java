@@ -5,8 +5,8 @@ import dev.annonet.runtime.backend.LossKind;
 
 /**
  * One output's part of a compiled training: its loss and the loss's weight in the total, where its
- * values lie in the activation arena and where its targets lie in the arena's targets (per-sample
- * offsets, times the batch), and how the loss reads them.
+ * values lie in the activation arenas of training and inference, where its gradient lies in the gradient arena and where its
+ * targets lie in the arena's targets (per-sample offsets, times the batch), and how the loss reads them.
  */
 final class OutputHead {
     final String name;
@@ -17,6 +17,12 @@ final class OutputHead {
     final boolean fusable;
     final int outputOffset;
     final int preActivationOffset;
+    /** The same in the inference arena, where an evaluation runs. */
+    final int inferenceOutputOffset;
+    final int inferencePreActivationOffset;
+    /** Where the loss writes the gradient in the gradient arena: the output's, or its activation's input's when fused. */
+    final int outputGradientOffset;
+    final int preActivationGradientOffset;
     /** The loss sees the output as rows of its last axis. */
     final int columns;
     final int rowsPerSample;
@@ -33,6 +39,10 @@ final class OutputHead {
         this.fusable = fusable(layout.outputActivation(index), kind);
         this.outputOffset = output.offset();
         this.preActivationOffset = layout.outputPreActivationOffset(index);
+        this.inferenceOutputOffset = layout.inferenceOutputOffset(index);
+        this.inferencePreActivationOffset = layout.inferencePreActivationOffset(index);
+        this.outputGradientOffset = layout.gradientOutputOffset(index);
+        this.preActivationGradientOffset = layout.gradientPreActivationOffset(index);
         this.columns = output.shape()[output.shape().length - 1];
         this.rowsPerSample = output.size() / columns;
         this.targetOffset = targetOffset;

@@ -377,7 +377,8 @@ final class Trainer {
         LogValues epochLogs = new LogValues(historyNames);
         ProgressBar progress = new ProgressBar(options.output(), options.verbose(), options.epochs(), steps, names, System::nanoTime,
                 ProgressBar.isInteractive(options.output()));
-        arena.reserve(parallel == null ? batchSize : parallel.sliceSize(batchSize, 0), Arena.Use.TRAIN);
+        int stepBatch = parallel == null ? batchSize : parallel.sliceSize(batchSize, 0);
+        arena.reserve(stepBatch, Arena.Use.TRAIN);
         collectPending(training); // left by an earlier fit that failed mid-epoch: dropped with the reset
         if (parallel != null) {
             parallel.start(backend, model.parameters(), new double[] {(int) model.seed(),
@@ -415,6 +416,8 @@ final class Trainer {
                     int from = step * batchSize;
                     int batch = Math.min(batchSize, samples - from);
                     batchNumber = step + 1;
+                    // Back to training's layout after a validation or a callback's prediction: allocates nothing.
+                    arena.reserve(stepBatch, Arena.Use.TRAIN);
                     if (parallel == null) {
                         source.load(arena, from, batch);
                         trainLoadedBatch(batch, batch * rowsPerSample, training);
@@ -754,7 +757,7 @@ final class Trainer {
         Memory activations = model.activations();
         for (int o = 0; o < heads.length; o++) {
             OutputHead head = heads[o];
-            int gradientOffset = fused ? head.preActivationOffset : head.outputOffset;
+            int gradientOffset = fused ? head.preActivationGradientOffset : head.outputGradientOffset;
             float scale = head.weight / (heads.length == 1 ? gradientRows : batch * head.rowsPerSample);
             stepLosses[o] = backend.loss(head.kind, fused, batch * head.rowsPerSample, head.columns,
                     activations, head.outputOffset * batch, activations, head.preActivationOffset * batch,
@@ -762,13 +765,13 @@ final class Trainer {
                     model.activationGradients(), gradientOffset * batch, scale);
         }
         stepLoss = totalLoss();
-        countMetrics(batch);
+        countMetrics(batch, true);
         model.backward(batch, fused);
     }
 
     /**
-     * Adds the loss and metrics of a pass over {@code source} in sample order, run in inference
-     * mode, to a reset {@code tally}, and to {@code confusion} unless it is null; {@code progress}
+     * Adds the loss and metrics of a pass over {@code source} in sample order, run by the
+     * inference pass over the inference arena, to a reset {@code tally}, and to {@code confusion} unless it is null; {@code progress}
      * (or null) is told of each batch.
      */
     private void evaluate(BatchSource source, int batchSize, Tally tally, ConfusionMatrix confusion, ProgressBar progress) {
@@ -781,16 +784,16 @@ final class Trainer {
         for (int from = 0; from < samples; from += size) {
             int batch = Math.min(size, samples - from);
             source.load(arena, from, batch);
-            model.forward(batch, false);
+            model.infer(batch);
             Memory activations = model.activations();
             for (int o = 0; o < heads.length; o++) {
                 OutputHead head = heads[o];
                 stepLosses[o] = backend.lossValue(head.kind, fused, batch * head.rowsPerSample, head.columns, activations,
-                        head.outputOffset * batch, activations, head.preActivationOffset * batch, arena.targets(),
-                        head.targetOffset * batch, weights, 0);
+                        head.inferenceOutputOffset * batch, activations, head.inferencePreActivationOffset * batch,
+                        arena.targets(), head.targetOffset * batch, weights, 0);
             }
             addLosses(tally, totalLoss(), batch * rowsPerSample);
-            countMetrics(batch);
+            countMetrics(batch, false);
             tally.addCounts(stepCounts);
             if (confusion != null) {
                 countConfusion(confusion, batch);
@@ -801,11 +804,15 @@ final class Trainer {
         }
     }
 
-    /** The metrics' counts of the batch in the arena, after its forward pass, into {@code stepCounts}. */
-    private void countMetrics(int batch) {
+    /**
+     * The metrics' counts of the batch in the arena, after its forward pass ({@code training}) or
+     * its inference pass, into {@code stepCounts}.
+     */
+    private void countMetrics(int batch, boolean training) {
         for (int m = 0; m < metrics.length; m++) {
             OutputHead head = heads[metricHeads[m]];
-            metrics[m].count(backend, batch * head.rowsPerSample, head.columns, model.activations(), head.outputOffset * batch,
+            int outputOffset = training ? head.outputOffset : head.inferenceOutputOffset;
+            metrics[m].count(backend, batch * head.rowsPerSample, head.columns, model.activations(), outputOffset * batch,
                     arena.targets(), head.targetOffset * batch, stepCounts, countOffsets[m]);
         }
     }

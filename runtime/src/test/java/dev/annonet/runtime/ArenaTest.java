@@ -72,6 +72,27 @@ class ArenaTest {
         }
     }
 
+    /** A layout with a gradient arena of its own: training allocates that arena's size, not a twin of the activations. */
+    @Test
+    void trainingHoldsTheGradientArenaTheLayoutGives() {
+        NetworkLayout layout = NetworkLayout.builder("Gradients")
+                .input("x", 0, 4)
+                .output("out", 4, Activation.Kind.LINEAR, 4, 2)
+                .activationSize(6)
+                .gradients(3, new int[] {1}, new int[] {1})
+                .layer("x", "InputLayer", new int[] {4}, 0, 0)
+                .layer("out", "Dense", new int[] {2}, 10, 10)
+                .build();
+        assertEquals(6 + 3 + 2 + 1, Arena.valuesPerSample(layout, Arena.Use.TRAIN));
+        assertEquals(6 + 6 + 2 + 1, Arena.valuesPerSample(LAYOUT, Arena.Use.TRAIN), "without one, a twin of the activations");
+        try (CudaBackend backend = CudaBackend.hostExecutor(false)) {
+            Arena arena = new Arena(backend, layout);
+            arena.reserve(16, Arena.Use.TRAIN);
+            assertEquals(3 * 16, arena.activationGradients().size());
+            assertEquals(6 * 16, arena.activations().size());
+        }
+    }
+
     @Test
     void aBatchThatDoesNotFitFailsBeforeAllocatingAndSaysWhatFits() {
         try (ReferenceBackend reference = new ReferenceBackend()) {
@@ -121,7 +142,7 @@ class ArenaTest {
                 .input("x", 0, 8, 8, 3)
                 .output("out", 192, Activation.Kind.LINEAR, 192, 4)
                 .activationSize(10_000)
-                .inference(scratchAt + 16 * 288, new int[] {0}, new int[] {192})
+                .inference(scratchAt + 16 * 288, new int[] {0}, new int[] {192}, new int[] {192})
                 .convolutionScratch(scratchAt, rgb, wide)
                 .layer("x", "InputLayer", new int[] {8, 8, 3}, 0, 0)
                 .layer("out", "Dense", new int[] {4}, 10, 10)
@@ -149,7 +170,7 @@ class ArenaTest {
                 .input("x", 0, 8, 8, 3)
                 .output("out", 192, Activation.Kind.LINEAR, 192, 4)
                 .activationSize(10_000)
-                .inference(1000, new int[] {0}, new int[] {192})
+                .inference(1000, new int[] {0}, new int[] {192}, new int[] {192})
                 .convolutionScratch(196, Window2D.input(8, 8, 3).window(3, 3).output(6, 6, 32));
         IllegalStateException e = assertThrows(IllegalStateException.class, builder::build);
         assertEquals("Misplaced: a convolution scratch of 972 values at 196 is not the end of an inference arena of 1000",

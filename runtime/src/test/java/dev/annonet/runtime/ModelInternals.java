@@ -55,6 +55,20 @@ public final class ModelInternals {
         return model.parameters().size() + model.gradients().size() + model.arena().heldValues(Arena.Use.TRAIN);
     }
 
+    /**
+     * Fills the activations' gradients the model holds (allocated by a training step or
+     * {@link #trainingStep}) with {@code value}: what a gradient arena whose memory another
+     * gradient used before holds.
+     */
+    public static void fillActivationGradients(Model model, float value) {
+        model.backend.fill(model.activationGradients(), 0, model.activationGradients().size(), value);
+    }
+
+    /** Values per sample of the activation arena of training, which forward and backward read. */
+    public static int trainingActivationValues(Model model) {
+        return model.layout().activationSize();
+    }
+
     /** The dropout seed of the layer at {@code layerIndex}, declaration order. */
     public static long dropoutSeed(Model model, int layerIndex) {
         return model.dropoutSeed(layerIndex);

@@ -2,7 +2,7 @@ package dev.annonet.spark;
 
 import dev.annonet.runtime.Device;
 import java.util.List;
-import java.util.Map;
+import java.util.OptionalInt;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.Row;
@@ -30,14 +30,20 @@ final class Rows {
         return floats;
     }
 
-    /** The task's GPU where Spark assigned it one ({@code spark.task.resource.gpu.amount}, a resource profile), else the CPU. */
-    static Device taskDevice() {
+    /** The task's GPU where Spark assigned it one ({@code spark.task.resource.gpu.amount}, a resource profile). */
+    static OptionalInt taskGpu() {
         TaskContext context = TaskContext.get();
-        Map<String, ResourceInformation> resources = context == null ? Map.of() : context.resourcesJMap();
-        ResourceInformation gpus = resources.get("gpu");
-        if (gpus == null || gpus.addresses().length == 0) {
-            return Device.cpu();
-        }
-        return Device.cuda(Integer.parseInt(gpus.addresses()[0]));
+        ResourceInformation gpus = context == null ? null : context.resourcesJMap().get("gpu");
+        return TaskGpu.ordinal(gpus == null ? null : gpus.addresses());
+    }
+
+    /** The task's GPU where Spark assigned it one, else the CPU. */
+    static Device taskDevice() {
+        return device(taskGpu());
+    }
+
+    /** GPU {@code gpu}, or the CPU. */
+    static Device device(OptionalInt gpu) {
+        return gpu.isPresent() ? Device.cuda(gpu.getAsInt()) : Device.cpu();
     }
 }

@@ -58,13 +58,15 @@ public final class SparkFit implements Serializable {
     }
 
     /**
-     * GPUs each training task asks for, through a stage-level resource profile (the cluster must
-     * offer {@code gpu} resources: standalone, YARN or Kubernetes with a discovery script); 0, the
-     * default, asks for none.
+     * 1 to ask for a GPU for each training task, through a stage-level resource profile (a task-only
+     * profile: the executors must offer {@code gpu} resources, {@code spark.executor.resource.gpu.amount}
+     * with a discovery script, on standalone, YARN or Kubernetes); the tasks then train over NCCL. 0,
+     * the default, asks for none. A task is one rank on one GPU: for more GPUs, more partitions.
      */
     public SparkFit gpusPerTask(int gpus) {
-        if (gpus < 0) {
-            throw new IllegalArgumentException("gpusPerTask must be 0 or more, was " + gpus);
+        if (gpus < 0 || gpus > 1) {
+            throw new IllegalArgumentException("gpusPerTask is 0 or 1 (a training task is one rank on one GPU: for more"
+                    + " GPUs, more partitions), was " + gpus);
         }
         this.gpusPerTask = gpus;
         return this;

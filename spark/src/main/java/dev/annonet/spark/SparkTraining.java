@@ -4,6 +4,9 @@ import dev.annonet.runtime.Fit;
 import dev.annonet.runtime.History;
 import dev.annonet.runtime.Model;
 import dev.annonet.runtime.Tensor;
+import dev.annonet.runtime.distributed.Communicator;
+import dev.annonet.runtime.distributed.CommunicatorException;
+import dev.annonet.runtime.distributed.NcclCommunicator;
 import dev.annonet.runtime.distributed.TcpRing;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.resource.ResourceProfileBuilder;
@@ -25,12 +29,14 @@ import scala.runtime.AbstractFunction1;
 /**
  * Data-parallel training on a Spark cluster, as XGBoost4J-Spark trains: one barrier stage for the
  * whole training ({@code RDD.barrier().mapPartitions}), one task per partition, each a rank. The
- * tasks exchange their ring addresses with {@code BarrierTaskContext.allGather}, join annonet's
- * TCP ring, share their rows over it so that every rank holds the whole training set in the
- * partitions' order, and run a data-parallel {@code fit} ({@code Fit.dataParallel}): the result
- * equals one process training on the collected rows at the global batch size. Only Spark's public
- * API is used. When a task fails, its ring closes, so its peers' calls end at once, and Spark
- * runs the whole stage again (up to {@code spark.stage.maxConsecutiveAttempts} times, 4 by
+ * tasks exchange their {@link Rendezvous} with {@code BarrierTaskContext.allGather}: tasks with a
+ * GPU join an NCCL communicator whose id rank 0 made, tasks without one annonet's TCP ring. They
+ * share their rows over it so that every rank holds the whole training set in the partitions'
+ * order, and run a data-parallel {@code fit} ({@code Fit.dataParallel}): the result equals one
+ * process training on the collected rows at the global batch size. Only Spark's public API is
+ * used. Tasks that cannot form a group end the stage alike and {@code fit} throws their reason.
+ * When a task fails after the rendezvous, its ring closes, so its peers' calls end at once, and
+ * Spark runs the whole stage again (up to {@code spark.stage.maxConsecutiveAttempts} times, 4 by
  * default): training starts over from the factory's initial weights and gives the same result.
  */
 public final class SparkTraining {
@@ -55,17 +61,46 @@ public final class SparkTraining {
         }
         // The shuffle after the barrier stage makes it a map stage, which Spark runs again whole when a
         // task fails; a failed barrier result stage cannot be retried.
-        List<TrainedModel> results = rows.barrier()
-                .mapPartitions(new Rank(features, targets, factory, options), false, ClassTag$.MODULE$.apply(TrainedModel.class))
+        List<Outcome> results = rows.barrier()
+                .mapPartitions(new Rank(features, targets, factory, options), false, ClassTag$.MODULE$.apply(Outcome.class))
                 .toJavaRDD().repartition(1).collect();
         if (results.size() != 1) {
-            throw new IllegalStateException("expected rank 0's trained model alone, got " + results.size());
+            throw new IllegalStateException("expected rank 0's outcome alone, got " + results.size());
         }
-        return results.get(0);
+        if (results.get(0).failure != null) {
+            throw new IllegalStateException(results.get(0).failure);
+        }
+        return results.get(0).trained;
+    }
+
+    /**
+     * What rank 0 sends the driver: the trained model, or why the tasks could not form a group. The
+     * latter ends the barrier stage without failing it, since every task reached the same conclusion
+     * and a rerun would reach it again; and Spark's message for a failed barrier stage names the
+     * stage, not the task's error.
+     */
+    private static final class Outcome implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final TrainedModel trained;
+        private final String failure;
+
+        private Outcome(TrainedModel trained, String failure) {
+            this.trained = trained;
+            this.failure = failure;
+        }
+
+        static Outcome trained(TrainedModel trained) {
+            return new Outcome(trained, null);
+        }
+
+        static Outcome failed(String failure) {
+            return new Outcome(null, failure);
+        }
     }
 
     /** One task of the barrier stage: a rank. */
-    private static final class Rank extends AbstractFunction1<Iterator<Row>, Iterator<TrainedModel>> implements Serializable {
+    private static final class Rank extends AbstractFunction1<Iterator<Row>, Iterator<Outcome>> implements Serializable {
         private static final long serialVersionUID = 1L;
 
         private final String features;
@@ -81,10 +116,60 @@ public final class SparkTraining {
         }
 
         @Override
-        public Iterator<TrainedModel> apply(Iterator<Row> partition) {
+        public Iterator<Outcome> apply(Iterator<Row> partition) {
             BarrierTaskContext context = BarrierTaskContext.get();
             int rank = context.partitionId();
             int worldSize = context.getTaskInfos().length;
+            String host = context.getTaskInfos()[rank].address().replaceFirst(":\\d+$", "");
+            Shard shard = null;
+            OptionalInt gpu = OptionalInt.empty();
+            TcpRing.Endpoint endpoint = null;
+            String message;
+            try {
+                shard = read(partition, rank);
+                gpu = Rows.taskGpu();
+                if (gpu.isPresent()) {
+                    String problem = NcclCommunicator.loadProblem();
+                    if (!problem.isEmpty()) {
+                        throw new CommunicatorException(problem);
+                    }
+                    message = Rendezvous.ncclMessage(host, gpu.getAsInt(), rank == 0 ? NcclCommunicator.uniqueId() : null,
+                            shard.describe());
+                } else {
+                    endpoint = TcpRing.Endpoint.bind(new InetSocketAddress(0));
+                    message = Rendezvous.tcpRingMessage(host, endpoint.port(), shard.describe());
+                }
+            } catch (RuntimeException e) {
+                // Told to the others rather than thrown here, so that every task ends with this problem.
+                message = Rendezvous.failedMessage(e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+            try {
+                Rendezvous rendezvous;
+                try {
+                    rendezvous = Rendezvous.agree(context.allGather(message));
+                } catch (IllegalStateException e) {
+                    return rankZero(rank, Outcome.failed(e.getMessage()));
+                }
+                try (Communicator communicator = rendezvous.kind() == Rendezvous.Kind.NCCL
+                        ? NcclCommunicator.join(rendezvous.ncclId(), rank, worldSize, gpu.getAsInt(), options.timeout())
+                        : endpoint.connect(rank, rendezvous.ringAddresses(), options.timeout())) {
+                    List<Shard> shards = rendezvous.shards().stream().map(Shard::parse).toList();
+                    Tensor[] data = shard.gather(communicator, shards, worldSize);
+                    try (Model model = factory.create(Rows.device(gpu))) {
+                        History history = model.fit(data[0], data[1], Fit.options().batchSize(options.batchSize())
+                                .epochs(options.epochs()).shuffle(options.shuffle()).verbose(0).dataParallel(communicator));
+                        return rankZero(rank, Outcome.trained(
+                                new TrainedModel(TrainedModel.weightsOf(model), history.history())));
+                    }
+                }
+            } finally {
+                if (endpoint != null) {
+                    endpoint.close();
+                }
+            }
+        }
+
+        private Shard read(Iterator<Row> partition, int rank) {
             List<float[]> x = new ArrayList<>();
             List<float[]> y = new ArrayList<>();
             while (partition.hasNext()) {
@@ -92,29 +177,13 @@ public final class SparkTraining {
                 x.add(Rows.floats(row, 0, features));
                 y.add(Rows.floats(row, 1, targets));
             }
-            try (TcpRing.Endpoint endpoint = TcpRing.Endpoint.bind(new InetSocketAddress(0))) {
-                String host = context.getTaskInfos()[rank].address().replaceFirst(":\\d+$", "");
-                Shard shard = Shard.of(rank, x, y, features, targets);
-                String[] gathered = context.allGather(host + ":" + endpoint.port() + " " + shard.describe());
-                List<InetSocketAddress> addresses = new ArrayList<>();
-                List<Shard> shards = new ArrayList<>();
-                for (String line : gathered) {
-                    String[] parts = line.split(" ", 2);
-                    addresses.add(TcpRing.address(parts[0]));
-                    shards.add(Shard.parse(parts[1]));
-                }
-                try (TcpRing ring = endpoint.connect(rank, addresses, options.timeout())) {
-                    Tensor[] data = shard.gather(ring, shards, worldSize);
-                    try (Model model = factory.create(Rows.taskDevice())) {
-                        History history = model.fit(data[0], data[1], Fit.options().batchSize(options.batchSize())
-                                .epochs(options.epochs()).shuffle(options.shuffle()).verbose(0).dataParallel(ring));
-                        List<TrainedModel> result = rank == 0
-                                ? List.of(new TrainedModel(TrainedModel.weightsOf(model), history.history()))
-                                : Collections.emptyList();
-                        return CollectionConverters.asScala(result.iterator());
-                    }
-                }
-            }
+            return Shard.of(rank, x, y, features, targets);
+        }
+
+        /** {@code outcome} from rank 0, nothing from the others. */
+        private static Iterator<Outcome> rankZero(int rank, Outcome outcome) {
+            List<Outcome> result = rank == 0 ? List.of(outcome) : Collections.emptyList();
+            return CollectionConverters.asScala(result.iterator());
         }
     }
 }

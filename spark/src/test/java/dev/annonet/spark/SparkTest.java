@@ -2,6 +2,7 @@ package dev.annonet.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.runtime.Device;
@@ -85,7 +86,7 @@ class SparkTest {
             single = model.fit(data[0], data[1], Fit.options().batchSize(64).epochs(3).verbose(0));
             expected = weights(model);
         }
-        TrainedModel trained = SparkTraining.fit(frame(data, 2), "features", "label", SparkTest::mlp,
+        TrainedModel trained = SparkTraining.fit(frame(spark, data, 2), "features", "label", SparkTest::mlp,
                 SparkFit.options().batchSize(64).epochs(3));
         assertSameTraining(expected, single, trained);
     }
@@ -100,16 +101,26 @@ class SparkTest {
             expected = weights(model);
         }
         int failuresBefore = INJECTED_FAILURES.get();
-        TrainedModel trained = SparkTraining.fit(frame(data, 2), "features", "label", SparkTest::mlpThatDiesOnce,
+        TrainedModel trained = SparkTraining.fit(frame(spark, data, 2), "features", "label", SparkTest::mlpThatDiesOnce,
                 SparkFit.options().batchSize(64).epochs(3));
         assertEquals(failuresBefore + 1, INJECTED_FAILURES.get(), "rank 1 died once");
         assertSameTraining(expected, single, trained);
     }
 
     @Test
+    void aTaskThatCannotReadItsRowsFailsEveryTaskWithItsProblemInsteadOfLeavingThemWaiting() {
+        float[][][] data = data(ROWS, 1);
+        data[0][ROWS - 1] = new float[FEATURES - 1];
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SparkTraining.fit(frame(spark, data, 2),
+                "features", "label", SparkTest::mlp, SparkFit.options().batchSize(64).epochs(1)));
+        assertEquals("the training tasks cannot form a group: task 1 failed: column 'features' holds 19 values in row 127"
+                + " of partition 1 but 20 in its first row; every row needs the same number", e.getMessage());
+    }
+
+    @Test
     void inferenceOverAHundredThousandRowsEqualsPredict() {
         float[][][] training = data(ROWS, 1);
-        TrainedModel trained = SparkTraining.fit(frame(training, 2), "features", "label", SparkTest::mlp,
+        TrainedModel trained = SparkTraining.fit(frame(spark, training, 2), "features", "label", SparkTest::mlp,
                 SparkFit.options().batchSize(64).epochs(1));
         float[][][] rows = data(100_000, 2);
         float[][] expected;
@@ -117,7 +128,7 @@ class SparkTest {
             trained.loadInto(model);
             expected = model.predict(rows[0]);
         }
-        Dataset<Row> scored = SparkInference.predict(frame(rows, 2), "features", "probabilities", SparkTest::mlp,
+        Dataset<Row> scored = SparkInference.predict(frame(spark, rows, 2), "features", "probabilities", SparkTest::mlp,
                 trained, 1024);
         List<Row> collected = scored.select("probabilities").collectAsList();
         assertEquals(100_000, collected.size());
@@ -131,7 +142,7 @@ class SparkTest {
         }
     }
 
-    private static void assertSameTraining(float[][] expected, History single, TrainedModel trained) {
+    static void assertSameTraining(float[][] expected, History single, TrainedModel trained) {
         try (Model model = mlp(Device.cpu())) {
             trained.loadInto(model);
             float[][] actual = weights(model);
@@ -148,7 +159,7 @@ class SparkTest {
     }
 
     /** {@code rows} random feature rows and one-hot labels that depend on them (a learnable rule). */
-    private static float[][][] data(int rows, long seed) {
+    static float[][][] data(int rows, long seed) {
         Random random = new Random(seed);
         float[][] x = new float[rows][FEATURES];
         float[][] y = new float[rows][CLASSES];
@@ -161,8 +172,8 @@ class SparkTest {
         return new float[][][] {x, y};
     }
 
-    /** The rows in order, cut into {@code partitions} consecutive partitions. */
-    private static Dataset<Row> frame(float[][][] data, int partitions) {
+    /** The rows in order, cut into {@code partitions} consecutive partitions, in {@code spark}. */
+    static Dataset<Row> frame(SparkSession spark, float[][][] data, int partitions) {
         List<Row> rows = new ArrayList<>(data[0].length);
         for (int i = 0; i < data[0].length; i++) {
             rows.add(RowFactory.create(data[0][i], data[1][i]));
@@ -171,7 +182,7 @@ class SparkTest {
         return spark.createDataFrame(context.parallelize(rows, partitions), SCHEMA);
     }
 
-    private static float[][] weights(Model model) {
+    static float[][] weights(Model model) {
         return model.weights().stream().map(Weights::toArray).toArray(float[][]::new);
     }
 }

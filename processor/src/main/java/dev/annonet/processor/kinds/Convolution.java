@@ -48,11 +48,12 @@ record Convolution(Shape shape, Window2D window, List<Weight> weights, Optional<
                 ops.z())));
     }
 
+    /** The columns' gradients take the columns' scratch, which the kernel's gradient is done with by then. */
     @Override
     public List<Op> backward(LayerOps ops) {
         List<Op> backward = new ArrayList<>();
         backward.add(new Op.Image(new ImageOp.Conv2DBackward(ops.window(window), ops.x(), ops.parameter("kernel"),
-                ops.scratch(), ops.dz(), ops.gradient("kernel"), ops.dScratch(), ops.dx())));
+                ops.scratch(), ops.dz(), ops.gradient("kernel"), ops.scratch(), ops.dx())));
         if (ops.gradient("bias") != null) {
             backward.add(new Op.ColumnSums(ops.rows(), window.outputChannels(), ops.dz(), ops.gradient("bias")));
         }

@@ -97,7 +97,7 @@ public interface ResolvedLayer {
      * {@code keptForBackward}: the forward pass leaves in it what the backward pass reads (a
      * BatchNormalization's statistics); when false it is live only inside one kernel call (a
      * convolution's im2col columns) and the planner gives every such layer one shared region, sized
-     * to the largest, in the activation arena and in its gradient twin.
+     * to the largest, in the activation arena.
      */
     record Scratch(String what, int size, boolean keptForBackward) {
         public Scratch(String what, int size) {

@@ -82,7 +82,7 @@ public final class LayerOps {
         return activationGradient(memory.preActivation(layer));
     }
 
-    /** The scratch tensor's twin in the gradient arena, free for the backward pass. */
+    /** The scratch tensor's gradient, free for the backward pass: scratch of its size in the gradient arena. */
     public Operand dScratch() {
         return activationGradient(memory.scratch(layer));
     }

@@ -20,9 +20,10 @@ import java.util.function.Predicate;
  * own tensor because backward needs the layer before it intact. A scratch tensor that backward
  * reads comes before its layer's outputs; scratch that holds nothing between kernel calls (a
  * convolution's im2col columns) is one region after the tensors, {@value NetworkPlan#SHARED_SCRATCH}, sized
- * to the largest layer's and shared by all of them (in the gradient twin too). A tensor that
- * several layers read (fan-out) also gets a gradient part at the arena's end, where each reader
- * after the first writes its gradient before adding it in.
+ * to the largest layer's and shared by all of them (backward's column gradients too). A tensor that
+ * several layers read (fan-out) also gets a gradient part, where each reader after the first
+ * writes its gradient before adding it in: a tensor of the gradient arena alone. The gradients are
+ * placed apart from these offsets, by liveness over the backward pass ({@link LivenessLayout}).
  *
  * <p>Parameters: trainable ones first, contiguous, so that an optimizer step is one pass over
  * them; then state (moving statistics); fixed (declared) ones last; each group in declaration
@@ -144,7 +145,9 @@ final class MemoryLayout {
         }
         readers.forEach((tensor, count) -> {
             if (count > 1) {
-                gradientParts.put(tensor, allocate(tensor.name() + ".gradient_part", tensor.size()));
+                ArenaTensor part = ArenaTensor.gradientOnly(tensor.name() + ".gradient_part", tensor.size());
+                tensors.add(part);
+                gradientParts.put(tensor, part);
             }
         });
     }

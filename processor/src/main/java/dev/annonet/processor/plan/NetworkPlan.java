@@ -25,20 +25,21 @@ public record NetworkPlan(
         List<LayerEntry> layers,
         List<Block> forward,
         List<Block> backward,
-        Inference inference) {
+        Inference inference,
+        Gradients gradients) {
 
     /** The tensor of the scratch that holds nothing between kernel calls, which every layer that needs such scratch shares. */
     public static final String SHARED_SCRATCH = "scratch";
 
     /**
-     * Values the runtime allocates per sample of a training batch: the activations and their
-     * gradients, the targets (at most every output's values) and the loss's weights (one per row of
-     * the first output).
+     * Values the runtime allocates per sample of a training batch: the activations, the arena of
+     * their gradients, the targets (at most every output's values) and the loss's weights (one per
+     * row of the first output).
      */
     public long trainingValuesPerSample() {
         long targets = outputs.stream().mapToLong(output -> output.port().shape().size()).sum();
         Shape first = outputs.get(0).port().shape();
-        return 2L * activationSize + targets + first.size() / first.last();
+        return (long) activationSize + gradients.size() + targets + first.size() / first.last();
     }
 
     /**
@@ -56,14 +57,23 @@ public record NetworkPlan(
     }
 
     /**
-     * The arena of a prediction: {@code activationSize} values per sample, and the per-sample offset
-     * of each tensor the inference pass (forward without training) names, by name, in the order of
-     * {@link #tensors()}; tensors share memory once no later op reads them. The shared scratch
+     * The arena of a prediction and an evaluation: {@code activationSize} values per sample, and
+     * the per-sample offset of each tensor the inference pass (forward without training) names, by
+     * name, in the order of {@link #tensors()}; tensors share memory once no later op reads them. The shared scratch
      * ({@link #SHARED_SCRATCH}) comes last; {@code scratchWindows} are the windows of the
      * convolutions whose columns it holds (none when it has none), so that the runtime can leave
      * out what its backend does not use.
      */
     public record Inference(int activationSize, Map<String, Integer> offsets, List<WindowPlan> scratchWindows) {
+    }
+
+    /**
+     * The arena of the backward pass's activation gradients: {@code size} values per sample, and
+     * the per-sample offset of each tensor whose gradient backward names (or the loss writes), by
+     * name, in the order of {@link #tensors()}; gradients share memory once no later backward op
+     * reads them. A convolution's column gradients take its columns' scratch in the activation arena.
+     */
+    public record Gradients(int size, Map<String, Integer> offsets) {
     }
 
     /** An input: {@code indexLimit} is 0, or the Embedding table size when it feeds an Embedding (its values are then indices). */

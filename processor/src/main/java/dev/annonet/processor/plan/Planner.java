@@ -43,17 +43,49 @@ public final class Planner {
                 network.layers().stream().map(Planner::entry).toList(),
                 forward,
                 backward,
-                inference(forward, network, memory));
+                inference(forward, network, memory),
+                gradients(backward, network, memory));
     }
 
-    /** The inference arena: liveness over the inference pass, the inputs written before it and the outputs read after. */
+    /**
+     * The inference arena: liveness over the inference pass, the inputs written before it, the
+     * outputs and their activations' inputs read after it (an evaluation's loss fused with the
+     * activation reads the latter).
+     */
     private static NetworkPlan.Inference inference(List<Block> forward, CheckedNetwork network, MemoryLayout memory) {
         Set<ArenaTensor> inputs = new LinkedHashSet<>();
         network.inputs().forEach(input -> inputs.add(MemoryLayout.owner(memory.output(input))));
         Set<ArenaTensor> outputs = new LinkedHashSet<>();
-        network.outputs().forEach(output -> outputs.add(MemoryLayout.owner(memory.output(output))));
-        List<Op> pass = InferenceLayout.inferencePass(forward);
-        InferenceLayout layout = new InferenceLayout(pass, inputs, outputs);
+        for (CheckedLayer output : network.outputs()) {
+            NetworkPlan.OutputPort port = outputPort(output, memory);
+            outputs.add(MemoryLayout.owner(port.port().tensor()));
+            outputs.add(MemoryLayout.owner(port.preActivation()));
+        }
+        List<Op> pass = LivenessLayout.inferencePass(forward);
+        LivenessLayout layout = new LivenessLayout(pass, Space.ACTIVATIONS, inputs, outputs);
+        return new NetworkPlan.Inference(layout.size(), offsets(layout, memory), scratchWindows(pass, layout.sharedScratch()));
+    }
+
+    /**
+     * The arena of the activations' gradients: liveness over the backward pass, each gradient from
+     * the first backward op that writes it (the block of a layer that reads the tensor) to the last
+     * that reads it (its producer's block); the loss writes the gradients of the outputs, or of
+     * their activations' inputs when it fuses with them, before the pass.
+     */
+    private static NetworkPlan.Gradients gradients(List<Block> backward, CheckedNetwork network, MemoryLayout memory) {
+        Set<ArenaTensor> lossWritten = new LinkedHashSet<>();
+        for (CheckedLayer output : network.outputs()) {
+            NetworkPlan.OutputPort port = outputPort(output, memory);
+            lossWritten.add(MemoryLayout.owner(port.port().tensor()));
+            lossWritten.add(MemoryLayout.owner(port.preActivation()));
+        }
+        LivenessLayout layout = new LivenessLayout(LivenessLayout.everyOp(backward), Space.ACTIVATION_GRADIENTS,
+                lossWritten, Set.of());
+        return new NetworkPlan.Gradients(layout.size(), offsets(layout, memory));
+    }
+
+    /** The offset of each tensor the layout placed, by name, in the order of the training arena's tensors. */
+    private static Map<String, Integer> offsets(LivenessLayout layout, MemoryLayout memory) {
         Map<String, Integer> offsets = new LinkedHashMap<>();
         for (ArenaTensor tensor : memory.tensors()) {
             Integer offset = layout.offset(tensor);
@@ -61,7 +93,7 @@ public final class Planner {
                 offsets.put(tensor.name(), offset);
             }
         }
-        return new NetworkPlan.Inference(layout.size(), offsets, scratchWindows(pass, layout.sharedScratch()));
+        return offsets;
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.annonet.processor.plan;
 
-/** The model's four buffers. Offsets into the arena and its twin scale with the batch; parameter offsets do not. */
+/** The model's four buffers. Offsets into the arena and the gradient arena scale with the batch; parameter offsets do not. */
 public enum Space {
     PARAMETERS(false),
     GRADIENTS(false),

@@ -85,18 +85,18 @@ public final class ModelWriter {
                 .addJavadoc("The model of {@link $T}, written by the annonet processor: its memory layout and its\n"
                         + "forward and backward passes. Create one with {@link #create}.\n\n"
                         + "<p>A constant named after a tensor is its offset per sample in the activation arena: the\n"
-                        + "tensor of a batch starts at {@code batch * OFFSET}, its gradient at the same place in the\n"
-                        + "gradient arena. A constant named after a parameter is its offset in the parameter buffer\n"
-                        + "and, for a trainable one, in the gradient buffer. A prediction runs {@code infer} in an arena\n"
-                        + "of its own, where tensors share memory once dead, at the offsets of the nested class\n"
-                        + "{@code Inference}.\n", declaration)
+                        + "tensor of a batch starts at {@code batch * OFFSET}. A constant named after a parameter is its\n"
+                        + "offset in the parameter buffer and, for a trainable one, in the gradient buffer. A prediction\n"
+                        + "and an evaluation run {@code infer} in an arena of their own, where tensors share memory once\n"
+                        + "dead, at the offsets of the nested class {@code Inference}; {@code backward} keeps the\n"
+                        + "activations' gradients so, at the offsets of the nested class {@code Gradients}.\n", declaration)
                 .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
                         .addMember("value", "$S", GENERATOR)
                         .build())
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .superclass(MODEL)
                 .addSuperinterface(ClassName.get(declaration));
-        plan.tensors().forEach(tensor -> type.addField(tensorOffset(tensor)));
+        plan.tensors().stream().filter(ArenaTensor::inActivationArena).forEach(tensor -> type.addField(tensorOffset(tensor)));
         plan.parameters().forEach(parameter -> type.addField(parameterOffset(parameter)));
         plan.activationFunctions().forEach(function -> type.addField(activationFunction(function)));
         plan.dropouts().forEach(dropout -> type.addField(dropoutRate(dropout)));
@@ -125,6 +125,7 @@ public final class ModelWriter {
         Schedule.backward(names, plan.backward()).forEach(type::addMethod);
         Schedule.infer(names, plan.forward()).forEach(type::addMethod);
         type.addType(inferenceOffsets());
+        type.addType(gradientOffsets());
         return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
     }
 
@@ -133,28 +134,44 @@ public final class ModelWriter {
      * tensor the inference pass names, where tensors share memory once no later op reads them.
      */
     private TypeSpec inferenceOffsets() {
-        TypeSpec.Builder inference = TypeSpec.classBuilder(Schedule.INFERENCE)
+        return offsetsClass(Schedule.INFERENCE, CodeBlock.of("The arena of {@code infer}, the forward pass of a prediction and an"
+                + " evaluation: $L values per\nsample, each tensor's offset per sample named as in the training arena. A"
+                + " tensor's memory is\nreused once no later layer reads it; aliases share their tensor's offset.\n", plan.inference().activationSize()),
+                plan.inference().offsets());
+    }
+
+    /**
+     * The nested class of the offsets of the activations' gradients, named as the training arena's
+     * tensors: each tensor whose gradient backward names or the loss writes.
+     */
+    private TypeSpec gradientOffsets() {
+        return offsetsClass(Schedule.GRADIENTS, CodeBlock.of("The arena of the activations' gradients in {@code backward}: $L values"
+                + " per sample, each tensor's\ngradient's offset per sample named as the tensor. A gradient's memory is reused"
+                + " once no later\nbackward op reads it; aliases share their tensor's offset.\n", plan.gradients().size()),
+                plan.gradients().offsets());
+    }
+
+    /** A nested class of an arena's offsets by tensor name, for the tensors {@code offsets} has, in the training arena's order. */
+    private TypeSpec offsetsClass(String name, CodeBlock javadoc, Map<String, Integer> offsets) {
+        TypeSpec.Builder arena = TypeSpec.classBuilder(name)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("The arena of {@code infer}, a prediction's forward pass: $L values per sample, each tensor's\n"
-                        + "offset per sample named as in the training arena. A tensor's memory is reused once no later\n"
-                        + "layer reads it; aliases share their tensor's offset.\n", plan.inference().activationSize());
-        Map<String, Integer> offsets = plan.inference().offsets();
+                .addJavadoc(javadoc);
         for (ArenaTensor tensor : plan.tensors()) {
             if (offsets.containsKey(tensor.name())) {
                 FieldSpec.Builder field = FieldSpec.builder(TypeName.INT, names.of(tensor.name()), Modifier.STATIC,
                         Modifier.FINAL);
-                inference.addField(tensor.aliasOf() == null
+                arena.addField(tensor.aliasOf() == null
                         ? field.initializer("$L", offsets.get(tensor.name())).build()
                         : field.initializer("$N", names.of(tensor.aliasOf().name())).build());
             }
         }
-        return inference.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build()).build();
+        return arena.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build()).build();
     }
 
-    /** {@code new int[] {Inference.IMAGE}}: the ports' offsets in the inference arena. */
-    private CodeBlock inferenceOffsets(Stream<Port> ports) {
-        return CodeBlock.of("new int[] {$L}", ports
-                .map(port -> CodeBlock.of("$L.$N", Schedule.INFERENCE, names.of(port.tensor().name())))
+    /** {@code new int[] {Inference.IMAGE}}: the tensors' offsets in the arena whose offsets nested class {@code arena} holds. */
+    private CodeBlock offsets(String arena, Stream<ArenaTensor> tensors) {
+        return CodeBlock.of("new int[] {$L}", tensors
+                .map(tensor -> CodeBlock.of("$L.$N", arena, names.of(tensor.name())))
                 .collect(CodeBlock.joining(", ")));
     }
 
@@ -198,7 +215,7 @@ public final class ModelWriter {
      */
     private void memoryCounts(TypeSpec.Builder type) {
         type.addField(count(TRAINING_VALUES_PER_SAMPLE, "Values allocated per sample of a training batch: the activations,"
-                + " their gradients, the targets and\nthe loss's weights.", plan.trainingValuesPerSample()));
+                + " the arena of their gradients,\nthe targets and the loss's weights.", plan.trainingValuesPerSample()));
         type.addField(count(PREDICTION_VALUES_PER_SAMPLE, "The most values allocated per sample of a prediction batch: the activations"
                 + " with the whole\nconvolution scratch (a backend that convolves without im2col allocates less of it).",
                 plan.predictionValuesPerSample()));
@@ -265,9 +282,13 @@ public final class ModelWriter {
                     KIND, output.activation(), names.of(output.preActivation().name()), dims(output.port().shape()));
         }
         head.add("\n.activationSize($L)", plan.activationSize());
-        head.add("\n.inference($L, $L,$W$L)", plan.inference().activationSize(),
-                inferenceOffsets(plan.inputs().stream().map(NetworkPlan.InputPort::port)),
-                inferenceOffsets(plan.outputs().stream().map(NetworkPlan.OutputPort::port)));
+        head.add("\n.inference($L, $L,$W$L,$W$L)", plan.inference().activationSize(),
+                offsets(Schedule.INFERENCE, plan.inputs().stream().map(input -> input.port().tensor())),
+                offsets(Schedule.INFERENCE, plan.outputs().stream().map(output -> output.port().tensor())),
+                offsets(Schedule.INFERENCE, plan.outputs().stream().map(NetworkPlan.OutputPort::preActivation)));
+        head.add("\n.gradients($L, $L,$W$L)", plan.gradients().size(),
+                offsets(Schedule.GRADIENTS, plan.outputs().stream().map(output -> output.port().tensor())),
+                offsets(Schedule.GRADIENTS, plan.outputs().stream().map(NetworkPlan.OutputPort::preActivation)));
         if (!plan.inference().scratchWindows().isEmpty()) {
             head.add("\n.convolutionScratch($L.$N, $L)", Schedule.INFERENCE, names.of(NetworkPlan.SHARED_SCRATCH),
                     plan.inference().scratchWindows().stream().map(window -> CodeBlock.of("$N", names.of(window.name())))

@@ -20,7 +20,9 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes {@code forward}, {@code backward} and {@code infer}: one straight line of backend calls
  * per plan block. {@code infer} is forward without training, over the inference arena: its
- * activation offsets are those of the nested class {@value #INFERENCE}.
+ * activation offsets are those of the nested class {@value #INFERENCE}. {@code backward}'s
+ * activation gradients are in an arena of their own, at the offsets of the nested class
+ * {@value #GRADIENTS}.
  */
 final class Schedule {
     /** A buffer as a pass sees it: the local that holds it and the Model method that returns it. */
@@ -38,27 +40,35 @@ final class Schedule {
     /** The generated class that holds the inference arena's offsets. */
     static final String INFERENCE = "Inference";
 
+    /** The generated class that holds the offsets of the arena of the activations' gradients. */
+    static final String GRADIENTS = "Gradients";
+
     private final ConstantNames names;
     /** Whether this writes {@code infer}: training branches take their inference side, activations the inference offsets. */
     private final boolean inference;
+    /** The nested class whose offsets the pass's operands of each per-sample buffer take; the top-level constants where absent. */
+    private final Map<Space, String> offsetClasses;
 
-    private Schedule(ConstantNames names, boolean inference) {
+    private Schedule(ConstantNames names, boolean inference, Map<Space, String> offsetClasses) {
         this.names = names;
         this.inference = inference;
+        this.offsetClasses = offsetClasses;
     }
 
     /** {@code forward}, and the parts it calls when the network is large ({@link MethodParts}). */
     static List<MethodSpec> forward(ConstantNames names, List<Block> blocks) {
-        return new Schedule(names, false).pass("forward", "training", blocks);
+        return new Schedule(names, false, Map.of()).pass("forward", "training", blocks);
     }
 
+    /** {@code backward}: the activations of the training arena, their gradients in the gradient arena. */
     static List<MethodSpec> backward(ConstantNames names, List<Block> blocks) {
-        return new Schedule(names, false).pass("backward", "outputGradientFused", blocks);
+        return new Schedule(names, false, Map.of(Space.ACTIVATION_GRADIENTS, GRADIENTS))
+                .pass("backward", "outputGradientFused", blocks);
     }
 
     /** {@code infer}: the forward blocks without training, over the inference arena. */
     static List<MethodSpec> infer(ConstantNames names, List<Block> forward) {
-        return new Schedule(names, true).pass("infer", null, forward);
+        return new Schedule(names, true, Map.of(Space.ACTIVATIONS, INFERENCE)).pass("infer", null, forward);
     }
 
     /** One plan block's code and the buffers its calls use. */
@@ -265,8 +275,9 @@ final class Schedule {
     private CodeBlock operand(Operand operand, Set<Space> used) {
         used.add(operand.space());
         String offset = names.of(operand.region().name());
-        if (inference && operand.space() == Space.ACTIVATIONS) {
-            return CodeBlock.of("$L, batch * $L.$N", local(operand.space()), INFERENCE, offset);
+        String offsetClass = offsetClasses.get(operand.space());
+        if (offsetClass != null) {
+            return CodeBlock.of("$L, batch * $L.$N", local(operand.space()), offsetClass, offset);
         }
         return operand.space().perSample()
                 ? CodeBlock.of("$L, batch * $N", local(operand.space()), offset)

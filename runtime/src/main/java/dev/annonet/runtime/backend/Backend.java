@@ -169,7 +169,8 @@ public interface Backend extends AutoCloseable {
      * From {@code dz}: the kernel's gradient into {@code dKernel} and the input's into {@code dx},
      * both overwritten, each skipped when null. {@code columns} and {@code dColumns} are scratch
      * of the size {@link #conv2d} gets, holding nothing on entry (a backend that wants the im2col
-     * columns makes them again from {@code x}).
+     * columns makes them again from {@code x}), and may be the same memory: a backend is done with
+     * the columns (the kernel's gradient) before it writes the columns' gradients (the input's).
      */
     void conv2dBackward(Window2D window, int batch, Memory x, int xOffset, Memory kernel, int kernelOffset,
                         Memory columns, int columnsOffset, Memory dz, int dzOffset, Memory dKernel, int dKernelOffset,

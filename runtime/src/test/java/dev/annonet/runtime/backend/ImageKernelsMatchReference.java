@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The convolution family's kernels of a fast backend against the reference backend, operands at
@@ -26,8 +27,13 @@ public abstract class ImageKernelsMatchReference {
         pair.close();
     }
 
-    @Test
-    void conv2dForwardAndBackward() {
+    /**
+     * Backward with the columns' gradients in memory of their own, and in the columns' own memory, as
+     * generated code passes them: the kernel is done with the columns before it writes their gradients.
+     */
+    @ParameterizedTest(name = "column gradients in the columns: {0}")
+    @ValueSource(booleans = {false, true})
+    void conv2dForwardAndBackward(boolean columnGradientsInTheColumns) {
         Window2D[] windows = {
             Window2D.input(9, 8, 3).window(3, 3).output(7, 6, 5),
             Window2D.input(9, 8, 3).window(3, 3).strides(2, 2).padding(1, 1).output(5, 4, 4),
@@ -49,14 +55,14 @@ public abstract class ImageKernelsMatchReference {
             Window2D.input(5, 4, 60).window(3, 3).padding(1, 1).output(5, 4, 33)};
         for (Window2D w : windows) {
             int columns = BATCH * w.outputPositions() * w.patchSize();
-            // arena: [pad | x | kernel | columns | z | dz | dColumns | dKernel | dx]
+            // arena: [pad | x | kernel | columns | z | dz | dColumns (unless in the columns) | dKernel | dx]
             int x = 5;
             int kernel = x + BATCH * w.inputSize();
             int cols = kernel + w.patchSize() * w.outputChannels();
             int z = cols + columns;
             int dz = z + BATCH * w.outputSize();
-            int dColumns = dz + BATCH * w.outputSize();
-            int dKernel = dColumns + columns;
+            int dColumns = columnGradientsInTheColumns ? cols : dz + BATCH * w.outputSize();
+            int dKernel = dz + BATCH * w.outputSize() + columns;
             int dx = dKernel + w.patchSize() * w.outputChannels();
             Twin arena = pair.uniformTwin(dx + BATCH * w.inputSize(), -1, 1);
             pair.onBoth((backend, side) -> {

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The memory the processor counts at compile time (the generated {@code MODEL_VALUES},
  * {@code PREDICTION_VALUES_PER_SAMPLE} and {@code TRAINING_VALUES_PER_SAMPLE}) is what the
- * runtime allocates: after create, after a prediction at a batch of 8, after training at 8. A
- * prediction holds {@code PREDICTION_VALUES_PER_SAMPLE} less the convolution scratch its backend
- * does not use.
+ * runtime allocates: after create, after a prediction at a batch of 8, after an evaluation and
+ * after training at 8. A prediction holds {@code PREDICTION_VALUES_PER_SAMPLE} less the
+ * convolution scratch its backend does not use; an evaluation adds the targets and the loss's
+ * weights (one a sample here) in the same arena.
  */
 class MemoryCountsTest {
     private static final int BATCH = 8;
@@ -74,7 +75,11 @@ class MemoryCountsTest {
         model.predict(inputs, BATCH);
         assertEquals(modelValues + BATCH * predictionPerSample, ModelInternals.allocatedValues(model), "after predict");
         model.compile(Optimizers.sgd(0.01f), Losses.categoricalCrossentropy());
-        model.fit(inputs, Tensor.of(y, 2 * BATCH, classes), Fit.options().batchSize(BATCH).epochs(1).verbose(0));
+        Tensor targets = Tensor.of(y, 2 * BATCH, classes);
+        model.evaluate(inputs, targets, BATCH);
+        assertEquals(modelValues + BATCH * (predictionPerSample + classes + 1), ModelInternals.allocatedValues(model),
+                "after evaluate");
+        model.fit(inputs, targets, Fit.options().batchSize(BATCH).epochs(1).verbose(0));
         assertEquals(modelValues + BATCH * trainingPerSample, ModelInternals.allocatedValues(model), "after fit");
     }
 }
