@@ -38,7 +38,7 @@ import java.util.function.UnaryOperator;
  * AMP (bf16 autocast, channels_last), the goal's yardstick.
  *
  * <p>A training batch that does not fit (one buffer of the CUDA backend holds 2^31 values, and
- * ResNet50 trains with about 45 million activation values a sample) is said so under the table,
+ * ResNet50 trains with about 39 million activation values a sample) is said so under the table,
  * with the error's words, and the row is measured at the largest batch that fits, labelled so.
  *
  * <pre>java ... dev.annonet.samples.bench.ResNet50GpuBench [--device cuda|cpu] [--batch 128] [--steps 8] [--epochs 3]
