@@ -34,6 +34,9 @@ mvn -q -B -pl samples dependency:copy-dependencies -DincludeScope=test -DoutputD
     -DexcludeGroupIds=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian,com.google.testing.compile,dev.annonet
 cp dsl-annotations/target/annonet-dsl-annotations-*.jar native/target/annonet-native-*.jar \
     runtime/target/annonet-runtime-*.jar samples/target/annonet-samples-*.jar "$OUT/lib/"
+# copy-dependencies left out every dev.annonet artifact: the contract module (the runtime's) and
+# the applications (ResNet50GpuBench's model) are copied here too.
+cp contract/target/annonet-contract-*.jar applications/target/annonet-applications-*.jar "$OUT/lib/"
 # grep without -q reads the whole listing: -q's early exit would kill unzip, and pipefail would fail the test.
 unzip -l "$OUT"/lib/annonet-native-*.jar | grep 'linux-x86_64/libjniCudaLibrary.so' >/dev/null \
     || { echo "gpu-bundle: the native jar has no CUDA library" >&2; exit 2; }

@@ -4,12 +4,14 @@
 # eager and replayed as CUDA graphs; no allocation per step), the MNIST samples, the cost of
 # data-parallel fit's NCCL all-reduce inside the step's graph, then the GPU
 # benchmark tables: the MLP, the CNN and the LSTM, annonet next to PyTorch's fair loop (no host sync
-# per step; eager, CUDA graph, bf16 autocast, and torch.compile where that PyTorch has it). It needs
+# per step; eager, CUDA graph, bf16 autocast, and torch.compile where that PyTorch has it), then
+# ResNet50's (training images/s at batch 128, inference latency at 1 and throughput at 64). It needs
 # no JDK or Maven there: it runs the bundle that scripts/gpu-bundle.sh built (build/gpu-bundle.tar.xz).
 #
 #   scripts/gpu-bundle.sh                       # here: build the bundle
 #   scripts/gpu-check.sh [--epochs N]           # there: tests, the samples, the bench (a few minutes)
-#   scripts/gpu-check.sh --bench [N]            # there: instead, only the bench tables (N epochs, default 10)
+#   scripts/gpu-check.sh --bench [N]            # there: instead, only the bench tables (N epochs for the MNIST
+#                                               # ones, default 10; ResNet50's takes its own defaults)
 #   scripts/gpu-check.sh --profile cnn 1024     # there: instead, each kernel's GPU time in one network's
 #                                               # steps at one batch size (Nsight Compute's ncu)
 #   scripts/gpu-check.sh --memcheck             # there: instead, the GPU tests under compute-sanitizer's
@@ -96,6 +98,11 @@ bench() {
         timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.bench.GpuBench --network "$network" --epochs "$EPOCHS" \
             || { status=1; echo "gpu-check: GpuBench --network $network failed or ran out of time"; }
     done
+    # ---- ResNet50 (issue 19): annonet float32, TF32 and mixed_bfloat16 against PyTorch eager, TF32, AMP bf16,
+    # CUDA graph and compile, all channels_last; one table, its own JVM.
+    timeout "$PHASE_LIMIT" "$JAVA" -cp "$CP" dev.annonet.samples.bench.ResNet50GpuBench \
+        || { status=1; echo "gpu-check: ResNet50GpuBench failed or ran out of time"; }
+    # ---- end of ResNet50
     return $status
 }
 if $BENCH_ONLY; then

@@ -1,5 +1,6 @@
 """The GPU bench script's parts that run without a GPU: its arguments, which modes it can run where,
-and its loop on the CPU (eager and bf16 autocast; the graph and compile modes then report why not).
+and its loop on the CPU (eager and bf16 autocast; the graph and compile modes then report why not),
+also ResNet50's training and inference rows at a tiny size (64x64 images, batch 2: seconds).
 
     cd scripts/pytorch && /usr/bin/python3 -m unittest test_bench_mnist_gpu
 """
@@ -27,11 +28,18 @@ class ArgumentsTest(unittest.TestCase):
 
     def test_rejects_unknown_modes_and_bad_batch_sizes(self):
         for argv in (["data", "--modes", "eager,fast"], ["data", "--batches", "128,x"], ["data", "--batches", "0"],
-                     ["data", "--model", "gru"]):
+                     ["data", "--model", "gru"], ["data", "--modes", "eager tf32"], [],
+                     ["--model", "resnet50", "--batches", "128,64"], ["--model", "resnet50", "--steps", "0"]):
             with self.subTest(argv=argv), contextlib.redirect_stderr(io.StringIO()) as err:
                 with self.assertRaises(SystemExit):
                     bench_mnist_gpu.parse_arguments(argv)
                 self.assertIn("error:", err.getvalue())
+
+    def test_resnet50_needs_no_digits_and_trains_at_128_in_five_modes(self):
+        args = bench_mnist_gpu.parse_arguments(["--model", "resnet50"])
+        self.assertEqual([128], args.batches)
+        self.assertEqual(["eager", "eager tf32", "eager bf16", "cuda graph", "compile"], args.modes)
+        self.assertEqual((3, 8, 224, 64), (args.epochs, args.steps, args.image_size, args.infer_batch))
 
 
 class CpuRunTest(unittest.TestCase):
@@ -71,6 +79,23 @@ class CpuRunTest(unittest.TestCase):
         self.assertEqual("pytorch %s on cpu" % torch.__version__, lines[-1]["engine"])
         self.assertEqual(["eager", "eager bf16"] + (["compile"] if "step_us" in by_mode["compile"] else []),
                          [row["mode"] for row in lines[-1]["results"]])
+
+    def test_resnet50_prints_training_and_inference_per_mode_and_why_a_mode_cannot_run(self):
+        out = io.StringIO()
+        argv = ["bench_mnist_gpu.py", "--model", "resnet50", "--device", "cpu", "--epochs", "1", "--steps", "1",
+                "--batches", "2", "--image-size", "64", "--infer-batch", "2", "--latency-calls", "1", "--seconds", "0.01"]
+        with unittest.mock.patch("sys.argv", argv), contextlib.redirect_stdout(out):
+            bench_mnist_gpu.main()
+        lines = [json.loads(line) for line in out.getvalue().splitlines()]
+        by_mode = {line["mode"]: line for line in lines[:-1]}
+        self.assertEqual(["eager", "eager tf32", "eager bf16", "cuda graph", "compile"], list(by_mode))
+        for mode in ("eager", "eager tf32", "eager bf16"):
+            row = by_mode[mode]
+            self.assertEqual((2, 2), (row["train_batch"], row["infer_batch"]))
+            for key in ("train_images_per_second", "infer_ms_at_1", "infer_images_per_second"):
+                self.assertGreater(row[key], 0, mode + " " + key)
+        self.assertEqual("CUDA graphs need a CUDA device", by_mode["cuda graph"]["error"])
+        self.assertEqual("pytorch %s on cpu" % torch.__version__, lines[-1]["engine"])
 
 
 if __name__ == "__main__":
