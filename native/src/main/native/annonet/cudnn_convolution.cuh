@@ -153,25 +153,29 @@ inline int choose_algorithm(const cudnn::AlgorithmPerformance* ranking, int coun
     return -1;
 }
 
+// `*buffer` of `*size` units grown to `wanted` units of `unit` bytes: the new one allocated before the
+// old is freed, so a failed allocation leaves the earlier plans and the steps recorded with them
+// their buffer.
+inline int grow(long long context_handle, long long* buffer, long long* size, long long wanted, long long unit) {
+    if (wanted <= *size) return 0;
+    long long grown = memory_allocate(context_handle, wanted * unit);
+    if (!grown) return -2;
+    if (*buffer) memory_free(context_handle, *buffer);
+    *buffer = grown;
+    *size = wanted;
+    return 0;
+}
+
 // Grows the workspace and the filter scratch to at least these sizes, once the stream has finished
 // with the old ones (so never while a graph records). The caller drops recorded steps that hold them.
 inline int reserve(CudnnConvolutions* s, size_t workspace_bytes, long long filter_values) {
     if (workspace_bytes <= s->workspace_bytes && filter_values <= s->filter_values) return 0;
     int status = synchronize(s->context);
     if (status) return status;
-    if (workspace_bytes > s->workspace_bytes) {
-        if (s->workspace) memory_free(s->context, s->workspace);
-        s->workspace_bytes = 0;
-        if (!(s->workspace = memory_allocate(s->context, (long long)workspace_bytes))) return -2;
-        s->workspace_bytes = workspace_bytes;
-    }
-    if (filter_values > s->filter_values) {
-        if (s->filter) memory_free(s->context, s->filter);
-        s->filter_values = 0;
-        if (!(s->filter = memory_allocate(s->context, filter_values * (long long)sizeof(float)))) return -2;
-        s->filter_values = filter_values;
-    }
-    return 0;
+    long long workspace_size = (long long)s->workspace_bytes;
+    status = grow(s->context, &s->workspace, &workspace_size, (long long)workspace_bytes, 1);
+    s->workspace_bytes = (size_t)workspace_size;
+    return status ? status : grow(s->context, &s->filter, &s->filter_values, filter_values, (long long)sizeof(float));
 }
 
 // Describes the window's convolution at this batch to cuDNN and chooses its three algorithms.
