@@ -43,6 +43,8 @@ struct CudnnPlan {
     cudnn::FilterDescriptor filter = nullptr;
     cudnn::ConvolutionDescriptor convolution = nullptr;
     int forward = -1, backward_data = -1, backward_filter = -1;
+    // The math type each chosen algorithm was ranked with, set on the descriptor before it runs.
+    int forward_math = 0, backward_data_math = 0, backward_filter_math = 0;
     int patch = 0, out_c = 0;
 };
 
@@ -131,8 +133,12 @@ inline void cudnn_convolutions_destroy(long long handle) {
 }
 
 // The first of cuDNN's ranking (best first) that ran, is deterministic, needs at most the workspace
-// limit, and keeps float32 products exact unless TF32 was allowed; -1 when none is.
-inline int choose_algorithm(const cudnn::AlgorithmPerformance* ranking, int count, int math_type, size_t* workspace) {
+// limit, and keeps float32 products exact unless TF32 was allowed; -1 when none is. The _v7 queries
+// rank each algorithm under every math type whatever the descriptor says, and the algorithm must run
+// under the one it was ranked with (its workspace size is that one's), so *chosen_math is it; under
+// FMA_MATH the descriptor stays FMA_MATH, so no TF32 kernel runs where TF32 was not allowed.
+inline int choose_algorithm(const cudnn::AlgorithmPerformance* ranking, int count, int math_type, size_t* workspace,
+                            int* chosen_math) {
     for (int i = 0; i < count; i++) {
         const cudnn::AlgorithmPerformance& r = ranking[i];
         bool tensor_ops = r.math_type == cudnn::TENSOR_OP_MATH || r.math_type == cudnn::TENSOR_OP_MATH_ALLOW_CONVERSION;
@@ -141,9 +147,23 @@ inline int choose_algorithm(const cudnn::AlgorithmPerformance* ranking, int coun
             continue;
         }
         if (r.memory > *workspace) *workspace = r.memory;
+        *chosen_math = math_type == cudnn::FMA_MATH ? cudnn::FMA_MATH : r.math_type;
         return r.algorithm;
     }
     return -1;
+}
+
+// `*buffer` of `*size` units grown to `wanted` units of `unit` bytes: the new one allocated before the
+// old is freed, so a failed allocation leaves the earlier plans and the steps recorded with them
+// their buffer.
+inline int grow(long long context_handle, long long* buffer, long long* size, long long wanted, long long unit) {
+    if (wanted <= *size) return 0;
+    long long grown = memory_allocate(context_handle, wanted * unit);
+    if (!grown) return -2;
+    if (*buffer) memory_free(context_handle, *buffer);
+    *buffer = grown;
+    *size = wanted;
+    return 0;
 }
 
 // Grows the workspace and the filter scratch to at least these sizes, once the stream has finished
@@ -152,19 +172,10 @@ inline int reserve(CudnnConvolutions* s, size_t workspace_bytes, long long filte
     if (workspace_bytes <= s->workspace_bytes && filter_values <= s->filter_values) return 0;
     int status = synchronize(s->context);
     if (status) return status;
-    if (workspace_bytes > s->workspace_bytes) {
-        if (s->workspace) memory_free(s->context, s->workspace);
-        s->workspace_bytes = 0;
-        if (!(s->workspace = memory_allocate(s->context, (long long)workspace_bytes))) return -2;
-        s->workspace_bytes = workspace_bytes;
-    }
-    if (filter_values > s->filter_values) {
-        if (s->filter) memory_free(s->context, s->filter);
-        s->filter_values = 0;
-        if (!(s->filter = memory_allocate(s->context, filter_values * (long long)sizeof(float)))) return -2;
-        s->filter_values = filter_values;
-    }
-    return 0;
+    long long workspace_size = (long long)s->workspace_bytes;
+    status = grow(s->context, &s->workspace, &workspace_size, (long long)workspace_bytes, 1);
+    s->workspace_bytes = (size_t)workspace_size;
+    return status ? status : grow(s->context, &s->filter, &s->filter_values, filter_values, (long long)sizeof(float));
 }
 
 // Describes the window's convolution at this batch to cuDNN and chooses its three algorithms.
@@ -211,17 +222,17 @@ inline int describe_plan(CudnnConvolutions* s, const Window& w, int batch, Cudnn
                                             &count, ranking))) {
         return fail_cudnn("cudnnGetConvolutionForwardAlgorithm_v7", status);
     }
-    plan.forward = choose_algorithm(ranking, count, s->math_type, &workspace);
+    plan.forward = choose_algorithm(ranking, count, s->math_type, &workspace, &plan.forward_math);
     if ((status = lib.get_backward_data_algorithm(s->handle, plan.filter, plan.y, plan.convolution, plan.x,
                                                   cudnn::MOST_ALGORITHMS, &count, ranking))) {
         return fail_cudnn("cudnnGetConvolutionBackwardDataAlgorithm_v7", status);
     }
-    plan.backward_data = choose_algorithm(ranking, count, s->math_type, &workspace);
+    plan.backward_data = choose_algorithm(ranking, count, s->math_type, &workspace, &plan.backward_data_math);
     if ((status = lib.get_backward_filter_algorithm(s->handle, plan.x, plan.y, plan.convolution, plan.filter,
                                                     cudnn::MOST_ALGORITHMS, &count, ranking))) {
         return fail_cudnn("cudnnGetConvolutionBackwardFilterAlgorithm_v7", status);
     }
-    plan.backward_filter = choose_algorithm(ranking, count, s->math_type, &workspace);
+    plan.backward_filter = choose_algorithm(ranking, count, s->math_type, &workspace, &plan.backward_filter_math);
     if (plan.forward < 0 || plan.backward_data < 0 || plan.backward_filter < 0) {
         return fail(CUDNN_FAILED, "cuDNN",
                     plan.forward < 0 ? "no deterministic forward algorithm within the workspace limit"
@@ -256,13 +267,20 @@ inline const CudnnPlan* plan_at(CudnnConvolutions* s, int plan) {
     return &s->plans[plan];
 }
 
+// The plan's descriptor set to the math type `algorithm` was chosen under: a host-side setting, so
+// also while a graph records.
+inline int use_math(const CudnnPlan* p, int math_type) {
+    cudnn::Status status = cudnn::library().set_convolution_math_type(p->convolution, math_type);
+    return status == cudnn::STATUS_SUCCESS ? 0 : fail_cudnn("cudnnSetConvolutionMathType", status);
+}
+
 // z = x ⊛ kernel, NHWC, the kernel in Keras's layout.
 inline int cudnn_conv2d(long long handle, int plan_index, long long x, long long kernel, long long z) {
     CudnnConvolutions* s = convolutions(handle);
     const CudnnPlan* p = plan_at(s, plan_index);
     if (!p) return -3;
     int status = transpose_matrix(s->context, p->patch, p->out_c, kernel, s->filter);
-    if (status) return status;
+    if (status || (status = use_math(p, p->forward_math))) return status;
     float one = 1.0f, zero = 0.0f;
     cudnn::Status result = cudnn::library().convolution_forward(
         s->handle, &one, p->x, at<const void>(x), p->filter, at<const void>(s->filter), p->convolution, p->forward,
@@ -280,13 +298,15 @@ inline int cudnn_conv2d_backward(long long handle, int plan_index, long long x, 
     float one = 1.0f, zero = 0.0f;
     if (dx) {
         int status = transpose_matrix(s->context, p->patch, p->out_c, kernel, s->filter);
-        if (status) return status;
+        if (status || (status = use_math(p, p->backward_data_math))) return status;
         cudnn::Status result = lib.convolution_backward_data(
             s->handle, &one, p->filter, at<const void>(s->filter), p->y, at<const void>(dz), p->convolution,
             p->backward_data, at<void>(s->workspace), s->workspace_bytes, &zero, p->x, at<void>(dx));
         if (result != cudnn::STATUS_SUCCESS) return fail_cudnn("cudnnConvolutionBackwardData", result);
     }
     if (!d_kernel) return 0;
+    int status = use_math(p, p->backward_filter_math);
+    if (status) return status;
     cudnn::Status result = lib.convolution_backward_filter(
         s->handle, &one, p->x, at<const void>(x), p->y, at<const void>(dz), p->convolution, p->backward_filter,
         at<void>(s->workspace), s->workspace_bytes, &zero, p->filter, at<void>(s->filter));

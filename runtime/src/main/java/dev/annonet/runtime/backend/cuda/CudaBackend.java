@@ -572,10 +572,11 @@ public final class CudaBackend implements Backend {
 
     /**
      * True when a step of this batch size must first run uncaptured: the first time, with cuDNN,
-     * whose plans are made outside any capture.
+     * whose plans are made outside any capture. Under a mixed policy no plan is made, so that
+     * first time waits for float32.
      */
     boolean mustRunBeforeCapture(int batch) {
-        return cudnn != null && cudnn.firstStepOf(batch);
+        return cudnn != null && precision == Precision.FLOAT32 && cudnn.firstStepOf(batch);
     }
 
     @Override

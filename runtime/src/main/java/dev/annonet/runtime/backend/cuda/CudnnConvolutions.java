@@ -103,13 +103,16 @@ final class CudnnConvolutions implements AutoCloseable {
                     + " has no cuDNN plan yet, and a plan cannot be made while a step is captured");
         }
         String problem = windowProblem(window, batch);
-        int plan = problem == null ? CudaLibrary.cudnnConvolutionPlan(handle, windowAddress, batch) : OWN_KERNELS;
+        int plan = OWN_KERNELS;
+        if (problem == null) {
+            plan = CudaLibrary.cudnnConvolutionPlan(handle, windowAddress, batch);
+            // Even a plan that failed may have grown the workspace before the filter scratch failed to.
+            scratchMoved.run();
+        }
         if (plan < 0) {
             report("annonet's own kernels run the convolution " + window + " at batch " + batch + ", not cuDNN: "
                     + (problem != null ? problem : CudaLibrary.lastError()));
             plan = OWN_KERNELS;
-        } else {
-            scratchMoved.run();
         }
         plans.put(shape, plan);
         return plan;

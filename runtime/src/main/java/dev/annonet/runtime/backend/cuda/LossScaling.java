@@ -8,8 +8,8 @@ import java.nio.FloatBuffer;
  * ({@code loss_scale.cuh}): the state lives in device memory and every training step enqueues the
  * same kernels (the loss gradient scaled, the gradients unscaled and checked, the update skipped
  * or made, the scale halved or grown), so a step recorded as a CUDA graph replays it as it is.
- * PyTorch's GradScaler defaults: a scale of 2^15, halved on a step with gradients that are not
- * finite, doubled after 2,000 finite steps in a row.
+ * Keras's LossScaleOptimizer defaults: a scale of 2^15 (PyTorch's GradScaler starts at 2^16),
+ * halved on a step with gradients that are not finite, doubled after 2,000 finite steps in a row.
  */
 final class LossScaling {
     static final float INITIAL_SCALE = 32768f;
