@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.annonet.runtime.Device;
 import dev.annonet.runtime.Fit;
 import dev.annonet.runtime.History;
+import dev.annonet.runtime.LoggedMessages;
 import dev.annonet.runtime.Model;
 import dev.annonet.runtime.Tensor;
 import dev.annonet.runtime.distributed.NcclCommunicator;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -27,9 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("gpu")
 class GpuDataParallelFitTest {
-    /** The runtime's logger, held so that the handler stays on it; the step recorder warns there when capture fails. */
-    private static final Logger RUNTIME_LOG = Logger.getLogger("dev.annonet.runtime");
-
     @Test
     void theMnistMlpWithAnInGraphNcclAllReduceTrainsAsPlainFit() {
         checkAgainstPlainFit(seed -> DataParallelFitTest.mlp(seed, Device.cuda(0)), DataParallelFitTest.images(1024),
@@ -51,25 +45,10 @@ class GpuDataParallelFitTest {
             plain = model.fit(x, y, options);
             expected = DataParallelFitTest.weights(model);
         }
-        List<String> warnings = new ArrayList<>();
-        Handler recorderWarnings = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue() && record.getMessage().contains("recorded")) {
-                    warnings.add(record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        RUNTIME_LOG.addHandler(recorderWarnings);
-        try (Model model = create.apply(42);
+        List<String> warnings;
+        try (LoggedMessages recorderWarnings = LoggedMessages.where(record -> record.getLevel().intValue() >= Level.WARNING.intValue()
+                && record.getMessage().contains("recorded"));
+             Model model = create.apply(42);
              NcclCommunicator alone = NcclCommunicator.join(NcclCommunicator.uniqueId(), 0, 1, 0, Duration.ofSeconds(60))) {
             History history = model.fit(x, y, options.dataParallel(alone));
             float[][] actual = DataParallelFitTest.weights(model);
@@ -81,8 +60,7 @@ class GpuDataParallelFitTest {
                 assertEquals(plain.get("accuracy").get(epoch), history.get("accuracy").get(epoch), 1e-9,
                         "accuracy of epoch " + (epoch + 1));
             }
-        } finally {
-            RUNTIME_LOG.removeHandler(recorderWarnings);
+            warnings = recorderWarnings.messages();
         }
         assertEquals(List.of(), warnings, "the steps, all-reduces included, are recorded as CUDA graphs");
     }

@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.annonet.runtime.Device;
+import dev.annonet.runtime.LoggedMessages;
 import dev.annonet.runtime.Model;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -78,26 +75,9 @@ class KerasH5WeightsTest {
     @Test
     void automaticNamesNumberedFromOneMatchInOrderAndSayTheyWereShifted() throws IOException {
         Path file = fixturePath("keras/auto_named_from_1_weights.h5");
-        List<String> logged = new ArrayList<>();
-        Logger runtimeLog = Logger.getLogger("dev.annonet.runtime");
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel() == Level.INFO) {
-                    logged.add(record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        runtimeLog.addHandler(handler);
-        try (AutoNamedCnnModel model = AutoNamedCnnModel.create(Device.cpu(), 7)) {
+        List<String> logged;
+        try (LoggedMessages info = LoggedMessages.where(record -> record.getLevel() == Level.INFO);
+             AutoNamedCnnModel model = AutoNamedCnnModel.create(Device.cpu(), 7)) {
             model.loadKerasWeights(file);
             assertArrayEquals(expected(1, 0, 3 * 3 * 2 * 3), weight(model, "conv2d.kernel").toArray());
             assertArrayEquals(expected(1, 1, 3), weight(model, "conv2d.bias").toArray());
@@ -109,8 +89,7 @@ class KerasH5WeightsTest {
             assertArrayEquals(expected(6, 1, 5), weight(model, "dense.bias").toArray());
             assertArrayEquals(expected(7, 0, 5 * 3), weight(model, "predictions.kernel").toArray());
             assertArrayEquals(expected(7, 1, 3), weight(model, "predictions.bias").toArray());
-        } finally {
-            runtimeLog.removeHandler(handler);
+            logged = info.messages();
         }
         String into = file + " into AutoNamedCnn: ";
         assertEquals(List.of(

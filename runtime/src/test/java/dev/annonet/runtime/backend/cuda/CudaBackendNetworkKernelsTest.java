@@ -8,15 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.annonet.cuda.CudaLibrary;
 import dev.annonet.cuda.NetworkKernels;
 import dev.annonet.dsl.Activation;
+import dev.annonet.runtime.LoggedMessages;
 import dev.annonet.runtime.backend.ActivationFunction;
 import dev.annonet.runtime.backend.Memory;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** Which kernels a CUDA backend runs: a network's own when their library loads, else the generic ones, said once. */
@@ -72,31 +70,14 @@ class CudaBackendNetworkKernelsTest {
 
     /** Creates two host-executor backends for {@code kernels}, checks both run the generic kernels, and returns the one log line. */
     private static String theOneLogLineOfTwoHostExecutorsOn(NetworkKernels kernels, String prefix) {
-        List<String> messages = new ArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                messages.add(record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger("dev.annonet.runtime");
-        logger.addHandler(handler);
-        try {
+        List<String> messages;
+        try (LoggedMessages logged = LoggedMessages.all()) {
             for (int model = 0; model < 2; model++) {
                 try (CudaBackend backend = CudaBackend.hostExecutor(false, kernels)) {
                     assertSame(NetworkKernels.generic(), backend.kernels());
                 }
             }
-        } finally {
-            logger.removeHandler(handler);
+            messages = logged.messages();
         }
         List<String> said = messages.stream().filter(m -> m.startsWith(prefix)).toList();
         assertEquals(1, said.size(), messages.toString());

@@ -9,12 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.annonet.contract.Window2D;
 import dev.annonet.contract.Window2D.Border;
 import dev.annonet.cuda.CudaLibrary;
-import java.util.ArrayList;
+import dev.annonet.runtime.LoggedMessages;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,28 +79,11 @@ class CudnnConvolutionsTest {
         AtomicInteger scratchMoves = new AtomicInteger();
         CudnnConvolutions convolutions = new CudnnConvolutions(0, scratchMoves::incrementAndGet);
         Window2D uneven = keras(6, 2, 3, 2, 1, Border.SAME, 3); // 1 padded, after the input only
-        List<String> messages = new ArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                messages.add(record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger("dev.annonet.runtime");
-        logger.addHandler(handler);
-        try {
+        List<String> messages;
+        try (LoggedMessages logged = LoggedMessages.all()) {
             assertEquals(CudnnConvolutions.OWN_KERNELS, convolutions.plan(uneven, 0, 7, false));
             assertEquals(CudnnConvolutions.OWN_KERNELS, convolutions.plan(uneven, 0, 7, true), "decided once, kept");
-        } finally {
-            logger.removeHandler(handler);
+            messages = logged.messages();
         }
         assertEquals(List.of("annonet's own kernels run the convolution " + uneven + " at batch 7, not cuDNN: "
                 + CudnnConvolutions.windowProblem(uneven, 7)), messages);

@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.annonet.cudnn.CudnnLibrary;
-import java.util.ArrayList;
+import dev.annonet.runtime.LoggedMessages;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -17,34 +14,13 @@ class CudnnSupportTest {
     @Test
     void theReasonCudnnIsNotUsedIsLoggedOnceAndReturnedEachTime() {
         Assumptions.assumeFalse(CudnnLibrary.loadProblem().isEmpty(), "cuDNN is installed here; the GPU check uses it");
-        List<String> messages = new ArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getMessage().startsWith("cuDNN")) {
-                    messages.add(record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger("dev.annonet.runtime");
-        logger.addHandler(handler);
-        try {
+        try (LoggedMessages logged = LoggedMessages.where(record -> record.getMessage().startsWith("cuDNN"))) {
             boolean reportedBefore = CudaSupport.CUDNN_FALLBACK_REPORTED.get();
             String first = CudaSupport.cudnnProblem();
             assertTrue(first.contains("libcudnn.so.9"), first);
             assertEquals(first, CudaSupport.cudnnProblem());
             assertEquals(first, CudaSupport.describeCudnn());
-            assertEquals(reportedBefore ? List.of() : List.of("cuDNN is not used, so annonet's own kernels run: " + first), messages);
-        } finally {
-            logger.removeHandler(handler);
+            assertEquals(reportedBefore ? List.of() : List.of("cuDNN is not used, so annonet's own kernels run: " + first), logged.messages());
         }
     }
 
