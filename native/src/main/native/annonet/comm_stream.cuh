@@ -41,16 +41,24 @@ inline void comm_stream_destroy(long long handle, long long stream) {
 #endif
 }
 
+#ifdef __CUDACC__
+// `later`'s work from now on waits for what `earlier` has enqueued so far (`mark` records that point).
+inline int order_streams(cudaStream_t earlier, cudaStream_t later, long long mark, const char* which) {
+    cudaEvent_t event = reinterpret_cast<cudaEvent_t>(mark);
+    char record[96], wait[96];
+    snprintf(record, sizeof record, "cudaEventRecord (%s)", which);
+    snprintf(wait, sizeof wait, "cudaStreamWaitEvent (%s)", which);
+    return check(cudaEventRecord(event, earlier), record) || check(cudaStreamWaitEvent(later, event, 0), wait);
+}
+#endif
+
 // The communication stream's later work waits for what the compute stream has enqueued so far
 // (`event` marks that point).
 inline int comm_stream_fork(long long handle, long long stream, long long event) {
     Context* c = context(handle);
     if (c->ordinal < 0) return 0;
 #ifdef __CUDACC__
-    cudaEvent_t mark = reinterpret_cast<cudaEvent_t>(event);
-    return check(cudaEventRecord(mark, c->stream), "cudaEventRecord (compute stream, for the communication stream)")
-        || check(cudaStreamWaitEvent(reinterpret_cast<cudaStream_t>(stream), mark, 0),
-                 "cudaStreamWaitEvent (communication stream)");
+    return order_streams(c->stream, reinterpret_cast<cudaStream_t>(stream), event, "compute stream to communication stream");
 #else
     (void)stream;
     (void)event;
@@ -63,9 +71,7 @@ inline int comm_stream_join(long long handle, long long stream, long long event)
     Context* c = context(handle);
     if (c->ordinal < 0) return 0;
 #ifdef __CUDACC__
-    cudaEvent_t mark = reinterpret_cast<cudaEvent_t>(event);
-    return check(cudaEventRecord(mark, reinterpret_cast<cudaStream_t>(stream)), "cudaEventRecord (communication stream)")
-        || check(cudaStreamWaitEvent(c->stream, mark, 0), "cudaStreamWaitEvent (compute stream, for the communication stream)");
+    return order_streams(reinterpret_cast<cudaStream_t>(stream), c->stream, event, "communication stream to compute stream");
 #else
     (void)stream;
     (void)event;
