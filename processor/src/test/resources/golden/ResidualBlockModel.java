@@ -506,9 +506,9 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         // conv1: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), stem (6, 6, 4) -> (6, 6, 4)
         backend.conv2dBackward(CONV1_WINDOW, batch, a, batch * STEM, p, CONV1_KERNEL,
                 a, batch * SCRATCH, d, batch * Gradients.CONV1_Z, g, CONV1_KERNEL,
-                a, batch * SCRATCH, d, batch * Gradients.STEM_Z_GRADIENT_PART);
-        backend.merge(MergeKind.SUM, 1, 1.0f, batch * 144,
-                d, batch * Gradients.STEM_Z_GRADIENT_PART, d, batch * Gradients.STEM_Z, null, 0);
+                a, batch * SCRATCH, d, batch * Gradients.STEM_GRADIENT_PART);
+        backend.merge(MergeKind.SUM, 1, 1.0f, batch * 144, d, batch * Gradients.STEM_GRADIENT_PART,
+                d, batch * Gradients.STEM_Z, null, 0);
         gradientsFinal(CONV1_KERNEL);
         // stem: @Conv2D(filters = 4, kernel = 1, activation = RELU), image (6, 6, 2) -> (6, 6, 4)
         // its ReLU in place: stem is written over stem.z, and relu' is read from it
@@ -644,7 +644,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
 
         static final int OUTPUT = 0;
 
-        static final int STEM_Z_GRADIENT_PART = 0;
+        static final int STEM_GRADIENT_PART = 0;
 
         private Gradients() {
         }
