@@ -15,7 +15,8 @@ import java.util.Set;
  *
  * <p>Found from a plan that keeps z and y apart: a layer qualifies when its activation is a plain
  * ReLU that the scheduler applies ({@link Op.BiasActivation}, not a kind's own op), it is not an
- * output (a loss may read an output's pre-activation), and no op reads the memory of its
+ * output (a loss may read an output's pre-activation; an output feeds no layer, so no other
+ * layer's pre-activation is what the loss reads), and no op reads the memory of its
  * pre-activation but those of the layer that writes it (its own forward block, or its input's
  * producer's for an Activation layer), the layer's own forward block and its activation backward.
  * A Dense or convolution's {@code z} then holds y; an Activation layer's input, which no other
