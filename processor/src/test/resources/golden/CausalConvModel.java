@@ -37,31 +37,31 @@ public final class CausalConvModel extends Model implements CausalConv {
     private static final int CONV_Z = 32;
 
     /**
-     * conv: 64 values per sample.
+     * conv: the values of conv.z, in the same memory.
      */
-    private static final int CONV = 96;
+    private static final int CONV = CONV_Z;
 
     /**
-     * flat: the values of conv, in the same memory.
+     * flat: the values of conv.z, in the same memory.
      */
-    private static final int FLAT = CONV;
+    private static final int FLAT = CONV_Z;
 
     /**
      * output.z: 1 values per sample.
      */
-    private static final int OUTPUT_Z = 160;
+    private static final int OUTPUT_Z = 96;
 
     /**
      * output: 1 values per sample.
      */
-    private static final int OUTPUT = 161;
+    private static final int OUTPUT = 97;
 
     /**
      * scratch: 96 values per sample.
      * The largest scratch of a layer: every layer whose scratch holds nothing between calls
      * (a convolution's im2col columns) uses it inside its call.
      */
-    private static final int SCRATCH = 162;
+    private static final int SCRATCH = 98;
 
     /**
      * conv.kernel (3, 2, 4), trainable.
@@ -109,13 +109,13 @@ public final class CausalConvModel extends Model implements CausalConv {
      * Values allocated per sample of a training batch: the activations, the arena of their gradients,
      * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 390L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 262L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
      * convolution scratch (a backend that convolves without im2col allocates less of it).
      */
-    public static final long PREDICTION_VALUES_PER_SAMPLE = 256L;
+    public static final long PREDICTION_VALUES_PER_SAMPLE = 192L;
 
     /**
      * Values allocated when the model is created: the parameters and the trainable ones' gradients
@@ -126,10 +126,10 @@ public final class CausalConvModel extends Model implements CausalConv {
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("CausalConv")
             .input("series", SERIES, 16, 2)
             .output("output", OUTPUT, Activation.Kind.SIGMOID, OUTPUT_Z, 1)
-            .activationSize(258)
-            .inference(256, new int[] {Inference.SERIES}, new int[] {Inference.OUTPUT},
+            .activationSize(194)
+            .inference(192, new int[] {Inference.SERIES}, new int[] {Inference.OUTPUT},
                     new int[] {Inference.OUTPUT_Z})
-            .gradients(130, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
+            .gradients(66, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
             .convolutionScratch(Inference.SCRATCH, CONV_WINDOW)
             .trainable("conv.kernel", CONV_KERNEL, Initializer.glorotUniform(6, 12), 3, 2, 4)
             .trainable("conv.bias", CONV_BIAS, Initializer.zeros(), 4)
@@ -218,6 +218,7 @@ public final class CausalConvModel extends Model implements CausalConv {
         // series: @Input(shape = {16, 2}) -> (16, 2)
         // written by the runtime
         // conv: @Conv1D(filters = 4, kernel = 3, padding = CAUSAL, dilation = 2, activation = RELU), series (16, 2) -> (16, 4)
+        // its ReLU in place: conv is written over conv.z, and relu' is read from it
         backend.conv2d(CONV_WINDOW, batch, a, batch * SERIES, p, CONV_KERNEL, a, batch * SCRATCH,
                 a, batch * CONV_Z);
         backend.biasActivation(CONV_ACTIVATION, batch * 16, 4, a, batch * CONV_Z, p, CONV_BIAS,
@@ -248,6 +249,7 @@ public final class CausalConvModel extends Model implements CausalConv {
         // flat: @Flatten(), conv (16, 4) -> (64)
         // the same values as conv, in the same memory: nothing to compute
         // conv: @Conv1D(filters = 4, kernel = 3, padding = CAUSAL, dilation = 2, activation = RELU), series (16, 2) -> (16, 4)
+        // its ReLU in place: conv is written over conv.z, and relu' is read from it
         backend.activationBackward(CONV_ACTIVATION, batch * 16, 4, a, batch * CONV_Z,
                 a, batch * CONV, d, batch * Gradients.CONV, d, batch * Gradients.CONV_Z);
         backend.conv2dBackward(CONV_WINDOW, batch, a, batch * SERIES, p, CONV_KERNEL,
@@ -266,6 +268,7 @@ public final class CausalConvModel extends Model implements CausalConv {
         // series: @Input(shape = {16, 2}) -> (16, 2)
         // written by the runtime
         // conv: @Conv1D(filters = 4, kernel = 3, padding = CAUSAL, dilation = 2, activation = RELU), series (16, 2) -> (16, 4)
+        // its ReLU in place: conv is written over conv.z, and relu' is read from it
         backend.conv2d(CONV_WINDOW, batch, a, batch * Inference.SERIES, p, CONV_KERNEL,
                 a, batch * Inference.SCRATCH, a, batch * Inference.CONV_Z);
         backend.biasActivation(CONV_ACTIVATION, batch * 16, 4, a, batch * Inference.CONV_Z,
@@ -279,7 +282,7 @@ public final class CausalConvModel extends Model implements CausalConv {
     }
 
     /**
-     * The arena of {@code infer}, the forward pass of a prediction and an evaluation: 256 values per
+     * The arena of {@code infer}, the forward pass of a prediction and an evaluation: 192 values per
      * sample, each tensor's offset per sample named as in the training arena. A tensor's memory is
      * reused once no later layer reads it; aliases share their tensor's offset.
      */
@@ -288,31 +291,31 @@ public final class CausalConvModel extends Model implements CausalConv {
 
         static final int CONV_Z = 32;
 
-        static final int CONV = 96;
+        static final int CONV = CONV_Z;
 
-        static final int FLAT = CONV;
+        static final int FLAT = CONV_Z;
 
         static final int OUTPUT_Z = 0;
 
         static final int OUTPUT = 1;
 
-        static final int SCRATCH = 160;
+        static final int SCRATCH = 96;
 
         private Inference() {
         }
     }
 
     /**
-     * The arena of the activations' gradients in {@code backward}: 130 values per sample, each tensor's
+     * The arena of the activations' gradients in {@code backward}: 66 values per sample, each tensor's
      * gradient's offset per sample named as the tensor. A gradient's memory is reused once no later
      * backward op reads it; aliases share their tensor's offset.
      */
     private static final class Gradients {
-        static final int CONV_Z = 66;
+        static final int CONV_Z = 2;
 
-        static final int CONV = 2;
+        static final int CONV = CONV_Z;
 
-        static final int FLAT = CONV;
+        static final int FLAT = CONV_Z;
 
         static final int OUTPUT_Z = 1;
 

@@ -39,34 +39,34 @@ public final class DigitParityModel extends Model implements DigitParity {
     private static final int HIDDEN_Z = 6;
 
     /**
-     * hidden: 5 values per sample.
+     * hidden: the values of hidden.z, in the same memory.
      */
-    private static final int HIDDEN = 11;
+    private static final int HIDDEN = HIDDEN_Z;
 
     /**
      * digit.z: 4 values per sample.
      */
-    private static final int DIGIT_Z = 16;
+    private static final int DIGIT_Z = 11;
 
     /**
      * digit: 4 values per sample.
      */
-    private static final int DIGIT = 20;
+    private static final int DIGIT = 15;
 
     /**
      * metadata: 3 values per sample.
      */
-    private static final int METADATA = 24;
+    private static final int METADATA = 19;
 
     /**
      * even.z: 1 values per sample.
      */
-    private static final int EVEN_Z = 27;
+    private static final int EVEN_Z = 22;
 
     /**
      * even: 1 values per sample.
      */
-    private static final int EVEN = 28;
+    private static final int EVEN = 23;
 
     /**
      * hidden.kernel (6, 5), trainable.
@@ -123,7 +123,7 @@ public final class DigitParityModel extends Model implements DigitParity {
      * Values allocated per sample of a training batch: the activations, the arena of their gradients,
      * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 48L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 43L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -142,7 +142,7 @@ public final class DigitParityModel extends Model implements DigitParity {
             .input("metadata", METADATA, 3)
             .output("digit", DIGIT, Activation.Kind.SOFTMAX, DIGIT_Z, 4)
             .output("even", EVEN, Activation.Kind.SIGMOID, EVEN_Z, 1)
-            .activationSize(29)
+            .activationSize(24)
             .inference(14, new int[] {Inference.IMAGE, Inference.METADATA},
                     new int[] {Inference.DIGIT, Inference.EVEN},
                     new int[] {Inference.DIGIT_Z, Inference.EVEN_Z})
@@ -275,6 +275,7 @@ public final class DigitParityModel extends Model implements DigitParity {
         // image: @Input(shape = 6) -> (6)
         // written by the runtime
         // hidden: @Dense(units = 5, activation = RELU), image (6) -> (5)
+        // its ReLU in place: hidden is written over hidden.z, and relu' is read from it
         backend.denseForward(HIDDEN_ACTIVATION, batch, 6, 5, a, batch * IMAGE, p, HIDDEN_KERNEL,
                 p, HIDDEN_BIAS, a, batch * HIDDEN_Z, a, batch * HIDDEN);
         // digit: @Dense(units = 4, activation = SOFTMAX), hidden (5) -> (4)
@@ -314,6 +315,7 @@ public final class DigitParityModel extends Model implements DigitParity {
                 d, batch * Gradients.HIDDEN, false);
         gradientsFinal(DIGIT_KERNEL);
         // hidden: @Dense(units = 5, activation = RELU), image (6) -> (5)
+        // its ReLU in place: hidden is written over hidden.z, and relu' is read from it
         backend.activationBackward(HIDDEN_ACTIVATION, batch, 5, a, batch * HIDDEN_Z,
                 a, batch * HIDDEN, d, batch * Gradients.HIDDEN, d, batch * Gradients.HIDDEN_Z);
         backend.denseParameterGradients(batch, 6, 5, a, batch * IMAGE,
@@ -330,6 +332,7 @@ public final class DigitParityModel extends Model implements DigitParity {
         // image: @Input(shape = 6) -> (6)
         // written by the runtime
         // hidden: @Dense(units = 5, activation = RELU), image (6) -> (5)
+        // its ReLU in place: hidden is written over hidden.z, and relu' is read from it
         backend.denseForward(HIDDEN_ACTIVATION, batch, 6, 5, a, batch * Inference.IMAGE,
                 p, HIDDEN_KERNEL, p, HIDDEN_BIAS, a, batch * Inference.HIDDEN_Z,
                 a, batch * Inference.HIDDEN);
@@ -383,11 +386,11 @@ public final class DigitParityModel extends Model implements DigitParity {
 
         static final int HIDDEN_Z = 9;
 
-        static final int HIDDEN = 0;
+        static final int HIDDEN = HIDDEN_Z;
 
-        static final int DIGIT_Z = 9;
+        static final int DIGIT_Z = 0;
 
-        static final int DIGIT = 0;
+        static final int DIGIT = 9;
 
         static final int METADATA = 6;
 
@@ -405,9 +408,9 @@ public final class DigitParityModel extends Model implements DigitParity {
      * backward op reads it; aliases share their tensor's offset.
      */
     private static final class Gradients {
-        static final int HIDDEN_Z = 0;
+        static final int HIDDEN_Z = 8;
 
-        static final int HIDDEN = 8;
+        static final int HIDDEN = HIDDEN_Z;
 
         static final int DIGIT_Z = 4;
 

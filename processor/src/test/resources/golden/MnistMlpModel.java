@@ -35,24 +35,24 @@ public final class MnistMlpModel extends Model implements MnistMlp {
     private static final int HIDDEN_Z = 784;
 
     /**
-     * hidden: 512 values per sample.
+     * hidden: the values of hidden.z, in the same memory.
      */
-    private static final int HIDDEN = 1296;
+    private static final int HIDDEN = HIDDEN_Z;
 
     /**
      * dropout: 512 values per sample.
      */
-    private static final int DROPOUT = 1808;
+    private static final int DROPOUT = 1296;
 
     /**
      * output.z: 10 values per sample.
      */
-    private static final int OUTPUT_Z = 2320;
+    private static final int OUTPUT_Z = 1808;
 
     /**
      * output: 10 values per sample.
      */
-    private static final int OUTPUT = 2330;
+    private static final int OUTPUT = 1818;
 
     /**
      * hidden.kernel (784, 512), trainable.
@@ -99,7 +99,7 @@ public final class MnistMlpModel extends Model implements MnistMlp {
      * Values allocated per sample of a training batch: the activations, the arena of their gradients,
      * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 3395L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 2883L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -116,7 +116,7 @@ public final class MnistMlpModel extends Model implements MnistMlp {
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("MnistMlp")
             .input("image", IMAGE, 784)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 10)
-            .activationSize(2340)
+            .activationSize(1828)
             .inference(1296, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT},
                     new int[] {Inference.OUTPUT_Z})
             .gradients(1044, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
@@ -207,6 +207,7 @@ public final class MnistMlpModel extends Model implements MnistMlp {
         // image: @Input(shape = 784) -> (784)
         // written by the runtime
         // hidden: @Dense(units = 512, activation = RELU), image (784) -> (512)
+        // its ReLU in place: hidden is written over hidden.z, and relu' is read from it
         backend.denseForward(HIDDEN_ACTIVATION, batch, 784, 512, a, batch * IMAGE, p, HIDDEN_KERNEL,
                 p, HIDDEN_BIAS, a, batch * HIDDEN_Z, a, batch * HIDDEN);
         // dropout: @Dropout(rate = 0.2), hidden (512) -> (512)
@@ -241,6 +242,7 @@ public final class MnistMlpModel extends Model implements MnistMlp {
         backend.dropoutBackward(DROPOUT_RATE, dropoutSeed(2), step(), batch * 512,
                 d, batch * Gradients.DROPOUT, d, batch * Gradients.HIDDEN);
         // hidden: @Dense(units = 512, activation = RELU), image (784) -> (512)
+        // its ReLU in place: hidden is written over hidden.z, and relu' is read from it
         backend.activationBackward(HIDDEN_ACTIVATION, batch, 512, a, batch * HIDDEN_Z,
                 a, batch * HIDDEN, d, batch * Gradients.HIDDEN, d, batch * Gradients.HIDDEN_Z);
         backend.denseParameterGradients(batch, 784, 512, a, batch * IMAGE,
@@ -257,6 +259,7 @@ public final class MnistMlpModel extends Model implements MnistMlp {
         // image: @Input(shape = 784) -> (784)
         // written by the runtime
         // hidden: @Dense(units = 512, activation = RELU), image (784) -> (512)
+        // its ReLU in place: hidden is written over hidden.z, and relu' is read from it
         backend.denseForward(HIDDEN_ACTIVATION, batch, 784, 512, a, batch * Inference.IMAGE,
                 p, HIDDEN_KERNEL, p, HIDDEN_BIAS, a, batch * Inference.HIDDEN_Z,
                 a, batch * Inference.HIDDEN);
@@ -278,13 +281,13 @@ public final class MnistMlpModel extends Model implements MnistMlp {
 
         static final int HIDDEN_Z = 784;
 
-        static final int HIDDEN = 0;
+        static final int HIDDEN = HIDDEN_Z;
 
-        static final int DROPOUT = 512;
+        static final int DROPOUT = 0;
 
-        static final int OUTPUT_Z = 0;
+        static final int OUTPUT_Z = 512;
 
-        static final int OUTPUT = 10;
+        static final int OUTPUT = 0;
 
         private Inference() {
         }
@@ -296,9 +299,9 @@ public final class MnistMlpModel extends Model implements MnistMlp {
      * backward op reads it; aliases share their tensor's offset.
      */
     private static final class Gradients {
-        static final int HIDDEN_Z = 0;
+        static final int HIDDEN_Z = 532;
 
-        static final int HIDDEN = 532;
+        static final int HIDDEN = HIDDEN_Z;
 
         static final int DROPOUT = 20;
 

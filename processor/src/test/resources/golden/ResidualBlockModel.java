@@ -39,14 +39,14 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     private static final int STEM_Z = 72;
 
     /**
-     * stem: 144 values per sample.
+     * stem: the values of stem.z, in the same memory.
      */
-    private static final int STEM = 216;
+    private static final int STEM = STEM_Z;
 
     /**
      * conv1.z: 144 values per sample.
      */
-    private static final int CONV1_Z = 360;
+    private static final int CONV1_Z = 216;
 
     /**
      * conv1: the values of conv1.z, in the same memory.
@@ -56,22 +56,22 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     /**
      * norm1.statistics: 8 values per sample.
      */
-    private static final int NORM1_STATISTICS = 504;
+    private static final int NORM1_STATISTICS = 360;
 
     /**
      * norm1: 144 values per sample.
      */
-    private static final int NORM1 = 512;
+    private static final int NORM1 = 368;
 
     /**
-     * relu1: 144 values per sample.
+     * relu1: the values of norm1, in the same memory.
      */
-    private static final int RELU1 = 656;
+    private static final int RELU1 = NORM1;
 
     /**
      * conv2.z: 144 values per sample.
      */
-    private static final int CONV2_Z = 800;
+    private static final int CONV2_Z = 512;
 
     /**
      * conv2: the values of conv2.z, in the same memory.
@@ -81,44 +81,44 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     /**
      * norm2.statistics: 8 values per sample.
      */
-    private static final int NORM2_STATISTICS = 944;
+    private static final int NORM2_STATISTICS = 656;
 
     /**
      * norm2: 144 values per sample.
      */
-    private static final int NORM2 = 952;
+    private static final int NORM2 = 664;
 
     /**
      * residual.z: 144 values per sample.
      */
-    private static final int RESIDUAL_Z = 1096;
+    private static final int RESIDUAL_Z = 808;
 
     /**
      * residual: 144 values per sample.
      */
-    private static final int RESIDUAL = 1240;
+    private static final int RESIDUAL = 952;
 
     /**
      * pool: 4 values per sample.
      */
-    private static final int POOL = 1384;
+    private static final int POOL = 1096;
 
     /**
      * output.z: 3 values per sample.
      */
-    private static final int OUTPUT_Z = 1388;
+    private static final int OUTPUT_Z = 1100;
 
     /**
      * output: 3 values per sample.
      */
-    private static final int OUTPUT = 1391;
+    private static final int OUTPUT = 1103;
 
     /**
      * scratch: 1296 values per sample.
      * The largest scratch of a layer: every layer whose scratch holds nothing between calls
      * (a convolution's im2col columns) uses it inside its call.
      */
-    private static final int SCRATCH = 1394;
+    private static final int SCRATCH = 1106;
 
     /**
      * stem.kernel (1, 1, 2, 4), trainable.
@@ -228,7 +228,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
      * Values allocated per sample of a training batch: the activations, the arena of their gradients,
      * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 3136L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 2848L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -245,7 +245,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("ResidualBlock")
             .input("image", IMAGE, 6, 6, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
-            .activationSize(2690)
+            .activationSize(2402)
             .inference(1800, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT},
                     new int[] {Inference.OUTPUT_Z})
             .gradients(442, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
@@ -409,6 +409,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         // image: @Input(shape = {6, 6, 2}) -> (6, 6, 2)
         // written by the runtime
         // stem: @Conv2D(filters = 4, kernel = 1, activation = RELU), image (6, 6, 2) -> (6, 6, 4)
+        // its ReLU in place: stem is written over stem.z, and relu' is read from it
         backend.conv2d(STEM_WINDOW, batch, a, batch * IMAGE, p, STEM_KERNEL, a, batch * SCRATCH,
                 a, batch * STEM_Z);
         backend.biasActivation(STEM_ACTIVATION, batch * 36, 4, a, batch * STEM_Z, p, STEM_BIAS,
@@ -427,6 +428,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
                     a, batch * NORM1);
         }
         // relu1: @Activation(RELU), norm1 (6, 6, 4) -> (6, 6, 4)
+        // its ReLU in place: relu1 is written over norm1, and relu' is read from it
         backend.biasActivation(RELU1_ACTIVATION, batch * 36, 4, a, batch * NORM1, null, 0,
                 a, batch * RELU1);
         // conv2: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), relu1 (6, 6, 4) -> (6, 6, 4)
@@ -493,6 +495,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
                 a, batch * SCRATCH, d, batch * Gradients.RELU1);
         gradientsFinal(CONV2_KERNEL);
         // relu1: @Activation(RELU), norm1 (6, 6, 4) -> (6, 6, 4)
+        // its ReLU in place: relu1 is written over norm1, and relu' is read from it
         backend.activationBackward(RELU1_ACTIVATION, batch * 36, 4, a, batch * NORM1,
                 a, batch * RELU1, d, batch * Gradients.RELU1, d, batch * Gradients.NORM1);
         // norm1: @BatchNormalization(), conv1 (6, 6, 4) -> (6, 6, 4)
@@ -505,9 +508,10 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
                 a, batch * SCRATCH, d, batch * Gradients.CONV1_Z, g, CONV1_KERNEL,
                 a, batch * SCRATCH, d, batch * Gradients.STEM_GRADIENT_PART);
         backend.merge(MergeKind.SUM, 1, 1.0f, batch * 144, d, batch * Gradients.STEM_GRADIENT_PART,
-                d, batch * Gradients.STEM, null, 0);
+                d, batch * Gradients.STEM_Z, null, 0);
         gradientsFinal(CONV1_KERNEL);
         // stem: @Conv2D(filters = 4, kernel = 1, activation = RELU), image (6, 6, 2) -> (6, 6, 4)
+        // its ReLU in place: stem is written over stem.z, and relu' is read from it
         backend.activationBackward(STEM_ACTIVATION, batch * 36, 4, a, batch * STEM_Z,
                 a, batch * STEM, d, batch * Gradients.STEM, d, batch * Gradients.STEM_Z);
         backend.conv2dBackward(STEM_WINDOW, batch, a, batch * IMAGE, p, STEM_KERNEL,
@@ -526,6 +530,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
         // image: @Input(shape = {6, 6, 2}) -> (6, 6, 2)
         // written by the runtime
         // stem: @Conv2D(filters = 4, kernel = 1, activation = RELU), image (6, 6, 2) -> (6, 6, 4)
+        // its ReLU in place: stem is written over stem.z, and relu' is read from it
         backend.conv2d(STEM_WINDOW, batch, a, batch * Inference.IMAGE, p, STEM_KERNEL,
                 a, batch * Inference.SCRATCH, a, batch * Inference.STEM_Z);
         backend.biasActivation(STEM_ACTIVATION, batch * 36, 4, a, batch * Inference.STEM_Z,
@@ -538,6 +543,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
                 p, NORM1_GAMMA, p, NORM1_BETA, p, NORM1_MOVING_MEAN, p, NORM1_MOVING_VARIANCE,
                 null, 0, a, batch * Inference.NORM1);
         // relu1: @Activation(RELU), norm1 (6, 6, 4) -> (6, 6, 4)
+        // its ReLU in place: relu1 is written over norm1, and relu' is read from it
         backend.biasActivation(RELU1_ACTIVATION, batch * 36, 4, a, batch * Inference.NORM1, null, 0,
                 a, batch * Inference.RELU1);
         // conv2: @Conv2D(filters = 4, kernel = 3, padding = SAME, useBias = false), relu1 (6, 6, 4) -> (6, 6, 4)
@@ -572,31 +578,31 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
 
         static final int STEM_Z = 72;
 
-        static final int STEM = 216;
+        static final int STEM = STEM_Z;
 
-        static final int CONV1_Z = 0;
+        static final int CONV1_Z = 216;
 
         static final int CONV1 = CONV1_Z;
 
         static final int NORM1 = 360;
 
-        static final int RELU1 = 0;
+        static final int RELU1 = NORM1;
 
-        static final int CONV2_Z = 360;
+        static final int CONV2_Z = 216;
 
         static final int CONV2 = CONV2_Z;
 
-        static final int NORM2 = 0;
+        static final int NORM2 = 360;
 
-        static final int RESIDUAL_Z = 360;
+        static final int RESIDUAL_Z = 216;
 
-        static final int RESIDUAL = 0;
+        static final int RESIDUAL = 360;
 
-        static final int POOL = 144;
+        static final int POOL = 0;
 
-        static final int OUTPUT_Z = 0;
+        static final int OUTPUT_Z = 4;
 
-        static final int OUTPUT = 3;
+        static final int OUTPUT = 0;
 
         static final int SCRATCH = 504;
 
@@ -610,17 +616,17 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
      * backward op reads it; aliases share their tensor's offset.
      */
     private static final class Gradients {
-        static final int STEM_Z = 0;
+        static final int STEM_Z = 298;
 
-        static final int STEM = 298;
+        static final int STEM = STEM_Z;
 
-        static final int CONV1_Z = 0;
+        static final int CONV1_Z = 144;
 
         static final int CONV1 = CONV1_Z;
 
-        static final int NORM1 = 144;
+        static final int NORM1 = 0;
 
-        static final int RELU1 = 0;
+        static final int RELU1 = NORM1;
 
         static final int CONV2_Z = 144;
 
@@ -638,7 +644,7 @@ public final class ResidualBlockModel extends Model implements ResidualBlock {
 
         static final int OUTPUT = 0;
 
-        static final int STEM_GRADIENT_PART = 144;
+        static final int STEM_GRADIENT_PART = 0;
 
         private Gradients() {
         }

@@ -53,14 +53,14 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     private static final int NORM = 200;
 
     /**
-     * relu: 64 values per sample.
+     * relu: the values of norm, in the same memory.
      */
-    private static final int RELU = 264;
+    private static final int RELU = NORM;
 
     /**
      * pool: 16 values per sample.
      */
-    private static final int POOL = 328;
+    private static final int POOL = 264;
 
     /**
      * flat: the values of pool, in the same memory.
@@ -70,19 +70,19 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     /**
      * output.z: 3 values per sample.
      */
-    private static final int OUTPUT_Z = 344;
+    private static final int OUTPUT_Z = 280;
 
     /**
      * output: 3 values per sample.
      */
-    private static final int OUTPUT = 347;
+    private static final int OUTPUT = 283;
 
     /**
      * scratch: 288 values per sample.
      * The largest scratch of a layer: every layer whose scratch holds nothing between calls
      * (a convolution's im2col columns) uses it inside its call.
      */
-    private static final int SCRATCH = 350;
+    private static final int SCRATCH = 286;
 
     /**
      * conv.kernel (3, 3, 2, 4), trainable.
@@ -155,7 +155,7 @@ public final class SmallCnnModel extends Model implements SmallCnn {
      * Values allocated per sample of a training batch: the activations, the arena of their gradients,
      * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 792L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 728L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -172,7 +172,7 @@ public final class SmallCnnModel extends Model implements SmallCnn {
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("SmallCnn")
             .input("image", IMAGE, 8, 8, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
-            .activationSize(638)
+            .activationSize(574)
             .inference(480, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT},
                     new int[] {Inference.OUTPUT_Z})
             .gradients(150, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
@@ -312,6 +312,7 @@ public final class SmallCnnModel extends Model implements SmallCnn {
                     a, batch * NORM);
         }
         // relu: @Activation(RELU), norm (4, 4, 4) -> (4, 4, 4)
+        // its ReLU in place: relu is written over norm, and relu' is read from it
         backend.biasActivation(RELU_ACTIVATION, batch * 16, 4, a, batch * NORM, null, 0,
                 a, batch * RELU);
         // pool: @MaxPooling2D(), relu (4, 4, 4) -> (2, 2, 4)
@@ -345,6 +346,7 @@ public final class SmallCnnModel extends Model implements SmallCnn {
         backend.pool2dBackward(PoolingKind.MAX, POOL_WINDOW, batch, a, batch * RELU,
                 d, batch * Gradients.POOL, d, batch * Gradients.RELU);
         // relu: @Activation(RELU), norm (4, 4, 4) -> (4, 4, 4)
+        // its ReLU in place: relu is written over norm, and relu' is read from it
         backend.activationBackward(RELU_ACTIVATION, batch * 16, 4, a, batch * NORM, a, batch * RELU,
                 d, batch * Gradients.RELU, d, batch * Gradients.NORM);
         // norm: @BatchNormalization(), conv (4, 4, 4) -> (4, 4, 4)
@@ -378,6 +380,7 @@ public final class SmallCnnModel extends Model implements SmallCnn {
                 p, NORM_GAMMA, p, NORM_BETA, p, NORM_MOVING_MEAN, p, NORM_MOVING_VARIANCE, null, 0,
                 a, batch * Inference.NORM);
         // relu: @Activation(RELU), norm (4, 4, 4) -> (4, 4, 4)
+        // its ReLU in place: relu is written over norm, and relu' is read from it
         backend.biasActivation(RELU_ACTIVATION, batch * 16, 4, a, batch * Inference.NORM, null, 0,
                 a, batch * Inference.RELU);
         // pool: @MaxPooling2D(), relu (4, 4, 4) -> (2, 2, 4)
@@ -405,15 +408,15 @@ public final class SmallCnnModel extends Model implements SmallCnn {
 
         static final int NORM = 0;
 
-        static final int RELU = 64;
+        static final int RELU = NORM;
 
-        static final int POOL = 0;
+        static final int POOL = 64;
 
         static final int FLAT = POOL;
 
-        static final int OUTPUT_Z = 16;
+        static final int OUTPUT_Z = 0;
 
-        static final int OUTPUT = 0;
+        static final int OUTPUT = 3;
 
         static final int SCRATCH = 192;
 
@@ -427,13 +430,13 @@ public final class SmallCnnModel extends Model implements SmallCnn {
      * backward op reads it; aliases share their tensor's offset.
      */
     private static final class Gradients {
-        static final int CONV_Z = 0;
+        static final int CONV_Z = 86;
 
         static final int CONV = CONV_Z;
 
-        static final int NORM = 86;
+        static final int NORM = 22;
 
-        static final int RELU = 22;
+        static final int RELU = NORM;
 
         static final int POOL = 6;
 

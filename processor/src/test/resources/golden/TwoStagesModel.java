@@ -53,14 +53,14 @@ public final class TwoStagesModel extends Model implements TwoStages {
     private static final int CONV1_1_BN = 392;
 
     /**
-     * conv1_1_relu: 256 values per sample.
+     * conv1_1_relu: the values of conv1_1_bn, in the same memory.
      */
-    private static final int CONV1_1_RELU = 648;
+    private static final int CONV1_1_RELU = CONV1_1_BN;
 
     /**
      * conv2_1_conv.z: 96 values per sample.
      */
-    private static final int CONV2_1_CONV_Z = 904;
+    private static final int CONV2_1_CONV_Z = 648;
 
     /**
      * conv2_1_conv: the values of conv2_1_conv.z, in the same memory.
@@ -70,39 +70,39 @@ public final class TwoStagesModel extends Model implements TwoStages {
     /**
      * conv2_1_bn.statistics: 12 values per sample.
      */
-    private static final int CONV2_1_BN_STATISTICS = 1000;
+    private static final int CONV2_1_BN_STATISTICS = 744;
 
     /**
      * conv2_1_bn: 96 values per sample.
      */
-    private static final int CONV2_1_BN = 1012;
+    private static final int CONV2_1_BN = 756;
 
     /**
-     * conv2_1_relu: 96 values per sample.
+     * conv2_1_relu: the values of conv2_1_bn, in the same memory.
      */
-    private static final int CONV2_1_RELU = 1108;
+    private static final int CONV2_1_RELU = CONV2_1_BN;
 
     /**
      * pool: 6 values per sample.
      */
-    private static final int POOL = 1204;
+    private static final int POOL = 852;
 
     /**
      * output.z: 3 values per sample.
      */
-    private static final int OUTPUT_Z = 1210;
+    private static final int OUTPUT_Z = 858;
 
     /**
      * output: 3 values per sample.
      */
-    private static final int OUTPUT = 1213;
+    private static final int OUTPUT = 861;
 
     /**
      * scratch: 1152 values per sample.
      * The largest scratch of a layer: every layer whose scratch holds nothing between calls
      * (a convolution's im2col columns) uses it inside its call.
      */
-    private static final int SCRATCH = 1216;
+    private static final int SCRATCH = 864;
 
     /**
      * conv1_1_conv.kernel (3, 3, 2, 4), trainable.
@@ -212,7 +212,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
      * Values allocated per sample of a training batch: the activations, the arena of their gradients,
      * the targets and the loss's weights.
      */
-    public static final long TRAINING_VALUES_PER_SAMPLE = 2980L;
+    public static final long TRAINING_VALUES_PER_SAMPLE = 2736L;
 
     /**
      * The most values allocated per sample of a prediction batch: the activations with the whole
@@ -229,10 +229,10 @@ public final class TwoStagesModel extends Model implements TwoStages {
     private static final NetworkLayout LAYOUT = NetworkLayout.builder("TwoStages")
             .input("image", IMAGE, 8, 8, 2)
             .output("output", OUTPUT, Activation.Kind.SOFTMAX, OUTPUT_Z, 3)
-            .activationSize(2368)
+            .activationSize(2016)
             .inference(1792, new int[] {Inference.IMAGE}, new int[] {Inference.OUTPUT},
                     new int[] {Inference.OUTPUT_Z})
-            .gradients(608, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
+            .gradients(716, new int[] {Gradients.OUTPUT}, new int[] {Gradients.OUTPUT_Z})
             .convolutionScratch(Inference.SCRATCH, CONV1_1_CONV_WINDOW, CONV2_1_CONV_WINDOW)
             .trainable("conv1_1_conv.kernel", CONV1_1_CONV_KERNEL, Initializer.glorotUniform(18, 36), 3, 3, 2, 4)
             .trainable("conv1_1_conv.bias", CONV1_1_CONV_BIAS, Initializer.zeros(), 4)
@@ -414,6 +414,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
                     p, CONV1_1_BN_MOVING_VARIANCE, null, 0, a, batch * CONV1_1_BN);
         }
         // conv1_1_relu: @Activation(RELU), conv1_1_bn (8, 8, 4) -> (8, 8, 4)
+        // its ReLU in place: conv1_1_relu is written over conv1_1_bn, and relu' is read from it
         backend.biasActivation(CONV1_1_RELU_ACTIVATION, batch * 64, 4, a, batch * CONV1_1_BN,
                 null, 0, a, batch * CONV1_1_RELU);
         // conv2_1_conv: @Conv2D(filters = 6, kernel = 3, strides = 2, padding = SAME), conv1_1_relu (8, 8, 4) -> (4, 4, 6)
@@ -433,6 +434,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
                     p, CONV2_1_BN_MOVING_VARIANCE, null, 0, a, batch * CONV2_1_BN);
         }
         // conv2_1_relu: @Activation(RELU), conv2_1_bn (4, 4, 6) -> (4, 4, 6)
+        // its ReLU in place: conv2_1_relu is written over conv2_1_bn, and relu' is read from it
         backend.biasActivation(CONV2_1_RELU_ACTIVATION, batch * 16, 6, a, batch * CONV2_1_BN,
                 null, 0, a, batch * CONV2_1_RELU);
         // pool: @GlobalAveragePooling2D(), conv2_1_relu (4, 4, 6) -> (6)
@@ -463,6 +465,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
         backend.pool2dBackward(PoolingKind.AVERAGE, POOL_WINDOW, batch, a, batch * CONV2_1_RELU,
                 d, batch * Gradients.POOL, d, batch * Gradients.CONV2_1_RELU);
         // conv2_1_relu: @Activation(RELU), conv2_1_bn (4, 4, 6) -> (4, 4, 6)
+        // its ReLU in place: conv2_1_relu is written over conv2_1_bn, and relu' is read from it
         backend.activationBackward(CONV2_1_RELU_ACTIVATION, batch * 16, 6, a, batch * CONV2_1_BN,
                 a, batch * CONV2_1_RELU, d, batch * Gradients.CONV2_1_RELU,
                 d, batch * Gradients.CONV2_1_BN);
@@ -479,6 +482,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
                 g, CONV2_1_CONV_BIAS);
         gradientsFinal(CONV2_1_CONV_KERNEL);
         // conv1_1_relu: @Activation(RELU), conv1_1_bn (8, 8, 4) -> (8, 8, 4)
+        // its ReLU in place: conv1_1_relu is written over conv1_1_bn, and relu' is read from it
         backend.activationBackward(CONV1_1_RELU_ACTIVATION, batch * 64, 4, a, batch * CONV1_1_BN,
                 a, batch * CONV1_1_RELU, d, batch * Gradients.CONV1_1_RELU,
                 d, batch * Gradients.CONV1_1_BN);
@@ -516,6 +520,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
                 p, CONV1_1_BN_GAMMA, p, CONV1_1_BN_BETA, p, CONV1_1_BN_MOVING_MEAN,
                 p, CONV1_1_BN_MOVING_VARIANCE, null, 0, a, batch * Inference.CONV1_1_BN);
         // conv1_1_relu: @Activation(RELU), conv1_1_bn (8, 8, 4) -> (8, 8, 4)
+        // its ReLU in place: conv1_1_relu is written over conv1_1_bn, and relu' is read from it
         backend.biasActivation(CONV1_1_RELU_ACTIVATION, batch * 64, 4,
                 a, batch * Inference.CONV1_1_BN, null, 0, a, batch * Inference.CONV1_1_RELU);
         // conv2_1_conv: @Conv2D(filters = 6, kernel = 3, strides = 2, padding = SAME), conv1_1_relu (8, 8, 4) -> (4, 4, 6)
@@ -530,6 +535,7 @@ public final class TwoStagesModel extends Model implements TwoStages {
                 p, CONV2_1_BN_GAMMA, p, CONV2_1_BN_BETA, p, CONV2_1_BN_MOVING_MEAN,
                 p, CONV2_1_BN_MOVING_VARIANCE, null, 0, a, batch * Inference.CONV2_1_BN);
         // conv2_1_relu: @Activation(RELU), conv2_1_bn (4, 4, 6) -> (4, 4, 6)
+        // its ReLU in place: conv2_1_relu is written over conv2_1_bn, and relu' is read from it
         backend.biasActivation(CONV2_1_RELU_ACTIVATION, batch * 16, 6,
                 a, batch * Inference.CONV2_1_BN, null, 0, a, batch * Inference.CONV2_1_RELU);
         // pool: @GlobalAveragePooling2D(), conv2_1_relu (4, 4, 6) -> (6)
@@ -555,15 +561,15 @@ public final class TwoStagesModel extends Model implements TwoStages {
 
         static final int CONV1_1_BN = 384;
 
-        static final int CONV1_1_RELU = 0;
+        static final int CONV1_1_RELU = CONV1_1_BN;
 
-        static final int CONV2_1_CONV_Z = 256;
+        static final int CONV2_1_CONV_Z = 0;
 
         static final int CONV2_1_CONV = CONV2_1_CONV_Z;
 
-        static final int CONV2_1_BN = 0;
+        static final int CONV2_1_BN = 96;
 
-        static final int CONV2_1_RELU = 96;
+        static final int CONV2_1_RELU = CONV2_1_BN;
 
         static final int POOL = 0;
 
@@ -578,26 +584,26 @@ public final class TwoStagesModel extends Model implements TwoStages {
     }
 
     /**
-     * The arena of the activations' gradients in {@code backward}: 608 values per sample, each tensor's
+     * The arena of the activations' gradients in {@code backward}: 716 values per sample, each tensor's
      * gradient's offset per sample named as the tensor. A gradient's memory is reused once no later
      * backward op reads it; aliases share their tensor's offset.
      */
     private static final class Gradients {
-        static final int CONV1_1_CONV_Z = 0;
+        static final int CONV1_1_CONV_Z = 460;
 
         static final int CONV1_1_CONV = CONV1_1_CONV_Z;
 
-        static final int CONV1_1_BN = 352;
+        static final int CONV1_1_BN = 204;
 
-        static final int CONV1_1_RELU = 96;
+        static final int CONV1_1_RELU = CONV1_1_BN;
 
-        static final int CONV2_1_CONV_Z = 0;
+        static final int CONV2_1_CONV_Z = 108;
 
         static final int CONV2_1_CONV = CONV2_1_CONV_Z;
 
-        static final int CONV2_1_BN = 108;
+        static final int CONV2_1_BN = 12;
 
-        static final int CONV2_1_RELU = 12;
+        static final int CONV2_1_RELU = CONV2_1_BN;
 
         static final int POOL = 6;
 

@@ -30,8 +30,8 @@ class PlanTest {
     @Test
     void mnistArenaHoldsEachTensorInTurn() {
         NetworkPlan plan = PlanCapture.plan(Networks.mnistMlp());
-        assertEquals("image@0 hidden.z@784 hidden@1296 dropout@1808 output.z@2320 output@2330", tensors(plan));
-        assertEquals(2340, plan.activationSize());
+        assertEquals("image@0 hidden.z@784 hidden@784 dropout@1296 output.z@1808 output@1818", tensors(plan));
+        assertEquals(1828, plan.activationSize());
         assertEquals("output", plan.outputs().get(0).port().tensor().name());
         assertEquals(Activation.Kind.SOFTMAX, plan.outputs().get(0).activation());
         assertEquals("output.z", plan.outputs().get(0).preActivation().name());
@@ -41,11 +41,11 @@ class PlanTest {
     @Test
     void mnistInferenceArenaReusesDeadTensors() {
         NetworkPlan plan = PlanCapture.plan(Networks.mnistMlp());
-        assertEquals("image@0 hidden.z@784 hidden@0 dropout@512 output.z@0 output@10", plan.inference().offsets().entrySet()
+        assertEquals("image@0 hidden.z@784 hidden@784 dropout@0 output.z@512 output@0", plan.inference().offsets().entrySet()
                 .stream().map(e -> e.getKey() + "@" + e.getValue()).collect(Collectors.joining(" ")));
         assertEquals(1296, plan.inference().activationSize());
         assertEquals(1296, plan.predictionValuesPerSample());
-        assertEquals(2340 + 1044 + 10 + 1, plan.trainingValuesPerSample());
+        assertEquals(1828 + 1044 + 10 + 1, plan.trainingValuesPerSample());
     }
 
     /**
@@ -56,7 +56,7 @@ class PlanTest {
     @Test
     void mnistGradientArenaReusesDeadGradients() {
         NetworkPlan plan = PlanCapture.plan(Networks.mnistMlp());
-        assertEquals("hidden.z@0 hidden@532 dropout@20 output.z@10 output@0", offsets(plan.gradients().offsets()));
+        assertEquals("hidden.z@532 hidden@532 dropout@20 output.z@10 output@0", offsets(plan.gradients().offsets()));
         assertEquals(1044, plan.gradients().size());
         assertGradientsOfOneOpApart(plan);
     }
@@ -77,7 +77,7 @@ class PlanTest {
                 "@Add(from = {\"left\", \"right\"}) Layer sum();",
                 "@Dense(units = 2, activation = SOFTMAX) Layer output();"));
         // Backward runs output, sum, right (trunk's first reader), left (its second), trunk.
-        assertEquals("trunk.z@8 trunk@0 left.z@16 left@10 right.z@16 right@16 sum.z@4 sum@4 output.z@2 output@0 "
+        assertEquals("trunk.z@0 trunk@0 left.z@16 left@10 right.z@16 right@16 sum.z@4 sum@4 output.z@2 output@0 "
                 + "trunk.gradient_part@8", offsets(plan.gradients().offsets()));
         assertEquals(22, plan.gradients().size());
         assertGradientsOfOneOpApart(plan);
@@ -181,6 +181,39 @@ class PlanTest {
         assertEquals(List.of("x", "hidden", "late", "output"), forward);
         assertEquals(List.of("x", "late", "hidden", "output"), plan.layers().stream().map(l -> l.name()).toList());
         assertTrue(tensor(plan, "hidden.z").offset() < tensor(plan, "late.z").offset());
+    }
+
+    /**
+     * A plain ReLU writes its output over its pre-activation when nothing else reads that: a
+     * Dense's or convolution's z, an Activation layer's input that only it reads and whose
+     * producer's backward does not read (a BatchNormalization's). Not in place: a ReLU with a
+     * maximum, a ReLU on a ReLU's output (whose backward reads it), on the runtime's input, or an output.
+     */
+    @Test
+    void plainReluWritesOverItsPreActivationWhereNothingElseReadsIt() {
+        NetworkPlan plan = PlanCapture.plan(network("InPlace",
+                "@Input(shape = {4, 4, 2}) Layer image();",
+                "@Activation(RELU) Layer onInput();",
+                "@Conv2D(filters = 3, kernel = 1, activation = RELU) Layer conv();",
+                "@BatchNormalization Layer norm();",
+                "@Activation(RELU) Layer afterNorm();",
+                "@Activation(RELU) Layer afterRelu();",
+                "@ReLU(maxValue = 6) Layer six();",
+                "@Flatten Layer flat();",
+                "@Dense(units = 2, activation = RELU) Layer output();"));
+        assertEquals(tensor(plan, "conv.z"), tensor(plan, "conv").aliasOf());
+        assertEquals(tensor(plan, "norm"), tensor(plan, "afterNorm").aliasOf());
+        assertNull(tensor(plan, "onInput").aliasOf());
+        assertNull(tensor(plan, "afterRelu").aliasOf());
+        assertNull(tensor(plan, "six").aliasOf());
+        assertNull(tensor(plan, "output").aliasOf());
+        // Backward derives relu' from y, in place on the output's gradient (dy is dz).
+        Op.ActivationBackward backward = (Op.ActivationBackward) block(plan.backward(), "afterNorm").ops().get(0);
+        assertEquals(backward.z().region(), tensor(plan, "norm"));
+        assertEquals(plan.gradients().offsets().get("afterNorm"), plan.gradients().offsets().get("norm"));
+        assertEquals(backward.dy().region().offset(), backward.dz().region().offset());
+        assertTrue(block(plan.forward(), "conv").comment().contains("its ReLU in place: conv is written over conv.z"));
+        assertGradientsOfOneOpApart(plan);
     }
 
     /** No backward op names two gradients whose memory overlaps, and the loss's gradients are apart from each other. */

@@ -129,7 +129,7 @@ class PortsTest {
                         "@Dense(units = 5, activation = RELU)                    Layer hidden();",
                         "@Dense(units = 4, activation = SOFTMAX)                 Layer digit();",
                         "@Dense(units = 1, activation = SIGMOID, from = \"hidden\") Layer even();")),
-                "example.HeadsModel", "backend.merge(MergeKind.SUM, 1, 1.0f, batch * 5, d, batch * Gradients.HIDDEN_GRADIENT_PART, d, batch * Gradients.HIDDEN,");
+                "example.HeadsModel", "backend.merge(MergeKind.SUM, 1, 1.0f, batch * 5, d, batch * Gradients.HIDDEN_GRADIENT_PART, d, batch * Gradients.HIDDEN_Z,");
     }
 
     @Test

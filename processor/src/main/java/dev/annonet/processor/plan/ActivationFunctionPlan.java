@@ -13,4 +13,9 @@ public record ActivationFunctionPlan(String name, Activation.Kind kind, double l
     public boolean parametrizedRelu() {
         return kind == Activation.Kind.RELU && (lower != 0 || upper != Double.POSITIVE_INFINITY || slope != 0);
     }
+
+    /** max(0, x), whose derivative y gives as well as z (y > 0 exactly where z > 0): backward needs no z. */
+    public boolean plainRelu() {
+        return kind == Activation.Kind.RELU && !parametrizedRelu();
+    }
 }

@@ -140,7 +140,7 @@ final class LivenessLayout {
      * through {@link Op.Image}, a backward op's forward op through itself): every op is a record of
      * operands and constants, so a new op needs nothing here.
      */
-    private static List<ArenaTensor> tensors(Record op, Space space) {
+    static List<ArenaTensor> tensors(Record op, Space space) {
         List<ArenaTensor> tensors = new ArrayList<>();
         for (RecordComponent component : op.getClass().getRecordComponents()) {
             Object value;

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -22,7 +23,9 @@ import java.util.function.Predicate;
  * convolution's im2col columns) is one region after the tensors, {@value NetworkPlan#SHARED_SCRATCH}, sized
  * to the largest layer's and shared by all of them (backward's column gradients too). A tensor that
  * several layers read (fan-out) also gets a gradient part, where each reader after the first
- * writes its gradient before adding it in: a tensor of the gradient arena alone. The gradients are
+ * writes its gradient before adding it in: a tensor of the gradient arena alone. A plain ReLU whose
+ * pre-activation nothing else reads ({@link InPlaceRelu}) writes its output over it: y aliases z,
+ * and backward reads relu' from y (so dy and dz are one gradient too). The gradients are
  * placed apart from these offsets, by liveness over the backward pass ({@link LivenessLayout}).
  *
  * <p>Parameters: trainable ones first, contiguous, so that an optimizer step is one pass over
@@ -37,10 +40,13 @@ final class MemoryLayout {
     private final Map<ArenaTensor, ArenaTensor> gradientParts = new HashMap<>();
     private final List<ParameterSlot> parameters = new ArrayList<>();
     private final Map<String, ParameterSlot> parametersByName = new HashMap<>();
+    private final Set<CheckedLayer> inPlace;
     private int arenaSize;
     private int parameterSize;
 
-    MemoryLayout(List<CheckedLayer> topologicalOrder, List<CheckedLayer> declarationOrder) {
+    /** {@code inPlace}: the layers whose activation writes its output over its pre-activation. */
+    MemoryLayout(List<CheckedLayer> topologicalOrder, List<CheckedLayer> declarationOrder, Set<CheckedLayer> inPlace) {
+        this.inPlace = Set.copyOf(inPlace);
         topologicalOrder.forEach(this::placeTensors);
         placeSharedScratch(topologicalOrder);
         placeGradientParts(topologicalOrder);
@@ -68,6 +74,11 @@ final class MemoryLayout {
     /** The input of the layer's activation function: a Dense layer's {@code z}, an Activation layer's input. */
     ArenaTensor preActivation(CheckedLayer layer) {
         return preActivations.get(layer);
+    }
+
+    /** Whether the layer's activation writes its output over its pre-activation (y aliases z). */
+    boolean inPlace(CheckedLayer layer) {
+        return inPlace.contains(layer);
     }
 
     /** The layer's scratch tensor (Conv2D's im2col columns, an LSTM's workspace), null when it has none. */
@@ -106,7 +117,7 @@ final class MemoryLayout {
                     ? allocate(layer.name() + ".z", layer.shape().size())
                     : outputs.get(layer.input());
             preActivations.put(layer, z);
-            outputs.put(layer, activated.kind() == Activation.Kind.LINEAR
+            outputs.put(layer, activated.kind() == Activation.Kind.LINEAR || inPlace.contains(layer)
                     ? alias(layer.name(), z)
                     : allocate(layer.name(), layer.shape().size()));
         } else if (resolved.sharesInputMemory()) {
@@ -145,11 +156,20 @@ final class MemoryLayout {
         }
         readers.forEach((tensor, count) -> {
             if (count > 1) {
-                ArenaTensor part = ArenaTensor.gradientOnly(tensor.name() + ".gradient_part", tensor.size());
+                ArenaTensor part = ArenaTensor.gradientOnly(readName(tensor, topologicalOrder) + ".gradient_part", tensor.size());
                 tensors.add(part);
                 gradientParts.put(tensor, part);
             }
         });
+    }
+
+    /** The name of what the readers of {@code owner} read: an in-place ReLU's output rather than the pre-activation it was written over. */
+    private String readName(ArenaTensor owner, List<CheckedLayer> topologicalOrder) {
+        return topologicalOrder.stream()
+                .filter(layer -> inPlace.contains(layer) && owner(preActivations.get(layer)) == owner)
+                .map(layer -> outputs.get(layer).name())
+                .findFirst()
+                .orElse(owner.name());
     }
 
     private ArenaTensor allocate(String name, int size) {

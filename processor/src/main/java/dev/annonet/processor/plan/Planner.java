@@ -19,14 +19,15 @@ public final class Planner {
 
     public static NetworkPlan plan(CheckedNetwork network) {
         List<CheckedLayer> order = topologicalOrder(network.outputs());
-        MemoryLayout memory = new MemoryLayout(order, network.layers());
+        // Planned twice: the plan with every pre-activation apart tells which ReLUs can run in place.
+        MemoryLayout apart = new MemoryLayout(order, network.layers(), Set.of());
+        Scheduler apartScheduler = new Scheduler(apart, order, network.outputs());
+        Set<CheckedLayer> inPlace = InPlaceRelu.layers(order, network.outputs(), apart, apartScheduler,
+                forward(order, apartScheduler), backward(order, apartScheduler, apart));
+        MemoryLayout memory = new MemoryLayout(order, network.layers(), inPlace);
         Scheduler scheduler = new Scheduler(memory, order, network.outputs());
-        List<Block> forward = order.stream().map(scheduler::forward).toList();
-        List<Block> backward = new ArrayList<>();
-        FinalGradients finals = new FinalGradients(memory);
-        for (int i = order.size() - 1; i >= 0; i--) {
-            backward.add(finals.after(order.get(i), scheduler.backward(order.get(i))));
-        }
+        List<Block> forward = forward(order, scheduler);
+        List<Block> backward = backward(order, scheduler, memory);
         return new NetworkPlan(
                 network.type(),
                 network.modelName(),
@@ -45,6 +46,20 @@ public final class Planner {
                 backward,
                 inference(forward, network, memory),
                 gradients(backward, network, memory));
+    }
+
+    private static List<Block> forward(List<CheckedLayer> order, Scheduler scheduler) {
+        return order.stream().map(scheduler::forward).toList();
+    }
+
+    /** The backward blocks, in reverse topological order. */
+    private static List<Block> backward(List<CheckedLayer> order, Scheduler scheduler, MemoryLayout memory) {
+        List<Block> backward = new ArrayList<>();
+        FinalGradients finals = new FinalGradients(memory);
+        for (int i = order.size() - 1; i >= 0; i--) {
+            backward.add(finals.after(order.get(i), scheduler.backward(order.get(i))));
+        }
+        return backward;
     }
 
     /**

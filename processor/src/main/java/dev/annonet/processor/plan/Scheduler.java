@@ -119,18 +119,26 @@ final class Scheduler {
     private Op activationBackward(CheckedLayer layer, ResolvedLayer.Activated activated, InputGradients gradients) {
         ArenaTensor z = memory.preActivation(layer);
         ArenaTensor y = memory.output(layer);
-        Operand dz = activated.ownPreActivation() ? activationGradient(z) : gradients.target(0);
+        // In place, y is z and dy is dz: the layer's output gradient, which a later layer's backward wrote.
+        Operand dz = activated.ownPreActivation() || memory.inPlace(layer) ? activationGradient(z) : gradients.target(0);
         Op op = new Op.ActivationBackward(function(layer, activated), rows(layer), layer.shape().last(),
                 activation(z), activation(y), activationGradient(y), dz);
         boolean fusable = activated.kind() == Activation.Kind.SOFTMAX || activated.kind() == Activation.Kind.SIGMOID;
         return outputLayers.contains(layer) && fusable ? new Op.Branch(Op.Condition.OUTPUT_GRADIENT_NOT_FUSED, List.of(op), List.of()) : op;
     }
 
-    /** The block, its comment a header naming the declaration and, for a layer without ops, what it does instead. */
+    /**
+     * The block, its comment a header naming the declaration, whether its ReLU runs in place and,
+     * for a layer without ops, what it does instead.
+     */
     private Block block(CheckedLayer layer, List<Op> ops, String noteWhenEmpty) {
         String header = layer.name() + ": " + layer.declaration()
                 + layer.inputs().stream().map(input -> ", " + input.name() + " " + input.shape()).collect(Collectors.joining())
                 + " -> " + layer.shape();
+        if (memory.inPlace(layer)) {
+            header += "\nits ReLU in place: " + layer.name() + " is written over " + memory.preActivation(layer).name()
+                    + ", and relu' is read from it";
+        }
         return new Block(ops.isEmpty() && noteWhenEmpty != null ? header + "\n" + noteWhenEmpty : header, List.copyOf(ops),
                 null);
     }

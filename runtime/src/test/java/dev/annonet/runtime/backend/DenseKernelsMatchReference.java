@@ -301,6 +301,50 @@ public abstract class DenseKernelsMatchReference {
         pair.assertMatches(dz, f + " backward over " + rows + " rows");
     }
 
+    /**
+     * A plain ReLU as the planner runs it where nothing else reads z: y written over z, and
+     * backward given y for z and writing dz over dy, gives each backend exactly what the calls
+     * on separate memories give (relu' from y is relu' from z), also for NaN, ±0 and ±∞, over
+     * enough rows to split them over threads.
+     */
+    @ParameterizedTest
+    @CsvSource({"true", "false"})
+    void plainReluInPlaceGivesWhatItGivesApart(boolean withBias) {
+        ActivationFunction relu = ActivationFunction.of(Activation.Kind.RELU);
+        int rows = 301;
+        int cols = 130;
+        float[] values = pair.uniform(rows * cols, -3, 3);
+        float[] specials = {Float.NaN, 0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        for (int i = 0; i < values.length; i += 11) {
+            values[i] = specials[i / 11 % specials.length];
+        }
+        float[] gradient = pair.uniform(rows * cols, -1, 1);
+        Twin bias = withBias ? pair.uniformTwin(cols, -1, 1) : null;
+        Twin z = pair.twin(values);
+        Twin y = pair.twin(new float[values.length]);
+        Twin dy = pair.twin(gradient);
+        Twin dz = pair.twin(new float[values.length]);
+        Twin zy = pair.twin(values);
+        Twin dzy = pair.twin(gradient);
+        pair.onBoth((backend, side) -> {
+            Memory b = bias == null ? null : side.apply(bias);
+            backend.biasActivation(relu, rows, cols, side.apply(z), 0, b, 0, side.apply(y), 0);
+            backend.activationBackward(relu, rows, cols, side.apply(z), 0, side.apply(y), 0, side.apply(dy), 0, side.apply(dz), 0);
+            backend.biasActivation(relu, rows, cols, side.apply(zy), 0, b, 0, side.apply(zy), 0);
+            backend.activationBackward(relu, rows, cols, side.apply(zy), 0, side.apply(zy), 0, side.apply(dzy), 0,
+                    side.apply(dzy), 0);
+        });
+        float[][] apart = pair.download(y, 0, values.length);
+        float[][] inPlace = pair.download(zy, 0, values.length);
+        float[][] gradientApart = pair.download(dz, 0, values.length);
+        float[][] gradientInPlace = pair.download(dzy, 0, values.length);
+        String[] sides = {fast.name(), "reference"};
+        for (int side = 0; side < 2; side++) {
+            assertArrayEquals(apart[side], inPlace[side], "y on " + sides[side]);
+            assertArrayEquals(gradientApart[side], gradientInPlace[side], "dz on " + sides[side]);
+        }
+    }
+
     @Test
     void softmaxOfLargeLogits() {
         Twin z = pair.uniformTwin(4 * 10, -1000, 1000);
