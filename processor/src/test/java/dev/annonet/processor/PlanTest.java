@@ -3,6 +3,7 @@ package dev.annonet.processor;
 import static dev.annonet.processor.Networks.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -216,6 +217,40 @@ class PlanTest {
         assertGradientsOfOneOpApart(plan);
     }
 
+    /**
+     * Prediction keeps no pre-activation for backward, so where the ReLUs in place pack the
+     * inference arena worse (here 640 values a sample, a residual block's aliased tensors living
+     * longer), infer runs the plan with every pre-activation apart (576); training stays in place.
+     */
+    @Test
+    void inferenceKeepsPreActivationsApartWhereThatPacksBetter() {
+        NetworkPlan plan = PlanCapture.plan(network("ApartInference",
+                "@Input(shape = {4, 4, 2}) Layer image();",
+                "@Conv2D(filters = 2, kernel = 1, activation = RELU) Layer stem();",
+                "@Conv2D(filters = 2, kernel = 1) Layer c1();",
+                "@BatchNormalization Layer n1();",
+                "@Activation(RELU) Layer r1();",
+                "@Conv2D(filters = 2, kernel = 3, padding = Padding.SAME) Layer c2();",
+                "@Add(from = {\"c2\", \"stem\"}) Layer sum();",
+                "@Activation(RELU) Layer r2();",
+                "@Conv2D(filters = 8, kernel = 1) Layer c3();",
+                "@BatchNormalization Layer n3();",
+                "@Activation(RELU) Layer r3();",
+                "@Flatten Layer flat();",
+                "@Dense(units = 2, activation = SOFTMAX) Layer output();"));
+        assertEquals(tensor(plan, "stem.z"), tensor(plan, "stem").aliasOf());
+        assertEquals(tensor(plan, "n1"), tensor(plan, "r1").aliasOf());
+        assertEquals(576, plan.inference().activationSize());
+        for (String relu : List.of("stem", "r1", "r2", "r3")) {
+            assertNull(tensor(plan.inference().tensors(), relu).aliasOf(), relu);
+            assertFalse(block(plan.inference().forward(), relu).comment().contains("in place"), relu);
+        }
+        Map<String, Integer> offsets = plan.inference().offsets();
+        assertNotEquals(offsets.get("stem.z"), offsets.get("stem"));
+        assertNotEquals(offsets.get("n1"), offsets.get("r1"));
+        assertTrue(block(plan.forward(), "stem").comment().contains("its ReLU in place"));
+    }
+
     /** No backward op names two gradients whose memory overlaps, and the loss's gradients are apart from each other. */
     private static void assertGradientsOfOneOpApart(NetworkPlan plan) {
         List<List<ArenaTensor>> named = new ArrayList<>();
@@ -276,7 +311,11 @@ class PlanTest {
     }
 
     private static ArenaTensor tensor(NetworkPlan plan, String name) {
-        return plan.tensors().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+        return tensor(plan.tensors(), name);
+    }
+
+    private static ArenaTensor tensor(List<ArenaTensor> tensors, String name) {
+        return tensors.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
     }
 
     private static Block block(List<Block> blocks, String layer) {

@@ -57,14 +57,17 @@ public record NetworkPlan(
     }
 
     /**
-     * The arena of a prediction and an evaluation: {@code activationSize} values per sample, and
-     * the per-sample offset of each tensor the inference pass (forward without training) names, by
-     * name, in the order of {@link #tensors()}; tensors share memory once no later op reads them. The shared scratch
+     * The arena of a prediction and an evaluation: the inference pass is {@code forward} without
+     * training, over {@code tensors} (named as {@link #tensors()}; those of the plan with every
+     * pre-activation apart when its arena is smaller: {@code Planner}); {@code activationSize}
+     * values per sample, and the per-sample offset of each tensor the pass names, by name, in the
+     * order of {@code tensors}; tensors share memory once no later op reads them. The shared scratch
      * ({@link #SHARED_SCRATCH}) comes last; {@code scratchWindows} are the windows of the
      * convolutions whose columns it holds (none when it has none), so that the runtime can leave
      * out what its backend does not use.
      */
-    public record Inference(int activationSize, Map<String, Integer> offsets, List<WindowPlan> scratchWindows) {
+    public record Inference(List<Block> forward, List<ArenaTensor> tensors, int activationSize, Map<String, Integer> offsets,
+            List<WindowPlan> scratchWindows) {
     }
 
     /**

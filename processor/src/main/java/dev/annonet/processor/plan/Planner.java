@@ -22,8 +22,9 @@ public final class Planner {
         // Planned twice: the plan with every pre-activation apart tells which ReLUs can run in place.
         MemoryLayout apart = new MemoryLayout(order, network.layers(), Set.of());
         Scheduler apartScheduler = new Scheduler(apart, order, network.outputs());
+        List<Block> apartForward = forward(order, apartScheduler);
         Set<CheckedLayer> inPlace = InPlaceRelu.layers(order, network.outputs(), apart, apartScheduler,
-                forward(order, apartScheduler), backward(order, apartScheduler, apart));
+                apartForward, backward(order, apartScheduler, apart));
         MemoryLayout memory = new MemoryLayout(order, network.layers(), inPlace);
         Scheduler scheduler = new Scheduler(memory, order, network.outputs());
         List<Block> forward = forward(order, scheduler);
@@ -44,7 +45,7 @@ public final class Planner {
                 network.layers().stream().map(Planner::entry).toList(),
                 forward,
                 backward,
-                inference(forward, network, memory),
+                smaller(inference(forward, network, memory), inference(apartForward, network, apart)),
                 gradients(backward, network, memory));
     }
 
@@ -63,9 +64,9 @@ public final class Planner {
     }
 
     /**
-     * The inference arena: liveness over the inference pass, the inputs written before it, the
-     * outputs and their activations' inputs read after it (an evaluation's loss fused with the
-     * activation reads the latter).
+     * The inference arena: liveness over the inference pass of {@code forward} (blocks over
+     * {@code memory}'s tensors), the inputs written before it, the outputs and their activations'
+     * inputs read after it (an evaluation's loss fused with the activation reads the latter).
      */
     private static NetworkPlan.Inference inference(List<Block> forward, CheckedNetwork network, MemoryLayout memory) {
         Set<ArenaTensor> inputs = new LinkedHashSet<>();
@@ -78,7 +79,17 @@ public final class Planner {
         }
         List<Op> pass = LivenessLayout.inferencePass(forward);
         LivenessLayout layout = new LivenessLayout(pass, Space.ACTIVATIONS, inputs, outputs);
-        return new NetworkPlan.Inference(layout.size(), offsets(layout, memory), scratchWindows(pass, layout.sharedScratch()));
+        return new NetworkPlan.Inference(forward, memory.tensors(), layout.size(), offsets(layout, memory),
+                scratchWindows(pass, layout.sharedScratch()));
+    }
+
+    /**
+     * The smaller inference arena, {@code inPlace}'s when equal. Prediction keeps no pre-activation
+     * for backward, so running ReLUs in place saves it nothing, but the aliased tensor lives longer
+     * and can pack worse (ResNet50) or better (a ReLU written over its own input).
+     */
+    private static NetworkPlan.Inference smaller(NetworkPlan.Inference inPlace, NetworkPlan.Inference apart) {
+        return apart.activationSize() < inPlace.activationSize() ? apart : inPlace;
     }
 
     /**

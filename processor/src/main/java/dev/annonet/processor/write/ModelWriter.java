@@ -123,7 +123,7 @@ public final class ModelWriter {
         }
         Schedule.forward(names, plan.forward()).forEach(type::addMethod);
         Schedule.backward(names, plan.backward()).forEach(type::addMethod);
-        Schedule.infer(names, plan.forward()).forEach(type::addMethod);
+        Schedule.infer(names, plan.inference().forward()).forEach(type::addMethod);
         type.addType(inferenceOffsets());
         type.addType(gradientOffsets());
         return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
@@ -137,7 +137,7 @@ public final class ModelWriter {
         return offsetsClass(Schedule.INFERENCE, CodeBlock.of("The arena of {@code infer}, the forward pass of a prediction and an"
                 + " evaluation: $L values per\nsample, each tensor's offset per sample named as in the training arena. A"
                 + " tensor's memory is\nreused once no later layer reads it; aliases share their tensor's offset.\n", plan.inference().activationSize()),
-                plan.inference().offsets());
+                plan.inference().tensors(), plan.inference().offsets());
     }
 
     /**
@@ -148,15 +148,15 @@ public final class ModelWriter {
         return offsetsClass(Schedule.GRADIENTS, CodeBlock.of("The arena of the activations' gradients in {@code backward}: $L values"
                 + " per sample, each tensor's\ngradient's offset per sample named as the tensor. A gradient's memory is reused"
                 + " once no later\nbackward op reads it; aliases share their tensor's offset.\n", plan.gradients().size()),
-                plan.gradients().offsets());
+                plan.tensors(), plan.gradients().offsets());
     }
 
-    /** A nested class of an arena's offsets by tensor name, for the tensors {@code offsets} has, in the training arena's order. */
-    private TypeSpec offsetsClass(String name, CodeBlock javadoc, Map<String, Integer> offsets) {
+    /** A nested class of an arena's offsets by tensor name, for those of {@code tensors} that {@code offsets} has, in their order. */
+    private TypeSpec offsetsClass(String name, CodeBlock javadoc, List<ArenaTensor> tensors, Map<String, Integer> offsets) {
         TypeSpec.Builder arena = TypeSpec.classBuilder(name)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc(javadoc);
-        for (ArenaTensor tensor : plan.tensors()) {
+        for (ArenaTensor tensor : tensors) {
             if (offsets.containsKey(tensor.name())) {
                 FieldSpec.Builder field = FieldSpec.builder(TypeName.INT, names.of(tensor.name()), Modifier.STATIC,
                         Modifier.FINAL);
